@@ -1,0 +1,119 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// One set of settings for every target: Swift 6 language mode plus the upcoming features the house style asks for.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "cdt-platform",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cdt", targets: ["cdt"]),
+        .library(name: "CDTDomain", targets: ["CDTDomain"]),
+        .library(name: "CDTPostgres", targets: ["CDTPostgres"]),
+        .library(name: "CDTServer", targets: ["CDTServer"]),
+        .library(name: "CDTTesting", targets: ["CDTTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // MARK: The core
+        .target(
+            name: "CDTDomain",
+            swiftSettings: swiftSettings
+        ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(
+            name: "CDTPostgres",
+            dependencies: [
+                "CDTDomain",
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedMigrationsPlugin"]
+        ),
+        .target(
+            name: "CDTServer",
+            dependencies: [
+                "CDTDomain",
+                "CDTPostgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "cdt",
+            dependencies: [
+                "CDTServer",
+                "CDTPostgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CDTTesting",
+            dependencies: [
+                "CDTServer",
+                "CDTPostgres",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Build tooling: embeds sql/<owner>/*.sql into the binary
+        .executableTarget(
+            name: "EmbedMigrationsTool",
+            path: "Sources/EmbedMigrationsTool",
+            swiftSettings: swiftSettings
+        ),
+        .plugin(
+            name: "EmbedMigrationsPlugin",
+            capability: .buildTool(),
+            dependencies: ["EmbedMigrationsTool"],
+            path: "Sources/EmbedMigrationsPlugin"
+        ),
+
+        // MARK: Tests
+        .testTarget(
+            name: "CDTDomainTests",
+            dependencies: ["CDTDomain"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CDTPostgresTests",
+            dependencies: ["CDTPostgres", "CDTTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CDTServerTests",
+            dependencies: [
+                "CDTServer",
+                "CDTTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

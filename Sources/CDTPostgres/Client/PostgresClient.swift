@@ -1,0 +1,154 @@
+public import Logging
+public import ServiceLifecycle
+import NIOPosix
+
+/// The PostgreSQL client the platform uses for every database call: a bounded pool of libpq connections
+/// whose blocking calls run on a dedicated thread pool, never on Swift's cooperative pool.
+///
+/// ```swift
+/// let db = PostgresClient(configuration: .init(conninfo: "postgresql://localhost/cdt"), logger: logger)
+/// let rows = try await db.query("SELECT name FROM units WHERE code = \(code)")
+/// try await db.withTransaction { tx in
+///     try await tx.execute("INSERT INTO teams (id, village) VALUES (\(id), \(village))")
+/// }
+/// ```
+///
+/// As a `Service` it closes its connections when the service group shuts down.
+public final class PostgresClient: Sendable, Service {
+    public let configuration: PostgresClientConfiguration
+    let logger: Logger
+    let pool: ConnectionPool
+    let threadPool: NIOThreadPool
+
+    /// Creates the client. No connection is opened until the first call needs one.
+    public init(configuration: PostgresClientConfiguration, logger: Logger = Logger(label: "cdt.postgres")) {
+        self.configuration = configuration
+        self.logger = logger
+        self.pool = ConnectionPool(capacity: configuration.maximumConnections, leaseTimeout: configuration.leaseTimeout)
+        // One thread per connection, so a blocking call never queues behind another.
+        self.threadPool = NIOThreadPool(numberOfThreads: configuration.maximumConnections)
+        self.threadPool.start()
+    }
+
+    // MARK: Running statements
+
+    /// Runs one statement and returns its rows.
+    @discardableResult
+    public func query(_ query: PostgresQuery) async throws -> PostgresRows {
+        try await withConnection { try await $0.query(query) }
+    }
+
+    /// Runs one statement and returns how many rows it affected.
+    @discardableResult
+    public func execute(_ query: PostgresQuery) async throws -> Int {
+        try await withConnection { try await $0.execute(query) }
+    }
+
+    /// Runs SQL text of one or more statements, with no parameters. Never pass text built from input.
+    public func execute(unsafeSQL sql: String) async throws {
+        try await withConnection { try await $0.execute(unsafeSQL: sql) }
+    }
+
+    /// Loads rows with `COPY table (columns) FROM STDIN`; see ``PostgresSession/copy(into:columns:rows:)``.
+    @discardableResult
+    public func copy(into table: String, columns: [String], rows: @escaping @Sendable (inout PostgresCopyWriter) throws -> Void) async throws -> Int {
+        try await withConnection { try await $0.copy(into: table, columns: columns, rows: rows) }
+    }
+
+    /// Sends a notification on `channel` (delivered when the surrounding transaction, if any, commits).
+    public func notify(channel: String, payload: String = "") async throws {
+        try await query("SELECT pg_notify(\(channel), \(payload))")
+    }
+
+    // MARK: Leasing
+
+    /// Runs `body` with a connection of its own, returned to the pool afterwards, even when `body` throws
+    /// or the task is cancelled. The session must not escape `body`.
+    public func withConnection<Result>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (PostgresSession) async throws -> Result
+    ) async throws -> Result {
+        let connection = try await leaseConnection()
+        let session = PostgresSession(connection: connection, threadPool: threadPool)
+        let result: Result
+        do {
+            result = try await body(session)
+        } catch {
+            await giveBack(connection)
+            throw error
+        }
+        await giveBack(connection)
+        return result
+    }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    public func withTransaction<Result>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (PostgresSession) async throws -> Result
+    ) async throws -> Result {
+        try await withConnection { session in try await session.withTransaction(body) }
+    }
+
+    private func leaseConnection() async throws -> PostgresConnection {
+        try Task.checkCancellation()
+        var lease = try await pool.lease()
+        if case .connection(let connection) = lease {
+            let usable = try await threadPool.runIfActive { connection.isUsable }
+            if usable { return connection }
+            logger.info("discarding a broken pooled connection")
+            await close(connection)
+            lease = .slot
+        }
+        do {
+            let configuration = configuration
+            return try await threadPool.runIfActive {
+                try PostgresConnection.connect(conninfo: configuration.conninfo, connectTimeoutSeconds: configuration.connectTimeoutSeconds)
+            }
+        } catch {
+            pool.releaseSlot()
+            throw error
+        }
+    }
+
+    /// Returns a connection to the pool if it is healthy and outside any transaction; closes it otherwise.
+    private func giveBack(_ connection: PostgresConnection) async {
+        let healthy = (try? await threadPool.runIfActive { () -> Bool in
+            guard connection.isUsable else { return false }
+            if connection.isIdle { return true }
+            // A transaction left open (a raw BEGIN, say) must not leak into the next lease.
+            connection.transactionDepth = 0
+            return (try? connection.executeSimple("ROLLBACK")) != nil && connection.isIdle
+        }) ?? false
+        guard healthy else {
+            await close(connection)
+            return
+        }
+        if let leftover = pool.release(connection) {
+            _ = try? await threadPool.runIfActive { leftover.close() }
+        }
+    }
+
+    private func close(_ connection: PostgresConnection) async {
+        _ = try? await threadPool.runIfActive { connection.close() }
+        pool.releaseSlot()
+    }
+
+    // MARK: Lifecycle
+
+    /// Open, idle and in-use connection counts and the number of waiting callers.
+    public var poolStatistics: (idle: Int, inUse: Int, waiting: Int) { pool.statistics }
+
+    /// Closes idle connections and refuses new work; connections in use close when they are returned.
+    public func close() async {
+        for connection in pool.close() {
+            _ = try? await threadPool.runIfActive { connection.close() }
+        }
+        try? await threadPool.shutdownGracefully()
+    }
+
+    /// Runs until graceful shutdown, then closes the pool.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await close()
+    }
+}

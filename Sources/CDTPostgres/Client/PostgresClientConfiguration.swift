@@ -1,0 +1,19 @@
+/// How a ``PostgresClient`` connects and how large its pool is.
+public struct PostgresClientConfiguration: Sendable {
+    /// A URL (`postgresql://user:password@host:5432/db?sslmode=prefer`) or key/value conninfo
+    /// (`host=/var/run/postgresql dbname=cdt`), as libpq reads them.
+    public var conninfo: String
+    /// The most connections open at once.
+    public var maximumConnections: Int
+    /// How long a caller waits for a free connection before failing with ``PostgresError/Code/poolTimeout``.
+    public var leaseTimeout: Duration
+    /// How long opening one connection may take, in whole seconds.
+    public var connectTimeoutSeconds: Int
+
+    public init(conninfo: String, maximumConnections: Int = 8, leaseTimeout: Duration = .seconds(10), connectTimeoutSeconds: Int = 10) {
+        self.conninfo = conninfo
+        self.maximumConnections = maximumConnections
+        self.leaseTimeout = leaseTimeout
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+    }
+}

@@ -1,0 +1,99 @@
+import NIOPosix
+
+/// One leased connection, handed to the body of ``PostgresClient/withConnection(isolation:_:)`` and
+/// ``PostgresClient/withTransaction(isolation:_:)``. Statements on a session run one after another on
+/// the same connection, so a transaction sees its own writes. Do not keep a session past its body.
+public struct PostgresSession: Sendable {
+    let connection: PostgresConnection
+    let threadPool: NIOThreadPool
+
+    /// Runs one statement and returns its rows. Cancelling the task asks the server to cancel it.
+    @discardableResult
+    public func query(_ query: PostgresQuery) async throws -> PostgresRows {
+        try await blocking(cancellable: true) { connection in try connection.run(query) }
+    }
+
+    /// Runs one statement and returns how many rows it affected.
+    @discardableResult
+    public func execute(_ query: PostgresQuery) async throws -> Int {
+        try await self.query(query).affectedRows
+    }
+
+    /// Runs SQL text of one or more statements with no parameters. Never pass text built from input.
+    public func execute(unsafeSQL sql: String) async throws {
+        _ = try await blocking(cancellable: true) { connection in try connection.executeSimple(sql) }
+    }
+
+    /// Loads rows with `COPY table (columns) FROM STDIN` in text format and returns how many were stored.
+    /// `rows` runs on the client's thread pool; a throw from it aborts the COPY, leaving nothing behind.
+    ///
+    /// ```swift
+    /// try await session.copy(into: "units", columns: ["code", "name", "parent_code"]) { writer in
+    ///     for unit in units { try writer.appendRow(unit.code, unit.name, unit.parentCode) }
+    /// }
+    /// ```
+    @discardableResult
+    public func copy(into table: String, columns: [String], rows: @escaping @Sendable (inout PostgresCopyWriter) throws -> Void) async throws -> Int {
+        let statement = "COPY \(PostgresQuery.quoteIdentifier(table)) ("
+            + columns.map(PostgresQuery.quoteIdentifier).joined(separator: ", ") + ") FROM STDIN"
+        return try await blocking(cancellable: true) { connection in try connection.copyIn(statement, rows) }
+    }
+
+    /// Runs `body` in a transaction: `BEGIN`, then `COMMIT` when it returns or `ROLLBACK` when it throws.
+    ///
+    /// Nesting is allowed: a transaction inside a transaction is a savepoint, released on return and
+    /// rolled back to on a throw, so the inner failure undoes only the inner work.
+    public func withTransaction<Result>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (PostgresSession) async throws -> Result
+    ) async throws -> Result {
+        let depth = connection.transactionDepth
+        let savepoint = "cdt_savepoint_\(depth)"
+        try await control(depth == 0 ? "BEGIN" : "SAVEPOINT \(savepoint)")
+        connection.transactionDepth = depth + 1
+        let result: Result
+        do {
+            result = try await body(self)
+        } catch {
+            connection.transactionDepth = depth
+            try? await control(depth == 0 ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT \(savepoint)")
+            throw error
+        }
+        connection.transactionDepth = depth
+        // A statement that failed inside the body (and was caught there) aborted the transaction:
+        // COMMIT would silently roll back, so say so instead.
+        if connection.isInFailedTransaction {
+            try? await control(depth == 0 ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT \(savepoint)")
+            throw PostgresError(code: .server, message: "a statement in the transaction failed, so it was rolled back", query: "COMMIT")
+        }
+        do {
+            try await control(depth == 0 ? "COMMIT" : "RELEASE SAVEPOINT \(savepoint)")
+        } catch {
+            if depth == 0 { try? await control("ROLLBACK") }
+            throw error
+        }
+        return result
+    }
+
+    // MARK: Plumbing
+
+    /// Transaction control runs even when the task is cancelled, so a rollback is never skipped.
+    private func control(_ sql: String) async throws {
+        _ = try await blocking(cancellable: false) { connection in try connection.executeSimple(sql) }
+    }
+
+    private func blocking<Value: Sendable>(
+        cancellable: Bool,
+        _ work: @escaping @Sendable (PostgresConnection) throws -> Value
+    ) async throws -> Value {
+        let connection = connection
+        if cancellable { try Task.checkCancellation() }
+        let generation = connection.beginStatement()
+        defer { connection.endStatement() }
+        let run = { try await threadPool.runIfActive { try work(connection) } }
+        guard cancellable else { return try await run() }
+        return try await withTaskCancellationHandler(operation: run) {
+            connection.cancelRunningStatement(generation: generation)
+        }
+    }
+}

@@ -1,0 +1,294 @@
+import CLibPQ
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Owns one libpq connection (`PGconn`). Every method blocks: callers run them on the client's thread pool,
+/// and only one task uses a connection at a time (the pool guarantees it). `PQfinish` runs exactly once,
+/// from ``close()`` or `deinit`.
+final class PostgresConnection: @unchecked Sendable {
+    private var handle: OpaquePointer?
+    /// Which statement is running, so a late cancellation cannot hit the next one, and the `PGcancel`
+    /// handle that cancels it from another thread.
+    private let running: Mutex<RunningStatement>
+
+    /// Only touched under the mutex; `PGcancel` is documented as safe to use from another thread.
+    private struct RunningStatement: @unchecked Sendable {
+        var generation: UInt64 = 0
+        var active = false
+        var cancelHandle: OpaquePointer?
+    }
+    /// Savepoint depth for nested transactions.
+    var transactionDepth = 0
+
+    private init(handle: OpaquePointer) {
+        self.handle = handle
+        self.running = Mutex(RunningStatement(cancelHandle: PQgetCancel(handle)))
+    }
+
+    deinit { close() }
+
+    /// Closes the connection; calling it again does nothing.
+    func close() {
+        running.withLock { state in
+            if let cancelHandle = state.cancelHandle { PQfreeCancel(cancelHandle) }
+            state.cancelHandle = nil
+            state.active = false
+        }
+        if let handle { PQfinish(handle) }
+        handle = nil
+    }
+
+    // MARK: Connecting
+
+    /// Opens a connection from a URL (`postgresql://user@host/db`) or key/value conninfo (`host=… dbname=…`).
+    ///
+    /// The session is set to UTF-8, `TimeZone = 'UTC'` and ISO dates, which the value decoders rely on.
+    static func connect(conninfo: String, connectTimeoutSeconds: Int = 10) throws -> PostgresConnection {
+        // Later keys override the expanded conninfo; earlier ones are defaults it may override.
+        let keywords = ["connect_timeout", "fallback_application_name", "dbname", "client_encoding"]
+        let values = [String(connectTimeoutSeconds), "cdt", conninfo, "UTF8"]
+        let handle = withCStringArray(keywords) { keywordPointers in
+            withCStringArray(values) { valuePointers in
+                PQconnectdbParams(keywordPointers, valuePointers, 1)
+            }
+        }
+        guard let handle else {
+            throw PostgresError(code: .connectionFailed, message: "libpq could not allocate a connection")
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let error = connectionError(handle)
+            PQfinish(handle)
+            throw error
+        }
+        // Server notices ("relation already exists, skipping") are not errors; libpq would print them to stderr.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        let connection = PostgresConnection(handle: handle)
+        try connection.executeSimple("SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, YMD'; SET IntervalStyle TO 'iso_8601'; SET bytea_output TO 'hex'")
+        return connection
+    }
+
+    /// Turns libpq's message into an error whose code says what went wrong, without the password.
+    private static func connectionError(_ handle: OpaquePointer) -> PostgresError {
+        let libpqMessage = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let host = PQhost(handle).map { String(cString: $0) } ?? "?"
+        let port = PQport(handle).map { String(cString: $0) } ?? "?"
+        let database = PQdb(handle).map { String(cString: $0) } ?? "?"
+        let user = PQuser(handle).map { String(cString: $0) } ?? "?"
+        let target = "database \"\(database)\" as user \"\(user)\" at \(host):\(port)"
+        let code: PostgresError.Code
+        let lowered = libpqMessage.lowercased()
+        if lowered.contains("password authentication failed") || lowered.contains("no password supplied")
+            || lowered.contains("authentication failed") || lowered.contains("role") && lowered.contains("does not exist") {
+            code = .authenticationFailed
+        } else if lowered.contains("database") && lowered.contains("does not exist") {
+            code = .databaseNotFound
+        } else if lowered.contains("connection refused") || lowered.contains("no such file or directory")
+            || lowered.contains("could not translate host name") || lowered.contains("timeout expired")
+            || lowered.contains("network is unreachable") || lowered.contains("no route to host") {
+            code = .serverUnreachable
+        } else {
+            code = .connectionFailed
+        }
+        let summary: String
+        switch code {
+        case .authenticationFailed: summary = "authentication failed for \(target)"
+        case .databaseNotFound: summary = "\(target): the database does not exist"
+        case .serverUnreachable: summary = "no PostgreSQL server answers for \(target)"
+        default: summary = "cannot connect to \(target)"
+        }
+        return PostgresError(code: code, message: summary, detail: libpqMessage)
+    }
+
+    // MARK: Health
+
+    /// Whether the connection is still good. Costs no round trip: it only reads what the server may
+    /// already have sent (a termination notice after a restart, say).
+    var isUsable: Bool {
+        guard let handle, PQstatus(handle) == CONNECTION_OK else { return false }
+        var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+        if poll(&descriptor, 1, 0) > 0 {
+            guard PQconsumeInput(handle) == 1 else { return false }
+            while let notification = PQnotifies(handle) { PQfreemem(notification) }
+        }
+        return PQstatus(handle) == CONNECTION_OK && PQisBusy(handle) == 0
+    }
+
+    /// Whether the connection sits outside any transaction.
+    var isIdle: Bool {
+        guard let handle else { return false }
+        return PQtransactionStatus(handle) == PQTRANS_IDLE
+    }
+
+    var isInFailedTransaction: Bool {
+        guard let handle else { return false }
+        return PQtransactionStatus(handle) == PQTRANS_INERROR
+    }
+
+    // MARK: Running statements
+
+    /// Runs one statement with bound parameters; results come back in text form.
+    func run(_ query: PostgresQuery) throws -> PostgresRows {
+        guard let handle else { throw closedError(query.sql) }
+        if let failed = query.bindings.first(where: { $0.encodingError != nil }) {
+            throw PostgresError(code: .unsupportedType, message: "a parameter could not be encoded: \(failed.encodingError!)", query: query.sql)
+        }
+        let result = withParameters(query.bindings) { count, types, values, lengths, formats in
+            PQexecParams(handle, query.sql, count, types, values, lengths, formats, 0)
+        }
+        defer { PQclear(result) }
+        return try makeRows(result, query: query.sql)
+    }
+
+    /// Runs SQL text through the simple query protocol: several statements, no parameters.
+    @discardableResult
+    func executeSimple(_ sql: String) throws -> PostgresRows {
+        guard let handle else { throw closedError(sql) }
+        let result = PQexec(handle, sql)
+        defer { PQclear(result) }
+        return try makeRows(result, query: sql)
+    }
+
+    /// Marks a statement as running, for ``cancelRunningStatement(generation:)``.
+    func beginStatement() -> UInt64 {
+        running.withLock { state in
+            state.generation &+= 1
+            state.active = true
+            return state.generation
+        }
+    }
+
+    func endStatement() {
+        running.withLock { $0.active = false }
+    }
+
+    /// Asks the server to cancel the statement started as `generation`, if it is still running.
+    func cancelRunningStatement(generation: UInt64) {
+        running.withLock { state in
+            guard state.active, state.generation == generation, let cancelHandle = state.cancelHandle else { return }
+            var buffer = [CChar](repeating: 0, count: 256)
+            _ = PQcancel(cancelHandle, &buffer, Int32(buffer.count))
+        }
+    }
+
+    // MARK: Results
+
+    func makeRows(_ result: OpaquePointer?, query: String) throws -> PostgresRows {
+        guard let result else { throw connectionLost(query) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK || status == PGRES_EMPTY_QUERY else {
+            if status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH {
+                throw PostgresError(code: .unsupportedType, message: "COPY statements run through copy(into:columns:rows:)", query: query)
+            }
+            throw serverError(result, query: query)
+        }
+        let columnCount = Int(PQnfields(result))
+        let rowCount = Int(PQntuples(result))
+        var columns: [PostgresColumn] = []
+        columns.reserveCapacity(columnCount)
+        for column in 0..<columnCount {
+            columns.append(PostgresColumn(
+                name: String(cString: PQfname(result, Int32(column))),
+                type: PostgresDataType(oid: PQftype(result, Int32(column)))))
+        }
+        var storage: [UInt8] = []
+        var starts: [Int] = []
+        var ends: [Int] = []
+        starts.reserveCapacity(rowCount * columnCount)
+        ends.reserveCapacity(rowCount * columnCount)
+        for row in 0..<Int32(rowCount) {
+            for column in 0..<Int32(columnCount) {
+                if PQgetisnull(result, row, column) == 1 {
+                    starts.append(-1)
+                    ends.append(-1)
+                    continue
+                }
+                let length = Int(PQgetlength(result, row, column))
+                starts.append(storage.count)
+                if let value = PQgetvalue(result, row, column), length > 0 {
+                    storage.append(contentsOf: UnsafeRawBufferPointer(start: value, count: length))
+                }
+                ends.append(storage.count)
+            }
+        }
+        let affected = Int(String(cString: PQcmdTuples(result))) ?? rowCount
+        return PostgresRows(columns: columns, affectedRows: affected, storage: storage, cellStarts: starts, cellEnds: ends)
+    }
+
+    func serverError(_ result: OpaquePointer, query: String) -> PostgresError {
+        func field(_ code: Character) -> String? {
+            PQresultErrorField(result, Int32(code.asciiValue!)).map { String(cString: $0) }
+        }
+        let sqlState = field("C")
+        let broken = handle.map { PQstatus($0) != CONNECTION_OK } ?? true
+        let message = field("M") ?? String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
+        return PostgresError(
+            code: broken || sqlState == nil ? .connectionClosed : .server,
+            message: message.isEmpty ? "the connection to the server was lost" : message,
+            sqlState: sqlState, detail: field("D"), hint: field("H"), constraint: field("n"), query: query)
+    }
+
+    func connectionLost(_ query: String) -> PostgresError {
+        let message = handle.map { String(cString: PQerrorMessage($0)).trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+        return PostgresError(code: .connectionClosed, message: message.isEmpty ? "the connection to the server was lost" : message, query: query)
+    }
+
+    func closedError(_ query: String) -> PostgresError {
+        PostgresError(code: .connectionClosed, message: "the connection is closed", query: query)
+    }
+
+    /// The raw handle, for the COPY and LISTEN extensions in this target.
+    var rawHandle: OpaquePointer? { handle }
+}
+
+// MARK: - C buffers
+
+/// Calls `body` with a NULL-terminated array of C strings that stay valid for the call.
+func withCStringArray<Result>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) -> Result) -> Result {
+    let duplicates = strings.map { strdup($0) }
+    defer { duplicates.forEach { free($0) } }
+    return body(duplicates.map { UnsafePointer($0) } + [nil])
+}
+
+/// Lays the parameters out in one buffer and calls `body` with libpq's parallel arrays, valid for the call.
+func withParameters<Result>(
+    _ bindings: [PostgresBinding],
+    _ body: (Int32, [Oid], [UnsafePointer<CChar>?], [Int32], [Int32]) -> Result
+) -> Result {
+    var storage: [UInt8] = []
+    var offsets: [Int] = []
+    var lengths: [Int32] = []
+    var formats: [Int32] = []
+    var types: [Oid] = []
+    for binding in bindings {
+        types.append(binding.type.oid)
+        switch binding.value {
+        case .null:
+            offsets.append(-1)
+            lengths.append(0)
+            formats.append(0)
+        case .text(let text):
+            offsets.append(storage.count)
+            storage.append(contentsOf: text.utf8)
+            storage.append(0)
+            lengths.append(0)
+            formats.append(0)
+        case .binary(let bytes):
+            offsets.append(storage.count)
+            storage.append(contentsOf: bytes)
+            storage.append(0)
+            lengths.append(Int32(bytes.count))
+            formats.append(1)
+        }
+    }
+    return storage.withUnsafeBufferPointer { buffer in
+        let values: [UnsafePointer<CChar>?] = offsets.map { offset in
+            guard offset >= 0, let base = buffer.baseAddress else { return nil }
+            return UnsafeRawPointer(base + offset).assumingMemoryBound(to: CChar.self)
+        }
+        return body(Int32(bindings.count), types, values, lengths, formats)
+    }
+}

@@ -1,0 +1,123 @@
+public import Foundation
+
+/// `Date` binds as `timestamptz` with microsecond precision and reads from `timestamptz`, `timestamp`
+/// (taken as UTC) and `date` (midnight UTC). Connections run with `TimeZone = 'UTC'` and `DateStyle = ISO`.
+extension Date: PostgresArrayElement {
+    public static var postgresType: PostgresDataType { .timestamptz }
+    public static var postgresArrayType: PostgresDataType { .timestamptzArray }
+
+    public func encodePostgres() -> PostgresEncoded {
+        let micros = Int64((timeIntervalSince1970 * 1_000_000).rounded())
+        var seconds = micros / 1_000_000
+        var fraction = micros % 1_000_000
+        if fraction < 0 { fraction += 1_000_000; seconds -= 1 }
+        var days = seconds / 86_400
+        var secondOfDay = seconds % 86_400
+        if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
+        let (year, month, day) = CivilDate.fromDays(days)
+        let text = CivilDate.pad(year, 4) + "-" + CivilDate.pad(month, 2) + "-" + CivilDate.pad(day, 2) + " "
+            + CivilDate.pad(secondOfDay / 3600, 2) + ":" + CivilDate.pad(secondOfDay / 60 % 60, 2) + ":"
+            + CivilDate.pad(secondOfDay % 60, 2) + "." + CivilDate.pad(fraction, 6) + "+00"
+        return .text(text)
+    }
+
+    public static func decodePostgres(_ bytes: ArraySlice<UInt8>, type: PostgresDataType) throws -> Date {
+        try require(type, in: [.timestamptz, .timestamp, .date])
+        var scanner = DigitScanner(bytes: bytes)
+        guard let year = scanner.number(), scanner.skip("-"), let month = scanner.number(), scanner.skip("-"),
+              let day = scanner.number()
+        else { throw PostgresDecodingFailure("'\(String(decoding: bytes, as: UTF8.self))' is not an ISO date") }
+        var seconds = CivilDate.toDays(year: year, month: month, day: day) * 86_400
+        var micros: Int64 = 0
+        if scanner.skip(" ") || scanner.skip("T") {
+            guard let hour = scanner.number(), scanner.skip(":"), let minute = scanner.number(), scanner.skip(":"),
+                  let second = scanner.number()
+            else { throw PostgresDecodingFailure("'\(String(decoding: bytes, as: UTF8.self))' is not an ISO timestamp") }
+            seconds += hour * 3600 + minute * 60 + second
+            if scanner.skip(".") {
+                let (digits, count) = scanner.numberWithCount()
+                micros = digits * Int64(pow(10.0, Double(6 - min(count, 6))))
+            }
+            if let sign = scanner.sign() {
+                let offsetHours = scanner.number() ?? 0
+                let offsetMinutes = scanner.skip(":") ? (scanner.number() ?? 0) : 0
+                let offsetSeconds = scanner.skip(":") ? (scanner.number() ?? 0) : 0
+                seconds -= sign * (offsetHours * 3600 + offsetMinutes * 60 + offsetSeconds)
+            }
+        }
+        guard scanner.atEnd else {
+            throw PostgresDecodingFailure("'\(String(decoding: bytes, as: UTF8.self))' is not a timestamp this client reads")
+        }
+        return Date(timeIntervalSince1970: Double(seconds) + Double(micros) / 1_000_000)
+    }
+}
+
+/// Days since 1970-01-01 to and from the proleptic Gregorian calendar (H. Hinnant's algorithms).
+enum CivilDate {
+    static func toDays(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func fromDays(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    static func pad(_ value: Int64, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+}
+
+/// Reads numbers and punctuation off ASCII bytes.
+struct DigitScanner {
+    let bytes: ArraySlice<UInt8>
+    var index: Int
+
+    init(bytes: ArraySlice<UInt8>) {
+        self.bytes = bytes
+        self.index = bytes.startIndex
+    }
+
+    var atEnd: Bool { index == bytes.endIndex }
+
+    mutating func skip(_ character: Character) -> Bool {
+        guard index < bytes.endIndex, bytes[index] == character.asciiValue else { return false }
+        index += 1
+        return true
+    }
+
+    mutating func sign() -> Int64? {
+        if skip("+") { return 1 }
+        if skip("-") { return -1 }
+        return nil
+    }
+
+    mutating func number() -> Int64? {
+        let (value, count) = numberWithCount()
+        return count == 0 ? nil : value
+    }
+
+    mutating func numberWithCount() -> (Int64, Int) {
+        var value: Int64 = 0
+        var count = 0
+        while index < bytes.endIndex, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+            if count < 18 { value = value * 10 + Int64(bytes[index] - UInt8(ascii: "0")) }
+            count += 1
+            index += 1
+        }
+        return (value, count)
+    }
+}

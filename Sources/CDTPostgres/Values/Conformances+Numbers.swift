@@ -1,0 +1,121 @@
+public import Foundation
+
+private let integerTypes: Set<PostgresDataType> = [.int2, .int4, .int8, .oidType]
+
+/// Parses a decimal integer from ASCII bytes, rejecting anything else.
+private func parseInteger<T: FixedWidthInteger>(_ bytes: ArraySlice<UInt8>, as: T.Type) throws -> T {
+    var index = bytes.startIndex
+    var negative = false
+    if index < bytes.endIndex, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
+        negative = bytes[index] == UInt8(ascii: "-")
+        index += 1
+    }
+    guard index < bytes.endIndex else { throw PostgresDecodingFailure("empty integer") }
+    var value: T = 0
+    while index < bytes.endIndex {
+        let byte = bytes[index]
+        guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
+            throw PostgresDecodingFailure("'\(String(decoding: bytes, as: UTF8.self))' is not an integer")
+        }
+        let digit = T(byte - UInt8(ascii: "0"))
+        let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
+        let (next, overflow2) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+        guard !overflow1, !overflow2 else {
+            throw PostgresDecodingFailure("\(String(decoding: bytes, as: UTF8.self)) does not fit in \(T.self)")
+        }
+        value = next
+        index += 1
+    }
+    return value
+}
+
+extension Int: PostgresArrayElement {
+    public static var postgresType: PostgresDataType { .int8 }
+    public static var postgresArrayType: PostgresDataType { .int8Array }
+    public func encodePostgres() -> PostgresEncoded { .text(String(self)) }
+    public static func decodePostgres(_ bytes: ArraySlice<UInt8>, type: PostgresDataType) throws -> Int {
+        try require(type, in: integerTypes)
+        return try parseInteger(bytes, as: Int.self)
+    }
+}
+
+extension Int64: PostgresArrayElement {
+    public static var postgresType: PostgresDataType { .int8 }
+    public static var postgresArrayType: PostgresDataType { .int8Array }
+    public func encodePostgres() -> PostgresEncoded { .text(String(self)) }
+    public static func decodePostgres(_ bytes: ArraySlice<UInt8>, type: PostgresDataType) throws -> Int64 {
+        try require(type, in: integerTypes)
+        return try parseInteger(bytes, as: Int64.self)
+    }
+}
+
+extension Int32: PostgresArrayElement {
+    public static var postgresType: PostgresDataType { .int4 }
+    public static var postgresArrayType: PostgresDataType { .int4Array }
+    public func encodePostgres() -> PostgresEncoded { .text(String(self)) }
+    public static func decodePostgres(_ bytes: ArraySlice<UInt8>, type: PostgresDataType) throws -> Int32 {
+        try require(type, in: integerTypes)
+        return try parseInteger(bytes, as: Int32.self)
+    }
+}
+
+extension Int16: PostgresArrayElement {
+    public static var postgresType: PostgresDataType { .int2 }
+    public static var postgresArrayType: PostgresDataType { .int2Array }
+    public func encodePostgres() -> PostgresEncoded { .text(String(self)) }
+    public static func decodePostgres(_ bytes: ArraySlice<UInt8>, type: PostgresDataType) throws -> Int16 {
+        try require(type, in: integerTypes)
+        return try parseInteger(bytes, as: Int16.self)
+    }
+}
+
+extension Double: PostgresArrayElement {
+    public static var postgresType: PostgresDataType { .float8 }
+    public static var postgresArrayType: PostgresDataType { .float8Array }
+    public func encodePostgres() -> PostgresEncoded {
+        if isNaN { return .text("NaN") }
+        if isInfinite { return .text(self < 0 ? "-Infinity" : "Infinity") }
+        return .text(description)
+    }
+    public static func decodePostgres(_ bytes: ArraySlice<UInt8>, type: PostgresDataType) throws -> Double {
+        try require(type, in: integerTypes.union([.float4, .float8, .numeric]))
+        let text = String(decoding: bytes, as: UTF8.self)
+        switch text {
+        case "NaN": return .nan
+        case "Infinity": return .infinity
+        case "-Infinity": return -.infinity
+        default:
+            guard let value = Double(text) else { throw PostgresDecodingFailure("'\(text)' is not a number") }
+            return value
+        }
+    }
+}
+
+extension Decimal: PostgresArrayElement {
+    public static var postgresType: PostgresDataType { .numeric }
+    public static var postgresArrayType: PostgresDataType { .numericArray }
+    public func encodePostgres() -> PostgresEncoded { .text(isNaN ? "NaN" : description) }
+    public static func decodePostgres(_ bytes: ArraySlice<UInt8>, type: PostgresDataType) throws -> Decimal {
+        try require(type, in: integerTypes.union([.numeric]))
+        let text = String(decoding: bytes, as: UTF8.self)
+        if text == "NaN" { return .nan }
+        guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+            throw PostgresDecodingFailure("'\(text)' is not a decimal number")
+        }
+        return value
+    }
+}
+
+extension Bool: PostgresArrayElement {
+    public static var postgresType: PostgresDataType { .bool }
+    public static var postgresArrayType: PostgresDataType { .boolArray }
+    public func encodePostgres() -> PostgresEncoded { .text(self ? "true" : "false") }
+    public static func decodePostgres(_ bytes: ArraySlice<UInt8>, type: PostgresDataType) throws -> Bool {
+        try require(type, in: [.bool])
+        switch bytes.first {
+        case UInt8(ascii: "t"): return true
+        case UInt8(ascii: "f"): return false
+        default: throw PostgresDecodingFailure("'\(String(decoding: bytes, as: UTF8.self))' is not a boolean")
+        }
+    }
+}

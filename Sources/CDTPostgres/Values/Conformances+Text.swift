@@ -1,0 +1,93 @@
+public import Foundation
+
+extension String: PostgresArrayElement {
+    /// Strings are sent as `text`; the server converts them where a column of another type expects them.
+    public static var postgresType: PostgresDataType { .text }
+    public static var postgresArrayType: PostgresDataType { .textArray }
+    public func encodePostgres() -> PostgresEncoded { .text(self) }
+
+    /// Any column but `bytea` reads as its text output (a `uuid` as its canonical form, say).
+    public static func decodePostgres(_ bytes: ArraySlice<UInt8>, type: PostgresDataType) throws -> String {
+        guard type != .bytea else { throw PostgresDecodingFailure("cannot decode a column of type bytea as String; use Data") }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension UUID: PostgresArrayElement {
+    public static var postgresType: PostgresDataType { .uuid }
+    public static var postgresArrayType: PostgresDataType { .uuidArray }
+    public func encodePostgres() -> PostgresEncoded { .text(uuidString) }
+    public static func decodePostgres(_ bytes: ArraySlice<UInt8>, type: PostgresDataType) throws -> UUID {
+        try require(type, in: [.uuid, .text, .varchar, .bpchar])
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let uuid = UUID(uuidString: text) else { throw PostgresDecodingFailure("'\(text)' is not a UUID") }
+        return uuid
+    }
+}
+
+extension Data: PostgresEncodable, PostgresDecodable {
+    /// Sent as raw bytes, so no escaping is involved.
+    public static var postgresType: PostgresDataType { .bytea }
+    public func encodePostgres() -> PostgresEncoded { .binary([UInt8](self)) }
+
+    /// Reads `bytea` in its hex output form (`\x0a1b…`, PostgreSQL's default since 9.0).
+    public static func decodePostgres(_ bytes: ArraySlice<UInt8>, type: PostgresDataType) throws -> Data {
+        try require(type, in: [.bytea])
+        guard bytes.count >= 2, bytes[bytes.startIndex] == UInt8(ascii: "\\"), bytes[bytes.startIndex + 1] == UInt8(ascii: "x"),
+              bytes.count % 2 == 0
+        else { throw PostgresDecodingFailure("bytea value is not in hex form; set bytea_output = 'hex'") }
+        var data = Data(capacity: (bytes.count - 2) / 2)
+        var index = bytes.startIndex + 2
+        while index < bytes.endIndex {
+            guard let high = hexValue(bytes[index]), let low = hexValue(bytes[index + 1]) else {
+                throw PostgresDecodingFailure("bytea value has a non-hex digit")
+            }
+            data.append(high << 4 | low)
+            index += 2
+        }
+        return data
+    }
+}
+
+private func hexValue(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+    default: nil
+    }
+}
+
+/// A value stored as `jsonb` (or read from `json`/`jsonb`) through `Codable`.
+///
+/// ```swift
+/// try await db.execute("INSERT INTO events (payload) VALUES (\(PostgresJSON(visit)))")
+/// let payload = try row.decode(PostgresJSON<Visit>.self, column: "payload").value
+/// ```
+public struct PostgresJSON<Value: Codable & Sendable>: Sendable, PostgresArrayElement {
+    /// The wrapped value.
+    public var value: Value
+
+    public init(_ value: Value) { self.value = value }
+
+    public static var postgresType: PostgresDataType { .jsonb }
+    public static var postgresArrayType: PostgresDataType { .jsonbArray }
+
+    public func encodePostgres() throws -> PostgresEncoded {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return .text(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    public static func decodePostgres(_ bytes: ArraySlice<UInt8>, type: PostgresDataType) throws -> PostgresJSON<Value> {
+        try require(type, in: [.json, .jsonb, .text])
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do {
+            return PostgresJSON(try decoder.decode(Value.self, from: Data(bytes)))
+        } catch {
+            throw PostgresDecodingFailure("JSON does not decode as \(Value.self): \(error)")
+        }
+    }
+}

@@ -1,0 +1,13 @@
+public import Hummingbird
+
+/// The request context every route of the platform receives.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+    }
+
+    /// Bodies up to 1 MiB; larger uploads are refused with 413.
+    public var maxUploadSize: Int { 1024 * 1024 }
+}

@@ -1,0 +1,32 @@
+public import Hummingbird
+public import Logging
+public import ServiceLifecycle
+
+/// Builds the HTTP application: the router with every route and middleware, bound to host and port.
+/// `services` run beside the server in its service group and are shut down after it, in reverse order.
+public func buildApplication(
+    configuration: ServerConfiguration,
+    dependencies: AppDependencies,
+    services: [any Service] = [],
+    logger: Logger
+) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(dependencies: dependencies, logger: logger),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cdt"),
+        services: services,
+        logger: logger
+    )
+}
+
+/// Builds the router on its own, so tests can drive it without a socket.
+public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.addMiddleware {
+        RequestIDMiddleware()
+        LogRequestsMiddleware(.info)
+        ProblemMiddleware()
+    }
+    HealthController(readiness: ReadinessCheck(database: dependencies.database, migrations: dependencies.migrations))
+        .addRoutes(to: router.group())
+    return router
+}

@@ -1,0 +1,64 @@
+public import Foundation
+public import Logging
+
+/// Everything the server needs to start, resolved from ``ConfigurationSources``.
+///
+/// | key | environment | default |
+/// | --- | --- | --- |
+/// | `http.host` | `HTTP_HOST` | `127.0.0.1` |
+/// | `http.port` | `HTTP_PORT` | `8080` |
+/// | `database.url` | `DATABASE_URL` | none: the embedded cluster |
+/// | `database.pool.size` | `DATABASE_POOL_SIZE` | `8` |
+/// | `database.pool.timeout` | `DATABASE_POOL_TIMEOUT` | `10` (seconds) |
+/// | `data.dir` | `CDT_DATA_DIR` | `/var/lib/cdt` as root, else `$XDG_DATA_HOME/cdt` or `~/.local/share/cdt` |
+/// | `log.level` | `LOG_LEVEL` | `info` |
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// The database to use; `nil` means the embedded cluster under ``dataDirectory``.
+    public var databaseURL: String?
+    public var poolSize: Int
+    public var poolTimeoutSeconds: Int
+    /// The data folder of the embedded cluster.
+    public var dataDirectory: String
+    public var logLevel: Logger.Level
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil, poolSize: Int = 8,
+        poolTimeoutSeconds: Int = 10, dataDirectory: String = ServerConfiguration.defaultDataDirectory(), logLevel: Logger.Level = .info
+    ) {
+        self.host = host
+        self.port = port
+        self.databaseURL = databaseURL
+        self.poolSize = poolSize
+        self.poolTimeoutSeconds = poolTimeoutSeconds
+        self.dataDirectory = dataDirectory
+        self.logLevel = logLevel
+    }
+
+    /// Resolves every setting, flags first, then environment, then file, then defaults.
+    /// - Throws: ``ConfigurationError`` for a malformed value, naming its key and source.
+    public init(from sources: ConfigurationSources) throws {
+        self.init()
+        host = sources.string("http.host") ?? host
+        port = try sources.integer("http.port", in: 0...65_535) ?? port
+        databaseURL = sources.string("database.url").flatMap { $0.isEmpty ? nil : $0 }
+        poolSize = try sources.integer("database.pool.size", in: 1...500) ?? poolSize
+        poolTimeoutSeconds = try sources.integer("database.pool.timeout", in: 1...3600) ?? poolTimeoutSeconds
+        dataDirectory = sources.string("data.dir") ?? Self.defaultDataDirectory(environment: sources.environment)
+        if let (text, source) = sources.value("log.level") {
+            guard let level = Logger.Level(rawValue: text.lowercased()) else {
+                throw ConfigurationError("\(source) must be one of trace, debug, info, notice, warning, error, critical, not '\(text)'")
+            }
+            logLevel = level
+        }
+    }
+
+    /// `/var/lib/cdt` as root (reachable by the `postgres` user that runs the cluster), else a folder in
+    /// the user's data home.
+    public static func defaultDataDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if geteuid() == 0 { return "/var/lib/cdt" }
+        if let dataHome = environment["XDG_DATA_HOME"], !dataHome.isEmpty { return dataHome + "/cdt" }
+        return (environment["HOME"] ?? NSTemporaryDirectory()) + "/.local/share/cdt"
+    }
+}

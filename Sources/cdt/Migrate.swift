@@ -1,0 +1,40 @@
+import ArgumentParser
+import CDTPostgres
+import CDTServer
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply the schema migrations built into this binary.",
+        discussion: "Each migration runs in its own transaction; a re-run applies nothing. The SQL is embedded, so no source tree is needed.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Flag(help: "Only report what is applied and what is pending.")
+    var status = false
+
+    func run() async throws {
+        let configuration = try database.resolve()
+        let logger = makeLogger(configuration)
+        let target = try await DatabaseTarget.resolve(configuration, logger: logger)
+        let client = target.makeClient(configuration, logger: logger)
+        let runner = MigrationRunner(client: client, migrations: CoreMigrations.all, logger: logger)
+        do {
+            if status {
+                switch try await runner.status() {
+                case .current: print("schema is current (\(runner.migrations.count) migrations applied)")
+                case .pending(let paths): print("pending:\n" + paths.map { "  \($0)" }.joined(separator: "\n"))
+                case .conflict(let message): throw MigrationError(message: message)
+                }
+            } else {
+                let applied = try await runner.apply()
+                print(applied.isEmpty ? "schema is current; nothing to apply" : applied.map { "applied \($0)" }.joined(separator: "\n"))
+            }
+        } catch {
+            await client.close()
+            await target.stopIfStarted(logger: logger)
+            throw error
+        }
+        await client.close()
+        await target.stopIfStarted(logger: logger)
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import CDTServer
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the HTTP server.",
+        discussion: """
+            With no database configured, creates (first run) and starts a private PostgreSQL cluster in the \
+            data folder, migrates it and serves; SIGTERM or Ctrl-C stops the server and that cluster cleanly.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "The address to listen on (or HTTP_HOST). Default 127.0.0.1.")
+    var host: String?
+
+    @Option(help: "The port to listen on (or HTTP_PORT). Default 8080.")
+    var port: Int?
+
+    @Option(help: "The most database connections at once (or DATABASE_POOL_SIZE). Default 8.")
+    var poolSize: Int?
+
+    func run() async throws {
+        var flags: [String: String] = [:]
+        flags["http.host"] = host
+        flags["http.port"] = port.map(String.init)
+        flags["database.pool.size"] = poolSize.map(String.init)
+        let configuration = try database.resolve(extraFlags: flags)
+        try await ServerRunner.run(configuration: configuration, logger: makeLogger(configuration))
+    }
+}
