@@ -16,7 +16,8 @@ let inputPaths = arguments.dropFirst(2)
 func rawLiteral(_ text: String) -> String {
     var hashes = "#"
     while text.contains("\"" + hashes) || text.contains("\\" + hashes) { hashes += "#" }
-    return hashes + "\"\"\"\n" + text + (text.hasSuffix("\n") ? "" : "\n") + "\"\"\"" + hashes
+    // A multi-line literal drops the line break before its closing delimiter, so one is added for it.
+    return hashes + "\"\"\"\n" + text + "\n\"\"\"" + hashes
 }
 
 var output = """

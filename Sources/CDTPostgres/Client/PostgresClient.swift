@@ -91,17 +91,15 @@ public final class PostgresClient: Sendable, Service {
 
     private func leaseConnection() async throws -> PostgresConnection {
         try Task.checkCancellation()
-        var lease = try await pool.lease()
-        if case .connection(let connection) = lease {
-            let usable = try await threadPool.runIfActive { connection.isUsable }
-            if usable { return connection }
+        if case .connection(let connection) = try await pool.lease() {
+            if (try? await threadPool.runBlocking({ connection.isUsable })) == true { return connection }
+            // Broken while idle (a server restart, say): close it and reuse its slot for a new one.
             logger.info("discarding a broken pooled connection")
-            await close(connection)
-            lease = .slot
+            _ = try? await threadPool.runBlocking { connection.close() }
         }
         do {
             let configuration = configuration
-            return try await threadPool.runIfActive {
+            return try await threadPool.runBlocking {
                 try PostgresConnection.connect(conninfo: configuration.conninfo, connectTimeoutSeconds: configuration.connectTimeoutSeconds)
             }
         } catch {
@@ -112,7 +110,7 @@ public final class PostgresClient: Sendable, Service {
 
     /// Returns a connection to the pool if it is healthy and outside any transaction; closes it otherwise.
     private func giveBack(_ connection: PostgresConnection) async {
-        let healthy = (try? await threadPool.runIfActive { () -> Bool in
+        let healthy = (try? await threadPool.runBlocking { () -> Bool in
             guard connection.isUsable else { return false }
             if connection.isIdle { return true }
             // A transaction left open (a raw BEGIN, say) must not leak into the next lease.
@@ -124,12 +122,12 @@ public final class PostgresClient: Sendable, Service {
             return
         }
         if let leftover = pool.release(connection) {
-            _ = try? await threadPool.runIfActive { leftover.close() }
+            _ = try? await threadPool.runBlocking { leftover.close() }
         }
     }
 
     private func close(_ connection: PostgresConnection) async {
-        _ = try? await threadPool.runIfActive { connection.close() }
+        _ = try? await threadPool.runBlocking { connection.close() }
         pool.releaseSlot()
     }
 
@@ -141,7 +139,7 @@ public final class PostgresClient: Sendable, Service {
     /// Closes idle connections and refuses new work; connections in use close when they are returned.
     public func close() async {
         for connection in pool.close() {
-            _ = try? await threadPool.runIfActive { connection.close() }
+            _ = try? await threadPool.runBlocking { connection.close() }
         }
         try? await threadPool.shutdownGracefully()
     }

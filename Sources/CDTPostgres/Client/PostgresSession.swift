@@ -1,3 +1,4 @@
+import Foundation
 import NIOPosix
 
 /// One leased connection, handed to the body of ``PostgresClient/withConnection(isolation:_:)`` and
@@ -78,22 +79,26 @@ public struct PostgresSession: Sendable {
     // MARK: Plumbing
 
     /// Transaction control runs even when the task is cancelled, so a rollback is never skipped.
-    private func control(_ sql: String) async throws {
+    func control(_ sql: String) async throws {
         _ = try await blocking(cancellable: false) { connection in try connection.executeSimple(sql) }
     }
 
+    /// Runs `work` on the thread pool. A cancellable statement is checked for cancellation first, and
+    /// cancelling the task while it runs sends `PQcancel` from a short-lived thread of its own: it blocks
+    /// while it talks to the server, and every pool thread may be busy running statements.
     private func blocking<Value: Sendable>(
         cancellable: Bool,
         _ work: @escaping @Sendable (PostgresConnection) throws -> Value
     ) async throws -> Value {
         let connection = connection
+        let threadPool = threadPool
         if cancellable { try Task.checkCancellation() }
         let generation = connection.beginStatement()
         defer { connection.endStatement() }
-        let run = { try await threadPool.runIfActive { try work(connection) } }
+        let run = { try await threadPool.runBlocking { try work(connection) } }
         guard cancellable else { return try await run() }
         return try await withTaskCancellationHandler(operation: run) {
-            connection.cancelRunningStatement(generation: generation)
+            Thread { connection.cancelRunningStatement(generation: generation) }.start()
         }
     }
 }

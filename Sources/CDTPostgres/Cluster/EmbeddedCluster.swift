@@ -48,7 +48,7 @@ public struct EmbeddedCluster: Sendable {
 
     /// Key/value conninfo for `database` as the superuser, over the cluster's socket.
     public func conninfo(database: String = EmbeddedCluster.defaultDatabase) -> String {
-        "host=\(clusterDirectory) port=\(Self.port) user=\(Self.superuser) dbname=\(database)"
+        "host=\(Self.quoted(clusterDirectory)) port=\(Self.port) user=\(Self.superuser) dbname=\(Self.quoted(database))"
     }
 
     /// Whether `initdb` has run here.
@@ -83,7 +83,7 @@ public struct EmbeddedCluster: Sendable {
                          "--auth-local=trust", "--auth-host=scram-sha-256"]
         if !durable { arguments.append("--no-sync") }
         try await runChecked("initdb", arguments, doing: "initialize the cluster in \(clusterDirectory)")
-        try await appendConfiguration()
+        try appendConfiguration()
     }
 
     /// Starts the server and waits until it accepts connections.
@@ -151,6 +151,11 @@ public struct EmbeddedCluster: Sendable {
 
     // MARK: Plumbing
 
+    /// A value quoted for conninfo and postgresql.conf alike: `'…'` with `\\` and `'` escaped.
+    static func quoted(_ value: String) -> String {
+        "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+    }
+
     private func makeClusterDirectory() throws {
         let manager = FileManager.default
         try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -164,20 +169,32 @@ public struct EmbeddedCluster: Sendable {
         }
     }
 
-    private func appendConfiguration() async throws {
+    private func appendConfiguration() throws {
         var lines = [
             "", "# Written by cdt: a private cluster reached only through its own socket.",
             "listen_addresses = ''",
-            "unix_socket_directories = '\(clusterDirectory)'",
+            "unix_socket_directories = \(Self.quoted(clusterDirectory))",
             "unix_socket_permissions = 0700",
             "port = \(Self.port)",
             "max_connections = 200",
         ]
         if !durable { lines += ["fsync = off", "synchronous_commit = off", "full_page_writes = off"] }
-        let path = clusterDirectory + "/postgresql.conf"
+        try write(lines, to: clusterDirectory + "/postgresql.conf", append: true)
+        try write([
+            "# Written by cdt: the superuser is trusted on the private socket (a 0700 folder);",
+            "# every other role logs in with its password.",
+            "local all \(Self.superuser) trust",
+            "local all all scram-sha-256",
+            "host all all 127.0.0.1/32 scram-sha-256",
+            "host all all ::1/128 scram-sha-256",
+        ], to: clusterDirectory + "/pg_hba.conf", append: false)
+    }
+
+    /// Writes into a file initdb made, keeping its owner.
+    private func write(_ lines: [String], to path: String, append: Bool) throws {
         guard let handle = FileHandle(forUpdatingAtPath: path) else { throw EmbeddedClusterError("cannot open \(path)") }
         defer { try? handle.close() }
-        try handle.seekToEnd()
+        if append { try handle.seekToEnd() } else { try handle.truncate(atOffset: 0) }
         try handle.write(contentsOf: Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 

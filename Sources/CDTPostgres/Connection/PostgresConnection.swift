@@ -109,8 +109,12 @@ final class PostgresConnection: @unchecked Sendable {
     /// already have sent (a termination notice after a restart, say).
     var isUsable: Bool {
         guard let handle, PQstatus(handle) == CONNECTION_OK else { return false }
-        var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
-        if poll(&descriptor, 1, 0) > 0 {
+        // A server shutting down sends a FATAL message and then closes: reading the message and then the
+        // end of the stream takes more than one read, so keep reading while input is waiting.
+        for _ in 0..<4 {
+            var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 0) > 0 else { break }
+            if descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return false }
             guard PQconsumeInput(handle) == 1 else { return false }
             while let notification = PQnotifies(handle) { PQfreemem(notification) }
         }
@@ -153,8 +157,10 @@ final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Marks a statement as running, for ``cancelRunningStatement(generation:)``.
+    /// A connection runs one statement at a time: sharing a session between concurrent tasks is a bug.
     func beginStatement() -> UInt64 {
         running.withLock { state in
+            precondition(!state.active, "a PostgresSession runs one statement at a time; do not use it from concurrent tasks")
             state.generation &+= 1
             state.active = true
             return state.generation
@@ -166,6 +172,7 @@ final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Asks the server to cancel the statement started as `generation`, if it is still running.
+    /// Blocks while libpq sends the request, so callers run it on the thread pool.
     func cancelRunningStatement(generation: UInt64) {
         running.withLock { state in
             guard state.active, state.generation == generation, let cancelHandle = state.cancelHandle else { return }

@@ -42,14 +42,15 @@ public struct MigrationRunner: Sendable {
     @discardableResult
     public func apply() async throws -> [String] {
         try await client.withConnection { session in
-            try await ensureTable(session)
-            try await session.query("SELECT pg_advisory_lock(\(Self.lockKey))")
+            // The lock comes first, so two processes starting on an empty database do not race to create the table.
+            try await session.control("SELECT pg_advisory_lock(\(Self.lockKey))")
             do {
+                try await ensureTable(session)
                 let applied = try await applyPending(session)
-                try await session.query("SELECT pg_advisory_unlock(\(Self.lockKey))")
+                try await session.control("SELECT pg_advisory_unlock(\(Self.lockKey))")
                 return applied
             } catch {
-                _ = try? await session.query("SELECT pg_advisory_unlock(\(Self.lockKey))")
+                try? await session.control("SELECT pg_advisory_unlock(\(Self.lockKey))")
                 throw error
             }
         }
@@ -95,7 +96,7 @@ public struct MigrationRunner: Sendable {
 
     /// Compares what is recorded with what this build has; checksums are computed by PostgreSQL.
     private func plan(_ session: PostgresSession) async throws -> Status {
-        let recorded = try await session.query("SELECT owner, name, checksum FROM cdt_schema_migrations ORDER BY owner, name")
+        let recorded = try await session.query("SELECT owner, name, checksum FROM cdt_schema_migrations ORDER BY owner, name COLLATE \"C\"")
             .decode((String, String, String).self)
         var recordedByOwner: [String: [(name: String, checksum: String)]] = [:]
         for (owner, name, checksum) in recorded { recordedByOwner[owner, default: []].append((name, checksum)) }

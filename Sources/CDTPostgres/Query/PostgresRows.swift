@@ -38,6 +38,11 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
     public var endIndex: Int { columns.isEmpty ? 0 : cellStarts.count / columns.count }
     public subscript(position: Int) -> PostgresRow { PostgresRow(rows: self, index: position) }
 
+    /// Decodes the first column of every row: `try rows.decode(String.self)`.
+    public func decode<Value: PostgresDecodable>(_ type: Value.Type) throws -> [Value] {
+        try map { try $0.decode(type, at: 0) }
+    }
+
     /// Decodes every row positionally; see ``PostgresRow/decode(_:)``.
     public func decode<each Column: PostgresDecodable>(_ types: (repeat each Column).Type) throws -> [(repeat each Column)] {
         try map { try $0.decode(types) }

@@ -7,6 +7,8 @@ extension Date: PostgresArrayElement {
     public static var postgresArrayType: PostgresDataType { .timestamptzArray }
 
     public func encodePostgres() -> PostgresEncoded {
+        if self == .distantFuture { return .text("infinity") }
+        if self == .distantPast { return .text("-infinity") }
         let micros = Int64((timeIntervalSince1970 * 1_000_000).rounded())
         var seconds = micros / 1_000_000
         var fraction = micros % 1_000_000
@@ -15,18 +17,28 @@ extension Date: PostgresArrayElement {
         var secondOfDay = seconds % 86_400
         if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
         let (year, month, day) = CivilDate.fromDays(days)
-        let text = CivilDate.pad(year, 4) + "-" + CivilDate.pad(month, 2) + "-" + CivilDate.pad(day, 2) + " "
+        // Year 0 is 1 BC in PostgreSQL's notation.
+        let text = CivilDate.pad(year > 0 ? year : 1 - year, 4) + "-" + CivilDate.pad(month, 2) + "-" + CivilDate.pad(day, 2) + " "
             + CivilDate.pad(secondOfDay / 3600, 2) + ":" + CivilDate.pad(secondOfDay / 60 % 60, 2) + ":"
             + CivilDate.pad(secondOfDay % 60, 2) + "." + CivilDate.pad(fraction, 6) + "+00"
-        return .text(text)
+        return .text(year > 0 ? text : text + " BC")
     }
 
     public static func decodePostgres(_ bytes: ArraySlice<UInt8>, type: PostgresDataType) throws -> Date {
         try require(type, in: [.timestamptz, .timestamp, .date])
+        switch String(decoding: bytes, as: UTF8.self) {
+        case "infinity": return .distantFuture
+        case "-infinity": return .distantPast
+        default: break
+        }
+        var bytes = bytes
+        let isBC = bytes.count > 3 && bytes.suffix(3).elementsEqual(" BC".utf8)
+        if isBC { bytes = bytes.dropLast(3) }
         var scanner = DigitScanner(bytes: bytes)
-        guard let year = scanner.number(), scanner.skip("-"), let month = scanner.number(), scanner.skip("-"),
+        guard var year = scanner.number(), scanner.skip("-"), let month = scanner.number(), scanner.skip("-"),
               let day = scanner.number()
         else { throw PostgresDecodingFailure("'\(String(decoding: bytes, as: UTF8.self))' is not an ISO date") }
+        if isBC { year = 1 - year }
         var seconds = CivilDate.toDays(year: year, month: month, day: day) * 86_400
         var micros: Int64 = 0
         if scanner.skip(" ") || scanner.skip("T") {

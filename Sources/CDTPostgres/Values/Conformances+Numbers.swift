@@ -99,8 +99,13 @@ extension Decimal: PostgresArrayElement {
         try require(type, in: integerTypes.union([.numeric]))
         let text = String(decoding: bytes, as: UTF8.self)
         if text == "NaN" { return .nan }
+        // Decimal holds 38 significant digits and would silently drop the rest; refuse instead.
+        let significant = text.drop { $0 == "-" || $0 == "0" || $0 == "." }.filter(\.isNumber).count
+        guard significant <= 38 else {
+            throw PostgresDecodingFailure("\(text) has more than the 38 significant digits Decimal holds; decode as String")
+        }
         guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
-            throw PostgresDecodingFailure("'\(text)' is not a decimal number")
+            throw PostgresDecodingFailure("'\(text)' is not a decimal number Decimal can hold")
         }
         return value
     }

@@ -1,0 +1,153 @@
+import CDTPostgres
+import Foundation
+import Testing
+
+@Suite struct ValueRoundTripTests {
+    /// Binds `value` as a parameter, has PostgreSQL cast it to `sqlType`, and reads it back.
+    private func roundTrip<Value: PostgresEncodable & PostgresDecodable>(_ value: Value, as sqlType: String, on client: PostgresClient) async throws -> Value {
+        try await client.query("SELECT \(value)::\(unsafeSQL: sqlType) AS v").decode(Value.self)[0]
+    }
+
+    @Test func integersOfEveryWidthComeBackUnchanged() async throws {
+        try await withTestClient { db throws in
+            for value in [0, 1, -1, Int.max, Int.min] { #expect(try await roundTrip(value, as: "int8", on: db) == value) }
+            for value in [Int64.max, Int64.min] { #expect(try await roundTrip(value, as: "int8", on: db) == value) }
+            for value in [Int32.max, Int32.min] { #expect(try await roundTrip(value, as: "int4", on: db) == value) }
+            for value in [Int16.max, Int16.min] { #expect(try await roundTrip(value, as: "int2", on: db) == value) }
+        }
+    }
+
+    @Test func floatingPointAndDecimalKeepTheirValue() async throws {
+        try await withTestClient { db throws in
+            for value in [0.0, -2.5, 1e-300, 1.7976931348623157e308, .pi, .infinity, -.infinity] {
+                #expect(try await roundTrip(value, as: "float8", on: db) == value)
+            }
+            #expect(try await roundTrip(Double.nan, as: "float8", on: db).isNaN)
+            for text in ["0", "-123.456", "12345678901234567890.123456789", "0.000000001"] {
+                let value = try #require(Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")))
+                #expect(try await roundTrip(value, as: "numeric", on: db) == value)
+            }
+        }
+    }
+
+    @Test func textComesBackUnchangedIncludingVietnameseAndSQLLookalikes() async throws {
+        try await withTestClient { db throws in
+            let values = [
+                "Phường Phúc Xá", "Đặc khu Côn Đảo", "Tổ công nghệ số cộng đồng", "", " ",
+                "'); DROP TABLE x; --", "Robert'); DROP TABLE students;--", "$1 $2 \\ \" ' \t\n\r",
+                String(repeating: "Nghệ An ", count: 200_000), "emoji 🇻🇳 and NUL-free",
+            ]
+            for value in values { #expect(try await roundTrip(value, as: "text", on: db) == value) }
+            try await db.execute("CREATE TABLE x (v text)")
+            try await db.execute("INSERT INTO x VALUES (\("'); DROP TABLE x; --"))")
+            #expect(try await db.query("SELECT v FROM x").decode(String.self) == ["'); DROP TABLE x; --"])
+        }
+    }
+
+    @Test func booleansUUIDsAndBytes() async throws {
+        try await withTestClient { db throws in
+            #expect(try await roundTrip(true, as: "bool", on: db) == true)
+            #expect(try await roundTrip(false, as: "bool", on: db) == false)
+            let uuid = UUID()
+            #expect(try await roundTrip(uuid, as: "uuid", on: db) == uuid)
+            let bytes = Data((0...255).map(UInt8.init) + [0, 0, 92, 120])
+            #expect(try await roundTrip(bytes, as: "bytea", on: db) == bytes)
+            #expect(try await roundTrip(Data(), as: "bytea", on: db) == Data())
+        }
+    }
+
+    @Test func datesKeepMicrosecondsAndReadFromDateColumns() async throws {
+        try await withTestClient { db throws in
+            let instants = [
+                Date(timeIntervalSince1970: 1_751_328_000.123456),  // 2025-07-01, the day districts were abolished
+                Date(timeIntervalSince1970: -1_000_000_000.5),
+                Date(timeIntervalSince1970: 0),
+            ]
+            for instant in instants {
+                let back = try await roundTrip(instant, as: "timestamptz", on: db)
+                #expect(abs(back.timeIntervalSince1970 - instant.timeIntervalSince1970) < 0.000_001)
+            }
+            let day = try await db.query("SELECT DATE '2025-07-01' AS d").decode(Date.self)[0]
+            #expect(day == Date(timeIntervalSince1970: 1_751_328_000))
+            let offset = try await db.query("SELECT '2025-07-01 07:00:00+07'::timestamptz::text::timestamptz AS t").decode(Date.self)[0]
+            #expect(offset == Date(timeIntervalSince1970: 1_751_328_000))
+            let withOffsetText = try Date.decodePostgres(Array("2025-07-01 12:30:00.5+05:30".utf8)[...], type: .timestamptz)
+            #expect(withOffsetText == Date(timeIntervalSince1970: 1_751_328_000 + 7 * 3600 + 0.5))
+        }
+    }
+
+    @Test func infiniteAndBeforeChristDatesSurvive() async throws {
+        try await withTestClient { db throws in
+            #expect(try await roundTrip(Date.distantFuture, as: "timestamptz", on: db) == .distantFuture)
+            #expect(try await roundTrip(Date.distantPast, as: "timestamptz", on: db) == .distantPast)
+            let ancient = Date(timeIntervalSince1970: -62_167_219_200)  // 1 January of 1 BC (year 0, a leap year)
+            #expect(try await db.query("SELECT \(ancient)::text").decode(String.self) == ["0001-01-01 00:00:00+00 BC"])
+            #expect(try await roundTrip(ancient, as: "timestamptz", on: db) == ancient)
+        }
+    }
+
+    @Test func decimalsTooPreciseForDecimalAreRefusedNotTruncated() async throws {
+        try await withTestClient { db throws in
+            let rows = try await db.query("SELECT 123456789012345678901234567890123456789012345::numeric AS amount")
+            let error = await postgresError { _ = try rows.decode(Decimal.self) }
+            #expect(error?.column == "amount")
+            #expect(try rows.decode(String.self) == ["123456789012345678901234567890123456789012345"])
+        }
+    }
+
+    @Test func arraysHoldQuotesCommasAndNulls() async throws {
+        try await withTestClient { db throws in
+            let texts = ["a", "b,c", "\"quoted\"", "back\\slash", "NULL", "", "Xã Đồng Văn"]
+            #expect(try await roundTrip(texts, as: "text[]", on: db) == texts)
+            let numbers = [1, -2, Int.max]
+            #expect(try await roundTrip(numbers, as: "int8[]", on: db) == numbers)
+            let withNulls: [Int?] = [1, nil, 3]
+            #expect(try await roundTrip(withNulls, as: "int8[]", on: db) == withNulls)
+            #expect(try await roundTrip([String](), as: "text[]", on: db) == [])
+            let ids = [UUID(), UUID()]
+            #expect(try await roundTrip(ids, as: "uuid[]", on: db) == ids)
+        }
+    }
+
+    struct Visit: Codable, Sendable, Equatable {
+        var household: String
+        var skills: [String]
+        var mastered: Bool
+    }
+
+    @Test func jsonGoesThroughCodable() async throws {
+        try await withTestClient { db throws in
+            let visit = Visit(household: "Hộ ông Nguyễn Văn A", skills: ["dịch vụ công", "thanh toán"], mastered: true)
+            #expect(try await roundTrip(PostgresJSON(visit), as: "jsonb", on: db).value == visit)
+            #expect(try await roundTrip(PostgresJSON(visit), as: "json", on: db).value == visit)
+        }
+    }
+
+    @Test func nullsReadAsNilThroughOptionals() async throws {
+        try await withTestClient { db throws in
+            let none: String? = nil
+            let row = try await db.query("SELECT \(none)::text AS a, NULL::int8 AS b, NULL::uuid AS c, 5 AS d").decode((String?, Int?, UUID?, Int?).self)[0]
+            #expect(row.0 == nil && row.1 == nil && row.2 == nil && row.3 == 5)
+        }
+    }
+
+    struct Unit: Decodable, Equatable {
+        var code: String
+        var name: String
+        var parentCode: String?
+        var level: Int
+    }
+
+    @Test func rowsDecodeIntoRecordsBySnakeCaseColumnNames() async throws {
+        try await withTestClient { db throws in
+            let units = try await db.query("""
+                SELECT * FROM (VALUES ('01', 'Thành phố Hà Nội', NULL, 1), ('00004', 'Phường Ba Đình', '01', 2))
+                AS t(code, name, parent_code, level)
+                """).decode(as: Unit.self)
+            #expect(units == [
+                Unit(code: "01", name: "Thành phố Hà Nội", parentCode: nil, level: 1),
+                Unit(code: "00004", name: "Phường Ba Đình", parentCode: "01", level: 2),
+            ])
+        }
+    }
+}
