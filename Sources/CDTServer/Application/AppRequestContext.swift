@@ -1,3 +1,4 @@
+public import Foundation
 public import Hummingbird
 
 /// The request context every route of the platform receives.
@@ -10,4 +11,14 @@ public struct AppRequestContext: RequestContext {
 
     /// Bodies up to 1 MiB; larger uploads are refused with 413.
     public var maxUploadSize: Int { 1024 * 1024 }
+
+    /// JSON with keys sorted and slashes left as they are (paths and URLs stay readable).
+    public var responseEncoder: JSONEncoder { Self.encoder }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
 }

@@ -1,0 +1,62 @@
+import CDTTesting
+import Foundation
+import Testing
+
+/// The `cdt` binary carries its migrations: copied alone into an empty folder, it migrates a database.
+@Suite struct BuiltBinaryTests {
+    /// `cdt` beside the test bundle (SwiftPM builds every product before `swift test` runs).
+    private func builtBinary() throws -> URL {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cdt")
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+        let candidates = [besideTests, packageRoot.appendingPathComponent(".build/debug/cdt")]
+        guard let binary = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw BinaryMissing(paths: candidates.map(\.path))
+        }
+        return binary
+    }
+
+    struct BinaryMissing: Error, CustomStringConvertible {
+        var paths: [String]
+        var description: String { "the cdt binary is not built (looked at \(paths)); run: swift build --product cdt" }
+    }
+
+    private func run(_ binary: URL, _ arguments: [String], in folder: URL) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+
+    @Test func aCopiedBinaryMigratesWithoutTheSourceTree() async throws {
+        let database = try await TestPostgres.makeDatabase()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cdt-binary-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let copy = folder.appendingPathComponent("cdt")
+        try FileManager.default.copyItem(at: try builtBinary(), to: copy)
+
+        let first = try run(copy, ["migrate", "--database-url", database.conninfo, "--log-level", "error"], in: folder)
+        #expect(first.status == 0)
+        #expect(first.output.contains("applied sql/core/0001_extensions.sql"))
+        let second = try run(copy, ["migrate", "--database-url", database.conninfo, "--log-level", "error"], in: folder)
+        #expect(second.status == 0)
+        #expect(second.output.contains("nothing to apply"))
+    }
+
+    @Test func badInputIsAOneLineErrorAndANonZeroExit() throws {
+        let folder = FileManager.default.temporaryDirectory
+        let result = try run(try builtBinary(), ["serve", "--port", "eighty"], in: folder)
+        #expect(result.status != 0)
+        #expect(result.output.contains("eighty"))
+        let unreachable = try run(try builtBinary(), ["migrate", "--database-url", "postgresql://cdt@127.0.0.1:1/cdt?connect_timeout=2"], in: folder)
+        #expect(unreachable.status != 0)
+        #expect(unreachable.output.contains("no PostgreSQL server answers"))
+    }
+}
