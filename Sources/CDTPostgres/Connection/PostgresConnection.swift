@@ -73,7 +73,12 @@ final class PostgresConnection: @unchecked Sendable {
 
     /// Turns libpq's message into an error whose code says what went wrong, without the password.
     private static func connectionError(_ handle: OpaquePointer) -> PostgresError {
-        let libpqMessage = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+        // libpq's message spans lines ("…failed: Connection refused\n\tIs the server running…"); keep it on one.
+        let libpqMessage = String(cString: PQerrorMessage(handle))
+            .split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+            .joined(separator: " ")
         let host = PQhost(handle).map { String(cString: $0) } ?? "?"
         let port = PQport(handle).map { String(cString: $0) } ?? "?"
         let database = PQdb(handle).map { String(cString: $0) } ?? "?"
