@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Identity is the id, not the code: codes are reused across reorganizations (`24` was Bắc Giang
 /// until 30 June 2025 and is Bắc Ninh since), so the same code over two periods is two units.
-public struct AdministrativeUnit: Hashable, Codable, Sendable, Identifiable {
+public struct AdministrativeUnit: Hashable, Codable, Sendable {
     public let id: ID<AdministrativeUnit>
     /// The General Statistics Office code (2 digits for a province, 3 for a district, 5 for a commune),
     /// or a local code for a village.

@@ -1,0 +1,128 @@
+public import CDTDomain
+import Foundation
+
+/// The hierarchy in PostgreSQL (`administrative_units`, `unit_lineage`; see `sql/core/0002_…`).
+public struct PostgresHierarchyStore: HierarchyStore {
+    public let client: PostgresClient
+
+    public init(client: PostgresClient) {
+        self.client = client
+    }
+
+    public func units(inForceOn date: CalendarDate) async throws -> [AdministrativeUnit] {
+        try await client.withConnection { try await Self.units(inForceOn: date, $0) }
+    }
+
+    public func importTree(_ rows: [IncomingUnit], effective: CalendarDate) async throws -> TreeImportPlan {
+        try await client.withTransaction { tx in
+            try await tx.query("SELECT pg_advisory_xact_lock(\(Self.importLock))")
+            let plan = try TreeImport.plan(rows, inForce: try await Self.units(inForceOn: effective, tx), effective: effective)
+            try await Self.close(plan.closed, on: effective, tx)
+            for unit in plan.corrected { try await Self.correct(unit, tx) }
+            try await Self.insert(plan.created, tx)
+            return plan
+        }
+    }
+
+    public func importReorganization(_ rows: [IncomingLineage], effective: CalendarDate) async throws -> Int {
+        try await client.withTransaction { tx in
+            try await tx.query("SELECT pg_advisory_xact_lock(\(Self.importLock))")
+            let links = try ReorganizationImport.plan(
+                rows,
+                before: try await Self.units(inForceOn: effective.adding(days: -1), tx),
+                after: try await Self.units(inForceOn: effective, tx),
+                effective: effective)
+            try await Self.record(links, tx)
+            return links.count
+        }
+    }
+
+    // MARK: Statements
+
+    static let importLock = 727_365_002
+    static let columns = "id, code, name, level, type, parent_id, valid_from, valid_until"
+
+    static func units(inForceOn date: CalendarDate, _ session: PostgresSession) async throws -> [AdministrativeUnit] {
+        try await session.query("""
+            SELECT \(unsafeSQL: columns) FROM administrative_units
+            WHERE valid_from <= \(date) AND (valid_until IS NULL OR valid_until > \(date))
+            """).map(unit(from:))
+    }
+
+    static func unit(from row: PostgresRow) throws -> AdministrativeUnit {
+        let (id, code, name, level, type, parentID, from, until) = try row.decode(
+            (ID<AdministrativeUnit>, String, String, String, String, ID<AdministrativeUnit>?, CalendarDate, CalendarDate?).self)
+        do {
+            guard let unitLevel = UnitLevel(rawValue: level) else { throw HierarchyError.unknownType(type, level: .village, allowed: []) }
+            return try AdministrativeUnit(
+                id: id, code: code, name: name, kind: UnitKind(level: unitLevel, type: type), parentID: parentID,
+                validity: ValidityPeriod(from: from, until: until))
+        } catch {
+            throw PostgresError(code: .decoding, message: "stored unit \(code) breaks a rule: \(error)", column: "level")
+        }
+    }
+
+    private static func close(_ ids: [ID<AdministrativeUnit>], on date: CalendarDate, _ tx: PostgresSession) async throws {
+        guard !ids.isEmpty else { return }
+        try await tx.execute("UPDATE administrative_units SET valid_until = \(date) WHERE id = ANY(\(ids))")
+    }
+
+    /// Units of each level in one statement, parents' levels first, so each finds its parent's path.
+    private static func insert(_ units: [AdministrativeUnit], _ tx: PostgresSession) async throws {
+        for level in UnitLevel.allCases {
+            let batch = units.filter { $0.kind.level == level }
+            guard !batch.isEmpty else { continue }
+            try await tx.execute("""
+                INSERT INTO administrative_units (id, code, name, search_key, level, type, parent_id, province_id, path, valid_from, valid_until)
+                SELECT u.id, u.code, u.name, u.search_key, u.level, u.type, u.parent_id,
+                       CASE WHEN u.level = 'province' THEN u.id ELSE p.province_id END,
+                       coalesce(p.path, '/') || u.id::text || '/', u.valid_from, u.valid_until
+                FROM unnest(\(batch.map(\.id)), \(batch.map(\.code)), \(batch.map(\.name)), \(batch.map(\.searchKey)),
+                            \(batch.map(\.kind.level.rawValue)), \(batch.map(\.kind.type)), \(batch.map(\.parentID)),
+                            \(batch.map(\.validity.from)), \(batch.map(\.validity.until)))
+                     AS u(id, code, name, search_key, level, type, parent_id, valid_from, valid_until)
+                LEFT JOIN administrative_units p ON p.id = u.parent_id
+                """)
+        }
+    }
+
+    /// Corrects a unit in place and, when its parent changed, the paths beneath it.
+    private static func correct(_ unit: AdministrativeUnit, _ tx: PostgresSession) async throws {
+        let oldPath = try await tx.query("SELECT path FROM administrative_units WHERE id = \(unit.id)").decode(String.self)[0]
+        let newPath = try await tx.query("""
+            UPDATE administrative_units u
+            SET name = \(unit.name), search_key = \(unit.searchKey), type = \(unit.kind.type), parent_id = \(unit.parentID),
+                path = coalesce((SELECT path FROM administrative_units WHERE id = \(unit.parentID)), '/') || u.id::text || '/',
+                province_id = CASE WHEN u.level = 'province' THEN u.id
+                                   ELSE (SELECT province_id FROM administrative_units WHERE id = \(unit.parentID)) END
+            WHERE u.id = \(unit.id)
+            RETURNING path
+            """).decode(String.self)[0]
+        guard newPath != oldPath else { return }
+        try await tx.execute("""
+            UPDATE administrative_units d
+            SET path = \(newPath) || substr(d.path, length(\(oldPath)) + 1),
+                province_id = (SELECT province_id FROM administrative_units WHERE id = \(unit.id))
+            WHERE d.path LIKE \(oldPath) || '%' AND d.id <> \(unit.id)
+            """)
+    }
+
+    private static func record(_ links: [LineageLink], _ tx: PostgresSession) async throws {
+        guard !links.isEmpty else { return }
+        let shares: [Double?] = links.map { if case .split(let share) = $0.kind { share } else { nil } }
+        let kinds: [String] = links.map {
+            switch $0.kind {
+            case .merged: "merged"
+            case .split: "split"
+            case .renamed: "renamed"
+            case .moved: "moved"
+            }
+        }
+        try await tx.execute("""
+            INSERT INTO unit_lineage (predecessor_id, successor_id, kind, share, effective)
+            SELECT * FROM unnest(\(links.map(\.predecessor)), \(links.map(\.successor)), \(kinds), \(shares), \(links.map(\.effective)))
+            ON CONFLICT (predecessor_id, successor_id) DO UPDATE
+            SET kind = excluded.kind, share = excluded.share, effective = excluded.effective
+            """)
+    }
+}
