@@ -75,7 +75,7 @@ private func unit(_ code: String, _ name: String, _ level: UnitLevel, _ type: St
     @Test func theTreeAsOfADateHasThatDatesDepth() throws {
         let (hierarchy, units) = try reorganizedHanoi()
         let oldTree = hierarchy.subtree(under: units["hanoiOld"]!.id, asOf: day("2025-06-30"))
-        #expect(oldTree.map(\.name) == ["Quận Ba Đình", "Phường Phúc Xá", "Phường Trúc Bạch", "Xã Tách Đôi", "Thôn Một"])
+        #expect(oldTree.map(\.name) == ["Quận Ba Đình", "Phường Phúc Xá", "Xã Tách Đôi", "Phường Trúc Bạch", "Thôn Một"])
         let newTree = hierarchy.subtree(under: units["hanoiNew"]!.id, asOf: reform)
         #expect(newTree.map(\.name) == ["Phường Ba Đình", "Phường Tây Hồ", "Tổ dân phố Một"])
         #expect(hierarchy.ancestors(of: units["village"]!.id).map(\.name) == ["Phường Trúc Bạch", "Quận Ba Đình", "Thành phố Hà Nội"])

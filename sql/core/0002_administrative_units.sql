@@ -14,6 +14,8 @@ CREATE TABLE administrative_units (
     name text NOT NULL,
     -- The name lower-cased without diacritics ('phuong phuc xa'), computed by the domain (VietnameseText).
     search_key text NOT NULL,
+    -- Bytes whose order is Vietnamese order of the name without its type word (AdministrativeUnit.sortKey).
+    sort_key bytea NOT NULL,
     level text NOT NULL CHECK (level IN ('nation', 'province', 'district', 'commune', 'village')),
     type text NOT NULL,
     parent_id uuid REFERENCES administrative_units (id),
@@ -34,6 +36,7 @@ CREATE INDEX administrative_units_path ON administrative_units (path text_patter
 CREATE INDEX administrative_units_code ON administrative_units (code, level);
 CREATE INDEX administrative_units_search ON administrative_units USING gin (search_key gin_trgm_ops);
 CREATE INDEX administrative_units_province ON administrative_units (province_id);
+CREATE INDEX administrative_units_order ON administrative_units (sort_key, id);
 
 -- Lineage: the predecessor carries on as (part of) the successor from `effective` on.
 CREATE TABLE unit_lineage (

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// A day in the calendar, without a time or a time zone: a decision's date, a validity boundary, a visit day.
 ///
 /// Written and read as ISO 8601 `YYYY-MM-DD`, which also orders correctly as text.
@@ -94,5 +96,16 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     private func pad(_ value: Int, _ width: Int) -> String {
         let digits = String(value)
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+}
+
+extension CalendarDate {
+    /// Vietnam's offset from UTC (UTC+7, no daylight saving).
+    public static let vietnamUTCOffsetSeconds = 7 * 3600
+
+    /// The calendar day an instant falls on at a UTC offset (Vietnam's by default).
+    public init(_ instant: Date, utcOffsetSeconds: Int = CalendarDate.vietnamUTCOffsetSeconds) {
+        let seconds = instant.timeIntervalSince1970 + Double(utcOffsetSeconds)
+        self.init(daysSinceEpoch: Int((seconds / 86_400).rounded(.down)))
     }
 }

@@ -68,6 +68,19 @@ public enum VietnameseText {
         let tones: [UInt8]
         let cases: [UInt8]
 
+        /// The key as bytes whose plain byte order (`memcmp`, PostgreSQL's `bytea` order) is the same as
+        /// the key's: letters (two bytes each), a zero pair, tones, a zero, cases.
+        public var bytes: [UInt8] {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(letters.count * 4 + 3)
+            for letter in letters { bytes += [UInt8(letter >> 8), UInt8(letter & 0xFF)] }
+            bytes += [0, 0]
+            bytes += tones.map { $0 + 1 }
+            bytes.append(0)
+            bytes += cases.map { $0 + 1 }
+            return bytes
+        }
+
         public static func < (lhs: SortKey, rhs: SortKey) -> Bool {
             if lhs.letters != rhs.letters { return lhs.letters.lexicographicallyPrecedes(rhs.letters) }
             if lhs.tones != rhs.tones { return lhs.tones.lexicographicallyPrecedes(rhs.tones) }
@@ -83,7 +96,7 @@ public enum VietnameseText {
     private static func rank(of letter: Character) -> UInt16 {
         if let rank = ranks[letter] { return rank }
         guard let scalar = letter.unicodeScalars.first else { return 0 }
-        return scalar.value < 1000 ? UInt16(scalar.value) : UInt16.max
+        return scalar.value < 1000 ? UInt16(max(scalar.value, 1)) : UInt16.max
     }
 }
 

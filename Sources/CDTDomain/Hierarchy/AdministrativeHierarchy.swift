@@ -18,6 +18,21 @@ public struct AdministrativeHierarchy: Sendable {
 
     public init() {}
 
+    /// A hierarchy of units and links that storage already validated, possibly only a part of the
+    /// whole (a lineage neighbourhood whose parents are not loaded). Not checked again.
+    public init(trusting units: [AdministrativeUnit], links: [LineageLink]) {
+        for unit in units {
+            self.units[unit.id] = unit
+            idsByCode[unit.code, default: []].append(unit.id)
+            if let parentID = unit.parentID { childrenByParent[parentID, default: []].append(unit.id) }
+        }
+        for link in links where self.units[link.predecessor] != nil && self.units[link.successor] != nil {
+            self.links.append(link)
+            linksByPredecessor[link.predecessor, default: []].append(link)
+            linksBySuccessor[link.successor, default: []].append(link)
+        }
+    }
+
     // MARK: Building
 
     /// Adds a unit after checking it against the units already there.
@@ -62,7 +77,7 @@ public struct AdministrativeHierarchy: Sendable {
         (idsByCode[code] ?? []).lazy.compactMap { units[$0] }.first { $0.kind.level == level && $0.validity.contains(date) }
     }
 
-    /// Every unit in force on `date`, in Vietnamese order of name within each level.
+    /// Every unit in force on `date`, in Vietnamese order of name (without the type word) within each level.
     public func units(asOf date: CalendarDate) -> [AdministrativeUnit] {
         units.values.filter { $0.validity.contains(date) }.sorted(by: Self.levelThenName)
     }
@@ -157,6 +172,6 @@ public struct AdministrativeHierarchy: Sendable {
 
     private static func levelThenName(_ a: AdministrativeUnit, _ b: AdministrativeUnit) -> Bool {
         if a.kind.level != b.kind.level { return a.kind.level < b.kind.level }
-        return VietnameseText.areInIncreasingOrder(a.name, b.name)
+        return a.sortKey < b.sortKey
     }
 }

@@ -44,4 +44,14 @@ public struct AdministrativeUnit: Hashable, Codable, Sendable {
 
     /// The name to search by: no diacritics, lower case (`phuong phuc xa`).
     public var searchKey: String { VietnameseText.searchKey(name) }
+
+    /// The name without its type word (`Phúc Xá` for `Phường Phúc Xá`), which lists sort by, so that
+    /// `Thành phố Đà Nẵng` sorts among the provinces at Đ rather than with the other cities at T.
+    public var shortName: String {
+        let prefix = kind.type + " "
+        return name.hasPrefix(prefix) && name.count > prefix.count ? String(name.dropFirst(prefix.count)) : name
+    }
+
+    /// The key lists sort by: Vietnamese order of ``shortName``, then of the full name.
+    public var sortKey: VietnameseText.SortKey { VietnameseText.sortKey(shortName + "\u{1}" + name) }
 }

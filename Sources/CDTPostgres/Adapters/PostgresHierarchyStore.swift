@@ -73,14 +73,14 @@ public struct PostgresHierarchyStore: HierarchyStore {
             let batch = units.filter { $0.kind.level == level }
             guard !batch.isEmpty else { continue }
             try await tx.execute("""
-                INSERT INTO administrative_units (id, code, name, search_key, level, type, parent_id, province_id, path, valid_from, valid_until)
-                SELECT u.id, u.code, u.name, u.search_key, u.level, u.type, u.parent_id,
+                INSERT INTO administrative_units (id, code, name, search_key, sort_key, level, type, parent_id, province_id, path, valid_from, valid_until)
+                SELECT u.id, u.code, u.name, u.search_key, decode(u.sort_key_hex, 'hex'), u.level, u.type, u.parent_id,
                        CASE WHEN u.level = 'province' THEN u.id ELSE p.province_id END,
                        coalesce(p.path, '/') || u.id::text || '/', u.valid_from, u.valid_until
-                FROM unnest(\(batch.map(\.id)), \(batch.map(\.code)), \(batch.map(\.name)), \(batch.map(\.searchKey)),
+                FROM unnest(\(batch.map(\.id)), \(batch.map(\.code)), \(batch.map(\.name)), \(batch.map(\.searchKey)), \(batch.map(\.sortKeyHex)),
                             \(batch.map(\.kind.level.rawValue)), \(batch.map(\.kind.type)), \(batch.map(\.parentID)),
                             \(batch.map(\.validity.from)), \(batch.map(\.validity.until)))
-                     AS u(id, code, name, search_key, level, type, parent_id, valid_from, valid_until)
+                     AS u(id, code, name, search_key, sort_key_hex, level, type, parent_id, valid_from, valid_until)
                 LEFT JOIN administrative_units p ON p.id = u.parent_id
                 """)
         }
@@ -91,7 +91,7 @@ public struct PostgresHierarchyStore: HierarchyStore {
         let oldPath = try await tx.query("SELECT path FROM administrative_units WHERE id = \(unit.id)").decode(String.self)[0]
         let newPath = try await tx.query("""
             UPDATE administrative_units u
-            SET name = \(unit.name), search_key = \(unit.searchKey), type = \(unit.kind.type), parent_id = \(unit.parentID),
+            SET name = \(unit.name), search_key = \(unit.searchKey), sort_key = decode(\(unit.sortKeyHex), 'hex'), type = \(unit.kind.type), parent_id = \(unit.parentID),
                 path = coalesce((SELECT path FROM administrative_units WHERE id = \(unit.parentID)), '/') || u.id::text || '/',
                 province_id = CASE WHEN u.level = 'province' THEN u.id
                                    ELSE (SELECT province_id FROM administrative_units WHERE id = \(unit.parentID)) END
@@ -125,4 +125,9 @@ public struct PostgresHierarchyStore: HierarchyStore {
             SET kind = excluded.kind, share = excluded.share, effective = excluded.effective
             """)
     }
+}
+
+extension AdministrativeUnit {
+    /// The Vietnamese sort key of the name, hex-encoded to travel in a text array.
+    var sortKeyHex: String { hexString(sortKey.bytes) }
 }

@@ -1,4 +1,6 @@
+public import CDTDomain
 public import CDTPostgres
+public import Foundation
 
 /// What the routes need from the outside, passed in explicitly so tests build the same router.
 public struct AppDependencies: Sendable {
@@ -7,8 +9,20 @@ public struct AppDependencies: Sendable {
     /// Every migration this build knows, for the readiness check.
     public var migrations: [Migration]
 
-    public init(database: PostgresClient, migrations: [Migration] = CoreMigrations.all) {
+    /// Who may reach which route; see ``AccessCheckpoint``.
+    public var accessPolicy: any AccessPolicy
+    /// Today's date in Vietnam, the default "as of" day. Injected so tests are deterministic.
+    public var today: @Sendable () -> CalendarDate
+
+    public init(
+        database: PostgresClient,
+        migrations: [Migration] = CoreMigrations.all,
+        accessPolicy: any AccessPolicy = ReferenceDataPolicy(),
+        today: @escaping @Sendable () -> CalendarDate = { CalendarDate(Date()) }
+    ) {
         self.database = database
         self.migrations = migrations
+        self.accessPolicy = accessPolicy
+        self.today = today
     }
 }

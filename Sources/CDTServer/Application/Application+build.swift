@@ -1,6 +1,7 @@
 public import Hummingbird
 public import Logging
 public import ServiceLifecycle
+import CDTPostgres
 
 /// Builds the HTTP application: the router with every route and middleware, bound to host and port.
 /// `services` run beside the server in its service group and are shut down after it, in reverse order.
@@ -28,5 +29,9 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
     }
     HealthController(readiness: ReadinessCheck(database: dependencies.database, migrations: dependencies.migrations))
         .addRoutes(to: router.group())
+    let api = router.group("api/v1")
+    let checkpoint = AccessCheckpoint(policy: dependencies.accessPolicy)
+    UnitController(store: PostgresHierarchyStore(client: dependencies.database), today: dependencies.today)
+        .addRoutes(to: api.group("units"), checkpoint: checkpoint)
     return router
 }

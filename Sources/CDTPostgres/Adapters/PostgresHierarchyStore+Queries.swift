@@ -1,0 +1,89 @@
+import Foundation
+public import CDTDomain
+
+extension PostgresHierarchyStore {
+    public func units(matching filter: UnitFilter, page: PageRequest) async throws -> Page<AdministrativeUnit> {
+        let text = filter.text.map(VietnameseText.searchKey).flatMap { $0.isEmpty ? nil : Self.likeEscaped($0) }
+        let afterKey = page.after?.parts[0]
+        let afterID = page.after.flatMap { ID<AdministrativeUnit>($0.parts[1]) }
+        let rows = try await client.query("""
+            SELECT \(unsafeSQL: Self.columns), encode(sort_key, 'hex') AS sort_key_hex FROM administrative_units
+            WHERE valid_from <= \(filter.asOf) AND (valid_until IS NULL OR valid_until > \(filter.asOf))
+              AND (\(text)::text IS NULL OR search_key LIKE '%' || \(text) || '%')
+              AND (\(filter.level?.rawValue)::text IS NULL OR level = \(filter.level?.rawValue))
+              AND (\(filter.parentID)::uuid IS NULL OR parent_id = \(filter.parentID))
+              AND (\(filter.underID)::uuid IS NULL
+                   OR path LIKE (SELECT path FROM administrative_units WHERE id = \(filter.underID)) || '_%')
+              AND (\(afterKey)::text IS NULL OR (sort_key, id) > (decode(\(afterKey), 'hex'), \(afterID)))
+            ORDER BY sort_key, id
+            LIMIT \(page.limit + 1)
+            """)
+        let units = try rows.prefix(page.limit).map(Self.unit(from:))
+        guard rows.count > page.limit, let last = units.last else { return Page(items: units, next: nil) }
+        let lastKey = try rows[page.limit - 1].decode(String.self, column: "sort_key_hex")
+        return Page(items: units, next: PageCursor(parts: [lastKey, last.id.description]))
+    }
+
+    public func unit(_ id: ID<AdministrativeUnit>) async throws -> AdministrativeUnit? {
+        try await client.query("SELECT \(unsafeSQL: Self.columns) FROM administrative_units WHERE id = \(id)").map(Self.unit(from:)).first
+    }
+
+    public func ancestors(of id: ID<AdministrativeUnit>) async throws -> [AdministrativeUnit] {
+        try await client.query("""
+            WITH RECURSIVE chain(id, depth) AS (
+                SELECT parent_id, 1 FROM administrative_units WHERE id = \(id) AND parent_id IS NOT NULL
+                UNION ALL
+                SELECT u.parent_id, c.depth + 1 FROM chain c JOIN administrative_units u ON u.id = c.id WHERE u.parent_id IS NOT NULL
+            )
+            SELECT \(unsafeSQL: Self.columns.split(separator: ",").map { "u." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+            FROM chain c JOIN administrative_units u ON u.id = c.id ORDER BY c.depth
+            """).map(Self.unit(from:))
+    }
+
+    public func lineage(around id: ID<AdministrativeUnit>) async throws -> AdministrativeHierarchy {
+        try await client.withConnection { session in
+            let reachable = """
+                WITH RECURSIVE forward(id) AS (
+                    SELECT \(id)::uuid UNION SELECT l.successor_id FROM unit_lineage l JOIN forward f ON l.predecessor_id = f.id
+                ), backward(id) AS (
+                    SELECT \(id)::uuid UNION SELECT l.predecessor_id FROM unit_lineage l JOIN backward b ON l.successor_id = b.id
+                ), reach AS (SELECT id FROM forward UNION SELECT id FROM backward)
+                """ as PostgresQuery
+            let units = try await session.query("""
+                \(reachable) SELECT \(unsafeSQL: Self.columns) FROM administrative_units WHERE id IN (SELECT id FROM reach)
+                """).map(Self.unit(from:))
+            let links = try await session.query("""
+                \(reachable) SELECT predecessor_id, successor_id, kind, share::float8, effective FROM unit_lineage
+                WHERE predecessor_id IN (SELECT id FROM reach) AND successor_id IN (SELECT id FROM reach)
+                """).map(Self.link(from:))
+            return AdministrativeHierarchy(trusting: units, links: links)
+        }
+    }
+
+    static func link(from row: PostgresRow) throws -> LineageLink {
+        let (predecessor, successor, kind, share, effective) = try row.decode(
+            (ID<AdministrativeUnit>, ID<AdministrativeUnit>, String, Double?, CalendarDate).self)
+        let lineageKind: LineageKind
+        switch kind {
+        case "merged": lineageKind = .merged
+        case "split": lineageKind = .split(share: share)
+        case "renamed": lineageKind = .renamed
+        default: lineageKind = .moved
+        }
+        do {
+            return try LineageLink(predecessor: predecessor, successor: successor, kind: lineageKind, effective: effective)
+        } catch {
+            throw PostgresError(code: .decoding, message: "stored lineage breaks a rule: \(error)", column: "kind")
+        }
+    }
+
+    /// Makes `%`, `_` and `\` match themselves in a LIKE pattern.
+    static func likeEscaped(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }
+}

@@ -1,0 +1,79 @@
+import CDTDomain
+import Foundation
+import Hummingbird
+
+/// Reads query parameters, collecting every broken rule so one 400 names them all.
+struct QueryParameters {
+    let request: Request
+    private(set) var errors: [ProblemDetails.FieldError] = []
+
+    init(_ request: Request) { self.request = request }
+
+    private var query: [String: String] {
+        var values: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { values[String(key)] = String(value) }
+        return values
+    }
+
+    mutating func date(_ name: String, default fallback: CalendarDate) -> CalendarDate {
+        guard let text = query[name] else { return fallback }
+        guard let date = CalendarDate(text) else {
+            errors.append(.init(field: name, rule: "must be a date of the form YYYY-MM-DD"))
+            return fallback
+        }
+        return date
+    }
+
+    mutating func integer(_ name: String, default fallback: Int, in range: ClosedRange<Int>) -> Int {
+        guard let text = query[name] else { return fallback }
+        guard let value = Int(text), range.contains(value) else {
+            errors.append(.init(field: name, rule: "must be a whole number from \(range.lowerBound) to \(range.upperBound)"))
+            return fallback
+        }
+        return value
+    }
+
+    /// Free text; `+` reads as a space, as in HTML forms (a literal plus is `%2B`).
+    mutating func text(_ name: String, maximumLength: Int = 200) -> String? {
+        guard let text = query[name]?.replacingOccurrences(of: "+", with: " ") else { return nil }
+        guard text.count <= maximumLength else {
+            errors.append(.init(field: name, rule: "must be at most \(maximumLength) characters"))
+            return nil
+        }
+        return text
+    }
+
+    mutating func unitLevel(_ name: String) -> UnitLevel? {
+        guard let text = query[name] else { return nil }
+        guard let level = UnitLevel(rawValue: text) else {
+            errors.append(.init(field: name, rule: "must be one of \(UnitLevel.allCases.map(\.rawValue).joined(separator: ", "))"))
+            return nil
+        }
+        return level
+    }
+
+    mutating func id<Entity>(_ name: String, of: Entity.Type) -> ID<Entity>? {
+        guard let text = query[name] else { return nil }
+        guard let id = ID<Entity>(text) else {
+            errors.append(.init(field: name, rule: "must be a UUID"))
+            return nil
+        }
+        return id
+    }
+
+    mutating func cursor(_ name: String, parts: Int) -> PageCursor? {
+        guard let text = query[name] else { return nil }
+        guard let cursor = PageCursor(token: text, partCount: parts) else {
+            errors.append(.init(field: name, rule: "must be a nextCursor value from a previous page"))
+            return nil
+        }
+        return cursor
+    }
+
+    /// Throws a 400 naming every broken rule, if any.
+    func validate() throws {
+        guard errors.isEmpty else {
+            throw ProblemDetails(status: .badRequest, detail: "The query has invalid parameters.", errors: errors)
+        }
+    }
+}

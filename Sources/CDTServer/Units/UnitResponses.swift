@@ -1,0 +1,47 @@
+import CDTDomain
+import Hummingbird
+
+/// A unit as the API shows it.
+struct UnitResponse: ResponseEncodable, Decodable, Equatable {
+    var id: String
+    var code: String
+    var name: String
+    var level: String
+    var type: String
+    var parentId: String?
+    var validFrom: String
+    var validUntil: String?
+
+    init(_ unit: AdministrativeUnit) {
+        id = unit.id.description
+        code = unit.code
+        name = unit.name
+        level = unit.kind.level.rawValue
+        type = unit.kind.type
+        parentId = unit.parentID?.description
+        validFrom = unit.validity.from.description
+        validUntil = unit.validity.until?.description
+    }
+}
+
+/// A page of a list: the items and the cursor of the next page (`null` on the last).
+struct PageResponse<Item: Encodable & Sendable>: ResponseEncodable {
+    var items: [Item]
+    var nextCursor: String?
+}
+
+/// A unit with its parents, nearest first.
+struct UnitDetailResponse: ResponseEncodable {
+    var unit: UnitResponse
+    var ancestors: [UnitResponse]
+}
+
+/// A unit that carries on another's territory, and the share it carries when known.
+struct SuccessorResponse: ResponseEncodable {
+    var unit: UnitResponse
+    var share: Double?
+}
+
+struct ListResponse<Item: Encodable & Sendable>: ResponseEncodable {
+    var items: [Item]
+}
