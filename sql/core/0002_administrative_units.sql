@@ -37,6 +37,8 @@ CREATE INDEX administrative_units_code ON administrative_units (code, level);
 CREATE INDEX administrative_units_search ON administrative_units USING gin (search_key gin_trgm_ops);
 CREATE INDEX administrative_units_province ON administrative_units (province_id);
 CREATE INDEX administrative_units_order ON administrative_units (sort_key, id);
+-- Village codes are local: unique under their commune.
+CREATE UNIQUE INDEX administrative_units_village_code ON administrative_units (parent_id, code, valid_from) WHERE level = 'village';
 
 -- Lineage: the predecessor carries on as (part of) the successor from `effective` on.
 CREATE TABLE unit_lineage (

@@ -37,6 +37,20 @@ public struct PostgresHierarchyStore: HierarchyStore {
         }
     }
 
+    /// Adds units whose parents are stored already (or come earlier in `units`), in one transaction.
+    /// Village codes are unique under their commune; checks of the domain ran when they were made.
+    public func add(_ units: [AdministrativeUnit]) async throws {
+        try await client.withTransaction { tx in try await Self.insert(units, tx) }
+    }
+
+    /// How many units of `level` are in force on `date`.
+    public func count(level: UnitLevel, inForceOn date: CalendarDate) async throws -> Int {
+        try await client.query("""
+            SELECT count(*) FROM administrative_units
+            WHERE level = \(level.rawValue) AND valid_from <= \(date) AND (valid_until IS NULL OR valid_until > \(date))
+            """).decode(Int.self)[0]
+    }
+
     // MARK: Statements
 
     static let importLock = 727_365_002

@@ -1,0 +1,59 @@
+public import CDTDomain
+public import CDTPostgres
+public import Foundation
+
+/// Loads the demo: the real administrative units of 2024 and 2025 with the 2025 reorganization, and
+/// synthetic villages under today's communes. Each step runs only when its data is missing, so loading
+/// again changes nothing.
+public struct DemoLoader: Sendable {
+    public let store: PostgresHierarchyStore
+    /// The folder holding `units_2024.csv`, `units_2025.csv` and `merge_map_2025_sample.csv`.
+    public let dataFolder: URL
+    public let seed: UInt64
+
+    public static let firstTreeDate = CalendarDate("2025-03-01")!
+    public static let reformDate = CalendarDate("2025-07-01")!
+
+    public init(store: PostgresHierarchyStore, dataFolder: URL, seed: UInt64) {
+        self.store = store
+        self.dataFolder = dataFolder
+        self.seed = seed
+    }
+
+    /// What loading did, in lines for a person.
+    public func load(progress: (String) -> Void) async throws -> [String] {
+        var report: [String] = []
+        if try await store.count(level: .province, inForceOn: Self.reformDate) == 0 {
+            progress("importing the real administrative units (2024 and 2025 trees, 2025 reorganization)…")
+            let first = try await store.importTree(try UnitFiles.units(in: read("units_2024.csv")), effective: Self.firstTreeDate)
+            let second = try await store.importTree(try UnitFiles.units(in: read("units_2025.csv")), effective: Self.reformDate)
+            let links = try await store.importReorganization(try UnitFiles.lineage(in: read("merge_map_2025_sample.csv")), effective: Self.reformDate)
+            report.append("units: \(first.created.count) in the 2024 tree, \(second.created.count + second.unchanged) in the 2025 tree, \(links) lineage links")
+        } else {
+            report.append("units: already loaded")
+        }
+        if try await store.count(level: .village, inForceOn: Self.reformDate) == 0 {
+            progress("generating villages under today's communes (seed \(seed))…")
+            let inForce = try await store.units(inForceOn: Self.reformDate)
+            let byID = Dictionary(uniqueKeysWithValues: inForce.map { ($0.id, $0) })
+            let communes = inForce.filter { $0.kind.level == .commune }
+            let villages = try DemoVillages.generate(
+                for: communes,
+                provinceCodeOf: { commune in commune.parentID.flatMap { byID[$0]?.code } ?? "" },
+                from: Self.reformDate, seed: seed)
+            try await store.add(villages)
+            report.append("villages: \(villages.count) generated under \(communes.count) communes")
+        } else {
+            report.append("villages: already generated")
+        }
+        return report
+    }
+
+    private func read(_ name: String) throws -> String {
+        let url = dataFolder.appendingPathComponent(name)
+        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError("cannot read \(url.path); run from the repository or pass --data-folder")
+        }
+        return text
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import CDTPostgres
+import CDTServer
+import Foundation
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load the demo data: the real administrative units and synthetic villages.",
+        discussion: """
+            Imports data/units_2024.csv (in force from 2025-03-01), data/units_2025.csv (from 2025-07-01) and \
+            data/merge_map_2025_sample.csv, then generates villages under every commune, deterministically \
+            from the seed. Steps whose data is already there are skipped, so running it again changes nothing.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "The folder holding the unit files.") var dataFolder: String = "data"
+    @Option(help: "The seed of the synthetic data.") var seed: UInt64 = 2026
+
+    func run() async throws {
+        let configuration = try database.resolve()
+        let logger = makeLogger(configuration)
+        let target = try await DatabaseTarget.resolve(configuration, logger: logger)
+        let client = target.makeClient(configuration, logger: logger)
+        do {
+            try await MigrationRunner(client: client, migrations: CoreMigrations.all, logger: logger).apply()
+            let loader = DemoLoader(store: PostgresHierarchyStore(client: client), dataFolder: URL(fileURLWithPath: dataFolder), seed: seed)
+            let report = try await loader.load { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            print(report.joined(separator: "\n"))
+        } catch {
+            await client.close()
+            await target.stopIfStarted(logger: logger)
+            throw error
+        }
+        await client.close()
+        await target.stopIfStarted(logger: logger)
+    }
+}
