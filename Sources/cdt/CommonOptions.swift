@@ -1,4 +1,5 @@
 import ArgumentParser
+import CDTPostgres
 import CDTServer
 import Foundation
 import Logging
@@ -50,4 +51,28 @@ enum LoggingBootstrap {
         done = true
         LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
     }
+}
+
+/// Opens the configured database (starting the embedded cluster if needed), optionally brings its
+/// schema up to date, runs `body`, and then closes the client and stops a cluster it started, whether
+/// `body` succeeded or not.
+func withDatabase(
+    _ options: DatabaseOptions,
+    migrate: Bool = true,
+    _ body: (PostgresClient, Logger) async throws -> Void
+) async throws {
+    let configuration = try options.resolve()
+    let logger = makeLogger(configuration)
+    let target = try await DatabaseTarget.resolve(configuration, logger: logger)
+    let client = target.makeClient(configuration, logger: logger)
+    do {
+        if migrate { try await MigrationRunner(client: client, migrations: CoreMigrations.all, logger: logger).apply() }
+        try await body(client, logger)
+    } catch {
+        await client.close()
+        await target.stopIfStarted(logger: logger)
+        throw error
+    }
+    await client.close()
+    await target.stopIfStarted(logger: logger)
 }

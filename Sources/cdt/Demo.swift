@@ -18,21 +18,10 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "The seed of the synthetic data.") var seed: UInt64 = 2026
 
     func run() async throws {
-        let configuration = try database.resolve()
-        let logger = makeLogger(configuration)
-        let target = try await DatabaseTarget.resolve(configuration, logger: logger)
-        let client = target.makeClient(configuration, logger: logger)
-        do {
-            try await MigrationRunner(client: client, migrations: CoreMigrations.all, logger: logger).apply()
+        try await withDatabase(database) { client, _ in
             let loader = DemoLoader(store: PostgresHierarchyStore(client: client), dataFolder: URL(fileURLWithPath: dataFolder), seed: seed)
             let report = try await loader.load { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             print(report.joined(separator: "\n"))
-        } catch {
-            await client.close()
-            await target.stopIfStarted(logger: logger)
-            throw error
         }
-        await client.close()
-        await target.stopIfStarted(logger: logger)
     }
 }

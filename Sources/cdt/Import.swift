@@ -68,21 +68,6 @@ private func progress(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-/// Opens the configured database (starting the embedded cluster if needed), brings its schema up to
-/// date, runs `body`, and cleans up whatever happened.
 private func withStore(_ options: DatabaseOptions, _ body: (PostgresHierarchyStore) async throws -> Void) async throws {
-    let configuration = try options.resolve()
-    let logger = makeLogger(configuration)
-    let target = try await DatabaseTarget.resolve(configuration, logger: logger)
-    let client = target.makeClient(configuration, logger: logger)
-    do {
-        try await MigrationRunner(client: client, migrations: CoreMigrations.all, logger: logger).apply()
-        try await body(PostgresHierarchyStore(client: client))
-    } catch {
-        await client.close()
-        await target.stopIfStarted(logger: logger)
-        throw error
-    }
-    await client.close()
-    await target.stopIfStarted(logger: logger)
+    try await withDatabase(options) { client, _ in try await body(PostgresHierarchyStore(client: client)) }
 }

@@ -13,12 +13,8 @@ struct Migrate: AsyncParsableCommand {
     var status = false
 
     func run() async throws {
-        let configuration = try database.resolve()
-        let logger = makeLogger(configuration)
-        let target = try await DatabaseTarget.resolve(configuration, logger: logger)
-        let client = target.makeClient(configuration, logger: logger)
-        let runner = MigrationRunner(client: client, migrations: CoreMigrations.all, logger: logger)
-        do {
+        try await withDatabase(database, migrate: false) { client, logger in
+            let runner = MigrationRunner(client: client, migrations: CoreMigrations.all, logger: logger)
             if status {
                 switch try await runner.status() {
                 case .current: print("schema is current (\(runner.migrations.count) migrations applied)")
@@ -29,12 +25,6 @@ struct Migrate: AsyncParsableCommand {
                 let applied = try await runner.apply()
                 print(applied.isEmpty ? "schema is current; nothing to apply" : applied.map { "applied \($0)" }.joined(separator: "\n"))
             }
-        } catch {
-            await client.close()
-            await target.stopIfStarted(logger: logger)
-            throw error
         }
-        await client.close()
-        await target.stopIfStarted(logger: logger)
     }
 }

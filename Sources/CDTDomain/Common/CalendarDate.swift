@@ -64,7 +64,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
 
     // MARK: Calendar arithmetic (H. Hinnant's days-from-civil algorithms)
 
-    private var components: (year: Int, month: Int, day: Int) {
+    /// Year (astronomical: 0 is 1 BC), month and day of the proleptic Gregorian calendar.
+    public var components: (year: Int, month: Int, day: Int) {
         let z = daysSinceEpoch + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -76,7 +77,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    private static func days(year: Int, month: Int, day: Int) -> Int {
+    /// Days since 1970-01-01 of a proleptic Gregorian date, without range checks (years may be 0 or negative).
+    public static func days(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400

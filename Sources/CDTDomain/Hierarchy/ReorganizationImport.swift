@@ -45,11 +45,11 @@ public enum ReorganizationImport {
             case "partial": kind = .split(share: nil)
             default: throw ImportError(line: row.line, field: "part", message: "'\(row.part)' is not full or partial")
             }
-            guard let predecessor = old[Key(level, row.oldCode)] else {
+            guard let predecessor = old[UnitKey(level, row.oldCode)] else {
                 throw ImportError(line: row.line, field: "old_code", message: "no \(level) \(row.oldCode) was in force on \(dayBefore)")
             }
             guard let newLevel = AdministrativeUnit.codeDigits.first(where: { $0.value == row.newCode.count })?.key,
-                  let successor = new[Key(newLevel, row.newCode)]
+                  let successor = new[UnitKey(newLevel, row.newCode)]
             else {
                 throw ImportError(line: row.line, field: "new_code", message: "no unit with code \(row.newCode) is in force on \(effective)")
             }
@@ -68,18 +68,9 @@ public enum ReorganizationImport {
         return links
     }
 
-    private struct Key: Hashable {
-        let level: UnitLevel
-        let code: String
-        init(_ level: UnitLevel, _ code: String) {
-            self.level = level
-            self.code = code
-        }
-    }
-
-    private static func index(_ units: [AdministrativeUnit]) -> [Key: AdministrativeUnit] {
-        var result: [Key: AdministrativeUnit] = [:]
-        for unit in units { result[Key(unit.kind.level, unit.code)] = unit }
+    private static func index(_ units: [AdministrativeUnit]) -> [UnitKey: AdministrativeUnit] {
+        var result: [UnitKey: AdministrativeUnit] = [:]
+        for unit in units { result[UnitKey(unit.kind.level, unit.code)] = unit }
         return result
     }
 }

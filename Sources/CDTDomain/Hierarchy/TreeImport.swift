@@ -112,15 +112,6 @@ public enum TreeImport {
         return plan
     }
 
-    private struct UnitKey: Hashable {
-        let level: UnitLevel
-        let code: String
-        init(_ level: UnitLevel, _ code: String) {
-            self.level = level
-            self.code = code
-        }
-    }
-
     private struct CheckedRow {
         let row: IncomingUnit
         let level: UnitKind
@@ -175,5 +166,16 @@ public enum TreeImport {
         } catch {
             throw ImportError(line: row.row.line, field: error.field == "parentCode" ? "parent_code" : error.field, message: error.description)
         }
+    }
+}
+
+/// An official unit's level and code: what names it at one moment (codes are reused over time).
+struct UnitKey: Hashable {
+    let level: UnitLevel
+    let code: String
+
+    init(_ level: UnitLevel, _ code: String) {
+        self.level = level
+        self.code = code
     }
 }

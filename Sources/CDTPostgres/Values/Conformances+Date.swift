@@ -1,4 +1,5 @@
 public import Foundation
+import CDTDomain
 
 /// `Date` binds as `timestamptz` with microsecond precision and reads from `timestamptz`, `timestamp`
 /// (taken as UTC) and `date` (midnight UTC). Connections run with `TimeZone = 'UTC'` and `DateStyle = ISO`.
@@ -64,27 +65,15 @@ extension Date: PostgresArrayElement {
     }
 }
 
-/// Days since 1970-01-01 to and from the proleptic Gregorian calendar (H. Hinnant's algorithms).
+/// Calendar arithmetic comes from the domain's ``CalendarDate``; this adds zero padding.
 enum CivilDate {
     static func toDays(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        Int64(CalendarDate.days(year: Int(year), month: Int(month), day: Int(day)))
     }
 
     static func fromDays(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let (year, month, day) = CalendarDate(daysSinceEpoch: Int(days)).components
+        return (Int64(year), Int64(month), Int64(day))
     }
 
     static func pad(_ value: Int64, _ width: Int) -> String {
