@@ -84,13 +84,16 @@ private actor SharedCluster {
     }
 }
 
-/// Stops every cluster the tests made when the process exits, so no server outlives the test run.
+/// Stops every cluster the tests made when the process exits (at once through atexit, or within a second
+/// through a watchdog if the process crashed), so no server outlives the test run.
 enum ExitCleanup {
     private static let clusters = Mutex<[EmbeddedCluster]>([])
     private static let installed = Mutex(false)
 
     static func register(_ cluster: EmbeddedCluster) {
         clusters.withLock { $0.append(cluster) }
+        // atexit does not run when the test process crashes; the watchdog does.
+        try? cluster.stopAndDeleteWhenThisProcessExits()
         installed.withLock { done in
             guard !done else { return }
             done = true

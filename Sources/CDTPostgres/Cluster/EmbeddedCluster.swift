@@ -111,6 +111,19 @@ public struct EmbeddedCluster: Sendable {
         _ = try? ProcessRunner.runBlocking(executable, arguments)
     }
 
+    /// Starts a watchdog that stops the server (immediately) and deletes the data folder once the
+    /// current process is gone, however it ends, crashes included. For throw-away test clusters.
+    public func stopAndDeleteWhenThisProcessExits() throws {
+        let (executable, arguments) = command("pg_ctl", ["stop", "-D", clusterDirectory, "-m", "immediate", "-w"])
+        let stop = ([executable] + arguments).map(Self.shellQuoted).joined(separator: " ")
+        let script = "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; \(stop); rm -rf \(Self.shellQuoted(folder))"
+        try ProcessRunner.spawnDetached("/bin/sh", ["-c", script])
+    }
+
+    static func shellQuoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
     /// Whether the cluster exists and runs.
     public enum Status: Sendable, Equatable, CustomStringConvertible {
         case notInitialized

@@ -63,6 +63,22 @@ enum ProcessRunner {
         return ProcessOutput(exitCode: exitCode, output: output.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
+    /// Starts a command and does not wait for it (it is reaped by init once this process is gone).
+    static func spawnDetached(_ executable: String, _ arguments: [String]) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        markDescriptorsCloseOnExec()
+        let argv = ([executable] + arguments).map { strdup($0) }
+        defer { argv.forEach { free($0) } }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv + [nil], environ)
+        guard spawned == 0 else { throw EmbeddedClusterError("cannot run \(executable): \(String(cString: strerror(spawned)))") }
+    }
+
     /// Sets close-on-exec on every open descriptor above standard error, so a spawned command (and any
     /// daemon it leaves behind) inherits none of them. Harmless for this process, which never relies on
     /// passing descriptors through exec.
