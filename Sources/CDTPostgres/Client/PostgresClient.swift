@@ -133,7 +133,7 @@ public final class PostgresClient: Sendable, Service {
 
     // MARK: Lifecycle
 
-    /// Open, idle and in-use connection counts and the number of waiting callers.
+    /// Idle and in-use connection counts, and the number of callers waiting for one.
     public var poolStatistics: (idle: Int, inUse: Int, waiting: Int) { pool.statistics }
 
     /// Closes idle connections and refuses new work; connections in use close when they are returned.
