@@ -8,7 +8,7 @@ extension PostgresHierarchyStore {
         let afterID = page.after.flatMap { ID<AdministrativeUnit>($0.parts[1]) }
         let rows = try await client.query("""
             SELECT \(unsafeSQL: Self.columns), encode(sort_key, 'hex') AS sort_key_hex FROM administrative_units
-            WHERE valid_from <= \(filter.asOf) AND (valid_until IS NULL OR valid_until > \(filter.asOf))
+            WHERE \(Self.inForce(on: filter.asOf))
               AND (\(text)::text IS NULL OR search_key LIKE '%' || \(text) || '%')
               AND (\(filter.level?.rawValue)::text IS NULL OR level = \(filter.level?.rawValue))
               AND (\(filter.parentID)::uuid IS NULL OR parent_id = \(filter.parentID))

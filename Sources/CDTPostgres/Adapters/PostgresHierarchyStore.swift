@@ -47,19 +47,24 @@ public struct PostgresHierarchyStore: HierarchyStore {
     public func count(level: UnitLevel, inForceOn date: CalendarDate) async throws -> Int {
         try await client.query("""
             SELECT count(*) FROM administrative_units
-            WHERE level = \(level.rawValue) AND valid_from <= \(date) AND (valid_until IS NULL OR valid_until > \(date))
+            WHERE level = \(level.rawValue) AND \(Self.inForce(on: date))
             """).decode(Int.self)[0]
     }
 
     // MARK: Statements
 
     static let importLock = 727_365_002
+
+    /// The condition that a unit is in force on `date`.
+    static func inForce(on date: CalendarDate) -> PostgresQuery {
+        "valid_from <= \(date) AND (valid_until IS NULL OR valid_until > \(date))"
+    }
     static let columns = "id, code, name, level, type, parent_id, valid_from, valid_until"
 
     static func units(inForceOn date: CalendarDate, _ session: PostgresSession) async throws -> [AdministrativeUnit] {
         try await session.query("""
             SELECT \(unsafeSQL: columns) FROM administrative_units
-            WHERE valid_from <= \(date) AND (valid_until IS NULL OR valid_until > \(date))
+            WHERE \(inForce(on: date))
             """).map(unit(from:))
     }
 

@@ -31,10 +31,7 @@ public struct MigrationRunner: Sendable {
 
     /// Reads the state without changing anything.
     public func status() async throws -> Status {
-        try await client.withConnection { session in
-            try await ensureTable(session)
-            return try await plan(session)
-        }
+        try await client.withConnection { try await plan($0) }
     }
 
     /// Applies what is pending and returns the paths applied (empty when there was nothing to do).
@@ -95,9 +92,19 @@ public struct MigrationRunner: Sendable {
     }
 
     /// Compares what is recorded with what this build has; checksums are computed by PostgreSQL.
+    /// Before the first migration the table does not exist, and everything is pending.
     private func plan(_ session: PostgresSession) async throws -> Status {
-        let recorded = try await session.query("SELECT owner, name, checksum FROM cdt_schema_migrations ORDER BY owner, name COLLATE \"C\"")
-            .decode((String, String, String).self)
+        let hasTable = try await session.query("SELECT to_regclass('cdt_schema_migrations') IS NOT NULL").decode(Bool.self)[0]
+        let recorded = hasTable
+            ? try await session.query("SELECT owner, name, checksum FROM cdt_schema_migrations ORDER BY owner, name COLLATE \"C\"")
+                .decode((String, String, String).self)
+            : []
+        // Every known file's checksum in one round trip, in registration order.
+        let checksums = try await session.query("""
+            SELECT encode(sha256(convert_to(t.sql, 'UTF8')), 'hex') FROM unnest(\(migrations.map(\.sql))) WITH ORDINALITY AS t(sql, n) ORDER BY t.n
+            """).decode(String.self)
+        var checksumByPath: [String: String] = [:]
+        for (migration, checksum) in zip(migrations, checksums) { checksumByPath[migration.path] = checksum }
         var recordedByOwner: [String: [(name: String, checksum: String)]] = [:]
         for (owner, name, checksum) in recorded { recordedByOwner[owner, default: []].append((name, checksum)) }
 
@@ -109,8 +116,7 @@ public struct MigrationRunner: Sendable {
                 guard index < known.count, known[index].name == record.name else {
                     return .conflict("the database has migration sql/\(owner)/\(record.name) applied, which this build does not have in that place; is an older cdt running against a newer database?")
                 }
-                let checksum = try await session.query("SELECT encode(sha256(convert_to(\(known[index].sql), 'UTF8')), 'hex')")
-                    .decode(String.self)[0]
+                let checksum = checksumByPath[known[index].path] ?? ""
                 guard checksum == record.checksum else {
                     return .conflict("\(known[index].path) was changed after it was applied (recorded checksum \(record.checksum.prefix(12))…, file now \(checksum.prefix(12))…); restore the file and put the change in a new migration")
                 }

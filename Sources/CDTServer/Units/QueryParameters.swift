@@ -4,15 +4,14 @@ import Hummingbird
 
 /// Reads query parameters, collecting every broken rule so one 400 names them all.
 struct QueryParameters {
-    let request: Request
+    /// The request's query, decoded once.
+    private let query: [String: String]
     private(set) var errors: [ProblemDetails.FieldError] = []
 
-    init(_ request: Request) { self.request = request }
-
-    private var query: [String: String] {
+    init(_ request: Request) {
         var values: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { values[String(key)] = String(value) }
-        return values
+        self.query = values
     }
 
     mutating func date(_ name: String, default fallback: CalendarDate) -> CalendarDate {
