@@ -90,6 +90,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
 /// SQLSTATE codes the platform reacts to. The full list: PostgreSQL's "Appendix A. Error Codes".
 public enum SQLState {
     public static let uniqueViolation = "23505"
+    public static let exclusionViolation = "23P01"
     public static let foreignKeyViolation = "23503"
     public static let checkViolation = "23514"
     public static let notNullViolation = "23502"

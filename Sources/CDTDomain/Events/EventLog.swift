@@ -1,0 +1,48 @@
+public import Foundation
+
+/// What became of one event handed to the log.
+public enum AppendOutcome: Hashable, Sendable {
+    /// Stored now, with the time it was recorded.
+    case accepted(recordedAt: Date)
+    /// The same event was stored before (at `recordedAt`); nothing changed.
+    case duplicate(recordedAt: Date)
+    /// An event with this id but a different body was stored before; nothing changed.
+    case conflict
+    /// The event breaks a rule; nothing of it was stored.
+    case rejected(ValidationFailure)
+}
+
+/// Which events a list shows.
+public struct EventFilter: Hashable, Sendable {
+    /// Events in this unit's subtree (the unit itself included).
+    public var underUnitID: ID<AdministrativeUnit>?
+    public var types: [EventType]
+    /// Events that occurred on or after this day (in Vietnam).
+    public var occurredFrom: CalendarDate?
+    /// Events that occurred on or before this day.
+    public var occurredUntil: CalendarDate?
+
+    public init(underUnitID: ID<AdministrativeUnit>? = nil, types: [EventType] = [], occurredFrom: CalendarDate? = nil, occurredUntil: CalendarDate? = nil) {
+        self.underUnitID = underUnitID
+        self.types = types
+        self.occurredFrom = occurredFrom
+        self.occurredUntil = occurredUntil
+    }
+}
+
+/// The port storage implements for the event log. The PostgreSQL adapter is `PostgresEventLog`.
+///
+/// Appending an event validates it against what is stored (the unit exists on the day, the team is
+/// active, the village has no other team, the team no other head, …), stores it, and updates the
+/// tables built from the log, all at once: an event is applied whole or not at all.
+public protocol EventLog: Sendable {
+    /// Appends each event on its own, in order, and returns one outcome per event. A rejected event
+    /// leaves nothing behind and does not stop the others; later events see the earlier ones.
+    func append(_ events: [DomainEvent]) async throws -> [AppendOutcome]
+
+    /// The stored event with `id`, or `nil`.
+    func event(_ id: ID<DomainEvent>) async throws -> DomainEvent?
+
+    /// Stored events `filter` selects, in the order they were recorded, a page at a time.
+    func events(matching filter: EventFilter, page: PageRequest) async throws -> Page<DomainEvent>
+}

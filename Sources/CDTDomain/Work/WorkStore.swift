@@ -1,0 +1,48 @@
+/// Which teams, members, households, campaigns or trainings a list shows.
+public struct WorkFilter: Hashable, Sendable {
+    /// Only those in this unit's subtree (the unit itself included).
+    public var underUnitID: ID<AdministrativeUnit>?
+    /// Only those active on this day: teams not ended, memberships holding, campaigns running.
+    public var activeOn: CalendarDate?
+    /// Only those dated on or after this day (trainings held, campaigns ending).
+    public var from: CalendarDate?
+    /// Only those dated on or before this day (trainings held, campaigns starting).
+    public var until: CalendarDate?
+    /// Only those whose name contains this text, compared without diacritics.
+    public var text: String?
+
+    public init(underUnitID: ID<AdministrativeUnit>? = nil, activeOn: CalendarDate? = nil, from: CalendarDate? = nil, until: CalendarDate? = nil, text: String? = nil) {
+        self.underUnitID = underUnitID
+        self.activeOn = activeOn
+        self.from = from
+        self.until = until
+        self.text = text
+    }
+}
+
+/// Read access to the records built from the event log. The PostgreSQL adapter is `PostgresWorkStore`.
+public protocol WorkStore: Sendable {
+    /// Teams in Vietnamese order of name.
+    func teams(matching filter: WorkFilter, page: PageRequest) async throws -> Page<Team>
+    func team(_ id: ID<Team>) async throws -> Team?
+
+    /// Members of teams in the filter's subtree (holding a membership on `activeOn` when given), in
+    /// Vietnamese order of name.
+    func members(matching filter: WorkFilter, page: PageRequest) async throws -> Page<Member>
+    func member(_ id: ID<Member>) async throws -> Member?
+
+    /// Memberships of a team or of a member, oldest first.
+    func memberships(team: ID<Team>?, member: ID<Member>?, activeOn: CalendarDate?, page: PageRequest) async throws -> Page<Membership>
+
+    /// Households in the filter's subtree, in id order (stable across pages).
+    func households(matching filter: WorkFilter, page: PageRequest) async throws -> Page<Household>
+    func household(_ id: ID<Household>) async throws -> Household?
+
+    /// Campaigns whose scope is in the filter's subtree, latest start first.
+    func campaigns(matching filter: WorkFilter, page: PageRequest) async throws -> Page<Campaign>
+    func campaign(_ id: ID<Campaign>) async throws -> Campaign?
+
+    /// Trainings held in the filter's subtree, latest first.
+    func trainings(matching filter: WorkFilter, page: PageRequest) async throws -> Page<Training>
+    func training(_ id: ID<Training>) async throws -> Training?
+}

@@ -1,0 +1,29 @@
+import CDTDomain
+import Foundation
+
+/// Payloads as the log stores them: JSON with sorted keys, compared as `jsonb` for duplicates.
+enum EventPayloadCodec {
+    static func encode(_ payload: EventPayload) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(payload.body), as: UTF8.self)
+    }
+
+    static func decode(_ type: EventType, json: String) throws -> EventPayload {
+        let decoder = JSONDecoder()
+        decoder.userInfo[typeKey] = type
+        return try decoder.decode(Box.self, from: Data(json.utf8)).payload
+    }
+
+    private static let typeKey = CodingUserInfoKey(rawValue: "cdt.eventType")!
+
+    private struct Box: Decodable {
+        let payload: EventPayload
+        init(from decoder: any Decoder) throws {
+            guard let type = decoder.userInfo[EventPayloadCodec.typeKey] as? EventType else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "no event type given"))
+            }
+            payload = try EventPayload.decode(type, from: decoder)
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import CDTDomain
+import Foundation
+
+extension EventProjection {
+    func register(_ body: HouseholdDetails) async throws {
+        guard unit.level == .village else {
+            throw ValidationFailure(field: "unitId", rule: "must name a village-level unit (thôn, bản, ấp, tổ dân phố, …)")
+        }
+        let household = body.household(in: unit.id)
+        let inserted = try await session.execute("""
+            INSERT INTO households (id, province_id, unit_id, label, size, residents, not_applicable, registered_on)
+            VALUES (\(household.id), \(unit.provinceID), \(unit.id), \(household.label), \(household.size),
+                    \(try WorkRecords.json(household.residents))::jsonb, \(household.notApplicable?.rawValue), \(day))
+            ON CONFLICT (id) DO NOTHING
+            """)
+        guard inserted == 1 else { throw ValidationFailure(field: "payload.householdId", rule: "is already used by another household") }
+    }
+
+    func update(_ body: HouseholdDetails) async throws {
+        let household = try await householdOfThisUnit(body.householdId, lock: true)
+        let updated = body.household(in: household.unitID)
+        try await session.execute("""
+            UPDATE households SET label = \(updated.label), size = \(updated.size), residents = \(try WorkRecords.json(updated.residents))::jsonb,
+                not_applicable = \(updated.notApplicable?.rawValue)
+            WHERE id = \(household.id)
+            """)
+    }
+
+    func visit(_ body: HouseholdVisited) async throws {
+        _ = try await householdOfThisUnit(body.householdId, lock: false)
+        try await requireMembers(body.memberIds, field: "payload.memberIds")
+    }
+
+    func survey(_ body: HouseholdSurveyed) async throws {
+        _ = try await householdOfThisUnit(body.householdId, lock: false)
+    }
+
+    /// The household with `id`, which must belong to the event's unit or to a unit the event's unit
+    /// carries on after a merge or split.
+    private func householdOfThisUnit(_ id: ID<Household>, lock: Bool) async throws -> Household {
+        let rows = try await session.query("""
+            SELECT \(unsafeSQL: WorkRecords.householdColumns) FROM households h
+            WHERE h.id = \(id) AND h.province_id = \(unit.provinceID) \(unsafeSQL: lock ? "FOR UPDATE" : "")
+            """)
+        guard let household = try rows.first.map(WorkRecords.household(from:)) else {
+            throw ValidationFailure(field: "payload.householdId", rule: "must name a household registered in the event unit's province")
+        }
+        guard household.unitID == unit.id else {
+            let carriesOn = try await session.query("""
+                WITH RECURSIVE heirs(id) AS (
+                    SELECT \(household.unitID)::uuid
+                    UNION SELECT l.successor_id FROM unit_lineage l JOIN heirs h ON l.predecessor_id = h.id
+                )
+                SELECT EXISTS (SELECT 1 FROM heirs WHERE id = \(unit.id))
+                """).decode(Bool.self)[0]
+            guard carriesOn else {
+                throw ValidationFailure(field: "unitId", rule: "must be the household's unit (\(household.unitID)) or its successor")
+            }
+            return household
+        }
+        return household
+    }
+}

@@ -1,0 +1,146 @@
+public import CDTDomain
+public import Foundation
+
+/// The event log in PostgreSQL (`events`, `event_ids`; see `sql/core/0003_work.sql`), with the
+/// tables built from it (teams, members, memberships, households, campaigns, trainings) kept up to
+/// date in the same transaction.
+public struct PostgresEventLog: EventLog {
+    public let client: PostgresClient
+    /// The server's clock, for refusing events from the future.
+    public let now: Clock
+
+    public init(client: PostgresClient, now: @escaping Clock = { Date() }) {
+        self.client = client
+        self.now = now
+    }
+
+    /// Appends the events in one transaction, each inside a savepoint: a rejected event is rolled back
+    /// alone, and the accepted ones become durable together at commit.
+    public func append(_ events: [DomainEvent]) async throws -> [AppendOutcome] {
+        let now = now()
+        return try await client.withTransaction { tx in
+            var outcomes: [AppendOutcome] = []
+            outcomes.reserveCapacity(events.count)
+            for event in events {
+                outcomes.append(try await Self.append(event, now: now, tx))
+            }
+            return outcomes
+        }
+    }
+
+    public func event(_ id: ID<DomainEvent>) async throws -> DomainEvent? {
+        try await client.query("""
+            SELECT \(unsafeSQL: Self.columns) FROM event_ids k JOIN events e ON e.province_id = k.province_id AND e.id = k.id
+            WHERE k.id = \(id)
+            """).map(Self.event(from:)).first
+    }
+
+    public func events(matching filter: EventFilter, page: PageRequest) async throws -> Page<DomainEvent> {
+        let after = page.after.flatMap { Int64($0.parts[0]) }
+        let from = filter.occurredFrom.map(Self.startOfDay)
+        let until = filter.occurredUntil.map { Self.startOfDay($0.adding(days: 1)) }
+        let types = filter.types.isEmpty ? nil : filter.types.map(\.rawValue)
+        let rows = try await client.query("""
+            WITH scope AS (SELECT coalesce(province_id, id) AS province_id, path FROM administrative_units WHERE id = \(filter.underUnitID))
+            SELECT \(unsafeSQL: Self.columns), e.position FROM events e
+            WHERE (\(filter.underUnitID)::uuid IS NULL
+                   OR (e.province_id = (SELECT province_id FROM scope)
+                       AND e.unit_id IN (SELECT id FROM administrative_units WHERE path LIKE (SELECT path FROM scope) || '%')))
+              AND (\(types)::text[] IS NULL OR e.type = ANY(\(types)))
+              AND (\(from)::timestamptz IS NULL OR e.occurred_at >= \(from))
+              AND (\(until)::timestamptz IS NULL OR e.occurred_at < \(until))
+              AND (\(after)::bigint IS NULL OR e.position > \(after))
+            ORDER BY e.position
+            LIMIT \(page.limit + 1)
+            """)
+        let events = try rows.prefix(page.limit).map(Self.event(from:))
+        guard rows.count > page.limit else { return Page(items: events, next: nil) }
+        let last = try rows[page.limit - 1].decode(Int64.self, column: "position")
+        return Page(items: events, next: PageCursor(parts: [String(last)]))
+    }
+
+    // MARK: Appending one event
+
+    static func append(_ event: DomainEvent, now: Date, _ tx: PostgresSession) async throws -> AppendOutcome {
+        do {
+            try event.validate(now: now)
+            guard event.type.isSubmittedByClients else {
+                throw ValidationFailure(field: "type", rule: "\(event.type.rawValue) is recorded by the importer, not submitted")
+            }
+        } catch let failure as ValidationFailure {
+            if let earlier = try await earlierOutcome(of: event, tx) { return earlier }
+            return .rejected(failure)
+        }
+        let payload = try EventPayloadCodec.encode(event.payload)
+        do {
+            return try await tx.withTransaction { savepoint in
+                if let earlier = try await earlierOutcome(of: event, payload: payload, savepoint) { return earlier }
+                guard let unit = try await StoredUnit.load(event.unitID, savepoint) else {
+                    throw ValidationFailure(field: "unitId", rule: "must name an existing unit")
+                }
+                guard unit.validity.contains(event.occurredOn) else {
+                    throw ValidationFailure(field: "unitId", rule: "must name a unit in force on the day the event occurred (\(event.occurredOn)); it was valid \(unit.validity)")
+                }
+                let claimed = try await savepoint.query("""
+                    INSERT INTO event_ids (id, province_id) VALUES (\(event.id), \(unit.provinceID)) ON CONFLICT (id) DO NOTHING RETURNING id
+                    """)
+                guard !claimed.isEmpty else {
+                    // Another transaction stored the same id meanwhile and has committed.
+                    return try await earlierOutcome(of: event, payload: payload, savepoint) ?? .conflict
+                }
+                try await EventProjection(event: event, unit: unit, session: savepoint).apply()
+                let recordedAt = try await savepoint.query("""
+                    INSERT INTO events (id, province_id, unit_id, type, version, author_id, occurred_at, recorded_at, payload)
+                    VALUES (\(event.id), \(unit.provinceID), \(event.unitID), \(event.type.rawValue), \(event.version), \(event.authorID),
+                            \(event.occurredAt), now(), \(payload)::jsonb)
+                    RETURNING recorded_at
+                    """).decode(Date.self)[0]
+                return .accepted(recordedAt: recordedAt)
+            }
+        } catch let failure as ValidationFailure {
+            return .rejected(failure)
+        } catch let error as PostgresError where error.sqlState == SQLState.exclusionViolation || error.sqlState == SQLState.uniqueViolation {
+            // A rule the checks above passed was broken by a concurrent transaction; the constraint caught it.
+            return .rejected(ConstraintViolations.failure(for: error))
+        }
+    }
+
+    /// `.duplicate` or `.conflict` when an event with this id is stored already, else `nil`.
+    private static func earlierOutcome(of event: DomainEvent, payload: String? = nil, _ session: PostgresSession) async throws -> AppendOutcome? {
+        let payload = try payload ?? EventPayloadCodec.encode(event.payload)
+        let rows = try await session.query("""
+            SELECT e.recorded_at,
+                   (e.unit_id = \(event.unitID) AND e.type = \(event.type.rawValue) AND e.version = \(event.version)
+                    AND e.author_id = \(event.authorID) AND e.occurred_at = \(event.occurredAt) AND e.payload = \(payload)::jsonb) AS same
+            FROM event_ids k JOIN events e ON e.province_id = k.province_id AND e.id = k.id
+            WHERE k.id = \(event.id)
+            """)
+        guard let row = rows.first else { return nil }
+        let (recordedAt, same) = try row.decode((Date, Bool).self)
+        return same ? .duplicate(recordedAt: recordedAt) : .conflict
+    }
+
+    // MARK: Reading
+
+    static let columns = "e.id, e.unit_id, e.author_id, e.occurred_at, e.recorded_at, e.version, e.type, e.payload::text"
+
+    static func event(from row: PostgresRow) throws -> DomainEvent {
+        let (id, unitID, authorID, occurredAt, recordedAt, version, type, payload) = try row.decode(
+            (ID<DomainEvent>, ID<AdministrativeUnit>, UUID, Date, Date, Int, String, String).self)
+        guard let eventType = EventType(rawValue: type) else {
+            throw PostgresError(code: .decoding, message: "stored event \(id) has unknown type \(type)", column: "type")
+        }
+        do {
+            return DomainEvent(
+                id: id, unitID: unitID, authorID: authorID, occurredAt: occurredAt, recordedAt: recordedAt, version: version,
+                payload: try EventPayloadCodec.decode(eventType, json: payload))
+        } catch {
+            throw PostgresError(code: .decoding, message: "stored event \(id) has a payload this build cannot read: \(error)", column: "payload")
+        }
+    }
+
+    /// The instant a day starts in Vietnam.
+    static func startOfDay(_ date: CalendarDate) -> Date {
+        Date(timeIntervalSince1970: TimeInterval(date.daysSinceEpoch * 86_400 - CalendarDate.vietnamUTCOffsetSeconds))
+    }
+}

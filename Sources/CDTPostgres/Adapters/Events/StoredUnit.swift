@@ -1,0 +1,29 @@
+import CDTDomain
+
+/// A unit as appending an event needs it: the unit, its province and its path in the tree.
+struct StoredUnit: Sendable {
+    let unit: AdministrativeUnit
+    let provinceID: ID<AdministrativeUnit>
+    let path: String
+
+    var id: ID<AdministrativeUnit> { unit.id }
+    var validity: ValidityPeriod { unit.validity }
+    var level: UnitLevel { unit.kind.level }
+
+    static func load(_ id: ID<AdministrativeUnit>, _ session: PostgresSession) async throws -> StoredUnit? {
+        let rows = try await session.query("""
+            SELECT \(unsafeSQL: PostgresHierarchyStore.columns), coalesce(province_id, id) AS province, path
+            FROM administrative_units WHERE id = \(id)
+            """)
+        guard let row = rows.first else { return nil }
+        return StoredUnit(
+            unit: try PostgresHierarchyStore.unit(from: row),
+            provinceID: try row.decode(ID<AdministrativeUnit>.self, column: "province"),
+            path: try row.decode(String.self, column: "path"))
+    }
+
+    /// Whether `other` is this unit or lies under it.
+    func contains(_ other: StoredUnit) -> Bool {
+        other.path.hasPrefix(path)
+    }
+}

@@ -1,0 +1,76 @@
+public import CDTDomain
+import Foundation
+
+extension PostgresWorkStore {
+    public func households(matching filter: WorkFilter, page: PageRequest) async throws -> Page<Household> {
+        let afterID = page.after.flatMap { UUID(uuidString: $0.parts[0]) }
+        let rows = try await client.query("""
+            SELECT \(unsafeSQL: WorkRecords.householdColumns) FROM households h
+            WHERE \(Self.inSubtree(filter, "h"))
+              AND (\(afterID)::uuid IS NULL OR h.id > \(afterID))
+            ORDER BY h.id
+            LIMIT \(page.limit + 1)
+            """)
+        return try Self.page(rows, limit: page.limit, item: WorkRecords.household(from:)) { row in
+            [try row.decode(UUID.self, column: "id").uuidString]
+        }
+    }
+
+    public func household(_ id: ID<Household>) async throws -> Household? {
+        try await client.query("SELECT \(unsafeSQL: WorkRecords.householdColumns) FROM households h WHERE h.id = \(id)")
+            .map(WorkRecords.household(from:)).first
+    }
+
+    public func campaigns(matching filter: WorkFilter, page: PageRequest) async throws -> Page<Campaign> {
+        let text = Self.text(filter)
+        let afterDate = page.after.flatMap { CalendarDate($0.parts[0]) }
+        let afterID = page.after.flatMap { UUID(uuidString: $0.parts[1]) }
+        // A campaign concerns a unit when its scope contains the unit or lies inside it.
+        let rows = try await client.query("""
+            WITH scope AS (SELECT path FROM administrative_units WHERE id = \(filter.underUnitID))
+            SELECT \(unsafeSQL: WorkRecords.campaignColumns) FROM campaigns c JOIN administrative_units u ON u.id = c.scope_unit_id
+            WHERE (\(filter.underUnitID)::uuid IS NULL
+                   OR u.path LIKE (SELECT path FROM scope) || '%' OR (SELECT path FROM scope) LIKE u.path || '%')
+              AND (\(filter.activeOn)::date IS NULL OR (c.starts_on <= \(filter.activeOn) AND c.ends_on >= \(filter.activeOn)
+                                                      AND (c.closed_on IS NULL OR c.closed_on > \(filter.activeOn))))
+              AND (\(filter.from)::date IS NULL OR c.ends_on >= \(filter.from))
+              AND (\(filter.until)::date IS NULL OR c.starts_on <= \(filter.until))
+              AND (\(text)::text IS NULL OR c.search_key LIKE '%' || \(text) || '%')
+              AND (\(afterDate)::date IS NULL OR (c.starts_on, c.id) < (\(afterDate), \(afterID)))
+            ORDER BY c.starts_on DESC, c.id DESC
+            LIMIT \(page.limit + 1)
+            """)
+        return try Self.page(rows, limit: page.limit, item: WorkRecords.campaign(from:)) { row in
+            let campaign = try WorkRecords.campaign(from: row)
+            return [campaign.startsOn.description, campaign.id.description]
+        }
+    }
+
+    public func campaign(_ id: ID<Campaign>) async throws -> Campaign? {
+        try await client.query("SELECT \(unsafeSQL: WorkRecords.campaignColumns) FROM campaigns c WHERE c.id = \(id)")
+            .map(WorkRecords.campaign(from:)).first
+    }
+
+    public func trainings(matching filter: WorkFilter, page: PageRequest) async throws -> Page<Training> {
+        let afterDate = page.after.flatMap { CalendarDate($0.parts[0]) }
+        let afterID = page.after.flatMap { UUID(uuidString: $0.parts[1]) }
+        let rows = try await client.query("""
+            SELECT \(unsafeSQL: WorkRecords.trainingColumns) FROM trainings g
+            WHERE \(Self.inSubtree(filter, "g"))
+              AND (\(filter.from)::date IS NULL OR g.held_on >= \(filter.from))
+              AND (\(filter.until)::date IS NULL OR g.held_on <= \(filter.until))
+              AND (\(afterDate)::date IS NULL OR (g.held_on, g.id) < (\(afterDate), \(afterID)))
+            ORDER BY g.held_on DESC, g.id DESC
+            LIMIT \(page.limit + 1)
+            """)
+        return try Self.page(rows, limit: page.limit, item: WorkRecords.training(from:)) { row in
+            let training = try WorkRecords.training(from: row)
+            return [training.heldOn.description, training.id.description]
+        }
+    }
+
+    public func training(_ id: ID<Training>) async throws -> Training? {
+        try await client.query("SELECT \(unsafeSQL: WorkRecords.trainingColumns) FROM trainings g WHERE g.id = \(id)")
+            .map(WorkRecords.training(from:)).first
+    }
+}

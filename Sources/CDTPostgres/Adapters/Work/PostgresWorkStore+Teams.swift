@@ -1,0 +1,67 @@
+public import CDTDomain
+import Foundation
+
+extension PostgresWorkStore {
+    public func teams(matching filter: WorkFilter, page: PageRequest) async throws -> Page<Team> {
+        let text = Self.text(filter)
+        let afterKey = page.after?.parts[0]
+        let afterID = page.after.flatMap { UUID(uuidString: $0.parts[1]) }
+        let rows = try await client.query("""
+            SELECT \(unsafeSQL: WorkRecords.teamColumns), encode(t.sort_key, 'hex') AS sort_key_hex FROM teams t
+            WHERE \(Self.inSubtree(filter, "t"))
+              AND (\(filter.activeOn)::date IS NULL OR (t.established_on <= \(filter.activeOn) AND (t.ended_on IS NULL OR t.ended_on > \(filter.activeOn))))
+              AND (\(text)::text IS NULL OR t.search_key LIKE '%' || \(text) || '%')
+              AND (\(afterKey)::text IS NULL OR (t.sort_key, t.id) > (decode(\(afterKey), 'hex'), \(afterID)))
+            ORDER BY t.sort_key, t.id
+            LIMIT \(page.limit + 1)
+            """)
+        return try Self.page(rows, limit: page.limit, item: WorkRecords.team(from:), cursor: Self.sortKeyCursor)
+    }
+
+    public func team(_ id: ID<Team>) async throws -> Team? {
+        try await client.query("SELECT \(unsafeSQL: WorkRecords.teamColumns) FROM teams t WHERE t.id = \(id)").map(WorkRecords.team(from:)).first
+    }
+
+    public func members(matching filter: WorkFilter, page: PageRequest) async throws -> Page<Member> {
+        let text = Self.text(filter)
+        let afterKey = page.after?.parts[0]
+        let afterID = page.after.flatMap { UUID(uuidString: $0.parts[1]) }
+        let scoped = filter.underUnitID != nil || filter.activeOn != nil
+        let rows = try await client.query("""
+            SELECT \(unsafeSQL: WorkRecords.memberColumns), encode(m.sort_key, 'hex') AS sort_key_hex FROM members m
+            WHERE (NOT \(scoped) OR EXISTS (
+                    SELECT 1 FROM memberships s JOIN teams t ON t.id = s.team_id
+                    WHERE s.member_id = m.id AND \(Self.inSubtree(filter, "t"))
+                      AND (\(filter.activeOn)::date IS NULL OR (s.joined_on <= \(filter.activeOn) AND (s.left_on IS NULL OR s.left_on > \(filter.activeOn))))))
+              AND (\(text)::text IS NULL OR m.search_key LIKE '%' || \(text) || '%')
+              AND (\(afterKey)::text IS NULL OR (m.sort_key, m.id) > (decode(\(afterKey), 'hex'), \(afterID)))
+            ORDER BY m.sort_key, m.id
+            LIMIT \(page.limit + 1)
+            """)
+        return try Self.page(rows, limit: page.limit, item: WorkRecords.member(from:), cursor: Self.sortKeyCursor)
+    }
+
+    public func member(_ id: ID<Member>) async throws -> Member? {
+        try await client.query("SELECT \(unsafeSQL: WorkRecords.memberColumns) FROM members m WHERE m.id = \(id)").map(WorkRecords.member(from:)).first
+    }
+
+    public func memberships(team: ID<Team>?, member: ID<Member>?, activeOn: CalendarDate?, page: PageRequest) async throws -> Page<Membership> {
+        let after = page.after
+        let afterDate = after.flatMap { CalendarDate($0.parts[0]) }
+        let afterTeam = after.flatMap { UUID(uuidString: $0.parts[1]) }
+        let afterMember = after.flatMap { UUID(uuidString: $0.parts[2]) }
+        let rows = try await client.query("""
+            SELECT \(unsafeSQL: WorkRecords.membershipColumns) FROM memberships s
+            WHERE (\(team)::uuid IS NULL OR s.team_id = \(team))
+              AND (\(member)::uuid IS NULL OR s.member_id = \(member))
+              AND (\(activeOn)::date IS NULL OR (s.joined_on <= \(activeOn) AND (s.left_on IS NULL OR s.left_on > \(activeOn))))
+              AND (\(afterDate)::date IS NULL OR (s.joined_on, s.team_id, s.member_id) > (\(afterDate), \(afterTeam), \(afterMember)))
+            ORDER BY s.joined_on, s.team_id, s.member_id
+            LIMIT \(page.limit + 1)
+            """)
+        return try Self.page(rows, limit: page.limit, item: WorkRecords.membership(from:)) { row in
+            let membership = try WorkRecords.membership(from: row)
+            return [membership.joinedOn.description, membership.teamID.description, membership.memberID.description]
+        }
+    }
+}

@@ -1,0 +1,39 @@
+public import CDTDomain
+import Foundation
+
+/// Reads teams, members, memberships, households, campaigns and trainings (the tables the event log
+/// keeps up to date; see ``PostgresEventLog``). Lists page with keyset cursors, never OFFSET.
+public struct PostgresWorkStore: WorkStore {
+    public let client: PostgresClient
+
+    public init(client: PostgresClient) {
+        self.client = client
+    }
+
+    /// `x.unit_id` lies in the filter's subtree (always true without one). `alias` names the table.
+    static func inSubtree(_ filter: WorkFilter, _ alias: String, column: String = "unit_id") -> PostgresQuery {
+        """
+        (\(filter.underUnitID)::uuid IS NULL OR (
+            \(unsafeSQL: alias).province_id = (SELECT coalesce(province_id, id) FROM administrative_units WHERE id = \(filter.underUnitID))
+            AND \(unsafeSQL: alias).\(unsafeSQL: column) IN (
+                SELECT id FROM administrative_units
+                WHERE path LIKE (SELECT path FROM administrative_units WHERE id = \(filter.underUnitID)) || '%')))
+        """
+    }
+
+    static func text(_ filter: WorkFilter) -> String? {
+        filter.text.map(VietnameseText.searchKey).flatMap { $0.isEmpty ? nil : PostgresHierarchyStore.likeEscaped($0) }
+    }
+
+    /// Splits `rows` into a page, with a cursor made from the last row shown.
+    static func page<Item>(_ rows: PostgresRows, limit: Int, item: (PostgresRow) throws -> Item, cursor: (PostgresRow) throws -> [String]) throws -> Page<Item> {
+        let items = try rows.prefix(limit).map(item)
+        guard rows.count > limit else { return Page(items: items, next: nil) }
+        return Page(items: items, next: PageCursor(parts: try cursor(rows[limit - 1])))
+    }
+
+    /// The cursor's parts for a list ordered by a sort key and an id.
+    static func sortKeyCursor(_ row: PostgresRow) throws -> [String] {
+        [try row.decode(String.self, column: "sort_key_hex"), try row.decode(UUID.self, column: "id").uuidString]
+    }
+}
