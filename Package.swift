@@ -58,7 +58,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            exclude: ["Documents"],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedMigrationsPlugin"]
         ),
         .executableTarget(
             name: "cdt",

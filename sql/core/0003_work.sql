@@ -125,11 +125,11 @@ CREATE TABLE event_ids (
     province_id uuid NOT NULL
 );
 
-CREATE SEQUENCE events_position AS bigint;
+CREATE SEQUENCE events_position_seq AS bigint;
 
 CREATE TABLE events (
     -- The order events were recorded in, for readers that follow the log.
-    position bigint NOT NULL DEFAULT nextval('events_position'),
+    position bigint NOT NULL DEFAULT nextval('events_position_seq'),
     id uuid NOT NULL,
     province_id uuid NOT NULL,
     unit_id uuid NOT NULL,

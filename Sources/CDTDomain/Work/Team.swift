@@ -65,6 +65,11 @@ public struct EstablishmentDecision: Hashable, Codable, Sendable {
     /// The unit whose People's Committee issued it (usually the commune).
     public var issuingUnitID: ID<AdministrativeUnit>
 
+    enum CodingKeys: String, CodingKey {
+        case number, date, signer
+        case issuingUnitID = "issuingUnitId"
+    }
+
     public init(number: String, date: CalendarDate, signer: String, issuingUnitID: ID<AdministrativeUnit>) {
         self.number = number
         self.date = date

@@ -13,16 +13,20 @@ public struct AppDependencies: Sendable {
     public var accessPolicy: any AccessPolicy
     /// Today's date in Vietnam, the default "as of" day. Injected so tests are deterministic.
     public var today: @Sendable () -> CalendarDate
+    /// The current time, which events may not be later than.
+    public var now: Clock
 
     public init(
         database: PostgresClient,
         migrations: [Migration] = CoreMigrations.all,
-        accessPolicy: any AccessPolicy = ReferenceDataPolicy(),
-        today: @escaping @Sendable () -> CalendarDate = { CalendarDate(Date()) }
+        accessPolicy: any AccessPolicy = UnauthenticatedPolicy(),
+        today: @escaping @Sendable () -> CalendarDate = { CalendarDate(Date()) },
+        now: @escaping Clock = { Date() }
     ) {
         self.database = database
         self.migrations = migrations
         self.accessPolicy = accessPolicy
         self.today = today
+        self.now = now
     }
 }

@@ -9,8 +9,9 @@ public struct AppRequestContext: RequestContext {
         self.coreContext = .init(source: source)
     }
 
-    /// Bodies up to 1 MiB; larger uploads are refused with 413.
-    public var maxUploadSize: Int { 1024 * 1024 }
+    /// Bodies up to 4 MiB (a batch of 1,000 events); routes set lower limits of their own, and larger
+    /// uploads are refused with 413.
+    public var maxUploadSize: Int { 4 * 1024 * 1024 }
 
     /// JSON with keys sorted and slashes left as they are (paths and URLs stay readable).
     public var responseEncoder: JSONEncoder { Self.encoder }

@@ -33,5 +33,11 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
     let checkpoint = AccessCheckpoint(policy: dependencies.accessPolicy)
     UnitController(store: PostgresHierarchyStore(client: dependencies.database), today: dependencies.today)
         .addRoutes(to: api.group("units"), checkpoint: checkpoint)
+    EventController(log: PostgresEventLog(client: dependencies.database, now: dependencies.now))
+        .addRoutes(to: api.group("events"), checkpoint: checkpoint)
+    let work = PostgresWorkStore(client: dependencies.database)
+    TeamController(store: work).addRoutes(teams: api.group("teams"), members: api.group("members"), checkpoint: checkpoint)
+    FieldWorkController(store: work).addRoutes(to: api, checkpoint: checkpoint)
+    OpenAPIController().addRoutes(to: router.group())
     return router
 }

@@ -69,6 +69,34 @@ struct QueryParameters {
         return cursor
     }
 
+    /// A date that may be left out.
+    mutating func optionalDate(_ name: String) -> CalendarDate? {
+        guard query[name] != nil else { return nil }
+        let date = self.date(name, default: CalendarDate(daysSinceEpoch: 0))
+        return errors.contains(where: { $0.field == name }) ? nil : date
+    }
+
+    /// Event types, comma-separated (`type=household.visited,training.held`).
+    mutating func eventTypes(_ name: String) -> [EventType] {
+        guard let text = query[name] else { return [] }
+        var types: [EventType] = []
+        for part in text.split(separator: ",") {
+            guard let type = EventType(rawValue: String(part)) else {
+                errors.append(.init(field: name, rule: "must be event types separated by commas, from: \(EventType.allCases.map(\.rawValue).joined(separator: ", "))"))
+                return []
+            }
+            types.append(type)
+        }
+        return types
+    }
+
+    /// `limit` (1 to 500, 50 by default) and `cursor`.
+    mutating func page(cursorParts: Int) -> PageRequest {
+        PageRequest(
+            limit: integer("limit", default: 50, in: 1...PageRequest.maximumLimit),
+            after: cursor("cursor", parts: cursorParts))
+    }
+
     /// Throws a 400 naming every broken rule, if any.
     func validate() throws {
         guard errors.isEmpty else {

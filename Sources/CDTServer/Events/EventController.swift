@@ -1,0 +1,128 @@
+import CDTDomain
+import Foundation
+import Hummingbird
+
+/// The event log under `/api/v1/events`: every change and piece of work is submitted here.
+/// - `POST /api/v1/events`: one event. 201 when stored, 200 when it was stored before (a resend),
+///   409 when its id was used for a different event, 422 when it breaks a rule, 400 when it is malformed.
+/// - `POST /api/v1/events/batch`: `{"events": [...]}`, up to ``batchLimit`` events, each applied whole
+///   or not at all; the answer gives each event's outcome.
+/// - `GET /api/v1/events?under=&type=&from=&until=&limit=&cursor=`: stored events in recorded order.
+/// - `GET /api/v1/events/{id}`: one stored event.
+struct EventController: Sendable {
+    let log: any EventLog
+
+    /// The most events one batch may hold.
+    static let batchLimit = 1000
+    /// The largest body of one event, and of a batch.
+    static let eventBodyLimit = 64 * 1024
+    static let batchBodyLimit = 4 * 1024 * 1024
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>, checkpoint: AccessCheckpoint) {
+        checkpoint.post("", on: group, access: .recordWork, use: submit)
+        checkpoint.post("batch", on: group, access: .recordWork, use: submitBatch)
+        checkpoint.get("", on: group, access: .viewWork, use: list)
+        checkpoint.get("{id}", on: group, access: .viewWork, use: detail)
+    }
+
+    @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<SubmittedEventResponse> {
+        let body = try await JSONInput.body(of: request, limit: Self.eventBodyLimit)
+        let event: DomainEvent
+        do {
+            event = try JSONInput.decode(DomainEvent.self, from: try JSONInput.parse(body))
+        } catch {
+            throw ProblemDetails(status: .badRequest, detail: "The event is malformed.", errors: error.violations.map(ProblemDetails.FieldError.init))
+        }
+        switch try await log.append([event])[0] {
+        case .accepted(let recordedAt):
+            return EditedResponse(status: .created, response: SubmittedEventResponse(outcome: "accepted", event: EventResponse(event: event.recorded(at: recordedAt))))
+        case .duplicate:
+            let stored = try await log.event(event.id) ?? event
+            return EditedResponse(status: .ok, response: SubmittedEventResponse(outcome: "duplicate", event: EventResponse(event: stored)))
+        case .conflict:
+            throw ProblemDetails(status: .conflict, detail: "An event with id \(event.id) was recorded with a different body.",
+                                 errors: [.init(field: "id", rule: "must not reuse the id of a different event")])
+        case .rejected(let failure):
+            throw ProblemDetails(status: .unprocessableContent, detail: "The event breaks a rule; nothing was recorded.",
+                                 errors: failure.violations.map(ProblemDetails.FieldError.init))
+        }
+    }
+
+    @Sendable func submitBatch(_ request: Request, context: AppRequestContext) async throws -> BatchResponse {
+        let body = try await JSONInput.body(of: request, limit: Self.batchBodyLimit)
+        let items = try batchItems(body)
+        var results: [BatchResult?] = Array(repeating: nil, count: items.count)
+        var events: [(index: Int, event: DomainEvent)] = []
+        for (index, item) in items.enumerated() {
+            let id = (item as? [String: Any])?["id"] as? String
+            do {
+                events.append((index, try JSONInput.decode(DomainEvent.self, from: item, prefix: "events[\(index)]")))
+            } catch {
+                results[index] = BatchResult(index: index, id: id, outcome: "rejected", errors: error.violations.map(ProblemDetails.FieldError.init))
+            }
+        }
+        let outcomes = events.isEmpty ? [] : try await log.append(events.map(\.event))
+        for ((index, event), outcome) in zip(events, outcomes) {
+            results[index] = BatchResult(index: index, id: event.id.description, outcome: outcome)
+        }
+        let all = results.compactMap { $0 }
+        return BatchResponse(
+            accepted: all.count { $0.outcome == "accepted" }, duplicates: all.count { $0.outcome == "duplicate" },
+            conflicts: all.count { $0.outcome == "conflict" }, rejected: all.count { $0.outcome == "rejected" },
+            results: all)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> PageResponse<EventResponse> {
+        var parameters = QueryParameters(request)
+        let filter = EventFilter(
+            underUnitID: parameters.id("under", of: AdministrativeUnit.self),
+            types: parameters.eventTypes("type"),
+            occurredFrom: parameters.optionalDate("from"),
+            occurredUntil: parameters.optionalDate("until"))
+        let page = parameters.page(cursorParts: 1)
+        try parameters.validate()
+        let result = try await log.events(matching: filter, page: page)
+        return PageResponse(items: result.items.map { EventResponse(event: $0) }, nextCursor: result.next?.token)
+    }
+
+    @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> EventResponse {
+        let id = try PathID.parse(context, as: DomainEvent.self, name: "event")
+        guard let event = try await log.event(id) else { throw ProblemDetails(status: .notFound, detail: "No event has id \(id).") }
+        return EventResponse(event: event)
+    }
+
+    /// The `events` array of a batch body, or a 400 naming what is wrong with the batch as a whole.
+    private func batchItems(_ body: Data) throws -> [Any] {
+        let parsed: Any
+        do {
+            parsed = try JSONInput.parse(body)
+        } catch {
+            throw ProblemDetails(status: .badRequest, detail: "The batch is malformed.", errors: error.violations.map(ProblemDetails.FieldError.init))
+        }
+        guard let object = parsed as? [String: Any], let items = object["events"] as? [Any] else {
+            throw ProblemDetails(status: .badRequest, detail: "The batch is malformed.", errors: [.init(field: "events", rule: "must be an array of events")])
+        }
+        if let unknown = object.keys.sorted().first(where: { $0 != "events" }) {
+            throw ProblemDetails(status: .badRequest, detail: "The batch is malformed.", errors: [.init(field: unknown, rule: "is not a known field")])
+        }
+        guard (1...Self.batchLimit).contains(items.count) else {
+            throw ProblemDetails(status: .badRequest, detail: "The batch holds \(items.count) events.",
+                                 errors: [.init(field: "events", rule: "must hold from 1 to \(Self.batchLimit) events")])
+        }
+        return items
+    }
+}
+
+extension BatchResult {
+    init(index: Int, id: String, outcome: AppendOutcome) {
+        switch outcome {
+        case .accepted(let recordedAt): self.init(index: index, id: id, outcome: "accepted", recordedAt: recordedAt)
+        case .duplicate(let recordedAt): self.init(index: index, id: id, outcome: "duplicate", recordedAt: recordedAt)
+        case .conflict:
+            self.init(index: index, id: id, outcome: "conflict", errors: [.init(field: "events[\(index)].id", rule: "must not reuse the id of a different event")])
+        case .rejected(let failure):
+            self.init(index: index, id: id, outcome: "rejected",
+                      errors: failure.violations.map { .init($0.nested(under: "events[\(index)]")) })
+        }
+    }
+}
