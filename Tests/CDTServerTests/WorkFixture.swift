@@ -1,0 +1,152 @@
+import CDTDomain
+import CDTPostgres
+import CDTServer
+import CDTTesting
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Testing
+
+/// A small hierarchy in its own database: two provinces, a commune in each, two villages in the first
+/// commune and one in the second, all in force from 2025-07-01.
+struct WorkFixture: Sendable {
+    let database: TestDatabase
+    let provinceA = ID<AdministrativeUnit>(), provinceB = ID<AdministrativeUnit>()
+    let communeA = ID<AdministrativeUnit>(), communeB = ID<AdministrativeUnit>()
+    let villageA1 = ID<AdministrativeUnit>(), villageA2 = ID<AdministrativeUnit>(), villageB1 = ID<AdministrativeUnit>()
+    static let now = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18
+
+    static func make() async throws -> WorkFixture {
+        let fixture = WorkFixture(database: try await TestPostgres.makeDatabase())
+        let db = fixture.database.makeClient()
+        do {
+            try await MigrationRunner(client: db, migrations: CoreMigrations.all).apply()
+            let validity = try ValidityPeriod(from: CalendarDate("2025-07-01")!)
+            func unit(_ id: ID<AdministrativeUnit>, _ code: String, _ name: String, _ level: UnitLevel, _ type: String, _ parent: ID<AdministrativeUnit>?) throws -> AdministrativeUnit {
+                try AdministrativeUnit(id: id, code: code, name: name, kind: UnitKind(level: level, type: type), parentID: parent, validity: validity)
+            }
+            try await PostgresHierarchyStore(client: db).add([
+                try unit(fixture.provinceA, "01", "Thành phố Hà Nội", .province, "Thành phố Trung ương", nil),
+                try unit(fixture.provinceB, "79", "Thành phố Hồ Chí Minh", .province, "Thành phố Trung ương", nil),
+                try unit(fixture.communeA, "00004", "Phường Ba Đình", .commune, "Phường", fixture.provinceA),
+                try unit(fixture.communeB, "26734", "Phường Sài Gòn", .commune, "Phường", fixture.provinceB),
+                try unit(fixture.villageA1, "00004.1", "Tổ dân phố 1", .village, "Tổ dân phố", fixture.communeA),
+                try unit(fixture.villageA2, "00004.2", "Tổ dân phố 2", .village, "Tổ dân phố", fixture.communeA),
+                try unit(fixture.villageB1, "26734.1", "Khu phố 1", .village, "Khu phố", fixture.communeB),
+            ])
+        } catch {
+            await db.close()
+            throw error
+        }
+        await db.close()
+        return fixture
+    }
+
+    /// Runs `body` with a client of the app over this database (`.router`, or `.live` for a real socket).
+    func withApp(_ framework: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let db = database.makeClient()
+        let app = buildApplication(
+            configuration: ServerConfiguration(port: 0),
+            dependencies: AppDependencies(database: db, today: { CalendarDate(Self.now) }, now: { Self.now }),
+            logger: Logger(label: "test"))
+        do {
+            try await app.test(framework, body)
+        } catch {
+            await db.close()
+            throw error
+        }
+        await db.close()
+    }
+}
+
+/// An HTTP answer as tests read it.
+struct Answer: @unchecked Sendable {
+    let status: HTTPResponse.Status
+    let text: String
+    let contentType: String?
+
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:] }
+    var items: [[String: Any]] { json["items"] as? [[String: Any]] ?? [] }
+    /// The `field` of each problem error.
+    var fields: [String] { (json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String } }
+    var rules: [String] { (json["errors"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String } }
+}
+
+extension TestClientProtocol {
+    func get(_ uri: String) async throws -> Answer {
+        try await execute(uri: uri, method: .get) { Answer(status: $0.status, text: String(buffer: $0.body), contentType: $0.headers[.contentType]) }
+    }
+
+    func post(_ uri: String, _ body: String, contentType: String = "application/json") async throws -> Answer {
+        try await execute(uri: uri, method: .post, headers: [.contentType: contentType], body: ByteBuffer(string: body)) {
+            Answer(status: $0.status, text: String(buffer: $0.body), contentType: $0.headers[.contentType])
+        }
+    }
+
+    /// Posts one event made by the domain's own encoding.
+    func submit(_ event: DomainEvent) async throws -> Answer {
+        try await post("/api/v1/events", EventJSON.text(event))
+    }
+}
+
+/// Events written as a client writes them.
+enum EventJSON {
+    static func text(_ event: DomainEvent) -> String {
+        String(decoding: data(event), as: UTF8.self)
+    }
+
+    static func data(_ event: DomainEvent) -> Data {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return try! encoder.encode(event)
+    }
+
+    static func batch(_ events: [DomainEvent], extra: [String] = []) -> String {
+        #"{"events": ["# + (events.map(text) + extra).joined(separator: ",") + "]}"
+    }
+}
+
+/// Makes events in the fixture's units, a day at a time from 2025-08-01.
+struct EventFactory {
+    let author = UUID()
+    var clock = Date(timeIntervalSince1970: 1_754_017_200)  // 2025-08-01 10:00 in Vietnam
+
+    func on(_ day: String, hour: Int = 10) -> Date {
+        Date(timeIntervalSince1970: TimeInterval(CalendarDate(day)!.daysSinceEpoch * 86_400 + (hour - 7) * 3600))
+    }
+
+    func event(_ unit: ID<AdministrativeUnit>, on day: String = "2025-08-01", _ payload: EventPayload) -> DomainEvent {
+        DomainEvent(id: ID(), unitID: unit, authorID: author, occurredAt: on(day), payload: payload)
+    }
+
+    func establish(_ team: ID<Team>, in unit: ID<AdministrativeUnit>, issuer: ID<AdministrativeUnit>, name: String = "Tổ CNSCĐ Tổ dân phố 1", on day: String = "2025-08-01") -> DomainEvent {
+        event(unit, on: day, .teamEstablished(TeamEstablished(
+            teamId: team, name: name,
+            decision: EstablishmentDecision(number: "125/QĐ-UBND", date: CalendarDate(day)!, signer: "Nguyễn Văn An", issuingUnitID: issuer),
+            chatLink: "https://zalo.me/g/to1")))
+    }
+
+    func join(_ member: ID<Member>, _ team: ID<Team>, in unit: ID<AdministrativeUnit>, as role: TeamRole, name: String = "Trần Thị Lan", on day: String = "2025-08-02") -> DomainEvent {
+        event(unit, on: day, .memberJoined(MemberJoined(
+            teamId: team, memberId: member, role: role,
+            person: PersonDetails(name: name, phone: "+84 912 345 678", gender: .female, birthYear: 1990, affiliations: [.youthUnion]))))
+    }
+
+    func register(_ household: ID<Household>, in unit: ID<AdministrativeUnit>, size: Int = 4, notApplicable: NotApplicableReason? = nil) -> DomainEvent {
+        event(unit, on: "2025-08-03", .householdRegistered(HouseholdDetails(
+            householdId: household, label: "Số 12 ngõ 3", size: size,
+            residents: [ResidentCount(ageBand: .working, count: 2, withSmartphone: 2), ResidentCount(ageBand: .elderly, count: 2, withSmartphone: 0, notApplicable: 1, notApplicableReason: .elderly)],
+            notApplicable: notApplicable)))
+    }
+
+    func visit(_ household: ID<Household>, in unit: ID<AdministrativeUnit>, by members: [ID<Member>], on day: String = "2025-08-10") -> DomainEvent {
+        event(unit, on: day, .householdVisited(HouseholdVisited(
+            householdId: household, memberIds: members,
+            skills: SkillOutcomes(onlinePublicServices: .guided, onlinePayment: .mastered),
+            services: ServiceOutcomes(vneidActivated: .mastered))))
+    }
+}
