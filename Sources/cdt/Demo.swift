@@ -5,21 +5,29 @@ import Foundation
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Load the demo data: the real administrative units and synthetic villages.",
+        abstract: "Load the demo data: the real administrative units, synthetic villages and a season of synthetic work.",
         discussion: """
             Imports data/units_2024.csv (in force from 2025-03-01), data/units_2025.csv (from 2025-07-01) and \
-            data/merge_map_2025_sample.csv, then generates villages under every commune, deterministically \
-            from the seed. Steps whose data is already there are skipped, so running it again changes nothing.
+            data/merge_map_2025_sample.csv, then generates villages under every commune and, province by \
+            province, a season of work recorded as events (a team per village, members, households, visits \
+            from September to November 2025, a campaign, trainings), deterministically from the seed. Steps \
+            whose data is already there are skipped, so running it again changes nothing.
             """)
 
     @OptionGroup var database: DatabaseOptions
 
     @Option(help: "The folder holding the unit files.") var dataFolder: String = "data"
     @Option(help: "The seed of the synthetic data.") var seed: UInt64 = 2026
+    @Option(help: "Households generated in each village (1 to 200).") var householdsPerVillage: Int = 6
+
+    func validate() throws {
+        guard (1...200).contains(householdsPerVillage) else { throw ValidationError("--households-per-village must be from 1 to 200") }
+    }
 
     func run() async throws {
         try await withDatabase(database) { client, _ in
-            let loader = DemoLoader(store: PostgresHierarchyStore(client: client), dataFolder: URL(fileURLWithPath: dataFolder), seed: seed)
+            var loader = DemoLoader(store: PostgresHierarchyStore(client: client), dataFolder: URL(fileURLWithPath: dataFolder), seed: seed)
+            loader.householdsPerVillage = householdsPerVillage
             let report = try await loader.load { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             print(report.joined(separator: "\n"))
         }

@@ -2,14 +2,18 @@ public import CDTDomain
 public import CDTPostgres
 public import Foundation
 
-/// Loads the demo: the real administrative units of 2024 and 2025 with the 2025 reorganization, and
-/// synthetic villages under today's communes. Each step runs only when its data is missing, so loading
-/// again changes nothing.
+/// Loads the demo: the real administrative units of 2024 and 2025 with the 2025 reorganization,
+/// synthetic villages under today's communes, and a season of synthetic work in each province (teams,
+/// members, households, visits, a campaign, trainings; see ``DemoSeason``), stored as events in the log.
+/// Each step runs only when its data is missing (the work province by province), so loading again
+/// changes nothing and an interrupted load carries on where it stopped.
 public struct DemoLoader: Sendable {
     public let store: PostgresHierarchyStore
     /// The folder holding `units_2024.csv`, `units_2025.csv` and `merge_map_2025_sample.csv`.
     public let dataFolder: URL
     public let seed: UInt64
+    /// How many households each village gets (with visits for about two thirds of them).
+    public var householdsPerVillage = 6
 
     public static let firstTreeDate = CalendarDate("2025-03-01")!
     public static let reformDate = CalendarDate("2025-07-01")!
@@ -46,7 +50,30 @@ public struct DemoLoader: Sendable {
         } else {
             report.append("villages: already generated")
         }
+        report += try await loadSeasons(progress: progress)
         return report
+    }
+
+    /// A season of work for each province that has no teams yet, one transaction per province.
+    private func loadSeasons(progress: (String) -> Void) async throws -> [String] {
+        let inForce = try await store.units(inForceOn: Self.reformDate)
+        let provinces = inForce.filter { $0.kind.level == .province }.sorted { $0.code < $1.code }
+        let children = Dictionary(grouping: inForce.filter { $0.parentID != nil }, by: { $0.parentID! })
+        let withTeams = Set(try await store.client.query("SELECT DISTINCT province_id FROM teams").decode(ID<AdministrativeUnit>.self))
+        let loader = PostgresEventBulkLoader(client: store.client)
+        var loaded = 0, events = 0
+        for (index, province) in provinces.enumerated() where !withTeams.contains(province.id) {
+            let communes = (children[province.id] ?? []).filter { $0.kind.level == .commune }.sorted { $0.code < $1.code }.map {
+                DemoSeason.Commune(unit: $0, villages: (children[$0.id] ?? []).sorted { $0.code.localizedStandardCompare($1.code) == .orderedAscending })
+            }
+            let season = DemoSeason(province: province, communes: communes, householdsPerVillage: householdsPerVillage, seed: seed)
+            let generated = season.events()
+            progress("[\(index + 1)/\(provinces.count)] \(province.name): \(generated.count) events (teams, members, households, visits)…")
+            try await loader.load(generated)
+            loaded += 1
+            events += generated.count
+        }
+        return [loaded == 0 ? "work: already loaded" : "work: \(events) events in \(loaded) provinces"]
     }
 
     private func read(_ name: String) throws -> String {

@@ -60,7 +60,7 @@ public enum DemoVillages {
     }
 
     /// A version-4-shaped UUID drawn from the generator, so ids repeat with the seed too.
-    private static func uuid(_ generator: inout SeededGenerator) -> UUID {
+    static func uuid(_ generator: inout SeededGenerator) -> UUID {
         let high = generator.next()
         let low = generator.next()
         var bytes = [UInt8](repeating: 0, count: 16)
