@@ -116,6 +116,9 @@ import Testing
             let beforeTheUnit = try await client.submit(make.establish(ID(), in: fixture.villageA1, issuer: fixture.communeA, on: "2025-06-01"))
             #expect(beforeTheUnit.fields == ["unitId"])
 
+            let stamped = try await client.post("/api/v1/events", valid.replacingOccurrences(of: "\"version\":1", with: "\"version\":1,\"recordedAt\":\"2025-08-01T00:00:00Z\""))
+            #expect(stamped.fields == ["recordedAt"])
+
             let form = try await client.post("/api/v1/events", valid, contentType: "application/x-www-form-urlencoded")
             #expect(form.status == .unsupportedMediaType)
 
@@ -228,6 +231,13 @@ import Testing
             let badQuery = try await client.get("/api/v1/teams?activeOn=2025-13-01&limit=0&under=x")
             #expect(badQuery.status == .badRequest)
             #expect(Set(badQuery.fields) == ["activeOn", "limit", "under"])
+            let unsupported = try await client.get("/api/v1/households?q=x&from=2025-01-01")
+            #expect(Set(unsupported.fields) == ["q", "from"])
+            #expect(unsupported.rules.first == "is not a filter of this list")
+            let forged = PageCursor(parts: ["zz'; --", "x"]).token
+            #expect(try await client.get("/api/v1/teams?cursor=\(forged)").fields == ["cursor"])
+            let lastPage = try await client.get("/api/v1/teams")
+            #expect(lastPage.json["nextCursor"] is NSNull)
             #expect(try await client.get("/api/v1/teams/\(UUID())").status == .notFound)
             #expect(try await client.get("/api/v1/teams/nope").status == .badRequest)
         }

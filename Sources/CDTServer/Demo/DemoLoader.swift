@@ -67,9 +67,13 @@ public struct DemoLoader: Sendable {
                 DemoSeason.Commune(unit: $0, villages: (children[$0.id] ?? []).sorted { $0.code.localizedStandardCompare($1.code) == .orderedAscending })
             }
             let season = DemoSeason(province: province, communes: communes, householdsPerVillage: householdsPerVillage, seed: seed)
+            let started = ContinuousClock.now
             let generated = season.events()
-            progress("[\(index + 1)/\(provinces.count)] \(province.name): \(generated.count) events (teams, members, households, visits)…")
+            let made = ContinuousClock.now
             try await loader.load(generated)
+            progress("[\(index + 1)/\(provinces.count)] \(province.name): \(generated.count) events (teams, members, households, visits), "
+                     + "generated in \((made - started).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))), "
+                     + "stored in \((ContinuousClock.now - made).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
             loaded += 1
             events += generated.count
         }

@@ -33,6 +33,9 @@ struct EventController: Sendable {
         } catch {
             throw ProblemDetails(status: .badRequest, detail: "The event is malformed.", errors: error.violations.map(ProblemDetails.FieldError.init))
         }
+        if event.recordedAt != nil {
+            throw ProblemDetails(status: .badRequest, detail: "The event is malformed.", errors: [.init(field: "recordedAt", rule: "is set by the server, not sent")])
+        }
         switch try await log.append([event])[0] {
         case .accepted(let recordedAt):
             return EditedResponse(status: .created, response: SubmittedEventResponse(outcome: "accepted", event: EventResponse(event: event.recorded(at: recordedAt))))
@@ -55,8 +58,10 @@ struct EventController: Sendable {
         var events: [(index: Int, event: DomainEvent)] = []
         for (index, item) in items.enumerated() {
             let id = (item as? [String: Any])?["id"] as? String
-            do {
-                events.append((index, try JSONInput.decode(DomainEvent.self, from: item, prefix: "events[\(index)]")))
+            do throws(ValidationFailure) {
+                let event = try JSONInput.decode(DomainEvent.self, from: item, prefix: "events[\(index)]")
+                if event.recordedAt != nil { throw ValidationFailure(field: "events[\(index)].recordedAt", rule: "is set by the server, not sent") }
+                events.append((index, event))
             } catch {
                 results[index] = BatchResult(index: index, id: id, outcome: "rejected", errors: error.violations.map(ProblemDetails.FieldError.init))
             }
@@ -79,7 +84,7 @@ struct EventController: Sendable {
             types: parameters.eventTypes("type"),
             occurredFrom: parameters.optionalDate("from"),
             occurredUntil: parameters.optionalDate("until"))
-        let page = parameters.page(cursorParts: 1)
+        let page = parameters.page(cursor: [.integer])
         try parameters.validate()
         let result = try await log.events(matching: filter, page: page)
         return PageResponse(items: result.items.map { EventResponse(event: $0) }, nextCursor: result.next?.token)

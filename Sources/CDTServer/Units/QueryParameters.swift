@@ -60,9 +60,20 @@ struct QueryParameters {
         return id
     }
 
-    mutating func cursor(_ name: String, parts: Int) -> PageCursor? {
+    /// Whether the query has the parameter.
+    func has(_ name: String) -> Bool { query[name] != nil }
+
+    /// Records that the parameter breaks `rule`.
+    mutating func refuse(_ name: String, _ rule: String) {
+        errors.append(.init(field: name, rule: rule))
+    }
+
+    /// A cursor of `parts` parts, each of which must have the form of its kind (so a forged cursor is a
+    /// 400, never a database error).
+    mutating func cursor(_ name: String, parts: Int, kinds: [CursorPart]? = nil) -> PageCursor? {
         guard let text = query[name] else { return nil }
-        guard let cursor = PageCursor(token: text, partCount: parts) else {
+        guard let cursor = PageCursor(token: text, partCount: parts),
+              zip(cursor.parts, kinds ?? []).allSatisfy({ $1.accepts($0) }) else {
             errors.append(.init(field: name, rule: "must be a nextCursor value from a previous page"))
             return nil
         }
@@ -90,17 +101,31 @@ struct QueryParameters {
         return types
     }
 
-    /// `limit` (1 to 500, 50 by default) and `cursor`.
-    mutating func page(cursorParts: Int) -> PageRequest {
+    /// `limit` (1 to 500, 50 by default) and `cursor`, whose parts have the given kinds.
+    mutating func page(cursor kinds: [CursorPart]) -> PageRequest {
         PageRequest(
             limit: integer("limit", default: 50, in: 1...PageRequest.maximumLimit),
-            after: cursor("cursor", parts: cursorParts))
+            after: cursor("cursor", parts: kinds.count, kinds: kinds))
     }
 
     /// Throws a 400 naming every broken rule, if any.
     func validate() throws {
         guard errors.isEmpty else {
             throw ProblemDetails(status: .badRequest, detail: "The query has invalid parameters.", errors: errors)
+        }
+    }
+}
+
+/// The kinds of value a cursor's parts hold.
+enum CursorPart {
+    case hex, uuid, date, integer
+
+    func accepts(_ text: String) -> Bool {
+        switch self {
+        case .hex: !text.isEmpty && text.count % 2 == 0 && text.allSatisfy(\.isHexDigit)
+        case .uuid: UUID(uuidString: text) != nil
+        case .date: CalendarDate(text) != nil
+        case .integer: Int64(text) != nil
         }
     }
 }

@@ -27,9 +27,7 @@ struct UnitController: Sendable {
             level: parameters.unitLevel("level"),
             parentID: parameters.id("parent", of: AdministrativeUnit.self),
             underID: parameters.id("under", of: AdministrativeUnit.self))
-        let page = PageRequest(
-            limit: parameters.integer("limit", default: 50, in: 1...PageRequest.maximumLimit),
-            after: parameters.cursor("cursor", parts: 2))
+        let page = parameters.page(cursor: [.hex, .uuid])
         try parameters.validate()
         let result = try await store.units(matching: filter, page: page)
         return PageResponse(items: result.items.map(UnitResponse.init), nextCursor: result.next?.token)

@@ -28,6 +28,14 @@ struct UnitResponse: ResponseEncodable, Decodable, Equatable {
 struct PageResponse<Item: Encodable & Sendable>: ResponseEncodable {
     var items: [Item]
     var nextCursor: String?
+
+    enum CodingKeys: CodingKey { case items, nextCursor }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(items, forKey: .items)
+        try container.encode(nextCursor, forKey: .nextCursor)  // null, not absent, on the last page
+    }
 }
 
 /// A unit with its parents, nearest first.

@@ -1,7 +1,8 @@
 import CDTDomain
 import Hummingbird
 
-/// Households, campaigns and trainings, read-only (changes are events):
+/// Households, campaigns and trainings, read-only (changes are events); every list also takes
+/// `limit` and `cursor`:
 /// - `GET /api/v1/households?under=`, `GET /api/v1/households/{id}`
 /// - `GET /api/v1/campaigns?under=&activeOn=&from=&until=&q=`, `GET /api/v1/campaigns/{id}`
 /// - `GET /api/v1/trainings?under=&from=&until=`, `GET /api/v1/trainings/{id}`
@@ -20,8 +21,8 @@ struct FieldWorkController: Sendable {
 
     @Sendable func listHouseholds(_ request: Request, context: AppRequestContext) async throws -> PageResponse<HouseholdResponse> {
         var parameters = QueryParameters(request)
-        let filter = parameters.workFilter()
-        let page = parameters.page(cursorParts: 1)
+        let filter = parameters.workFilter([.under])
+        let page = parameters.page(cursor: [.uuid])
         try parameters.validate()
         let result = try await store.households(matching: filter, page: page)
         return PageResponse(items: result.items.map(HouseholdResponse.init), nextCursor: result.next?.token)
@@ -34,8 +35,8 @@ struct FieldWorkController: Sendable {
 
     @Sendable func listCampaigns(_ request: Request, context: AppRequestContext) async throws -> PageResponse<CampaignResponse> {
         var parameters = QueryParameters(request)
-        let filter = parameters.workFilter()
-        let page = parameters.page(cursorParts: 2)
+        let filter = parameters.workFilter([.under, .activeOn, .from, .until, .q])
+        let page = parameters.page(cursor: [.date, .uuid])
         try parameters.validate()
         let result = try await store.campaigns(matching: filter, page: page)
         return PageResponse(items: result.items.map(CampaignResponse.init), nextCursor: result.next?.token)
@@ -48,8 +49,8 @@ struct FieldWorkController: Sendable {
 
     @Sendable func listTrainings(_ request: Request, context: AppRequestContext) async throws -> PageResponse<TrainingResponse> {
         var parameters = QueryParameters(request)
-        let filter = parameters.workFilter()
-        let page = parameters.page(cursorParts: 2)
+        let filter = parameters.workFilter([.under, .from, .until])
+        let page = parameters.page(cursor: [.date, .uuid])
         try parameters.validate()
         let result = try await store.trainings(matching: filter, page: page)
         return PageResponse(items: result.items.map(TrainingResponse.init), nextCursor: result.next?.token)

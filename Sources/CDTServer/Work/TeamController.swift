@@ -20,8 +20,8 @@ struct TeamController: Sendable {
 
     @Sendable func listTeams(_ request: Request, context: AppRequestContext) async throws -> PageResponse<TeamResponse> {
         var parameters = QueryParameters(request)
-        let filter = parameters.workFilter()
-        let page = parameters.page(cursorParts: 2)
+        let filter = parameters.workFilter([.under, .activeOn, .q])
+        let page = parameters.page(cursor: [.hex, .uuid])
         try parameters.validate()
         let result = try await store.teams(matching: filter, page: page)
         return PageResponse(items: result.items.map(TeamResponse.init), nextCursor: result.next?.token)
@@ -40,8 +40,8 @@ struct TeamController: Sendable {
 
     @Sendable func listMembers(_ request: Request, context: AppRequestContext) async throws -> PageResponse<MemberResponse> {
         var parameters = QueryParameters(request)
-        let filter = parameters.workFilter()
-        let page = parameters.page(cursorParts: 2)
+        let filter = parameters.workFilter([.under, .activeOn, .q])
+        let page = parameters.page(cursor: [.hex, .uuid])
         try parameters.validate()
         let result = try await store.members(matching: filter, page: page)
         return PageResponse(items: result.items.map(MemberResponse.init), nextCursor: result.next?.token)
@@ -61,7 +61,7 @@ struct TeamController: Sendable {
     private func memberships(_ request: Request, team: ID<Team>?, member: ID<Member>?) async throws -> PageResponse<MembershipResponse> {
         var parameters = QueryParameters(request)
         let activeOn = parameters.optionalDate("activeOn")
-        let page = parameters.page(cursorParts: 3)
+        let page = parameters.page(cursor: [.date, .uuid, .uuid])
         try parameters.validate()
         let result = try await store.memberships(team: team, member: member, activeOn: activeOn, page: page)
         return PageResponse(items: result.items.map(MembershipResponse.init), nextCursor: result.next?.token)
