@@ -26,8 +26,8 @@ struct Import: AsyncParsableCommand {
             let text = try readFile(file)
             let rows = try UnitFiles.units(in: text)
             try await withStore(database) { store in
-                progress("importing \(rows.count) units from \(file), in force from \(date)…")
-                let plan = try await store.importTree(rows, effective: date)
+                progress("read \(rows.count) units from \(file)")
+                let plan = try await store.importTree(rows, effective: date) { step in progress(step.description) }
                 print("\(file): \(rows.count) units: \(plan.created.count) new, \(plan.unchanged) unchanged, \(plan.corrected.count) corrected, \(plan.closed.count) closed on \(date)")
             }
         }

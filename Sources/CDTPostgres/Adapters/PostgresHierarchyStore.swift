@@ -14,12 +14,27 @@ public struct PostgresHierarchyStore: HierarchyStore {
     }
 
     public func importTree(_ rows: [IncomingUnit], effective: CalendarDate) async throws -> TreeImportPlan {
+        try await importTree(rows, effective: effective, progress: { _ in })
+    }
+
+    /// ``importTree(_:effective:)``, telling `progress` each step as it starts.
+    public func importTree(
+        _ rows: [IncomingUnit], effective: CalendarDate, progress: @escaping @Sendable (ImportStep) -> Void
+    ) async throws -> TreeImportPlan {
         try await client.withTransaction { tx in
             try await tx.query("SELECT pg_advisory_xact_lock(\(Self.importLock))")
+            let steps = 3 + UnitLevel.allCases.count
+            progress(ImportStep(number: 1, of: steps, doing: "comparing \(rows.count) rows with the units in force on \(effective)"))
             let plan = try TreeImport.plan(rows, inForce: try await Self.units(inForceOn: effective, tx), effective: effective)
+            progress(ImportStep(number: 2, of: steps, doing: "closing \(plan.closed.count) units on \(effective)"))
             try await Self.close(plan.closed, on: effective, tx)
+            progress(ImportStep(number: 3, of: steps, doing: "correcting \(plan.corrected.count) units"))
             for unit in plan.corrected { try await Self.correct(unit, tx) }
-            try await Self.insert(plan.created, tx)
+            for (index, level) in UnitLevel.allCases.enumerated() {
+                let batch = plan.created.filter { $0.kind.level == level }
+                progress(ImportStep(number: 4 + index, of: steps, doing: "adding \(batch.count) units of level \(level)"))
+                try await Self.insert(batch, tx)
+            }
             return plan
         }
     }
@@ -49,6 +64,19 @@ public struct PostgresHierarchyStore: HierarchyStore {
             SELECT count(*) FROM administrative_units
             WHERE level = \(level.rawValue) AND \(Self.inForce(on: date))
             """).decode(Int.self)[0]
+    }
+
+    /// One step of a long import, for a progress display.
+    public struct ImportStep: Sendable, CustomStringConvertible {
+        public let number: Int
+        public let of: Int
+        public let doing: String
+
+        /// `[#####.....] 4/7 adding 3321 units of level commune`
+        public var description: String {
+            let filled = number * 20 / max(of, 1)
+            return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: 20 - filled) + "] \(number)/\(of) \(doing)"
+        }
     }
 
     // MARK: Statements
