@@ -18,7 +18,7 @@ struct Demo: AsyncParsableCommand {
 
     @Option(help: "The folder holding the unit files.") var dataFolder: String = "data"
     @Option(help: "The seed of the synthetic data.") var seed: UInt64 = 2026
-    @Option(help: "Households generated in each village (1 to 200).") var householdsPerVillage: Int = 6
+    @Option(help: "Households generated in each village (1 to 200).") var householdsPerVillage: Int = 3
 
     func validate() throws {
         guard (1...200).contains(householdsPerVillage) else { throw ValidationError("--households-per-village must be from 1 to 200") }

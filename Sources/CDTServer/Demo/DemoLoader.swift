@@ -13,7 +13,7 @@ public struct DemoLoader: Sendable {
     public let dataFolder: URL
     public let seed: UInt64
     /// How many households each village gets (with visits for about two thirds of them).
-    public var householdsPerVillage = 6
+    public var householdsPerVillage = 3
 
     public static let firstTreeDate = CalendarDate("2025-03-01")!
     public static let reformDate = CalendarDate("2025-07-01")!
@@ -54,30 +54,43 @@ public struct DemoLoader: Sendable {
         return report
     }
 
-    /// A season of work for each province that has no teams yet, one transaction per province.
+    /// A season of work for each province that has no teams yet, one transaction per province, two
+    /// provinces at a time (one is generated while the other is being stored).
     private func loadSeasons(progress: (String) -> Void) async throws -> [String] {
         let inForce = try await store.units(inForceOn: Self.reformDate)
         let provinces = inForce.filter { $0.kind.level == .province }.sorted { $0.code < $1.code }
         let children = Dictionary(grouping: inForce.filter { $0.parentID != nil }, by: { $0.parentID! })
         let withTeams = Set(try await store.client.query("SELECT DISTINCT province_id FROM teams").decode(ID<AdministrativeUnit>.self))
-        let loader = PostgresEventBulkLoader(client: store.client)
-        var loaded = 0, events = 0
-        for (index, province) in provinces.enumerated() where !withTeams.contains(province.id) {
-            let communes = (children[province.id] ?? []).filter { $0.kind.level == .commune }.sorted { $0.code < $1.code }.map {
-                DemoSeason.Commune(unit: $0, villages: (children[$0.id] ?? []).sorted { $0.code.localizedStandardCompare($1.code) == .orderedAscending })
-            }
-            let season = DemoSeason(province: province, communes: communes, householdsPerVillage: householdsPerVillage, seed: seed)
-            let started = ContinuousClock.now
-            let generated = season.events()
-            let made = ContinuousClock.now
-            try await loader.load(generated)
-            progress("[\(index + 1)/\(provinces.count)] \(province.name): \(generated.count) events (teams, members, households, visits), "
-                     + "generated in \((made - started).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))), "
-                     + "stored in \((ContinuousClock.now - made).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
-            loaded += 1
-            events += generated.count
+        let seasons = provinces.filter { !withTeams.contains($0.id) }.map { province in
+            DemoSeason(
+                province: province,
+                communes: (children[province.id] ?? []).filter { $0.kind.level == .commune }.sorted { $0.code < $1.code }.map {
+                    DemoSeason.Commune(unit: $0, villages: (children[$0.id] ?? []).sorted { $0.code.localizedStandardCompare($1.code) == .orderedAscending })
+                },
+                householdsPerVillage: householdsPerVillage, seed: seed)
         }
-        return [loaded == 0 ? "work: already loaded" : "work: \(events) events in \(loaded) provinces"]
+        let loader = PostgresEventBulkLoader(client: store.client)
+        var done = 0, events = 0
+        try await withThrowingTaskGroup(of: (String, Int, Duration).self) { group in
+            var next = seasons.makeIterator()
+            func start(_ season: DemoSeason) {
+                group.addTask {
+                    let started = ContinuousClock.now
+                    let generated = season.events()
+                    try await loader.load(generated)
+                    return (season.province.name, generated.count, ContinuousClock.now - started)
+                }
+            }
+            for _ in 0..<2 { if let season = next.next() { start(season) } }
+            while let (name, count, took) = try await group.next() {
+                done += 1
+                events += count
+                progress("[\(done)/\(seasons.count)] \(name): \(count) events (teams, members, households, visits) in "
+                         + took.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))
+                if let season = next.next() { start(season) }
+            }
+        }
+        return [seasons.isEmpty ? "work: already loaded" : "work: \(events) events in \(seasons.count) provinces"]
     }
 
     private func read(_ name: String) throws -> String {
