@@ -47,8 +47,29 @@ import Testing
         #expect(first[0] == "units: 3 in the 2024 tree, 3 in the 2025 tree, 1 lineage links")
         let villages = try await PostgresHierarchyStore(client: db).count(level: .village, inForceOn: CalendarDate("2026-01-01")!)
         #expect(villages > 0)
-        #expect(try await loader.load { _ in } == ["units: already loaded", "villages: already generated"])
+        #expect(first[2] .hasPrefix("work: ") && first[2].hasSuffix(" events in 1 provinces"))
+        let stored = try await db.query("SELECT count(*) FROM events").decode(Int.self)[0]
+        #expect(try await loader.load { _ in } == ["units: already loaded", "villages: already generated", "work: already loaded"])
         #expect(try await db.query("SELECT count(*) FROM administrative_units").decode(Int.self) == [3 + 2 + villages])
+        #expect(try await db.query("SELECT count(*) FROM events").decode(Int.self) == [stored])
+
+        // A team per village, each with one head and two to five others, households with visits.
+        #expect(try await db.query("SELECT count(*) FROM teams").decode(Int.self) == [villages])
+        #expect(try await db.query("""
+            SELECT count(*) FROM teams t
+            WHERE (SELECT count(*) FROM memberships s WHERE s.team_id = t.id AND s.role = 'head') <> 1
+               OR (SELECT count(*) FROM memberships s WHERE s.team_id = t.id) NOT BETWEEN 3 AND 6
+            """).decode(Int.self) == [0])
+        #expect(try await db.query("SELECT count(*) FROM households").decode(Int.self) == [villages * 3])
+        #expect(try await db.query("SELECT count(*) > 0 FROM events WHERE type = 'household.visited'").decode(Bool.self) == [true])
+        // Every visit names a household of its own village and members of that village's team.
+        #expect(try await db.query("""
+            SELECT count(*) FROM events e
+            JOIN households h ON h.id = (e.payload->>'householdId')::uuid
+            WHERE e.type = 'household.visited' AND (h.unit_id <> e.unit_id OR NOT EXISTS (
+                SELECT 1 FROM memberships s JOIN teams t ON t.id = s.team_id
+                WHERE t.unit_id = e.unit_id AND s.member_id = (e.payload->'memberIds'->>0)::uuid))
+            """).decode(Int.self) == [0])
         await db.close()
     }
 }
