@@ -11,10 +11,10 @@ private enum Team {}
         #expect(ID<Team>("not a uuid") == nil)
     }
 
-    @Test func encodesAsABareUUIDString() throws {
+    @Test func encodesAsABareLowerCaseUUIDString() throws {
         let uuid = UUID()
         let data = try JSONEncoder().encode([ID<Team>(rawValue: uuid)])
-        #expect(String(decoding: data, as: UTF8.self) == "[\"\(uuid.uuidString)\"]")
+        #expect(String(decoding: data, as: UTF8.self) == "[\"\(uuid.uuidString.lowercased())\"]")
         #expect(try JSONDecoder().decode([ID<Team>].self, from: data) == [ID(rawValue: uuid)])
     }
 

@@ -20,6 +20,9 @@ public enum ServerRunner {
             await target.stopIfStarted(logger: logger)
             throw error
         }
+        if !["127.0.0.1", "::1", "localhost"].contains(configuration.host) {
+            logger.warning("listening on \(configuration.host): there are no accounts yet, so every caller who reaches this address may read and record work; keep it on 127.0.0.1 or behind an authenticating proxy")
+        }
         // Started in this order and stopped in reverse, after the HTTP server.
         let services: [any Service] = [EmbeddedClusterService(target: target, logger: logger), database]
         let app = buildApplication(
