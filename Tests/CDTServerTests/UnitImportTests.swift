@@ -34,6 +34,13 @@ import Testing
         #expect(again.isEmpty)
         let links = try await store.importReorganization(try UnitFiles.lineage(in: text("merge_map_2025_sample.csv")), effective: CalendarDate("2025-07-01")!)
         #expect(links > 1_300)
+        // The log records that the reorganization took effect, once per province, however often it is imported.
+        let reorganized = try await db.query("SELECT count(*) FROM events WHERE type = 'units.reorganized'").decode(Int.self)[0]
+        #expect(reorganized >= 1 && reorganized <= 34)
+        _ = try await store.importReorganization(try UnitFiles.lineage(in: text("merge_map_2025_sample.csv")), effective: CalendarDate("2025-07-01")!)
+        #expect(try await db.query("SELECT count(*) FROM events WHERE type = 'units.reorganized'").decode(Int.self) == [reorganized])
+        let logged = try await PostgresEventLog(client: db).events(matching: EventFilter(types: [.unitsReorganized]), page: PageRequest())
+        #expect(logged.items.allSatisfy { if case .unitsReorganized(let body) = $0.payload { body.effective == CalendarDate("2025-07-01")! } else { false } })
 
         #expect(try await count(db, level: "province", on: "2025-06-30") == 63)
         #expect(try await count(db, level: "district", on: "2025-06-30") == 696)

@@ -48,6 +48,7 @@ public struct PostgresHierarchyStore: HierarchyStore {
                 after: try await Self.units(inForceOn: effective, tx),
                 effective: effective)
             try await Self.record(links, tx)
+            try await Self.recordReorganizedEvents(effective: effective, tx)
             return links.count
         }
     }
@@ -151,6 +152,30 @@ public struct PostgresHierarchyStore: HierarchyStore {
             SET path = \(newPath) || substr(d.path, length(\(oldPath)) + 1),
                 province_id = (SELECT province_id FROM administrative_units WHERE id = \(unit.id))
             WHERE d.path LIKE \(oldPath) || '%' AND d.id <> \(unit.id)
+            """)
+    }
+
+    /// Records in the event log that the reorganization took effect: one `units.reorganized` event per
+    /// province of the successors, with an id made from the day and the province so that importing the
+    /// same map again records nothing new.
+    private static func recordReorganizedEvents(effective: CalendarDate, _ tx: PostgresSession) async throws {
+        let occurredAt = Date(timeIntervalSince1970: TimeInterval(effective.daysSinceEpoch * 86_400 - CalendarDate.vietnamUTCOffsetSeconds))
+        try await tx.execute("""
+            WITH counts AS (
+                SELECT coalesce(u.province_id, u.id) AS province_id, count(*) AS links
+                FROM unit_lineage l JOIN administrative_units u ON u.id = l.successor_id
+                WHERE l.effective = \(effective)
+                GROUP BY 1
+            ), claimed AS (
+                INSERT INTO event_ids (id, province_id)
+                SELECT md5('units.reorganized/' || \(effective)::text || '/' || province_id::text)::uuid, province_id FROM counts
+                ON CONFLICT (id) DO NOTHING
+                RETURNING id, province_id
+            )
+            INSERT INTO events (id, province_id, unit_id, type, version, author_id, occurred_at, recorded_at, payload)
+            SELECT c.id, c.province_id, c.province_id, 'units.reorganized', 1, \(UnitsReorganized.importer), \(occurredAt), now(),
+                   jsonb_build_object('effective', \(effective)::text, 'lineageLinks', n.links, 'source', 'cdt import reorganization')
+            FROM claimed c JOIN counts n USING (province_id)
             """)
     }
 

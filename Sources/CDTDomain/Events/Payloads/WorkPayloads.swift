@@ -1,3 +1,5 @@
+public import Foundation
+
 /// `training.held`: a training of members in the event's unit, with who attended.
 public struct TrainingHeld: EventBody {
     public var trainingId: ID<Training>
@@ -96,6 +98,9 @@ public struct UnitsReorganized: EventBody {
     public var effective: CalendarDate
     public var lineageLinks: Int
     public var source: String
+
+    /// The author of record of the events the importer writes.
+    public static let importer = UUID(uuidString: "00000000-0000-4000-8000-000000000001")!
 
     public init(effective: CalendarDate, lineageLinks: Int, source: String) {
         self.effective = effective
