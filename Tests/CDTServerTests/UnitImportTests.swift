@@ -72,6 +72,10 @@ import Testing
             WHERE path LIKE (SELECT path FROM administrative_units WHERE id = \(nghean.id)) || '_%' AND valid_until IS NULL
             """).decode(Int.self)[0]
         #expect(communes == after.filter { $0.parentID == nghean.id }.count)
+        // Subtree filters bind the path as a value, so the prefix match uses the path index instead of scanning every unit.
+        let pattern = try await db.query("SELECT path || '%' FROM administrative_units WHERE id = \(nghean.id)").decode(String.self)[0]
+        let plan = try await db.query("EXPLAIN SELECT id FROM administrative_units WHERE path LIKE \(pattern)").decode(String.self).joined(separator: "\n")
+        #expect(plan.contains("administrative_units_path") && !plan.contains("Seq Scan"), "\(plan)")
         await db.close()
     }
 

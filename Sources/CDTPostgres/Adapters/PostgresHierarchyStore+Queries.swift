@@ -6,14 +6,16 @@ extension PostgresHierarchyStore {
         let text = filter.text.map(VietnameseText.searchKey).flatMap { $0.isEmpty ? nil : Self.likeEscaped($0) }
         let afterKey = page.after?.parts[0]
         let afterID = page.after.flatMap { ID<AdministrativeUnit>($0.parts[1]) }
+        let subtree = try await SubtreeScope.resolve(filter.underID, client)
+        if subtree.isEmpty { return Page(items: [], next: nil) }
+        let under = subtree.scope?.strictPattern
         let rows = try await client.query("""
             SELECT \(unsafeSQL: Self.columns), encode(sort_key, 'hex') AS sort_key_hex FROM administrative_units
             WHERE \(Self.inForce(on: filter.asOf))
               AND (\(text)::text IS NULL OR search_key LIKE '%' || \(text) || '%')
               AND (\(filter.level?.rawValue)::text IS NULL OR level = \(filter.level?.rawValue))
               AND (\(filter.parentID)::uuid IS NULL OR parent_id = \(filter.parentID))
-              AND (\(filter.underID)::uuid IS NULL
-                   OR path LIKE (SELECT path FROM administrative_units WHERE id = \(filter.underID)) || '_%')
+              AND (\(under)::text IS NULL OR path LIKE \(under))
               AND (\(afterKey)::text IS NULL OR (sort_key, id) > (decode(\(afterKey), 'hex'), \(afterID)))
             ORDER BY sort_key, id
             LIMIT \(page.limit + 1)

@@ -130,7 +130,7 @@ public struct DemoSeason: Sendable {
     }
 
     private func day(_ year: Int, _ month: Int, _ day: Int) -> CalendarDate {
-        CalendarDate(year: year, month: month, day: min(day, 30)) ?? CalendarDate(year: year, month: month, day: 28)!
+        (0...3).lazy.compactMap { CalendarDate(year: year, month: month, day: day - $0) }.first!  // the 31st of a 30-day month is the 30th
     }
 
     private func uuid(_ generator: inout SeededGenerator) -> UUID {

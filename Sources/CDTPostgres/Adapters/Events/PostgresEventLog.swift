@@ -40,12 +40,13 @@ public struct PostgresEventLog: EventLog {
         let from = filter.occurredFrom.map(Self.startOfDay)
         let until = filter.occurredUntil.map { Self.startOfDay($0.adding(days: 1)) }
         let types = filter.types.isEmpty ? nil : filter.types.map(\.rawValue)
+        let subtree = try await SubtreeScope.resolve(filter.underUnitID, client)
+        if subtree.isEmpty { return Page(items: [], next: nil) }
+        let province = subtree.scope?.provinceID, under = subtree.scope?.pattern
         let rows = try await client.query("""
-            WITH scope AS (SELECT coalesce(province_id, id) AS province_id, path FROM administrative_units WHERE id = \(filter.underUnitID))
             SELECT \(unsafeSQL: Self.columns), e.position FROM events e
-            WHERE (\(filter.underUnitID)::uuid IS NULL
-                   OR (e.province_id = (SELECT province_id FROM scope)
-                       AND e.unit_id IN (SELECT id FROM administrative_units WHERE path LIKE (SELECT path FROM scope) || '%')))
+            WHERE (\(province)::uuid IS NULL
+                   OR (e.province_id = \(province) AND e.unit_id IN (SELECT id FROM administrative_units WHERE path LIKE \(under))))
               AND (\(types)::text[] IS NULL OR e.type = ANY(\(types)))
               AND (\(from)::timestamptz IS NULL OR e.occurred_at >= \(from))
               AND (\(until)::timestamptz IS NULL OR e.occurred_at < \(until))

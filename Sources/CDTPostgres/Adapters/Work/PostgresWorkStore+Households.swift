@@ -3,10 +3,12 @@ import Foundation
 
 extension PostgresWorkStore {
     public func households(matching filter: WorkFilter, page: PageRequest) async throws -> Page<Household> {
+        let subtree = try await SubtreeScope.resolve(filter.underUnitID, client)
+        if subtree.isEmpty { return Page(items: [], next: nil) }
         let afterID = page.after.flatMap { UUID(uuidString: $0.parts[0]) }
         let rows = try await client.query("""
             SELECT \(unsafeSQL: WorkRecords.householdColumns) FROM households h
-            WHERE \(Self.inSubtree(filter, "h"))
+            WHERE \(Self.inSubtree(subtree.scope, "h"))
               AND (\(afterID)::uuid IS NULL OR h.id > \(afterID))
             ORDER BY h.id
             LIMIT \(page.limit + 1)
@@ -22,15 +24,16 @@ extension PostgresWorkStore {
     }
 
     public func campaigns(matching filter: WorkFilter, page: PageRequest) async throws -> Page<Campaign> {
+        let subtree = try await SubtreeScope.resolve(filter.underUnitID, client)
+        if subtree.isEmpty { return Page(items: [], next: nil) }
         let text = Self.text(filter)
         let afterDate = page.after.flatMap { CalendarDate($0.parts[0]) }
         let afterID = page.after.flatMap { UUID(uuidString: $0.parts[1]) }
         // A campaign concerns a unit when its scope contains the unit or lies inside it.
+        let scopePath = subtree.scope?.path
         let rows = try await client.query("""
-            WITH scope AS (SELECT path FROM administrative_units WHERE id = \(filter.underUnitID))
             SELECT \(unsafeSQL: WorkRecords.campaignColumns) FROM campaigns c JOIN administrative_units u ON u.id = c.scope_unit_id
-            WHERE (\(filter.underUnitID)::uuid IS NULL
-                   OR u.path LIKE (SELECT path FROM scope) || '%' OR (SELECT path FROM scope) LIKE u.path || '%')
+            WHERE (\(scopePath)::text IS NULL OR u.path LIKE \(subtree.scope?.pattern) OR \(scopePath) LIKE u.path || '%')
               AND (\(filter.activeOn)::date IS NULL OR (c.starts_on <= \(filter.activeOn) AND c.ends_on >= \(filter.activeOn)
                                                       AND (c.closed_on IS NULL OR c.closed_on > \(filter.activeOn))))
               AND (\(filter.from)::date IS NULL OR c.ends_on >= \(filter.from))
@@ -52,11 +55,13 @@ extension PostgresWorkStore {
     }
 
     public func trainings(matching filter: WorkFilter, page: PageRequest) async throws -> Page<Training> {
+        let subtree = try await SubtreeScope.resolve(filter.underUnitID, client)
+        if subtree.isEmpty { return Page(items: [], next: nil) }
         let afterDate = page.after.flatMap { CalendarDate($0.parts[0]) }
         let afterID = page.after.flatMap { UUID(uuidString: $0.parts[1]) }
         let rows = try await client.query("""
             SELECT \(unsafeSQL: WorkRecords.trainingColumns) FROM trainings g
-            WHERE \(Self.inSubtree(filter, "g"))
+            WHERE \(Self.inSubtree(subtree.scope, "g"))
               AND (\(filter.from)::date IS NULL OR g.held_on >= \(filter.from))
               AND (\(filter.until)::date IS NULL OR g.held_on <= \(filter.until))
               AND (\(afterDate)::date IS NULL OR (g.held_on, g.id) < (\(afterDate), \(afterID)))

@@ -10,14 +10,13 @@ public struct PostgresWorkStore: WorkStore {
         self.client = client
     }
 
-    /// `x.unit_id` lies in the filter's subtree (always true without one). `alias` names the table.
-    static func inSubtree(_ filter: WorkFilter, _ alias: String, column: String = "unit_id") -> PostgresQuery {
-        """
-        (\(filter.underUnitID)::uuid IS NULL OR (
-            \(unsafeSQL: alias).province_id = (SELECT coalesce(province_id, id) FROM administrative_units WHERE id = \(filter.underUnitID))
-            AND \(unsafeSQL: alias).\(unsafeSQL: column) IN (
-                SELECT id FROM administrative_units
-                WHERE path LIKE (SELECT path FROM administrative_units WHERE id = \(filter.underUnitID)) || '%')))
+    /// `alias.unit_id` lies in the subtree (always true without one). `alias` names the table.
+    static func inSubtree(_ scope: SubtreeScope?, _ alias: String) -> PostgresQuery {
+        let province = scope?.provinceID, under = scope?.pattern
+        return """
+        (\(province)::uuid IS NULL OR (
+            \(unsafeSQL: alias).province_id = \(province)
+            AND \(unsafeSQL: alias).unit_id IN (SELECT id FROM administrative_units WHERE path LIKE \(under))))
         """
     }
 
