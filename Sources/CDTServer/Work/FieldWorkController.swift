@@ -20,12 +20,7 @@ struct FieldWorkController: Sendable {
     }
 
     @Sendable func listHouseholds(_ request: Request, context: AppRequestContext) async throws -> PageResponse<HouseholdResponse> {
-        var parameters = QueryParameters(request)
-        let filter = parameters.workFilter([.under])
-        let page = parameters.page(cursor: [.uuid])
-        try parameters.validate()
-        let result = try await store.households(matching: filter, page: page)
-        return PageResponse(items: result.items.map(HouseholdResponse.init), nextCursor: result.next?.token)
+        try await workList(request, supports: [.under], cursor: [.uuid], fetch: store.households(matching:page:), as: HouseholdResponse.init)
     }
 
     @Sendable func household(_ request: Request, context: AppRequestContext) async throws -> HouseholdResponse {
@@ -34,12 +29,7 @@ struct FieldWorkController: Sendable {
     }
 
     @Sendable func listCampaigns(_ request: Request, context: AppRequestContext) async throws -> PageResponse<CampaignResponse> {
-        var parameters = QueryParameters(request)
-        let filter = parameters.workFilter([.under, .activeOn, .from, .until, .q])
-        let page = parameters.page(cursor: [.date, .uuid])
-        try parameters.validate()
-        let result = try await store.campaigns(matching: filter, page: page)
-        return PageResponse(items: result.items.map(CampaignResponse.init), nextCursor: result.next?.token)
+        try await workList(request, supports: [.under, .activeOn, .from, .until, .q], cursor: [.date, .uuid], fetch: store.campaigns(matching:page:), as: CampaignResponse.init)
     }
 
     @Sendable func campaign(_ request: Request, context: AppRequestContext) async throws -> CampaignResponse {
@@ -48,12 +38,7 @@ struct FieldWorkController: Sendable {
     }
 
     @Sendable func listTrainings(_ request: Request, context: AppRequestContext) async throws -> PageResponse<TrainingResponse> {
-        var parameters = QueryParameters(request)
-        let filter = parameters.workFilter([.under, .from, .until])
-        let page = parameters.page(cursor: [.date, .uuid])
-        try parameters.validate()
-        let result = try await store.trainings(matching: filter, page: page)
-        return PageResponse(items: result.items.map(TrainingResponse.init), nextCursor: result.next?.token)
+        try await workList(request, supports: [.under, .from, .until], cursor: [.date, .uuid], fetch: store.trainings(matching:page:), as: TrainingResponse.init)
     }
 
     @Sendable func training(_ request: Request, context: AppRequestContext) async throws -> TrainingResponse {

@@ -19,12 +19,7 @@ struct TeamController: Sendable {
     }
 
     @Sendable func listTeams(_ request: Request, context: AppRequestContext) async throws -> PageResponse<TeamResponse> {
-        var parameters = QueryParameters(request)
-        let filter = parameters.workFilter([.under, .activeOn, .q])
-        let page = parameters.page(cursor: [.hex, .uuid])
-        try parameters.validate()
-        let result = try await store.teams(matching: filter, page: page)
-        return PageResponse(items: result.items.map(TeamResponse.init), nextCursor: result.next?.token)
+        try await workList(request, supports: [.under, .activeOn, .q], cursor: [.hex, .uuid], fetch: store.teams(matching:page:), as: TeamResponse.init)
     }
 
     @Sendable func team(_ request: Request, context: AppRequestContext) async throws -> TeamResponse {
@@ -39,12 +34,7 @@ struct TeamController: Sendable {
     }
 
     @Sendable func listMembers(_ request: Request, context: AppRequestContext) async throws -> PageResponse<MemberResponse> {
-        var parameters = QueryParameters(request)
-        let filter = parameters.workFilter([.under, .activeOn, .q])
-        let page = parameters.page(cursor: [.hex, .uuid])
-        try parameters.validate()
-        let result = try await store.members(matching: filter, page: page)
-        return PageResponse(items: result.items.map(MemberResponse.init), nextCursor: result.next?.token)
+        try await workList(request, supports: [.under, .activeOn, .q], cursor: [.hex, .uuid], fetch: store.members(matching:page:), as: MemberResponse.init)
     }
 
     @Sendable func member(_ request: Request, context: AppRequestContext) async throws -> MemberResponse {

@@ -22,6 +22,20 @@ enum WorkFilterParameter: String, CaseIterable {
     case under, activeOn, from, until, q
 }
 
+/// Answers a list of work: reads the filters the list `supports` and the page (cursor parts of the given
+/// kinds), refuses anything malformed with one 400, fetches, and maps each item to its response.
+func workList<Item, Response: Encodable & Sendable>(
+    _ request: Request, supports: Set<WorkFilterParameter>, cursor: [CursorPart],
+    fetch: (WorkFilter, PageRequest) async throws -> Page<Item>, as response: (Item) -> Response
+) async throws -> PageResponse<Response> {
+    var parameters = QueryParameters(request)
+    let filter = parameters.workFilter(supports)
+    let page = parameters.page(cursor: cursor)
+    try parameters.validate()
+    let result = try await fetch(filter, page)
+    return PageResponse(items: result.items.map(response), nextCursor: result.next?.token)
+}
+
 /// Answers a detail route: the item, or a 404.
 func found<Item, Response>(_ item: Item?, _ name: String, _ id: some CustomStringConvertible, _ response: (Item) -> Response) throws -> Response {
     guard let item else { throw ProblemDetails(status: .notFound, detail: "No \(name) has id \(id).") }
