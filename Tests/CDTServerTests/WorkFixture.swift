@@ -45,20 +45,45 @@ struct WorkFixture: Sendable {
         return fixture
     }
 
-    /// Runs `body` with a client of the app over this database (`.router`, or `.live` for a real socket).
-    func withApp(_ framework: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    /// Runs `body` with a client of the app over this database (`.router`, or `.live` for a real socket),
+    /// signed in as a national administrator (with two-factor sign-in on, as the role requires).
+    func withApp(_ framework: TestingSetup = .router, _ body: @Sendable (APIClient) async throws -> Void) async throws {
+        try await withApp(framework, as: [RoleAssignment(role: .nationalAdministrator, unitID: nil)], body)
+    }
+
+    /// Runs `body` signed in as a new account holding `roles`.
+    func withApp(_ framework: TestingSetup = .router, as roles: [RoleAssignment], _ body: @Sendable (APIClient) async throws -> Void) async throws {
         let db = database.makeClient()
         let app = buildApplication(
             configuration: ServerConfiguration(port: 0),
             dependencies: AppDependencies(database: db, today: { CalendarDate(Self.now) }, now: { Self.now }),
             logger: Logger(label: "test"))
         do {
-            try await app.test(framework, body)
+            let login = try await Self.makeAccount(roles, db)
+            try await app.test(framework) { client in
+                let token = try await APIClient(client: client, token: nil).signIn(login)
+                try await body(APIClient(client: client, token: token))
+            }
         } catch {
             await db.close()
             throw error
         }
         await db.close()
+    }
+
+    /// A login, password and TOTP secret for signing in.
+    struct Login: Sendable { let name: String; let password: String; let totpSecret: String? }
+
+    /// Creates an account with `roles`; two-factor sign-in is turned on when a role requires it.
+    static func makeAccount(_ roles: [RoleAssignment], _ db: PostgresClient) async throws -> Login {
+        let name = "user-" + UUID().uuidString.prefix(8).lowercased()
+        let password = "correct horse battery staple"
+        let account = try await AccountAdministration(client: db).createAccount(username: name, phone: nil, displayName: "Người thử", password: password, roles: roles)
+        guard roles.contains(where: { $0.role.requiresTwoFactor }) else { return Login(name: name, password: password, totpSecret: nil) }
+        let store = PostgresAccountStore(client: db)
+        try await store.setTOTPSecret(account.id, secret: "TESTSECRETTESTSECRET")
+        try await store.enableTOTP(account.id)
+        return Login(name: name, password: password, totpSecret: "TESTSECRETTESTSECRET")
     }
 }
 
@@ -75,16 +100,42 @@ struct Answer: @unchecked Sendable {
     var rules: [String] { (json["errors"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String } }
 }
 
-extension TestClientProtocol {
+/// A test client that sends a session token with every request.
+struct APIClient: Sendable {
+    let client: any TestClientProtocol
+    let token: String?
+
+    private var headers: HTTPFields {
+        var headers: HTTPFields = [:]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return headers
+    }
+
     func get(_ uri: String) async throws -> Answer {
-        try await execute(uri: uri, method: .get) { Answer(status: $0.status, text: String(buffer: $0.body), contentType: $0.headers[.contentType]) }
+        try await client.execute(uri: uri, method: .get, headers: headers) { Answer(status: $0.status, text: String(buffer: $0.body), contentType: $0.headers[.contentType]) }
     }
 
     func post(_ uri: String, _ body: String, contentType: String = "application/json") async throws -> Answer {
-        try await execute(uri: uri, method: .post, headers: [.contentType: contentType], body: ByteBuffer(string: body)) {
+        var headers = headers
+        headers[.contentType] = contentType
+        return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body)) {
             Answer(status: $0.status, text: String(buffer: $0.body), contentType: $0.headers[.contentType])
         }
     }
+
+    /// Signs in and returns the session token.
+    func signIn(_ login: WorkFixture.Login) async throws -> String {
+        var fields = ["login": login.name, "password": login.password]
+        if let secret = login.totpSecret { fields["code"] = TwoFactorCodes.code(secret: secret) }
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: fields), as: UTF8.self)
+        let answer = try await post("/api/v1/auth/login", body)
+        guard answer.status == .ok, let token = answer.json["token"] as? String else {
+            throw ValidationFailure(field: "login", rule: "sign-in failed: \(answer.status) \(answer.text)")
+        }
+        return token
+    }
+
+    func withToken(_ token: String?) -> APIClient { APIClient(client: client, token: token) }
 
     /// Posts one event made by the domain's own encoding.
     func submit(_ event: DomainEvent) async throws -> Answer {

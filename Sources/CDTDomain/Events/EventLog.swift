@@ -21,6 +21,8 @@ public struct EventFilter: Hashable, Sendable {
     public var occurredFrom: CalendarDate?
     /// Events that occurred on or before this day.
     public var occurredUntil: CalendarDate?
+    /// Only events inside this scope (the caller's view scope); `nil` for no limit.
+    public var within: AccessScope?
 
     public init(underUnitID: ID<AdministrativeUnit>? = nil, types: [EventType] = [], occurredFrom: CalendarDate? = nil, occurredUntil: CalendarDate? = nil) {
         self.underUnitID = underUnitID

@@ -10,6 +10,8 @@ public struct WorkFilter: Hashable, Sendable {
     public var until: CalendarDate?
     /// Only those whose name contains this text, compared without diacritics.
     public var text: String?
+    /// Only those inside this scope (the caller's view scope); `nil` for no limit.
+    public var within: AccessScope?
 
     public init(underUnitID: ID<AdministrativeUnit>? = nil, activeOn: CalendarDate? = nil, from: CalendarDate? = nil, until: CalendarDate? = nil, text: String? = nil) {
         self.underUnitID = underUnitID
@@ -30,6 +32,8 @@ public protocol WorkStore: Sendable {
     /// Vietnamese order of name.
     func members(matching filter: WorkFilter, page: PageRequest) async throws -> Page<Member>
     func member(_ id: ID<Member>) async throws -> Member?
+    /// Which of `ids` are members of a team inside `scope`.
+    func members(_ ids: [ID<Member>], within scope: AccessScope) async throws -> Set<ID<Member>>
 
     /// Memberships of a team or of a member, oldest first.
     func memberships(team: ID<Team>?, member: ID<Member>?, activeOn: CalendarDate?, page: PageRequest) async throws -> Page<Membership>

@@ -26,6 +26,17 @@ extension PostgresHierarchyStore {
         return Page(items: units, next: PageCursor(parts: [lastKey, last.id.description]))
     }
 
+    /// The materialized paths of units (`/<province>/<commune>/`), for scope checks.
+    public func paths(of ids: [ID<AdministrativeUnit>]) async throws -> [ID<AdministrativeUnit>: String] {
+        guard !ids.isEmpty else { return [:] }
+        var paths: [ID<AdministrativeUnit>: String] = [:]
+        for row in try await client.query("SELECT id, path FROM administrative_units WHERE id = ANY(\(Array(Set(ids))))") {
+            let (id, path) = try row.decode((ID<AdministrativeUnit>, String).self)
+            paths[id] = path
+        }
+        return paths
+    }
+
     public func unit(_ id: ID<AdministrativeUnit>) async throws -> AdministrativeUnit? {
         try await client.query("SELECT \(unsafeSQL: Self.columns) FROM administrative_units WHERE id = \(id)").map(Self.unit(from:)).first
     }

@@ -41,3 +41,23 @@ extension SubtreeScope.Resolution {
         if case .nowhere = self { true } else { false }
     }
 }
+
+extension AccessScope {
+    /// The condition that `alias` (a table with `province_id` and a unit column) lies inside the scope:
+    /// `TRUE` without a scope or for a nationwide one, `FALSE` for an empty one.
+    func condition(_ alias: String, unitColumn: String = "unit_id") -> PostgresQuery {
+        if isNationwide { return "TRUE" }
+        if isEmpty { return "FALSE" }
+        let provinces = Array(provinceIDs), patterns = paths.sorted().map { PostgresHierarchyStore.likeEscaped($0) + "%" }
+        return """
+            (\(unsafeSQL: alias).province_id = ANY(\(provinces))
+             AND \(unsafeSQL: alias).\(unsafeSQL: unitColumn) IN (SELECT id FROM administrative_units WHERE path LIKE ANY(\(patterns))))
+            """
+    }
+}
+
+extension Optional where Wrapped == AccessScope {
+    func condition(_ alias: String, unitColumn: String = "unit_id") -> PostgresQuery {
+        self?.condition(alias, unitColumn: unitColumn) ?? "TRUE"
+    }
+}

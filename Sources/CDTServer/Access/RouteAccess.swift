@@ -1,3 +1,4 @@
+public import CDTDomain
 public import Hummingbird
 
 /// What a route needs from its caller. Every route of the API declares one when it is added (see
@@ -6,46 +7,65 @@ public import Hummingbird
 public enum RouteAccess: Hashable, Sendable, CustomStringConvertible {
     /// Public reference data anyone may read: the official administrative units and their lineage.
     case publicReferenceData
+    /// Signing in: open to anyone, throttled.
+    case signIn
+    /// Any signed-in caller, even one whose session may only turn on two-factor sign-in (sign out, who am I,
+    /// two-factor set-up).
+    case signedIn
     /// Reading the work recorded in the hierarchy: teams, members, households, campaigns, trainings, events.
     case viewWork
     /// Recording work: submitting events.
     case recordWork
+    /// Creating and managing accounts and their roles.
+    case manageAccounts
+    /// Reading the audit log.
+    case readAudit
+
+    /// The capability a caller needs somewhere for the route, if any.
+    public var capability: Capability? {
+        switch self {
+        case .publicReferenceData, .signIn, .signedIn: nil
+        case .viewWork: .view
+        case .recordWork: .change
+        case .manageAccounts: .manageAccounts
+        case .readAudit: .readAudit
+        }
+    }
+
+    /// Whether the route needs a signed-in caller.
+    public var needsCaller: Bool { self != .publicReferenceData && self != .signIn }
 
     public var description: String {
         switch self {
         case .publicReferenceData: "public reference data"
+        case .signIn: "sign in"
+        case .signedIn: "signed in"
         case .viewWork: "view work"
         case .recordWork: "record work"
+        case .manageAccounts: "manage accounts"
+        case .readAudit: "read the audit log"
         }
     }
 }
 
 /// Decides whether a request may reach a route with the given access rule.
 public protocol AccessPolicy: Sendable {
-    /// Returns normally to let the request through; throws (401, 403 or 404 as problem details) to stop it.
-    func authorize(_ access: RouteAccess, request: Request, context: AppRequestContext) async throws
+    /// Returns the caller (or `nil` on a public route) to let the request through; throws (401 or 403 as
+    /// problem details) to stop it. Scope checks on the objects a handler touches happen in the handler,
+    /// against the caller's ``CallerAccess``.
+    func authorize(_ access: RouteAccess, request: Request, context: AppRequestContext) async throws -> Caller?
 }
 
 /// Lets everyone read public reference data, and nothing else.
 public struct ReferenceDataPolicy: AccessPolicy {
     public init() {}
 
-    public func authorize(_ access: RouteAccess, request: Request, context: AppRequestContext) async throws {
+    public func authorize(_ access: RouteAccess, request: Request, context: AppRequestContext) async throws -> Caller? {
         guard access == .publicReferenceData else {
             throw ProblemDetails(status: .unauthorized, detail: "This route needs an account.")
         }
+        return nil
     }
-}
-
-/// Lets every caller view and record work, without accounts.
-///
-/// This is the policy until accounts, roles and hierarchy scopes exist (the security work replaces it
-/// with one that authenticates the caller and checks their scope). It is safe only for a server bound
-/// to the loopback interface, which is the default; `ServerRunner` warns when it is bound elsewhere.
-public struct UnauthenticatedPolicy: AccessPolicy {
-    public init() {}
-
-    public func authorize(_ access: RouteAccess, request: Request, context: AppRequestContext) async throws {}
 }
 
 /// The one place API routes are added: each with its access rule, checked before its handler.
@@ -77,7 +97,8 @@ public struct AccessCheckpoint: Sendable {
     ) -> @Sendable (Request, AppRequestContext) async throws -> Output {
         let policy = policy
         return { request, context in
-            try await policy.authorize(access, request: request, context: context)
+            var context = context
+            context.caller = try await policy.authorize(access, request: request, context: context)
             return try await handler(request, context)
         }
     }

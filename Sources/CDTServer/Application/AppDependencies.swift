@@ -9,7 +9,8 @@ public struct AppDependencies: Sendable {
     /// Every migration this build knows, for the readiness check.
     public var migrations: [Migration]
 
-    /// Who may reach which route; see ``AccessCheckpoint``.
+    /// Who may reach which route; see ``AccessCheckpoint``. By default ``SessionPolicy``: signed-in
+    /// callers, by their roles.
     public var accessPolicy: any AccessPolicy
     /// Today's date in Vietnam, the default "as of" day. Injected so tests are deterministic.
     public var today: @Sendable () -> CalendarDate
@@ -19,13 +20,13 @@ public struct AppDependencies: Sendable {
     public init(
         database: PostgresClient,
         migrations: [Migration] = CoreMigrations.all,
-        accessPolicy: any AccessPolicy = UnauthenticatedPolicy(),
+        accessPolicy: (any AccessPolicy)? = nil,
         today: @escaping @Sendable () -> CalendarDate = { CalendarDate(Date()) },
         now: @escaping Clock = { Date() }
     ) {
         self.database = database
         self.migrations = migrations
-        self.accessPolicy = accessPolicy
+        self.accessPolicy = accessPolicy ?? SessionPolicy(accounts: PostgresAccountStore(client: database))
         self.today = today
         self.now = now
     }

@@ -1,4 +1,5 @@
 import CDTDomain
+import CDTPostgres
 import Foundation
 import Hummingbird
 
@@ -10,7 +11,8 @@ import Hummingbird
 /// - `GET /api/v1/events?under=&type=&from=&until=&limit=&cursor=`: stored events in recorded order.
 /// - `GET /api/v1/events/{id}`: one stored event.
 struct EventController: Sendable {
-    let log: any EventLog
+    let log: PostgresEventLog
+    let visibility: Visibility
 
     /// The most events one batch may hold.
     static let batchLimit = 1000
@@ -36,7 +38,12 @@ struct EventController: Sendable {
         if event.recordedAt != nil {
             throw ProblemDetails(status: .badRequest, detail: "The event is malformed.", errors: [.init(field: "recordedAt", rule: "is set by the server, not sent")])
         }
-        switch try await log.append([event])[0] {
+        let caller = try context.requireCaller()
+        if !(try await visibility.outsideChangeScope([event.unitID], of: caller)).isEmpty {
+            throw ProblemDetails(status: .forbidden, detail: "You may not record work in that unit.",
+                                 errors: [.init(field: "unitId", rule: Self.outsideRule)])
+        }
+        switch try await log.append([event], recordedBy: Self.recorder(caller))[0] {
         case .accepted(let recordedAt):
             return EditedResponse(status: .created, response: SubmittedEventResponse(outcome: "accepted", event: EventResponse(event: event.recorded(at: recordedAt))))
         case .duplicate:
@@ -66,7 +73,15 @@ struct EventController: Sendable {
                 results[index] = BatchResult(index: index, id: id, outcome: "rejected", errors: error.violations.map(ProblemDetails.FieldError.init))
             }
         }
-        let outcomes = events.isEmpty ? [] : try await log.append(events.map(\.event))
+        let caller = try context.requireCaller()
+        let outside = try await visibility.outsideChangeScope(events.map(\.event.unitID), of: caller)
+        events.removeAll { item in
+            guard outside.contains(item.event.unitID) else { return false }
+            results[item.index] = BatchResult(index: item.index, id: item.event.id.description, outcome: "rejected",
+                                              errors: [.init(field: "events[\(item.index)].unitId", rule: Self.outsideRule)])
+            return true
+        }
+        let outcomes = events.isEmpty ? [] : try await log.append(events.map(\.event), recordedBy: Self.recorder(caller))
         for ((index, event), outcome) in zip(events, outcomes) {
             results[index] = BatchResult(index: index, id: event.id.description, outcome: outcome)
         }
@@ -79,13 +94,14 @@ struct EventController: Sendable {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> PageResponse<EventResponse> {
         var parameters = QueryParameters(request)
-        let filter = EventFilter(
+        var filter = EventFilter(
             underUnitID: parameters.id("under", of: AdministrativeUnit.self),
             types: parameters.eventTypes("type"),
             occurredFrom: parameters.optionalDate("from"),
             occurredUntil: parameters.optionalDate("until"))
         let page = parameters.page(cursor: [.integer])
         try parameters.validate()
+        filter.within = try context.requireCaller().access.scope(for: .view)
         let result = try await log.events(matching: filter, page: page)
         return PageResponse(items: result.items.map { EventResponse(event: $0) }, nextCursor: result.next?.token)
     }
@@ -93,7 +109,15 @@ struct EventController: Sendable {
     @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> EventResponse {
         let id = try PathID.parse(context, as: DomainEvent.self, name: "event")
         guard let event = try await log.event(id) else { throw ProblemDetails(status: .notFound, detail: "No event has id \(id).") }
+        try await visibility.requireVisible(event.unitID, to: try context.requireCaller(), notFound: "No event has id \(id).")
         return EventResponse(event: event)
+    }
+
+    static let outsideRule = "must name a unit where you may record work"
+
+    /// Who records the events, for the audit log.
+    static func recorder(_ caller: Caller) -> AuditEntry {
+        AuditEntry(accountID: caller.account.id, clientAddress: caller.clientAddress, action: "event.recorded")
     }
 
     /// The `events` array of a batch body, or a 400 naming what is wrong with the batch as a whole.

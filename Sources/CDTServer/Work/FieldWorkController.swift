@@ -1,4 +1,5 @@
 import CDTDomain
+import CDTPostgres
 import Hummingbird
 
 /// Households, campaigns and trainings, read-only (changes are events); every list also takes
@@ -8,6 +9,7 @@ import Hummingbird
 /// - `GET /api/v1/trainings?under=&from=&until=`, `GET /api/v1/trainings/{id}`
 struct FieldWorkController: Sendable {
     let store: any WorkStore
+    let visibility: Visibility
 
     func addRoutes(to api: RouterGroup<AppRequestContext>, checkpoint: AccessCheckpoint) {
         let households = api.group("households"), campaigns = api.group("campaigns"), trainings = api.group("trainings")
@@ -20,29 +22,40 @@ struct FieldWorkController: Sendable {
     }
 
     @Sendable func listHouseholds(_ request: Request, context: AppRequestContext) async throws -> PageResponse<HouseholdResponse> {
-        try await workList(request, supports: [.under], cursor: [.uuid], fetch: store.households(matching:page:), as: HouseholdResponse.init)
+        try await workList(request, context, supports: [.under], cursor: [.uuid], fetch: store.households(matching:page:), as: HouseholdResponse.init)
     }
 
     @Sendable func household(_ request: Request, context: AppRequestContext) async throws -> HouseholdResponse {
         let id = try PathID.parse(context, as: Household.self, name: "household")
-        return try found(try await store.household(id), "household", id, HouseholdResponse.init)
+        let household = try found(try await store.household(id), "household", id) { $0 }
+        try await visibility.requireVisible(household.unitID, to: try context.requireCaller(), notFound: "No household has id \(id).")
+        return HouseholdResponse(household)
     }
 
     @Sendable func listCampaigns(_ request: Request, context: AppRequestContext) async throws -> PageResponse<CampaignResponse> {
-        try await workList(request, supports: [.under, .activeOn, .from, .until, .q], cursor: [.date, .uuid], fetch: store.campaigns(matching:page:), as: CampaignResponse.init)
+        try await workList(request, context, supports: [.under, .activeOn, .from, .until, .q], cursor: [.date, .uuid], fetch: store.campaigns(matching:page:), as: CampaignResponse.init)
     }
 
     @Sendable func campaign(_ request: Request, context: AppRequestContext) async throws -> CampaignResponse {
         let id = try PathID.parse(context, as: Campaign.self, name: "campaign")
-        return try found(try await store.campaign(id), "campaign", id, CampaignResponse.init)
+        let campaign = try found(try await store.campaign(id), "campaign", id) { $0 }
+        // A campaign concerns the caller when its scope lies in their view or contains part of it.
+        let scope = try context.requireCaller().access.scope(for: .view)
+        let path = try await visibility.hierarchy.paths(of: [campaign.scopeUnitID])[campaign.scopeUnitID] ?? "-"
+        guard scope.contains(path: path) || scope.paths.contains(where: { $0.hasPrefix(path) }) else {
+            throw ProblemDetails(status: .notFound, detail: "No campaign has id \(id).")
+        }
+        return CampaignResponse(campaign)
     }
 
     @Sendable func listTrainings(_ request: Request, context: AppRequestContext) async throws -> PageResponse<TrainingResponse> {
-        try await workList(request, supports: [.under, .from, .until], cursor: [.date, .uuid], fetch: store.trainings(matching:page:), as: TrainingResponse.init)
+        try await workList(request, context, supports: [.under, .from, .until], cursor: [.date, .uuid], fetch: store.trainings(matching:page:), as: TrainingResponse.init)
     }
 
     @Sendable func training(_ request: Request, context: AppRequestContext) async throws -> TrainingResponse {
         let id = try PathID.parse(context, as: Training.self, name: "training")
-        return try found(try await store.training(id), "training", id, TrainingResponse.init)
+        let training = try found(try await store.training(id), "training", id) { $0 }
+        try await visibility.requireVisible(training.unitID, to: try context.requireCaller(), notFound: "No training has id \(id).")
+        return TrainingResponse(training)
     }
 }

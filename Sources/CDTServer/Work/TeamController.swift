@@ -8,6 +8,7 @@ import Hummingbird
 /// - `GET /api/v1/members/{id}`, `GET /api/v1/members/{id}/memberships?activeOn=`.
 struct TeamController: Sendable {
     let store: any WorkStore
+    let visibility: Visibility
 
     func addRoutes(teams: RouterGroup<AppRequestContext>, members: RouterGroup<AppRequestContext>, checkpoint: AccessCheckpoint) {
         checkpoint.get("", on: teams, access: .viewWork, use: listTeams)
@@ -19,33 +20,59 @@ struct TeamController: Sendable {
     }
 
     @Sendable func listTeams(_ request: Request, context: AppRequestContext) async throws -> PageResponse<TeamResponse> {
-        try await workList(request, supports: [.under, .activeOn, .q], cursor: [.hex, .uuid], fetch: store.teams(matching:page:), as: TeamResponse.init)
+        try await workList(request, context, supports: [.under, .activeOn, .q], cursor: [.hex, .uuid], fetch: store.teams(matching:page:), as: TeamResponse.init)
     }
 
     @Sendable func team(_ request: Request, context: AppRequestContext) async throws -> TeamResponse {
-        let id = try PathID.parse(context, as: Team.self, name: "team")
-        return try found(try await store.team(id), "team", id, TeamResponse.init)
+        TeamResponse(try await visibleTeam(context))
     }
 
     @Sendable func teamMemberships(_ request: Request, context: AppRequestContext) async throws -> PageResponse<MembershipResponse> {
-        let id = try PathID.parse(context, as: Team.self, name: "team")
-        _ = try found(try await store.team(id), "team", id) { $0 }
-        return try await memberships(request, team: id, member: nil)
+        let team = try await visibleTeam(context)
+        return try await memberships(request, team: team.id, member: nil)
     }
 
     @Sendable func listMembers(_ request: Request, context: AppRequestContext) async throws -> PageResponse<MemberResponse> {
-        try await workList(request, supports: [.under, .activeOn, .q], cursor: [.hex, .uuid], fetch: store.members(matching:page:), as: MemberResponse.init)
+        let page = try await workList(request, context, supports: [.under, .activeOn, .q], cursor: [.hex, .uuid],
+                                      fetch: store.members(matching:page:), as: { $0 })
+        let shown = try await phonesShown(page.items.map(\.id), context)
+        return PageResponse(items: page.items.map { MemberResponse($0, showPhone: shown.contains($0.id)) }, nextCursor: page.nextCursor)
+    }
+
+    /// The members whose phone numbers the caller may see in full.
+    private func phonesShown(_ ids: [ID<Member>], _ context: AppRequestContext) async throws -> Set<ID<Member>> {
+        let scope = try context.requireCaller().access.scope(for: .seePhoneNumbers)
+        return scope.isEmpty ? [] : try await store.members(ids, within: scope)
+    }
+
+    /// The member in the path, if the caller may see them (a member of a team in their view scope), else 404.
+    private func visibleMember(_ context: AppRequestContext) async throws -> Member {
+        let id = try PathID.parse(context, as: Member.self, name: "member")
+        let member = try found(try await store.member(id), "member", id) { $0 }
+        let scope = try context.requireCaller().access.scope(for: .view)
+        let visible = scope.isNationwide ? true : !(try await store.members([id], within: scope)).isEmpty
+        guard visible else {
+            throw ProblemDetails(status: .notFound, detail: "No member has id \(id).")
+        }
+        return member
+    }
+
+    /// The team in the path, if it works inside the caller's view scope, else 404.
+    private func visibleTeam(_ context: AppRequestContext) async throws -> Team {
+        let id = try PathID.parse(context, as: Team.self, name: "team")
+        let team = try found(try await store.team(id), "team", id) { $0 }
+        try await visibility.requireVisible(team.unitID, to: try context.requireCaller(), notFound: "No team has id \(id).")
+        return team
     }
 
     @Sendable func member(_ request: Request, context: AppRequestContext) async throws -> MemberResponse {
-        let id = try PathID.parse(context, as: Member.self, name: "member")
-        return try found(try await store.member(id), "member", id, MemberResponse.init)
+        let member = try await visibleMember(context)
+        return MemberResponse(member, showPhone: !(try await phonesShown([member.id], context)).isEmpty)
     }
 
     @Sendable func memberMemberships(_ request: Request, context: AppRequestContext) async throws -> PageResponse<MembershipResponse> {
-        let id = try PathID.parse(context, as: Member.self, name: "member")
-        _ = try found(try await store.member(id), "member", id) { $0 }
-        return try await memberships(request, team: nil, member: id)
+        let member = try await visibleMember(context)
+        return try await memberships(request, team: nil, member: member.id)
     }
 
     private func memberships(_ request: Request, team: ID<Team>?, member: ID<Member>?) async throws -> PageResponse<MembershipResponse> {

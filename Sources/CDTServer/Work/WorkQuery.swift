@@ -24,12 +24,14 @@ enum WorkFilterParameter: String, CaseIterable {
 
 /// Answers a list of work: reads the filters the list `supports` and the page (cursor parts of the given
 /// kinds), refuses anything malformed with one 400, fetches, and maps each item to its response.
+/// The list holds only what lies in the caller's view scope.
 func workList<Item, Response: Encodable & Sendable>(
-    _ request: Request, supports: Set<WorkFilterParameter>, cursor: [CursorPart],
+    _ request: Request, _ context: AppRequestContext, supports: Set<WorkFilterParameter>, cursor: [CursorPart],
     fetch: (WorkFilter, PageRequest) async throws -> Page<Item>, as response: (Item) -> Response
 ) async throws -> PageResponse<Response> {
     var parameters = QueryParameters(request)
-    let filter = parameters.workFilter(supports)
+    var filter = parameters.workFilter(supports)
+    filter.within = try context.requireCaller().access.scope(for: .view)
     let page = parameters.page(cursor: cursor)
     try parameters.validate()
     let result = try await fetch(filter, page)

@@ -47,10 +47,11 @@ struct MemberResponse: ResponseEncodable {
     var birthYear: Int
     var affiliations: [String]
 
-    init(_ member: Member) {
+    /// The phone in full only for callers allowed to see it (`091*****78` otherwise).
+    init(_ member: Member, showPhone: Bool) {
         id = member.id.description
         name = member.name
-        phone = member.phone
+        phone = showPhone ? member.phone : PhoneMask.mask(member.phone)
         gender = member.gender.rawValue
         birthYear = member.birthYear
         affiliations = member.affiliations.map(\.rawValue)

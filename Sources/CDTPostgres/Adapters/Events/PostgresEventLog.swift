@@ -17,12 +17,18 @@ public struct PostgresEventLog: EventLog {
     /// Appends the events in one transaction, each inside a savepoint: a rejected event is rolled back
     /// alone, and the accepted ones become durable together at commit.
     public func append(_ events: [DomainEvent]) async throws -> [AppendOutcome] {
+        try await append(events, recordedBy: nil)
+    }
+
+    /// Appends as ``append(_:)`` does and, for each event accepted, writes one `event.recorded` line to the
+    /// audit log in the same savepoint, so the log and the audit log never disagree.
+    public func append(_ events: [DomainEvent], recordedBy recorder: AuditEntry?) async throws -> [AppendOutcome] {
         let now = now()
         return try await client.withTransaction { tx in
             var outcomes: [AppendOutcome] = []
             outcomes.reserveCapacity(events.count)
             for event in events {
-                outcomes.append(try await Self.append(event, now: now, tx))
+                outcomes.append(try await Self.append(event, now: now, recorder: recorder, tx))
             }
             return outcomes
         }
@@ -47,6 +53,7 @@ public struct PostgresEventLog: EventLog {
             SELECT \(unsafeSQL: Self.columns), e.position FROM events e
             WHERE (\(province)::uuid IS NULL
                    OR (e.province_id = \(province) AND e.unit_id IN (SELECT id FROM administrative_units WHERE path LIKE \(under))))
+              AND \(filter.within.condition("e"))
               AND (\(types)::text[] IS NULL OR e.type = ANY(\(types)))
               AND (\(from)::timestamptz IS NULL OR e.occurred_at >= \(from))
               AND (\(until)::timestamptz IS NULL OR e.occurred_at < \(until))
@@ -62,7 +69,7 @@ public struct PostgresEventLog: EventLog {
 
     // MARK: Appending one event
 
-    static func append(_ event: DomainEvent, now: Date, _ tx: PostgresSession) async throws -> AppendOutcome {
+    static func append(_ event: DomainEvent, now: Date, recorder: AuditEntry?, _ tx: PostgresSession) async throws -> AppendOutcome {
         do {
             try event.validate(now: now)
             guard event.type.isSubmittedByClients else {
@@ -96,6 +103,13 @@ public struct PostgresEventLog: EventLog {
                             \(event.occurredAt), now(), \(payload)::jsonb)
                     RETURNING recorded_at
                     """).decode(Date.self)[0]
+                if var entry = recorder {
+                    entry.action = "event.recorded"
+                    entry.target = event.id.description
+                    entry.unitID = event.unitID
+                    entry.details = ["type": event.type.rawValue]
+                    try await PostgresAuditLog.record(entry, in: savepoint)
+                }
                 return .accepted(recordedAt: recordedAt)
             }
         } catch let failure as ValidationFailure {

@@ -8,7 +8,7 @@ extension PostgresWorkStore {
         let afterID = page.after.flatMap { UUID(uuidString: $0.parts[0]) }
         let rows = try await client.query("""
             SELECT \(unsafeSQL: WorkRecords.householdColumns) FROM households h
-            WHERE \(Self.inSubtree(subtree.scope, "h"))
+            WHERE \(Self.inSubtree(subtree.scope, "h")) AND \(filter.within.condition("h"))
               AND (\(afterID)::uuid IS NULL OR h.id > \(afterID))
             ORDER BY h.id
             LIMIT \(page.limit + 1)
@@ -31,9 +31,14 @@ extension PostgresWorkStore {
         let afterID = page.after.flatMap { UUID(uuidString: $0.parts[1]) }
         // A campaign concerns a unit when its scope contains the unit or lies inside it.
         let scopePath = subtree.scope?.path
+        // …and, for a caller who sees only part of the hierarchy, a campaign concerns them the same way.
+        if filter.within?.isEmpty == true { return Page(items: [], next: nil) }
+        let viewPaths = filter.within.flatMap { $0.isNationwide ? nil : $0.paths.sorted() }
         let rows = try await client.query("""
             SELECT \(unsafeSQL: WorkRecords.campaignColumns) FROM campaigns c JOIN administrative_units u ON u.id = c.scope_unit_id
             WHERE (\(scopePath)::text IS NULL OR u.path LIKE \(subtree.scope?.pattern) OR \(scopePath) LIKE u.path || '%')
+              AND (\(viewPaths)::text[] IS NULL OR EXISTS (
+                    SELECT 1 FROM unnest(\(viewPaths)::text[]) AS v(path) WHERE u.path LIKE v.path || '%' OR v.path LIKE u.path || '%'))
               AND (\(filter.activeOn)::date IS NULL OR (c.starts_on <= \(filter.activeOn) AND c.ends_on >= \(filter.activeOn)
                                                       AND (c.closed_on IS NULL OR c.closed_on > \(filter.activeOn))))
               AND (\(filter.from)::date IS NULL OR c.ends_on >= \(filter.from))
@@ -61,7 +66,7 @@ extension PostgresWorkStore {
         let afterID = page.after.flatMap { UUID(uuidString: $0.parts[1]) }
         let rows = try await client.query("""
             SELECT \(unsafeSQL: WorkRecords.trainingColumns) FROM trainings g
-            WHERE \(Self.inSubtree(subtree.scope, "g"))
+            WHERE \(Self.inSubtree(subtree.scope, "g")) AND \(filter.within.condition("g"))
               AND (\(filter.from)::date IS NULL OR g.held_on >= \(filter.from))
               AND (\(filter.until)::date IS NULL OR g.held_on <= \(filter.until))
               AND (\(afterDate)::date IS NULL OR (g.held_on, g.id) < (\(afterDate), \(afterID)))

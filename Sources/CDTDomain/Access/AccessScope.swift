@@ -1,0 +1,114 @@
+/// Where in the hierarchy a caller may do one thing: the whole nation, or a set of subtrees.
+///
+/// Subtrees are held as materialized paths (`/<province>/<commune>/`), so "is this unit inside" is a
+/// prefix test, the same one the database does with its path index.
+public struct AccessScope: Hashable, Sendable {
+    /// Every unit, present and future.
+    public private(set) var isNationwide: Bool
+    /// The paths of the subtrees' roots, without ones nested in others.
+    public private(set) var paths: Set<String>
+    /// The provinces the subtrees lie in (what row-level security lets through).
+    public private(set) var provinceIDs: Set<ID<AdministrativeUnit>>
+
+    public static let nowhere = AccessScope(isNationwide: false, paths: [], provinceIDs: [])
+    public static let nationwide = AccessScope(isNationwide: true, paths: [], provinceIDs: [])
+
+    public init(isNationwide: Bool = false, paths: Set<String> = [], provinceIDs: Set<ID<AdministrativeUnit>> = []) {
+        self.isNationwide = isNationwide
+        self.paths = paths
+        self.provinceIDs = provinceIDs
+        normalize()
+    }
+
+    public var isEmpty: Bool { !isNationwide && paths.isEmpty }
+
+    /// Whether the unit with this path lies inside the scope.
+    public func contains(path: String) -> Bool {
+        isNationwide || paths.contains { path.hasPrefix($0) }
+    }
+
+    /// Whether the whole subtree at `path` lies inside the scope.
+    public func covers(subtree path: String) -> Bool { contains(path: path) }
+
+    /// The scope of both.
+    public func union(_ other: AccessScope) -> AccessScope {
+        AccessScope(isNationwide: isNationwide || other.isNationwide, paths: paths.union(other.paths), provinceIDs: provinceIDs.union(other.provinceIDs))
+    }
+
+    /// Drops paths nested inside others.
+    private mutating func normalize() {
+        if isNationwide {
+            paths = []
+            return
+        }
+        paths = paths.filter { path in !paths.contains { $0 != path && path.hasPrefix($0) } }
+    }
+}
+
+/// A role assignment with the positions in the hierarchy its reaches need.
+public struct PlacedAssignment: Hashable, Sendable {
+    public let role: Role
+    /// The assigned unit; `nil` for national roles.
+    public let unitID: ID<AdministrativeUnit>?
+    /// Paths of the assigned unit, its parent and its province (all `nil` for national roles).
+    public let unitPath: String?
+    public let parentPath: String?
+    public let provincePath: String?
+    public let provinceID: ID<AdministrativeUnit>?
+
+    public init(role: Role, unitID: ID<AdministrativeUnit>?, unitPath: String?, parentPath: String?, provincePath: String?, provinceID: ID<AdministrativeUnit>?) {
+        self.role = role
+        self.unitID = unitID
+        self.unitPath = unitPath
+        self.parentPath = parentPath
+        self.provincePath = provincePath
+        self.provinceID = provinceID
+    }
+
+    /// Where this assignment allows `capability`.
+    public func scope(for capability: Capability) -> AccessScope {
+        guard let reach = role.grants[capability] else { return .nowhere }
+        if role.isNational { return .nationwide }
+        let path: String? = switch reach {
+        case .assigned: unitPath
+        case .parent: parentPath ?? unitPath
+        case .province: provincePath ?? unitPath
+        }
+        guard let path else { return .nowhere }
+        return AccessScope(paths: [path], provinceIDs: provinceID.map { [$0] } ?? [])
+    }
+}
+
+/// Who is calling and what they may do where: the union of their role assignments.
+public struct CallerAccess: Hashable, Sendable {
+    public let assignments: [PlacedAssignment]
+    private let scopes: [Capability: AccessScope]
+
+    public init(assignments: [PlacedAssignment]) {
+        self.assignments = assignments
+        var scopes: [Capability: AccessScope] = [:]
+        for capability in Capability.allCases {
+            scopes[capability] = assignments.reduce(AccessScope.nowhere) { $0.union($1.scope(for: capability)) }
+        }
+        self.scopes = scopes
+    }
+
+    public func scope(for capability: Capability) -> AccessScope { scopes[capability] ?? .nowhere }
+
+    /// Whether the caller holds a role that must use two-factor authentication.
+    public var requiresTwoFactor: Bool { assignments.contains { $0.role.requiresTwoFactor } }
+
+    /// Whether the caller may give `role` at the unit with `path` (`nil`: the nation): the unit must lie
+    /// where the caller manages accounts, and the role may not allow anything, anywhere, that the
+    /// caller is not allowed there themselves.
+    public func mayGrant(_ role: Role, at target: PlacedAssignment) -> Bool {
+        let manage = scope(for: .manageAccounts)
+        if role.isNational { guard manage.isNationwide else { return false } }
+        else { guard let path = target.unitPath, manage.contains(path: path) else { return false } }
+        return Capability.allCases.allSatisfy { capability in
+            let granted = target.scope(for: capability)
+            let held = scope(for: capability)
+            return held.isNationwide || (!granted.isNationwide && granted.paths.allSatisfy { held.contains(path: $0) })
+        }
+    }
+}

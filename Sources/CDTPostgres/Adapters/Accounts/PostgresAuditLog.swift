@@ -1,0 +1,80 @@
+public import CDTDomain
+public import Foundation
+
+/// One line of the audit log.
+public struct AuditEntry: Sendable, Codable, Hashable {
+    public var id: Int64?
+    public var at: Date?
+    /// Who; `nil` for a failed sign-in of an unknown login.
+    public var accountID: ID<Account>?
+    public var clientAddress: String?
+    /// `event.recorded`, `login.succeeded`, `login.failed`, `account.created`, `role.granted`, …
+    public var action: String
+    /// What it concerned: an event id, an account id, a login name.
+    public var target: String?
+    /// Where in the hierarchy; `nil` for national actions.
+    public var unitID: ID<AdministrativeUnit>?
+    /// The event, or the before and after of a change.
+    public var details: [String: String]
+
+    public init(accountID: ID<Account>?, clientAddress: String?, action: String, target: String? = nil,
+                unitID: ID<AdministrativeUnit>? = nil, details: [String: String] = [:]) {
+        self.accountID = accountID
+        self.clientAddress = clientAddress
+        self.action = action
+        self.target = target
+        self.unitID = unitID
+        self.details = details
+    }
+}
+
+/// The append-only audit log (`audit_log`; UPDATE, DELETE and TRUNCATE raise).
+public struct PostgresAuditLog: Sendable {
+    public let client: PostgresClient
+
+    public init(client: PostgresClient) {
+        self.client = client
+    }
+
+    public func record(_ entry: AuditEntry) async throws {
+        try await client.execute(Self.insert(entry))
+    }
+
+    /// Records inside a transaction of the caller's, so the entry commits with the change it describes.
+    public static func record(_ entry: AuditEntry, in session: PostgresSession) async throws {
+        try await session.execute(insert(entry))
+    }
+
+    static func insert(_ entry: AuditEntry) -> PostgresQuery {
+        """
+        INSERT INTO audit_log (account_id, client_address, action, target, province_id, unit_path, details)
+        SELECT \(entry.accountID), \(entry.clientAddress), \(entry.action), \(entry.target),
+               (SELECT coalesce(province_id, id) FROM administrative_units WHERE id = \(entry.unitID)),
+               (SELECT path FROM administrative_units WHERE id = \(entry.unitID)),
+               \(PostgresJSON(entry.details))
+        """
+    }
+
+    /// Entries inside `scope` (national entries only when nationwide), newest first.
+    public func entries(within scope: AccessScope, page: PageRequest) async throws -> Page<AuditEntry> {
+        let paths = scope.isNationwide ? nil : Array(scope.paths)
+        let before = page.after.flatMap { Int64($0.parts[0]) }
+        let rows = try await client.query("""
+            SELECT id, at, account_id, client_address, action, target, details::text FROM audit_log
+            WHERE (\(scope.isNationwide) OR unit_path LIKE ANY (SELECT p || '%' FROM unnest(\(paths)::text[]) AS p))
+              AND (\(before)::bigint IS NULL OR id < \(before))
+            ORDER BY id DESC
+            LIMIT \(page.limit + 1)
+            """)
+        let entries = try rows.prefix(page.limit).map { row in
+            let (id, at, account, address, action, target, details) = try row.decode((Int64, Date, ID<Account>?, String?, String, String?, String).self)
+            var entry = AuditEntry(accountID: account, clientAddress: address, action: action, target: target,
+                                   details: (try? JSONDecoder().decode([String: String].self, from: Data(details.utf8))) ?? [:])
+            entry.id = id
+            entry.at = at
+            return entry
+        }
+        let next = rows.count > page.limit ? entries.last?.id.map { PageCursor(parts: [String($0)]) } : nil
+        return Page(items: entries, next: next)
+    }
+}

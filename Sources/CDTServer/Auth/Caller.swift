@@ -1,0 +1,13 @@
+public import CDTDomain
+public import Foundation
+
+/// Who is calling: the signed-in account and what it may do where.
+public struct Caller: Sendable {
+    public let account: Account
+    public let access: CallerAccess
+    /// The hash of the session token the request carried.
+    public let sessionTokenHash: Data
+    /// The session may only turn on two-factor sign-in (an administrator who has not yet).
+    public let isEnrollmentOnly: Bool
+    public let clientAddress: String?
+}

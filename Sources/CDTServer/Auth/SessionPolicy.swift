@@ -1,0 +1,53 @@
+public import CDTDomain
+public import CDTPostgres
+import Foundation
+public import Hummingbird
+
+/// The access policy of the server: a bearer session token names the caller; the route's rule says
+/// what they need.
+///
+/// - No token, or one that is unknown, expired, revoked or of a disabled account: 401 (the same answer
+///   for each, so a token's fate is not told).
+/// - A session that may only turn on two-factor sign-in: 403 except on ``RouteAccess/signedIn`` routes.
+/// - A caller without the route's capability anywhere: 403. Whether the objects a request touches lie
+///   inside the caller's scope is checked by the handler (lists are filtered, objects outside the view
+///   scope are 404, writes outside the change scope 403).
+public struct SessionPolicy: AccessPolicy {
+    public let accounts: PostgresAccountStore
+
+    public init(accounts: PostgresAccountStore) {
+        self.accounts = accounts
+    }
+
+    public func authorize(_ access: RouteAccess, request: Request, context: AppRequestContext) async throws -> Caller? {
+        guard access.needsCaller else { return nil }
+        guard let token = Self.bearerToken(request) else { throw Self.unauthorized }
+        let hash = SessionTokens.hash(token)
+        guard let session = try await accounts.session(tokenHash: hash), let account = try await accounts.account(session.accountID) else {
+            throw Self.unauthorized
+        }
+        let caller = Caller(
+            account: account, access: CallerAccess(assignments: try await accounts.placedAssignments(of: account.id)),
+            sessionTokenHash: hash, isEnrollmentOnly: session.isEnrollmentOnly, clientAddress: Self.clientAddress(request, context))
+        if caller.isEnrollmentOnly, access != .signedIn {
+            throw ProblemDetails(status: .forbidden, detail: "Your role requires two-factor sign-in: turn it on at /api/v1/auth/two-factor first.")
+        }
+        if let capability = access.capability, caller.access.scope(for: capability).isEmpty {
+            throw ProblemDetails(status: .forbidden, detail: "Your roles do not allow this (\(access)).")
+        }
+        return caller
+    }
+
+    static let unauthorized = ProblemDetails(status: .unauthorized, detail: "Sign in first: send Authorization: Bearer <token> from POST /api/v1/auth/login.")
+
+    static func bearerToken(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else { return nil }
+        let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        return token.isEmpty || token.count > 200 ? nil : token
+    }
+
+    /// The client's address as the socket saw it (a proxy in front should be configured to pass it on later).
+    static func clientAddress(_ request: Request, _ context: AppRequestContext) -> String {
+        context.remoteAddress.map { "\($0.ipAddress ?? "unknown")" } ?? "local"
+    }
+}

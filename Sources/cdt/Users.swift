@@ -1,0 +1,96 @@
+import ArgumentParser
+import CDTDomain
+import CDTServer
+import Foundation
+
+struct Users: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage accounts: create the first administrator, list, disable, reset a password.",
+        subcommands: [CreateAdmin.self, List.self, Disable.self, Reset.self])
+
+    struct CreateAdmin: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "create-admin",
+            abstract: "Create a national administrator (there is no default account or password).",
+            discussion: """
+                The password is read from standard input (prompted for, without echo, on a terminal). \
+                The administrator must set up two-factor sign-in (TOTP) at the first sign-in.
+                Example: cdt users create-admin --username admin --display-name "Quản trị quốc gia"
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "The username (3 to 40 of a-z, 0-9, . _ -).") var username: String?
+        @Option(help: "The phone number, if signing in by phone.") var phone: String?
+        @Option(help: "The name shown.") var displayName: String
+
+        func run() async throws {
+            let password = try readPassword()
+            try await withDatabase(database) { client, _ in
+                let account = try await checked { try await AccountAdministration(client: client).createAdministrator(
+                    username: username, phone: phone, displayName: displayName, password: password) }
+                print("created national administrator \(account.username ?? account.phone ?? "") (\(account.id)); set up two-factor sign-in at the first sign-in")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List every account with its roles.")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await withDatabase(database) { client, _ in
+                for account in try await AccountAdministration(client: client).list() {
+                    let roles = account.assignments.map { "\($0.role.rawValue)@\($0.unitID?.description ?? "nation")" }.joined(separator: " ")
+                    print([account.id.description, account.username ?? "-", account.phone ?? "-", account.displayName,
+                           account.isDisabled ? "disabled" : "active", account.hasTwoFactor ? "2fa" : "no-2fa", roles].joined(separator: "\t"))
+                }
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable an account and end its sessions at once.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The username or phone number.") var login: String
+
+        func run() async throws {
+            try await withDatabase(database) { client, _ in
+                try await checked { try await AccountAdministration(client: client).disable(login: login) }
+                print("disabled \(login); its sessions are ended")
+            }
+        }
+    }
+
+    struct Reset: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set a new password (read from standard input) and end the account's sessions.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The username or phone number.") var login: String
+
+        func run() async throws {
+            let password = try readPassword()
+            try await withDatabase(database) { client, _ in
+                try await checked { try await AccountAdministration(client: client).resetPassword(login: login, password: password) }
+                print("password of \(login) reset; its sessions are ended")
+            }
+        }
+    }
+}
+
+/// The password from the terminal without echo, or the first line of standard input.
+private func readPassword() throws -> String {
+    if isatty(STDIN_FILENO) != 0, let typed = getpass("Password: ") {
+        return String(cString: typed)
+    }
+    guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+        throw ValidationError("give the password on standard input, e.g. printf '%s\\n' \"$PASSWORD\" | cdt users …")
+    }
+    return line
+}
+
+/// Runs `body`, turning a broken rule into a one-line error.
+private func checked<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let failure as ValidationFailure {
+        throw ValidationError(failure.description)
+    }
+}

@@ -1,0 +1,115 @@
+import CDTDomain
+import CDTPostgres
+import CDTServer
+import CDTTesting
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+/// Signing in and out through the real router against a real PostgreSQL.
+@Suite struct AuthTests {
+    /// Runs `body` with an unauthenticated client of a fresh app, and the database.
+    private func withAnonymousApp(_ fixture: WorkFixture, _ body: @Sendable (APIClient, PostgresClient) async throws -> Void) async throws {
+        let db = fixture.database.makeClient()
+        let app = buildApplication(configuration: ServerConfiguration(port: 0), dependencies: AppDependencies(database: db), logger: Logger(label: "test"))
+        do {
+            try await app.test(.router) { client in try await body(APIClient(client: client, token: nil), db) }
+        } catch {
+            await db.close()
+            throw error
+        }
+        await db.close()
+    }
+
+    private func login(_ name: String, _ password: String, code: String? = nil) -> String {
+        var fields = ["login": name, "password": password]
+        fields["code"] = code
+        return String(decoding: try! JSONSerialization.data(withJSONObject: fields), as: UTF8.self)
+    }
+
+    @Test func wrongPasswordsAndUnknownAccountsGetTheSameAnswerAndSignInIsThrottled() async throws {
+        let fixture = try await WorkFixture.make()
+        try await withAnonymousApp(fixture) { client, db in
+            let officer = try await WorkFixture.makeAccount([RoleAssignment(role: .communeOfficer, unitID: fixture.communeA)], db)
+            let wrong = try await client.post("/api/v1/auth/login", login(officer.name, "not the password at all"))
+            let unknown = try await client.post("/api/v1/auth/login", login("nobody-here", "not the password at all"))
+            #expect(wrong.status == .unauthorized && unknown.status == .unauthorized)
+            #expect(wrong.text == unknown.text)
+            let right = try await client.post("/api/v1/auth/login", login(officer.name, officer.password))
+            #expect(right.status == .ok && right.json["twoFactorSetupRequired"] as? Bool == false)
+            // Five failures in a row lock the login for a while, even for the right password, before any hashing.
+            for _ in 0..<5 { _ = try await client.post("/api/v1/auth/login", login(officer.name, "wrong wrong wrong")) }
+            let locked = try await client.post("/api/v1/auth/login", login(officer.name, officer.password))
+            #expect(locked.status == .tooManyRequests)
+            let failures = try await db.query("SELECT count(*) FROM audit_log WHERE action = 'login.failed'").decode(Int.self)[0]
+            #expect(failures == 7)
+        }
+    }
+
+    @Test func tokensEndWithLogoutLogoutEverywhereExpiryAndDisabling() async throws {
+        let fixture = try await WorkFixture.make()
+        try await withAnonymousApp(fixture) { anonymous, db in
+            let officer = try await WorkFixture.makeAccount([RoleAssignment(role: .communeOfficer, unitID: fixture.communeA)], db)
+            #expect(try await anonymous.get("/api/v1/teams").status == .unauthorized)
+            #expect(try await anonymous.withToken("made-up").get("/api/v1/teams").status == .unauthorized)
+            #expect(try await anonymous.get("/api/v1/units?level=province").status == .ok)  // public
+
+            let first = anonymous.withToken(try await anonymous.signIn(officer))
+            let second = anonymous.withToken(try await anonymous.signIn(officer))
+            #expect(try await first.get("/api/v1/teams").status == .ok)
+            #expect(try await first.post("/api/v1/auth/logout", "").status == .noContent)
+            #expect(try await first.get("/api/v1/teams").status == .unauthorized)
+            #expect(try await second.get("/api/v1/auth/me").json["username"] as? String == officer.name)
+            #expect(try await second.post("/api/v1/auth/logout-everywhere", "").status == .noContent)
+            #expect(try await second.get("/api/v1/teams").status == .unauthorized)
+
+            let third = anonymous.withToken(try await anonymous.signIn(officer))
+            try await db.execute("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE revoked_at IS NULL")
+            #expect(try await third.get("/api/v1/teams").status == .unauthorized)
+
+            let fourth = anonymous.withToken(try await anonymous.signIn(officer))
+            try await AccountAdministration(client: db).disable(login: officer.name)
+            #expect(try await fourth.get("/api/v1/teams").status == .unauthorized)
+            #expect(try await anonymous.post("/api/v1/auth/login", login(officer.name, officer.password)).status == .unauthorized)
+        }
+    }
+
+    @Test func administratorsMustTurnOnTwoFactorSignIn() async throws {
+        let fixture = try await WorkFixture.make()
+        try await withAnonymousApp(fixture) { anonymous, db in
+            let admin = try await AccountAdministration(client: db).createAccount(
+                username: "tinh-a-admin", phone: "0912000111", displayName: "Quản trị tỉnh A", password: "mật khẩu thật dài 2026",
+                roles: [RoleAssignment(role: .provinceAdministrator, unitID: fixture.provinceA)])
+            let first = try await anonymous.post("/api/v1/auth/login", login("0912 000 111", "mật khẩu thật dài 2026"))
+            #expect(first.json["twoFactorSetupRequired"] as? Bool == true)
+            let enrolling = anonymous.withToken(first.json["token"] as? String)
+            #expect(try await enrolling.get("/api/v1/teams").status == .forbidden)
+            let setup = try await enrolling.post("/api/v1/auth/two-factor", "")
+            let secret = try #require(setup.json["secret"] as? String)
+            #expect((setup.json["otpauthURL"] as? String)?.hasPrefix("otpauth://totp/") == true)
+            #expect(try await enrolling.post("/api/v1/auth/two-factor/confirm", #"{"code": "000000x"}"#).status == .unprocessableContent)
+            #expect(try await enrolling.post("/api/v1/auth/two-factor/confirm", #"{"code": ""# + TwoFactorCodes.code(secret: secret) + #""}"#).status == .noContent)
+            #expect(try await enrolling.get("/api/v1/auth/me").status == .unauthorized)  // the enrolment session ended
+            #expect(try await anonymous.post("/api/v1/auth/login", login("tinh-a-admin", "mật khẩu thật dài 2026")).status == .unauthorized)
+            let signedIn = try await anonymous.post("/api/v1/auth/login", login("tinh-a-admin", "mật khẩu thật dài 2026", code: TwoFactorCodes.code(secret: secret)))
+            #expect(signedIn.status == .ok && signedIn.json["twoFactorSetupRequired"] as? Bool == false)
+            #expect(try await anonymous.withToken(signedIn.json["token"] as? String).get("/api/v1/teams").status == .ok)
+            _ = admin
+        }
+    }
+
+    @Test func noPasswordIsStoredOrLogged() async throws {
+        let fixture = try await WorkFixture.make()
+        try await withAnonymousApp(fixture) { anonymous, db in
+            let officer = try await WorkFixture.makeAccount([RoleAssignment(role: .member, unitID: fixture.villageA1)], db)
+            _ = try await anonymous.signIn(officer)
+            let stored = try await db.query("SELECT password_hash FROM accounts WHERE username = \(officer.name)").decode(String.self)[0]
+            #expect(stored.hasPrefix("$2b$12$") && !stored.contains(officer.password))
+            let audit = try await db.query("SELECT details::text || coalesce(target, '') FROM audit_log").decode(String.self).joined()
+            #expect(!audit.contains(officer.password))
+        }
+    }
+}
