@@ -92,6 +92,9 @@ struct AuthController: Sendable {
 
     @Sendable func startTwoFactor(_ request: Request, context: AppRequestContext) async throws -> TwoFactorSetup {
         let caller = try context.requireCaller()
+        guard !caller.account.hasTwoFactor else {
+            throw ProblemDetails(status: .conflict, detail: "Two-factor sign-in is already on; an administrator can reset it.")
+        }
         let secret = SessionTokens.makeTOTPSecret()
         try await accounts.setTOTPSecret(caller.account.id, secret: secret)
         let label = caller.account.username ?? caller.account.phone ?? caller.account.id.description

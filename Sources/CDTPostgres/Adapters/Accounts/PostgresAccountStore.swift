@@ -95,7 +95,7 @@ public struct PostgresAccountStore: Sendable {
         try await client.query("SELECT totp_secret FROM accounts WHERE id = \(id)").decode(String?.self).first ?? nil
     }
 
-    /// Accounts with at least one assignment inside `scope` (all accounts when nationwide), by display name.
+    /// Accounts with at least one assignment inside `scope` (all accounts when nationwide), in id order.
     public func accounts(within scope: AccessScope, page: PageRequest) async throws -> Page<Account> {
         let paths = scope.isNationwide ? nil : Array(scope.paths)
         let after = page.after.flatMap { UUID(uuidString: $0.parts[0]) }
