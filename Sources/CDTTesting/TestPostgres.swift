@@ -26,7 +26,8 @@ public enum TestPostgres {
         let cluster = try await shared()
         let name = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         try await cluster.createDatabase(name)
-        return TestDatabase(name: name, conninfo: cluster.conninfo(database: name))
+        return TestDatabase(name: name, conninfo: cluster.conninfo(database: name),
+                            applicationConninfo: cluster.conninfo(database: name, user: EmbeddedCluster.applicationRole))
     }
 
     /// A started cluster of its own, for tests that stop or restart the server. Stopped and deleted at
@@ -59,10 +60,18 @@ public struct TestDatabase: Sendable {
     public let name: String
     /// Where to connect, over the cluster's socket as its superuser.
     public let conninfo: String
+    /// Where to connect as the application role (`cdt_app`, which exists once the migrations ran), as the
+    /// server does: row-level security applies.
+    public let applicationConninfo: String
 
     /// A client on this database; close it when the test ends.
     public func makeClient(maximumConnections: Int = 4, leaseTimeout: Duration = .seconds(10)) -> PostgresClient {
         PostgresClient(configuration: .init(conninfo: conninfo, maximumConnections: maximumConnections, leaseTimeout: leaseTimeout))
+    }
+
+    /// A client as the application role; close it when the test ends.
+    public func makeApplicationClient(maximumConnections: Int = 4) -> PostgresClient {
+        PostgresClient(configuration: .init(conninfo: applicationConninfo, maximumConnections: maximumConnections))
     }
 }
 

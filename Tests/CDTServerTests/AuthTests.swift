@@ -14,14 +14,17 @@ import Testing
     /// Runs `body` with an unauthenticated client of a fresh app, and the database.
     private func withAnonymousApp(_ fixture: WorkFixture, _ body: @Sendable (APIClient, PostgresClient) async throws -> Void) async throws {
         let db = fixture.database.makeClient()
-        let app = buildApplication(configuration: ServerConfiguration(port: 0), dependencies: AppDependencies(database: db), logger: Logger(label: "test"))
+        let served = fixture.database.makeApplicationClient()
+        let app = buildApplication(configuration: ServerConfiguration(port: 0), dependencies: AppDependencies(database: served), logger: Logger(label: "test"))
         do {
             try await app.test(.router) { client in try await body(APIClient(client: client, token: nil), db) }
         } catch {
             await db.close()
+            await served.close()
             throw error
         }
         await db.close()
+        await served.close()
     }
 
     private func login(_ name: String, _ password: String, code: String? = nil) -> String {

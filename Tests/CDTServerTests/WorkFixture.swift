@@ -52,8 +52,9 @@ struct WorkFixture: Sendable {
     }
 
     /// Runs `body` signed in as a new account holding `roles`.
+    /// The app works as the application role, as the server does, so row-level security applies.
     func withApp(_ framework: TestingSetup = .router, as roles: [RoleAssignment], _ body: @Sendable (APIClient) async throws -> Void) async throws {
-        let db = database.makeClient()
+        let db = database.makeApplicationClient()
         let app = buildApplication(
             configuration: ServerConfiguration(port: 0),
             dependencies: AppDependencies(database: db, today: { CalendarDate(Self.now) }, now: { Self.now }),

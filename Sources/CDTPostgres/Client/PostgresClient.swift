@@ -72,6 +72,11 @@ public final class PostgresClient: Sendable, Service {
         let session = PostgresSession(connection: connection, threadPool: threadPool)
         let result: Result
         do {
+            let scope = RowScope.current ?? .noProvince
+            if connection.appliedRowScope != scope {
+                try await session.query(scope.statement)
+                connection.appliedRowScope = scope
+            }
             result = try await body(session)
         } catch {
             await giveBack(connection)

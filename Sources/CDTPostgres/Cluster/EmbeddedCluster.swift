@@ -27,6 +27,9 @@ public struct EmbeddedCluster: Sendable {
 
     /// The superuser name in the cluster.
     public static let superuser = "cdt"
+    /// The role the server works as: it owns no table and has no BYPASSRLS, so row-level security
+    /// applies to it (created by `sql/core/0005_row_level_security.sql`).
+    public static let applicationRole = "cdt_app"
     /// The application database created on first start.
     public static let defaultDatabase = "cdt"
     static let port = 5432
@@ -47,8 +50,8 @@ public struct EmbeddedCluster: Sendable {
     public var logFile: String { clusterDirectory + "/server.log" }
 
     /// Key/value conninfo for `database` as the superuser, over the cluster's socket.
-    public func conninfo(database: String = EmbeddedCluster.defaultDatabase) -> String {
-        "host=\(Self.quoted(clusterDirectory)) port=\(Self.port) user=\(Self.superuser) dbname=\(Self.quoted(database))"
+    public func conninfo(database: String = EmbeddedCluster.defaultDatabase, user: String = EmbeddedCluster.superuser) -> String {
+        "host=\(Self.quoted(clusterDirectory)) port=\(Self.port) user=\(Self.quoted(user)) dbname=\(Self.quoted(database))"
     }
 
     /// Whether `initdb` has run here.
@@ -88,6 +91,7 @@ public struct EmbeddedCluster: Sendable {
 
     /// Starts the server and waits until it accepts connections.
     public func start() async throws {
+        try writeAccessRules()
         try await runChecked("pg_ctl", ["start", "-D", clusterDirectory, "-l", logFile, "-w", "-t", "60"],
                              doing: "start PostgreSQL (its log: \(logFile))")
     }
@@ -193,10 +197,16 @@ public struct EmbeddedCluster: Sendable {
         ]
         if !durable { lines += ["fsync = off", "synchronous_commit = off", "full_page_writes = off"] }
         try write(lines, to: clusterDirectory + "/postgresql.conf", append: true)
+        try writeAccessRules()
+    }
+
+    /// Who may connect: rewritten at every start, so clusters made by older builds learn new rules.
+    private func writeAccessRules() throws {
         try write([
-            "# Written by cdt: the superuser is trusted on the private socket (a 0700 folder);",
-            "# every other role logs in with its password.",
+            "# Written by cdt: the superuser (migrations, import, demo) and the application role (the server)",
+            "# are trusted on the private socket (a 0700 folder); every other role logs in with its password.",
             "local all \(Self.superuser) trust",
+            "local all \(Self.applicationRole) trust",
             "local all all scram-sha-256",
             "host all all 127.0.0.1/32 scram-sha-256",
             "host all all ::1/128 scram-sha-256",

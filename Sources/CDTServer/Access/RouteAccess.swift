@@ -1,4 +1,5 @@
 public import CDTDomain
+import CDTPostgres
 public import Hummingbird
 
 /// What a route needs from its caller. Every route of the API declares one when it is added (see
@@ -98,8 +99,12 @@ public struct AccessCheckpoint: Sendable {
         let policy = policy
         return { request, context in
             var context = context
-            context.caller = try await policy.authorize(access, request: request, context: context)
-            return try await handler(request, context)
+            let caller = try await policy.authorize(access, request: request, context: context)
+            context.caller = caller
+            // Row-level security sees the same scope: the provinces the caller may view.
+            return try await RowScope.$current.withValue(caller?.rowScope) {
+                try await handler(request, context)
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 public import CDTDomain
+public import CDTPostgres
 public import Foundation
 
 /// Who is calling: the signed-in account and what it may do where.
@@ -10,4 +11,10 @@ public struct Caller: Sendable {
     /// The session may only turn on two-factor sign-in (an administrator who has not yet).
     public let isEnrollmentOnly: Bool
     public let clientAddress: String?
+
+    /// The provinces whose rows the database lets this caller's requests touch: those they may view.
+    public var rowScope: RowScope {
+        let view = access.scope(for: .view)
+        return view.isNationwide ? .everyProvince : .provinces(view.provinceIDs.map(\.rawValue))
+    }
 }

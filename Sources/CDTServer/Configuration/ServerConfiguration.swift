@@ -8,15 +8,23 @@ public import Logging
 /// | `http.host` | `HTTP_HOST` | `127.0.0.1` |
 /// | `http.port` | `HTTP_PORT` | `8080` |
 /// | `database.url` | `DATABASE_URL` | none: the embedded cluster |
+/// | `database.app.url` | `DATABASE_APP_URL` | none: `database.url` (see below) |
 /// | `database.pool.size` | `DATABASE_POOL_SIZE` | `8` |
 /// | `database.pool.timeout` | `DATABASE_POOL_TIMEOUT` | `10` (seconds) |
 /// | `data.dir` | `CDT_DATA_DIR` | `/var/lib/cdt` as root, else `$XDG_DATA_HOME/cdt` or `~/.local/share/cdt` |
 /// | `log.level` | `LOG_LEVEL` | `info` |
+///
+/// `database.url` connects as the owner of the tables (migrations run as it); `database.app.url` as the
+/// role the server serves requests as, which owns no table and has no BYPASSRLS (`cdt_app`, created by the
+/// migrations; give it a password). Without it the server serves as the owner and row-level security does
+/// not apply; it warns at start. The embedded cluster uses both roles on its private socket.
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
     /// The database to use; `nil` means the embedded cluster under ``dataDirectory``.
     public var databaseURL: String?
+    /// The database as the application role; `nil` means ``databaseURL`` itself.
+    public var databaseAppURL: String?
     public var poolSize: Int
     public var poolTimeoutSeconds: Int
     /// The data folder of the embedded cluster.
@@ -43,6 +51,7 @@ public struct ServerConfiguration: Sendable {
         host = sources.string("http.host") ?? host
         port = try sources.integer("http.port", in: 0...65_535) ?? port
         databaseURL = sources.string("database.url").flatMap { $0.isEmpty ? nil : $0 }
+        databaseAppURL = sources.string("database.app.url").flatMap { $0.isEmpty ? nil : $0 }
         poolSize = try sources.integer("database.pool.size", in: 1...500) ?? poolSize
         poolTimeoutSeconds = try sources.integer("database.pool.timeout", in: 1...3600) ?? poolTimeoutSeconds
         dataDirectory = sources.string("data.dir") ?? Self.defaultDataDirectory(environment: sources.environment)

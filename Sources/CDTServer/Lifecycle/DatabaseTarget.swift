@@ -3,8 +3,12 @@ public import Logging
 
 /// The database the server uses: the one `database.url` names, or the embedded cluster.
 public struct DatabaseTarget: Sendable {
-    /// Where to connect (may hold a password: never log it; log ``summary``).
+    /// Where to connect as the owner of the tables, for migrations (may hold a password: never log it;
+    /// log ``summary``).
     public var conninfo: String
+    /// Where to connect as the application role, which row-level security applies to; `nil` when none is
+    /// configured (the server then serves as the owner).
+    public var applicationConninfo: String?
     /// The embedded cluster, when no database was configured.
     public var cluster: EmbeddedCluster?
     /// Whether resolving started the embedded cluster, so whoever resolved it should stop it.
@@ -19,20 +23,29 @@ public struct DatabaseTarget: Sendable {
     /// Uses `database.url` when set; otherwise creates (first run) and starts the embedded cluster.
     public static func resolve(_ configuration: ServerConfiguration, logger: Logger) async throws -> DatabaseTarget {
         if let url = configuration.databaseURL {
-            return DatabaseTarget(conninfo: url, cluster: nil, startedCluster: false)
+            return DatabaseTarget(conninfo: url, applicationConninfo: configuration.databaseAppURL, cluster: nil, startedCluster: false)
         }
         let cluster = try await EmbeddedCluster(folder: configuration.dataDirectory)
         if !cluster.isInitialized {
             logger.notice("no database configured: creating an embedded PostgreSQL cluster", metadata: ["folder": "\(cluster.clusterDirectory)"])
         }
         let started = try await cluster.prepare()
-        return DatabaseTarget(conninfo: cluster.conninfo(), cluster: cluster, startedCluster: started)
+        return DatabaseTarget(conninfo: cluster.conninfo(), applicationConninfo: cluster.conninfo(user: EmbeddedCluster.applicationRole),
+                              cluster: cluster, startedCluster: started)
     }
 
-    /// A client for this database sized by the configuration.
+    /// A client for this database as the owner, sized by the configuration.
     public func makeClient(_ configuration: ServerConfiguration, logger: Logger) -> PostgresClient {
         PostgresClient(
             configuration: .init(conninfo: conninfo, maximumConnections: configuration.poolSize, leaseTimeout: .seconds(configuration.poolTimeoutSeconds)),
+            logger: logger)
+    }
+
+    /// A client as the application role (the owner when none is configured), for serving requests.
+    public func makeApplicationClient(_ configuration: ServerConfiguration, logger: Logger) -> PostgresClient {
+        PostgresClient(
+            configuration: .init(conninfo: applicationConninfo ?? conninfo, maximumConnections: configuration.poolSize,
+                                 leaseTimeout: .seconds(configuration.poolTimeoutSeconds)),
             logger: logger)
     }
 

@@ -11,15 +11,20 @@ public enum ServerRunner {
     public static func run(configuration: ServerConfiguration, logger: Logger) async throws {
         let target = try await DatabaseTarget.resolve(configuration, logger: logger)
         logger.info("using \(target.summary)")
-        let database = target.makeClient(configuration, logger: logger)
+        let owner = target.makeClient(configuration, logger: logger)
         do {
-            let applied = try await MigrationRunner(client: database, migrations: CoreMigrations.all, logger: logger).apply()
+            let applied = try await MigrationRunner(client: owner, migrations: CoreMigrations.all, logger: logger).apply()
             logger.info("schema is current", metadata: ["applied": "\(applied.count)"])
         } catch {
-            await database.close()
+            await owner.close()
             await target.stopIfStarted(logger: logger)
             throw error
         }
+        await owner.close()
+        if target.applicationConninfo == nil {
+            logger.warning("no database.app.url (DATABASE_APP_URL) configured: serving as the owner of the tables, so row-level security does not apply")
+        }
+        let database = target.makeApplicationClient(configuration, logger: logger)
         if !["127.0.0.1", "::1", "localhost"].contains(configuration.host) {
             logger.warning("listening on \(configuration.host): there are no accounts yet, so every caller who reaches this address may read and record work; keep it on 127.0.0.1 or behind an authenticating proxy")
         }
