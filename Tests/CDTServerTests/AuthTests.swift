@@ -115,4 +115,21 @@ import Testing
             #expect(!audit.contains(officer.password))
         }
     }
+
+    @Test func answersCarrySecurityHeadersAndNoCORSPermission() async throws {
+        let fixture = try await WorkFixture.make()
+        try await withAnonymousApp(fixture) { anonymous, _ in
+            for (method, uri) in [(HTTPRequest.Method.get, "/api/v1/units?level=province"), (.options, "/api/v1/events"), (.get, "/api/v1/teams")] {
+                try await anonymous.client.execute(uri: uri, method: method, headers: [HTTPField.Name("Origin")!: "https://evil.example"]) { response in
+                    #expect(response.headers[.xContentTypeOptions] == "nosniff", "\(uri)")
+                    #expect(response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
+                    #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+                    #expect(response.headers[.cacheControl] == "no-store")
+                    #expect(response.headers[.accessControlAllowOrigin] == nil, "\(method) \(uri) allows another origin")
+                    let body = String(buffer: response.body)
+                    #expect(!body.contains("SELECT") && !body.contains(".swift"), "\(uri) leaks internals")
+                }
+            }
+        }
+    }
 }

@@ -24,6 +24,7 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
         RequestIDMiddleware()
+        SecurityHeadersMiddleware()
         LogRequestsMiddleware(.info)
         ProblemMiddleware()
     }

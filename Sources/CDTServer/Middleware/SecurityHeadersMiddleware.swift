@@ -1,0 +1,16 @@
+import Hummingbird
+
+/// Headers every answer carries: no content sniffing, no framing, no referrer, nothing cached (answers
+/// hold personal data), and a content security policy that lets an API answer run nothing. No CORS
+/// header is ever sent, so browsers keep other sites' pages from reading the API (CORS closed by default).
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[.init("X-Frame-Options")!] = "DENY"
+        response.headers[.init("Referrer-Policy")!] = "no-referrer"
+        response.headers[.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'"
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        return response
+    }
+}
