@@ -125,6 +125,15 @@ import Testing
         Row(method: "GET", path: "/api/v1/audit", inScope: { _ in Call(uri: "/api/v1/audit?limit=500", body: nil) }, outOfScope: nil,
             expected: [.anonymous: (401, nil), .nationalAdministrator: (200, nil), .nationalViewer: (403, nil), .provinceAdministrator: (200, nil),
                        .communeOfficer: (403, nil), .teamLeader: (403, nil), .member: (403, nil), .auditor: (200, nil), .enterprisePartner: (403, nil)]),
+        // Personal data requests
+        Row(method: "GET", path: "/api/v1/members/{id}/export",
+            inScope: { w in Call(uri: "/api/v1/members/\(w.memberA)/export", body: nil) },
+            outOfScope: { w in Call(uri: "/api/v1/members/\(w.memberB)/export", body: nil) },
+            expected: manage(200, outside: 404)),
+        Row(method: "POST", path: "/api/v1/members/{id}/erase",
+            inScope: { w in Call(uri: "/api/v1/members/\(w.memberA)/erase", body: "") },
+            outOfScope: { w in Call(uri: "/api/v1/members/\(w.memberB)/erase", body: "") },
+            expected: manage(204, outside: 404)),
         // Signing in and out (any signed-in caller; two-factor set-up answers 409 to those who have it on)
         Row(method: "POST", path: "/api/v1/auth/login",
             inScope: { _ in Call(uri: "/api/v1/auth/login", body: #"{"login": "nobody-"# + UUID().uuidString.prefix(8).lowercased() + #"", "password": "wrong password"}"#) },

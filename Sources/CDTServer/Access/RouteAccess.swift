@@ -21,6 +21,8 @@ public enum RouteAccess: Hashable, Sendable, CustomStringConvertible {
     case manageAccounts
     /// Reading the audit log.
     case readAudit
+    /// Exporting or erasing a person's data on their request (administrators of their area).
+    case handlePersonalData
 
     /// The capability a caller needs somewhere for the route, if any.
     public var capability: Capability? {
@@ -30,6 +32,7 @@ public enum RouteAccess: Hashable, Sendable, CustomStringConvertible {
         case .recordWork: .change
         case .manageAccounts: .manageAccounts
         case .readAudit: .readAudit
+        case .handlePersonalData: .manageAccounts
         }
     }
 
@@ -45,6 +48,7 @@ public enum RouteAccess: Hashable, Sendable, CustomStringConvertible {
         case .recordWork: "record work"
         case .manageAccounts: "manage accounts"
         case .readAudit: "read the audit log"
+        case .handlePersonalData: "handle personal data"
         }
     }
 }

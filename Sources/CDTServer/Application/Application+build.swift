@@ -45,6 +45,7 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
     AuthController(accounts: accounts, audit: audit, throttle: LoginThrottle()).addRoutes(to: api.group("auth"), checkpoint: checkpoint)
     AccountController(accounts: accounts, audit: audit).addRoutes(to: api.group("accounts"), checkpoint: checkpoint)
     AuditController(audit: audit).addRoutes(to: api.group("audit"), checkpoint: checkpoint)
+    PersonalDataController(store: work, audit: audit).addRoutes(to: api.group("members"), checkpoint: checkpoint)
     OpenAPIController().addRoutes(to: router.group())
     return router
 }
