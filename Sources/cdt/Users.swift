@@ -6,7 +6,7 @@ import Foundation
 struct Users: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage accounts: create the first administrator, list, disable, reset a password.",
-        subcommands: [CreateAdmin.self, List.self, Disable.self, Reset.self])
+        subcommands: [CreateAdmin.self, Create.self, List.self, Disable.self, Reset.self])
 
     struct CreateAdmin: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -28,6 +28,37 @@ struct Users: AsyncParsableCommand {
                 let account = try await checked { try await AccountAdministration(client: client).createAdministrator(
                     username: username, phone: phone, displayName: displayName, password: password) }
                 print("created national administrator \(account.username ?? account.phone ?? "") (\(account.id)); set up two-factor sign-in at the first sign-in")
+            }
+        }
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an account with one role at a unit (or at the nation for national roles).",
+            discussion: """
+                The password is read from standard input. Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).
+                Example: cdt users create --username xem --display-name "Người xem" --role nationalViewer
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "The username (3 to 40 of a-z, 0-9, . _ -).") var username: String?
+        @Option(help: "The phone number, if signing in by phone.") var phone: String?
+        @Option(help: "The name shown.") var displayName: String
+        @Option(help: "The role.") var role: String
+        @Option(help: "The unit id the role covers (left out for national roles).") var unit: String?
+
+        func validate() throws {
+            guard let role = Role(rawValue: role) else { throw ValidationError("--role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))") }
+            guard role.isNational == (unit == nil) else { throw ValidationError(role.isNational ? "--unit must be left out for \(role.rawValue)" : "--unit is required for \(role.rawValue)") }
+            if let unit, ID<AdministrativeUnit>(unit) == nil { throw ValidationError("--unit must be a unit id (a UUID)") }
+        }
+
+        func run() async throws {
+            let password = try readPassword()
+            let assignment = RoleAssignment(role: Role(rawValue: role)!, unitID: unit.flatMap(ID<AdministrativeUnit>.init))
+            try await withDatabase(database) { client, _ in
+                let account = try await checked { try await AccountAdministration(client: client).createAccount(
+                    username: username, phone: phone, displayName: displayName, password: password, roles: [assignment]) }
+                print("created \(account.username ?? account.phone ?? "") (\(account.id)) as \(role)")
             }
         }
     }
@@ -81,7 +112,7 @@ private func readPassword() throws -> String {
         return String(cString: typed)
     }
     guard let line = readLine(strippingNewline: true), !line.isEmpty else {
-        throw ValidationError("give the password on standard input, e.g. printf '%s\\n' \"$PASSWORD\" | cdt users …")
+        throw CommandError("give the password on standard input, e.g. printf '%s\\n' \"$PASSWORD\" | cdt users …")
     }
     return line
 }
@@ -91,6 +122,12 @@ private func checked<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
     } catch let failure as ValidationFailure {
-        throw ValidationError(failure.description)
+        throw CommandError(failure.description)
     }
+}
+
+/// A one-line error for the command line (without the usage text a ValidationError adds).
+struct CommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

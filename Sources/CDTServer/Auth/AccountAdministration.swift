@@ -35,6 +35,10 @@ public struct AccountAdministration: Sendable {
     public func createAccount(username: String?, phone: String?, displayName: String, password: String, roles: [RoleAssignment]) async throws -> Account {
         var check = Validator()
         Account.validate(username: username, phone: phone, displayName: displayName, password: password, into: &check)
+        for (index, role) in roles.enumerated() where try await accounts.placement(of: role) == nil {
+            check.record("roles[\(index)].unitId", role.role.isNational ? "must be left out for a national role"
+                         : "must name a unit in force at one of the levels: \(role.role.assignableLevels.map(\.rawValue).sorted().joined(separator: ", "))")
+        }
         try check.finish()
         let account = Account(id: ID(), username: username?.lowercased(), phone: phone.flatMap(Member.normalizedPhone), displayName: displayName, assignments: roles)
         try await accounts.create(account, passwordHash: try await Passwords.hash(password), createdBy: nil)
