@@ -70,6 +70,10 @@ public struct EmbeddedCluster: Sendable {
         if case .stopped = try await status() {
             try await start()
             started = true
+        } else {
+            // Running already (perhaps started by an older build): make sure it knows today's access rules.
+            try writeAccessRules()
+            try await runChecked("pg_ctl", ["reload", "-D", clusterDirectory], doing: "reload the access rules")
         }
         try await createDatabase(Self.defaultDatabase)
         return started
