@@ -67,19 +67,19 @@ import Testing
     static let rows: [Row] = [
         // Public
         Row(method: "GET", path: "/healthz", inScope: { _ in Call(uri: "/healthz", body: nil) }, outOfScope: nil,
-            expected: Dictionary(uniqueKeysWithValues: Who.allCases.map { ($0, (200, nil)) })),
+            expected: everyone(200)),
         Row(method: "GET", path: "/readyz", inScope: { _ in Call(uri: "/readyz", body: nil) }, outOfScope: nil,
-            expected: Dictionary(uniqueKeysWithValues: Who.allCases.map { ($0, (200, nil)) })),
+            expected: everyone(200)),
         Row(method: "GET", path: "/openapi.json", inScope: { _ in Call(uri: "/openapi.json", body: nil) }, outOfScope: nil,
-            expected: Dictionary(uniqueKeysWithValues: Who.allCases.map { ($0, (200, nil)) })),
+            expected: everyone(200)),
         Row(method: "GET", path: "/api/v1/units", inScope: { w in Call(uri: "/api/v1/units?under=\(w.fixture.provinceA)", body: nil) }, outOfScope: nil,
-            expected: Dictionary(uniqueKeysWithValues: Who.allCases.map { ($0, (200, nil)) })),
+            expected: everyone(200)),
         Row(method: "GET", path: "/api/v1/units/{id}", inScope: { w in Call(uri: "/api/v1/units/\(w.fixture.villageA1)", body: nil) }, outOfScope: nil,
-            expected: Dictionary(uniqueKeysWithValues: Who.allCases.map { ($0, (200, nil)) })),
+            expected: everyone(200)),
         Row(method: "GET", path: "/api/v1/units/{id}/successors", inScope: { w in Call(uri: "/api/v1/units/\(w.fixture.villageA1)/successors", body: nil) }, outOfScope: nil,
-            expected: Dictionary(uniqueKeysWithValues: Who.allCases.map { ($0, (200, nil)) })),
+            expected: everyone(200)),
         Row(method: "GET", path: "/api/v1/units/{id}/predecessors", inScope: { w in Call(uri: "/api/v1/units/\(w.fixture.villageA1)/predecessors", body: nil) }, outOfScope: nil,
-            expected: Dictionary(uniqueKeysWithValues: Who.allCases.map { ($0, (200, nil)) })),
+            expected: everyone(200)),
         // Work: lists are filtered (out of scope: the other province's subtree answers an empty list)
         read("/api/v1/teams", in: { _ in "/api/v1/teams" }, out: { w in "/api/v1/teams?under=\(w.fixture.provinceB)" }, outside: 200),
         read("/api/v1/members", in: { _ in "/api/v1/members" }, out: { w in "/api/v1/members?under=\(w.fixture.provinceB)" }, outside: 200),
@@ -137,7 +137,7 @@ import Testing
         // Signing in and out (any signed-in caller; two-factor set-up answers 409 to those who have it on)
         Row(method: "POST", path: "/api/v1/auth/login",
             inScope: { _ in Call(uri: "/api/v1/auth/login", body: #"{"login": "nobody-"# + UUID().uuidString.prefix(8).lowercased() + #"", "password": "wrong password"}"#) },
-            outOfScope: nil, expected: Dictionary(uniqueKeysWithValues: Who.allCases.map { ($0, (401, nil)) })),
+            outOfScope: nil, expected: everyone(401)),
         Row(method: "GET", path: "/api/v1/auth/me", inScope: { _ in Call(uri: "/api/v1/auth/me", body: nil) }, outOfScope: nil, expected: signedIn(200)),
         Row(method: "POST", path: "/api/v1/auth/two-factor/confirm", inScope: { _ in Call(uri: "/api/v1/auth/two-factor/confirm", body: #"{"code": "000000"}"#) },
             outOfScope: nil, expected: twoFactor(without: 409, with: 422)),
@@ -155,8 +155,13 @@ import Testing
         return expected
     }
 
+    /// The same status for every caller, signed in or not.
+    static func everyone(_ status: Int) -> [Who: (Int, Int?)] {
+        Dictionary(uniqueKeysWithValues: Who.allCases.map { ($0, (status, Int?.none)) })
+    }
+
     static func signedIn(_ status: Int) -> [Who: (Int, Int?)] {
-        var expected = Dictionary(uniqueKeysWithValues: Who.allCases.map { ($0, (status, Int?.none)) })
+        var expected = everyone(status)
         expected[.anonymous] = (401, nil)
         return expected
     }
