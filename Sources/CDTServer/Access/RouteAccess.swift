@@ -1,6 +1,7 @@
 public import CDTDomain
 import CDTPostgres
 public import Hummingbird
+import Synchronization
 
 /// What a route needs from its caller. Every route of the API declares one when it is added (see
 /// ``AccessCheckpoint``), and one checkpoint enforces it before the handler runs; there is no other way
@@ -76,16 +77,23 @@ public struct ReferenceDataPolicy: AccessPolicy {
 /// The one place API routes are added: each with its access rule, checked before its handler.
 public struct AccessCheckpoint: Sendable {
     public let policy: any AccessPolicy
+    /// How many routes were added through this checkpoint, to prove at start-up that no route of the
+    /// router was added around it.
+    private let added = RouteCount()
 
     public init(policy: any AccessPolicy) {
         self.policy = policy
     }
+
+    /// The number of routes added through this checkpoint so far.
+    public var routeCount: Int { added.value }
 
     /// Adds `GET path` to `group`, guarded by `access`.
     public func get<Output: ResponseGenerator>(
         _ path: RouterPath, on group: RouterGroup<AppRequestContext>, access: RouteAccess,
         use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Output
     ) {
+        added.increment()
         group.get(path, use: guarded(access, handler))
     }
 
@@ -94,6 +102,7 @@ public struct AccessCheckpoint: Sendable {
         _ path: RouterPath, on group: RouterGroup<AppRequestContext>, access: RouteAccess,
         use handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Output
     ) {
+        added.increment()
         group.post(path, use: guarded(access, handler))
     }
 
@@ -111,4 +120,11 @@ public struct AccessCheckpoint: Sendable {
             }
         }
     }
+}
+
+/// A counter shared by the copies of a checkpoint.
+private final class RouteCount: Sendable {
+    private let count = Mutex(0)
+    var value: Int { count.withLock { $0 } }
+    func increment() { count.withLock { $0 += 1 } }
 }

@@ -47,5 +47,11 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
     AuditController(audit: audit).addRoutes(to: api.group("audit"), checkpoint: checkpoint)
     PersonalDataController(store: work, audit: audit).addRoutes(to: api.group("members"), checkpoint: checkpoint)
     OpenAPIController().addRoutes(to: router.group())
+    // Every route declares its access rule: one added around the checkpoint stops start-up here.
+    let publicRoutes = 3  // /healthz, /readyz, /openapi.json
+    precondition(router.routes.count == checkpoint.routeCount + publicRoutes, """
+        \(router.routes.count - checkpoint.routeCount - publicRoutes) route(s) were added without an access rule; \
+        add every API route through AccessCheckpoint
+        """)
     return router
 }
