@@ -25,9 +25,6 @@ public enum ServerRunner {
             logger.warning("no database.app.url (DATABASE_APP_URL) configured: serving as the owner of the tables, so row-level security does not apply")
         }
         let database = target.makeApplicationClient(configuration, logger: logger)
-        if !["127.0.0.1", "::1", "localhost"].contains(configuration.host) {
-            logger.warning("listening on \(configuration.host): there are no accounts yet, so every caller who reaches this address may read and record work; keep it on 127.0.0.1 or behind an authenticating proxy")
-        }
         // Started in this order and stopped in reverse, after the HTTP server.
         let services: [any Service] = [EmbeddedClusterService(target: target, logger: logger), database]
         let app = buildApplication(
