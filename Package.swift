@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "cdt", targets: ["cdt"]),
         .library(name: "CDTDomain", targets: ["CDTDomain"]),
         .library(name: "CDTPostgres", targets: ["CDTPostgres"]),
+        .library(name: "CDTModuleKit", targets: ["CDTModuleKit"]),
         .library(name: "CDTServer", targets: ["CDTServer"]),
         .library(name: "CDTTesting", targets: ["CDTTesting"]),
     ],
@@ -50,6 +51,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings,
             plugins: ["EmbedMigrationsPlugin"]
+        ),
+        .target(
+            name: "CDTModuleKit",
+            dependencies: ["CDTDomain"],
+            swiftSettings: swiftSettings
         ),
         .target(
             name: "CDTServer",
@@ -101,6 +107,11 @@ let package = Package(
         ),
 
         // MARK: Tests
+        .testTarget(
+            name: "CDTModuleKitTests",
+            dependencies: ["CDTModuleKit", "CDTDomain"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CDTDomainTests",
             dependencies: ["CDTDomain"],

@@ -1,0 +1,68 @@
+import CDTDomain
+import CDTModuleKit
+import Testing
+
+/// A module made of a manifest, and optionally a service it offers.
+struct TestModule: FeatureModule {
+    let manifest: ModuleManifest
+    var offers: (any FiguresService)? = nil
+
+    init(_ id: String, dependencies: [String] = [], api: ModuleVersion = ModuleAPI.version,
+         permissions: [String] = [], roles: [ModuleRole] = [], offers: (any FiguresService)? = nil) {
+        manifest = ModuleManifest(
+            id: id, name: LocalizedName(vietnamese: id, english: id), version: ModuleVersion(1, 0, 0), moduleAPIVersion: api,
+            dependencies: dependencies, permissions: permissions.map { ModulePermission($0, $0) }, roles: roles)
+        self.offers = offers
+    }
+
+    func provideServices(to services: inout ModuleServiceRegistrations) {
+        if let offers { services.register((any FiguresService).self, offers) }
+    }
+}
+
+protocol FiguresService: Sendable { func households(of team: String) -> Int }
+struct FixedFigures: FiguresService { func households(of team: String) -> Int { 42 } }
+
+@Suite struct ModuleRegistryTests {
+    func failure(_ modules: [any FeatureModule], api: ModuleVersion = ModuleAPI.version) -> ModuleRegistryError? {
+        #expect(throws: ModuleRegistryError.self) { _ = try ModuleRegistry(modules, apiVersion: api) }
+        do { _ = try ModuleRegistry(modules, apiVersion: api); return nil } catch { return error }
+    }
+
+    @Test func dependenciesComeFirstAndValidModulesLoad() throws {
+        let registry = try ModuleRegistry([TestModule("rewards", dependencies: ["coverage"]), TestModule("coverage")])
+        #expect(registry.modules.map(\.manifest.id) == ["coverage", "rewards"])
+        #expect(registry.module("rewards") != nil && registry.module("nope") == nil)
+    }
+
+    @Test func eachBrokenRuleStopsStartUpNamingTheModule() {
+        #expect(failure([TestModule("Rewards")]) == .invalidID("Rewards"))
+        #expect(failure([TestModule("coverage"), TestModule("coverage")]) == .duplicateID("coverage"))
+        #expect(failure([TestModule("rewards", dependencies: ["coverage"])]) == .missingDependency(module: "rewards", dependency: "coverage"))
+        #expect(failure([TestModule("a-b", dependencies: ["c-d"]), TestModule("c-d", dependencies: ["e-f"]), TestModule("e-f", dependencies: ["a-b"])])
+                == .cyclicDependency(["a-b", "c-d", "e-f", "a-b"]))
+        #expect(failure([TestModule("rewards", api: ModuleVersion(2, 0, 0))])
+                == .apiVersionMismatch(module: "rewards", needs: ModuleVersion(2, 0, 0), offered: ModuleAPI.version))
+        #expect(failure([TestModule("rewards", api: ModuleVersion(1, 1, 0))], api: ModuleVersion(1, 0, 3))
+                == .apiVersionMismatch(module: "rewards", needs: ModuleVersion(1, 1, 0), offered: ModuleVersion(1, 0, 3)))
+        #expect(failure([TestModule("rewards", permissions: ["review"])]) == .unprefixedName(module: "rewards", name: "review"))
+        let reviewer = ModuleRole("rewards.reviewer", "Reviews nominations", levels: [.province], permissions: ["rewards.review", "rewards.award"])
+        #expect(failure([TestModule("rewards", permissions: ["rewards.review"], roles: [reviewer])])
+                == .unknownPermission(module: "rewards", role: "rewards.reviewer", permission: "rewards.award"))
+        let clash = ModuleRole("rewards.reviewer", "x", levels: [.province], permissions: [])
+        #expect(failure([TestModule("rewards", roles: [clash]), TestModule("rewards-two", roles: [clash])]) == .unprefixedName(module: "rewards-two", name: "rewards.reviewer"))
+        #expect(failure([TestModule("rewards", permissions: ["rewards.review", "rewards.review"])]) == .clashingPermission("rewards.review", modules: ["rewards"]))
+        #expect(ModuleRegistryError.missingDependency(module: "rewards", dependency: "coverage").description.contains("'rewards'"))
+    }
+
+    @Test func aModuleReachesOnlyTheServicesOfItsDependencies() throws {
+        let registry = try ModuleRegistry([
+            TestModule("coverage", offers: FixedFigures()),
+            TestModule("rewards", dependencies: ["coverage"]),
+            TestModule("partner-discounts"),
+        ])
+        let figures = try registry.services(for: "rewards").service((any FiguresService).self)
+        #expect(figures.households(of: "t") == 42)
+        #expect(throws: ModuleServiceError.self) { _ = try registry.services(for: "partner-discounts").service((any FiguresService).self) }
+    }
+}
