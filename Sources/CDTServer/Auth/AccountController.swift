@@ -86,8 +86,7 @@ struct AccountController: Sendable {
     private func managedAccount(_ context: AppRequestContext, _ caller: Caller) async throws -> Account {
         let id = try PathID.parse(context, as: Account.self, name: "account")
         let scope = caller.access.scope(for: .manageAccounts)
-        guard let account = try await accounts.account(id) else { throw ProblemDetails(status: .notFound, detail: "No account has id \(id).") }
-        let placed = try await accounts.placedAssignments(of: id)
+        guard let (account, placed) = try await accounts.placedAccount(id) else { throw ProblemDetails(status: .notFound, detail: "No account has id \(id).") }
         guard scope.isNationwide || placed.contains(where: { $0.unitPath.map(scope.contains(path:)) ?? false }) else {
             throw ProblemDetails(status: .notFound, detail: "No account has id \(id).")
         }

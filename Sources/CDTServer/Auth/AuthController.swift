@@ -47,7 +47,7 @@ struct AuthController: Sendable {
             throw Self.failed
         }
         throttle.recordSuccess(login: input.login)
-        let access = CallerAccess(assignments: try await accounts.placedAssignments(of: credentials.account.id))
+        let access = CallerAccess(assignments: credentials.placedAssignments)
         let enrollmentOnly = access.requiresTwoFactor && !credentials.account.hasTwoFactor
         let token = SessionTokens.make()
         let expiresAt = Date().addingTimeInterval(enrollmentOnly ? 900 : sessionLifetime)

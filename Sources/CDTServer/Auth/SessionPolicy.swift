@@ -23,11 +23,9 @@ public struct SessionPolicy: AccessPolicy {
         guard access.needsCaller else { return nil }
         guard let token = Self.bearerToken(request) else { throw Self.unauthorized }
         let hash = SessionTokens.hash(token)
-        guard let session = try await accounts.session(tokenHash: hash), let account = try await accounts.account(session.accountID) else {
-            throw Self.unauthorized
-        }
+        guard let session = try await accounts.session(tokenHash: hash) else { throw Self.unauthorized }
         let caller = Caller(
-            account: account, access: CallerAccess(assignments: try await accounts.placedAssignments(of: account.id)),
+            account: session.account, access: CallerAccess(assignments: session.placedAssignments),
             sessionTokenHash: hash, isEnrollmentOnly: session.isEnrollmentOnly, clientAddress: Self.clientAddress(request, context))
         if caller.isEnrollmentOnly, access != .signedIn {
             throw ProblemDetails(status: .forbidden, detail: "Your role requires two-factor sign-in: turn it on at /api/v1/auth/two-factor first.")

@@ -13,13 +13,17 @@ public struct PostgresAccountStore: Sendable {
     /// What sign-in needs to know about an account.
     public struct Credentials: Sendable {
         public let account: Account
+        /// The account's assignments where they sit in the hierarchy (``account``'s assignments, placed).
+        public let placedAssignments: [PlacedAssignment]
         public let passwordHash: String
         public let totpSecret: String?
     }
 
-    /// A live session's account, or why there is none.
+    /// A live session with its account.
     public struct SessionLookup: Sendable {
-        public let accountID: ID<Account>
+        public let account: Account
+        /// The account's assignments where they sit in the hierarchy (``account``'s assignments, placed).
+        public let placedAssignments: [PlacedAssignment]
         public let expiresAt: Date
         public let isEnrollmentOnly: Bool
     }
@@ -51,13 +55,12 @@ public struct PostgresAccountStore: Sendable {
     }
 
     static func assign(_ assignment: RoleAssignment, to account: ID<Account>, by granter: ID<Account>?, _ tx: PostgresSession) async throws {
-        let inserted = try await tx.execute("""
+        try await tx.execute("""
             INSERT INTO role_assignments (account_id, role, unit_id, province_id, granted_by)
             SELECT \(account), \(assignment.role.rawValue), \(assignment.unitID),
                    (SELECT coalesce(province_id, id) FROM administrative_units WHERE id = \(assignment.unitID)), \(granter)
             ON CONFLICT DO NOTHING
             """)
-        _ = inserted
     }
 
     /// Removes a role assignment; returns whether there was one.
@@ -79,15 +82,20 @@ public struct PostgresAccountStore: Sendable {
             LIMIT 1
             """)
         guard let row = rows.first else { return nil }
-        let account = try await withAssignments(Self.account(from: row))
-        return Credentials(account: account, passwordHash: try row.decode(String.self, column: "password_hash"),
+        let (account, placed) = try await withPlacedAssignments(Self.account(from: row))
+        return Credentials(account: account, placedAssignments: placed, passwordHash: try row.decode(String.self, column: "password_hash"),
                            totpSecret: try row.decode(String?.self, column: "totp_secret"))
     }
 
     public func account(_ id: ID<Account>) async throws -> Account? {
+        try await placedAccount(id)?.account
+    }
+
+    /// The account with its assignments placed in the hierarchy, for scope checks on it.
+    public func placedAccount(_ id: ID<Account>) async throws -> (account: Account, placedAssignments: [PlacedAssignment])? {
         let rows = try await client.query("SELECT \(unsafeSQL: Self.accountColumns) FROM accounts a WHERE a.id = \(id)")
         guard let row = rows.first else { return nil }
-        return try await withAssignments(Self.account(from: row))
+        return try await withPlacedAssignments(Self.account(from: row))
     }
 
     /// The TOTP secret of an account, set up or not.
@@ -109,7 +117,7 @@ public struct PostgresAccountStore: Sendable {
             LIMIT \(page.limit + 1)
             """)
         var accounts: [Account] = []
-        for row in rows.prefix(page.limit) { accounts.append(try await withAssignments(Self.account(from: row))) }
+        for row in rows.prefix(page.limit) { accounts.append(try await withPlacedAssignments(Self.account(from: row)).0) }
         let next = rows.count > page.limit ? accounts.last.map { PageCursor(parts: [$0.id.description]) } : nil
         return Page(items: accounts, next: next)
     }
@@ -123,6 +131,7 @@ public struct PostgresAccountStore: Sendable {
             LEFT JOIN administrative_units parent ON parent.id = u.parent_id
             LEFT JOIN administrative_units province ON province.id = r.province_id
             WHERE r.account_id = \(id)
+            ORDER BY r.granted_at, r.role
             """).compactMap { row in
             let (role, unit, path, parentPath, provincePath, province) = try row.decode(
                 (String, ID<AdministrativeUnit>?, String?, String?, String?, ID<AdministrativeUnit>?).self)
@@ -187,15 +196,17 @@ public struct PostgresAccountStore: Sendable {
             """)
     }
 
-    /// The live session with this token hash: not expired, not revoked, of an enabled account.
+    /// The live session with this token hash (not expired, not revoked, of an enabled account) and its
+    /// account, in one statement, then the account's assignments.
     public func session(tokenHash: Data) async throws -> SessionLookup? {
         let rows = try await client.query("""
-            SELECT s.account_id, s.expires_at, s.enrollment_only FROM sessions s JOIN accounts a ON a.id = s.account_id
+            SELECT \(unsafeSQL: Self.accountColumns), s.expires_at, s.enrollment_only FROM sessions s JOIN accounts a ON a.id = s.account_id
             WHERE s.token_hash = \(tokenHash) AND s.revoked_at IS NULL AND s.expires_at > now() AND a.disabled_at IS NULL
             """)
         guard let row = rows.first else { return nil }
-        let (account, expiresAt, enrollmentOnly) = try row.decode((ID<Account>, Date, Bool).self)
-        return SessionLookup(accountID: account, expiresAt: expiresAt, isEnrollmentOnly: enrollmentOnly)
+        let (account, placed) = try await withPlacedAssignments(Self.account(from: row))
+        return SessionLookup(account: account, placedAssignments: placed, expiresAt: try row.decode(Date.self, column: "expires_at"),
+                             isEnrollmentOnly: try row.decode(Bool.self, column: "enrollment_only"))
     }
 
     public func revoke(tokenHash: Data) async throws {
@@ -216,14 +227,11 @@ public struct PostgresAccountStore: Sendable {
         return Account(id: id, username: username, phone: phone, displayName: name, assignments: [], isDisabled: disabled, hasTwoFactor: twoFactor)
     }
 
-    private func withAssignments(_ account: Account) async throws -> Account {
+    /// The account with its assignments, and the same assignments placed in the hierarchy, from one query.
+    private func withPlacedAssignments(_ account: Account) async throws -> (Account, [PlacedAssignment]) {
+        let placed = try await placedAssignments(of: account.id)
         var account = account
-        account.assignments = try await client.query("""
-            SELECT role, unit_id FROM role_assignments WHERE account_id = \(account.id) ORDER BY granted_at, role
-            """).compactMap { row in
-            let (role, unit) = try row.decode((String, ID<AdministrativeUnit>?).self)
-            return Role(rawValue: role).map { RoleAssignment(role: $0, unitID: unit) }
-        }
-        return account
+        account.assignments = placed.map { RoleAssignment(role: $0.role, unitID: $0.unitID) }
+        return (account, placed)
     }
 }
