@@ -75,10 +75,10 @@ public enum NotApplicableReason: String, Codable, Sendable, Hashable, CaseIterab
 }
 
 extension Household {
-    /// Checks size, label and resident counts; violations are reported under `payload`.
-    public func validate(into check: inout Validator) {
+    /// Checks a household's label, size and resident counts, with field paths relative to the payload.
+    public static func validate(label: String?, size: Int, residents: [ResidentCount], into check: inout Validator) {
         check.text(label, "label", required: false, maximumLength: 200)
-        check.require((1...Self.maximumSize).contains(size), "size", "must be from 1 to \(Self.maximumSize)")
+        check.require((1...maximumSize).contains(size), "size", "must be from 1 to \(maximumSize)")
         var seen: Set<AgeBand> = []
         for (index, band) in residents.enumerated() {
             check.nested("residents[\(index)]") { check in

@@ -20,10 +20,9 @@ extension PostgresHierarchyStore {
             ORDER BY sort_key, id
             LIMIT \(page.limit + 1)
             """)
-        let units = try rows.prefix(page.limit).map(Self.unit(from:))
-        guard rows.count > page.limit, let last = units.last else { return Page(items: units, next: nil) }
-        let lastKey = try rows[page.limit - 1].decode(String.self, column: "sort_key_hex")
-        return Page(items: units, next: PageCursor(parts: [lastKey, last.id.description]))
+        return try Page.of(rows, limit: page.limit, item: Self.unit(from:)) { unit, row in
+            [try row.decode(String.self, column: "sort_key_hex"), unit.id.description]
+        }
     }
 
     /// The materialized paths of units (`/<province>/<commune>/`), for scope checks.

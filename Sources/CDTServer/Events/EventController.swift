@@ -28,13 +28,7 @@ struct EventController: Sendable {
     }
 
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<SubmittedEventResponse> {
-        let body = try await JSONInput.body(of: request, limit: Self.eventBodyLimit)
-        let event: DomainEvent
-        do {
-            event = try JSONInput.decode(DomainEvent.self, from: try JSONInput.parse(body))
-        } catch {
-            throw ProblemDetails(status: .badRequest, detail: "The event is malformed.", errors: error.violations.map(ProblemDetails.FieldError.init))
-        }
+        let event = try await JSONBody.decode(DomainEvent.self, from: request, limit: Self.eventBodyLimit, detail: "The event is malformed.")
         if event.recordedAt != nil {
             throw ProblemDetails(status: .badRequest, detail: "The event is malformed.", errors: [.init(field: "recordedAt", rule: "is set by the server, not sent")])
         }

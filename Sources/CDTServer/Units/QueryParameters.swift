@@ -15,12 +15,7 @@ struct QueryParameters {
     }
 
     mutating func date(_ name: String, default fallback: CalendarDate) -> CalendarDate {
-        guard let text = query[name] else { return fallback }
-        guard let date = CalendarDate(text) else {
-            errors.append(.init(field: name, rule: "must be a date of the form YYYY-MM-DD"))
-            return fallback
-        }
-        return date
+        optionalDate(name) ?? fallback
     }
 
     mutating func integer(_ name: String, default fallback: Int, in range: ClosedRange<Int>) -> Int {
@@ -82,9 +77,12 @@ struct QueryParameters {
 
     /// A date that may be left out.
     mutating func optionalDate(_ name: String) -> CalendarDate? {
-        guard query[name] != nil else { return nil }
-        let date = self.date(name, default: CalendarDate(daysSinceEpoch: 0))
-        return errors.contains(where: { $0.field == name }) ? nil : date
+        guard let text = query[name] else { return nil }
+        guard let date = CalendarDate(text) else {
+            errors.append(.init(field: name, rule: "must be a date of the form YYYY-MM-DD"))
+            return nil
+        }
+        return date
     }
 
     /// Event types, comma-separated (`type=household.visited,training.held`).

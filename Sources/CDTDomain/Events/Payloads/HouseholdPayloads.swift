@@ -23,7 +23,7 @@ public struct HouseholdDetails: EventBody {
     }
 
     public func validate(into check: inout Validator) {
-        household(in: ID(rawValue: householdId.rawValue)).validate(into: &check)
+        Household.validate(label: label, size: size, residents: residents ?? [], into: &check)
     }
 }
 

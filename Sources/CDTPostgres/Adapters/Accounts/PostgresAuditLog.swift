@@ -66,15 +66,13 @@ public struct PostgresAuditLog: Sendable {
             ORDER BY id DESC
             LIMIT \(page.limit + 1)
             """)
-        let entries = try rows.prefix(page.limit).map { row in
+        return try Page.of(rows, limit: page.limit, item: { row in
             let (id, at, account, address, action, target, details) = try row.decode((Int64, Date, ID<Account>?, String?, String, String?, String).self)
             var entry = AuditEntry(accountID: account, clientAddress: address, action: action, target: target,
                                    details: (try? JSONDecoder().decode([String: String].self, from: Data(details.utf8))) ?? [:])
             entry.id = id
             entry.at = at
             return entry
-        }
-        let next = rows.count > page.limit ? entries.last?.id.map { PageCursor(parts: [String($0)]) } : nil
-        return Page(items: entries, next: next)
+        }, cursor: { entry, _ in [String(entry.id ?? 0)] })
     }
 }

@@ -3,10 +3,15 @@ import Foundation
 
 /// Payloads as the log stores them: JSON with sorted keys, compared as `jsonb` for duplicates.
 enum EventPayloadCodec {
-    static func encode(_ payload: EventPayload) throws -> String {
+    /// One encoder for every payload (configuring one per event cost more than encoding on the ingest path).
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(payload.body), as: UTF8.self)
+        return encoder
+    }()
+
+    static func encode(_ payload: EventPayload) throws -> String {
+        String(decoding: try encoder.encode(payload.body), as: UTF8.self)
     }
 
     static func decode(_ type: EventType, json: String) throws -> EventPayload {

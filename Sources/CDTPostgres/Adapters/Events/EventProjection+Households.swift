@@ -45,7 +45,7 @@ extension EventProjection {
         guard let household = try rows.first.map(WorkRecords.household(from:)) else {
             throw ValidationFailure(field: "payload.householdId", rule: "must name a household registered in the event unit's province")
         }
-        guard household.unitID == unit.id else {
+        if household.unitID != unit.id {
             let carriesOn = try await session.query("""
                 WITH RECURSIVE heirs(id) AS (
                     SELECT \(household.unitID)::uuid
@@ -56,7 +56,6 @@ extension EventProjection {
             guard carriesOn else {
                 throw ValidationFailure(field: "unitId", rule: "must be the household's unit (\(household.unitID)) or its successor")
             }
-            return household
         }
         return household
     }

@@ -61,10 +61,9 @@ public struct PostgresEventLog: EventLog {
             ORDER BY e.position
             LIMIT \(page.limit + 1)
             """)
-        let events = try rows.prefix(page.limit).map(Self.event(from:))
-        guard rows.count > page.limit else { return Page(items: events, next: nil) }
-        let last = try rows[page.limit - 1].decode(Int64.self, column: "position")
-        return Page(items: events, next: PageCursor(parts: [String(last)]))
+        return try Page.of(rows, limit: page.limit, item: Self.event(from:)) { _, row in
+            [String(try row.decode(Int64.self, column: "position"))]
+        }
     }
 
     // MARK: Appending one event

@@ -13,9 +13,7 @@ extension PostgresWorkStore {
             ORDER BY h.id
             LIMIT \(page.limit + 1)
             """)
-        return try Self.page(rows, limit: page.limit, item: WorkRecords.household(from:)) { row in
-            [try row.decode(UUID.self, column: "id").uuidString]
-        }
+        return try Page.of(rows, limit: page.limit, item: WorkRecords.household(from:)) { household, _ in [household.id.description] }
     }
 
     public func household(_ id: ID<Household>) async throws -> Household? {
@@ -48,9 +46,8 @@ extension PostgresWorkStore {
             ORDER BY c.starts_on DESC, c.id DESC
             LIMIT \(page.limit + 1)
             """)
-        return try Self.page(rows, limit: page.limit, item: WorkRecords.campaign(from:)) { row in
-            let campaign = try WorkRecords.campaign(from: row)
-            return [campaign.startsOn.description, campaign.id.description]
+        return try Page.of(rows, limit: page.limit, item: WorkRecords.campaign(from:)) { campaign, _ in
+            [campaign.startsOn.description, campaign.id.description]
         }
     }
 
@@ -73,9 +70,8 @@ extension PostgresWorkStore {
             ORDER BY g.held_on DESC, g.id DESC
             LIMIT \(page.limit + 1)
             """)
-        return try Self.page(rows, limit: page.limit, item: WorkRecords.training(from:)) { row in
-            let training = try WorkRecords.training(from: row)
-            return [training.heldOn.description, training.id.description]
+        return try Page.of(rows, limit: page.limit, item: WorkRecords.training(from:)) { training, _ in
+            [training.heldOn.description, training.id.description]
         }
     }
 

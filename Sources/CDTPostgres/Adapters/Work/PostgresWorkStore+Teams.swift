@@ -17,7 +17,7 @@ extension PostgresWorkStore {
             ORDER BY t.sort_key, t.id
             LIMIT \(page.limit + 1)
             """)
-        return try Self.page(rows, limit: page.limit, item: WorkRecords.team(from:), cursor: Self.sortKeyCursor)
+        return try Page.of(rows, limit: page.limit, item: WorkRecords.team(from:), cursor: Self.sortKeyCursor)
     }
 
     public func team(_ id: ID<Team>) async throws -> Team? {
@@ -43,7 +43,7 @@ extension PostgresWorkStore {
             ORDER BY m.sort_key, m.id
             LIMIT \(page.limit + 1)
             """)
-        return try Self.page(rows, limit: page.limit, item: WorkRecords.member(from:), cursor: Self.sortKeyCursor)
+        return try Page.of(rows, limit: page.limit, item: WorkRecords.member(from:), cursor: Self.sortKeyCursor)
     }
 
     /// Which of `ids` are members of a team inside `scope`.
@@ -73,9 +73,8 @@ extension PostgresWorkStore {
             ORDER BY s.joined_on, s.team_id, s.member_id
             LIMIT \(page.limit + 1)
             """)
-        return try Self.page(rows, limit: page.limit, item: WorkRecords.membership(from:)) { row in
-            let membership = try WorkRecords.membership(from: row)
-            return [membership.joinedOn.description, membership.teamID.description, membership.memberID.description]
+        return try Page.of(rows, limit: page.limit, item: WorkRecords.membership(from:)) { membership, _ in
+            [membership.joinedOn.description, membership.teamID.description, membership.memberID.description]
         }
     }
 }

@@ -24,15 +24,8 @@ public struct PostgresWorkStore: WorkStore {
         filter.text.map(VietnameseText.searchKey).flatMap { $0.isEmpty ? nil : PostgresHierarchyStore.likeEscaped($0) }
     }
 
-    /// Splits `rows` into a page, with a cursor made from the last row shown.
-    static func page<Item>(_ rows: PostgresRows, limit: Int, item: (PostgresRow) throws -> Item, cursor: (PostgresRow) throws -> [String]) throws -> Page<Item> {
-        let items = try rows.prefix(limit).map(item)
-        guard rows.count > limit else { return Page(items: items, next: nil) }
-        return Page(items: items, next: PageCursor(parts: try cursor(rows[limit - 1])))
-    }
-
     /// The cursor's parts for a list ordered by a sort key and an id.
-    static func sortKeyCursor(_ row: PostgresRow) throws -> [String] {
+    static func sortKeyCursor<Item>(_ item: Item, _ row: PostgresRow) throws -> [String] {
         [try row.decode(String.self, column: "sort_key_hex"), try row.decode(UUID.self, column: "id").uuidString]
     }
 }

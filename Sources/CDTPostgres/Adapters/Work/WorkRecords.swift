@@ -73,10 +73,9 @@ enum WorkRecords {
         return Training(id: id, unitID: unitID, organiser: organiser, topic: topic, format: trainingFormat, heldOn: heldOn, attendeeIDs: attendees)
     }
 
+    /// JSON for a `jsonb` column, with the payload codec's encoder.
     static func json(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        String(decoding: try EventPayloadCodec.encoder.encode(value), as: UTF8.self)
     }
 
     private static func corrupt(_ message: String, column: String) -> PostgresError {
