@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "CDTModuleKit", targets: ["CDTModuleKit"]),
         .library(name: "CDTServer", targets: ["CDTServer"]),
         .library(name: "CDTTesting", targets: ["CDTTesting"]),
+        .library(name: "CDTGoodPractices", targets: ["CDTGoodPractices"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -28,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         // MARK: The core
@@ -54,7 +57,12 @@ let package = Package(
         ),
         .target(
             name: "CDTModuleKit",
-            dependencies: ["CDTDomain"],
+            dependencies: [
+                "CDTDomain",
+                "CDTPostgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -62,8 +70,11 @@ let package = Package(
             dependencies: [
                 "CDTDomain",
                 "CDTPostgres",
+                "CDTModuleKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -78,6 +89,8 @@ let package = Package(
             dependencies: [
                 "CDTServer",
                 "CDTPostgres",
+                "CDTModuleKit",
+                "CDTGoodPractices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -88,9 +101,20 @@ let package = Package(
             dependencies: [
                 "CDTServer",
                 "CDTPostgres",
+                "CDTModuleKit",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
+        ),
+
+        // MARK: Feature modules (Plugins/<Name>, migrations in sql/<module-id>/)
+        .target(
+            name: "CDTGoodPractices",
+            dependencies: ["CDTModuleKit"],
+            path: "Plugins/GoodPractices",
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedMigrationsPlugin"]
         ),
 
         // MARK: Build tooling: embeds sql/<owner>/*.sql into the binary
@@ -109,7 +133,12 @@ let package = Package(
         // MARK: Tests
         .testTarget(
             name: "CDTModuleKitTests",
-            dependencies: ["CDTModuleKit", "CDTDomain"],
+            dependencies: ["CDTModuleKit", "CDTDomain", "CDTPostgres", "CDTServer", "CDTTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CDTGoodPracticesTests",
+            dependencies: ["CDTGoodPractices", "CDTModuleKit", "CDTTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -50,7 +50,7 @@ public struct ModuleManifest: Sendable, Hashable {
 }
 
 /// A name shown in Vietnamese (the default) or English.
-public struct LocalizedName: Sendable, Hashable {
+public struct LocalizedName: Sendable, Hashable, Codable {
     public let vietnamese: String
     public let english: String
 

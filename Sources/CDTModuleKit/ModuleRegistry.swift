@@ -1,14 +1,19 @@
+import Foundation
+public import CDTPostgres
+
 /// The modules compiled into the server, validated once at start-up and then frozen: nothing can be
 /// added or removed while the server runs, and the registry is passed explicitly to what needs it.
 ///
 /// Validation stops start-up with a ``ModuleRegistryError`` naming the module: an invalid or duplicate
 /// id, a dependency that is not installed or that forms a cycle, a module API version this build does not
 /// offer, a permission or role that clashes with another module's or is not prefixed by the module's id,
-/// a role granting a permission no module defines.
+/// a role granting a permission no module defines, a route added twice or in a place the server keeps,
+/// a migration outside `sql/<id>/`, an invalid settings schema, a projection table not named after the module.
 public struct ModuleRegistry: Sendable {
     /// The modules, dependencies before their dependents.
     public let modules: [any FeatureModule]
-    private let services: [ObjectIdentifier: [String: any Sendable]]
+    /// Each module's routes, by module id.
+    public let routes: [String: [ModuleRoute]]
 
     /// - Parameter apiVersion: the module API this build offers (``ModuleAPI/version``; tests pass others).
     public init(_ modules: [any FeatureModule], apiVersion: ModuleVersion = ModuleAPI.version) throws(ModuleRegistryError) {
@@ -17,13 +22,15 @@ public struct ModuleRegistry: Sendable {
         let order = try Self.dependencyOrder(manifests)
         let byID = Dictionary(uniqueKeysWithValues: modules.map { ($0.manifest.id, $0) })
         self.modules = order.map { byID[$0]! }
-        var services: [ObjectIdentifier: [String: any Sendable]] = [:]
+        var routes: [String: [ModuleRoute]] = [:]
         for module in self.modules {
-            var registrations = ModuleServiceRegistrations(provider: module.manifest.id)
-            module.provideServices(to: &registrations)
-            for (key, service) in registrations.services { services[key, default: [:]][module.manifest.id] = service }
+            try Self.validateParts(of: module)
+            var builder = ModuleRoutes(moduleID: module.manifest.id)
+            module.addRoutes(to: &builder)
+            try Self.validate(builder.routes, of: module.manifest.id)
+            routes[module.manifest.id] = builder.routes
         }
-        self.services = services
+        self.routes = routes
     }
 
     /// The module with `id`, if installed.
@@ -31,10 +38,32 @@ public struct ModuleRegistry: Sendable {
         modules.first { $0.manifest.id == id }
     }
 
-    /// The services `requester` may use: those of the modules it depends on.
-    public func services(for requester: String) -> ModuleServices {
-        let allowed = Set(module(requester)?.manifest.dependencies ?? [])
-        return ModuleServices(requester: requester, services: services.mapValues { $0.filter { allowed.contains($0.key) } })
+    /// Every module's migrations, dependencies' first, to apply after the core's.
+    public var migrations: [Migration] { modules.flatMap(\.migrations) }
+
+    /// Each module's context over `environment`, with every module's services registered; built once when
+    /// the server starts.
+    public func contexts(_ environment: ModuleEnvironment) -> [String: ModuleContext] {
+        let directory = ServiceDirectory()
+        var contexts: [String: ModuleContext] = [:]
+        for module in modules {
+            let manifest = module.manifest
+            contexts[manifest.id] = ModuleContext(
+                moduleID: manifest.id, database: environment.database, hierarchy: environment.hierarchy, work: environment.work,
+                services: ModuleServices(requester: manifest.id, allowedProviders: Set(manifest.dependencies), directory: directory),
+                logger: environment.logger, today: environment.today)
+        }
+        for module in modules {
+            var registrations = ModuleServiceRegistrations(provider: module.manifest.id)
+            module.provideServices(to: &registrations, context: contexts[module.manifest.id]!)
+            directory.add(registrations)
+        }
+        return contexts
+    }
+
+    /// The ids of the modules that depend on `id`, directly.
+    public func dependents(of id: String) -> [String] {
+        modules.filter { $0.manifest.dependencies.contains(id) }.map(\.manifest.id)
     }
 
     // MARK: Validation
@@ -75,6 +104,32 @@ public struct ModuleRegistry: Sendable {
         }
     }
 
+    /// A module's migrations, settings and projection tables.
+    static func validateParts(of module: any FeatureModule) throws(ModuleRegistryError) {
+        let id = module.manifest.id
+        for migration in module.migrations where migration.owner != id {
+            throw .invalidPart(module: id, "migration \(migration.path) belongs to sql/\(id)/, not sql/\(migration.owner)/")
+        }
+        if let problem = module.settings.problem { throw .invalidPart(module: id, "settings: \(problem)") }
+        let prefix = id.replacingOccurrences(of: "-", with: "_") + "_"
+        for table in module.projectionTables where !table.hasPrefix(prefix) {
+            throw .invalidPart(module: id, "projection table \(table) must be one of its own, named \(prefix)…")
+        }
+    }
+
+    /// Route paths: none twice, none in the places the server keeps for module administration.
+    static func validate(_ routes: [ModuleRoute], of id: String) throws(ModuleRegistryError) {
+        var seen: Set<String> = []
+        for route in routes {
+            let key = "\(route.method) \(route.path)"
+            guard seen.insert(key).inserted else { throw .clashingRoute(module: id, route: key) }
+            let first = route.path.split(separator: "/").first.map(String.init) ?? ""
+            if ModuleRoutes.reservedSegments.contains(first) {
+                throw .invalidPart(module: id, "route \(key) starts with '\(first)', which the server keeps for module administration")
+            }
+        }
+    }
+
     /// The ids in an order where each comes after its dependencies; throws on a cycle, naming it.
     static func dependencyOrder(_ manifests: [ModuleManifest]) throws(ModuleRegistryError) -> [String] {
         let dependencies = Dictionary(uniqueKeysWithValues: manifests.map { ($0.id, $0.dependencies) })
@@ -104,6 +159,8 @@ public enum ModuleRegistryError: Error, Hashable, Sendable, CustomStringConverti
     case clashingPermission(String, modules: [String])
     case clashingRole(String, modules: [String])
     case unknownPermission(module: String, role: String, permission: String)
+    case clashingRoute(module: String, route: String)
+    case invalidPart(module: String, String)
 
     public var description: String {
         switch self {
@@ -119,6 +176,8 @@ public enum ModuleRegistryError: Error, Hashable, Sendable, CustomStringConverti
         case .clashingRole(let name, let modules) where modules.count == 1: "module '\(modules[0])' adds the role '\(name)' twice"
         case .clashingRole(let name, let modules): "modules \(modules.joined(separator: " and ")) both add the role '\(name)'"
         case .unknownPermission(let module, let role, let permission): "role '\(role)' of module '\(module)' grants '\(permission)', which no module adds"
+        case .clashingRoute(let module, let route): "module '\(module)' adds the route \(route) twice"
+        case .invalidPart(let module, let problem): "module '\(module)': \(problem)"
         }
     }
 }

@@ -26,6 +26,6 @@ struct Serve: AsyncParsableCommand {
         flags["http.port"] = port.map(String.init)
         flags["database.pool.size"] = poolSize.map(String.init)
         let configuration = try database.resolve(extraFlags: flags)
-        try await ServerRunner.run(configuration: configuration, logger: makeLogger(configuration))
+        try await ServerRunner.run(configuration: configuration, modules: try InstalledModules.registry(), logger: makeLogger(configuration))
     }
 }

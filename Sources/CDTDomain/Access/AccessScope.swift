@@ -35,6 +35,22 @@ public struct AccessScope: Hashable, Sendable {
         AccessScope(isNationwide: isNationwide || other.isNationwide, paths: paths.union(other.paths), provinceIDs: provinceIDs.union(other.provinceIDs))
     }
 
+    /// The part of the scope inside `provinces`: a nationwide scope becomes those provinces' subtrees,
+    /// a set of subtrees keeps the ones lying in them. A module enabled for some provinces narrows its
+    /// callers' scopes this way.
+    public func narrowed(toProvinces provinces: Set<ID<AdministrativeUnit>>) -> AccessScope {
+        if isNationwide {
+            return AccessScope(paths: Set(provinces.map(Self.provincePath)), provinceIDs: provinces)
+        }
+        let kept = paths.filter { path in provinces.contains { path.hasPrefix(Self.provincePath($0)) } }
+        return AccessScope(paths: kept, provinceIDs: provinceIDs.intersection(provinces))
+    }
+
+    /// The path of a province's subtree: `/<id>/`.
+    public static func provincePath(_ province: ID<AdministrativeUnit>) -> String {
+        "/\(province)/"
+    }
+
     /// Drops paths nested inside others.
     private mutating func normalize() {
         if isNationwide {

@@ -2,6 +2,7 @@ public import CDTDomain
 import CDTPostgres
 public import Hummingbird
 import Synchronization
+import CDTModuleKit
 
 /// What a route needs from its caller. Every route of the API declares one when it is added (see
 /// ``AccessCheckpoint``), and one checkpoint enforces it before the handler runs; there is no other way
@@ -24,6 +25,12 @@ public enum RouteAccess: Hashable, Sendable, CustomStringConvertible {
     case readAudit
     /// Exporting or erasing a person's data on their request (administrators of their area).
     case handlePersonalData
+    /// Enabling, disabling and configuring modules per province (administrators; a province's own only
+    /// where national administrators allowed it).
+    case manageModules
+    /// A route of a feature module: any signed-in caller past two-factor set-up; the module's own rule
+    /// (``CDTModuleKit/ModuleRouteAccess``) and its enablement are checked when the route is mounted.
+    case moduleRoute
 
     /// The capability a caller needs somewhere for the route, if any.
     public var capability: Capability? {
@@ -34,6 +41,8 @@ public enum RouteAccess: Hashable, Sendable, CustomStringConvertible {
         case .manageAccounts: .manageAccounts
         case .readAudit: .readAudit
         case .handlePersonalData: .manageAccounts
+        case .manageModules: .manageAccounts
+        case .moduleRoute: nil
         }
     }
 
@@ -50,6 +59,8 @@ public enum RouteAccess: Hashable, Sendable, CustomStringConvertible {
         case .manageAccounts: "manage accounts"
         case .readAudit: "read the audit log"
         case .handlePersonalData: "handle personal data"
+        case .manageModules: "manage modules"
+        case .moduleRoute: "module route"
         }
     }
 }
@@ -95,6 +106,15 @@ public struct AccessCheckpoint: Sendable {
     ) {
         added.increment()
         group.get(path, use: guarded(access, handler))
+    }
+
+    /// Adds a route of a module under `group`, guarded by the module rule; see ``ModuleRouteGuard``.
+    func mount(_ route: ModuleRoute, on group: RouterGroup<AppRequestContext>, guard moduleGuard: ModuleRouteGuard) {
+        added.increment()
+        let policy = policy
+        group.on(RouterPath(route.path), method: route.method) { request, context in
+            try await moduleGuard.respond(route, request: request, context: context, policy: policy)
+        }
     }
 
     /// Adds `POST path` to `group`, guarded by `access`.

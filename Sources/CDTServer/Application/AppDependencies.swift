@@ -1,12 +1,15 @@
 public import CDTDomain
 public import CDTPostgres
 public import Foundation
+public import CDTModuleKit
+public import Logging
+public import Prometheus
 
 /// What the routes need from the outside, passed in explicitly so tests build the same router.
 public struct AppDependencies: Sendable {
     /// The database.
     public var database: PostgresClient
-    /// Every migration this build knows, for the readiness check.
+    /// Every migration this build knows (the core's, then the modules'), for the readiness check.
     public var migrations: [Migration]
 
     /// Who may reach which route; see ``AccessCheckpoint``. By default ``SessionPolicy``: signed-in
@@ -16,18 +19,28 @@ public struct AppDependencies: Sendable {
     public var today: @Sendable () -> CalendarDate
     /// The current time, which events may not be later than.
     public var now: Clock
+    /// The feature modules compiled in, with their contexts.
+    public var modules: ModuleHost
+    /// Where `/metrics` reads its figures from.
+    public var metrics: PrometheusCollectorRegistry
 
     public init(
         database: PostgresClient,
         migrations: [Migration] = CoreMigrations.all,
         accessPolicy: (any AccessPolicy)? = nil,
         today: @escaping @Sendable () -> CalendarDate = { CalendarDate(Date()) },
-        now: @escaping Clock = { Date() }
+        now: @escaping Clock = { Date() },
+        modules: ModuleRegistry? = nil,
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
     ) {
         self.database = database
         self.migrations = migrations
         self.accessPolicy = accessPolicy ?? SessionPolicy(accounts: PostgresAccountStore(client: database))
         self.today = today
         self.now = now
+        self.modules = modules.map { ModuleHost(registry: $0, database: database, logger: Logger(label: "cdt.modules"), today: today) }
+            ?? .none(database: database)
+        self.metrics = metrics
+        self.migrations = migrations + (modules?.migrations ?? [])
     }
 }

@@ -2,6 +2,7 @@ public import Hummingbird
 public import Logging
 public import ServiceLifecycle
 import CDTPostgres
+import CDTModuleKit
 
 /// Builds the HTTP application: the router with every route and middleware, bound to host and port.
 /// `services` run beside the server in its service group and are shut down after it, in reverse order.
@@ -28,8 +29,9 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
         LogRequestsMiddleware(.info)
         ProblemMiddleware()
     }
-    HealthController(readiness: ReadinessCheck(database: dependencies.database, migrations: dependencies.migrations))
+    HealthController(readiness: ReadinessCheck(database: dependencies.database, migrations: dependencies.migrations, modules: dependencies.modules))
         .addRoutes(to: router.group())
+    MetricsController(registry: dependencies.metrics).addRoutes(to: router.group())
     let api = router.group("api/v1")
     let checkpoint = AccessCheckpoint(policy: dependencies.accessPolicy)
     UnitController(store: PostgresHierarchyStore(client: dependencies.database), today: dependencies.today)
@@ -46,12 +48,29 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
     AccountController(accounts: accounts, audit: audit).addRoutes(to: api.group("accounts"), checkpoint: checkpoint)
     AuditController(audit: audit).addRoutes(to: api.group("audit"), checkpoint: checkpoint)
     PersonalDataController(store: work, audit: audit).addRoutes(to: api.group("members"), checkpoint: checkpoint)
+    ModuleController(administration: ModuleAdministration(host: dependencies.modules, database: dependencies.database))
+        .addRoutes(to: api.group("modules"), checkpoint: checkpoint)
+    mountModuleRoutes(dependencies.modules, on: api, checkpoint: checkpoint)
     OpenAPIController().addRoutes(to: router.group())
     // Every route declares its access rule: one added around the checkpoint stops start-up here.
-    let publicRoutes = 3  // /healthz, /readyz, /openapi.json
+    let publicRoutes = 4  // /healthz, /readyz, /metrics, /openapi.json
     precondition(router.routes.count == checkpoint.routeCount + publicRoutes, """
         \(router.routes.count - checkpoint.routeCount - publicRoutes) route(s) were added without an access rule; \
         add every API route through AccessCheckpoint
         """)
     return router
+}
+
+/// Mounts every module's routes under `/api/v1/modules/<id>/`, each through the checkpoint.
+func mountModuleRoutes(_ host: ModuleHost, on api: RouterGroup<AppRequestContext>, checkpoint: AccessCheckpoint) {
+    let roles = PostgresModuleRoles(client: host.enablements.database)
+    for module in host.registry.modules {
+        let id = module.manifest.id
+        guard let context = host.contexts[id] else { continue }
+        let group = api.group(RouterPath("modules/\(id)"))
+        let moduleGuard = ModuleRouteGuard(module: module, context: context, host: host, roles: roles)
+        for route in host.registry.routes[id] ?? [] {
+            checkpoint.mount(route, on: group, guard: moduleGuard)
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import CDTModuleKit
 public import CDTDomain
 public import CDTPostgres
 import Foundation

@@ -1,3 +1,4 @@
+import CDTModuleKit
 import CDTDomain
 import Foundation
 import Hummingbird
@@ -38,8 +39,3 @@ struct BatchResponse: ResponseEncodable {
     var results: [BatchResult]
 }
 
-extension ProblemDetails.FieldError {
-    init(_ violation: Violation) {
-        self.init(field: violation.field, rule: violation.rule)
-    }
-}

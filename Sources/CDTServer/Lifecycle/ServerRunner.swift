@@ -3,17 +3,21 @@ public import Logging
 import Hummingbird
 import ServiceLifecycle
 import UnixSignals
+public import CDTModuleKit
+import Metrics
+import Prometheus
 
 /// Runs the whole server: resolves the database (starting the embedded cluster if needed), applies
 /// migrations, then serves until SIGTERM or SIGINT, when in-flight requests finish, the pool closes and
 /// an embedded cluster this run started is stopped.
 public enum ServerRunner {
-    public static func run(configuration: ServerConfiguration, logger: Logger) async throws {
+    /// - Parameter modules: the feature modules compiled into this server (see `Sources/cdt/InstalledModules.swift`).
+    public static func run(configuration: ServerConfiguration, modules: ModuleRegistry, logger: Logger) async throws {
         let target = try await DatabaseTarget.resolve(configuration, logger: logger)
         logger.info("using \(target.summary)")
         let owner = target.makeClient(configuration, logger: logger)
         do {
-            let applied = try await MigrationRunner(client: owner, migrations: CoreMigrations.all, logger: logger).apply()
+            let applied = try await MigrationRunner(client: owner, migrations: CoreMigrations.all + modules.migrations, logger: logger).apply()
             logger.info("schema is current", metadata: ["applied": "\(applied.count)"])
         } catch {
             await owner.close()
@@ -25,10 +29,15 @@ public enum ServerRunner {
             logger.warning("no database.app.url (DATABASE_APP_URL) configured: serving as the owner of the tables, so row-level security does not apply")
         }
         let database = target.makeApplicationClient(configuration, logger: logger)
+        let metrics = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
+        let dependencies = AppDependencies(database: database, modules: modules, metrics: metrics)
+        let dispatcher = ModuleDispatcher(
+            host: dependencies.modules, database: database, listenConninfo: target.applicationConninfo ?? target.conninfo,
+            metrics: metrics, logger: logger)
         // Started in this order and stopped in reverse, after the HTTP server.
-        let services: [any Service] = [EmbeddedClusterService(target: target, logger: logger), database]
-        let app = buildApplication(
-            configuration: configuration, dependencies: AppDependencies(database: database), services: services, logger: logger)
+        let services: [any Service] = [EmbeddedClusterService(target: target, logger: logger), database, dispatcher]
+        let app = buildApplication(configuration: configuration, dependencies: dependencies, services: services, logger: logger)
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }
 }

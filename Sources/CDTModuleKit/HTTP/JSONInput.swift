@@ -1,13 +1,14 @@
-import CDTDomain
-import Foundation
-import Hummingbird
+public import CDTDomain
+public import Foundation
+public import Hummingbird
 import NIOCore
 
 /// Reads JSON request bodies strictly: malformed JSON, wrong types, missing fields and unknown fields
-/// are each reported as a ``Violation`` naming the field's path and the rule.
-enum JSONInput {
+/// are each reported as a ``Violation`` naming the field's path and the rule. Module routes use it through
+/// ``ModuleRequestContext/decode(_:from:limit:)``.
+public enum JSONInput {
     /// Collects the body, refusing more than `limit` bytes with 413.
-    static func body(of request: Request, limit: Int) async throws -> Data {
+    public static func body(of request: Request, limit: Int) async throws -> Data {
         if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
             throw ProblemDetails(status: .unsupportedMediaType, detail: "Send the body as application/json.")
         }
@@ -16,7 +17,7 @@ enum JSONInput {
     }
 
     /// Parses `data` as JSON without giving it a type yet.
-    static func parse(_ data: Data) throws(ValidationFailure) -> Any {
+    public static func parse(_ data: Data) throws(ValidationFailure) -> Any {
         do {
             return try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {
@@ -25,7 +26,7 @@ enum JSONInput {
     }
 
     /// Decodes `value` (a parsed JSON value) as `T`, reporting unknown fields too. Paths are under `prefix`.
-    static func decode<T: Codable>(_ type: T.Type, from value: Any, prefix: String = "") throws(ValidationFailure) -> T {
+    public static func decode<T: Codable>(_ type: T.Type, from value: Any, prefix: String = "") throws(ValidationFailure) -> T {
         let decoded: T
         do {
             let data = try JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed])
@@ -83,7 +84,7 @@ enum JSONInput {
     }
 
     /// The field and rule a decoding error is about.
-    static func violation(for error: DecodingError) -> Violation {
+    public static func violation(for error: DecodingError) -> Violation {
         switch error {
         case .keyNotFound(let key, let context):
             return Violation(field: path(context.codingPath + [key]), rule: "is required")
@@ -157,7 +158,7 @@ enum JSONInput {
 /// ISO 8601 instants as clients send them: `2025-10-02T09:30:00+07:00`, with or without fractions of a
 /// second, `Z` allowed.
 enum Timestamp {
-    static func parse(_ text: String) -> Date? {
+    public static func parse(_ text: String) -> Date? {
         if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
         return try? Date.ISO8601FormatStyle().parse(text)
     }

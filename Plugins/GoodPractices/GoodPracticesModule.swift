@@ -1,0 +1,58 @@
+public import CDTDomain
+public import CDTModuleKit
+public import CDTPostgres
+
+/// The example module: localities share a good practice ("mô hình hay") with the core event
+/// `practice.shared`, everyone in the province reads them, and the province's curators endorse the best.
+///
+/// It uses every part of the module kit a new module needs: a migration (`sql/good-practices/`), an
+/// event handler, routes with access rules, a settings schema, a role, and a service other modules can
+/// read. `docs/modules.md` walks through it.
+public struct GoodPracticesModule: FeatureModule {
+    public init() {}
+
+    public var manifest: ModuleManifest {
+        ModuleManifest(
+            id: "good-practices",
+            name: LocalizedName(vietnamese: "Mô hình hay", english: "Good practices"),
+            version: ModuleVersion(1, 0, 0),
+            permissions: [ModulePermission("good-practices.endorse", "Endorse a practice shared in the area")],
+            roles: [ModuleRole("good-practices.curator", "Chooses the practices the province recommends",
+                               levels: [.province, .commune], permissions: ["good-practices.endorse"])],
+            consumes: [.practiceShared])
+    }
+
+    public var migrations: [Migration] {
+        Migration.embedded(owner: EmbeddedMigrations.owner, files: EmbeddedMigrations.files)
+    }
+
+    public var projectionTables: [String] { ["good_practices_practices"] }
+
+    public var settings: SettingsSchema {
+        SettingsSchema([
+            .boolean("endorsedFirst", SettingLabel(vietnamese: "Mô hình được công nhận lên đầu", english: "Endorsed practices first"), default: true),
+            .integer("pageSize", SettingLabel(vietnamese: "Số mô hình mỗi trang", english: "Practices per page"), range: 5...100, default: 20),
+        ])
+    }
+
+    public func provideServices(to services: inout ModuleServiceRegistrations, context: ModuleContext) {
+        services.register((any UnitFigures).self, PracticeFigures(database: context.database, hierarchy: context.hierarchy))
+    }
+
+    public func addRoutes(to routes: inout ModuleRoutes) {
+        routes.get("practices", access: .view, summary: "Practices shared in the caller's area") { request, context in
+            try await PracticeRoutes.list(request, context)
+        }
+        routes.get("practices/{id}", access: .view, summary: "One practice") { request, context in
+            try await PracticeRoutes.detail(request, context)
+        }
+        routes.post("practices/{id}/endorsement", access: .permission("good-practices.endorse"), summary: "Endorse a practice") { request, context in
+            try await PracticeRoutes.endorse(request, context)
+        }
+    }
+
+    public func apply(_ event: FeedEvent, in transaction: PostgresSession, context: ModuleContext) async throws {
+        guard case .practiceShared(let practice) = event.event.payload else { return }
+        try await PracticeStore.record(practice, from: event, transaction)
+    }
+}

@@ -1,0 +1,23 @@
+import CDTDomain
+import CDTModuleKit
+import CDTPostgres
+
+/// The module's figures for other modules (``UnitFigures``): practices shared and endorsed in a unit's
+/// subtree. Runs in the asking request's task, so row-level security keeps it to that caller's provinces.
+struct PracticeFigures: UnitFigures {
+    let database: PostgresClient
+    let hierarchy: any HierarchyStore
+
+    func figures(for unit: ID<AdministrativeUnit>) async throws -> [UnitFigure] {
+        let (shared, endorsed) = try await database.query("""
+            SELECT count(*), count(e.practice_id) FROM good_practices_practices p
+            LEFT JOIN good_practices_endorsements e ON e.province_id = p.province_id AND e.practice_id = p.id
+            JOIN administrative_units u ON u.id = p.unit_id
+            WHERE u.path LIKE (SELECT path FROM administrative_units WHERE id = \(unit)) || '%'
+            """).decode((Int64, Int64).self)[0]
+        return [
+            UnitFigure(key: "practicesShared", label: LocalizedName(vietnamese: "Mô hình đã chia sẻ", english: "Practices shared"), value: Double(shared)),
+            UnitFigure(key: "practicesEndorsed", label: LocalizedName(vietnamese: "Mô hình được công nhận", english: "Practices endorsed"), value: Double(endorsed)),
+        ]
+    }
+}

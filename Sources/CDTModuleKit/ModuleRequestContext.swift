@@ -1,0 +1,101 @@
+public import CDTDomain
+public import Foundation
+public import Hummingbird
+
+/// What a module route's handler knows about the request beyond its `Request`: who calls, where the
+/// module is enabled for them, the path parameters, and the module's context.
+///
+/// Scopes are already narrowed to the provinces where the module is enabled: a handler that filters by
+/// ``viewScope`` (or ``scope(for:)``) cannot show a province that did not turn the module on.
+public struct ModuleRequestContext: Sendable {
+    public let module: ModuleContext
+    public let caller: ModuleCaller
+    /// The provinces the caller reaches where the module is enabled (never empty: otherwise the route is 404).
+    public let provinces: Set<ID<AdministrativeUnit>>
+    /// Where the caller may view work, within those provinces.
+    public let viewScope: AccessScope
+    /// Where the caller may record work, within those provinces.
+    public let changeScope: AccessScope
+    /// The route's path parameters.
+    public let parameters: Parameters
+    /// Each of those provinces' settings.
+    public let settingsByProvince: [ID<AdministrativeUnit>: ModuleSettings]
+    private let permissionScopes: [String: AccessScope]
+
+    public init(
+        module: ModuleContext, caller: ModuleCaller, provinces: Set<ID<AdministrativeUnit>>, viewScope: AccessScope, changeScope: AccessScope,
+        permissionScopes: [String: AccessScope], parameters: Parameters, settingsByProvince: [ID<AdministrativeUnit>: ModuleSettings]
+    ) {
+        self.module = module
+        self.caller = caller
+        self.provinces = provinces
+        self.viewScope = viewScope
+        self.changeScope = changeScope
+        self.permissionScopes = permissionScopes
+        self.parameters = parameters
+        self.settingsByProvince = settingsByProvince
+    }
+
+    /// Where the caller holds one of the module's permissions, within the enabled provinces.
+    public func scope(for permission: String) -> AccessScope {
+        permissionScopes[permission] ?? .nowhere
+    }
+
+    /// The settings of `province`, or the defaults when it is not one of ``provinces``.
+    public func settings(for province: ID<AdministrativeUnit>) -> ModuleSettings {
+        settingsByProvince[province] ?? ModuleSettings(schema: SettingsSchema(), values: [:])
+    }
+
+    /// The path parameter `name` as an id; a 404 when it is not one (an id that cannot exist names nothing).
+    public func id<Entity>(_ name: String, as type: Entity.Type = Entity.self) throws -> ID<Entity> {
+        guard let text = parameters.get(name), let uuid = UUID(uuidString: text) else {
+            throw ProblemDetails(status: .notFound, detail: "No such \(name).")
+        }
+        return ID(rawValue: uuid)
+    }
+
+    /// Decodes the JSON body strictly: malformed JSON, wrong types, missing and unknown fields are a 400
+    /// naming each field and rule.
+    public func decode<Body: Codable>(_ type: Body.Type, from request: Request, limit: Int = 64 * 1024) async throws -> Body {
+        let data = try await JSONInput.body(of: request, limit: limit)
+        do {
+            return try JSONInput.decode(Body.self, from: try JSONInput.parse(data))
+        } catch {
+            throw ProblemDetails(status: .badRequest, detail: "The request body is malformed.", errors: error.violations.map(ProblemDetails.FieldError.init))
+        }
+    }
+}
+
+/// Who calls a module route.
+public enum ModuleCaller: Sendable, Hashable {
+    /// A signed-in account of the hierarchy.
+    case account(ID<Account>, displayName: String)
+    /// An actor outside the hierarchy, by the id the module gave it when it issued the key.
+    case externalActor(String)
+
+    /// The account's id, for accounts.
+    public var accountID: ID<Account>? {
+        if case .account(let id, _) = self { return id }
+        return nil
+    }
+
+    /// The external actor's id, for external actors.
+    public var externalActorID: String? {
+        if case .externalActor(let id) = self { return id }
+        return nil
+    }
+}
+
+extension ProblemDetails.FieldError {
+    /// The field error for a broken rule.
+    public init(_ violation: Violation) {
+        self.init(field: violation.field, rule: violation.rule)
+    }
+}
+
+extension ProblemDetails {
+    /// A 422 for input that is well formed but breaks the module's rules, naming each field and rule.
+    public static func unprocessable(_ failure: ValidationFailure) -> ProblemDetails {
+        ProblemDetails(status: .unprocessableContent, detail: "The request breaks a rule.", errors: failure.violations.map(FieldError.init))
+    }
+}

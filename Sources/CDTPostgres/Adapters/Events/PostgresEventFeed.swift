@@ -1,0 +1,105 @@
+public import CDTDomain
+public import Foundation
+
+/// A place in one province's event log, in delivery order: the transaction that wrote an event, then
+/// its position. See `sql/core/0007_modules.sql` for why positions alone are not enough.
+public struct FeedPosition: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let transactionID: UInt64
+    public let position: Int64
+
+    public init(transactionID: UInt64, position: Int64) {
+        self.transactionID = transactionID
+        self.position = position
+    }
+
+    /// Before the first event.
+    public static let start = FeedPosition(transactionID: 0, position: 0)
+
+    public static func < (lhs: FeedPosition, rhs: FeedPosition) -> Bool {
+        (lhs.transactionID, lhs.position) < (rhs.transactionID, rhs.position)
+    }
+
+    public var description: String { "\(transactionID)/\(position)" }
+}
+
+/// An event as a subscriber receives it: the event, its province and its place in the feed.
+public struct FeedEvent: Sendable {
+    public let event: DomainEvent
+    public let provinceID: ID<AdministrativeUnit>
+    public let feedPosition: FeedPosition
+}
+
+/// A subscriber's checkpoint in one province.
+public struct FeedCheckpoint: Sendable, Hashable {
+    public let position: FeedPosition
+    /// How many events were delivered to it in this province since it started (or was rebuilt).
+    public let delivered: Int64
+}
+
+/// Delivers the event log to subscribers (the modules), province by province, with a checkpoint each
+/// (`module_checkpoints`) that moves in the same transaction as the subscriber's own writes.
+///
+/// Every function works inside the caller's transaction, under a row scope that includes the province.
+public enum PostgresEventFeed {
+    /// Locks the subscriber's checkpoint in `province` for the rest of the transaction (creating it at the
+    /// start when missing) and returns it. Two processes delivering to the same subscriber wait for each
+    /// other here, so neither applies an event twice.
+    public static func lockCheckpoint(_ subscriber: String, province: ID<AdministrativeUnit>, _ tx: PostgresSession) async throws -> FeedCheckpoint {
+        try await tx.execute("""
+            INSERT INTO module_checkpoints (module_id, province_id) VALUES (\(subscriber), \(province))
+            ON CONFLICT (module_id, province_id) DO NOTHING
+            """)
+        let rows = try await tx.query("""
+            SELECT transaction_id::text, position, delivered FROM module_checkpoints
+            WHERE module_id = \(subscriber) AND province_id = \(province) FOR UPDATE
+            """)
+        guard let row = rows.first else {
+            throw PostgresError(code: .decoding, message: "checkpoint of \(subscriber) in \(province) vanished while it was being locked")
+        }
+        let (transaction, position, delivered) = try row.decode((String, Int64, Int64).self)
+        return FeedCheckpoint(position: FeedPosition(transactionID: UInt64(transaction) ?? 0, position: position), delivered: delivered)
+    }
+
+    /// Up to `limit` events of `types` in `province` after `position`, in delivery order, taking only
+    /// those of transactions older than every transaction still running, so none can appear before them.
+    public static func events(
+        in province: ID<AdministrativeUnit>, after position: FeedPosition, types: [EventType], limit: Int, _ tx: PostgresSession
+    ) async throws -> [FeedEvent] {
+        let rows = try await tx.query("""
+            SELECT \(unsafeSQL: PostgresEventLog.columns), e.transaction_id::text, e.position FROM events e
+            WHERE e.province_id = \(province)
+              AND (e.transaction_id, e.position) > (\(String(position.transactionID))::xid8, \(position.position))
+              AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+              AND e.type = ANY(\(types.map(\.rawValue)))
+            ORDER BY e.transaction_id, e.position
+            LIMIT \(limit)
+            """)
+        return try rows.map { row in
+            FeedEvent(
+                event: try PostgresEventLog.event(from: row), provinceID: province,
+                feedPosition: FeedPosition(
+                    transactionID: UInt64(try row.decode(String.self, at: 8)) ?? 0, position: try row.decode(Int64.self, at: 9)))
+        }
+    }
+
+    /// Moves the checkpoint (locked by ``lockCheckpoint(_:province:_:)``) to `position`.
+    public static func advance(_ subscriber: String, province: ID<AdministrativeUnit>, to position: FeedPosition, delivered: Int, _ tx: PostgresSession) async throws {
+        try await tx.execute("""
+            UPDATE module_checkpoints
+            SET transaction_id = \(String(position.transactionID))::xid8, position = \(position.position),
+                delivered = delivered + \(delivered), updated_at = now()
+            WHERE module_id = \(subscriber) AND province_id = \(province)
+            """)
+    }
+
+    /// Sets `event` aside with the error that stopped it and moves the checkpoint past it.
+    public static func park(_ subscriber: String, _ event: FeedEvent, attempts: Int, error: String, _ tx: PostgresSession) async throws {
+        try await tx.execute("""
+            INSERT INTO module_parked_events (module_id, province_id, event_id, position, event_type, attempts, error)
+            VALUES (\(subscriber), \(event.provinceID), \(event.event.id), \(event.feedPosition.position), \(event.event.type.rawValue),
+                    \(attempts), \(String(error.prefix(2000))))
+            ON CONFLICT (module_id, event_id) DO UPDATE SET attempts = EXCLUDED.attempts, error = EXCLUDED.error, parked_at = now()
+            """)
+        try await advance(subscriber, province: event.provinceID, to: event.feedPosition, delivered: 0, tx)
+    }
+}

@@ -1,0 +1,49 @@
+public import CDTDomain
+
+/// A module role held by an account at a unit (`module_role_assignments`).
+public struct ModuleRoleAssignment: Sendable, Hashable {
+    public let role: String
+    public let unitID: ID<AdministrativeUnit>
+    /// The unit's path, for scope checks.
+    public let unitPath: String
+    public let provinceID: ID<AdministrativeUnit>
+}
+
+/// The roles modules add, as assigned to accounts, and the API keys of actors outside the hierarchy.
+/// Neither table is a tenant table: an account's roles and a key's actor are read before any province
+/// is known.
+public struct PostgresModuleRoles: Sendable {
+    public let client: PostgresClient
+
+    public init(client: PostgresClient) {
+        self.client = client
+    }
+
+    /// The module roles `account` holds.
+    public func assignments(of account: ID<Account>) async throws -> [ModuleRoleAssignment] {
+        try await client.query("""
+            SELECT r.role, r.unit_id, u.path, coalesce(u.province_id, u.id)
+            FROM module_role_assignments r JOIN administrative_units u ON u.id = r.unit_id
+            WHERE r.account_id = \(account) ORDER BY r.role, u.path
+            """).decode((String, ID<AdministrativeUnit>, String, ID<AdministrativeUnit>).self).map {
+                ModuleRoleAssignment(role: $0.0, unitID: $0.1, unitPath: $0.2, provinceID: $0.3)
+            }
+    }
+
+    /// Assigns `role` at `unit`; assigning it again changes nothing. Returns whether it was new.
+    @discardableResult
+    public func assign(_ role: String, to account: ID<Account>, at unit: ID<AdministrativeUnit>) async throws -> Bool {
+        try await client.execute("""
+            INSERT INTO module_role_assignments (account_id, role, unit_id) VALUES (\(account), \(role), \(unit))
+            ON CONFLICT DO NOTHING
+            """) == 1
+    }
+
+    /// The actor a module issued `key` to, if the key is live.
+    public func actor(holding key: String, module: String) async throws -> String? {
+        try await client.query("""
+            SELECT actor_id FROM module_api_keys
+            WHERE module_id = \(module) AND key_hash = sha256(convert_to(\(key), 'UTF8')) AND revoked_at IS NULL
+            """).decode(String.self).first
+    }
+}

@@ -1,0 +1,191 @@
+public import CDTModuleKit
+public import CDTPostgres
+import CDTDomain
+import Foundation
+public import Logging
+public import Prometheus
+public import ServiceLifecycle
+
+/// Delivers the event log to every module that consumes events, province by province where the module
+/// is enabled, in delivery order, with a checkpoint per module and province that advances in the same
+/// transaction as the module's writes: a crash at any point neither loses nor double-applies an event.
+///
+/// - New events wake it at once (`LISTEN cdt_events`); it also looks every second, in case a notification
+///   was lost or an older transaction was still open.
+/// - A batch that fails is rolled back and delivered again one event at a time; the failing event is
+///   retried, then parked (`module_parked_events`) with its error, and delivery goes on after it.
+/// - Several server processes may run it at once: the checkpoint's row lock makes them take turns.
+public final class ModuleDispatcher: Service, Sendable {
+    let host: ModuleHost
+    let database: PostgresClient
+    let listenConninfo: String?
+    let logger: Logger
+    let metrics: DispatchMetrics
+    let batchSize: Int
+    /// Waits before each retry of a failing event; one attempt more than waits.
+    let retryDelays: [Duration]
+
+    public init(
+        host: ModuleHost, database: PostgresClient, listenConninfo: String?, metrics: PrometheusCollectorRegistry, logger: Logger,
+        batchSize: Int = 200, retryDelays: [Duration] = [.milliseconds(100), .milliseconds(500)]
+    ) {
+        self.host = host
+        self.database = database
+        self.listenConninfo = listenConninfo
+        self.logger = logger
+        self.metrics = DispatchMetrics(registry: metrics)
+        self.batchSize = batchSize
+        self.retryDelays = retryDelays
+    }
+
+    public func run() async throws {
+        guard host.registry.modules.contains(where: { !$0.manifest.consumes.isEmpty }) else { return }
+        let wake = WakeSignal()
+        let listener = Task { [listenConninfo, logger] in
+            guard let listenConninfo else { return }
+            for await _ in PostgresListener.listen(conninfo: listenConninfo, channels: ["cdt_events"], logger: logger) { wake.signal() }
+        }
+        defer { listener.cancel() }
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                var delivered = 0
+                do {
+                    delivered = try await self.dispatchOnce()
+                } catch {
+                    self.logger.error("module dispatch failed; trying again shortly", metadata: ["error": "\(error)"])
+                }
+                if delivered == 0 { await wake.wait(upTo: .seconds(1)) }
+            }
+        }
+    }
+
+    /// One pass: a batch to each module in each province where it is enabled and has events pending.
+    /// Returns how many events were applied or parked (0 when every module is caught up).
+    @discardableResult
+    public func dispatchOnce() async throws -> Int {
+        var handled = 0
+        for module in host.registry.modules where !module.manifest.consumes.isEmpty {
+            let id = module.manifest.id
+            guard let context = host.contexts[id] else { continue }
+            let provinces = try await host.enablements.enabledProvinces(of: id, schema: module.settings).keys.sorted { $0.description < $1.description }
+            var lag: Duration = .zero
+            for province in provinces {
+                let outcome = try await RowScope.$current.withValue(.provinces([province.rawValue])) {
+                    try await deliverBatch(module, context, province)
+                }
+                handled += outcome.handled
+                lag = max(lag, outcome.lag)
+            }
+            metrics.lag(of: id).set(Double(lag.components.seconds) + Double(lag.components.attoseconds) / 1e18)
+        }
+        return handled
+    }
+
+    /// Dispatches until every module is caught up (for tests and the command line).
+    public func catchUp() async throws {
+        while try await dispatchOnce() > 0 {}
+    }
+
+    struct Outcome {
+        var handled = 0
+        /// How long the oldest event of the batch had waited.
+        var lag: Duration = .zero
+    }
+
+    private func deliverBatch(_ module: any FeatureModule, _ context: ModuleContext, _ province: ID<AdministrativeUnit>) async throws -> Outcome {
+        let id = module.manifest.id, types = module.manifest.consumes
+        do {
+            return try await database.withTransaction { tx in
+                let checkpoint = try await PostgresEventFeed.lockCheckpoint(id, province: province, tx)
+                let events = try await PostgresEventFeed.events(in: province, after: checkpoint.position, types: types, limit: batchSize, tx)
+                guard let last = events.last else { return Outcome() }
+                for event in events { try await module.apply(event, in: tx, context: context) }
+                try await PostgresEventFeed.advance(id, province: province, to: last.feedPosition, delivered: events.count, tx)
+                metrics.delivered(to: id).increment(by: Int64(events.count))
+                return Outcome(handled: events.count, lag: Self.waited(since: events[0].event.recordedAt ?? Date()))
+            }
+        } catch {
+            logger.warning("a batch failed; delivering one event at a time", metadata: ["module": "\(id)", "province": "\(province)", "error": "\(error)"])
+            return try await deliverSingly(module, context, province)
+        }
+    }
+
+    /// Delivers events one per transaction until one fails its retries, which is parked.
+    private func deliverSingly(_ module: any FeatureModule, _ context: ModuleContext, _ province: ID<AdministrativeUnit>) async throws -> Outcome {
+        var outcome = Outcome()
+        for _ in 0..<batchSize {
+            var lastError: (any Error)?
+            var delivered: FeedEvent?
+            for attempt in 0...retryDelays.count {
+                if attempt > 0 { try await Task.sleep(for: retryDelays[attempt - 1]) }
+                do {
+                    delivered = try await deliverOne(module, context, province)
+                    lastError = nil
+                    break
+                } catch {
+                    lastError = error
+                }
+            }
+            if let lastError {
+                try await park(module, province, attempts: retryDelays.count + 1, error: lastError)
+                outcome.handled += 1
+                return outcome
+            }
+            guard let delivered else { return outcome }
+            outcome.handled += 1
+            outcome.lag = max(outcome.lag, Self.waited(since: delivered.event.recordedAt ?? Date()))
+        }
+        return outcome
+    }
+
+    private func deliverOne(_ module: any FeatureModule, _ context: ModuleContext, _ province: ID<AdministrativeUnit>) async throws -> FeedEvent? {
+        let id = module.manifest.id
+        return try await database.withTransaction { tx in
+            let checkpoint = try await PostgresEventFeed.lockCheckpoint(id, province: province, tx)
+            guard let event = try await PostgresEventFeed.events(in: province, after: checkpoint.position, types: module.manifest.consumes, limit: 1, tx).first else {
+                return nil
+            }
+            try await module.apply(event, in: tx, context: context)
+            try await PostgresEventFeed.advance(id, province: province, to: event.feedPosition, delivered: 1, tx)
+            metrics.delivered(to: id).increment()
+            return event
+        }
+    }
+
+    private func park(_ module: any FeatureModule, _ province: ID<AdministrativeUnit>, attempts: Int, error: any Error) async throws {
+        let id = module.manifest.id
+        try await database.withTransaction { tx in
+            let checkpoint = try await PostgresEventFeed.lockCheckpoint(id, province: province, tx)
+            guard let event = try await PostgresEventFeed.events(in: province, after: checkpoint.position, types: module.manifest.consumes, limit: 1, tx).first else {
+                return
+            }
+            try await PostgresEventFeed.park(id, event, attempts: attempts, error: String(describing: error), tx)
+            logger.error("parked an event the module could not apply", metadata: [
+                "module": "\(id)", "event": "\(event.event.id)", "type": "\(event.event.type.rawValue)", "error": "\(error)",
+            ])
+        }
+        metrics.parked(by: id).increment()
+    }
+
+    private static func waited(since recordedAt: Date) -> Duration {
+        .milliseconds(max(0, Int64(Date().timeIntervalSince(recordedAt) * 1000)))
+    }
+}
+
+/// The dispatcher's figures for `/metrics`.
+struct DispatchMetrics: Sendable {
+    let registry: PrometheusCollectorRegistry
+
+    func lag(of module: String) -> Gauge {
+        registry.makeGauge(name: "cdt_module_lag_seconds", labels: [("module", module)],
+                           help: "How long the oldest event a module was last given had waited, 0 when caught up")
+    }
+
+    func delivered(to module: String) -> Counter {
+        registry.makeCounter(name: "cdt_module_events_delivered_total", labels: [("module", module)], help: "Events applied by a module")
+    }
+
+    func parked(by module: String) -> Counter {
+        registry.makeCounter(name: "cdt_module_events_parked_total", labels: [("module", module)], help: "Events a module failed to apply and set aside")
+    }
+}

@@ -1,0 +1,88 @@
+public import CDTDomain
+public import CDTModuleKit
+public import CDTPostgres
+public import Foundation
+
+/// A module's state in one province.
+public struct ProvinceModuleState: Sendable, Hashable {
+    public let moduleID: String
+    public let provinceID: ID<AdministrativeUnit>
+    public let enabled: Bool
+    public let settings: ModuleSettings
+    /// Whether the province's own administrators may change it.
+    public let provinceMayManage: Bool
+    public let changedAt: Date?
+    public let changedBy: ID<Account>?
+
+    /// A province where the module was never enabled.
+    static func never(_ moduleID: String, _ province: ID<AdministrativeUnit>, _ schema: SettingsSchema) -> ProvinceModuleState {
+        ProvinceModuleState(moduleID: moduleID, provinceID: province, enabled: false, settings: schema.defaults, provinceMayManage: false, changedAt: nil, changedBy: nil)
+    }
+}
+
+/// Which modules each province turned on, with their settings (`module_enablements`). Reads and writes
+/// run under the task's row scope, so a province's administrator reaches only their province's rows.
+public struct ModuleEnablements: Sendable {
+    let database: PostgresClient
+
+    /// The states recorded for `moduleID` (every module when `nil`), within the task's row scope.
+    public func states(of moduleID: String?, schemas: (String) -> SettingsSchema) async throws -> [ProvinceModuleState] {
+        let rows = try await database.query("""
+            SELECT module_id, province_id, enabled, settings::text, province_may_manage, changed_at, changed_by
+            FROM module_enablements WHERE (\(moduleID)::text IS NULL OR module_id = \(moduleID))
+            ORDER BY module_id, province_id
+            """)
+        return try rows.map { row in
+            let (module, province, enabled, settings, mayManage, changedAt, changedBy) = try row.decode(
+                (String, ID<AdministrativeUnit>, Bool, String, Bool, Date, ID<Account>?).self)
+            return ProvinceModuleState(
+                moduleID: module, provinceID: province, enabled: enabled, settings: schemas(module).settings(fromStored: settings),
+                provinceMayManage: mayManage, changedAt: changedAt, changedBy: changedBy)
+        }
+    }
+
+    /// The provinces where `moduleID` is enabled, with their settings, whatever the task's row scope:
+    /// what decides whether a module route answers.
+    public func enabledProvinces(of moduleID: String, schema: SettingsSchema) async throws -> [ID<AdministrativeUnit>: ModuleSettings] {
+        let rows = try await RowScope.$current.withValue(.everyProvince) {
+            try await database.query("SELECT province_id, settings::text FROM module_enablements WHERE module_id = \(moduleID) AND enabled")
+        }
+        var result: [ID<AdministrativeUnit>: ModuleSettings] = [:]
+        for row in rows {
+            let (province, settings) = try row.decode((ID<AdministrativeUnit>, String).self)
+            result[province] = schema.settings(fromStored: settings)
+        }
+        return result
+    }
+
+    /// Locks and returns the state of `moduleID` in `province` inside `tx`.
+    static func lock(_ moduleID: String, _ province: ID<AdministrativeUnit>, schema: SettingsSchema, _ tx: PostgresSession) async throws -> ProvinceModuleState {
+        let rows = try await tx.query("""
+            SELECT enabled, settings::text, province_may_manage, changed_at, changed_by FROM module_enablements
+            WHERE module_id = \(moduleID) AND province_id = \(province) FOR UPDATE
+            """)
+        guard let row = rows.first else { return .never(moduleID, province, schema) }
+        let (enabled, settings, mayManage, changedAt, changedBy) = try row.decode((Bool, String, Bool, Date, ID<Account>?).self)
+        return ProvinceModuleState(
+            moduleID: moduleID, provinceID: province, enabled: enabled, settings: schema.settings(fromStored: settings),
+            provinceMayManage: mayManage, changedAt: changedAt, changedBy: changedBy)
+    }
+
+    /// Writes the state inside `tx`.
+    static func store(_ state: ProvinceModuleState, _ tx: PostgresSession) async throws {
+        try await tx.execute("""
+            INSERT INTO module_enablements (module_id, province_id, enabled, settings, province_may_manage, changed_at, changed_by)
+            VALUES (\(state.moduleID), \(state.provinceID), \(state.enabled), \(state.settings.storedJSON)::jsonb, \(state.provinceMayManage), now(), \(state.changedBy))
+            ON CONFLICT (module_id, province_id) DO UPDATE
+            SET enabled = EXCLUDED.enabled, settings = EXCLUDED.settings, province_may_manage = EXCLUDED.province_may_manage,
+                changed_at = EXCLUDED.changed_at, changed_by = EXCLUDED.changed_by
+            """)
+    }
+
+    /// Whether `moduleID` is enabled in `province`, read inside `tx`.
+    static func isEnabled(_ moduleID: String, in province: ID<AdministrativeUnit>, _ tx: PostgresSession) async throws -> Bool {
+        try await tx.query("""
+            SELECT coalesce((SELECT enabled FROM module_enablements WHERE module_id = \(moduleID) AND province_id = \(province)), false)
+            """).decode(Bool.self)[0]
+    }
+}

@@ -1,0 +1,137 @@
+import CDTDomain
+import CDTModuleKit
+import CDTPostgres
+import Foundation
+import Hummingbird
+
+struct ModuleList: ResponseEncodable {
+    var items: [ModuleResponse]
+}
+
+/// A module as `GET /api/v1/modules` shows it.
+struct ModuleResponse: Encodable, Sendable {
+    struct Permission: Encodable, Sendable { var name: String; var summary: String }
+    struct Role: Encodable, Sendable { var name: String; var summary: String; var levels: [String]; var permissions: [String] }
+    struct Setting: Encodable, Sendable {
+        var key: String
+        var label: LocalizedName
+        var kind: String
+        var defaultValue: JSONValue
+        var minimum: Int?
+        var maximum: Int?
+        var values: [String]?
+        var maximumLength: Int?
+
+        enum CodingKeys: String, CodingKey { case key, label, kind, defaultValue = "default", minimum, maximum, values, maximumLength }
+    }
+
+    var id: String
+    var name: LocalizedName
+    var version: String
+    var moduleApiVersion: String
+    var dependencies: [String]
+    var permissions: [Permission]
+    var roles: [Role]
+    var consumes: [String]
+    var settings: [Setting]
+    var provinces: [ProvinceStateResponse]
+
+    init(_ module: any FeatureModule, provinces: [ProvinceModuleState]) {
+        let manifest = module.manifest
+        id = manifest.id
+        name = manifest.name
+        version = manifest.version.description
+        moduleApiVersion = manifest.moduleAPIVersion.description
+        dependencies = manifest.dependencies
+        permissions = manifest.permissions.map { Permission(name: $0.name, summary: $0.summary) }
+        roles = manifest.roles.map { Role(name: $0.name, summary: $0.summary, levels: $0.levels.map(\.rawValue).sorted(), permissions: $0.permissions.sorted()) }
+        consumes = manifest.consumes.map(\.rawValue)
+        settings = module.settings.fields.map(Self.setting)
+        self.provinces = provinces.map(ProvinceStateResponse.init)
+    }
+
+    static func setting(_ field: SettingField) -> Setting {
+        var setting = Setting(key: field.key, label: field.label, kind: "", defaultValue: field.defaultValue.json)
+        switch field.kind {
+        case .boolean: setting.kind = "boolean"
+        case .integer(let range): (setting.kind, setting.minimum, setting.maximum) = ("integer", range.lowerBound, range.upperBound)
+        case .choice(let values): (setting.kind, setting.values) = ("choice", values)
+        case .choices(let values): (setting.kind, setting.values) = ("choices", values)
+        case .text(let length): (setting.kind, setting.maximumLength) = ("text", length)
+        case .date: setting.kind = "date"
+        }
+        return setting
+    }
+}
+
+/// A module's state in one province.
+struct ProvinceStateResponse: ResponseEncodable {
+    var moduleId: String
+    var provinceId: String
+    var enabled: Bool
+    var settings: [String: JSONValue]
+    var provinceMayManage: Bool
+    var changedAt: Date?
+    var changedBy: String?
+
+    init(_ state: ProvinceModuleState) {
+        moduleId = state.moduleID
+        provinceId = state.provinceID.description
+        enabled = state.enabled
+        settings = state.settings.json
+        provinceMayManage = state.provinceMayManage
+        changedAt = state.changedAt
+        changedBy = state.changedBy?.description
+    }
+}
+
+/// How far delivery to a module has reached, per province, and what it parked.
+struct ModuleStatus: ResponseEncodable {
+    struct Province: Encodable, Sendable {
+        var provinceId: String
+        var enabled: Bool
+        var position: Int64
+        var delivered: Int64
+        /// Events of the types it consumes not yet delivered (counted up to 100,000).
+        var pending: Int64
+        var updatedAt: Date?
+    }
+
+    struct Parked: Encodable, Sendable {
+        var eventId: String
+        var provinceId: String
+        var eventType: String
+        var position: Int64
+        var attempts: Int
+        var error: String
+        var parkedAt: Date
+    }
+
+    var moduleId: String
+    var provinces: [Province]
+    var parked: [Parked]
+
+    static func load(_ moduleID: String, consuming types: [EventType], _ database: PostgresClient) async throws -> ModuleStatus {
+        try await RowScope.$current.withValue(.everyProvince) {
+            let provinces = try await database.query("""
+                SELECT m.province_id, m.enabled, coalesce(c.position, 0), coalesce(c.delivered, 0),
+                       (SELECT count(*) FROM (SELECT 1 FROM events e
+                            WHERE e.province_id = m.province_id AND e.type = ANY(\(types.map(\.rawValue)))
+                              AND (e.transaction_id, e.position) > (coalesce(c.transaction_id, '0'::xid8), coalesce(c.position, 0))
+                            LIMIT 100000) pending),
+                       c.updated_at
+                FROM module_enablements m
+                LEFT JOIN module_checkpoints c ON c.module_id = m.module_id AND c.province_id = m.province_id
+                WHERE m.module_id = \(moduleID) ORDER BY m.province_id
+                """).decode((ID<AdministrativeUnit>, Bool, Int64, Int64, Int64, Date?).self)
+            let parked = try await database.query("""
+                SELECT event_id, province_id, event_type, position, attempts, error, parked_at FROM module_parked_events
+                WHERE module_id = \(moduleID) ORDER BY parked_at DESC LIMIT 100
+                """).decode((ID<DomainEvent>, ID<AdministrativeUnit>, String, Int64, Int, String, Date).self)
+            return ModuleStatus(
+                moduleId: moduleID,
+                provinces: provinces.map { Province(provinceId: $0.0.description, enabled: $0.1, position: $0.2, delivered: $0.3, pending: $0.4, updatedAt: $0.5) },
+                parked: parked.map { Parked(eventId: $0.0.description, provinceId: $0.1.description, eventType: $0.2, position: $0.3, attempts: $0.4, error: $0.5, parkedAt: $0.6) })
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import CDTDomain
+import CDTModuleKit
+import CDTPostgres
+import Hummingbird
+
+/// Checks a module route's rule before its handler runs, and hands the handler a context narrowed to
+/// the provinces where the module is enabled:
+/// - a caller who reaches no province where the module is enabled gets 404, as if it were not installed;
+/// - a caller who reaches one but lacks the route's rule there gets 403;
+/// - external actors (``ModuleRouteAccess/externalActor``) are named by an API key the module issued.
+struct ModuleRouteGuard: Sendable {
+    let module: any FeatureModule
+    let context: ModuleContext
+    let host: ModuleHost
+    let roles: PostgresModuleRoles
+
+    func respond(_ route: ModuleRoute, request: Request, context appContext: AppRequestContext, policy: any AccessPolicy) async throws -> Response {
+        let enabled = try await host.enablements.enabledProvinces(of: module.manifest.id, schema: module.settings)
+        let admitted: Admitted
+        if route.access == .externalActor {
+            admitted = try await admitExternalActor(request, enabled: Set(enabled.keys))
+        } else {
+            guard let caller = try await policy.authorize(.moduleRoute, request: request, context: appContext) else { throw SessionPolicy.unauthorized }
+            admitted = try await admit(caller, to: route, enabled: Set(enabled.keys))
+        }
+        let requestContext = ModuleRequestContext(
+            module: context, caller: admitted.caller, provinces: admitted.provinces, viewScope: admitted.view, changeScope: admitted.change,
+            permissionScopes: admitted.permissions, parameters: appContext.parameters, settingsByProvince: enabled.filter { admitted.provinces.contains($0.key) })
+        return try await RowScope.$current.withValue(.provinces(admitted.provinces.map(\.rawValue))) {
+            try await route.respond(request, requestContext, appContext)
+        }
+    }
+
+    struct Admitted {
+        var caller: ModuleCaller
+        var provinces: Set<ID<AdministrativeUnit>>
+        var view: AccessScope
+        var change: AccessScope
+        var permissions: [String: AccessScope]
+    }
+
+    /// The same answer the router gives for a path it does not know.
+    static let notInstalled = HTTPError(.notFound)
+
+    private func admit(_ caller: Caller, to route: ModuleRoute, enabled: Set<ID<AdministrativeUnit>>) async throws -> Admitted {
+        let view = caller.access.scope(for: .view), change = caller.access.scope(for: .change)
+        let permissions = try await permissionScopes(of: caller)
+        let reach = permissions.values.reduce(view.union(change)) { $0.union($1) }
+        let provinces = reach.isNationwide ? enabled : reach.provinceIDs.intersection(enabled)
+        guard !provinces.isEmpty else { throw Self.notInstalled }
+        let admitted = Admitted(
+            caller: .account(caller.account.id, displayName: caller.account.displayName), provinces: provinces,
+            view: view.narrowed(toProvinces: provinces), change: change.narrowed(toProvinces: provinces),
+            permissions: permissions.mapValues { $0.narrowed(toProvinces: provinces) })
+        let required: AccessScope = switch route.access {
+        case .view: admitted.view
+        case .change: admitted.change
+        case .permission(let name): admitted.permissions[name] ?? .nowhere
+        case .externalActor: .nowhere
+        }
+        guard !required.isEmpty else {
+            throw ProblemDetails(status: .forbidden, detail: "Your roles do not allow this (\(route.access)) where the module is enabled.")
+        }
+        return admitted
+    }
+
+    /// Where the caller holds each of this module's permissions: national administrators everywhere,
+    /// others through the module roles assigned to them.
+    private func permissionScopes(of caller: Caller) async throws -> [String: AccessScope] {
+        let names = module.manifest.permissions.map(\.name)
+        if caller.account.assignments.contains(where: { $0.role == .nationalAdministrator }) {
+            return Dictionary(uniqueKeysWithValues: names.map { ($0, AccessScope.nationwide) })
+        }
+        let roles = Dictionary(uniqueKeysWithValues: module.manifest.roles.map { ($0.name, $0) })
+        var scopes: [String: AccessScope] = [:]
+        for assignment in try await self.roles.assignments(of: caller.account.id) {
+            guard let role = roles[assignment.role] else { continue }
+            let scope = AccessScope(paths: [assignment.unitPath], provinceIDs: [assignment.provinceID])
+            for permission in role.permissions { scopes[permission] = (scopes[permission] ?? .nowhere).union(scope) }
+        }
+        return scopes
+    }
+
+    private func admitExternalActor(_ request: Request, enabled: Set<ID<AdministrativeUnit>>) async throws -> Admitted {
+        guard let key = SessionPolicy.bearerToken(request), key.hasPrefix(ModuleActorKeys.prefix),
+              let actor = try await roles.actor(holding: key, module: module.manifest.id) else {
+            throw ProblemDetails(status: .unauthorized, detail: "Send the API key this module issued you: Authorization: Bearer cdtk_…")
+        }
+        guard !enabled.isEmpty else { throw Self.notInstalled }
+        let everywhere = AccessScope.nationwide.narrowed(toProvinces: enabled)
+        return Admitted(caller: .externalActor(actor), provinces: enabled, view: everywhere, change: .nowhere, permissions: [:])
+    }
+}
