@@ -103,6 +103,7 @@ let package = Package(
                 "CDTPostgres",
                 "CDTModuleKit",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -111,7 +112,7 @@ let package = Package(
         // MARK: Feature modules (Plugins/<Name>, migrations in sql/<module-id>/)
         .target(
             name: "CDTGoodPractices",
-            dependencies: ["CDTModuleKit"],
+            dependencies: ["CDTModuleKit", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Plugins/GoodPractices",
             swiftSettings: swiftSettings,
             plugins: ["EmbedMigrationsPlugin"]
@@ -133,7 +134,11 @@ let package = Package(
         // MARK: Tests
         .testTarget(
             name: "CDTModuleKitTests",
-            dependencies: ["CDTModuleKit", "CDTDomain", "CDTPostgres", "CDTServer", "CDTTesting"],
+            dependencies: [
+                "CDTModuleKit", "CDTDomain", "CDTPostgres", "CDTServer", "CDTTesting",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

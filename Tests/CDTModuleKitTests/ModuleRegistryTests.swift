@@ -1,11 +1,17 @@
 import CDTDomain
 import CDTModuleKit
+import CDTPostgres
+import Logging
 import Testing
 
 /// A module made of a manifest, and optionally a service it offers.
 struct TestModule: FeatureModule {
     let manifest: ModuleManifest
     var offers: (any FiguresService)? = nil
+    var routePaths: [String] = []
+    var migrations: [Migration] = []
+    var settings = SettingsSchema()
+    var projectionTables: [String] = []
 
     init(_ id: String, dependencies: [String] = [], api: ModuleVersion = ModuleAPI.version,
          permissions: [String] = [], roles: [ModuleRole] = [], offers: (any FiguresService)? = nil) {
@@ -15,8 +21,18 @@ struct TestModule: FeatureModule {
         self.offers = offers
     }
 
-    func provideServices(to services: inout ModuleServiceRegistrations) {
+    func provideServices(to services: inout ModuleServiceRegistrations, context: ModuleContext) {
         if let offers { services.register((any FiguresService).self, offers) }
+    }
+
+    func addRoutes(to routes: inout ModuleRoutes) {
+        for path in routePaths { routes.get(path, access: .view) { _, _ in "ok" } }
+    }
+
+    func with(_ change: (inout TestModule) -> Void) -> TestModule {
+        var copy = self
+        change(&copy)
+        return copy
     }
 }
 
@@ -52,17 +68,34 @@ struct FixedFigures: FiguresService { func households(of team: String) -> Int { 
         let clash = ModuleRole("rewards.reviewer", "x", levels: [.province], permissions: [])
         #expect(failure([TestModule("rewards", roles: [clash]), TestModule("rewards-two", roles: [clash])]) == .unprefixedName(module: "rewards-two", name: "rewards.reviewer"))
         #expect(failure([TestModule("rewards", permissions: ["rewards.review", "rewards.review"])]) == .clashingPermission("rewards.review", modules: ["rewards"]))
+        #expect(failure([TestModule("rewards").with { $0.routePaths = ["list", "/list/"] }]) == .clashingRoute(module: "rewards", route: "GET list"))
+        #expect(failure([TestModule("rewards").with { $0.routePaths = ["status"] }])?.description.contains("keeps for module administration") == true)
+        #expect(failure([TestModule("rewards").with { $0.migrations = [Migration(owner: "core", name: "0001_x.sql", sql: "")] }])?.description
+                .contains("belongs to sql/rewards/") == true)
+        let twice = SettingsSchema([.boolean("a", LocalizedName(vietnamese: "a", english: "a"), default: true), .boolean("a", LocalizedName(vietnamese: "a", english: "a"), default: false)])
+        #expect(failure([TestModule("rewards").with { $0.settings = twice }]) == .invalidPart(module: "rewards", "settings: setting 'a' is declared twice"))
+        let badDefault = SettingsSchema([.integer("size", LocalizedName(vietnamese: "s", english: "s"), range: 1...10, default: 20)])
+        #expect(failure([TestModule("rewards").with { $0.settings = badDefault }])?.description.contains("must be from 1 to 10") == true)
+        #expect(failure([TestModule("rewards").with { $0.projectionTables = ["teams"] }])?.description.contains("rewards_") == true)
         #expect(ModuleRegistryError.missingDependency(module: "rewards", dependency: "coverage").description.contains("'rewards'"))
     }
 
-    @Test func aModuleReachesOnlyTheServicesOfItsDependencies() throws {
+    @Test func aModuleReachesOnlyTheServicesOfItsDependencies() async throws {
         let registry = try ModuleRegistry([
             TestModule("coverage", offers: FixedFigures()),
             TestModule("rewards", dependencies: ["coverage"]),
             TestModule("partner-discounts"),
         ])
-        let figures = try registry.services(for: "rewards").service((any FiguresService).self)
+        // Nothing connects: the client opens connections only when a query needs one.
+        let client = PostgresClient(configuration: .init(conninfo: "postgresql://nowhere.invalid/none"))
+        let contexts = registry.contexts(ModuleEnvironment(
+            database: client, hierarchy: PostgresHierarchyStore(client: client), work: PostgresWorkStore(client: client),
+            logger: Logger(label: "test"), today: { CalendarDate("2026-11-22")! }))
+        let figures = try contexts["rewards"]!.services.service((any FiguresService).self)
         #expect(figures.households(of: "t") == 42)
-        #expect(throws: ModuleServiceError.self) { _ = try registry.services(for: "partner-discounts").service((any FiguresService).self) }
+        #expect(try contexts["rewards"]!.services.service((any FiguresService).self, from: "coverage").households(of: "t") == 42)
+        #expect(throws: ModuleServiceError.self) { _ = try contexts["partner-discounts"]!.services.service((any FiguresService).self) }
+        #expect(throws: ModuleServiceError.self) { _ = try contexts["rewards"]!.services.service((any FiguresService).self, from: "partner-discounts") }
+        await client.close()
     }
 }

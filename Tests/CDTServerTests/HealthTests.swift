@@ -1,3 +1,4 @@
+import CDTModuleKit
 import CDTPostgres
 import CDTServer
 import CDTTesting

@@ -1,3 +1,4 @@
+import CDTModuleKit
 import CDTDomain
 import CDTPostgres
 import CDTServer

@@ -1,0 +1,221 @@
+public import CDTDomain
+public import CDTModuleKit
+public import CDTPostgres
+public import CDTServer
+public import Foundation
+public import HTTPTypes
+import Hummingbird
+public import HummingbirdTesting
+import Logging
+import NIOCore
+public import Prometheus
+
+/// Everything a module's tests need: an ephemeral PostgreSQL database with the core's and the modules'
+/// migrations and a two-province hierarchy (``units``), the modules enabled where the test says, events
+/// appended through the real event log, delivery on demand, and HTTP clients over the real router.
+///
+/// ```swift
+/// let harness = try await ModuleTestHarness.make([GoodPracticesModule()])
+/// try await harness.enable("good-practices", in: harness.units.provinceA)
+/// try await harness.append([harness.events.shared(in: harness.units.villageA1, title: "Chợ 4.0")])
+/// try await harness.catchUp()
+/// try await harness.withClient(as: [RoleAssignment(role: .communeOfficer, unitID: harness.units.communeA)]) { client in
+///     let answer = try await client.get("/api/v1/modules/good-practices/practices")
+///     #expect(answer.status == .ok)
+/// }
+/// await harness.close()
+/// ```
+public final class ModuleTestHarness: Sendable {
+    public let database: TestDatabase
+    public let units: TestUnits
+    public let events = TestEvents()
+    public let registry: ModuleRegistry
+    /// Connected as the tables' owner (for set-up and rebuilds).
+    public let owner: PostgresClient
+    /// Connected as the application role, as the server is.
+    public let application: PostgresClient
+    public let dependencies: AppDependencies
+    public let dispatcher: ModuleDispatcher
+    public let metrics: PrometheusCollectorRegistry
+    /// The instant the app takes for "now".
+    public static let now = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18
+
+    private init(database: TestDatabase, units: TestUnits, registry: ModuleRegistry, owner: PostgresClient, application: PostgresClient) {
+        self.database = database
+        self.units = units
+        self.registry = registry
+        self.owner = owner
+        self.application = application
+        self.metrics = PrometheusCollectorRegistry()
+        self.dependencies = AppDependencies(
+            database: application, today: { CalendarDate(Self.now) }, now: { Self.now }, modules: registry, metrics: metrics)
+        self.dispatcher = ModuleDispatcher(
+            host: dependencies.modules, database: application, listenConninfo: database.applicationConninfo, metrics: metrics,
+            logger: Logger(label: "test.dispatcher"), retryDelays: [.milliseconds(10), .milliseconds(20)])
+    }
+
+    /// A new database with `modules` installed (not yet enabled anywhere).
+    /// - Throws: the registry's error when the modules are invalid together.
+    public static func make(_ modules: [any FeatureModule]) async throws -> ModuleTestHarness {
+        let registry = try ModuleRegistry(modules)
+        let database = try await TestPostgres.makeDatabase()
+        let owner = database.makeClient()
+        let units = TestUnits()
+        do {
+            try await MigrationRunner(client: owner, migrations: CoreMigrations.all + registry.migrations).apply()
+            try await units.add(to: owner)
+        } catch {
+            await owner.close()
+            throw error
+        }
+        return ModuleTestHarness(database: database, units: units, registry: registry, owner: owner, application: database.makeApplicationClient(maximumConnections: 6))
+    }
+
+    public func close() async {
+        await application.close()
+        await owner.close()
+    }
+
+    // MARK: Enablement
+
+    /// Enables module `id` in `province`, with `settings`, as the command line does.
+    @discardableResult
+    public func enable(_ id: String, in province: ID<AdministrativeUnit>, settings: [String: JSONValue] = [:]) async throws -> ProvinceModuleState {
+        try await change(id, in: province, ModuleChange(enabled: true, settings: settings))
+    }
+
+    /// Disables module `id` in `province`.
+    @discardableResult
+    public func disable(_ id: String, in province: ID<AdministrativeUnit>) async throws -> ProvinceModuleState {
+        try await change(id, in: province, ModuleChange(enabled: false))
+    }
+
+    public func change(_ id: String, in province: ID<AdministrativeUnit>, _ change: ModuleChange) async throws -> ProvinceModuleState {
+        try await RowScope.$current.withValue(.everyProvince) {
+            try await ModuleAdministration(host: dependencies.modules, database: application).change(id, in: province, change, by: .commandLine)
+        }
+    }
+
+    // MARK: Events and delivery
+
+    /// Appends events through the real event log (validation, idempotency, projections).
+    @discardableResult
+    public func append(_ events: [DomainEvent]) async throws -> [AppendOutcome] {
+        try await RowScope.$current.withValue(.everyProvince) {
+            try await PostgresEventLog(client: application, now: { Self.now }).append(events)
+        }
+    }
+
+    /// Delivers every pending event to every module, as the server's dispatcher does.
+    public func catchUp() async throws {
+        try await dispatcher.catchUp()
+    }
+
+    /// Empties module `id`'s projection tables and checkpoints, as `cdt modules rebuild` does.
+    public func rebuild(_ id: String) async throws {
+        guard let module = registry.module(id) else { throw ModuleAdministrationError.unknownModule(id) }
+        _ = try await ModuleAdministration.rebuild(module, owner: owner)
+    }
+
+    /// Every row of `table`, as sorted JSON text, read as the owner across provinces.
+    public func snapshot(_ table: String) async throws -> [String] {
+        try await RowScope.$current.withValue(.everyProvince) {
+            try await owner.query("SELECT row_to_json(t)::text FROM \(unsafeSQL: PostgresQuery.quoteIdentifier(table)) t ORDER BY 1").decode(String.self)
+        }
+    }
+
+    // MARK: HTTP
+
+    /// Runs `body` with a client of the app signed in as a new account holding `roles` (with two-factor
+    /// sign-in on when a role requires it), or anonymous when `roles` is empty.
+    public func withClient(as roles: [RoleAssignment], _ body: @Sendable (ModuleTestClient) async throws -> Void) async throws {
+        let app = buildApplication(configuration: ServerConfiguration(port: 0), dependencies: dependencies, logger: Logger(label: "test"))
+        let login = roles.isEmpty ? nil : try await makeAccount(roles)
+        try await app.test(.router) { client in
+            var token: String?
+            if let login {
+                let answer = try await ModuleTestClient(client: client, token: nil).post("/api/v1/auth/login", login.body)
+                guard answer.status == .ok, let issued = answer.json["token"] as? String else {
+                    throw TestHarnessError("sign-in failed: \(answer.status) \(answer.text)")
+                }
+                token = issued
+            }
+            try await body(ModuleTestClient(client: client, token: token, accountID: login?.accountID))
+        }
+    }
+
+    /// Gives the account `role` of a module at `unit`.
+    public func grant(moduleRole role: String, to account: ID<Account>, at unit: ID<AdministrativeUnit>) async throws {
+        try await PostgresModuleRoles(client: owner).assign(role, to: account, at: unit)
+    }
+
+    struct Login {
+        let accountID: ID<Account>
+        let body: String
+    }
+
+    private func makeAccount(_ roles: [RoleAssignment]) async throws -> Login {
+        let name = "user-" + UUID().uuidString.prefix(8).lowercased()
+        let password = "correct horse battery staple"
+        let account = try await AccountAdministration(client: owner).createAccount(username: name, phone: nil, displayName: "Người thử", password: password, roles: roles)
+        var fields = ["login": name, "password": password]
+        if roles.contains(where: { $0.role.requiresTwoFactor }) {
+            let store = PostgresAccountStore(client: owner)
+            try await store.setTOTPSecret(account.id, secret: "TESTSECRETTESTSECRET")
+            try await store.enableTOTP(account.id)
+            fields["code"] = TwoFactorCodes.code(secret: "TESTSECRETTESTSECRET")
+        }
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: fields), as: UTF8.self)
+        return Login(accountID: account.id, body: body)
+    }
+}
+
+/// A client of the test app that sends its session token with every request.
+public struct ModuleTestClient: Sendable {
+    let client: any TestClientProtocol
+    let token: String?
+    /// The signed-in account, if any.
+    public let accountID: ID<Account>?
+
+    init(client: any TestClientProtocol, token: String?, accountID: ID<Account>? = nil) {
+        self.client = client
+        self.token = token
+        self.accountID = accountID
+    }
+
+    public func get(_ uri: String) async throws -> TestAnswer {
+        try await send(.get, uri, body: nil)
+    }
+
+    public func post(_ uri: String, _ body: String) async throws -> TestAnswer {
+        try await send(.post, uri, body: body)
+    }
+
+    public func send(_ method: HTTPRequest.Method, _ uri: String, body: String?) async throws -> TestAnswer {
+        var headers: HTTPFields = [:]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        if body != nil { headers[.contentType] = "application/json" }
+        return try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) {
+            TestAnswer(status: $0.status, text: String(buffer: $0.body))
+        }
+    }
+}
+
+/// An HTTP answer as tests read it.
+public struct TestAnswer: @unchecked Sendable {
+    public let status: HTTPResponse.Status
+    public let text: String
+
+    /// The body as a JSON object (empty when it is not one).
+    public var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:] }
+    /// The `items` of a list answer.
+    public var items: [[String: Any]] { json["items"] as? [[String: Any]] ?? [] }
+    /// The `field` of each problem error.
+    public var fields: [String] { (json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String } }
+}
+
+/// A test set-up step failed.
+public struct TestHarnessError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,54 @@
+public import CDTDomain
+public import CDTPostgres
+public import Foundation
+
+/// A small hierarchy for tests: two provinces, a commune in each, two villages in the first commune and
+/// one in the second, all in force from 2025-07-01.
+public struct TestUnits: Sendable {
+    public let provinceA = ID<AdministrativeUnit>(), provinceB = ID<AdministrativeUnit>()
+    public let communeA = ID<AdministrativeUnit>(), communeB = ID<AdministrativeUnit>()
+    public let villageA1 = ID<AdministrativeUnit>(), villageA2 = ID<AdministrativeUnit>(), villageB1 = ID<AdministrativeUnit>()
+
+    public init() {}
+
+    /// Adds the units to the database `client` (the tables' owner) reaches.
+    public func add(to client: PostgresClient) async throws {
+        let validity = try ValidityPeriod(from: CalendarDate("2025-07-01")!)
+        func unit(_ id: ID<AdministrativeUnit>, _ code: String, _ name: String, _ level: UnitLevel, _ type: String, _ parent: ID<AdministrativeUnit>?) throws -> AdministrativeUnit {
+            try AdministrativeUnit(id: id, code: code, name: name, kind: UnitKind(level: level, type: type), parentID: parent, validity: validity)
+        }
+        try await PostgresHierarchyStore(client: client).add([
+            try unit(provinceA, "01", "Thành phố Hà Nội", .province, "Thành phố Trung ương", nil),
+            try unit(provinceB, "79", "Thành phố Hồ Chí Minh", .province, "Thành phố Trung ương", nil),
+            try unit(communeA, "00004", "Phường Ba Đình", .commune, "Phường", provinceA),
+            try unit(communeB, "26734", "Phường Sài Gòn", .commune, "Phường", provinceB),
+            try unit(villageA1, "00004.1", "Tổ dân phố 1", .village, "Tổ dân phố", communeA),
+            try unit(villageA2, "00004.2", "Tổ dân phố 2", .village, "Tổ dân phố", communeA),
+            try unit(villageB1, "26734.1", "Khu phố 1", .village, "Khu phố", communeB),
+        ])
+    }
+
+    /// The province a unit of this hierarchy lies in.
+    public func province(of unit: ID<AdministrativeUnit>) -> ID<AdministrativeUnit> {
+        [provinceB, communeB, villageB1].contains(unit) ? provinceB : provinceA
+    }
+}
+
+/// Events in the test hierarchy, as a client would submit them, a minute apart from 2025-08-01 10:00
+/// in Vietnam.
+public struct TestEvents: Sendable {
+    public let author = UUID()
+    public static let start = Date(timeIntervalSince1970: 1_754_017_200)
+
+    public init() {}
+
+    /// An event in `unit` with `payload`, `minute` minutes after the start.
+    public func event(_ unit: ID<AdministrativeUnit>, minute: Int = 0, _ payload: EventPayload) -> DomainEvent {
+        DomainEvent(id: ID(), unitID: unit, authorID: author, occurredAt: Self.start.addingTimeInterval(TimeInterval(minute * 60)), payload: payload)
+    }
+
+    /// A `practice.shared` event.
+    public func shared(in unit: ID<AdministrativeUnit>, title: String, summary: String = "Cách làm và kết quả, để nơi khác học theo.", minute: Int = 0) -> DomainEvent {
+        event(unit, minute: minute, .practiceShared(PracticeShared(title: title, summary: summary)))
+    }
+}

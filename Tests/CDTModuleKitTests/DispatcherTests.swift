@@ -1,0 +1,127 @@
+import CDTDomain
+import CDTModuleKit
+import CDTPostgres
+import CDTServer
+import CDTTesting
+import HTTPTypes
+import Prometheus
+import Synchronization
+import Foundation
+import Logging
+import Testing
+
+/// The dispatcher against a real PostgreSQL: order, crash safety, replay, parking, and lag.
+@Suite struct DispatcherTests {
+    func titles(_ harness: ModuleTestHarness, _ table: String = "ledger_entries") async throws -> [String] {
+        try await RowScope.$current.withValue(.everyProvince) {
+            try await harness.owner.query("SELECT title FROM \(unsafeSQL: table) ORDER BY entry").decode(String.self)
+        }
+    }
+
+    @Test func deliversEachEventOnceInOrderOnlyWhereEnabled() async throws {
+        let harness = try await ModuleTestHarness.make([LedgerModule()])
+        try await harness.enable("ledger", in: harness.units.provinceA)
+        let units = harness.units
+        // Some events one by one, some in a batch, in both provinces; B's are not delivered.
+        for n in 1...5 { try await harness.append([harness.events.shared(in: units.villageA1, title: "A\(n)", minute: n)]) }
+        try await harness.append((6...25).map { n in harness.events.shared(in: n % 2 == 0 ? units.villageA2 : units.villageA1, title: "A\(n)", minute: n) })
+        try await harness.append([harness.events.shared(in: units.villageB1, title: "B1")])
+        try await harness.catchUp()
+        #expect(try await titles(harness) == (1...25).map { "A\($0)" })
+        // Delivered again: nothing changes.
+        try await harness.catchUp()
+        #expect(try await titles(harness).count == 25)
+        // Enabled later in B: B's history is replayed.
+        try await harness.enable("ledger", in: harness.units.provinceB)
+        try await harness.catchUp()
+        #expect(try await titles(harness).last == "B1")
+        await harness.close()
+    }
+
+    @Test func aConnectionLostBetweenWriteAndCheckpointNeitherLosesNorRepeats() async throws {
+        let module = LedgerModule()
+        module.faults.killOnce.withLock { $0 = ["A4", "A9"] }
+        let harness = try await ModuleTestHarness.make([module])
+        try await harness.enable("ledger", in: harness.units.provinceA)
+        try await harness.append((1...12).map { n in harness.events.shared(in: harness.units.villageA1, title: "A\(n)", minute: n) })
+        // The first pass dies mid-batch; a new dispatcher over new connections (the restarted process) goes on.
+        try? await harness.dispatcher.dispatchOnce()
+        let restarted = ModuleDispatcher(
+            host: harness.dependencies.modules, database: harness.application, listenConninfo: nil, metrics: harness.metrics,
+            logger: Logger(label: "test.restarted"), retryDelays: [.milliseconds(10)])
+        try await restarted.catchUp()
+        #expect(try await titles(harness) == (1...12).map { "A\($0)" })
+        let parked = try await RowScope.$current.withValue(.everyProvince) {
+            try await harness.owner.query("SELECT count(*) FROM module_parked_events").decode(Int64.self)[0]
+        }
+        #expect(parked == 0)
+        await harness.close()
+    }
+
+    @Test func replayAfterRebuildEqualsLiveDelivery() async throws {
+        let harness = try await ModuleTestHarness.make([LedgerModule()])
+        try await harness.enable("ledger", in: harness.units.provinceA)
+        try await harness.enable("ledger", in: harness.units.provinceB)
+        for n in 1...10 {
+            try await harness.append([harness.events.shared(in: n % 3 == 0 ? harness.units.villageB1 : harness.units.villageA1, title: "P\(n)", minute: n)])
+            try await harness.catchUp()
+        }
+        let live = try await harness.snapshot("ledger_entries").map { $0.replacingOccurrences(of: #""entry":\d+,"#, with: "", options: .regularExpression) }
+        try await harness.rebuild("ledger")
+        #expect(try await harness.snapshot("ledger_entries").isEmpty)
+        try await harness.catchUp()
+        let replayed = try await harness.snapshot("ledger_entries").map { $0.replacingOccurrences(of: #""entry":\d+,"#, with: "", options: .regularExpression) }
+        #expect(live.count == 10)
+        #expect(replayed == live)
+        await harness.close()
+    }
+
+    @Test func aFailingEventIsRetriedThenParkedAndTheOthersGoOn() async throws {
+        let module = LedgerModule()
+        module.faults.failing.withLock { $0 = ["bad"] }
+        let harness = try await ModuleTestHarness.make([module])
+        try await harness.enable("ledger", in: harness.units.provinceA)
+        try await harness.append([
+            harness.events.shared(in: harness.units.villageA1, title: "before", minute: 1),
+            harness.events.shared(in: harness.units.villageA1, title: "bad", minute: 2),
+            harness.events.shared(in: harness.units.villageA1, title: "after", minute: 3),
+        ])
+        try await harness.catchUp()
+        #expect(try await titles(harness) == ["before", "after"])
+        try await harness.withClient(as: [RoleAssignment(role: .nationalAdministrator, unitID: nil)]) { client in
+            let status = try await client.get("/api/v1/modules/ledger/status")
+            #expect(status.status == .ok)
+            let parked = status.json["parked"] as? [[String: Any]] ?? []
+            #expect(parked.count == 1)
+            #expect(parked.first?["attempts"] as? Int == 3)
+            #expect((parked.first?["error"] as? String)?.contains("the ledger refuses 'bad'") == true)
+            let provinces = status.json["provinces"] as? [[String: Any]] ?? []
+            #expect(provinces.first?["pending"] as? Int == 0)
+        }
+        await harness.close()
+    }
+
+    @Test func aNewEventIsDeliveredWithinASecondAndLagIsAMetric() async throws {
+        let harness = try await ModuleTestHarness.make([LedgerModule()])
+        try await harness.enable("ledger", in: harness.units.provinceA)
+        let running = Task { try await harness.dispatcher.run() }
+        try await Task.sleep(for: .milliseconds(500))  // the listener connects
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await harness.append([harness.events.shared(in: harness.units.villageA1, title: "now")])
+        var delivered = false
+        while clock.now - start < .seconds(5) {
+            if try await titles(harness) == ["now"] {
+                delivered = true
+                break
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let elapsed = clock.now - start
+        running.cancel()
+        #expect(delivered)
+        #expect(elapsed < .seconds(1), "delivered after \(elapsed)")
+        #expect(harness.metrics.emitToString().contains(#"cdt_module_lag_seconds{module="ledger"}"#))
+        await harness.close()
+    }
+}
