@@ -29,7 +29,7 @@ enum PracticeStore {
     }
 
     static let columns = """
-        p.id, p.unit_id, p.title, p.summary, p.link, p.shared_at, e.practice_id IS NOT NULL, e.note
+        p.id, p.unit_id, p.title, p.summary, p.link, p.shared_at, e.practice_id IS NOT NULL, e.note, p.province_id, u.path
         FROM good_practices_practices p
         LEFT JOIN good_practices_endorsements e ON e.province_id = p.province_id AND e.practice_id = p.id
         JOIN administrative_units u ON u.id = p.unit_id
@@ -50,7 +50,7 @@ enum PracticeStore {
 
     /// One practice inside `scope`, with its province.
     static func practice(_ id: ID<DomainEvent>, within scope: AccessScope, _ db: PostgresClient) async throws -> (Practice, ID<AdministrativeUnit>, String)? {
-        let rows = try await db.query("SELECT \(unsafeSQL: columns), p.province_id, u.path WHERE p.id = \(id)")
+        let rows = try await db.query("SELECT \(unsafeSQL: columns) WHERE p.id = \(id)")
         guard let row = rows.first else { return nil }
         let path = try row.decode(String.self, at: 9)
         guard scope.contains(path: path) else { return nil }
@@ -67,8 +67,8 @@ enum PracticeStore {
     }
 
     private static func practice(_ row: PostgresRow) throws -> Practice {
-        let (id, unit, title, summary, link, sharedAt, endorsed, note) = try row.decode(
-            (ID<DomainEvent>, ID<AdministrativeUnit>, String, String, String?, Date, Bool, String?).self)
+        let (id, unit, title, summary, link, sharedAt, endorsed, note, _, _) = try row.decode(
+            (ID<DomainEvent>, ID<AdministrativeUnit>, String, String, String?, Date, Bool, String?, ID<AdministrativeUnit>, String).self)
         return Practice(id: id, unitId: unit, title: title, summary: summary, link: link, sharedAt: sharedAt, endorsed: endorsed, endorsementNote: note)
     }
 }

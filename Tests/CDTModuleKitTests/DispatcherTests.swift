@@ -45,7 +45,7 @@ import Testing
         try await harness.enable("ledger", in: harness.units.provinceA)
         try await harness.append((1...12).map { n in harness.events.shared(in: harness.units.villageA1, title: "A\(n)", minute: n) })
         // The first pass dies mid-batch; a new dispatcher over new connections (the restarted process) goes on.
-        try? await harness.dispatcher.dispatchOnce()
+        _ = try? await harness.dispatcher.dispatchOnce()
         let restarted = ModuleDispatcher(
             host: harness.dependencies.modules, database: harness.application, listenConninfo: nil, metrics: harness.metrics,
             logger: Logger(label: "test.restarted"), retryDelays: [.milliseconds(10)])
@@ -66,11 +66,11 @@ import Testing
             try await harness.append([harness.events.shared(in: n % 3 == 0 ? harness.units.villageB1 : harness.units.villageA1, title: "P\(n)", minute: n)])
             try await harness.catchUp()
         }
-        let live = try await harness.snapshot("ledger_entries").map { $0.replacingOccurrences(of: #""entry":\d+,"#, with: "", options: .regularExpression) }
+        let live = try await harness.snapshot("ledger_entries").map { $0.replacingOccurrences(of: #""entry":\d+,"#, with: "", options: .regularExpression) }.sorted()
         try await harness.rebuild("ledger")
         #expect(try await harness.snapshot("ledger_entries").isEmpty)
         try await harness.catchUp()
-        let replayed = try await harness.snapshot("ledger_entries").map { $0.replacingOccurrences(of: #""entry":\d+,"#, with: "", options: .regularExpression) }
+        let replayed = try await harness.snapshot("ledger_entries").map { $0.replacingOccurrences(of: #""entry":\d+,"#, with: "", options: .regularExpression) }.sorted()
         #expect(live.count == 10)
         #expect(replayed == live)
         await harness.close()

@@ -98,7 +98,7 @@ END
 $$;
 
 GRANT SELECT, INSERT, UPDATE ON module_enablements, module_checkpoints TO cdt_app;
-GRANT SELECT, INSERT, DELETE ON module_parked_events TO cdt_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON module_parked_events TO cdt_app;
 GRANT SELECT, INSERT, DELETE ON module_role_assignments TO cdt_app;
 GRANT SELECT, INSERT, UPDATE ON module_api_keys TO cdt_app;
 

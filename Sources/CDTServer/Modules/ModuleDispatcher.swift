@@ -81,9 +81,29 @@ public final class ModuleDispatcher: Service, Sendable {
         return handled
     }
 
-    /// Dispatches until every module is caught up (for tests and the command line).
-    public func catchUp() async throws {
-        while try await dispatchOnce() > 0 {}
+    /// Dispatches until every module has every committed event of every province where it is enabled (for
+    /// tests and the command line). Events of a transaction that committed while an older one still runs
+    /// anywhere in the cluster are held back until that one ends, so this waits for them, up to `timeout`.
+    public func catchUp(timeout: Duration = .seconds(30)) async throws {
+        let clock = ContinuousClock(), deadline = clock.now + timeout
+        while true {
+            if try await dispatchOnce() > 0 { continue }
+            guard try await hasPending() else { return }
+            guard clock.now < deadline else { throw CatchUpTimeout(timeout: timeout) }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    private func hasPending() async throws -> Bool {
+        for module in host.registry.modules where !module.manifest.consumes.isEmpty {
+            for province in try await host.enablements.enabledProvinces(of: module.manifest.id, schema: module.settings).keys {
+                let pending = try await RowScope.$current.withValue(.provinces([province.rawValue])) {
+                    try await database.withConnection { try await PostgresEventFeed.hasPending(module.manifest.id, in: province, types: module.manifest.consumes, $0) }
+                }
+                if pending { return true }
+            }
+        }
+        return false
     }
 
     struct Outcome {
@@ -170,6 +190,12 @@ public final class ModuleDispatcher: Service, Sendable {
     private static func waited(since recordedAt: Date) -> Duration {
         .milliseconds(max(0, Int64(Date().timeIntervalSince(recordedAt) * 1000)))
     }
+}
+
+/// Modules were still behind the log when ``ModuleDispatcher/catchUp(timeout:)`` gave up.
+public struct CatchUpTimeout: Error, CustomStringConvertible {
+    public let timeout: Duration
+    public var description: String { "modules were still behind the event log after \(timeout); a long transaction may be holding delivery back" }
 }
 
 /// The dispatcher's figures for `/metrics`.

@@ -82,6 +82,18 @@ public enum PostgresEventFeed {
         }
     }
 
+    /// Whether any committed event of `types` in `province` lies after the subscriber's checkpoint, including
+    /// those ``events(in:after:types:limit:_:)`` still holds back because an older transaction is running.
+    public static func hasPending(_ subscriber: String, in province: ID<AdministrativeUnit>, types: [EventType], _ session: PostgresSession) async throws -> Bool {
+        try await session.query("""
+            SELECT EXISTS (
+                SELECT 1 FROM events e
+                LEFT JOIN module_checkpoints c ON c.module_id = \(subscriber) AND c.province_id = e.province_id
+                WHERE e.province_id = \(province) AND e.type = ANY(\(types.map(\.rawValue)))
+                  AND (e.transaction_id, e.position) > (coalesce(c.transaction_id, '0'::xid8), coalesce(c.position, 0)))
+            """).decode(Bool.self)[0]
+    }
+
     /// Moves the checkpoint (locked by ``lockCheckpoint(_:province:_:)``) to `position`.
     public static func advance(_ subscriber: String, province: ID<AdministrativeUnit>, to position: FeedPosition, delivered: Int, _ tx: PostgresSession) async throws {
         try await tx.execute("""
