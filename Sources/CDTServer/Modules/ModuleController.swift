@@ -64,7 +64,7 @@ struct ModuleController: Sendable {
         guard caller.access.scope(for: .manageAccounts).isNationwide else {
             throw ProblemDetails(status: .forbidden, detail: "Delivery status is for national administrators.")
         }
-        return try await ModuleStatus.load(module.manifest.id, consuming: module.manifest.consumes, host.enablements.database)
+        return ModuleStatus(try await ModuleDeliveryReport.load(module.manifest.id, consuming: module.manifest.consumes, host.enablements.database))
     }
 
     private func installedModule(_ context: AppRequestContext) throws -> any FeatureModule {

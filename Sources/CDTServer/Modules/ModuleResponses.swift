@@ -111,27 +111,14 @@ struct ModuleStatus: ResponseEncodable {
     var provinces: [Province]
     var parked: [Parked]
 
-    static func load(_ moduleID: String, consuming types: [EventType], _ database: PostgresClient) async throws -> ModuleStatus {
-        try await RowScope.$current.withValue(.everyProvince) {
-            let provinces = try await database.query("""
-                SELECT m.province_id, m.enabled, coalesce(c.position, 0), coalesce(c.delivered, 0),
-                       (SELECT count(*) FROM (SELECT 1 FROM events e
-                            WHERE e.province_id = m.province_id AND e.type = ANY(\(types.map(\.rawValue)))
-                              AND (e.transaction_id, e.position) > (coalesce(c.transaction_id, '0'::xid8), coalesce(c.position, 0))
-                            LIMIT 100000) pending),
-                       c.updated_at
-                FROM module_enablements m
-                LEFT JOIN module_checkpoints c ON c.module_id = m.module_id AND c.province_id = m.province_id
-                WHERE m.module_id = \(moduleID) ORDER BY m.province_id
-                """).decode((ID<AdministrativeUnit>, Bool, Int64, Int64, Int64, Date?).self)
-            let parked = try await database.query("""
-                SELECT event_id, province_id, event_type, position, attempts, error, parked_at FROM module_parked_events
-                WHERE module_id = \(moduleID) ORDER BY parked_at DESC LIMIT 100
-                """).decode((ID<DomainEvent>, ID<AdministrativeUnit>, String, Int64, Int, String, Date).self)
-            return ModuleStatus(
-                moduleId: moduleID,
-                provinces: provinces.map { Province(provinceId: $0.0.description, enabled: $0.1, position: $0.2, delivered: $0.3, pending: $0.4, updatedAt: $0.5) },
-                parked: parked.map { Parked(eventId: $0.0.description, provinceId: $0.1.description, eventType: $0.2, position: $0.3, attempts: $0.4, error: $0.5, parkedAt: $0.6) })
+    init(_ report: ModuleDeliveryReport) {
+        moduleId = report.moduleID
+        provinces = report.provinces.map {
+            Province(provinceId: $0.provinceID.description, enabled: $0.enabled, position: $0.position, delivered: $0.delivered, pending: $0.pending, updatedAt: $0.updatedAt)
+        }
+        parked = report.parked.map {
+            Parked(eventId: $0.eventID.description, provinceId: $0.provinceID.description, eventType: $0.eventType, position: $0.position,
+                   attempts: $0.attempts, error: $0.error, parkedAt: $0.parkedAt)
         }
     }
 }
