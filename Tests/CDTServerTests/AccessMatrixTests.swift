@@ -72,6 +72,18 @@ import Testing
             expected: everyone(200)),
         Row(method: "GET", path: "/openapi.json", inScope: { _ in Call(uri: "/openapi.json", body: nil) }, outOfScope: nil,
             expected: everyone(200)),
+        Row(method: "GET", path: "/metrics", inScope: { _ in Call(uri: "/metrics", body: nil) }, outOfScope: nil,
+            expected: everyone(200)),
+        // Module administration (this app has no modules installed, so a module id names nothing: 404 for
+        // administrators once past the access rule; enablement by province is tested in CDTModuleKitTests)
+        read("/api/v1/modules", in: { _ in "/api/v1/modules" }, out: nil),
+        Row(method: "POST", path: "/api/v1/modules/{id}/provinces/{provinceId}",
+            inScope: { w in Call(uri: "/api/v1/modules/good-practices/provinces/\(w.fixture.provinceA)", body: #"{"enabled": true}"#) },
+            outOfScope: { w in Call(uri: "/api/v1/modules/good-practices/provinces/\(w.fixture.provinceB)", body: #"{"enabled": true}"#) },
+            expected: manage(404, outside: 404)),
+        Row(method: "GET", path: "/api/v1/modules/{id}/status",
+            inScope: { _ in Call(uri: "/api/v1/modules/good-practices/status", body: nil) }, outOfScope: nil,
+            expected: manage(404)),
         Row(method: "GET", path: "/api/v1/units", inScope: { w in Call(uri: "/api/v1/units?under=\(w.fixture.provinceA)", body: nil) }, outOfScope: nil,
             expected: everyone(200)),
         Row(method: "GET", path: "/api/v1/units/{id}", inScope: { w in Call(uri: "/api/v1/units/\(w.fixture.villageA1)", body: nil) }, outOfScope: nil,
