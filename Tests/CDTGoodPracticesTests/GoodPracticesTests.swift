@@ -36,7 +36,16 @@ import Testing
             // Without the curator role, endorsing is refused.
             let answer16 = try await officer.post("/api/v1/modules/good-practices/practices/\(market.id)/endorsement", #"{"note": "Hay"}"#)
             #expect(answer16.status == .forbidden)
-            try await harness.grant(moduleRole: "good-practices.curator", to: officer.accountID!, at: units.communeA)
+            // The province's administrator makes the officer a curator for the commune (not for province B).
+            let officerID = officer.accountID!
+            try await harness.withClient(as: [RoleAssignment(role: .provinceAdministrator, unitID: units.provinceA)]) { admin in
+                let elsewhere = try await admin.post("/api/v1/accounts/\(officerID)/module-roles", #"{"role": "good-practices.curator", "unitId": "\#(units.communeB)"}"#)
+                #expect(elsewhere.status == .forbidden)
+                let village = try await admin.post("/api/v1/accounts/\(officerID)/module-roles", #"{"role": "good-practices.curator", "unitId": "\#(units.villageA1)"}"#)
+                #expect(village.fields == ["unitId"])
+                let granted = try await admin.post("/api/v1/accounts/\(officerID)/module-roles", #"{"role": "good-practices.curator", "unitId": "\#(units.communeA)"}"#)
+                #expect(granted.status == .noContent)
+            }
             let endorsed = try await officer.post("/api/v1/modules/good-practices/practices/\(market.id)/endorsement", #"{"note": "Nhân rộng"}"#)
             #expect(endorsed.status == .ok)
             #expect(endorsed.json["endorsed"] as? Bool == true)

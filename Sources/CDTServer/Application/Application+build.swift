@@ -45,7 +45,9 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
     let accounts = PostgresAccountStore(client: dependencies.database)
     let audit = PostgresAuditLog(client: dependencies.database)
     AuthController(accounts: accounts, audit: audit, throttle: LoginThrottle()).addRoutes(to: api.group("auth"), checkpoint: checkpoint)
-    AccountController(accounts: accounts, audit: audit).addRoutes(to: api.group("accounts"), checkpoint: checkpoint)
+    let moduleRoles = dependencies.modules.registry.modules.flatMap(\.manifest.roles).map { ($0.name, $0) }
+    AccountController(accounts: accounts, audit: audit, moduleRoles: Dictionary(uniqueKeysWithValues: moduleRoles))
+        .addRoutes(to: api.group("accounts"), checkpoint: checkpoint)
     AuditController(audit: audit).addRoutes(to: api.group("audit"), checkpoint: checkpoint)
     PersonalDataController(store: work, audit: audit).addRoutes(to: api.group("members"), checkpoint: checkpoint)
     ModuleController(administration: ModuleAdministration(host: dependencies.modules, database: dependencies.database))

@@ -11,15 +11,20 @@ import Hummingbird
 /// - `POST /api/v1/accounts` `{"username"?, "phone"?, "displayName", "password", "roles": [{"role", "unitId"?}]}`
 /// - `POST /api/v1/accounts/{id}/disable`: disables it and ends its sessions at once.
 /// - `POST /api/v1/accounts/{id}/roles` `{"role", "unitId"?}`: grants a role.
+/// - `POST /api/v1/accounts/{id}/module-roles` `{"role", "unitId"}`: grants a role an installed module adds
+///   (`good-practices.curator`), at a unit of a level the role allows, inside where the caller manages accounts.
 struct AccountController: Sendable {
     let accounts: PostgresAccountStore
     let audit: PostgresAuditLog
+    /// The roles the installed modules add, by name.
+    var moduleRoles: [String: ModuleRole] = [:]
 
     func addRoutes(to group: RouterGroup<AppRequestContext>, checkpoint: AccessCheckpoint) {
         checkpoint.get("", on: group, access: .manageAccounts, use: list)
         checkpoint.post("", on: group, access: .manageAccounts, use: create)
         checkpoint.post("{id}/disable", on: group, access: .manageAccounts, use: disable)
         checkpoint.post("{id}/roles", on: group, access: .manageAccounts, use: grant)
+        checkpoint.post("{id}/module-roles", on: group, access: .manageAccounts, use: grantModuleRole)
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> PageResponse<AccountResponse> {
@@ -80,6 +85,34 @@ struct AccountController: Sendable {
         try await audit.record(AuditEntry(accountID: caller.account.id, clientAddress: caller.clientAddress, action: "role.granted",
                                           target: account.id.description, unitID: role.unitID,
                                           details: ["role": role.role.rawValue, "unit": role.unitID?.description ?? "nation"]))
+        return Response(status: .noContent)
+    }
+
+    struct ModuleRoleGrant: Codable {
+        var role: String
+        var unitId: ID<AdministrativeUnit>
+    }
+
+    @Sendable func grantModuleRole(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let account = try await managedAccount(context, caller)
+        let grant = try await JSONBody.decode(ModuleRoleGrant.self, from: request, limit: 1024)
+        guard let role = moduleRoles[grant.role] else {
+            let known = moduleRoles.keys.sorted()
+            throw ProblemDetails(status: .unprocessableContent, detail: "No installed module adds this role.",
+                                 errors: [.init(field: "role", rule: known.isEmpty ? "no installed module adds roles" : "must be one of: \(known.joined(separator: ", "))")])
+        }
+        let roles = PostgresModuleRoles(client: accounts.client)
+        guard let (level, path) = try await roles.placement(of: grant.unitId), role.levels.contains(level) else {
+            throw ProblemDetails(status: .unprocessableContent, detail: "The role cannot be given there.",
+                                 errors: [.init(field: "unitId", rule: "must name a unit in force at one of the levels: \(role.levels.map(\.rawValue).sorted().joined(separator: ", "))")])
+        }
+        guard caller.access.scope(for: .manageAccounts).contains(path: path) else {
+            throw ProblemDetails(status: .forbidden, detail: "You cannot give \(grant.role) there: it lies outside where you manage accounts.")
+        }
+        try await roles.assign(grant.role, to: account.id, at: grant.unitId)
+        try await audit.record(AuditEntry(accountID: caller.account.id, clientAddress: caller.clientAddress, action: "module_role.granted",
+                                          target: account.id.description, unitID: grant.unitId, details: ["role": grant.role]))
         return Response(status: .noContent)
     }
 

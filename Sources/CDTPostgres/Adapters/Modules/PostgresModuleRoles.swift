@@ -39,6 +39,16 @@ public struct PostgresModuleRoles: Sendable {
             """) == 1
     }
 
+    /// A unit's level and path if it is in force today, for placing a module role.
+    public func placement(of unit: ID<AdministrativeUnit>) async throws -> (level: UnitLevel, path: String)? {
+        let rows = try await client.query("""
+            SELECT level, path FROM administrative_units
+            WHERE id = \(unit) AND (valid_until IS NULL OR valid_until > CURRENT_DATE)
+            """).decode((String, String).self)
+        guard let (level, path) = rows.first, let unitLevel = UnitLevel(rawValue: level) else { return nil }
+        return (unitLevel, path)
+    }
+
     /// The actor a module issued `key` to, if the key is live.
     public func actor(holding key: String, module: String) async throws -> String? {
         try await client.query("""
