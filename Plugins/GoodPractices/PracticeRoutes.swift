@@ -11,7 +11,7 @@ enum PracticeRoutes {
     }
 
     static func list(_ request: Request, _ context: ModuleRequestContext) async throws -> PracticeList {
-        let query = request.uri.queryParameters.get("q")
+        let query = request.queryText("q")
         if let query, query.count > 100 {
             throw ProblemDetails(status: .badRequest, detail: "The query is too long.", errors: [.init(field: "q", rule: "must be at most 100 characters")])
         }

@@ -99,3 +99,11 @@ extension ProblemDetails {
         ProblemDetails(status: .unprocessableContent, detail: "The request breaks a rule.", errors: failure.violations.map(FieldError.init))
     }
 }
+
+extension Request {
+    /// The query parameter `name` as free text: `+` reads as a space, as in HTML forms, the same as the
+    /// core API's `q`.
+    public func queryText(_ name: String) -> String? {
+        uri.queryParameters.get(name)?.replacingOccurrences(of: "+", with: " ")
+    }
+}

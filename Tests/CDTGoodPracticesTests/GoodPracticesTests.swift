@@ -31,7 +31,7 @@ import Testing
             #expect(answer.items.isEmpty)
         }
         try await harness.withClient(as: [RoleAssignment(role: .communeOfficer, unitID: units.communeA)]) { officer in
-            let found = try await officer.get("/api/v1/modules/good-practices/practices?q=thanh%20toan")
+            let found = try await officer.get("/api/v1/modules/good-practices/practices?q=thanh+toan")
             #expect(found.items.map { $0["title"] as? String } == ["Thanh toán không tiền mặt ở chợ"])
             // Without the curator role, endorsing is refused.
             let answer16 = try await officer.post("/api/v1/modules/good-practices/practices/\(market.id)/endorsement", #"{"note": "Hay"}"#)
