@@ -55,10 +55,12 @@ public final class ModuleTestHarness: Sendable {
     }
 
     /// A new database with `modules` installed (not yet enabled anywhere).
+    /// - Parameter cluster: where to create it; the test run's shared cluster by default (see
+    ///   ``TestPostgres/makeDatabase(in:)`` for when a private one is needed).
     /// - Throws: the registry's error when the modules are invalid together.
-    public static func make(_ modules: [any FeatureModule]) async throws -> ModuleTestHarness {
+    public static func make(_ modules: [any FeatureModule], in cluster: EmbeddedCluster? = nil) async throws -> ModuleTestHarness {
         let registry = try ModuleRegistry(modules)
-        let database = try await TestPostgres.makeDatabase()
+        let database = try await TestPostgres.makeDatabase(in: cluster)
         let owner = database.makeClient()
         let units = TestUnits()
         do {

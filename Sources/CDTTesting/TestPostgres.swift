@@ -22,8 +22,11 @@ public enum TestPostgres {
     }
 
     /// A new, empty database in the shared cluster, so tests running in parallel never see each other.
-    public static func makeDatabase() async throws -> TestDatabase {
-        let cluster = try await shared()
+    /// - Parameter cluster: the cluster to create it in; the shared one by default. Transaction ids are
+    ///   cluster-wide, so a test of event delivery timing, which waits for older transactions, uses a
+    ///   private cluster where no other test's transaction runs.
+    public static func makeDatabase(in cluster: EmbeddedCluster? = nil) async throws -> TestDatabase {
+        let cluster = if let cluster { cluster } else { try await shared() }
         let name = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         try await cluster.createDatabase(name)
         return TestDatabase(name: name, conninfo: cluster.conninfo(database: name),
