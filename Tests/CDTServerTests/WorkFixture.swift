@@ -14,9 +14,15 @@ import Testing
 /// commune and one in the second, all in force from 2025-07-01.
 struct WorkFixture: Sendable {
     let database: TestDatabase
-    let provinceA = ID<AdministrativeUnit>(), provinceB = ID<AdministrativeUnit>()
-    let communeA = ID<AdministrativeUnit>(), communeB = ID<AdministrativeUnit>()
-    let villageA1 = ID<AdministrativeUnit>(), villageA2 = ID<AdministrativeUnit>(), villageB1 = ID<AdministrativeUnit>()
+    /// The hierarchy (the test kit's `TestUnits`, shared with module tests).
+    let units = TestUnits()
+    var provinceA: ID<AdministrativeUnit> { units.provinceA }
+    var provinceB: ID<AdministrativeUnit> { units.provinceB }
+    var communeA: ID<AdministrativeUnit> { units.communeA }
+    var communeB: ID<AdministrativeUnit> { units.communeB }
+    var villageA1: ID<AdministrativeUnit> { units.villageA1 }
+    var villageA2: ID<AdministrativeUnit> { units.villageA2 }
+    var villageB1: ID<AdministrativeUnit> { units.villageB1 }
     static let now = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18
 
     static func make() async throws -> WorkFixture {
@@ -24,19 +30,7 @@ struct WorkFixture: Sendable {
         let db = fixture.database.makeClient()
         do {
             try await MigrationRunner(client: db, migrations: CoreMigrations.all).apply()
-            let validity = try ValidityPeriod(from: CalendarDate("2025-07-01")!)
-            func unit(_ id: ID<AdministrativeUnit>, _ code: String, _ name: String, _ level: UnitLevel, _ type: String, _ parent: ID<AdministrativeUnit>?) throws -> AdministrativeUnit {
-                try AdministrativeUnit(id: id, code: code, name: name, kind: UnitKind(level: level, type: type), parentID: parent, validity: validity)
-            }
-            try await PostgresHierarchyStore(client: db).add([
-                try unit(fixture.provinceA, "01", "Thành phố Hà Nội", .province, "Thành phố Trung ương", nil),
-                try unit(fixture.provinceB, "79", "Thành phố Hồ Chí Minh", .province, "Thành phố Trung ương", nil),
-                try unit(fixture.communeA, "00004", "Phường Ba Đình", .commune, "Phường", fixture.provinceA),
-                try unit(fixture.communeB, "26734", "Phường Sài Gòn", .commune, "Phường", fixture.provinceB),
-                try unit(fixture.villageA1, "00004.1", "Tổ dân phố 1", .village, "Tổ dân phố", fixture.communeA),
-                try unit(fixture.villageA2, "00004.2", "Tổ dân phố 2", .village, "Tổ dân phố", fixture.communeA),
-                try unit(fixture.villageB1, "26734.1", "Khu phố 1", .village, "Khu phố", fixture.communeB),
-            ])
+            try await fixture.units.add(to: db)
         } catch {
             await db.close()
             throw error
