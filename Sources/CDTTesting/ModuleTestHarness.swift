@@ -185,6 +185,11 @@ public struct ModuleTestClient: Sendable {
         self.accountID = accountID
     }
 
+    /// The same client sending `token` instead (an API key a module issued, say), or none.
+    public func withToken(_ token: String?) -> ModuleTestClient {
+        ModuleTestClient(client: client, token: token, accountID: nil)
+    }
+
     public func get(_ uri: String) async throws -> TestAnswer {
         try await send(.get, uri, body: nil)
     }

@@ -12,6 +12,8 @@ struct LedgerModule: FeatureModule {
     final class Faults: Sendable {
         let failing = Mutex<Set<String>>([])
         let killOnce = Mutex<Set<String>>([])
+        /// What `readiness` reports when set.
+        let notReady = Mutex<String?>(nil)
     }
 
     var faults = Faults()
@@ -52,6 +54,13 @@ struct LedgerModule: FeatureModule {
             let titles = try await context.module.database.query("SELECT title FROM \(unsafeSQL: table) ORDER BY entry").decode(String.self)
             return EntryList(titles: titles, pageSize: context.provinces.count == 1 ? context.settings(for: context.provinces.first!).integer("pageSize") : nil)
         }
+        routes.get("partner/whoami", access: .externalActor) { _, context -> EntryList in
+            EntryList(titles: [context.caller.externalActorID ?? "?"], pageSize: context.provinces.count)
+        }
+    }
+
+    func readiness(context: ModuleContext) async -> ModuleReadiness {
+        faults.notReady.withLock { $0 }.map(ModuleReadiness.notReady) ?? .ready
     }
 
     func apply(_ event: FeedEvent, in transaction: PostgresSession, context: ModuleContext) async throws {
