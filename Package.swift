@@ -143,7 +143,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CDTGoodPracticesTests",
-            dependencies: ["CDTGoodPractices", "CDTModuleKit", "CDTTesting"],
+            dependencies: ["CDTGoodPractices", "CDTModuleKit", "CDTPostgres", "CDTTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -78,6 +78,11 @@ public final class ModuleTestHarness: Sendable {
         await owner.close()
     }
 
+    /// The context module `id` runs with, as the server gives it (its services, database and ports).
+    public func context(of id: String) -> ModuleContext? {
+        dependencies.modules.contexts[id]
+    }
+
     // MARK: Enablement
 
     /// Enables module `id` in `province`, with `settings`, as the command line does.

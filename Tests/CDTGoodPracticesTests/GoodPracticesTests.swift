@@ -1,5 +1,6 @@
 import CDTDomain
 import CDTModuleKit
+import CDTPostgres
 import CDTTesting
 import HTTPTypes
 import Foundation
@@ -60,6 +61,36 @@ import Testing
             #expect(items.count == 1)
             #expect(items.first?["endorsed"] as? Bool == true)
         }
+        await harness.close()
+    }
+}
+
+/// A module that reads good-practices' figures, as rewards will read coverage's.
+struct FiguresReader: FeatureModule {
+    var manifest: ModuleManifest {
+        ModuleManifest(id: "figures-reader", name: LocalizedName(vietnamese: "Đọc số liệu", english: "Figures reader"),
+                       version: ModuleVersion(1, 0, 0), dependencies: ["good-practices"])
+    }
+}
+
+@Suite struct PracticeFiguresTests {
+    @Test func anotherModuleReadsTheFiguresWithinTheCallersProvinces() async throws {
+        let harness = try await ModuleTestHarness.make([GoodPracticesModule(), FiguresReader()])
+        let units = harness.units
+        try await harness.enable("good-practices", in: units.provinceA)
+        try await harness.append([
+            harness.events.shared(in: units.villageA1, title: "Chợ 4.0", minute: 1),
+            harness.events.shared(in: units.villageA2, title: "Ví điện tử cho người cao tuổi", minute: 2),
+        ])
+        try await harness.catchUp()
+        let figures = try harness.context(of: "figures-reader")!.services.service((any UnitFigures).self, from: "good-practices")
+        let inA = try await RowScope.$current.withValue(.provinces([units.provinceA.rawValue])) { try await figures.figures(for: units.communeA) }
+        #expect(inA.first { $0.key == "practicesShared" }?.value == 2)
+        #expect(try await RowScope.$current.withValue(.provinces([units.provinceA.rawValue])) { try await figures.figures(for: units.villageA1) }
+            .first { $0.key == "practicesShared" }?.value == 1)
+        // A caller confined to province B sees none of A's, through the service too.
+        let inB = try await RowScope.$current.withValue(.provinces([units.provinceB.rawValue])) { try await figures.figures(for: units.communeA) }
+        #expect(inB.first { $0.key == "practicesShared" }?.value == 0)
         await harness.close()
     }
 }

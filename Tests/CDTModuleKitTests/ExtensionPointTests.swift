@@ -12,7 +12,7 @@ import Testing
 @Suite struct ExtensionPointTests {
     @Test func anExternalActorReachesTheModuleWithItsKeyOnly() async throws {
         let harness = try await ModuleTestHarness.make([LedgerModule()])
-        let keys = ModuleActorKeys(harness.dependencies.modules.contexts["ledger"]!)
+        let keys = ModuleActorKeys(harness.context(of: "ledger")!)
         let key = try await keys.issue(to: "partner-viettel", label: "Viettel, shop system")
         #expect(key.hasPrefix("cdtk_"))
         let stored = try await harness.owner.query("SELECT count(*) FROM module_api_keys WHERE key_hash = sha256(convert_to(\(key), 'UTF8'))").decode(Int64.self)
