@@ -36,7 +36,7 @@ public struct GoodPracticesModule: FeatureModule {
     }
 
     public func provideServices(to services: inout ModuleServiceRegistrations, context: ModuleContext) {
-        services.register((any UnitFigures).self, PracticeFigures(database: context.database, hierarchy: context.hierarchy))
+        services.register((any UnitFigures).self, PracticeFigures(database: context.database))
     }
 
     public func addRoutes(to routes: inout ModuleRoutes) {

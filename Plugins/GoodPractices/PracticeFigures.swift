@@ -6,7 +6,6 @@ import CDTPostgres
 /// subtree. Runs in the asking request's task, so row-level security keeps it to that caller's provinces.
 struct PracticeFigures: UnitFigures {
     let database: PostgresClient
-    let hierarchy: any HierarchyStore
 
     func figures(for unit: ID<AdministrativeUnit>) async throws -> [UnitFigure] {
         let (shared, endorsed) = try await database.query("""

@@ -41,6 +41,9 @@ public struct ModuleRegistry: Sendable {
     /// Every module's migrations, dependencies' first, to apply after the core's.
     public var migrations: [Migration] { modules.flatMap(\.migrations) }
 
+    /// Every migration of a server with these modules: the core's, then each module's.
+    public var schemaMigrations: [Migration] { CoreMigrations.all + migrations }
+
     /// Each module's context over `environment`, with every module's services registered; built once when
     /// the server starts.
     public func contexts(_ environment: ModuleEnvironment) -> [String: ModuleContext] {

@@ -29,7 +29,6 @@ public enum ModuleConformance {
         _ module: any FeatureModule, dependencies: [any FeatureModule] = [],
         sampleEvents: @Sendable (TestUnits, TestEvents) -> [DomainEvent] = { _, _ in [] }
     ) async throws {
-        let id = module.manifest.id
         let harness: ModuleTestHarness
         do {
             harness = try await ModuleTestHarness.make(dependencies + [module])
@@ -39,17 +38,16 @@ public enum ModuleConformance {
         do {
             try await checkMigrations(module, harness)
             try await checkDisabledMeansNotFound(module, harness)
-            try await checkReplayEqualsLive(module, dependencies: dependencies, harness, events: sampleEvents(harness.units, harness.events))
+            try await checkReplayEqualsLive(module, harness, events: sampleEvents(harness.units, harness.events))
         } catch {
             await harness.close()
             throw error
         }
         await harness.close()
-        _ = id
     }
 
     static func checkMigrations(_ module: any FeatureModule, _ harness: ModuleTestHarness) async throws {
-        let again = try await MigrationRunner(client: harness.owner, migrations: CoreMigrations.all + harness.registry.migrations).apply()
+        let again = try await MigrationRunner(client: harness.owner, migrations: harness.registry.schemaMigrations).apply()
         guard again.isEmpty else { throw ConformanceFailure(check: "migrations", "applying them a second time applied \(again)") }
         let prefix = module.manifest.id.replacingOccurrences(of: "-", with: "_") + "_"
         let tables = try await harness.owner.query("""
@@ -94,7 +92,7 @@ public enum ModuleConformance {
         }
     }
 
-    static func checkReplayEqualsLive(_ module: any FeatureModule, dependencies: [any FeatureModule], _ harness: ModuleTestHarness, events: [DomainEvent]) async throws {
+    static func checkReplayEqualsLive(_ module: any FeatureModule, _ harness: ModuleTestHarness, events: [DomainEvent]) async throws {
         let id = module.manifest.id
         for dependency in harness.registry.modules where dependency.manifest.id != id {
             try await harness.enable(dependency.manifest.id, in: harness.units.provinceB)

@@ -64,7 +64,7 @@ public final class ModuleTestHarness: Sendable {
         let owner = database.makeClient()
         let units = TestUnits()
         do {
-            try await MigrationRunner(client: owner, migrations: CoreMigrations.all + registry.migrations).apply()
+            try await MigrationRunner(client: owner, migrations: registry.schemaMigrations).apply()
             try await units.add(to: owner)
         } catch {
             await owner.close()

@@ -28,10 +28,6 @@ public struct TestUnits: Sendable {
         ])
     }
 
-    /// The province a unit of this hierarchy lies in.
-    public func province(of unit: ID<AdministrativeUnit>) -> ID<AdministrativeUnit> {
-        [provinceB, communeB, villageB1].contains(unit) ? provinceB : provinceA
-    }
 }
 
 /// Events in the test hierarchy, as a client would submit them, a minute apart from 2025-08-01 10:00

@@ -66,7 +66,7 @@ func withDatabase(
     let target = try await DatabaseTarget.resolve(configuration, logger: logger)
     let client = target.makeClient(configuration, logger: logger)
     do {
-        if migrate { try await MigrationRunner(client: client, migrations: InstalledModules.migrations, logger: logger).apply() }
+        if migrate { try await MigrationRunner(client: client, migrations: try InstalledModules.migrations, logger: logger).apply() }
         try await body(client, logger)
     } catch {
         await client.close()

@@ -20,6 +20,6 @@ enum InstalledModules {
 
     /// Every migration: the core's, then the modules'.
     static var migrations: [Migration] {
-        CoreMigrations.all + all.flatMap(\.migrations)
+        get throws { try registry().schemaMigrations }
     }
 }

@@ -14,7 +14,7 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         try await withDatabase(database, migrate: false) { client, logger in
-            let runner = MigrationRunner(client: client, migrations: InstalledModules.migrations, logger: logger)
+            let runner = MigrationRunner(client: client, migrations: try InstalledModules.migrations, logger: logger)
             if status {
                 switch try await runner.status() {
                 case .current: print("schema is current (\(runner.migrations.count) migrations applied)")

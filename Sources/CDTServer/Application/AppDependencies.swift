@@ -34,7 +34,6 @@ public struct AppDependencies: Sendable {
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
     ) {
         self.database = database
-        self.migrations = migrations
         self.accessPolicy = accessPolicy ?? SessionPolicy(accounts: PostgresAccountStore(client: database))
         self.today = today
         self.now = now

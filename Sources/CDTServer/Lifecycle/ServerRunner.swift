@@ -17,7 +17,7 @@ public enum ServerRunner {
         logger.info("using \(target.summary)")
         let owner = target.makeClient(configuration, logger: logger)
         do {
-            let applied = try await MigrationRunner(client: owner, migrations: CoreMigrations.all + modules.migrations, logger: logger).apply()
+            let applied = try await MigrationRunner(client: owner, migrations: modules.schemaMigrations, logger: logger).apply()
             logger.info("schema is current", metadata: ["applied": "\(applied.count)"])
         } catch {
             await owner.close()

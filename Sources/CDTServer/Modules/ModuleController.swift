@@ -58,13 +58,13 @@ struct ModuleController: Sendable {
         }
     }
 
-    @Sendable func status(_ request: Request, context: AppRequestContext) async throws -> ModuleStatus {
+    @Sendable func status(_ request: Request, context: AppRequestContext) async throws -> ModuleDeliveryReport {
         let caller = try context.requireCaller()
         let module = try installedModule(context)
         guard caller.access.scope(for: .manageAccounts).isNationwide else {
             throw ProblemDetails(status: .forbidden, detail: "Delivery status is for national administrators.")
         }
-        return ModuleStatus(try await ModuleDeliveryReport.load(module.manifest.id, consuming: module.manifest.consumes, host.enablements.database))
+        return try await ModuleDeliveryReport.load(module.manifest.id, consuming: module.manifest.consumes, host.enablements.database)
     }
 
     private func installedModule(_ context: AppRequestContext) throws -> any FeatureModule {

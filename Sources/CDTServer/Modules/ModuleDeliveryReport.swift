@@ -1,11 +1,12 @@
 public import CDTDomain
 public import CDTPostgres
 public import Foundation
+public import Hummingbird
 
 /// How far delivery of the log to a module has reached in each province where it has a state, and the
 /// events it parked: what operators read through the API and `cdt modules status`.
-public struct ModuleDeliveryReport: Sendable {
-    public struct Province: Sendable {
+public struct ModuleDeliveryReport: Sendable, Encodable {
+    public struct Province: Sendable, Encodable {
         public let provinceID: ID<AdministrativeUnit>
         public let enabled: Bool
         public let position: Int64
@@ -13,9 +14,11 @@ public struct ModuleDeliveryReport: Sendable {
         /// Events of the types it consumes not yet delivered, counted up to 100,000.
         public let pending: Int64
         public let updatedAt: Date?
+
+        enum CodingKeys: String, CodingKey { case provinceID = "provinceId", enabled, position, delivered, pending, updatedAt }
     }
 
-    public struct Parked: Sendable {
+    public struct Parked: Sendable, Encodable {
         public let eventID: ID<DomainEvent>
         public let provinceID: ID<AdministrativeUnit>
         public let eventType: String
@@ -23,12 +26,18 @@ public struct ModuleDeliveryReport: Sendable {
         public let attempts: Int
         public let error: String
         public let parkedAt: Date
+
+        enum CodingKeys: String, CodingKey {
+            case eventID = "eventId", provinceID = "provinceId", eventType, position, attempts, error, parkedAt
+        }
     }
 
     public let moduleID: String
     public let provinces: [Province]
     /// The 100 most recent, newest first.
     public let parked: [Parked]
+
+    enum CodingKeys: String, CodingKey { case moduleID = "moduleId", provinces, parked }
 
     /// Reads the report across provinces (the caller has checked the reader is national).
     public static func load(_ moduleID: String, consuming types: [EventType], _ database: PostgresClient) async throws -> ModuleDeliveryReport {
@@ -55,3 +64,6 @@ public struct ModuleDeliveryReport: Sendable {
         }
     }
 }
+
+/// `GET /api/v1/modules/{id}/status` answers the report as it is.
+extension ModuleDeliveryReport: ResponseEncodable {}

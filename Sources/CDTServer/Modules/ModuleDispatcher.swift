@@ -1,4 +1,4 @@
-public import CDTModuleKit
+import CDTModuleKit
 public import CDTPostgres
 import CDTDomain
 import Foundation
@@ -113,11 +113,10 @@ public final class ModuleDispatcher: Service, Sendable {
     }
 
     private func deliverBatch(_ module: any FeatureModule, _ context: ModuleContext, _ province: ID<AdministrativeUnit>) async throws -> Outcome {
-        let id = module.manifest.id, types = module.manifest.consumes
+        let id = module.manifest.id
         do {
             return try await database.withTransaction { tx in
-                let checkpoint = try await PostgresEventFeed.lockCheckpoint(id, province: province, tx)
-                let events = try await PostgresEventFeed.events(in: province, after: checkpoint.position, types: types, limit: batchSize, tx)
+                let events = try await Self.lockAndRead(module, province, limit: batchSize, tx)
                 guard let last = events.last else { return Outcome() }
                 for event in events { try await module.apply(event, in: tx, context: context) }
                 try await PostgresEventFeed.advance(id, province: province, to: last.feedPosition, delivered: events.count, tx)
@@ -161,10 +160,7 @@ public final class ModuleDispatcher: Service, Sendable {
     private func deliverOne(_ module: any FeatureModule, _ context: ModuleContext, _ province: ID<AdministrativeUnit>) async throws -> FeedEvent? {
         let id = module.manifest.id
         return try await database.withTransaction { tx in
-            let checkpoint = try await PostgresEventFeed.lockCheckpoint(id, province: province, tx)
-            guard let event = try await PostgresEventFeed.events(in: province, after: checkpoint.position, types: module.manifest.consumes, limit: 1, tx).first else {
-                return nil
-            }
+            guard let event = try await Self.lockAndRead(module, province, limit: 1, tx).first else { return nil }
             try await module.apply(event, in: tx, context: context)
             try await PostgresEventFeed.advance(id, province: province, to: event.feedPosition, delivered: 1, tx)
             metrics.delivered(to: id).increment()
@@ -175,16 +171,19 @@ public final class ModuleDispatcher: Service, Sendable {
     private func park(_ module: any FeatureModule, _ province: ID<AdministrativeUnit>, attempts: Int, error: any Error) async throws {
         let id = module.manifest.id
         try await database.withTransaction { tx in
-            let checkpoint = try await PostgresEventFeed.lockCheckpoint(id, province: province, tx)
-            guard let event = try await PostgresEventFeed.events(in: province, after: checkpoint.position, types: module.manifest.consumes, limit: 1, tx).first else {
-                return
-            }
+            guard let event = try await Self.lockAndRead(module, province, limit: 1, tx).first else { return }
             try await PostgresEventFeed.park(id, event, attempts: attempts, error: String(describing: error), tx)
             logger.error("parked an event the module could not apply", metadata: [
                 "module": "\(id)", "event": "\(event.event.id)", "type": "\(event.event.type.rawValue)", "error": "\(error)",
             ])
         }
         metrics.parked(by: id).increment()
+    }
+
+    /// Locks the module's checkpoint in `province` for the transaction and reads up to `limit` events after it.
+    private static func lockAndRead(_ module: any FeatureModule, _ province: ID<AdministrativeUnit>, limit: Int, _ tx: PostgresSession) async throws -> [FeedEvent] {
+        let checkpoint = try await PostgresEventFeed.lockCheckpoint(module.manifest.id, province: province, tx)
+        return try await PostgresEventFeed.events(in: province, after: checkpoint.position, types: module.manifest.consumes, limit: limit, tx)
     }
 
     private static func waited(since recordedAt: Date) -> Duration {
@@ -198,20 +197,25 @@ public struct CatchUpTimeout: Error, CustomStringConvertible {
     public var description: String { "modules were still behind the event log after \(timeout); a long transaction may be holding delivery back" }
 }
 
-/// The dispatcher's figures for `/metrics`.
+/// The dispatcher's figures for `/metrics`: `cdt_module_lag_seconds`, `cdt_module_events_delivered_total`
+/// and `cdt_module_events_parked_total`, each by module.
 struct DispatchMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
 
     func lag(of module: String) -> Gauge {
-        registry.makeGauge(name: "cdt_module_lag_seconds", labels: [("module", module)],
-                           help: "How long the oldest event a module was last given had waited, 0 when caught up")
+        registry.makeGauge(descriptor: Self.name("lag", "seconds", "How long the oldest event a module was last given had waited, 0 when caught up"),
+                           labels: [("module", module)])
     }
 
     func delivered(to module: String) -> Counter {
-        registry.makeCounter(name: "cdt_module_events_delivered_total", labels: [("module", module)], help: "Events applied by a module")
+        registry.makeCounter(descriptor: Self.name("events_delivered", "total", "Events applied by a module"), labels: [("module", module)])
     }
 
     func parked(by module: String) -> Counter {
-        registry.makeCounter(name: "cdt_module_events_parked_total", labels: [("module", module)], help: "Events a module failed to apply and set aside")
+        registry.makeCounter(descriptor: Self.name("events_parked", "total", "Events a module failed to apply and set aside"), labels: [("module", module)])
+    }
+
+    private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "cdt", subsystem: "module", metricName: metric, unitName: unit, helpText: help)
     }
 }

@@ -1,6 +1,6 @@
 public import CDTDomain
 public import CDTModuleKit
-public import CDTPostgres
+import CDTPostgres
 public import Foundation
 
 /// A module's state in one province.
@@ -27,18 +27,10 @@ public struct ModuleEnablements: Sendable {
 
     /// The states recorded for `moduleID` (every module when `nil`), within the task's row scope.
     public func states(of moduleID: String?, schemas: (String) -> SettingsSchema) async throws -> [ProvinceModuleState] {
-        let rows = try await database.query("""
-            SELECT module_id, province_id, enabled, settings::text, province_may_manage, changed_at, changed_by
-            FROM module_enablements WHERE (\(moduleID)::text IS NULL OR module_id = \(moduleID))
+        try await database.query("""
+            SELECT \(unsafeSQL: Self.columns) FROM module_enablements WHERE (\(moduleID)::text IS NULL OR module_id = \(moduleID))
             ORDER BY module_id, province_id
-            """)
-        return try rows.map { row in
-            let (module, province, enabled, settings, mayManage, changedAt, changedBy) = try row.decode(
-                (String, ID<AdministrativeUnit>, Bool, String, Bool, Date, ID<Account>?).self)
-            return ProvinceModuleState(
-                moduleID: module, provinceID: province, enabled: enabled, settings: schemas(module).settings(fromStored: settings),
-                provinceMayManage: mayManage, changedAt: changedAt, changedBy: changedBy)
-        }
+            """).map { try Self.state(from: $0, schemas: schemas) }
     }
 
     /// The provinces where `moduleID` is enabled, with their settings, whatever the task's row scope:
@@ -58,13 +50,19 @@ public struct ModuleEnablements: Sendable {
     /// Locks and returns the state of `moduleID` in `province` inside `tx`.
     static func lock(_ moduleID: String, _ province: ID<AdministrativeUnit>, schema: SettingsSchema, _ tx: PostgresSession) async throws -> ProvinceModuleState {
         let rows = try await tx.query("""
-            SELECT enabled, settings::text, province_may_manage, changed_at, changed_by FROM module_enablements
-            WHERE module_id = \(moduleID) AND province_id = \(province) FOR UPDATE
+            SELECT \(unsafeSQL: columns) FROM module_enablements WHERE module_id = \(moduleID) AND province_id = \(province) FOR UPDATE
             """)
-        guard let row = rows.first else { return .never(moduleID, province, schema) }
-        let (enabled, settings, mayManage, changedAt, changedBy) = try row.decode((Bool, String, Bool, Date, ID<Account>?).self)
+        return try rows.first.map { try state(from: $0) { _ in schema } } ?? .never(moduleID, province, schema)
+    }
+
+    static let columns = "module_id, province_id, enabled, settings::text, province_may_manage, changed_at, changed_by"
+
+    /// A row of ``columns`` as a state, its settings read with the module's schema.
+    static func state(from row: PostgresRow, schemas: (String) -> SettingsSchema) throws -> ProvinceModuleState {
+        let (module, province, enabled, settings, mayManage, changedAt, changedBy) = try row.decode(
+            (String, ID<AdministrativeUnit>, Bool, String, Bool, Date, ID<Account>?).self)
         return ProvinceModuleState(
-            moduleID: moduleID, provinceID: province, enabled: enabled, settings: schema.settings(fromStored: settings),
+            moduleID: module, provinceID: province, enabled: enabled, settings: schemas(module).settings(fromStored: settings),
             provinceMayManage: mayManage, changedAt: changedAt, changedBy: changedBy)
     }
 

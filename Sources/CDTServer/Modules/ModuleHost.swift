@@ -31,6 +31,4 @@ public struct ModuleHost: Sendable {
         return (module, context)
     }
 
-    /// Every migration: the core's, then each module's, dependencies first.
-    public var migrations: [Migration] { CoreMigrations.all + registry.migrations }
 }
