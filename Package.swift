@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "CDTServer", targets: ["CDTServer"]),
         .library(name: "CDTTesting", targets: ["CDTTesting"]),
         .library(name: "CDTGoodPractices", targets: ["CDTGoodPractices"]),
+        .library(name: "CDTCoverage", targets: ["CDTCoverage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -91,6 +92,7 @@ let package = Package(
                 "CDTPostgres",
                 "CDTModuleKit",
                 "CDTGoodPractices",
+                "CDTCoverage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -114,6 +116,17 @@ let package = Package(
             name: "CDTGoodPractices",
             dependencies: ["CDTModuleKit", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Plugins/GoodPractices",
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedMigrationsPlugin"]
+        ),
+        .target(
+            name: "CDTCoverage",
+            dependencies: [
+                "CDTModuleKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Plugins/Coverage",
             swiftSettings: swiftSettings,
             plugins: ["EmbedMigrationsPlugin"]
         ),
@@ -144,6 +157,11 @@ let package = Package(
         .testTarget(
             name: "CDTGoodPracticesTests",
             dependencies: ["CDTGoodPractices", "CDTModuleKit", "CDTPostgres", "CDTTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CDTCoverageTests",
+            dependencies: ["CDTCoverage", "CDTModuleKit", "CDTPostgres", "CDTTesting", "CDTServer"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -64,6 +64,12 @@ public protocol FeatureModule: Sendable {
     /// The default ignores every event.
     func apply(_ event: FeedEvent, in transaction: PostgresSession, context: ModuleContext) async throws
 
+    /// Applies a batch of events of a province, in order, inside one transaction with the checkpoint.
+    /// The default calls ``apply(_:in:context:)`` for each; a module that can write many events' effects
+    /// in fewer statements implements this instead (the dispatcher always calls this one, with a single
+    /// event when it retries events one at a time).
+    func applyBatch(_ events: [FeedEvent], in transaction: PostgresSession, context: ModuleContext) async throws
+
     /// Called in the transaction that enables the module for a province (the first time or again).
     /// Throwing refuses the change. The default does nothing.
     func enabled(for change: ProvinceChange, in transaction: PostgresSession, context: ModuleContext) async throws
@@ -83,6 +89,9 @@ extension FeatureModule {
     public func provideServices(to services: inout ModuleServiceRegistrations, context: ModuleContext) {}
     public func addRoutes(to routes: inout ModuleRoutes) {}
     public func apply(_ event: FeedEvent, in transaction: PostgresSession, context: ModuleContext) async throws {}
+    public func applyBatch(_ events: [FeedEvent], in transaction: PostgresSession, context: ModuleContext) async throws {
+        for event in events { try await apply(event, in: transaction, context: context) }
+    }
     public func enabled(for change: ProvinceChange, in transaction: PostgresSession, context: ModuleContext) async throws {}
     public func disabled(for change: ProvinceChange, in transaction: PostgresSession, context: ModuleContext) async throws {}
     public func readiness(context: ModuleContext) async -> ModuleReadiness { .ready }

@@ -1,3 +1,4 @@
+import CDTCoverage
 import CDTGoodPractices
 import CDTModuleKit
 import CDTPostgres
@@ -7,6 +8,7 @@ import CDTPostgres
 enum InstalledModules {
     static let all: [any FeatureModule] = [
         GoodPracticesModule(),
+        CoverageModule(),
     ]
 
     /// The registry, validated; an invalid set of modules stops the command with the registry's message.

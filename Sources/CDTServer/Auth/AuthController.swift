@@ -13,6 +13,8 @@ import HummingbirdOTP
 /// - `GET /me`: the account and its roles.
 /// - `POST /two-factor` starts TOTP set-up (returns the secret and an `otpauth://` link);
 ///   `POST /two-factor/confirm` `{"code"}` turns it on.
+/// - `GET /signin` and `POST /signin`: the same sign-in as an HTML form for pages modules serve
+///   (``SignInPage``); the session travels in an HttpOnly cookie that only GET requests accept.
 struct AuthController: Sendable {
     let accounts: PostgresAccountStore
     let audit: PostgresAuditLog
@@ -26,6 +28,9 @@ struct AuthController: Sendable {
         checkpoint.get("me", on: group, access: .signedIn, use: me)
         checkpoint.post("two-factor", on: group, access: .signedIn, use: startTwoFactor)
         checkpoint.post("two-factor/confirm", on: group, access: .signedIn, use: confirmTwoFactor)
+        let page = SignInPage(controller: self)
+        checkpoint.get("signin", on: group, access: .signIn, use: page.show)
+        checkpoint.post("signin", on: group, access: .signIn, use: page.submit)
     }
 
     struct LoginRequest: Codable { var login: String; var password: String; var code: String? }
@@ -33,7 +38,11 @@ struct AuthController: Sendable {
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> LoginResponse {
         let input = try await JSONBody.decode(LoginRequest.self, from: request, limit: 4096)
-        let address = SessionPolicy.clientAddress(request, context)
+        return try await signIn(input, address: SessionPolicy.clientAddress(request, context))
+    }
+
+    /// Checks the credentials (with throttling and audit) and opens a session.
+    func signIn(_ input: LoginRequest, address: String) async throws -> LoginResponse {
         guard input.login.count <= 100, input.password.utf8.count <= 200 else { throw Self.failed }
         guard throttle.allows(login: input.login, address: address) else {
             try await audit.record(AuditEntry(accountID: nil, clientAddress: address, action: "login.throttled", target: input.login))

@@ -4,8 +4,8 @@ public import CDTPostgres
 import Foundation
 public import Hummingbird
 
-/// The access policy of the server: a bearer session token names the caller; the route's rule says
-/// what they need.
+/// The access policy of the server: a bearer session token names the caller (or, for GET requests only,
+/// the session cookie the sign-in page sets); the route's rule says what they need.
 ///
 /// - No token, or one that is unknown, expired, revoked or of a disabled account: 401 (the same answer
 ///   for each, so a token's fate is not told).
@@ -22,9 +22,15 @@ public struct SessionPolicy: AccessPolicy {
 
     public func authorize(_ access: RouteAccess, request: Request, context: AppRequestContext) async throws -> Caller? {
         guard access.needsCaller else { return nil }
-        guard let token = Self.bearerToken(request) else { throw Self.unauthorized }
+        guard let token = Self.bearerToken(request) ?? SignInPage.cookieToken(request) else {
+            if let redirect = SignInPage.redirect(request) { throw redirect }
+            throw Self.unauthorized
+        }
         let hash = SessionTokens.hash(token)
-        guard let session = try await accounts.session(tokenHash: hash) else { throw Self.unauthorized }
+        guard let session = try await accounts.session(tokenHash: hash) else {
+            if let redirect = SignInPage.redirect(request) { throw redirect }
+            throw Self.unauthorized
+        }
         let caller = Caller(
             account: session.account, access: CallerAccess(assignments: session.placedAssignments),
             sessionTokenHash: hash, isEnrollmentOnly: session.isEnrollmentOnly, clientAddress: Self.clientAddress(request, context))

@@ -10,6 +10,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let redirect as SignInRedirect {
+            return redirect.response
         } catch let problem as ProblemDetails {
             return problem.response()
         } catch let error as HTTPError {

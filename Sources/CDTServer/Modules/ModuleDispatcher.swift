@@ -118,7 +118,7 @@ public final class ModuleDispatcher: Service, Sendable {
             return try await database.withTransaction { tx in
                 let events = try await Self.lockAndRead(module, province, limit: batchSize, tx)
                 guard let last = events.last else { return Outcome() }
-                for event in events { try await module.apply(event, in: tx, context: context) }
+                try await module.applyBatch(events, in: tx, context: context)
                 try await PostgresEventFeed.advance(id, province: province, to: last.feedPosition, delivered: events.count, tx)
                 metrics.delivered(to: id).increment(by: Int64(events.count))
                 return Outcome(handled: events.count, lag: Self.waited(since: events[0].event.recordedAt ?? Date()))
@@ -161,7 +161,7 @@ public final class ModuleDispatcher: Service, Sendable {
         let id = module.manifest.id
         return try await database.withTransaction { tx in
             guard let event = try await Self.lockAndRead(module, province, limit: 1, tx).first else { return nil }
-            try await module.apply(event, in: tx, context: context)
+            try await module.applyBatch([event], in: tx, context: context)
             try await PostgresEventFeed.advance(id, province: province, to: event.feedPosition, delivered: 1, tx)
             metrics.delivered(to: id).increment()
             return event

@@ -1,0 +1,201 @@
+import CDTDomain
+import CDTPostgres
+import Foundation
+
+/// A unit as the figures name it; `nil` id is the nation.
+struct CoverageUnit: Encodable, Hashable, Sendable {
+    var id: UUID?
+    var name: String
+    var level: String
+    var path: String
+    var provinceId: UUID?
+    var parentId: UUID?
+
+    static let nation = CoverageUnit(id: nil, name: "Việt Nam", level: "nation", path: "/", provinceId: nil, parentId: nil)
+
+    enum CodingKeys: String, CodingKey { case id, name, level, path, provinceId, parentId }
+
+    /// Ids in the lower-case form the rest of the API uses.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id?.uuidString.lowercased() ?? "nation", forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encode(level, forKey: .level)
+        try container.encode(path, forKey: .path)
+        try container.encodeIfPresent(provinceId?.uuidString.lowercased(), forKey: .provinceId)
+        try container.encodeIfPresent(parentId?.uuidString.lowercased(), forKey: .parentId)
+    }
+}
+
+/// A unit's base values at a date, and whether any came through an apportioned split.
+struct UnitValues: Sendable {
+    var values: [String: Double] = [:]
+    var apportioned: Set<String> = []
+
+    mutating func add(_ other: UnitValues) {
+        for (key, value) in other.values { values[key, default: 0] += value }
+        apportioned.formUnion(other.apportioned)
+    }
+}
+
+/// Which hierarchy figures are shown under.
+enum HierarchyView: String, Codable, Sendable {
+    /// Today's units: work recorded in units merged or split since counts under their successors.
+    case current
+    /// The units in force at the date asked for.
+    case asOf
+}
+
+/// Reads the rolled-up figures: primary-key lookups in `coverage_totals` (minus the days after the date
+/// asked for, from `coverage_days`), never the event log.
+struct CoverageReader: Sendable {
+    let database: PostgresClient
+
+    static let unitColumns = "u.id, u.name, u.level, u.path, u.province_id, u.parent_id"
+
+    private static func unit(_ row: (UUID, String, String, String, UUID?, UUID?)) -> CoverageUnit {
+        CoverageUnit(id: row.0, name: row.1, level: row.2, path: row.3, provinceId: row.4 ?? (row.2 == "province" ? row.0 : nil), parentId: row.5)
+    }
+
+    func unit(_ id: UUID) async throws -> CoverageUnit? {
+        try await database.query("SELECT \(unsafeSQL: Self.unitColumns) FROM administrative_units u WHERE u.id = \(id)")
+            .decode((UUID, String, String, String, UUID?, UUID?).self).first.map(Self.unit)
+    }
+
+    /// Whether `unit` was in force on `day`.
+    func isInForce(_ unit: UUID, on day: CalendarDate) async throws -> Bool {
+        try await database.query("""
+            SELECT EXISTS (SELECT 1 FROM administrative_units WHERE id = \(unit) AND valid_from <= \(day) AND (valid_until IS NULL OR valid_until > \(day)))
+            """).decode(Bool.self)[0]
+    }
+
+    /// The units above `unit`, from its province down to its parent.
+    func ancestors(of unit: CoverageUnit) async throws -> [CoverageUnit] {
+        let ids = unit.path.split(separator: "/").compactMap { UUID(uuidString: String($0)) }.filter { $0 != unit.id }
+        guard !ids.isEmpty else { return [] }
+        let rows = try await database.query("SELECT \(unsafeSQL: Self.unitColumns) FROM administrative_units u WHERE u.id = ANY(\(ids)) ORDER BY length(u.path)")
+            .decode((UUID, String, String, String, UUID?, UUID?).self)
+        return rows.map(Self.unit)
+    }
+
+    /// The units directly under `unit` (the provinces, under the nation) in force on `day`, among
+    /// `provinces`, in Vietnamese order.
+    func children(of unit: CoverageUnit, on day: CalendarDate, provinces: Set<ID<AdministrativeUnit>>) async throws -> [CoverageUnit] {
+        let allowed = provinces.map(\.rawValue)
+        let rows = try await database.query("""
+            SELECT \(unsafeSQL: Self.unitColumns) FROM administrative_units u
+            WHERE ((\(unit.id)::uuid IS NULL AND u.level = 'province') OR u.parent_id = \(unit.id))
+              AND u.valid_from <= \(day) AND (u.valid_until IS NULL OR u.valid_until > \(day))
+              AND coalesce(u.province_id, u.id) = ANY(\(allowed))
+            ORDER BY u.sort_key, u.id
+            """)
+            .decode((UUID, String, String, String, UUID?, UUID?).self)
+        return rows.map(Self.unit)
+    }
+
+    /// Units in force today whose names match `query` without regard to diacritics, in `provinces`.
+    func search(_ query: String, provinces: Set<ID<AdministrativeUnit>>, today: CalendarDate, limit: Int = 20) async throws -> [CoverageUnit] {
+        let pattern = "%" + VietnameseText.searchKey(query) + "%"
+        return try await database.query("""
+            SELECT \(unsafeSQL: Self.unitColumns) FROM administrative_units u
+            WHERE u.search_key LIKE \(pattern) AND coalesce(u.province_id, u.id) = ANY(\(provinces.map(\.rawValue)))
+              AND u.valid_from <= \(today) AND (u.valid_until IS NULL OR u.valid_until > \(today))
+            ORDER BY array_position(ARRAY['province', 'district', 'commune', 'village'], u.level), u.sort_key, u.id
+            LIMIT \(limit)
+            """).decode((UUID, String, String, String, UUID?, UUID?).self).map(Self.unit)
+    }
+
+    /// The epoch the figures at `day` are kept in: today's for the current hierarchy, the one holding
+    /// `day` for the hierarchy as it was.
+    func epoch(for day: CalendarDate, view: HierarchyView, today: CalendarDate) async throws -> CalendarDate? {
+        let at = view == .current ? max(day, today) : day
+        return try await database.query("SELECT epoch_start FROM coverage_epochs() WHERE epoch_start <= \(at) AND epoch_end > \(at)")
+            .decode(CalendarDate?.self).first ?? nil
+    }
+
+    /// The epoch start as SQL compares it (`-infinity` before the first reorganization).
+    private func epochValue(_ epoch: CalendarDate?) -> String { epoch?.description ?? "-infinity" }
+
+    /// The base values of `units` at the end of `day` (the nation's when a unit's id is `nil`: the sum of
+    /// `provinces`).
+    func values(of units: [CoverageUnit], at day: CalendarDate, epoch: CalendarDate?, provinces: Set<ID<AdministrativeUnit>>) async throws -> [UUID?: UnitValues] {
+        var ids = units.compactMap(\.id)
+        let wantsNation = units.contains { $0.id == nil }
+        if wantsNation { ids += provinces.map(\.rawValue) }
+        let rows = try await database.query("""
+            SELECT t.unit_id, t.metric,
+                   t.value - coalesce((SELECT sum(d.value) FROM coverage_days d
+                                       WHERE d.unit_id = t.unit_id AND d.epoch_start = t.epoch_start AND d.metric = t.metric AND d.day > \(day)), 0),
+                   t.apportioned
+            FROM coverage_totals t
+            WHERE t.unit_id = ANY(\(Array(Set(ids)))) AND t.epoch_start = \(epochValue(epoch))::date
+            """).decode((UUID, String, Double, Bool).self)
+        var byUnit: [UUID: UnitValues] = [:]
+        for (unit, metric, value, apportioned) in rows {
+            byUnit[unit, default: UnitValues()].values[metric] = value
+            if apportioned { byUnit[unit, default: UnitValues()].apportioned.insert(metric) }
+        }
+        var result: [UUID?: UnitValues] = [:]
+        for unit in units where unit.id != nil { result[unit.id] = byUnit[unit.id!] ?? UnitValues() }
+        if wantsNation {
+            var nation = UnitValues()
+            for province in provinces { nation.add(byUnit[province.rawValue] ?? UnitValues()) }
+            result[nil] = nation
+        }
+        let villages = try await villageCounts(of: units, on: day, provinces: provinces)
+        for (unit, count) in villages { result[unit, default: UnitValues()].values[Metric.villages.key] = Double(count) }
+        return result
+    }
+
+    /// Village-level units in force on `day` under each unit, read from the hierarchy.
+    func villageCounts(of units: [CoverageUnit], on day: CalendarDate, provinces: Set<ID<AdministrativeUnit>>) async throws -> [UUID?: Int] {
+        let rows = try await database.query("""
+            SELECT coalesce(v.province_id, v.id), v.path FROM administrative_units v
+            WHERE v.level = 'village' AND v.province_id = ANY(\(provinces.map(\.rawValue)))
+              AND v.valid_from <= \(day) AND (v.valid_until IS NULL OR v.valid_until > \(day))
+            """).decode((UUID, String).self)
+        var result: [UUID?: Int] = [:]
+        for unit in units {
+            result[unit.id] = unit.id == nil ? rows.count : rows.reduce(0) { $0 + ($1.1.hasPrefix(unit.path) ? 1 : 0) }
+        }
+        return result
+    }
+
+    /// Changes of `metrics` in `unit` per bucket of `interval` from `from` to `to`, with the values at the
+    /// end of the day before `from` to start from.
+    func changes(of unit: CoverageUnit, metrics: [String], interval: SeriesInterval, from: CalendarDate, to: CalendarDate,
+                 epoch: CalendarDate?, provinces: Set<ID<AdministrativeUnit>>) async throws -> [CalendarDate: [String: Double]] {
+        let ids = unit.id.map { [$0] } ?? provinces.map(\.rawValue)
+        let rows = try await database.query("""
+            SELECT date_trunc(\(interval.rawValue), day)::date, metric, sum(value) FROM coverage_days
+            WHERE unit_id = ANY(\(ids)) AND epoch_start = \(epochValue(epoch))::date AND metric = ANY(\(metrics))
+              AND day >= \(from) AND day <= \(to)
+            GROUP BY 1, 2
+            """).decode((CalendarDate, String, Double).self)
+        var result: [CalendarDate: [String: Double]] = [:]
+        for (bucket, metric, value) in rows { result[bucket, default: [:]][metric] = value }
+        return result
+    }
+}
+
+/// How a time series is bucketed.
+enum SeriesInterval: String, Codable, Sendable, CaseIterable {
+    case day, week, month
+
+    /// The first day of the bucket holding `date` (weeks start on Monday, as PostgreSQL's do).
+    func bucket(of date: CalendarDate) -> CalendarDate {
+        switch self {
+        case .day: date
+        case .week: date.adding(days: -((date.daysSinceEpoch + 3) % 7 + 7) % 7)
+        case .month: CalendarDate(year: date.year, month: date.month, day: 1)!
+        }
+    }
+
+    func next(after bucket: CalendarDate) -> CalendarDate {
+        switch self {
+        case .day: bucket.adding(days: 1)
+        case .week: bucket.adding(days: 7)
+        case .month: bucket.month == 12 ? CalendarDate(year: bucket.year + 1, month: 1, day: 1)! : CalendarDate(year: bucket.year, month: bucket.month + 1, day: 1)!
+        }
+    }
+}

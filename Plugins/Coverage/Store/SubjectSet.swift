@@ -1,0 +1,58 @@
+import CDTDomain
+import CDTPostgres
+import Foundation
+
+/// The subjects of one kind a batch of events touches: loaded in one statement, changed in memory event
+/// by event, saved in one statement with the difference in their contributions.
+struct SubjectSet<Subject: CoverageSubject> {
+    private var stored: [UUID: [Contribution]] = [:]
+    private var subjects: [UUID: Subject] = [:]
+    private var changed: Set<UUID> = []
+
+    static func load(_ ids: Set<UUID>, province: ID<AdministrativeUnit>, _ tx: PostgresSession) async throws -> SubjectSet {
+        var set = SubjectSet()
+        guard !ids.isEmpty else { return set }
+        let rows = try await tx.query("""
+            SELECT id, state, contributions FROM coverage_subjects
+            WHERE province_id = \(province) AND kind = \(Subject.kind) AND id = ANY(\(Array(ids)))
+            """).decode((UUID, PostgresJSON<Subject>, PostgresJSON<[Contribution]>).self)
+        for (id, state, contributions) in rows {
+            set.subjects[id] = state.value
+            set.stored[id] = contributions.value
+        }
+        return set
+    }
+
+    func subject(_ id: UUID) -> Subject? { subjects[id] }
+
+    /// Changes the subject `id` (made with `make` when there is none yet; left alone when that gives `nil`).
+    mutating func change(_ id: UUID, make: () -> Subject? = { nil }, _ body: (inout Subject) -> Void) {
+        guard var subject = subjects[id] ?? make() else { return }
+        body(&subject)
+        subjects[id] = subject
+        changed.insert(id)
+    }
+
+    /// Saves the changed subjects and returns the difference their contributions make.
+    mutating func save(province: ID<AdministrativeUnit>, _ tx: PostgresSession) async throws -> [Contribution] {
+        guard !changed.isEmpty else { return [] }
+        var ids: [UUID] = [], states: [PostgresJSON<Subject>] = [], contributions: [PostgresJSON<[Contribution]>] = []
+        var before: [Contribution] = [], after: [Contribution] = []
+        for id in changed {
+            let subject = subjects[id]!, now = subject.contributions
+            before += stored[id] ?? []
+            after += now
+            stored[id] = now
+            ids.append(id)
+            states.append(PostgresJSON(subject))
+            contributions.append(PostgresJSON(now))
+        }
+        changed = []
+        try await tx.execute("""
+            INSERT INTO coverage_subjects (province_id, kind, id, state, contributions)
+            SELECT \(province), \(Subject.kind), * FROM unnest(\(ids)::uuid[], \(states)::jsonb[], \(contributions)::jsonb[])
+            ON CONFLICT (province_id, kind, id) DO UPDATE SET state = excluded.state, contributions = excluded.contributions
+            """)
+        return Contribution.difference(from: before, to: after)
+    }
+}
