@@ -20,12 +20,18 @@ public struct ModuleRequestContext: Sendable {
     public let parameters: Parameters
     /// Each of those provinces' settings.
     public let settingsByProvince: [ID<AdministrativeUnit>: ModuleSettings]
+    /// Whether the caller may view every province (a national role): figures for the whole country,
+    /// summed over the provinces where the module is enabled, are theirs to see. A province's own
+    /// callers are never nationwide, even where the module is enabled in their province only.
+    public let viewsNationwide: Bool
     private let permissionScopes: [String: AccessScope]
 
     public init(
         module: ModuleContext, caller: ModuleCaller, provinces: Set<ID<AdministrativeUnit>>, viewScope: AccessScope, changeScope: AccessScope,
-        permissionScopes: [String: AccessScope], parameters: Parameters, settingsByProvince: [ID<AdministrativeUnit>: ModuleSettings]
+        permissionScopes: [String: AccessScope], parameters: Parameters, settingsByProvince: [ID<AdministrativeUnit>: ModuleSettings],
+        viewsNationwide: Bool = false
     ) {
+        self.viewsNationwide = viewsNationwide
         self.module = module
         self.caller = caller
         self.provinces = provinces

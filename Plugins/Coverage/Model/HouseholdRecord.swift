@@ -24,9 +24,9 @@ public struct HouseholdRecord: Codable, Hashable, Sendable {
     public struct Visit: Codable, Hashable, Sendable {
         public var day: CalendarDate
         public var unit: UUID
-        /// Metric keys (`skill.x`, `service.y`) mastered, and recorded as not applicable.
-        public var mastered: Set<String>
-        public var notApplicable: Set<String>
+        /// Metric keys (`skill.x`, `service.y`) mastered, and recorded as not applicable, sorted.
+        public var mastered: [String]
+        public var notApplicable: [String]
     }
 
     public var versions: [Version] = []
@@ -52,7 +52,7 @@ public struct HouseholdRecord: Codable, Hashable, Sendable {
             if outcome == .mastered { mastered.insert(Metric.reached(service).key) }
             if outcome == .notApplicable { notApplicable.insert(Metric.reached(service).key) }
         }
-        visits.append(Visit(day: day, unit: unit, mastered: mastered, notApplicable: notApplicable))
+        visits.append(Visit(day: day, unit: unit, mastered: mastered.sorted(), notApplicable: notApplicable.sorted()))
     }
 
     /// The unit the household counts in: where it was registered (or first visited, before that arrives).

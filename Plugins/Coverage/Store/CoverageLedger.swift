@@ -33,6 +33,26 @@ enum CoverageLedger {
                 ON CONFLICT (unit_id, epoch_start, metric) DO UPDATE
                 SET value = coverage_totals.value + excluded.value, apportioned = coverage_totals.apportioned OR excluded.apportioned
                 """)
+            // A value a late event moved to another day leaves nothing behind: the rows are those a
+            // rebuild from the log would make. A total of 0 stays while days under it hold changes (the
+            // value at an earlier date is the total minus the later days).
+            let keys: PostgresQuery = """
+                WITH d AS (SELECT DISTINCT * FROM unnest(\(units)::uuid[], \(metrics)::text[], \(days)::date[]) AS d(unit_id, metric, day))
+                SELECT DISTINCT m.epoch_start, m.unit_id, d.metric, d.day FROM d JOIN coverage_unit_map m ON m.leaf_id = d.unit_id AND m.epoch_end > d.day
+                """
+            try await tx.execute("""
+                DELETE FROM coverage_leaf_days l USING unnest(\(units)::uuid[], \(metrics)::text[], \(days)::date[]) AS d(unit_id, metric, day)
+                WHERE l.unit_id = d.unit_id AND l.metric = d.metric AND l.day = d.day AND l.value = 0
+                """)
+            try await tx.execute("""
+                DELETE FROM coverage_days r USING (\(keys)) k
+                WHERE r.unit_id = k.unit_id AND r.epoch_start = k.epoch_start AND r.metric = k.metric AND r.day = k.day AND r.value = 0
+                """)
+            try await tx.execute("""
+                DELETE FROM coverage_totals t USING (\(keys)) k
+                WHERE t.unit_id = k.unit_id AND t.epoch_start = k.epoch_start AND t.metric = k.metric AND t.value = 0
+                  AND NOT EXISTS (SELECT 1 FROM coverage_days r WHERE r.unit_id = t.unit_id AND r.epoch_start = t.epoch_start AND r.metric = t.metric)
+                """)
         }
     }
 
@@ -61,6 +81,11 @@ enum CoverageLedger {
             try await tx.execute("""
                 INSERT INTO coverage_totals (province_id, epoch_start, unit_id, metric, value, apportioned)
                 SELECT province_id, epoch_start, unit_id, metric, sum(value), bool_or(apportioned) FROM coverage_days GROUP BY 1, 2, 3, 4
+                """)
+            try await tx.execute("DELETE FROM coverage_days WHERE value = 0")
+            try await tx.execute("""
+                DELETE FROM coverage_totals t WHERE t.value = 0
+                  AND NOT EXISTS (SELECT 1 FROM coverage_days r WHERE r.unit_id = t.unit_id AND r.epoch_start = t.epoch_start AND r.metric = t.metric)
                 """)
             try await tx.execute("""
                 INSERT INTO coverage_map_state (singleton, lineage_signature) VALUES (true, \(signature))

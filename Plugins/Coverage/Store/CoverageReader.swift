@@ -109,7 +109,9 @@ struct CoverageReader: Sendable {
     /// `day` for the hierarchy as it was.
     func epoch(for day: CalendarDate, view: HierarchyView, today: CalendarDate) async throws -> CalendarDate? {
         let at = view == .current ? max(day, today) : day
-        return try await database.query("SELECT epoch_start FROM coverage_epochs() WHERE epoch_start <= \(at) AND epoch_end > \(at)")
+        return try await database.query("""
+            SELECT nullif(epoch_start, '-infinity') FROM coverage_epochs() WHERE epoch_start <= \(at) AND epoch_end > \(at)
+            """)
             .decode(CalendarDate?.self).first ?? nil
     }
 

@@ -67,7 +67,7 @@ struct CoverageQuery: Sendable {
                   context.provinces.contains(ID(rawValue: province)), context.viewScope.contains(path: unit.path) else { throw notFound }
             return unit
         }
-        if context.viewScope.isNationwide { return .nation }
+        if context.viewsNationwide { return .nation }
         if explicitNation { throw notFound }
         for path in context.viewScope.paths.sorted(by: { $0.count < $1.count }) {
             guard let last = path.split(separator: "/").last, let id = UUID(uuidString: String(last)),

@@ -31,7 +31,7 @@ enum DashboardPage {
         }
         let page = Page(language: language, query: query, answer: answer, headline: query.settings.strings("headlineMetrics").compactMap(Metric.named),
                         chartMetric: chartMetric, series: series, targets: targets, campaigns: campaigns, search: search, matches: matches,
-                        nationwide: context.viewScope.isNationwide)
+                        nationwide: context.viewsNationwide)
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         // No script, no outside resource: styles inline, images the inline SVG.

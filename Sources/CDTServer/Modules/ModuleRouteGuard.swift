@@ -25,7 +25,8 @@ struct ModuleRouteGuard: Sendable {
         }
         let requestContext = ModuleRequestContext(
             module: context, caller: admitted.caller, provinces: admitted.provinces, viewScope: admitted.view, changeScope: admitted.change,
-            permissionScopes: admitted.permissions, parameters: appContext.parameters, settingsByProvince: enabled.filter { admitted.provinces.contains($0.key) })
+            permissionScopes: admitted.permissions, parameters: appContext.parameters, settingsByProvince: enabled.filter { admitted.provinces.contains($0.key) },
+            viewsNationwide: admitted.viewsNationwide)
         return try await RowScope.$current.withValue(.provinces(admitted.provinces.map(\.rawValue))) {
             try await route.respond(request, requestContext, appContext)
         }
@@ -37,6 +38,7 @@ struct ModuleRouteGuard: Sendable {
         var view: AccessScope
         var change: AccessScope
         var permissions: [String: AccessScope]
+        var viewsNationwide = false
     }
 
     /// The same answer the router gives for a path it does not know.
@@ -51,7 +53,7 @@ struct ModuleRouteGuard: Sendable {
         let admitted = Admitted(
             caller: .account(caller.account.id, displayName: caller.account.displayName), provinces: provinces,
             view: view.narrowed(toProvinces: provinces), change: change.narrowed(toProvinces: provinces),
-            permissions: permissions.mapValues { $0.narrowed(toProvinces: provinces) })
+            permissions: permissions.mapValues { $0.narrowed(toProvinces: provinces) }, viewsNationwide: view.isNationwide)
         let required: AccessScope = switch route.access {
         case .view: admitted.view
         case .change: admitted.change
