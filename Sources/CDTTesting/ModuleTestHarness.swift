@@ -134,11 +134,14 @@ public final class ModuleTestHarness: Sendable {
     // MARK: HTTP
 
     /// Runs `body` with a client of the app signed in as a new account holding `roles` (with two-factor
-    /// sign-in on when a role requires it), or anonymous when `roles` is empty.
-    public func withClient(as roles: [RoleAssignment], _ body: @Sendable (ModuleTestClient) async throws -> Void) async throws {
-        let app = buildApplication(configuration: ServerConfiguration(port: 0), dependencies: dependencies, logger: Logger(label: "test"))
+    /// sign-in on when a role requires it), or anonymous when `roles` is empty. With `.live` the app
+    /// serves on a real socket on 127.0.0.1 (its port is ``ModuleTestClient/port``), for a browser to visit.
+    public func withClient(
+        as roles: [RoleAssignment], transport: TestingSetup = .router, _ body: @Sendable (ModuleTestClient) async throws -> Void
+    ) async throws {
+        let app = buildApplication(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), dependencies: dependencies, logger: Logger(label: "test"))
         let login = roles.isEmpty ? nil : try await makeAccount(roles)
-        try await app.test(.router) { client in
+        try await app.test(transport) { client in
             var token: String?
             if let login {
                 let answer = try await ModuleTestClient(client: client, token: nil).post("/api/v1/auth/login", login.body)
@@ -147,7 +150,7 @@ public final class ModuleTestHarness: Sendable {
                 }
                 token = issued
             }
-            try await body(ModuleTestClient(client: client, token: token, accountID: login?.accountID))
+            try await body(ModuleTestClient(client: client, token: token, accountID: login?.accountID, login: login?.fields))
         }
     }
 
@@ -158,7 +161,8 @@ public final class ModuleTestHarness: Sendable {
 
     struct Login {
         let accountID: ID<Account>
-        let body: String
+        let fields: [String: String]
+        var body: String { String(decoding: try! JSONSerialization.data(withJSONObject: fields), as: UTF8.self) }
     }
 
     private func makeAccount(_ roles: [RoleAssignment]) async throws -> Login {
@@ -172,8 +176,7 @@ public final class ModuleTestHarness: Sendable {
             try await store.enableTOTP(account.id)
             fields["code"] = TwoFactorCodes.code(secret: "TESTSECRETTESTSECRET")
         }
-        let body = String(decoding: try JSONSerialization.data(withJSONObject: fields), as: UTF8.self)
-        return Login(accountID: account.id, body: body)
+        return Login(accountID: account.id, fields: fields)
     }
 }
 
@@ -183,16 +186,21 @@ public struct ModuleTestClient: Sendable {
     let token: String?
     /// The signed-in account, if any.
     public let accountID: ID<Account>?
+    /// The account's sign-in fields (`login`, `password`, `code`), for signing in again elsewhere.
+    public let login: [String: String]?
+    /// The port the app listens on, with the `.live` transport.
+    public var port: Int? { client.port }
 
-    init(client: any TestClientProtocol, token: String?, accountID: ID<Account>? = nil) {
+    init(client: any TestClientProtocol, token: String?, accountID: ID<Account>? = nil, login: [String: String]? = nil) {
         self.client = client
         self.token = token
         self.accountID = accountID
+        self.login = login
     }
 
     /// The same client sending `token` instead (an API key a module issued, say), or none.
     public func withToken(_ token: String?) -> ModuleTestClient {
-        ModuleTestClient(client: client, token: token, accountID: nil)
+        ModuleTestClient(client: client, token: token, accountID: nil, login: nil)
     }
 
     public func get(_ uri: String) async throws -> TestAnswer {
@@ -208,7 +216,7 @@ public struct ModuleTestClient: Sendable {
         if let token { headers[.authorization] = "Bearer \(token)" }
         if body != nil { headers[.contentType] = "application/json" }
         return try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) {
-            TestAnswer(status: $0.status, text: String(buffer: $0.body))
+            TestAnswer(status: $0.status, text: String(buffer: $0.body), headers: $0.headers)
         }
     }
 }
@@ -217,6 +225,13 @@ public struct ModuleTestClient: Sendable {
 public struct TestAnswer: @unchecked Sendable {
     public let status: HTTPResponse.Status
     public let text: String
+    public var headers: HTTPFields = [:]
+
+    public init(status: HTTPResponse.Status, text: String, headers: HTTPFields = [:]) {
+        self.status = status
+        self.text = text
+        self.headers = headers
+    }
 
     /// The body as a JSON object (empty when it is not one).
     public var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:] }

@@ -1,0 +1,57 @@
+public import Foundation
+
+/// A real browser for tests: headless Chromium from Debian's packages (`apt-get install -y chromium`).
+/// It signs in through the server's HTML form, as a person would, follows the redirect to the page and
+/// returns the page's DOM after it loaded (no script of the page is needed: the form posting is the
+/// only script, in a local file the browser opens first).
+public struct HeadlessBrowser: Sendable {
+    public let executable: URL
+
+    /// The installed Chromium; fails with the command that installs it.
+    public static func find() throws -> HeadlessBrowser {
+        let candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw TestHarnessError("Chromium is not installed: run `sudo apt-get install -y chromium` (scripts/ensure-dependencies does it)")
+        }
+        return HeadlessBrowser(executable: URL(fileURLWithPath: path))
+    }
+
+    /// Signs in at `origin` with `fields` (login, password, code) and returns the DOM of `next` (a path),
+    /// or, with `screenshot`, also saves a PNG of it there.
+    public func signInAndOpen(origin: String, fields: [String: String], next: String, screenshot: URL? = nil) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cdt-browser-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func escape(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "<", with: "&lt;")
+        }
+        let inputs = (fields.merging(["next": next]) { $1 }).map { "<input name=\"\(escape($0.key))\" value=\"\(escape($0.value))\">" }.joined()
+        let page = folder.appendingPathComponent("sign-in.html")
+        try """
+            <!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
+            <form method="post" action="\(escape(origin))/api/v1/auth/signin">\(inputs)</form>
+            <script>document.forms[0].submit()</script></body></html>
+            """.write(to: page, atomically: true, encoding: .utf8)
+        var arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions", "--hide-scrollbars",
+            "--user-data-dir=\(folder.appendingPathComponent("profile").path)", "--virtual-time-budget=15000",
+        ]
+        if let screenshot { arguments += ["--window-size=1280,2000", "--screenshot=\(screenshot.path)"] } else { arguments.append("--dump-dom") }
+        return try run(arguments + [page.absoluteString])
+    }
+
+    private func run(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        _ = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw TestHarnessError("chromium exited with \(process.terminationStatus)") }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
