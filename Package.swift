@@ -161,7 +161,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CDTCoverageTests",
-            dependencies: ["CDTCoverage", "CDTModuleKit", "CDTPostgres", "CDTTesting", "CDTServer"],
+            dependencies: [
+                "CDTCoverage", "CDTModuleKit", "CDTPostgres", "CDTTesting", "CDTServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -25,9 +25,11 @@ public struct CoverageModule: FeatureModule {
         Migration.embedded(owner: EmbeddedMigrations.owner, files: EmbeddedMigrations.files)
     }
 
+    /// The tables built from the log. The hierarchy map (`coverage_unit_map`, `coverage_map_state`) is not
+    /// among them: it comes from the hierarchy alone, holds no province's data, and is made again
+    /// whenever the lineage changes.
     public var projectionTables: [String] {
-        ["coverage_subjects", "coverage_leaf_days", "coverage_unit_map", "coverage_map_state", "coverage_days", "coverage_totals",
-         "coverage_campaigns", "coverage_campaign_reach"]
+        ["coverage_subjects", "coverage_leaf_days", "coverage_days", "coverage_totals", "coverage_campaigns", "coverage_campaign_reach"]
     }
 
     public var settings: SettingsSchema {

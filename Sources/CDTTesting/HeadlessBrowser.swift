@@ -40,6 +40,16 @@ public struct HeadlessBrowser: Sendable {
         return try run(arguments + [page.absoluteString])
     }
 
+    /// The DOM of `url`, opened without signing in.
+    public func open(_ url: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cdt-browser-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        return try run([
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+            "--user-data-dir=\(folder.path)", "--virtual-time-budget=15000", "--dump-dom", url,
+        ])
+    }
+
     private func run(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = executable

@@ -33,13 +33,14 @@ CREATE TABLE coverage_leaf_days (
 );
 CREATE INDEX coverage_leaf_days_province ON coverage_leaf_days (province_id);
 
--- Not tenant data: derived from the hierarchy, which everyone may read.
+-- Not tenant data: derived from the hierarchy, which everyone may read (unit_province_id is the province
+-- of unit_id, the roll-up rows' tenant).
 CREATE TABLE coverage_unit_map (
     leaf_id uuid NOT NULL,
     epoch_start date NOT NULL,
     epoch_end date NOT NULL,
     unit_id uuid NOT NULL,
-    province_id uuid NOT NULL,
+    unit_province_id uuid NOT NULL,
     share double precision NOT NULL CHECK (share > 0),
     PRIMARY KEY (leaf_id, epoch_start, unit_id)
 );
@@ -159,7 +160,7 @@ $$;
 -- Adds the map rows of the leaves that have none: for each epoch from the leaf's first day on, every
 -- ancestor of every unit it resolves to.
 CREATE FUNCTION coverage_map_leaves(leaves uuid[]) RETURNS void LANGUAGE sql AS $$
-    INSERT INTO coverage_unit_map (leaf_id, epoch_start, epoch_end, unit_id, province_id, share)
+    INSERT INTO coverage_unit_map (leaf_id, epoch_start, epoch_end, unit_id, unit_province_id, share)
     SELECT lu.id, e.epoch_start, e.epoch_end, a.id, coalesce(au.province_id, au.id), sum(r.share)
     FROM administrative_units lu
     CROSS JOIN coverage_epochs() e

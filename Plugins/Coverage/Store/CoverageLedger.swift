@@ -19,7 +19,7 @@ enum CoverageLedger {
                     SELECT \(province), unit_id, metric, day, sum(value) FROM d GROUP BY unit_id, metric, day
                     ON CONFLICT (unit_id, metric, day) DO UPDATE SET value = coverage_leaf_days.value + excluded.value
                 ), up AS (
-                    SELECT m.province_id, m.epoch_start, m.unit_id, d.metric, d.day, sum(d.value * m.share) AS value, bool_or(m.share < 1) AS apportioned
+                    SELECT m.unit_province_id AS province_id, m.epoch_start, m.unit_id, d.metric, d.day, sum(d.value * m.share) AS value, bool_or(m.share < 1) AS apportioned
                     FROM d JOIN coverage_unit_map m ON m.leaf_id = d.unit_id AND m.epoch_end > d.day
                     GROUP BY 1, 2, 3, 4, 5
                 ), days AS (
@@ -74,7 +74,7 @@ enum CoverageLedger {
             try await tx.execute("SELECT coverage_map_leaves(array(SELECT DISTINCT unit_id FROM coverage_leaf_days))")
             try await tx.execute("""
                 INSERT INTO coverage_days (province_id, epoch_start, unit_id, metric, day, value, apportioned)
-                SELECT m.province_id, m.epoch_start, m.unit_id, l.metric, l.day, sum(l.value * m.share), bool_or(m.share < 1)
+                SELECT m.unit_province_id, m.epoch_start, m.unit_id, l.metric, l.day, sum(l.value * m.share), bool_or(m.share < 1)
                 FROM coverage_leaf_days l JOIN coverage_unit_map m ON m.leaf_id = l.unit_id AND m.epoch_end > l.day
                 GROUP BY 1, 2, 3, 4, 5
                 """)
