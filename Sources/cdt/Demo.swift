@@ -1,7 +1,11 @@
 import ArgumentParser
+import CDTCoverage
+import CDTDomain
+import CDTModuleKit
 import CDTPostgres
 import CDTServer
 import Foundation
+import Logging
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +15,10 @@ struct Demo: AsyncParsableCommand {
             data/merge_map_2025_sample.csv, then generates villages under every commune and, province by \
             province, a season of work recorded as events (a team per village, members, households, visits \
             from September to November 2025, a campaign, trainings), deterministically from the seed. Steps \
-            whose data is already there are skipped, so running it again changes nothing.
+            whose data is already there are skipped, so running it again changes nothing. Then every \
+            installed module is enabled in the provinces of --modules-in (Lạng Sơn and Cao Bằng by default) \
+            where it was never enabled or disabled, with example coverage targets; the server's dispatcher \
+            builds the modules' figures from the log when it starts.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -19,17 +26,44 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "The folder holding the unit files.") var dataFolder: String = "data"
     @Option(help: "The seed of the synthetic data.") var seed: UInt64 = 2026
     @Option(help: "Households generated in each village (1 to 200).") var householdsPerVillage: Int = 3
+    @Option(help: "Province codes to enable the installed modules in, comma-separated (none: empty).") var modulesIn: String = "20,04"
 
     func validate() throws {
         guard (1...200).contains(householdsPerVillage) else { throw ValidationError("--households-per-village must be from 1 to 200") }
     }
 
     func run() async throws {
-        try await withDatabase(database) { client, _ in
+        try await withDatabase(database) { client, logger in
             var loader = DemoLoader(store: PostgresHierarchyStore(client: client), dataFolder: URL(fileURLWithPath: dataFolder), seed: seed)
             loader.householdsPerVillage = householdsPerVillage
             let report = try await loader.load { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             print(report.joined(separator: "\n"))
+            try await enableModules(client, logger)
+        }
+    }
+
+    /// Enables every installed module in the demo provinces where nobody decided about it yet.
+    private func enableModules(_ client: PostgresClient, _ logger: Logger) async throws {
+        let codes = modulesIn.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !codes.isEmpty else { return }
+        let registry = try InstalledModules.registry()
+        let host = ModuleHost(registry: registry, database: client, logger: logger, today: { CalendarDate(Date()) })
+        let administration = ModuleAdministration(host: host, database: client)
+        try await RowScope.$current.withValue(.everyProvince) {
+            for code in codes {
+                let found = try await client.query("""
+                    SELECT id, name FROM administrative_units WHERE level = 'province' AND code = \(code) AND valid_until IS NULL
+                    """).decode((ID<AdministrativeUnit>, String).self)
+                guard let (province, name) = found.first else { throw CommandError("--modules-in: no province in force has code \(code)") }
+                for module in registry.modules {
+                    let id = module.manifest.id
+                    let decided = try await client.query("SELECT count(*) FROM module_enablements WHERE module_id = \(id) AND province_id = \(province)").decode(Int64.self)[0]
+                    guard decided == 0 else { continue }
+                    _ = try await administration.change(id, in: province, ModuleChange(enabled: true), by: ModuleAdministration.Actor(accountID: nil, clientAddress: "cdt demo"))
+                    if id == CoverageModule().manifest.id { try await CoverageDemo.addTargets(in: province, setBy: DemoSeason.author, client) }
+                    print("modules: \(id) enabled in \(name)")
+                }
+            }
         }
     }
 }
