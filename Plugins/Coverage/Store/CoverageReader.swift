@@ -149,6 +149,14 @@ struct CoverageReader: Sendable {
         return result
     }
 
+    /// The first day anything was counted in `unit` (the nation: `provinces`), if any.
+    func firstDay(of unit: CoverageUnit, epoch: CalendarDate?, provinces: Set<ID<AdministrativeUnit>>) async throws -> CalendarDate? {
+        let ids = unit.id.map { [$0] } ?? provinces.map(\.rawValue)
+        return try await database.query("""
+            SELECT min(day) FROM coverage_days WHERE unit_id = ANY(\(ids)) AND epoch_start = \(epochValue(epoch))::date
+            """).decode(CalendarDate?.self).first ?? nil
+    }
+
     /// Village-level units in force on `day` under each unit, read from the hierarchy.
     func villageCounts(of units: [CoverageUnit], on day: CalendarDate, provinces: Set<ID<AdministrativeUnit>>) async throws -> [UUID?: Int] {
         let rows = try await database.query("""

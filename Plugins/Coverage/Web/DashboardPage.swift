@@ -16,8 +16,12 @@ enum DashboardPage {
         let answer = try await CoverageFigures.answer(query, reader)
         let chartMetric = Metric.named(query.settings.string("chartMetric")) ?? .householdsVisitedShare
         let interval = SeriesInterval(rawValue: query.settings.string("seriesInterval")) ?? .week
+        // The line covers the period asked for, or else the last year (from the first day with figures).
         var seriesQuery = query
-        if seriesQuery.from == nil || seriesQuery.from! > query.at.adding(days: -89) { seriesQuery.from = query.at.adding(days: -180) }
+        if request.queryText("from") == nil {
+            let first = try await reader.firstDay(of: query.unit, epoch: query.epoch, provinces: query.provinces) ?? query.at.adding(days: -90)
+            seriesQuery.from = min(query.at, max(query.at.adding(days: -364), first))
+        }
         let series = try await CoverageFigures.series(seriesQuery, metric: chartMetric, interval: interval, reader)
         let targets = try await CoverageRoutes.assess(query, reader)
         let campaigns = try await TargetStore.campaigns(touching: query.unit, provinces: query.provinces, reader.database)
@@ -152,7 +156,7 @@ enum DashboardPage {
 
         var barSection: String {
             let label = language.pick(chartMetric.label)
-            let ranked = CoverageFigures.ranking(answer, metric: chartMetric, ascending: false).items.prefix(60)
+            let ranked = CoverageFigures.ranking(answer, metric: chartMetric, ascending: false).items.prefix(40)
             guard !ranked.isEmpty else { return "" }
             let bars = ranked.map { item in
                 SVGCharts.Bar(label: item.unit.name, value: item.value, text: numbers.figure(item.value, isShare: chartMetric.isShare), link: link(unit: item.unit.id))
