@@ -31,6 +31,14 @@ func recordWork(_ harness: ModuleTestHarness) async throws {
     try await harness.catchUp()
 }
 
+/// A harness with the module enabled in `provinces` and ``recordWork(_:)`` delivered.
+func harnessWithWork(enabledIn provinces: KeyPath<TestUnits, ID<AdministrativeUnit>>...) async throws -> ModuleTestHarness {
+    let harness = try await ModuleTestHarness.make([CoverageModule()])
+    for province in provinces { try await harness.enable("coverage", in: harness.units[keyPath: province]) }
+    try await recordWork(harness)
+    return harness
+}
+
 func figure(_ answer: TestAnswer, _ metric: String) -> Double? {
     (answer.json["figures"] as? [[String: Any]] ?? []).first { $0["metric"] as? String == metric }?["value"] as? Double
 }
@@ -39,11 +47,8 @@ func figure(_ answer: TestAnswer, _ metric: String) -> Double? {
     /// A province's people see their province's figures only; a national viewer sees the country, summed
     /// over the provinces where the module is enabled; a province that turns it off drops out.
     @Test func aProvinceSeesOnlyItsOwnFigures() async throws {
-        let harness = try await ModuleTestHarness.make([CoverageModule()])
+        let harness = try await harnessWithWork(enabledIn: \.provinceA, \.provinceB)
         let units = harness.units
-        try await harness.enable("coverage", in: units.provinceA)
-        try await harness.enable("coverage", in: units.provinceB)
-        try await recordWork(harness)
         let base = "/api/v1/modules/coverage"
         try await harness.withClient(as: [RoleAssignment(role: .provinceAdministrator, unitID: units.provinceA)]) { admin in
             let own = try await admin.get("\(base)/figures")
@@ -86,11 +91,8 @@ func figure(_ answer: TestAnswer, _ metric: String) -> Double? {
     /// National administrators set targets anywhere, a province's administrators in their province;
     /// others cannot; the answer says the progress, the gap and whether the pace gets there.
     @Test func administratorsSetTargetsAndSeeThePace() async throws {
-        let harness = try await ModuleTestHarness.make([CoverageModule()])
+        let harness = try await harnessWithWork(enabledIn: \.provinceA, \.provinceB)
         let units = harness.units
-        try await harness.enable("coverage", in: units.provinceA)
-        try await harness.enable("coverage", in: units.provinceB)
-        try await recordWork(harness)
         let base = "/api/v1/modules/coverage"
         let target = #"{"unitId": "\#(units.communeA)", "metric": "householdsVisited.share", "value": 0.8, "deadline": "2030-12-31"}"#
         try await harness.withClient(as: [RoleAssignment(role: .communeOfficer, unitID: units.communeA)]) { officer in
@@ -174,10 +176,8 @@ func figure(_ answer: TestAnswer, _ metric: String) -> Double? {
     /// The page: Vietnamese by default, English on request, the picker finds units typed without
     /// diacritics, charts carry accessible labels and every figure links to its drill-down; no script.
     @Test func dashboardPage() async throws {
-        let harness = try await ModuleTestHarness.make([CoverageModule()])
+        let harness = try await harnessWithWork(enabledIn: \.provinceA)
         let units = harness.units
-        try await harness.enable("coverage", in: units.provinceA)
-        try await recordWork(harness)
         try await harness.withClient(as: [RoleAssignment(role: .communeOfficer, unitID: units.communeA)]) { officer in
             let page = try await officer.get("/api/v1/modules/coverage/dashboard")
             #expect(page.status == .ok)

@@ -11,10 +11,8 @@ import Testing
 @Suite struct DashboardBrowserTests {
     @Test func aPersonSignsInAndSeesTheFigures() async throws {
         let browser = try HeadlessBrowser.find()
-        let harness = try await ModuleTestHarness.make([CoverageModule()])
+        let harness = try await harnessWithWork(enabledIn: \.provinceA)
         let units = harness.units
-        try await harness.enable("coverage", in: units.provinceA)
-        try await recordWork(harness)
         try await harness.withClient(as: [RoleAssignment(role: .communeOfficer, unitID: units.communeA)], transport: .live) { officer in
             let origin = "http://127.0.0.1:\(officer.port!)"
             let page = "/api/v1/modules/coverage/dashboard?unit=\(units.communeA)"

@@ -16,11 +16,12 @@ enum DashboardPage {
         let answer = try await CoverageFigures.answer(query, reader)
         let chartMetric = Metric.named(query.settings.string("chartMetric")) ?? .householdsVisitedShare
         let interval = SeriesInterval(rawValue: query.settings.string("seriesInterval")) ?? .week
-        // The line covers the period asked for, or else the last year (from the first day with figures).
+        // The line covers the period asked for, or else everything from the first day with figures (up to
+        // two years back).
         var seriesQuery = query
         if request.queryText("from") == nil {
             let first = try await reader.firstDay(of: query.unit, epoch: query.epoch, provinces: query.provinces) ?? query.at.adding(days: -90)
-            seriesQuery.from = min(query.at, max(query.at.adding(days: -364), first))
+            seriesQuery.from = min(query.at, max(query.at.adding(days: -729), first))
         }
         let series = try await CoverageFigures.series(seriesQuery, metric: chartMetric, interval: interval, reader)
         let targets = try await CoverageRoutes.assess(query, reader)
