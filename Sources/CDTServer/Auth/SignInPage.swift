@@ -27,9 +27,12 @@ struct SignInPage: Sendable {
         for item in components.queryItems ?? [] { fields[item.name] = item.value ?? "" }
         let next = Self.safeNext(fields["next"])
         let code = fields["code"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let login = fields["login"], !login.isEmpty, let password = fields["password"], !password.isEmpty else {
+            return page(next: next, message: "Nhập tên đăng nhập và mật khẩu. · Enter your login and password.", status: .badRequest)
+        }
         do {
             let session = try await controller.signIn(
-                AuthController.LoginRequest(login: fields["login"] ?? "", password: fields["password"] ?? "", code: code),
+                AuthController.LoginRequest(login: login, password: password, code: code),
                 address: SessionPolicy.clientAddress(request, context))
             if session.twoFactorSetupRequired {
                 return page(next: next, message: "Tài khoản này cần bật xác thực hai lớp trước (POST /api/v1/auth/two-factor). · Turn on two-factor sign-in first.",
