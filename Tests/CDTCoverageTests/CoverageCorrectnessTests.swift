@@ -80,7 +80,7 @@ import Testing
             #expect(merged?["apportioned"] as? Bool == false)
 
             // Campaign progress, including a campaign recorded after the work it covers and one closed early.
-            let reference = try await RowScope.$current.withValue(.everyProvince) { try await CoverageReference.campaigns(harness.owner) }
+            let reference = try await RowScope.$current.withValue(.everyProvince) { try await PlainSQLReference.campaigns(harness.owner) }
             #expect(reference.count == 2)
             for province in [s.langSon, s.caoBang] {
                 let campaigns = try await viewer.get("/api/v1/modules/coverage/campaigns?unit=\(province)").items
@@ -111,7 +111,7 @@ import Testing
     /// The reference figures of every unit at `at`: per unit where recorded from the plain SQL, then
     /// carried to the units asked about by the mapping written down in the scenario.
     static func expected(at: CalendarDate, view: HierarchyView, scenario: CoverageScenario, harness: ModuleTestHarness) async throws -> [UUID?: [String: Double]] {
-        let leaves = try await RowScope.$current.withValue(.everyProvince) { try await CoverageReference.leafValues(at: at, harness.owner) }
+        let leaves = try await RowScope.$current.withValue(.everyProvince) { try await PlainSQLReference.leafValues(at: at, harness.owner) }
         let paths = Dictionary(uniqueKeysWithValues: try await harness.owner.query("SELECT id, path FROM administrative_units").decode((UUID, String).self))
         let underTodaysUnits = view == .current || at >= scenario.reform
         var result: [UUID?: [String: Double]] = [:]

@@ -1,23 +1,55 @@
-import CDTDomain
-import CDTPostgres
-import Foundation
-@testable import CDTCoverage
+public import CDTDomain
+public import CDTPostgres
+public import Foundation
 
 /// The figures computed the plain way: GROUP BY over the raw event log at a date, per unit where
-/// recorded, written from the rules in the module's documentation and sharing no code with it.
-enum CoverageReference {
+/// recorded, written from the rules in docs/coverage.md and sharing no code with the module's
+/// incremental path. The tests compare the module with it; the benchmark (`cdt bench coverage-reads`)
+/// times it as the baseline the roll-ups are measured against. Never used to answer a request.
+public enum PlainSQLReference {
     static let day = "((occurred_at AT TIME ZONE 'UTC') + interval '7 hours')::date"
 
     /// Every base metric per unit where recorded, at the end of `date`.
-    static func leafValues(at date: CalendarDate, _ db: PostgresClient) async throws -> [UUID: [String: Double]] {
+    public static func leafValues(at date: CalendarDate, _ db: PostgresClient) async throws -> [UUID: [String: Double]] {
+        try rows(try await db.query(PostgresQuery(unsafeSQL: leafSQL(at: date))).decode((UUID, String, Double).self))
+    }
+
+    /// The figures of each unit in `units` at the end of `date` (each unit's subtree, by the hierarchy's
+    /// paths): the plain GROUP BY a drill-down would run over the raw events without the module.
+    public static func drillDown(_ units: [ID<AdministrativeUnit>], at date: CalendarDate, _ db: PostgresClient) async throws -> [UUID: [String: Double]] {
+        // Ids are UUIDs (hex and dashes), so they go into the text as a literal too.
+        let ids = "'{" + units.map(\.description).joined(separator: ",") + "}'::uuid[]"
+        let sql = """
+            WITH leaf(unit_id, metric, value) AS (\(leafSQL(at: date, provincesOf: ids)))
+            SELECT c.id, l.metric, sum(l.value)::float8 FROM leaf l
+            JOIN administrative_units u ON u.id = l.unit_id
+            JOIN administrative_units c ON c.id = ANY(\(ids)) AND u.path LIKE c.path || '%'
+            GROUP BY 1, 2
+            """
+        return try rows(try await db.query(PostgresQuery(unsafeSQL: sql)).decode((UUID, String, Double).self))
+    }
+
+    private static func rows(_ rows: [(UUID, String, Double)]) -> [UUID: [String: Double]] {
+        var result: [UUID: [String: Double]] = [:]
+        for (unit, metric, value) in rows where value != 0 { result[unit, default: [:]][metric] = value }
+        return result
+    }
+
+    /// The SQL of ``leafValues(at:_:)``; the date is a CalendarDate (digits and dashes only), so it goes
+    /// into the text as a literal.
+    static func leafSQL(at date: CalendarDate, provincesOf units: String? = nil) -> String {
+        let scope = units.map { "WHERE province_id IN (SELECT coalesce(province_id, id) FROM administrative_units WHERE id = ANY(\($0)))" } ?? ""
         let skills = BasicSkill.allCases.map { ("skills", $0.rawValue, "skill.\($0.rawValue)") }
             + DigitalService.allCases.map { ("services", $0.rawValue, "service.\($0.rawValue)") }
-        let flags = skills.enumerated().map { index, skill in
+        // Per household: whether any visit up to the date mastered each skill or service, or recorded it
+        // as not applicable (one GROUP BY over the visits, joined to the households).
+        let visitFlags = skills.enumerated().map { index, skill in
             """
-            EXISTS (SELECT 1 FROM visits v WHERE v.hh = home.hh AND v.payload->'\(skill.0)'->>'\(skill.1)' = 'mastered') AS m\(index),
-            EXISTS (SELECT 1 FROM visits v WHERE v.hh = home.hh AND v.payload->'\(skill.0)'->>'\(skill.1)' = 'notApplicable') AS n\(index)
+            coalesce(bool_or(payload->'\(skill.0)'->>'\(skill.1)' = 'mastered'), false) AS m\(index),
+            coalesce(bool_or(payload->'\(skill.0)'->>'\(skill.1)' = 'notApplicable'), false) AS n\(index)
             """
         }.joined(separator: ",\n")
+        let flags = skills.indices.map { "coalesce(v.m\($0), false) AS m\($0), coalesce(v.n\($0), false) AS n\($0)" }.joined(separator: ", ")
         let skillRows = skills.enumerated().map { index, skill in
             """
             SELECT unit_id, '\(skill.2)', count(*) FILTER (WHERE m\(index)) FROM hh GROUP BY 1
@@ -26,7 +58,7 @@ enum CoverageReference {
         }.joined(separator: "\nUNION ALL ")
         let sql = """
             WITH ev AS (
-                SELECT position, unit_id, type, payload, \(day) AS day FROM events
+                SELECT position, unit_id, type, payload, \(day) AS day FROM events \(scope)
             ), versions AS (
                 SELECT payload->>'householdId' AS hh, position, unit_id, day, payload FROM ev WHERE type IN ('household.registered', 'household.updated')
             ), home AS (
@@ -34,18 +66,20 @@ enum CoverageReference {
             ), latest AS (
                 SELECT DISTINCT ON (hh) hh, payload FROM versions WHERE day <= $1 ORDER BY hh, day DESC, position DESC
             ), visits AS (
-                SELECT payload->>'householdId' AS hh, payload FROM ev WHERE type = 'household.visited' AND day <= $1
+                SELECT payload->>'householdId' AS hh, \(visitFlags)
+                FROM ev WHERE type = 'household.visited' AND day <= $1 GROUP BY 1
             ), hh AS (
                 SELECT home.hh, home.unit_id, latest.hh IS NOT NULL AS registered,
                        latest.hh IS NOT NULL AND latest.payload->>'notApplicable' IS NULL AS eligible,
-                       EXISTS (SELECT 1 FROM visits v WHERE v.hh = home.hh) AS visited,
+                       v.hh IS NOT NULL AS visited,
                        latest.payload->'residents' AS residents,
                        \(flags)
-                FROM home LEFT JOIN latest USING (hh)
+                FROM home LEFT JOIN latest USING (hh) LEFT JOIN visits v USING (hh)
+            ), dissolved AS (
+                SELECT payload->>'teamId' AS team, min(day) AS ended FROM ev WHERE type = 'team.dissolved' GROUP BY 1
             ), teams AS (
-                SELECT t.payload->>'teamId' AS team, t.unit_id, t.day AS established,
-                       (SELECT min(d.day) FROM ev d WHERE d.type = 'team.dissolved' AND d.payload->>'teamId' = t.payload->>'teamId') AS ended
-                FROM ev t WHERE t.type = 'team.established'
+                SELECT t.payload->>'teamId' AS team, t.unit_id, t.day AS established, d.ended
+                FROM ev t LEFT JOIN dissolved d ON d.team = t.payload->>'teamId' WHERE t.type = 'team.established'
             ), active AS (
                 SELECT * FROM teams WHERE established <= $1 AND (ended IS NULL OR ended > $1)
             ), joins AS (
@@ -69,17 +103,12 @@ enum CoverageReference {
             UNION ALL SELECT unit_id, 'trainings', count(*) FROM ev WHERE type = 'training.held' AND day <= $1 GROUP BY 1
             UNION ALL SELECT unit_id, 'membersTrained', count(*) FROM trained WHERE day <= $1 GROUP BY 1
             """
-        // The date is a CalendarDate (digits and dashes only), so it goes into the text as a literal.
-        let rows = try await db.query(PostgresQuery(unsafeSQL: sql.replacingOccurrences(of: "$1", with: "'\(date)'::date")))
-            .decode((UUID, String, Double).self)
-        var result: [UUID: [String: Double]] = [:]
-        for (unit, metric, value) in rows where value != 0 { result[unit, default: [:]][metric] = value }
-        return result
+        return sql.replacingOccurrences(of: "$1", with: "'\(date)'::date")
     }
 
     /// Campaign progress the plain way: distinct households visited (with a target skill mastered) and
     /// members trained in each campaign's scope and period.
-    static func campaigns(_ db: PostgresClient) async throws -> [UUID: [Int]] {
+    public static func campaigns(_ db: PostgresClient) async throws -> [UUID: [Int]] {
         let rows = try await db.query("""
             WITH c AS (
                 SELECT (payload->>'campaignId')::uuid AS id, u.path, (payload->>'startsOn')::date AS starts,

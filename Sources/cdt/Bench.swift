@@ -1,0 +1,259 @@
+import ArgumentParser
+import CDTCoverage
+import CDTDomain
+import CDTPostgres
+import CDTServer
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure the platform against PostgreSQL's own limits, as ratios taken in the same run.",
+        subcommands: [CoverageReads.self])
+}
+
+/// `cdt bench coverage-reads`: the coverage module's drill-down over real HTTP (a running server, on
+/// loopback) at nation, province and commune level, against the plain GROUP BY over the raw events that
+/// gives the same figures, timed in the same run on the same database; and freshness: from an
+/// acknowledged event to its appearance in the figures. Fails loudly when the figures differ.
+struct CoverageReads: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coverage-reads",
+        abstract: "Coverage drill-down latency against the plain GROUP BY over the raw events, and freshness.",
+        discussion: """
+            Needs a running server on the same database (scripts/serve) with coverage enabled somewhere (cdt demo \\
+            enables it in Lạng Sơn and Cao Bằng). Makes two accounts for the run (a national viewer, and a commune \\
+            officer who records the freshness probes: households labelled "bench") and disables them at the end.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The server's address.") var url: String = "http://127.0.0.1:8080"
+    @Option(help: "Requests per level (10 to 10000).") var samples: Int = 200
+    @Option(help: "Runs of the plain GROUP BY per level (1 to 50).") var baselineRuns: Int = 5
+    @Option(help: "Freshness probes (0 to 1000).") var probes: Int = 20
+    @Option(help: "Also write the figures to this JSON file.") var json: String?
+
+    func validate() throws {
+        guard (10...10_000).contains(samples) else { throw ValidationError("--samples must be from 10 to 10000") }
+        guard (1...50).contains(baselineRuns) else { throw ValidationError("--baseline-runs must be from 1 to 50") }
+        guard (0...1000).contains(probes) else { throw ValidationError("--probes must be from 0 to 1000") }
+    }
+
+    func run() async throws {
+        try await withDatabase(database) { client, _ in
+            try await RowScope.$current.withValue(.everyProvince) {
+                try await measure(client)
+            }
+        }
+    }
+
+    private func measure(_ db: PostgresClient) async throws {
+        let http = BenchHTTP(base: url)
+        let provinces = try await db.query("""
+            SELECT e.province_id, u.name, count(*) FROM module_enablements m JOIN administrative_units u ON u.id = m.province_id
+            JOIN events e ON e.province_id = m.province_id
+            WHERE m.module_id = 'coverage' AND m.enabled GROUP BY 1, 2 ORDER BY 3 DESC
+            """).decode((ID<AdministrativeUnit>, String, Int64).self)
+        guard let (province, provinceName, _) = provinces.first else { throw CommandError("coverage is enabled nowhere: run cdt demo, or cdt modules enable coverage --province …") }
+        guard let (commune, communeName) = try await db.query("""
+            SELECT c.id, c.name FROM administrative_units c JOIN administrative_units v ON v.parent_id = c.id
+            WHERE c.parent_id = \(province) AND c.valid_until IS NULL AND v.valid_until IS NULL GROUP BY 1, 2 ORDER BY count(*) DESC, 2 LIMIT 1
+            """).decode((ID<AdministrativeUnit>, String).self).first else { throw CommandError("\(provinceName) has no commune with villages") }
+        let password = "bench " + UUID().uuidString
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        let accounts = AccountAdministration(client: db)
+        let viewer = try await accounts.createAccount(username: "bench-viewer-\(suffix)", phone: nil, displayName: "Benchmark", password: password,
+                                                      roles: [RoleAssignment(role: .nationalViewer, unitID: nil)])
+        let recorder = try await accounts.createAccount(username: "bench-recorder-\(suffix)", phone: nil, displayName: "Benchmark", password: password,
+                                                        roles: [RoleAssignment(role: .communeOfficer, unitID: commune)])
+        defer { Task { [db] in try? await PostgresAccountStore(client: db).disable(viewer.id); try? await PostgresAccountStore(client: db).disable(recorder.id) } }
+        let viewerToken = try await http.signIn("bench-viewer-\(suffix)", password)
+        let today = CalendarDate(Date())
+        let enabled = provinces.map(\.0)
+
+        var report = BenchReport(machine: BenchReport.machine(), samples: samples, baselineRuns: baselineRuns)
+        let levels: [(String, String, [ID<AdministrativeUnit>])] = [
+            ("nation", "nation", enabled),
+            ("province (\(provinceName))", province.description, try await children(of: province, db)),
+            ("commune (\(communeName))", commune.description, try await children(of: commune, db)),
+        ]
+        print("coverage drill-down: \(samples) GET /figures per level over HTTP (\(url)), \(baselineRuns) runs of the plain GROUP BY")
+        for (label, unit, childIDs) in levels {
+            var latencies: [Double] = []
+            var answer: [String: Any] = [:]
+            for _ in 0..<samples {
+                let started = ContinuousClock.now
+                answer = try await http.getJSON("/api/v1/modules/coverage/figures?unit=\(unit)&from=\(today)", token: viewerToken)
+                latencies.append(milliseconds(ContinuousClock.now - started))
+            }
+            var baseline: [Double] = []
+            var reference: [UUID: [String: Double]] = [:]
+            for _ in 0..<baselineRuns {
+                let started = ContinuousClock.now
+                reference = try await PlainSQLReference.drillDown(childIDs, at: today, db)
+                baseline.append(milliseconds(ContinuousClock.now - started))
+            }
+            let mismatches = compare(answer, reference)
+            guard mismatches.isEmpty else {
+                throw CommandError("the module's figures differ from the plain GROUP BY at \(label): \(mismatches.prefix(5).joined(separator: "; "))")
+            }
+            report.levels.append(.init(level: label, children: childIDs.count, http: .init(latencies), plainGroupBy: .init(baseline)))
+        }
+        if probes > 0 { report.freshness = try await freshness(http, recorder: "bench-recorder-\(suffix)", password: password, commune: commune, viewerToken: viewerToken, db) }
+        print(report.table)
+        if let json {
+            try report.json.write(to: URL(fileURLWithPath: json))
+            print("wrote \(json)")
+        }
+    }
+
+    private func children(of unit: ID<AdministrativeUnit>, _ db: PostgresClient) async throws -> [ID<AdministrativeUnit>] {
+        try await db.query("SELECT id FROM administrative_units WHERE parent_id = \(unit) AND valid_until IS NULL").decode(ID<AdministrativeUnit>.self)
+    }
+
+    /// The children's base metrics in the module's answer that differ from the reference.
+    private func compare(_ answer: [String: Any], _ reference: [UUID: [String: Double]]) -> [String] {
+        var mismatches: [String] = []
+        for child in answer["children"] as? [[String: Any]] ?? [] {
+            guard let unit = child["unit"] as? [String: Any], let id = (unit["id"] as? String).flatMap(UUID.init(uuidString:)) else { continue }
+            for figure in child["figures"] as? [[String: Any]] ?? [] {
+                guard let metric = figure["metric"] as? String, Metric.base.contains(where: { $0.key == metric }) else { continue }
+                let got = figure["value"] as? Double ?? 0, want = reference[id]?[metric] ?? 0
+                if abs(got - want) > 1e-6 { mismatches.append("\(unit["name"] ?? id) \(metric): module \(got), plain \(want)") }
+            }
+        }
+        return mismatches
+    }
+
+    /// Households registered through `POST /api/v1/events`, each timed from the answer to its appearance in
+    /// the commune's figures.
+    private func freshness(_ http: BenchHTTP, recorder: String, password: String, commune: ID<AdministrativeUnit>, viewerToken: String, _ db: PostgresClient) async throws -> BenchReport.Summary {
+        let token = try await http.signIn(recorder, password)
+        guard let village = try await children(of: commune, db).first else { throw CommandError("the commune has no village") }
+        func households() async throws -> Double {
+            let answer = try await http.getJSON("/api/v1/modules/coverage/figures?unit=\(commune)", token: viewerToken)
+            return (answer["figures"] as? [[String: Any]] ?? []).first { $0["metric"] as? String == "households" }?["value"] as? Double ?? -1
+        }
+        var delays: [Double] = []
+        for _ in 0..<probes {
+            let before = try await households()
+            let event: [String: Any] = [
+                "id": UUID().uuidString.lowercased(), "type": "household.registered", "version": 1, "unitId": village.description,
+                "authorId": UUID().uuidString.lowercased(), "occurredAt": ISO8601DateFormatter().string(from: Date()),
+                "payload": ["householdId": UUID().uuidString.lowercased(), "size": 1, "label": "bench"],
+            ]
+            _ = try await http.post("/api/v1/events", event, token: token)
+            let acknowledged = ContinuousClock.now
+            while try await households() < before + 1 {
+                guard ContinuousClock.now - acknowledged < .seconds(30) else { throw CommandError("an event did not reach the figures within 30 s") }
+            }
+            delays.append(milliseconds(ContinuousClock.now - acknowledged))
+        }
+        return .init(delays)
+    }
+
+    private func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+}
+
+/// What `cdt bench coverage-reads` measured.
+struct BenchReport: Encodable {
+    struct Summary: Encodable {
+        var count: Int, p50: Double, p95: Double, p99: Double, max: Double
+        init(_ values: [Double]) {
+            let sorted = values.sorted()
+            func at(_ q: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int((q * Double(sorted.count)).rounded(.down)))] }
+            count = sorted.count
+            p50 = at(0.5)
+            p95 = at(0.95)
+            p99 = at(0.99)
+            max = sorted.last ?? 0
+        }
+    }
+
+    struct Level: Encodable {
+        var level: String
+        var children: Int
+        var http: Summary
+        var plainGroupBy: Summary
+        var speedUp: Double { plainGroupBy.p50 / Swift.max(http.p50, 0.001) }
+
+        enum CodingKeys: String, CodingKey { case level, children, http, plainGroupBy, speedUp }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(level, forKey: .level)
+            try container.encode(children, forKey: .children)
+            try container.encode(http, forKey: .http)
+            try container.encode(plainGroupBy, forKey: .plainGroupBy)
+            try container.encode(speedUp, forKey: .speedUp)
+        }
+    }
+
+    var machine: String
+    var samples: Int
+    var baselineRuns: Int
+    var levels: [Level] = []
+    var freshness: Summary?
+
+    static func machine() -> String {
+        "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB"
+    }
+
+    var table: String {
+        func ms(_ value: Double) -> String { String(format: "%.1f", value) }
+        var lines = ["| level | children | HTTP p50 / p95 / p99 ms | plain GROUP BY p50 ms | speed-up |", "| --- | --- | --- | --- | --- |"]
+        for level in levels {
+            lines.append("| \(level.level) | \(level.children) | \(ms(level.http.p50)) / \(ms(level.http.p95)) / \(ms(level.http.p99)) | \(ms(level.plainGroupBy.p50)) | \(String(format: "%.0f", level.speedUp))× |")
+        }
+        if let freshness {
+            lines.append("")
+            lines.append("freshness (acknowledged event → in the figures, \(freshness.count) probes): p50 \(ms(freshness.p50)) ms, p95 \(ms(freshness.p95)) ms, max \(ms(freshness.max)) ms")
+        }
+        lines.append("machine: \(machine)")
+        return lines.joined(separator: "\n")
+    }
+
+    var json: Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return (try? encoder.encode(self)) ?? Data()
+    }
+}
+
+/// A small HTTP client over loopback for the benchmark (URLSession).
+struct BenchHTTP: Sendable {
+    let base: String
+
+    func signIn(_ login: String, _ password: String) async throws -> String {
+        let answer = try await post("/api/v1/auth/login", ["login": login, "password": password], token: nil)
+        guard let token = answer["token"] as? String else { throw CommandError("signing in as \(login) failed") }
+        return token
+    }
+
+    func getJSON(_ path: String, token: String) async throws -> [String: Any] {
+        try await send("GET", path, body: nil, token: token)
+    }
+
+    @discardableResult
+    func post(_ path: String, _ body: [String: Any], token: String?) async throws -> [String: Any] {
+        try await send("POST", path, body: try JSONSerialization.data(withJSONObject: body), token: token)
+    }
+
+    private func send(_ method: String, _ path: String, body: Data?, token: String?) async throws -> [String: Any] {
+        guard let url = URL(string: base + path) else { throw CommandError("--url \(base) is not a URL") }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.httpBody = body
+        if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard (200..<300).contains(status) else {
+            throw CommandError("\(method) \(path) answered \(status): \(String(decoding: data.prefix(300), as: UTF8.self))")
+        }
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+    }
+}
