@@ -1,4 +1,4 @@
-public import CDTDomain
+import CDTDomain
 public import CDTModuleKit
 public import CDTPostgres
 import Foundation

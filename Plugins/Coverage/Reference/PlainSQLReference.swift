@@ -11,7 +11,7 @@ public enum PlainSQLReference {
 
     /// Every base metric per unit where recorded, at the end of `date`.
     public static func leafValues(at date: CalendarDate, _ db: PostgresClient) async throws -> [UUID: [String: Double]] {
-        try rows(try await db.query(PostgresQuery(unsafeSQL: leafSQL(at: date))).decode((UUID, String, Double).self))
+        rows(try await db.query(PostgresQuery(unsafeSQL: leafSQL(at: date))).decode((UUID, String, Double).self))
     }
 
     /// The figures of each unit in `units` at the end of `date` (each unit's subtree, by the hierarchy's
@@ -26,7 +26,7 @@ public enum PlainSQLReference {
             JOIN administrative_units c ON c.id = ANY(\(ids)) AND u.path LIKE c.path || '%'
             GROUP BY 1, 2
             """
-        return try rows(try await db.query(PostgresQuery(unsafeSQL: sql)).decode((UUID, String, Double).self))
+        return rows(try await db.query(PostgresQuery(unsafeSQL: sql)).decode((UUID, String, Double).self))
     }
 
     private static func rows(_ rows: [(UUID, String, Double)]) -> [UUID: [String: Double]] {
