@@ -118,3 +118,11 @@ import Testing
         }
     }
 }
+
+@Suite struct CoverageExportTests {
+    /// A name a spreadsheet would run as a formula stays text; numbers stay numbers.
+    @Test func formulasAreDefused() {
+        #expect(CoverageExport.csv([["=HYPERLINK(\"x\")", "+1", "@a", "-x", "-3", "12"]]) == "\"'=HYPERLINK(\"\"x\"\")\",'+1,'@a,'-x,-3,12\r\n")
+        #expect(NumberStyle(language: .vi).count(1e300).hasPrefix("1"))
+    }
+}

@@ -52,6 +52,25 @@ import Testing
         }
     }
 
+    /// The browser form: any body, however malformed, gets the form again, never a crash; the right
+    /// credentials set the GET-only session cookie and go back where the browser was going.
+    @Test func theSignInFormTakesAnyBodyAndSetsTheCookie() async throws {
+        let fixture = try await WorkFixture.make()
+        try await withAnonymousApp(fixture) { client, db in
+            let user = try await WorkFixture.makeAccount([RoleAssignment(role: .communeOfficer, unitID: fixture.communeA)], db)
+            let credentials = "login=\(user.name)&password=\(user.password.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+            for body in ["login=a b&password=x", "login=%&password=%zz", "login=Đ#\"&password=\u{1F600}", "&&==&", ""] {
+                let answer = try await client.post("/api/v1/auth/signin", body, contentType: "application/x-www-form-urlencoded")
+                #expect([400, 401].contains(answer.status.code), "\(body): \(answer.status)")
+                #expect(answer.contentType == "text/html; charset=utf-8")
+            }
+            let signedIn = try await client.post(
+                "/api/v1/auth/signin", "\(credentials)&next=%2Fapi%2Fv1%2Fauth%2Fme",
+                contentType: "application/x-www-form-urlencoded")
+            #expect(signedIn.status == .seeOther)
+        }
+    }
+
     @Test func tokensEndWithLogoutLogoutEverywhereExpiryAndDisabling() async throws {
         let fixture = try await WorkFixture.make()
         try await withAnonymousApp(fixture) { anonymous, db in

@@ -46,10 +46,12 @@ CREATE TABLE coverage_unit_map (
 );
 GRANT SELECT, INSERT, DELETE ON coverage_unit_map TO cdt_app;
 
--- The lineage the map was made from; a reorganization that changes it remaps everything.
+-- The lineage the map was made from, and the epochs it has (readers use these, so figures never point
+-- at an epoch the map does not have yet); a reorganization that changes the lineage remaps everything.
 CREATE TABLE coverage_map_state (
     singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-    lineage_signature text NOT NULL
+    lineage_signature text NOT NULL,
+    epoch_starts date[] NOT NULL
 );
 GRANT SELECT, INSERT, UPDATE, DELETE ON coverage_map_state TO cdt_app;
 

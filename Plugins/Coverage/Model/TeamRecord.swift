@@ -28,6 +28,12 @@ public struct TeamRecord: Codable, Hashable, Sendable {
         memberships.filter { $0.joined <= day && ($0.left.map { $0 > day } ?? true) && (ended.map { $0 > day } ?? true) }.map(\.member)
     }
 
+    /// The members whose membership is open at the end of `day`, whether or not the team has ended: who
+    /// a merge on `day` carries over.
+    public func openMemberships(on day: CalendarDate) -> [UUID] {
+        memberships.filter { $0.joined <= day && ($0.left.map { $0 > day } ?? true) }.map(\.member)
+    }
+
     public mutating func join(_ member: UUID, on day: CalendarDate) {
         guard !memberships.contains(where: { $0.member == member && $0.left == nil }) else { return }
         memberships.append(Membership(member: member, joined: day, left: nil))

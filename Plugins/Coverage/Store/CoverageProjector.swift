@@ -27,6 +27,7 @@ struct CoverageProjector {
     ]
 
     mutating func apply(_ batch: [FeedEvent]) async throws {
+        try await CoverageLedger.followLineage(tx)
         try await load(batch)
         for feed in batch { try await apply(feed) }
         try await flush()
@@ -76,7 +77,7 @@ struct CoverageProjector {
         case .teamMerged(let merge):
             var carried: Set<UUID> = []
             for team in merge.teamIds.map(\.rawValue) {
-                carried.formUnion(teams.subject(team)?.members(on: day.adding(days: -1)) ?? [])
+                carried.formUnion(teams.subject(team)?.openMemberships(on: day) ?? [])
                 teams.change(team) { $0.end(on: day) }
             }
             teams.change(merge.intoTeamId.rawValue) { team in

@@ -109,8 +109,10 @@ struct CoverageReader: Sendable {
     /// `day` for the hierarchy as it was.
     func epoch(for day: CalendarDate, view: HierarchyView, today: CalendarDate) async throws -> CalendarDate? {
         let at = view == .current ? max(day, today) : day
+        // The epochs the map was made with, not the lineage as it is this instant: a reorganization not
+        // yet followed leaves the figures on the epochs they were kept in.
         return try await database.query("""
-            SELECT nullif(epoch_start, '-infinity') FROM coverage_epochs() WHERE epoch_start <= \(at) AND epoch_end > \(at)
+            SELECT nullif(max(e), '-infinity') FROM coverage_map_state, unnest(epoch_starts) e WHERE e <= \(at)
             """)
             .decode(CalendarDate?.self).first ?? nil
     }
@@ -155,6 +157,17 @@ struct CoverageReader: Sendable {
         return try await database.query("""
             SELECT min(day) FROM coverage_days WHERE unit_id = ANY(\(ids)) AND epoch_start = \(epochValue(epoch))::date
             """).decode(CalendarDate?.self).first ?? nil
+    }
+
+    /// Village-level units in force at the end of each of `days` under `unit`, from one read of the hierarchy.
+    func villageCounts(of unit: CoverageUnit, on days: [CalendarDate], provinces: Set<ID<AdministrativeUnit>>) async throws -> [CalendarDate: Int] {
+        let periods = try await database.query("""
+            SELECT valid_from, valid_until FROM administrative_units
+            WHERE level = 'village' AND province_id = ANY(\(provinces.map(\.rawValue))) AND path LIKE \(unit.path + "%")
+            """).decode((CalendarDate, CalendarDate?).self)
+        var result: [CalendarDate: Int] = [:]
+        for day in days { result[day] = periods.reduce(0) { $0 + ($1.0 <= day && ($1.1.map { $0 > day } ?? true) ? 1 : 0) } }
+        return result
     }
 
     /// Village-level units in force on `day` under each unit, read from the hierarchy.

@@ -63,13 +63,22 @@ enum CoverageExport {
     }
 
     /// RFC 4180 text: fields with a comma, quote or line break are quoted, quotes doubled; CRLF line ends.
+    /// A text that a spreadsheet would take for a formula (=, +, @, a tab, or - not followed by a digit)
+    /// gets a leading apostrophe, so a campaign named "=HYPERLINK(…)" stays text.
     static func csv(_ rows: [[String]]) -> String {
         rows.map { row in
-            row.map { field in
-                field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            row.map { cell in
+                let field = isFormula(cell) ? "'" + cell : cell
+                return field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                     ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
             }.joined(separator: ",")
         }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func isFormula(_ text: String) -> Bool {
+        guard let first = text.first else { return false }
+        if "=+@\t\r".contains(first) { return true }
+        return first == "-" && !(text.dropFirst().first?.isNumber ?? false)
     }
 
     static func csvResponse(_ rows: [[String]], filename: String) -> Response {

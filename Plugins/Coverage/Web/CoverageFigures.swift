@@ -87,17 +87,21 @@ enum CoverageFigures {
         let parts = metric.ratio.map { [$0.numerator, $0.denominator] } ?? [metric.key]
         let base = try await reader.values(of: [query.unit], at: start.adding(days: -1), epoch: query.epoch, provinces: query.provinces)[query.unit.id] ?? UnitValues()
         let changes = try await reader.changes(of: query.unit, metrics: parts, interval: interval, from: start, to: query.at, epoch: query.epoch, provinces: query.provinces)
-        var running = base.values
-        var points: [SeriesPoint] = []
+        var buckets: [CalendarDate] = []
         var bucket = start
         while bucket <= query.at {
-            for (key, change) in changes[bucket] ?? [:] { running[key, default: 0] += change }
-            if metric.ratio?.denominator == Metric.villages.key {
-                let end = min(interval.next(after: bucket).adding(days: -1), query.at)
-                running[Metric.villages.key] = Double(try await reader.villageCounts(of: [query.unit], on: end, provinces: query.provinces)[query.unit.id] ?? 0)
-            }
-            points.append(SeriesPoint(bucket: bucket, value: metric.value(in: running)))
+            buckets.append(bucket)
             bucket = interval.next(after: bucket)
+        }
+        func end(of bucket: CalendarDate) -> CalendarDate { min(interval.next(after: bucket).adding(days: -1), query.at) }
+        let villages = metric.ratio?.denominator == Metric.villages.key
+            ? try await reader.villageCounts(of: query.unit, on: buckets.map(end), provinces: query.provinces) : [:]
+        var running = base.values
+        var points: [SeriesPoint] = []
+        for bucket in buckets {
+            for (key, change) in changes[bucket] ?? [:] { running[key, default: 0] += change }
+            if let count = villages[end(of: bucket)] { running[Metric.villages.key] = Double(count) }
+            points.append(SeriesPoint(bucket: bucket, value: metric.value(in: running)))
         }
         return Series(unit: query.unit, metric: metric.key, label: metric.label, interval: interval, isShare: metric.isShare, points: points)
     }

@@ -24,7 +24,7 @@ struct CoverageQuery: Sendable {
                 errors.append(.init(field: name, rule: "must be a date of the form YYYY-MM-DD"))
                 return nil
             }
-            if date < DomainEvent.earliestDay || date > today.adding(days: 1) {
+            if date < DomainEvent.earliestDay || date > today {
                 errors.append(.init(field: name, rule: "must be from \(DomainEvent.earliestDay) to today"))
             }
             return date

@@ -104,7 +104,7 @@ enum CoverageRoutes {
         var check = Validator()
         let metric = Metric.named(input.metric)
         check.require(metric != nil, "metric", "must be one of the metrics listed by GET metrics")
-        check.require(input.value > 0 && input.value.isFinite, "value", "must be above 0")
+        check.require(input.value > 0 && input.value <= 1e9, "value", "must be above 0 and at most 1000000000")
         if let metric, metric.isShare { check.require(input.value <= 1, "value", "must be at most 1 for a share (0.8 is 80%)") }
         check.require(input.deadline >= today, "deadline", "must be today or later")
         do { try check.finish() } catch { throw ProblemDetails.unprocessable(error) }

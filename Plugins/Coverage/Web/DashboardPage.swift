@@ -23,6 +23,9 @@ enum DashboardPage {
             let first = try await reader.firstDay(of: query.unit, epoch: query.epoch, provinces: query.provinces) ?? query.at.adding(days: -90)
             seriesQuery.from = min(query.at, max(query.at.adding(days: -729), first))
         }
+        // At most 400 points, whatever the interval.
+        let reach = interval == .day ? 399 : interval == .week ? 7 * 399 : 28 * 399
+        seriesQuery.from = max(seriesQuery.from ?? query.at, query.at.adding(days: -reach))
         let series = try await CoverageFigures.series(seriesQuery, metric: chartMetric, interval: interval, reader)
         let targets = try await CoverageRoutes.assess(query, reader)
         let campaigns = try await TargetStore.campaigns(touching: query.unit, provinces: query.provinces, reader.database)
@@ -34,7 +37,7 @@ enum DashboardPage {
         if let search {
             matches = try await reader.search(search, provinces: context.provinces, today: query.today).filter { context.viewScope.contains(path: $0.path) }
         }
-        let page = Page(language: language, query: query, answer: answer, headline: query.settings.strings("headlineMetrics").compactMap(Metric.named),
+        let page = Page(language: language, query: query, chosenFrom: request.queryText("from"), answer: answer, headline: query.settings.strings("headlineMetrics").compactMap(Metric.named),
                         chartMetric: chartMetric, series: series, targets: targets, campaigns: campaigns, search: search, matches: matches,
                         nationwide: context.viewsNationwide)
         var headers = HTTPFields()
@@ -47,6 +50,8 @@ enum DashboardPage {
     struct Page {
         let language: Language
         let query: CoverageQuery
+        /// The period's start when the caller chose one (kept in links), as they wrote it.
+        let chosenFrom: String?
         let answer: CoverageAnswer
         let headline: [Metric]
         let chartMetric: Metric
@@ -70,6 +75,7 @@ enum DashboardPage {
         func request(_ name: String) -> String? {
             switch name {
             case "at": query.at == query.today ? nil : query.at.description
+            case "from": chosenFrom.flatMap(CalendarDate.init).map(\.description)
             default: nil
             }
         }
@@ -185,7 +191,7 @@ enum DashboardPage {
 
         func exportLink(_ table: String) -> String {
             "export" + HTML.query([("table", table), ("unit", answer.unit.id?.uuidString.lowercased()), ("lang", language.rawValue),
-                                   ("at", request("at")), ("hierarchy", query.view == .asOf ? "asOf" : nil)])
+                                   ("at", request("at")), ("from", request("from")), ("hierarchy", query.view == .asOf ? "asOf" : nil)])
         }
 
         static let tableMetrics: [Metric] = [.villagesWithTeamShare, .teams, .members, .membersTrained, .householdsVisited, .householdsVisitedShare]

@@ -38,7 +38,7 @@ struct NumberStyle: Sendable {
     func count(_ value: Double?) -> String {
         guard let value else { return "—" }
         let rounded = value.rounded()
-        if abs(value - rounded) > 0.005 { return decimal(value, digits: 1) }
+        if abs(value - rounded) > 0.005 || abs(value) >= 1e15 { return decimal(value, digits: 1) }
         let digits = String(Int64(abs(rounded)))
         var grouped = ""
         for (index, character) in digits.enumerated() {

@@ -21,10 +21,9 @@ struct SignInPage: Sendable {
 
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
         let buffer = try await request.body.collect(upTo: 4096)
-        var components = URLComponents()
-        components.percentEncodedQuery = String(buffer: buffer).replacingOccurrences(of: "+", with: "%20")
-        var fields: [String: String] = [:]
-        for item in components.queryItems ?? [] { fields[item.name] = item.value ?? "" }
+        guard let fields = Self.formFields(String(buffer: buffer)) else {
+            return page(next: "/api/v1/auth/me", message: "Biểu mẫu không hợp lệ. · The form is malformed.", status: .badRequest)
+        }
         let next = Self.safeNext(fields["next"])
         let code = fields["code"].flatMap { $0.isEmpty ? nil : $0 }
         guard let login = fields["login"], !login.isEmpty, let password = fields["password"], !password.isEmpty else {
@@ -49,6 +48,19 @@ struct SignInPage: Sendable {
                         : "Tên đăng nhập, mật khẩu hoặc mã không đúng. · The login, password or code is wrong.",
                         status: HTTPResponse.Status(code: problem.status))
         }
+    }
+
+    /// The fields of an `application/x-www-form-urlencoded` body; `nil` when one is not valid
+    /// percent-encoding.
+    static func formFields(_ body: String) -> [String: String]? {
+        var fields: [String: String] = [:]
+        for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) -> String? { text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
+            guard let name = decode(parts[0]), let value = parts.count > 1 ? decode(parts[1]) : "" else { return nil }
+            fields[name] = value
+        }
+        return fields
     }
 
     /// The session token of the cookie, on GET and HEAD requests only.
