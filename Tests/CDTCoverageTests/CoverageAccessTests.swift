@@ -58,6 +58,8 @@ func figure(_ answer: TestAnswer, _ metric: String) -> Double? {
             #expect(figure(own, "householdsEligible") == 1)
             #expect(figure(own, "householdsVisited.share") == 1)
             #expect(figure(own, "skill.onlinePayment.share") == 1)
+            #expect(figure(own, "villages") == 2)
+            #expect(figure(own, "villagesWithTeam.share") == 0.5)
             #expect((own.json["children"] as? [[String: Any]])?.count == 1)
             for path in ["figures?unit=\(units.provinceB)", "figures?unit=\(units.villageB1)", "figures?unit=nation", "ranking?unit=\(units.communeB)",
                          "series?unit=\(units.provinceB)", "export?unit=\(units.provinceB)", "dashboard?unit=\(units.provinceB)", "targets?unit=\(units.provinceB)",
@@ -77,6 +79,7 @@ func figure(_ answer: TestAnswer, _ metric: String) -> Double? {
             #expect((nation.json["unit"] as? [String: Any])?["id"] as? String == "nation")
             #expect(figure(nation, "households") == 3)
             #expect(figure(nation, "teams") == 2)
+            #expect(figure(nation, "villages") == 3)
             #expect((nation.json["children"] as? [[String: Any]])?.count == 2)
             let ranking = try await viewer.get("\(base)/ranking?metric=households")
             #expect(ranking.items.map { $0["rank"] as? Int } == [1, 2])

@@ -172,14 +172,23 @@ struct CoverageReader: Sendable {
 
     /// Village-level units in force on `day` under each unit, read from the hierarchy.
     func villageCounts(of units: [CoverageUnit], on day: CalendarDate, provinces: Set<ID<AdministrativeUnit>>) async throws -> [UUID?: Int] {
+        // A village's parent is always a commune: count by the province's or the parent's index.
+        // The day is a CalendarDate (digits and dashes only), so it goes into the text as a literal.
+        let inForce = "v.valid_from <= '\(day)'::date AND (v.valid_until IS NULL OR v.valid_until > '\(day)'::date)"
+        let ids = units.compactMap(\.id) + (units.contains { $0.id == nil } ? provinces.map(\.rawValue) : [])
         let rows = try await database.query("""
-            SELECT coalesce(v.province_id, v.id), v.path FROM administrative_units v
-            WHERE v.level = 'village' AND v.province_id = ANY(\(provinces.map(\.rawValue)))
-              AND v.valid_from <= \(day) AND (v.valid_until IS NULL OR v.valid_until > \(day))
-            """).decode((UUID, String).self)
+            SELECT u.id, CASE u.level
+                WHEN 'province' THEN (SELECT count(*) FROM administrative_units v WHERE v.province_id = u.id AND v.level = 'village' AND \(unsafeSQL: inForce))
+                WHEN 'commune' THEN (SELECT count(*) FROM administrative_units v WHERE v.parent_id = u.id AND v.level = 'village' AND \(unsafeSQL: inForce))
+                WHEN 'village' THEN 1
+                ELSE (SELECT count(*) FROM administrative_units c JOIN administrative_units v ON v.parent_id = c.id
+                      WHERE c.parent_id = u.id AND v.level = 'village' AND \(unsafeSQL: inForce)) END
+            FROM administrative_units u WHERE u.id = ANY(\(Array(Set(ids))))
+            """).decode((UUID, Int64).self)
+        let counts = Dictionary(rows.map { ($0.0, Int($0.1)) }, uniquingKeysWith: { first, _ in first })
         var result: [UUID?: Int] = [:]
         for unit in units {
-            result[unit.id] = unit.id == nil ? rows.count : rows.reduce(0) { $0 + ($1.1.hasPrefix(unit.path) ? 1 : 0) }
+            result[unit.id] = unit.id.map { counts[$0] ?? 0 } ?? provinces.reduce(0) { $0 + (counts[$1.rawValue] ?? 0) }
         }
         return result
     }

@@ -6,7 +6,8 @@ import Hummingbird
 /// One metric's figure for a unit.
 struct MetricFigure: Codable, Sendable {
     var metric: String
-    var label: LocalizedName
+    /// The metric's names; on the unit asked for only (children's figures leave them out: `GET metrics`).
+    var label: LocalizedName?
     /// `nil` for a ratio with nothing to divide by.
     var value: Double?
     /// The change over the period asked for (`from` to `at`), when one was.
@@ -43,7 +44,7 @@ enum CoverageFigures {
         let now = try await reader.values(of: units, at: query.at, epoch: query.epoch, provinces: query.provinces)
         var before: [UUID?: UnitValues]?
         if let from = query.from { before = try await reader.values(of: units, at: from.adding(days: -1), epoch: query.epoch, provinces: query.provinces) }
-        func figures(_ unit: CoverageUnit) -> [MetricFigure] {
+        func figures(_ unit: CoverageUnit, labelled: Bool = false) -> [MetricFigure] {
             let values = now[unit.id] ?? UnitValues()
             let earlier = before?[unit.id]
             return Metric.all.map { metric in
@@ -53,13 +54,13 @@ enum CoverageFigures {
                     return value - old
                 }
                 let parts = metric.ratio.map { [$0.numerator, $0.denominator] } ?? [metric.key]
-                return MetricFigure(metric: metric.key, label: metric.label, value: value, change: change, isShare: metric.isShare,
+                return MetricFigure(metric: metric.key, label: labelled ? metric.label : nil, value: value, change: change, isShare: metric.isShare,
                                     apportioned: parts.contains { values.apportioned.contains($0) })
             }
         }
         return CoverageAnswer(
             unit: query.unit, ancestors: try await reader.ancestors(of: query.unit), at: query.at, from: query.from, hierarchy: query.view,
-            figures: figures(query.unit), children: children.map { UnitCoverage(unit: $0, figures: figures($0)) })
+            figures: figures(query.unit, labelled: true), children: children.map { UnitCoverage(unit: $0, figures: figures($0)) })
     }
 
     /// One point of a time series: the value at the end of a bucket.
