@@ -114,8 +114,11 @@ public final class ModuleTestHarness: Sendable {
     }
 
     /// Delivers every pending event to every module, as the server's dispatcher does.
+    /// Waits up to two minutes: delivery waits for every older transaction of the cluster, and on the
+    /// shared test cluster another test's long one (a batch of 1,000 events on a busy machine) can
+    /// take more than the dispatcher's default 30 s.
     public func catchUp() async throws {
-        try await dispatcher.catchUp()
+        try await dispatcher.catchUp(timeout: .seconds(120))
     }
 
     /// Empties module `id`'s projection tables and checkpoints, as `cdt modules rebuild` does.
