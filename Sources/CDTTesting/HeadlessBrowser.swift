@@ -1,3 +1,4 @@
+import CDTModuleKit
 public import Foundation
 
 /// A real browser for tests: headless Chromium from Debian's packages (`apt-get install -y chromium`).
@@ -22,14 +23,11 @@ public struct HeadlessBrowser: Sendable {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cdt-browser-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "<", with: "&lt;")
-        }
-        let inputs = (fields.merging(["next": next]) { $1 }).map { "<input name=\"\(escape($0.key))\" value=\"\(escape($0.value))\">" }.joined()
+        let inputs = (fields.merging(["next": next]) { $1 }).map { "<input name=\"\(HTML.escape($0.key))\" value=\"\(HTML.escape($0.value))\">" }.joined()
         let page = folder.appendingPathComponent("sign-in.html")
         try """
             <!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
-            <form method="post" action="\(escape(origin))/api/v1/auth/signin">\(inputs)</form>
+            <form method="post" action="\(HTML.escape(origin))/api/v1/auth/signin">\(inputs)</form>
             <script>document.forms[0].submit()</script></body></html>
             """.write(to: page, atomically: true, encoding: .utf8)
         var arguments = [

@@ -1,4 +1,5 @@
 import CDTDomain
+import CDTModuleKit
 import Foundation
 import CDTTesting
 import Testing

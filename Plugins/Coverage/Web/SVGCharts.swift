@@ -1,3 +1,4 @@
+import CDTModuleKit
 import Foundation
 
 /// Charts drawn on the server as SVG: readable without JavaScript, each with a title and description for

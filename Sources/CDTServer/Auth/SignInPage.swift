@@ -93,7 +93,6 @@ struct SignInPage: Sendable {
     }
 
     private func page(next: String, message: String?, status: HTTPResponse.Status) -> Response {
-        let escapedNext = next.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "<", with: "&lt;")
         let html = """
             <!DOCTYPE html>
             <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -104,7 +103,7 @@ struct SignInPage: Sendable {
             <body><main><h1>Đăng nhập <small lang="en">· Sign in</small></h1>
             \(message.map { "<p class=\"error\" role=\"alert\">\($0)</p>" } ?? "")
             <form method="post" action="\(Self.path)">
-            <input type="hidden" name="next" value="\(escapedNext)">
+            <input type="hidden" name="next" value="\(HTML.escape(next))">
             <label for="login">Tên đăng nhập hoặc số điện thoại · Login or phone</label>
             <input id="login" name="login" autocomplete="username" required maxlength="100">
             <label for="password">Mật khẩu · Password</label>

@@ -1,36 +1,5 @@
 import Foundation
 
-/// Escaping and number formats for the server-rendered page.
-enum HTML {
-    /// Text safe inside an element or a quoted attribute.
-    static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
-
-    /// A query string from pairs, percent-encoded, dropping empty values.
-    static func query(_ pairs: [(String, String?)]) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        let parts = pairs.compactMap { key, value -> String? in
-            guard let value, !value.isEmpty else { return nil }
-            return key + "=" + (value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)
-        }
-        return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
-    }
-}
-
 /// Numbers as a reader of the language expects them: 12.345 and 81,2% in Vietnamese, 12,345 and 81.2% in English.
 struct NumberStyle: Sendable {
     let language: Language
