@@ -30,10 +30,7 @@ public struct HeadlessBrowser: Sendable {
             <form method="post" action="\(HTML.escape(origin))/api/v1/auth/signin">\(inputs)</form>
             <script>document.forms[0].submit()</script></body></html>
             """.write(to: page, atomically: true, encoding: .utf8)
-        var arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions", "--hide-scrollbars",
-            "--user-data-dir=\(folder.appendingPathComponent("profile").path)", "--virtual-time-budget=15000",
-        ]
+        var arguments = Self.flags(profile: folder.appendingPathComponent("profile")) + ["--hide-scrollbars"]
         if let screenshot { arguments += ["--window-size=1280,2000", "--screenshot=\(screenshot.path)"] } else { arguments.append("--dump-dom") }
         return try run(arguments + [page.absoluteString])
     }
@@ -42,10 +39,13 @@ public struct HeadlessBrowser: Sendable {
     public func open(_ url: String) throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cdt-browser-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        return try run([
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-            "--user-data-dir=\(folder.path)", "--virtual-time-budget=15000", "--dump-dom", url,
-        ])
+        return try run(Self.flags(profile: folder) + ["--dump-dom", url])
+    }
+
+    /// Headless, with a profile of its own, given 15 s of page time to follow redirects and load.
+    private static func flags(profile: URL) -> [String] {
+        ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+         "--user-data-dir=\(profile.path)", "--virtual-time-budget=15000"]
     }
 
     private func run(_ arguments: [String]) throws -> String {

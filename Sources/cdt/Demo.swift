@@ -50,18 +50,17 @@ struct Demo: AsyncParsableCommand {
         let host = ModuleHost(registry: registry, database: client, logger: logger, today: { CalendarDate(Date()) })
         let administration = ModuleAdministration(host: host, database: client)
         try await RowScope.$current.withValue(.everyProvince) {
+            // What was decided before (enabled or disabled) stays as it is.
+            let decided = Set(try await host.enablements.states(of: nil, schemas: { registry.module($0)?.settings ?? SettingsSchema() })
+                .map { "\($0.moduleID) \($0.provinceID)" })
+            let names = try await provinceNames(client)
             for code in codes {
-                let found = try await client.query("""
-                    SELECT id, name FROM administrative_units WHERE level = 'province' AND code = \(code) AND valid_until IS NULL
-                    """).decode((ID<AdministrativeUnit>, String).self)
-                guard let (province, name) = found.first else { throw CommandError("--modules-in: no province in force has code \(code)") }
-                for module in registry.modules {
+                let province = try await provinceID(code, client)
+                for module in registry.modules where !decided.contains("\(module.manifest.id) \(province)") {
                     let id = module.manifest.id
-                    let decided = try await client.query("SELECT count(*) FROM module_enablements WHERE module_id = \(id) AND province_id = \(province)").decode(Int64.self)[0]
-                    guard decided == 0 else { continue }
                     _ = try await administration.change(id, in: province, ModuleChange(enabled: true), by: ModuleAdministration.Actor(accountID: nil, clientAddress: "cdt demo"))
                     if id == CoverageModule().manifest.id { try await CoverageDemo.addTargets(in: province, setBy: DemoSeason.author, client) }
-                    print("modules: \(id) enabled in \(name)")
+                    print("modules: \(id) enabled in \(names[province] ?? code)")
                 }
             }
         }

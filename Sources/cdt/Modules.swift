@@ -148,7 +148,8 @@ private func withModules(_ options: DatabaseOptions, _ body: (ModuleAdministrati
 }
 
 /// The province in force with this code, or this id.
-private func provinceID(_ text: String, _ client: PostgresClient) async throws -> ID<AdministrativeUnit> {
+/// The province a `--province` option names, by its code or id.
+func provinceID(_ text: String, _ client: PostgresClient) async throws -> ID<AdministrativeUnit> {
     if let id = ID<AdministrativeUnit>(text) { return id }
     let ids = try await client.query("""
         SELECT id FROM administrative_units WHERE level = 'province' AND code = \(text) AND (valid_until IS NULL OR valid_until > CURRENT_DATE)
@@ -157,7 +158,8 @@ private func provinceID(_ text: String, _ client: PostgresClient) async throws -
     return id
 }
 
-private func provinceNames(_ client: PostgresClient) async throws -> [ID<AdministrativeUnit>: String] {
+/// Each province's name with its code, for messages.
+func provinceNames(_ client: PostgresClient) async throws -> [ID<AdministrativeUnit>: String] {
     let rows = try await client.query("SELECT id, code, name FROM administrative_units WHERE level = 'province'").decode((ID<AdministrativeUnit>, String, String).self)
     return Dictionary(rows.map { ($0.0, "\($0.2) (\($0.1))") }, uniquingKeysWith: { first, _ in first })
 }

@@ -12,7 +12,7 @@ enum CoverageExport {
     static func export(_ request: Request, _ context: ModuleRequestContext) async throws -> Response {
         let table = request.queryText("table") ?? "figures"
         guard tables.contains(table) else {
-            throw ProblemDetails(status: .badRequest, detail: "The query is not valid.", errors: [.init(field: "table", rule: "must be one of \(tables.joined(separator: ", "))")])
+            throw ProblemDetails.invalidQuery("table", "must be one of \(tables.joined(separator: ", "))")
         }
         let language = try Language.read(request)
         let reader = CoverageRoutes.reader(context)
@@ -97,7 +97,7 @@ enum Language: String, Sendable {
     static func read(_ request: Request) throws -> Language {
         guard let text = request.queryText("lang") else { return .vi }
         guard let language = Language(rawValue: text) else {
-            throw ProblemDetails(status: .badRequest, detail: "The query is not valid.", errors: [.init(field: "lang", rule: "must be vi or en")])
+            throw ProblemDetails.invalidQuery("lang", "must be vi or en")
         }
         return language
     }

@@ -41,7 +41,7 @@ struct CoverageQuery: Sendable {
             if unitID == nil { errors.append(.init(field: "unit", rule: "must be a unit id or nation")) }
         }
         guard errors.isEmpty, let view else {
-            throw ProblemDetails(status: .badRequest, detail: "The query is not valid.", errors: errors)
+            throw ProblemDetails.invalidQuery(errors)
         }
         let unit = try await resolveUnit(unitID, explicitNation: request.queryText("unit") == "nation", context, reader)
         if let id = unit.id, try await !reader.isInForce(id, on: view == .current ? today : at) {
@@ -81,8 +81,20 @@ struct CoverageQuery: Sendable {
     static func metric(_ request: Request, _ name: String = "metric", default fallback: String) throws -> Metric {
         let key = request.queryText(name) ?? fallback
         guard let metric = Metric.named(key) else {
-            throw ProblemDetails(status: .badRequest, detail: "The query is not valid.", errors: [.init(field: name, rule: "must be one of the metrics listed by GET metrics")])
+            throw ProblemDetails.invalidQuery(name, "must be one of the metrics listed by GET metrics")
         }
         return metric
+    }
+}
+
+extension ProblemDetails {
+    /// A 400 for query parameters that break their rules, naming each.
+    static func invalidQuery(_ errors: [FieldError]) -> ProblemDetails {
+        ProblemDetails(status: .badRequest, detail: "The query is not valid.", errors: errors)
+    }
+
+    /// A 400 for one query parameter that breaks its rule.
+    static func invalidQuery(_ field: String, _ rule: String) -> ProblemDetails {
+        invalidQuery([FieldError(field: field, rule: rule)])
     }
 }

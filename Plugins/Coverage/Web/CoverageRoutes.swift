@@ -19,7 +19,7 @@ enum CoverageRoutes {
         let metric = try CoverageQuery.metric(request, default: Metric.householdsVisitedShare.key)
         let order = request.queryText("order") ?? "desc"
         guard order == "desc" || order == "asc" else {
-            throw ProblemDetails(status: .badRequest, detail: "The query is not valid.", errors: [.init(field: "order", rule: "must be asc or desc")])
+            throw ProblemDetails.invalidQuery("order", "must be asc or desc")
         }
         let answer = try await CoverageFigures.answer(try await CoverageQuery.read(request, context, reader: reader), reader)
         return CoverageFigures.ranking(answer, metric: metric, ascending: order == "asc")
@@ -31,7 +31,7 @@ enum CoverageRoutes {
         let metric = try CoverageQuery.metric(request, default: query.settings.string("chartMetric"))
         let intervalText = request.queryText("interval") ?? query.settings.string("seriesInterval")
         guard let interval = SeriesInterval(rawValue: intervalText) else {
-            throw ProblemDetails(status: .badRequest, detail: "The query is not valid.", errors: [.init(field: "interval", rule: "must be day, week or month")])
+            throw ProblemDetails.invalidQuery("interval", "must be day, week or month")
         }
         return try await CoverageFigures.series(query, metric: metric, interval: interval, reader)
     }
@@ -116,7 +116,7 @@ enum CoverageRoutes {
         guard try await reader.isInForce(input.unitId, on: today) else {
             throw ProblemDetails.unprocessable(ValidationFailure(field: "unitId", rule: "must be a unit in force today"))
         }
-        guard context.changeScope.contains(path: AccessScope.provincePath(ID(rawValue: province))), let account = context.caller.accountID else {
+        guard mayManageTargets(in: province, context), let account = context.caller.accountID else {
             throw ProblemDetails(status: .forbidden, detail: "Only national administrators and the province's administrators set targets.")
         }
         return SavedTarget(target: try await TargetStore.set(
@@ -130,7 +130,7 @@ enum CoverageRoutes {
             throw ProblemDetails(status: .notFound, detail: "No such target in your area.")
         }
         let province = path.split(separator: "/").first.flatMap { UUID(uuidString: String($0)) }
-        guard let province, context.changeScope.contains(path: AccessScope.provincePath(ID(rawValue: province))) else {
+        guard let province, mayManageTargets(in: province, context) else {
             throw ProblemDetails(status: .forbidden, detail: "Only national administrators and the province's administrators remove targets.")
         }
         try await TargetStore.delete(target.id, context.module.database)
@@ -138,6 +138,12 @@ enum CoverageRoutes {
     }
 
     enum CoverageTargetTag {}
+
+    /// Targets are set and removed by national administrators anywhere and by a province's own
+    /// administrators: callers whose right to record work covers the whole province.
+    static func mayManageTargets(in province: UUID, _ context: ModuleRequestContext) -> Bool {
+        context.changeScope.contains(path: AccessScope.provincePath(ID(rawValue: province)))
+    }
 
     // MARK: Campaigns
 

@@ -22,15 +22,9 @@ public struct SessionPolicy: AccessPolicy {
 
     public func authorize(_ access: RouteAccess, request: Request, context: AppRequestContext) async throws -> Caller? {
         guard access.needsCaller else { return nil }
-        guard let token = Self.bearerToken(request) ?? SignInPage.cookieToken(request) else {
-            if let redirect = SignInPage.redirect(request) { throw redirect }
-            throw Self.unauthorized
-        }
+        guard let token = Self.bearerToken(request) ?? SignInPage.cookieToken(request) else { throw Self.noSession(request) }
         let hash = SessionTokens.hash(token)
-        guard let session = try await accounts.session(tokenHash: hash) else {
-            if let redirect = SignInPage.redirect(request) { throw redirect }
-            throw Self.unauthorized
-        }
+        guard let session = try await accounts.session(tokenHash: hash) else { throw Self.noSession(request) }
         let caller = Caller(
             account: session.account, access: CallerAccess(assignments: session.placedAssignments),
             sessionTokenHash: hash, isEnrollmentOnly: session.isEnrollmentOnly, clientAddress: Self.clientAddress(request, context))
@@ -44,6 +38,11 @@ public struct SessionPolicy: AccessPolicy {
     }
 
     static let unauthorized = ProblemDetails(status: .unauthorized, detail: "Sign in first: send Authorization: Bearer <token> from POST /api/v1/auth/login.")
+
+    /// Without a live session: a browser asking a module's page goes to the sign-in form; anyone else gets 401.
+    static func noSession(_ request: Request) -> any Error {
+        SignInPage.redirect(request) ?? unauthorized
+    }
 
     static func bearerToken(_ request: Request) -> String? {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else { return nil }
