@@ -176,6 +176,47 @@ import Testing
         }
     }
 
+    /// Visits, surveys and practices in a row are appended a run at a time; each still gets its own outcome.
+    @Test func aRunOfVisitsIsJudgedEventByEvent() async throws {
+        let fixture = try await WorkFixture.make()
+        let make = EventFactory()
+        try await fixture.withApp { client in
+            let team = ID<Team>(), lan = ID<Member>(), first = ID<Household>(), second = ID<Household>()
+            let setUp = [make.establish(team, in: fixture.villageA1, issuer: fixture.communeA), make.join(lan, team, in: fixture.villageA1, as: .head),
+                         make.register(first, in: fixture.villageA1), make.register(second, in: fixture.villageA1)]
+            #expect(try await client.post("/api/v1/events/batch", EventJSON.batch(setUp)).json["accepted"] as? Int == 4)
+            let sentBefore = make.visit(first, in: fixture.villageA1, by: [lan], on: "2025-08-05")
+            #expect(try await client.submit(sentBefore).status == .created)
+            let template = make.visit(second, in: fixture.villageA1, by: [lan])
+            let future = DomainEvent(id: ID(), unitID: fixture.villageA1, authorID: make.author, occurredAt: Date().addingTimeInterval(86_400 * 3),
+                                     payload: template.payload)
+            let run = [
+                make.visit(first, in: fixture.villageA1, by: [lan]),                                        // 0 accepted
+                sentBefore,                                                                                  // 1 duplicate
+                make.visit(first, in: fixture.villageA2, by: [lan]),                                        // 2 rejected: not the household's unit
+                make.visit(second, in: fixture.villageA1, by: [lan, ID()]),                                 // 3 rejected: memberIds[1]
+                future,                                                                                      // 4 rejected: occurredAt
+                make.event(fixture.villageA1, on: "2025-08-11", .practiceShared(PracticeShared(title: "Zalo", summary: "Nhóm Zalo thôn"))),  // 5 accepted
+                make.visit(second, in: fixture.villageA1, by: [lan], on: "2025-08-12"),                     // 6 accepted
+            ]
+            let answer = try await client.post("/api/v1/events/batch", EventJSON.batch(run))
+            let results = answer.json["results"] as? [[String: Any]] ?? []
+            #expect(results.map { $0["outcome"] as? String ?? "" } == ["accepted", "duplicate", "rejected", "rejected", "rejected", "accepted", "accepted"],
+                    "\(answer.text)")
+            let fieldsOf = { (index: Int) in ((results[index]["errors"] as? [[String: Any]]) ?? []).compactMap { $0["field"] as? String } }
+            #expect(fieldsOf(2) == ["events[2].unitId"] && fieldsOf(3) == ["events[3].payload.memberIds[1]"] && fieldsOf(4) == ["events[4].occurredAt"])
+            let visits = try await client.get("/api/v1/events?type=household.visited&limit=100")
+            #expect(Set(visits.items.compactMap { $0["id"] as? String }) == Set([sentBefore, run[0], run[6]].map(\.id.description)))
+            // One audit line per event recorded, run or not.
+            let audit = try await client.get("/api/v1/audit?limit=500")
+            let recorded = audit.items.filter { $0["action"] as? String == "event.recorded" }.compactMap { $0["target"] as? String }
+            #expect(Set(recorded) == Set((setUp + [sentBefore, run[0], run[5], run[6]]).map(\.id.description)) && recorded.count == 8, "\(audit.text.prefix(400))")
+            // The whole run again: the accepted ones are duplicates now, the rest still rejected.
+            let again = try await client.post("/api/v1/events/batch", EventJSON.batch(run))
+            #expect(again.json["duplicates"] as? Int == 4 && again.json["rejected"] as? Int == 3)
+        }
+    }
+
     @Test func aBatchTakesAThousandEventsAndNoMore() async throws {
         let fixture = try await WorkFixture.make()
         let make = EventFactory()

@@ -42,20 +42,9 @@ extension EventProjection {
             SELECT \(unsafeSQL: WorkRecords.householdColumns) FROM households h
             WHERE h.id = \(id) AND h.province_id = \(unit.provinceID) \(unsafeSQL: lock ? "FOR UPDATE" : "")
             """)
-        guard let household = try rows.first.map(WorkRecords.household(from:)) else {
-            throw ValidationFailure(field: "payload.householdId", rule: "must name a household registered in the event unit's province")
-        }
-        if household.unitID != unit.id {
-            let carriesOn = try await session.query("""
-                WITH RECURSIVE heirs(id) AS (
-                    SELECT \(household.unitID)::uuid
-                    UNION SELECT l.successor_id FROM unit_lineage l JOIN heirs h ON l.predecessor_id = h.id
-                )
-                SELECT EXISTS (SELECT 1 FROM heirs WHERE id = \(unit.id))
-                """).decode(Bool.self)[0]
-            guard carriesOn else {
-                throw ValidationFailure(field: "unitId", rule: "must be the household's unit (\(household.unitID)) or its successor")
-            }
+        guard let household = try rows.first.map(WorkRecords.household(from:)) else { throw AppendRules.householdOutsideProvince }
+        guard try await AppendRules.carriesOn(household.unitID, in: unit.id, session) else {
+            throw AppendRules.notTheHouseholdsUnit(household.unitID)
         }
         return household
     }

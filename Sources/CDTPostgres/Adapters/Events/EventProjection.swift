@@ -85,7 +85,7 @@ struct EventProjection {
             SELECT id FROM members WHERE id = ANY(\(ids)) AND province_id = \(unit.provinceID)
             """).decode(ID<Member>.self))
         if let missing = ids.firstIndex(where: { !found.contains($0) }) {
-            throw ValidationFailure(field: "\(field)[\(missing)]", rule: "must name a member recorded in the event unit's province")
+            throw AppendRules.memberOutsideProvince(missing, field: field)
         }
     }
 }

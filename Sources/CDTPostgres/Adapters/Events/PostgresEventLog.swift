@@ -14,8 +14,9 @@ public struct PostgresEventLog: EventLog {
         self.now = now
     }
 
-    /// Appends the events in one transaction, each inside a savepoint: a rejected event is rolled back
-    /// alone, and the accepted ones become durable together at commit.
+    /// Appends the events in one transaction, in order: a rejected event is rolled back alone, and the
+    /// accepted ones become durable together at commit. Runs of visits, surveys and practices shared are
+    /// appended a run at a time (``ReadOnlyEventRun``); every other event inside a savepoint of its own.
     public func append(_ events: [DomainEvent]) async throws -> [AppendOutcome] {
         try await append(events, recordedBy: nil)
     }
@@ -27,8 +28,19 @@ public struct PostgresEventLog: EventLog {
         return try await client.withTransaction { tx in
             var outcomes: [AppendOutcome] = []
             outcomes.reserveCapacity(events.count)
-            for event in events {
-                outcomes.append(try await Self.append(event, now: now, recorder: recorder, tx))
+            var next = 0
+            while next < events.count {
+                var run: [DomainEvent] = [], ids: Set<ID<DomainEvent>> = []
+                while next < events.count, ReadOnlyEventRun.takes(events[next].type), ids.insert(events[next].id).inserted {
+                    run.append(events[next])
+                    next += 1
+                }
+                if run.isEmpty {
+                    outcomes.append(try await Self.append(events[next], now: now, recorder: recorder, tx))
+                    next += 1
+                } else {
+                    outcomes += try await ReadOnlyEventRun(events: run, now: now, recorder: recorder).append(tx)
+                }
             }
             return outcomes
         }
@@ -82,12 +94,9 @@ public struct PostgresEventLog: EventLog {
         do {
             return try await tx.withTransaction { savepoint in
                 if let earlier = try await earlierOutcome(of: event, payload: payload, savepoint) { return earlier }
-                guard let unit = try await StoredUnit.load(event.unitID, savepoint) else {
-                    throw ValidationFailure(field: "unitId", rule: "must name an existing unit")
-                }
-                guard unit.validity.contains(event.occurredOn) else {
-                    throw ValidationFailure(field: "unitId", rule: "must name a unit in force on the day the event occurred (\(event.occurredOn)); it was valid \(unit.validity)")
-                }
+                let unit = try await StoredUnit.load(event.unitID, savepoint)
+                if let failure = AppendRules.unitFailure(unit, for: event) { throw failure }
+                guard let unit else { throw AppendRules.unknownUnit }
                 let claimed = try await savepoint.query("""
                     INSERT INTO event_ids (id, province_id) VALUES (\(event.id), \(unit.provinceID)) ON CONFLICT (id) DO NOTHING RETURNING id
                     """)
@@ -120,7 +129,7 @@ public struct PostgresEventLog: EventLog {
     }
 
     /// `.duplicate` or `.conflict` when an event with this id is stored already, else `nil`.
-    private static func earlierOutcome(of event: DomainEvent, payload: String? = nil, _ session: PostgresSession) async throws -> AppendOutcome? {
+    static func earlierOutcome(of event: DomainEvent, payload: String? = nil, _ session: PostgresSession) async throws -> AppendOutcome? {
         let payload = try payload ?? EventPayloadCodec.encode(event.payload)
         let rows = try await session.query("""
             SELECT e.recorded_at,

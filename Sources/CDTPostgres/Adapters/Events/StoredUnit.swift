@@ -15,8 +15,24 @@ struct StoredUnit: Sendable {
             SELECT \(unsafeSQL: PostgresHierarchyStore.columns), coalesce(province_id, id) AS province, path
             FROM administrative_units WHERE id = \(id)
             """)
-        guard let row = rows.first else { return nil }
-        return StoredUnit(
+        return try rows.first.map(stored(from:))
+    }
+
+    /// The units with the given ids that exist, by id, in one statement.
+    static func load(_ ids: Set<ID<AdministrativeUnit>>, _ session: PostgresSession) async throws -> [ID<AdministrativeUnit>: StoredUnit] {
+        var units: [ID<AdministrativeUnit>: StoredUnit] = [:]
+        for row in try await session.query("""
+            SELECT \(unsafeSQL: PostgresHierarchyStore.columns), coalesce(province_id, id) AS province, path
+            FROM administrative_units WHERE id = ANY(\(Array(ids)))
+            """) {
+            let unit = try stored(from: row)
+            units[unit.id] = unit
+        }
+        return units
+    }
+
+    private static func stored(from row: PostgresRow) throws -> StoredUnit {
+        StoredUnit(
             unit: try PostgresHierarchyStore.unit(from: row),
             provinceID: try row.decode(ID<AdministrativeUnit>.self, column: "province"),
             path: try row.decode(String.self, column: "path"))

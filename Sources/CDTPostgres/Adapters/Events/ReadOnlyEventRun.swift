@@ -1,0 +1,152 @@
+import CDTDomain
+import Foundation
+
+/// A run of consecutive events whose effect on the tables built from the log is only to be checked
+/// against them (household visits and surveys, practices shared), appended with a few set-based
+/// statements for the whole run instead of a savepoint and half a dozen statements per event.
+///
+/// The outcome of each event is the one ``PostgresEventLog/append(_:)`` gives it one at a time: an id
+/// stored already makes a duplicate or a conflict, whatever else holds; a broken rule rejects that event
+/// alone; the rest are stored with the same `recorded_at`. Ids are distinct within a run (the log cuts
+/// the run before a repeated id), so every event's outcome depends only on what was stored before it.
+struct ReadOnlyEventRun {
+    let events: [DomainEvent]
+    let now: Date
+    let recorder: AuditEntry?
+
+    /// Whether events of `type` are appended in runs.
+    static func takes(_ type: EventType) -> Bool {
+        type == .householdVisited || type == .householdSurveyed || type == .practiceShared
+    }
+
+    func append(_ tx: PostgresSession) async throws -> [AppendOutcome] {
+        var outcomes = try await earlierOutcomes(tx)
+        for (index, event) in events.enumerated() where outcomes[index] == nil {
+            do throws(ValidationFailure) {
+                try event.validate(now: now)
+            } catch {
+                outcomes[index] = .rejected(error)
+            }
+        }
+        let units = try await StoredUnit.load(Set(events.map(\.unitID)), tx)
+        for (index, event) in events.enumerated() where outcomes[index] == nil {
+            if let failure = AppendRules.unitFailure(units[event.unitID], for: event) { outcomes[index] = .rejected(failure) }
+        }
+        try await checkHouseholdsAndMembers(&outcomes, units: units, tx)
+        let claimed = try await claim(outcomes, units: units, tx)
+        for (index, event) in events.enumerated() where outcomes[index] == nil && !claimed.contains(event.id) {
+            // Another transaction stored the same id meanwhile and has committed.
+            outcomes[index] = try await PostgresEventLog.earlierOutcome(of: event, tx) ?? .conflict
+        }
+        let stored = events.indices.filter { outcomes[$0] == nil }
+        guard !stored.isEmpty else { return outcomes.map { $0! } }
+        let recordedAt = try await tx.query("SELECT now()").decode(Date.self)[0]
+        try await insert(stored.map { events[$0] }, recordedAt: recordedAt, units: units, tx)
+        for index in stored { outcomes[index] = .accepted(recordedAt: recordedAt) }
+        return outcomes.map { $0! }
+    }
+
+    /// `.duplicate` or `.conflict` for the events whose id is stored already, in one statement.
+    private func earlierOutcomes(_ tx: PostgresSession) async throws -> [AppendOutcome?] {
+        var outcomes = [AppendOutcome?](repeating: nil, count: events.count)
+        let rows = try await tx.query("""
+            SELECT x.n::int, e.recorded_at,
+                   (e.unit_id = x.unit_id AND e.type = x.type AND e.version = x.version AND e.author_id = x.author_id
+                    AND e.occurred_at = x.occurred_at AND e.payload = x.payload::jsonb) AS same
+            FROM unnest(\(events.map(\.id)), \(events.map(\.unitID)), \(events.map(\.type.rawValue)), \(events.map(\.version)),
+                        \(events.map(\.authorID)), \(events.map(\.occurredAt)), \(try events.map { try EventPayloadCodec.encode($0.payload) }))
+                 WITH ORDINALITY AS x(id, unit_id, type, version, author_id, occurred_at, payload, n)
+            JOIN event_ids k ON k.id = x.id
+            JOIN events e ON e.province_id = k.province_id AND e.id = k.id
+            """)
+        for row in rows {
+            let (position, recordedAt, same) = try row.decode((Int, Date, Bool).self)
+            outcomes[position - 1] = same ? .duplicate(recordedAt: recordedAt) : .conflict
+        }
+        return outcomes
+    }
+
+    /// Rejects visits and surveys of a household outside the unit's province or of another unit (unless
+    /// the event's unit carries the household's on), and visits by members outside the province.
+    private func checkHouseholdsAndMembers(
+        _ outcomes: inout [AppendOutcome?], units: [ID<AdministrativeUnit>: StoredUnit], _ tx: PostgresSession
+    ) async throws {
+        var householdIDs: [ID<Household>] = [], memberIDs: [ID<Member>] = []
+        for (index, event) in events.enumerated() where outcomes[index] == nil {
+            guard let named = Self.household(visitedOrSurveyedIn: event) else { continue }
+            householdIDs.append(named.household)
+            memberIDs += named.members
+        }
+        guard !householdIDs.isEmpty else { return }
+        var households: [ID<Household>: (province: ID<AdministrativeUnit>, unit: ID<AdministrativeUnit>)] = [:]
+        for row in try await tx.query("SELECT id, province_id, unit_id FROM households WHERE id = ANY(\(householdIDs))") {
+            let (id, province, unit) = try row.decode((ID<Household>, ID<AdministrativeUnit>, ID<AdministrativeUnit>).self)
+            households[id] = (province, unit)
+        }
+        var memberProvinces: [ID<Member>: ID<AdministrativeUnit>] = [:]
+        if !memberIDs.isEmpty {
+            for row in try await tx.query("SELECT id, province_id FROM members WHERE id = ANY(\(Array(Set(memberIDs))))") {
+                let (id, province) = try row.decode((ID<Member>, ID<AdministrativeUnit>).self)
+                memberProvinces[id] = province
+            }
+        }
+        for (index, event) in events.enumerated() where outcomes[index] == nil {
+            guard let unit = units[event.unitID] else { continue }
+            guard let named = Self.household(visitedOrSurveyedIn: event) else { continue }
+            let householdID = named.household, members = named.members
+            guard let household = households[householdID], household.province == unit.provinceID else {
+                outcomes[index] = .rejected(AppendRules.householdOutsideProvince)
+                continue
+            }
+            if household.unit != unit.id, !(try await AppendRules.carriesOn(household.unit, in: unit.id, tx)) {
+                outcomes[index] = .rejected(AppendRules.notTheHouseholdsUnit(household.unit))
+                continue
+            }
+            if let missing = members.firstIndex(where: { memberProvinces[$0] != unit.provinceID }) {
+                outcomes[index] = .rejected(AppendRules.memberOutsideProvince(missing))
+            }
+        }
+    }
+
+    /// The household a visit or survey names, with the members who visited; `nil` for a practice shared.
+    private static func household(visitedOrSurveyedIn event: DomainEvent) -> (household: ID<Household>, members: [ID<Member>])? {
+        switch event.payload {
+        case .householdVisited(let body): (body.householdId, body.memberIds)
+        case .householdSurveyed(let body): (body.householdId, [])
+        default: nil
+        }
+    }
+
+    /// Claims the ids of the events still undecided in the ledger of ids and returns those claimed; an id
+    /// missing from the answer was stored by a transaction that committed after ``earlierOutcomes(_:)``.
+    private func claim(_ outcomes: [AppendOutcome?], units: [ID<AdministrativeUnit>: StoredUnit], _ tx: PostgresSession) async throws -> Set<ID<DomainEvent>> {
+        let pending = events.indices.filter { outcomes[$0] == nil }.map { events[$0] }
+        guard !pending.isEmpty else { return [] }
+        return Set(try await tx.query("""
+            INSERT INTO event_ids (id, province_id)
+            SELECT * FROM unnest(\(pending.map(\.id)), \(pending.map { units[$0.unitID]!.provinceID }))
+            ON CONFLICT (id) DO NOTHING RETURNING id
+            """).decode(ID<DomainEvent>.self))
+    }
+
+    /// Inserts the events into the log (with INSERT: row-level security refuses COPY) and, when someone
+    /// records them, one audit line each.
+    private func insert(_ stored: [DomainEvent], recordedAt: Date, units: [ID<AdministrativeUnit>: StoredUnit], _ tx: PostgresSession) async throws {
+        try await tx.execute("""
+            INSERT INTO events (id, province_id, unit_id, type, version, author_id, occurred_at, recorded_at, payload)
+            SELECT x.id, x.province_id, x.unit_id, x.type, x.version, x.author_id, x.occurred_at, \(recordedAt), x.payload::jsonb
+            FROM unnest(\(stored.map(\.id)), \(stored.map { units[$0.unitID]!.provinceID }), \(stored.map(\.unitID)), \(stored.map(\.type.rawValue)),
+                        \(stored.map(\.version)), \(stored.map(\.authorID)), \(stored.map(\.occurredAt)),
+                        \(try stored.map { try EventPayloadCodec.encode($0.payload) }))
+                 AS x(id, province_id, unit_id, type, version, author_id, occurred_at, payload)
+            """)
+        guard let recorder else { return }
+        try await tx.execute("""
+            INSERT INTO audit_log (account_id, client_address, action, target, province_id, unit_path, details)
+            SELECT \(recorder.accountID), \(recorder.clientAddress), 'event.recorded', x.id::text, coalesce(u.province_id, u.id), u.path,
+                   jsonb_build_object('type', x.type)
+            FROM unnest(\(stored.map(\.id)), \(stored.map(\.unitID)), \(stored.map(\.type.rawValue))) AS x(id, unit_id, type)
+            JOIN administrative_units u ON u.id = x.unit_id
+            """)
+    }
+}
