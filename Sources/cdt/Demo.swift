@@ -1,7 +1,5 @@
 import ArgumentParser
-import CDTCoverage
 import CDTDomain
-import CDTModuleKit
 import CDTPostgres
 import CDTServer
 import Foundation
@@ -38,31 +36,7 @@ struct Demo: AsyncParsableCommand {
             loader.householdsPerVillage = householdsPerVillage
             let report = try await loader.load { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             print(report.joined(separator: "\n"))
-            try await enableModules(client, logger)
-        }
-    }
-
-    /// Enables every installed module in the demo provinces where nobody decided about it yet.
-    private func enableModules(_ client: PostgresClient, _ logger: Logger) async throws {
-        let codes = modulesIn.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !codes.isEmpty else { return }
-        let registry = try InstalledModules.registry()
-        let host = ModuleHost(registry: registry, database: client, logger: logger, today: { CalendarDate(Date()) })
-        let administration = ModuleAdministration(host: host, database: client)
-        try await RowScope.$current.withValue(.everyProvince) {
-            // What was decided before (enabled or disabled) stays as it is.
-            let decided = Set(try await host.enablements.states(of: nil, schemas: { registry.module($0)?.settings ?? SettingsSchema() })
-                .map { "\($0.moduleID) \($0.provinceID)" })
-            let names = try await provinceNames(client)
-            for code in codes {
-                let province = try await provinceID(code, client)
-                for module in registry.modules where !decided.contains("\(module.manifest.id) \(province)") {
-                    let id = module.manifest.id
-                    _ = try await administration.change(id, in: province, ModuleChange(enabled: true), by: ModuleAdministration.Actor(accountID: nil, clientAddress: "cdt demo"))
-                    if id == CoverageModule().manifest.id { try await CoverageDemo.addTargets(in: province, setBy: DemoSeason.author, client) }
-                    print("modules: \(id) enabled in \(names[province] ?? code)")
-                }
-            }
+            try await enableInstalledModules(inProvinces: modulesIn, client, logger)
         }
     }
 }

@@ -12,9 +12,6 @@ public struct DemoLoader: Sendable {
     /// The folder holding `units_2024.csv`, `units_2025.csv` and `merge_map_2025_sample.csv`.
     public let dataFolder: URL
     public let seed: UInt64
-    /// How many households each village gets (with visits for about two thirds of them).
-    public var householdsPerVillage = 3
-
     public static let firstTreeDate = CalendarDate("2025-03-01")!
     public static let reformDate = CalendarDate("2025-07-01")!
 
@@ -24,8 +21,26 @@ public struct DemoLoader: Sendable {
         self.seed = seed
     }
 
+    /// How many households each village gets (with visits for about two thirds of them); 0 for teams and
+    /// members only (the benchmarks' data set adds its own households).
+    public var householdsPerVillage = 3
+    /// The provinces (2025 codes) that get a season of work; `nil` for all.
+    public var provinceCodes: Set<String>?
+
     /// What loading did, in lines for a person.
     public func load(progress: (String) -> Void) async throws -> [String] {
+        var report = try await loadUnits(progress: progress)
+        report += try await loadSeasons(progress: progress)
+        return report
+    }
+
+    /// The real units of both trees, the reorganization and the synthetic villages, each when missing.
+    public func loadUnits(progress: (String) -> Void) async throws -> [String] {
+        try await importRealUnits(progress: progress) + generateVillages(progress: progress)
+    }
+
+    /// The real units of both trees and the 2025 reorganization, when missing.
+    public func importRealUnits(progress: (String) -> Void) async throws -> [String] {
         var report: [String] = []
         if try await store.count(level: .province, inForceOn: Self.reformDate) == 0 {
             progress("importing the real administrative units (2024 and 2025 trees, 2025 reorganization)…")
@@ -36,6 +51,12 @@ public struct DemoLoader: Sendable {
         } else {
             report.append("units: already loaded")
         }
+        return report
+    }
+
+    /// Synthetic villages under today's communes, when none are there.
+    public func generateVillages(progress: (String) -> Void) async throws -> [String] {
+        var report: [String] = []
         if try await store.count(level: .village, inForceOn: Self.reformDate) == 0 {
             progress("generating villages under today's communes (seed \(seed))…")
             let inForce = try await store.units(inForceOn: Self.reformDate)
@@ -50,18 +71,17 @@ public struct DemoLoader: Sendable {
         } else {
             report.append("villages: already generated")
         }
-        report += try await loadSeasons(progress: progress)
         return report
     }
 
     /// A season of work for each province that has no teams yet, one transaction per province, two
     /// provinces at a time (one is generated while the other is being stored).
-    private func loadSeasons(progress: (String) -> Void) async throws -> [String] {
+    public func loadSeasons(progress: (String) -> Void) async throws -> [String] {
         let inForce = try await store.units(inForceOn: Self.reformDate)
         let provinces = inForce.filter { $0.kind.level == .province }.sorted { $0.code < $1.code }
         let children = Dictionary(grouping: inForce.filter { $0.parentID != nil }, by: { $0.parentID! })
         let withTeams = Set(try await store.client.query("SELECT DISTINCT province_id FROM teams").decode(ID<AdministrativeUnit>.self))
-        let seasons = provinces.filter { !withTeams.contains($0.id) }.map { province in
+        let seasons = provinces.filter { !withTeams.contains($0.id) && provinceCodes?.contains($0.code) != false }.map { province in
             DemoSeason(
                 province: province,
                 communes: (children[province.id] ?? []).filter { $0.kind.level == .commune }.sorted { $0.code < $1.code }.map {

@@ -66,7 +66,7 @@ public struct DemoSeason: Sendable {
         events.append(event(&generator, scope, at: day(2025, 9, 25), .campaignLaunched(CampaignLaunched(
             campaignId: ID(rawValue: uuid(&generator)), name: "Đi từng ngõ, gõ từng nhà, hướng dẫn từng người – \(province.shortName)",
             startsOn: day(2025, 10, 1), endsOn: day(2025, 10, 31), targetSkills: [.onlinePublicServices, .onlinePayment],
-            targetServices: [.vneidActivated], targets: [CampaignTarget(metric: .householdsVisited, value: communes.reduce(0) { $0 + $1.villages.count } * householdsPerVillage / 2)]))))
+            targetServices: [.vneidActivated], targets: [CampaignTarget(metric: .householdsVisited, value: max(1, communes.reduce(0) { $0 + $1.villages.count } * householdsPerVillage / 2))]))))
         for (index, topic) in ["Kỹ năng số cơ bản cho thành viên Tổ công nghệ số cộng đồng", "Hướng dẫn kích hoạt VNeID mức độ 2", "Thanh toán không dùng tiền mặt an toàn"].enumerated() {
             let attendees = Array(Set((0..<min(40, provinceMembers.count)).map { _ in provinceMembers.randomElement(using: &generator)! }))
                 .sorted { $0.description < $1.description }
@@ -79,7 +79,7 @@ public struct DemoSeason: Sendable {
 
     private func households(_ generator: inout SeededGenerator, in village: AdministrativeUnit, visitedBy members: [ID<Member>]) -> [DomainEvent] {
         var events: [DomainEvent] = []
-        for number in 1...max(1, householdsPerVillage) {
+        for number in 1...max(1, householdsPerVillage) where householdsPerVillage > 0 {
             let household = ID<Household>(rawValue: uuid(&generator))
             let size = Int.random(in: 1...7, using: &generator)
             let elderly = min(size, Int.random(in: 0...2, using: &generator))

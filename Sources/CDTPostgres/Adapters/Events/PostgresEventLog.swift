@@ -25,14 +25,31 @@ public struct PostgresEventLog: EventLog {
     /// audit log in the same savepoint, so the log and the audit log never disagree.
     public func append(_ events: [DomainEvent], recordedBy recorder: AuditEntry?) async throws -> [AppendOutcome] {
         let now = now()
-        return try await client.withTransaction { tx in
+        // Two batches that share ids in different runs can each wait for the other; PostgreSQL then fails
+        // one, which starts again from the beginning (its outcomes are decided anew).
+        for attempt in 1... {
+            do {
+                return try await appendOnce(events, now: now, recorder: recorder)
+            } catch let error as PostgresError where error.sqlState == SQLState.deadlockDetected && attempt < 3 {
+                continue
+            }
+        }
+        fatalError("unreachable")
+    }
+
+    private func appendOnce(_ events: [DomainEvent], now: Date, recorder: AuditEntry?) async throws -> [AppendOutcome] {
+        try await client.withTransaction { tx in
             var outcomes: [AppendOutcome] = []
             outcomes.reserveCapacity(events.count)
             var next = 0
             while next < events.count {
-                var run: [DomainEvent] = [], ids: Set<ID<DomainEvent>> = []
-                while next < events.count, ReadOnlyEventRun.takes(events[next].type), ids.insert(events[next].id).inserted {
-                    run.append(events[next])
+                var run: [DomainEvent] = [], seen: [ID<DomainEvent>: DomainEvent] = [:]
+                while next < events.count, ReadOnlyEventRun.takes(events[next].type) {
+                    let event = events[next]
+                    // A resend of an event earlier in the run joins it; an id reused with another body ends the run.
+                    if let earlier = seen[event.id], !(try ReadOnlyEventRun.same(earlier, event)) { break }
+                    seen[event.id] = event
+                    run.append(event)
                     next += 1
                 }
                 if run.isEmpty {

@@ -7,8 +7,9 @@ import Foundation
 ///
 /// The outcome of each event is the one ``PostgresEventLog/append(_:)`` gives it one at a time: an id
 /// stored already makes a duplicate or a conflict, whatever else holds; a broken rule rejects that event
-/// alone; the rest are stored with the same `recorded_at`. Ids are distinct within a run (the log cuts
-/// the run before a repeated id), so every event's outcome depends only on what was stored before it.
+/// alone; the rest are stored with the same `recorded_at`. An id repeated within a run comes with the same
+/// body (the log cuts the run before an id reused with another), and the repeat gets the outcome the first
+/// would have given it: a duplicate of an event accepted, the same refusal otherwise.
 struct ReadOnlyEventRun {
     let events: [DomainEvent]
     let now: Date
@@ -19,7 +20,31 @@ struct ReadOnlyEventRun {
         type == .householdVisited || type == .householdSurveyed || type == .practiceShared
     }
 
+    /// Whether two events with one id are the same event (a resend).
+    static func same(_ first: DomainEvent, _ second: DomainEvent) throws -> Bool {
+        guard first.unitID == second.unitID, first.type == second.type, first.version == second.version, first.authorID == second.authorID,
+              first.occurredAt == second.occurredAt else { return false }
+        return try EventPayloadCodec.encode(first.payload) == EventPayloadCodec.encode(second.payload)
+    }
+
     func append(_ tx: PostgresSession) async throws -> [AppendOutcome] {
+        var firstOf: [ID<DomainEvent>: Int] = [:], distinct: [DomainEvent] = []
+        let positions = events.map { event in
+            if let position = firstOf[event.id] { return position }
+            firstOf[event.id] = distinct.count
+            distinct.append(event)
+            return distinct.count - 1
+        }
+        let outcomes = try await ReadOnlyEventRun(events: distinct, now: now, recorder: recorder).appendDistinct(tx)
+        var answered = Set<Int>()
+        return positions.map { position in
+            guard !answered.insert(position).inserted else { return outcomes[position] }
+            if case .accepted(let recordedAt) = outcomes[position] { return .duplicate(recordedAt: recordedAt) }
+            return outcomes[position]
+        }
+    }
+
+    private func appendDistinct(_ tx: PostgresSession) async throws -> [AppendOutcome] {
         var outcomes = try await earlierOutcomes(tx)
         for (index, event) in events.enumerated() where outcomes[index] == nil {
             do throws(ValidationFailure) {
@@ -124,7 +149,8 @@ struct ReadOnlyEventRun {
         guard !pending.isEmpty else { return [] }
         return Set(try await tx.query("""
             INSERT INTO event_ids (id, province_id)
-            SELECT * FROM unnest(\(pending.map(\.id)), \(pending.map { units[$0.unitID]!.provinceID }))
+            SELECT * FROM unnest(\(pending.map(\.id)), \(pending.map { units[$0.unitID]!.provinceID })) AS x(id, province_id)
+            ORDER BY id  -- every run claims in one order, so two runs sharing ids wait for each other instead of deadlocking
             ON CONFLICT (id) DO NOTHING RETURNING id
             """).decode(ID<DomainEvent>.self))
     }

@@ -8,12 +8,6 @@ import Foundation
 import FoundationNetworking
 #endif
 
-struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Measure the platform against PostgreSQL's own limits, as ratios taken in the same run.",
-        subcommands: [CoverageReads.self])
-}
-
 /// `cdt bench coverage-reads`: the coverage module's drill-down over real HTTP (a running server, on
 /// loopback) at nation, province and commune level, against the plain GROUP BY over the raw events that
 /// gives the same figures, timed in the same run on the same database; and freshness: from an
@@ -44,13 +38,29 @@ struct CoverageReads: AsyncParsableCommand {
     func run() async throws {
         try await withDatabase(database) { client, _ in
             try await RowScope.$current.withValue(.everyProvince) {
-                try await measure(client)
+                var report = BenchReport(machine: BenchReport.machine(), samples: samples, baselineRuns: baselineRuns)
+                (report.levels, report.freshness) = try await CoverageReadsMeasurement(
+                    http: BenchHTTP(base: url), samples: samples, baselineRuns: baselineRuns, probes: probes).measure(client)
+                print(report.table)
+                if let json {
+                    try report.json.write(to: URL(fileURLWithPath: json))
+                    print("wrote \(json)")
+                }
             }
         }
     }
+}
 
-    private func measure(_ db: PostgresClient) async throws {
-        let http = BenchHTTP(base: url)
+/// The coverage drill-down at three levels against the plain GROUP BY, and freshness probes, for
+/// `cdt bench coverage-reads` and `cdt bench run`.
+struct CoverageReadsMeasurement {
+    let http: BenchHTTP
+    let samples: Int
+    let baselineRuns: Int
+    let probes: Int
+
+    /// Measures; `load`, when given, runs while the freshness probes do and is cancelled after them.
+    func measure(_ db: PostgresClient, load: (@Sendable () async throws -> Void)? = nil) async throws -> ([BenchReport.Level], BenchReport.Summary?) {
         let provinces = try await db.query("""
             SELECT e.province_id, u.name, count(*) FROM module_enablements m JOIN administrative_units u ON u.id = m.province_id
             JOIN events e ON e.province_id = m.province_id
@@ -73,13 +83,13 @@ struct CoverageReads: AsyncParsableCommand {
         let today = CalendarDate(Date())
         let enabled = provinces.map(\.0)
 
-        var report = BenchReport(machine: BenchReport.machine(), samples: samples, baselineRuns: baselineRuns)
+        var measured: [BenchReport.Level] = []
         let levels: [(String, String, [ID<AdministrativeUnit>])] = [
             ("nation", "nation", enabled),
             ("province (\(provinceName))", province.description, try await children(of: province, db)),
             ("commune (\(communeName))", commune.description, try await children(of: commune, db)),
         ]
-        print("coverage drill-down: \(samples) GET /figures per level over HTTP (\(url)), \(baselineRuns) runs of the plain GROUP BY")
+        print("coverage drill-down: \(samples) GET /figures per level over HTTP (\(http.base)), \(baselineRuns) runs of the plain GROUP BY")
         for (label, unit, childIDs) in levels {
             var latencies: [Double] = []
             var answer: [String: Any] = [:]
@@ -99,14 +109,13 @@ struct CoverageReads: AsyncParsableCommand {
             guard mismatches.isEmpty else {
                 throw CommandError("the module's figures differ from the plain GROUP BY at \(label): \(mismatches.prefix(5).joined(separator: "; "))")
             }
-            report.levels.append(.init(level: label, children: childIDs.count, http: .init(latencies), plainGroupBy: .init(baseline)))
+            measured.append(.init(level: label, children: childIDs.count, http: .init(latencies), plainGroupBy: .init(baseline)))
         }
-        if probes > 0 { report.freshness = try await freshness(http, recorder: "bench-recorder-\(suffix)", password: password, commune: commune, viewerToken: viewerToken, db) }
-        print(report.table)
-        if let json {
-            try report.json.write(to: URL(fileURLWithPath: json))
-            print("wrote \(json)")
-        }
+        guard probes > 0 else { return (measured, nil) }
+        let background = load.map { load in Task { try await load() } }
+        defer { background?.cancel() }
+        let fresh = try await freshness(http, recorder: "bench-recorder-\(suffix)", password: password, commune: commune, viewerToken: viewerToken, db)
+        return (measured, fresh)
     }
 
     private func children(of unit: ID<AdministrativeUnit>, _ db: PostgresClient) async throws -> [ID<AdministrativeUnit>] {
@@ -159,101 +168,3 @@ struct CoverageReads: AsyncParsableCommand {
     }
 }
 
-/// What `cdt bench coverage-reads` measured.
-struct BenchReport: Encodable {
-    struct Summary: Encodable {
-        var count: Int, p50: Double, p95: Double, p99: Double, max: Double
-        init(_ values: [Double]) {
-            let sorted = values.sorted()
-            func at(_ q: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int((q * Double(sorted.count)).rounded(.down)))] }
-            count = sorted.count
-            p50 = at(0.5)
-            p95 = at(0.95)
-            p99 = at(0.99)
-            max = sorted.last ?? 0
-        }
-    }
-
-    struct Level: Encodable {
-        var level: String
-        var children: Int
-        var http: Summary
-        var plainGroupBy: Summary
-        var speedUp: Double { plainGroupBy.p50 / Swift.max(http.p50, 0.001) }
-
-        enum CodingKeys: String, CodingKey { case level, children, http, plainGroupBy, speedUp }
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(level, forKey: .level)
-            try container.encode(children, forKey: .children)
-            try container.encode(http, forKey: .http)
-            try container.encode(plainGroupBy, forKey: .plainGroupBy)
-            try container.encode(speedUp, forKey: .speedUp)
-        }
-    }
-
-    var machine: String
-    var samples: Int
-    var baselineRuns: Int
-    var levels: [Level] = []
-    var freshness: Summary?
-
-    static func machine() -> String {
-        "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB"
-    }
-
-    var table: String {
-        func ms(_ value: Double) -> String { String(format: "%.1f", value) }
-        var lines = ["| level | children | HTTP p50 / p95 / p99 ms | plain GROUP BY p50 ms | speed-up |", "| --- | --- | --- | --- | --- |"]
-        for level in levels {
-            lines.append("| \(level.level) | \(level.children) | \(ms(level.http.p50)) / \(ms(level.http.p95)) / \(ms(level.http.p99)) | \(ms(level.plainGroupBy.p50)) | \(String(format: "%.0f", level.speedUp))× |")
-        }
-        if let freshness {
-            lines.append("")
-            lines.append("freshness (acknowledged event → in the figures, \(freshness.count) probes): p50 \(ms(freshness.p50)) ms, p95 \(ms(freshness.p95)) ms, max \(ms(freshness.max)) ms")
-        }
-        lines.append("machine: \(machine)")
-        return lines.joined(separator: "\n")
-    }
-
-    var json: Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return (try? encoder.encode(self)) ?? Data()
-    }
-}
-
-/// A small HTTP client over loopback for the benchmark (URLSession).
-struct BenchHTTP: Sendable {
-    let base: String
-
-    func signIn(_ login: String, _ password: String) async throws -> String {
-        let answer = try await post("/api/v1/auth/login", ["login": login, "password": password], token: nil)
-        guard let token = answer["token"] as? String else { throw CommandError("signing in as \(login) failed") }
-        return token
-    }
-
-    func getJSON(_ path: String, token: String) async throws -> [String: Any] {
-        try await send("GET", path, body: nil, token: token)
-    }
-
-    @discardableResult
-    func post(_ path: String, _ body: [String: Any], token: String?) async throws -> [String: Any] {
-        try await send("POST", path, body: try JSONSerialization.data(withJSONObject: body), token: token)
-    }
-
-    private func send(_ method: String, _ path: String, body: Data?, token: String?) async throws -> [String: Any] {
-        guard let url = URL(string: base + path) else { throw CommandError("--url \(base) is not a URL") }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        request.httpBody = body
-        if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard (200..<300).contains(status) else {
-            throw CommandError("\(method) \(path) answered \(status): \(String(decoding: data.prefix(300), as: UTF8.self))")
-        }
-        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-    }
-}

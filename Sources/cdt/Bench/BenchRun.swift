@@ -1,0 +1,212 @@
+import ArgumentParser
+import CDTDomain
+import CDTPostgres
+import CDTServer
+import Foundation
+import Logging
+
+/// `cdt bench run`: the whole benchmark on a database it prepares, against a server it starts as a
+/// child process, with the load driven from this process over loopback. See docs/benchmarks.md.
+struct BenchRun: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run every benchmark (ingestion, coverage reads, freshness, memory, import) and print a table and JSON.",
+        discussion: """
+            Uses the configured database, or an embedded cluster in .build-bench/<scale> (kept between runs, so a \
+            second run skips loading the data set). Loads what is missing of the data set, measures the import of \
+            the real units in a scratch database, starts `cdt serve` on a free port, waits for the coverage module \
+            to catch up with the log, then measures batch ingestion (with a tenth of the events resent) against \
+            COPY, single-event ingestion against pgbench, the coverage drill-down against the plain GROUP BY, \
+            freshness under load and the server's peak memory. Fails when a count is not exact.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var dataSet: DataSetOptions
+    @Option(help: "Unique events for the batch ingestion run (a tenth more are resends).") var batchEvents: Int?
+    @Option(help: "Events per batch request (1 to 1000).") var batchSize: Int = 1000
+    @Option(help: "Concurrent clients sending batches.") var batchClients: Int = 4
+    @Option(help: "Events for the single-event run.") var singleEvents: Int?
+    @Option(help: "Concurrent clients sending single events (and pgbench's).") var clients: Int = 32
+    @Option(help: "Drill-down requests per level.") var samples: Int = 200
+    @Option(help: "Runs of the plain GROUP BY per level.") var baselineRuns: Int = 3
+    @Option(help: "Freshness probes.") var probes: Int = 20
+    @Option(help: "Also write the figures to this JSON file.") var json: String?
+
+    func validate() throws {
+        guard (1...1000).contains(batchSize) else { throw ValidationError("--batch-size must be from 1 to 1000") }
+        guard (1...64).contains(batchClients), (1...256).contains(clients) else { throw ValidationError("--batch-clients must be from 1 to 64, --clients from 1 to 256") }
+        guard (10...10_000).contains(samples), (1...50).contains(baselineRuns), (1...1000).contains(probes) else {
+            throw ValidationError("--samples must be from 10 to 10000, --baseline-runs from 1 to 50, --probes from 1 to 1000")
+        }
+    }
+
+    private var defaultBatchEvents: Int { [SyntheticScale.small: 20_000, .province: 100_000, .national: 300_000][dataSet.scale]! }
+    private var defaultSingleEvents: Int { [SyntheticScale.small: 3_000, .province: 10_000, .national: 20_000][dataSet.scale]! }
+
+    func run() async throws {
+        var flags: [String: String] = [:]
+        if database.databaseURL == nil, database.dataDir == nil, ProcessInfo.processInfo.environment["DATABASE_URL"] == nil {
+            flags["data.dir"] = FileManager.default.currentDirectoryPath + "/.build-bench/\(dataSet.scale.rawValue)"
+        }
+        let configuration = try database.resolve(extraFlags: flags)
+        let logger = makeLogger(configuration)
+        let target = try await DatabaseTarget.resolve(configuration, logger: logger)
+        let client = target.makeClient(configuration, logger: logger)
+        do {
+            try await MigrationRunner(client: client, migrations: try InstalledModules.migrations, logger: logger).apply()
+            try await RowScope.$current.withValue(.everyProvince) {
+                try await measure(target, client, logger, logFolder: configuration.databaseURL == nil ? configuration.dataDirectory : NSTemporaryDirectory())
+            }
+        } catch {
+            await client.close()
+            await target.stopIfStarted(logger: logger)
+            throw error
+        }
+        await client.close()
+        await target.stopIfStarted(logger: logger)
+    }
+
+    private func measure(_ target: DatabaseTarget, _ db: PostgresClient, _ logger: Logger, logFolder: String) async throws {
+        var report = RunReport(machine: BenchReport.machine(), scale: dataSet.scale.rawValue, seed: dataSet.seed)
+        report.dataSet = try await dataSet.load(db, logger)
+        report.unitImportSeconds = try await importSeconds(target, logger)
+
+        let server = try BenchServer(conninfo: target.conninfo, applicationConninfo: target.applicationConninfo,
+                                     port: try BenchServer.freePort(), logFile: logFolder + "/bench-server.log")
+        defer { server.stop() }
+        let http = BenchHTTP(base: server.base, connections: max(clients, batchClients) + 8)
+        try await server.waitUntilReady(http)
+        let password = "bench " + UUID().uuidString
+        let recorder = "bench-ingest-\(UUID().uuidString.prefix(8).lowercased())"
+        let account = try await AccountAdministration(client: db).createAccount(
+            username: recorder, phone: nil, displayName: "Benchmark", password: password,
+            roles: [RoleAssignment(role: .nationalAdministrator, unitID: nil)])
+        defer { Task { [db] in try? await PostgresAccountStore(client: db).disable(account.id) } }
+        // National administrators sign in with a second factor: the run holds the account's secret.
+        let secret = (0..<32).map { _ in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".randomElement()! }.map(String.init).joined()
+        try await PostgresAccountStore(client: db).setTOTPSecret(account.id, secret: secret)
+        try await PostgresAccountStore(client: db).enableTOTP(account.id)
+        let token = try await http.signIn(recorder, password, code: TwoFactorCodes.code(secret: secret))
+
+        report.initialCatchUp = try await CoverageCatchUp.wait(db, label: "coverage catching up with the data set")
+
+        let batchCount = batchEvents ?? defaultBatchEvents, singleCount = singleEvents ?? defaultSingleEvents
+        print("making \(batchCount + singleCount + batchCount / 2) visit events…")
+        let made = try await IngestionEvents.make(batchCount + singleCount + batchCount / 2, db, seed: dataSet.seed).events
+        let batchSource = Array(made[..<batchCount]), singleSource = Array(made[batchCount..<(batchCount + singleCount)])
+        let loadSource = Array(made[(batchCount + singleCount)...])
+
+        print("batch ingestion: COPY of the same \(batchCount) rows (rolled back), then \(batchClients) clients × \(batchSize)-event batches…")
+        let copySeconds = try await PostgresBaselines.copySeconds(batchSource, db)
+        let batch = try await BatchIngestion(http: http, token: token, batchSize: batchSize, clients: batchClients)
+            .run(batchSource, resendFraction: 0.1, seed: dataSet.seed)
+        report.batch = .init(run: batch, copySeconds: copySeconds)
+        report.checks += try await exactCounts(batch, batchSource, db)
+        report.catchUpAfterBatch = try await CoverageCatchUp.wait(db, label: "coverage catching up with the batches")
+
+        print("single events: pgbench (\(singleCount) INSERTs from \(clients) clients), then \(singleCount) POSTs from \(clients) clients…")
+        let pgbench = try await PostgresBaselines.pgbenchSingleInserts(
+            conninfo: target.conninfo, pgbench: try await PostgresInstallation.locate().binDirectory + "/pgbench",
+            clients: clients, transactions: singleCount, sample: singleSource[0], db)
+        let single = try await SingleIngestion(http: http, token: token, clients: clients).run(singleSource)
+        report.single = .init(run: single, pgbench: pgbench)
+        let stored = try await db.query("SELECT count(*) FROM event_ids WHERE id = ANY(\(singleSource.map(\.id)))").decode(Int.self)[0]
+        report.checks.append(.init(what: "single events in the log", expected: singleCount, found: stored))
+        _ = try await CoverageCatchUp.wait(db, label: "coverage catching up with the single events")
+
+        let (levels, freshness) = try await CoverageReadsMeasurement(http: http, samples: samples, baselineRuns: baselineRuns, probes: probes)
+            .measure(db, load: { [http, token] in
+                // Batches keep arriving while freshness is probed.
+                for start in stride(from: 0, to: loadSource.count, by: 500) {
+                    let body = "{\"events\": [" + loadSource[start..<min(loadSource.count, start + 500)].map(\.json).joined(separator: ", ") + "]}"
+                    _ = try await http.post("/api/v1/events/batch", json: Data(body.utf8), token: token)
+                }
+            })
+        report.reads = levels
+        report.freshness = freshness
+        report.peakServerMemoryMiB = server.peakResidentMemoryMiB()
+
+        print(report.table)
+        if let json {
+            try report.json.write(to: URL(fileURLWithPath: json))
+            print("wrote \(json)")
+        }
+        let wrong = report.checks.filter { !$0.exact }
+        guard wrong.isEmpty else {
+            throw CommandError("counts are not exact: " + wrong.map { "\($0.what): expected \($0.expected), found \($0.found)" }.joined(separator: "; "))
+        }
+    }
+
+    /// The batch run's answers against what was sent, and the log against the unique events.
+    private func exactCounts(_ batch: BatchIngestion.Result, _ source: [IngestionEvents.Event], _ db: PostgresClient) async throws -> [RunReport.Check] {
+        let stored = try await db.query("SELECT count(*) FROM event_ids WHERE id = ANY(\(source.map(\.id)))").decode(Int.self)[0]
+        return [
+            .init(what: "batch events accepted", expected: batch.unique, found: batch.accepted),
+            .init(what: "batch resends answered duplicate", expected: batch.resent, found: batch.duplicates),
+            .init(what: "batch events rejected or in conflict", expected: 0, found: batch.rejected + batch.conflicts),
+            .init(what: "batch events in the log", expected: batch.unique, found: stored),
+        ]
+    }
+
+    /// Seconds to import both real trees and the reorganization into a scratch database of the embedded
+    /// cluster (dropped afterwards); `nil` with a database of one's own.
+    private func importSeconds(_ target: DatabaseTarget, _ logger: Logger) async throws -> Double? {
+        guard let cluster = target.cluster else { return nil }
+        let name = "cdt_bench_import"
+        let owner = PostgresClient(configuration: .init(conninfo: target.conninfo, maximumConnections: 1), logger: logger)
+        try await owner.execute("DROP DATABASE IF EXISTS \(unsafeSQL: name)")
+        try await cluster.createDatabase(name)
+        let scratch = PostgresClient(configuration: .init(conninfo: cluster.conninfo(database: name), maximumConnections: 2), logger: logger)
+        do {
+            var quiet = logger
+            quiet.logLevel = .warning
+            try await MigrationRunner(client: scratch, migrations: try InstalledModules.migrations, logger: quiet).apply()
+            let started = ContinuousClock.now
+            _ = try await DemoLoader(store: PostgresHierarchyStore(client: scratch), dataFolder: URL(fileURLWithPath: dataSet.dataFolder), seed: dataSet.seed)
+                .importRealUnits { print($0) }
+            let seconds = ProgressBar.seconds(ContinuousClock.now - started)
+            await scratch.close()
+            try await owner.execute("DROP DATABASE \(unsafeSQL: name)")
+            await owner.close()
+            return seconds
+        } catch {
+            await scratch.close()
+            await owner.close()
+            throw error
+        }
+    }
+}
+
+/// Waiting for the coverage module's delivery to reach the end of the log in every province where it is on.
+enum CoverageCatchUp {
+    struct Figures: Codable {
+        var events: Int, seconds: Double
+        var eventsPerSecond: Double { Double(events) / max(seconds, 1e-9) }
+    }
+
+    static func backlog(_ db: PostgresClient) async throws -> Int {
+        try await db.query("""
+            SELECT count(*) FROM module_enablements m
+            JOIN events e ON e.province_id = m.province_id
+            LEFT JOIN module_checkpoints c ON c.module_id = m.module_id AND c.province_id = m.province_id
+            WHERE m.module_id = 'coverage' AND m.enabled
+              AND (e.transaction_id, e.position) > (coalesce(c.transaction_id, '0'::xid8), coalesce(c.position, 0))
+              AND NOT EXISTS (SELECT 1 FROM module_parked_events p WHERE p.module_id = m.module_id AND p.event_id = e.id)
+            """).decode(Int.self)[0]
+    }
+
+    static func wait(_ db: PostgresClient, label: String, timeout: Duration = .seconds(6 * 3600)) async throws -> Figures {
+        let started = ContinuousClock.now
+        let initial = try await backlog(db)
+        let bar = ProgressBar(label)
+        var left = initial
+        while left > 0 {
+            bar.update(initial - left, of: initial)
+            guard ContinuousClock.now - started < timeout else { throw CommandError("coverage was still \(left) events behind after \(timeout)") }
+            try await Task.sleep(for: .milliseconds(500))
+            left = try await backlog(db)
+        }
+        if initial > 0 { bar.update(initial, of: initial) }
+        return Figures(events: initial, seconds: ProgressBar.seconds(ContinuousClock.now - started))
+    }
+}

@@ -1,0 +1,175 @@
+import CDTDomain
+import CDTPostgres
+import CDTServer
+import Foundation
+
+/// New visits for the ingestion runs, to households already stored, each by a member of the village's
+/// team, as the JSON a client sends and as the row COPY writes for the baseline.
+struct IngestionEvents {
+    struct Event: Sendable {
+        let id: UUID, province: UUID, unit: UUID, occurredAt: Date, payload: String
+        var json: String {
+            #"{"id": "\#(id.uuidString.lowercased())", "type": "household.visited", "version": 1, "unitId": "\#(unit.uuidString.lowercased())", "#
+                + #""authorId": "\#(IngestionEvents.author.uuidString.lowercased())", "occurredAt": "\#(IngestionEvents.timestamp(occurredAt))", "payload": \#(payload)}"#
+        }
+    }
+
+    static let author = UUID(uuidString: "00000000-0000-4000-8000-0000000be4c4")!
+    let events: [Event]
+
+    /// `count` visits spread over a sample of the stored households of provinces where coverage is on,
+    /// occurring over the last day; fresh ids each time, so every run sends new events.
+    static func make(_ count: Int, _ db: PostgresClient, seed: UInt64) async throws -> IngestionEvents {
+        let total = try await db.query("SELECT count(*) FROM households").decode(Int.self)[0]
+        let percent = min(100, max(0.01, Double(min(count, 50_000)) * 300 / Double(max(total, 1))))
+        let targets = try await db.query("""
+            SELECT h.id, h.province_id, h.unit_id, s.member_id
+            FROM households h TABLESAMPLE BERNOULLI (\(percent))
+            JOIN teams t ON t.unit_id = h.unit_id AND t.ended_on IS NULL
+            JOIN LATERAL (SELECT member_id FROM memberships WHERE team_id = t.id AND left_on IS NULL ORDER BY member_id LIMIT 1) s ON true
+            WHERE h.not_applicable IS NULL AND h.province_id IN (SELECT province_id FROM module_enablements WHERE module_id = 'coverage' AND enabled)
+            LIMIT 50000
+            """).decode((UUID, UUID, UUID, UUID).self)
+        guard !targets.isEmpty else { throw CommandError("no household to visit: load the data set first (cdt bench seed)") }
+        var generator = SeededGenerator(seed: seed)
+        let now = Date()
+        let outcomes = ["guided", "mastered", "notApplicable"]
+        let events = (0..<count).map { _ in
+            let (household, province, unit, member) = targets.randomElement(using: &generator)!
+            let skill = ["onlinePublicServices", "onlineShopping", "onlinePayment", "cyberSafety"].randomElement(using: &generator)!
+            let payload = #"{"householdId": "\#(household.uuidString.lowercased())", "memberIds": ["\#(member.uuidString.lowercased())"], "#
+                + #""skills": {"\#(skill)": "\#(outcomes.randomElement(using: &generator)!)"}, "services": {"vneidActivated": "\#(outcomes.randomElement(using: &generator)!)"}}"#
+            return Event(id: UUID(), province: province, unit: unit,
+                         occurredAt: now.addingTimeInterval(-Double(Int.random(in: 600...80_000, using: &generator))), payload: payload)
+        }
+        return IngestionEvents(events: events)
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        return formatter.string(from: date)
+    }
+}
+
+/// The batch ingestion run: the unique events and a tenth of them again (resends of events sent earlier,
+/// mixed in), in batches over concurrent clients, retrying a batch the server failed; then the exact
+/// counts are checked.
+struct BatchIngestion {
+    let http: BenchHTTP
+    let token: String
+    let batchSize: Int
+    let clients: Int
+
+    struct Result: Codable {
+        var unique = 0, resent = 0, accepted = 0, duplicates = 0, conflicts = 0, rejected = 0, retries = 0, batches = 0
+        var seconds = 0.0
+        var acceptedPerSecond: Double { Double(accepted) / max(seconds, 1e-9) }
+    }
+
+    func run(_ source: [IngestionEvents.Event], resendFraction: Double, seed: UInt64) async throws -> Result {
+        var generator = SeededGenerator(seed: seed ^ 0x2E5E_4D)
+        var stream: [String] = []
+        var resent = 0
+        for (index, event) in source.enumerated() {
+            stream.append(event.json)
+            if index > 0, Double.random(in: 0..<1, using: &generator) < resendFraction {
+                stream.append(source[Int.random(in: 0..<index, using: &generator)].json)
+                resent += 1
+            }
+        }
+        let bodies = stride(from: 0, to: stream.count, by: batchSize).map { start in
+            Data(("{\"events\": [" + stream[start..<min(stream.count, start + batchSize)].joined(separator: ", ") + "]}").utf8)
+        }
+        let queue = WorkQueue(bodies)
+        let started = ContinuousClock.now
+        let totals = try await withThrowingTaskGroup(of: Result.self) { group in
+            for _ in 0..<clients {
+                group.addTask {
+                    var result = Result()
+                    while let body = await queue.next() {
+                        var attempt = 0
+                        while true {
+                            let answer = try? await http.post("/api/v1/events/batch", json: body, token: token)
+                            if let answer, answer.status == 200 {
+                                result.accepted += answer.answer["accepted"] as? Int ?? 0
+                                result.duplicates += answer.answer["duplicates"] as? Int ?? 0
+                                result.conflicts += answer.answer["conflicts"] as? Int ?? 0
+                                result.rejected += answer.answer["rejected"] as? Int ?? 0
+                                result.batches += 1
+                                break
+                            }
+                            attempt += 1
+                            result.retries += 1
+                            guard attempt < 5, answer.map({ $0.status >= 500 }) ?? true else {
+                                throw CommandError("a batch was refused: \(answer.map { "\($0.status) \($0.answer)" } ?? "no answer") ")
+                            }
+                            try await Task.sleep(for: .milliseconds(200 * attempt))
+                        }
+                    }
+                    return result
+                }
+            }
+            var sum = Result()
+            for try await part in group {
+                sum.accepted += part.accepted; sum.duplicates += part.duplicates; sum.conflicts += part.conflicts
+                sum.rejected += part.rejected; sum.retries += part.retries; sum.batches += part.batches
+            }
+            return sum
+        }
+        var result = totals
+        result.seconds = ProgressBar.seconds(ContinuousClock.now - started)
+        result.unique = source.count
+        result.resent = resent
+        return result
+    }
+}
+
+/// Single events through `POST /api/v1/events` from concurrent clients, each timed.
+struct SingleIngestion {
+    let http: BenchHTTP
+    let token: String
+    let clients: Int
+
+    struct Result: Encodable {
+        var events = 0, seconds = 0.0
+        var latency: BenchReport.Summary
+        var perSecond: Double { Double(events) / max(seconds, 1e-9) }
+    }
+
+    func run(_ source: [IngestionEvents.Event]) async throws -> Result {
+        let queue = WorkQueue(source.map { Data($0.json.utf8) })
+        let started = ContinuousClock.now
+        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for _ in 0..<clients {
+                group.addTask {
+                    var latencies: [Double] = []
+                    while let body = await queue.next() {
+                        let sent = ContinuousClock.now
+                        let answer = try await http.post("/api/v1/events", json: body, token: token)
+                        guard answer.status == 201 else { throw CommandError("an event was refused: \(answer.status) \(answer.answer)") }
+                        latencies.append(ProgressBar.seconds(ContinuousClock.now - sent) * 1000)
+                    }
+                    return latencies
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        return Result(events: source.count, seconds: ProgressBar.seconds(ContinuousClock.now - started), latency: .init(latencies))
+    }
+}
+
+/// Hands out work items to concurrent clients.
+actor WorkQueue<Item: Sendable> {
+    private var items: [Item]
+    private var position = 0
+
+    init(_ items: [Item]) {
+        self.items = items
+    }
+
+    func next() -> Item? {
+        guard position < items.count else { return nil }
+        defer { position += 1 }
+        return items[position]
+    }
+}

@@ -1,0 +1,32 @@
+import CDTCoverage
+import CDTDomain
+import CDTModuleKit
+import CDTPostgres
+import CDTServer
+import Foundation
+import Logging
+
+/// Enables every installed module in the provinces of `codes` (comma-separated 2025 codes) where nobody
+/// decided about it yet, with the coverage module's example targets; what was decided before (enabled or
+/// disabled) stays as it is. For `cdt demo` and `cdt bench`.
+func enableInstalledModules(inProvinces codes: String, _ client: PostgresClient, _ logger: Logger) async throws {
+    let codes = codes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    guard !codes.isEmpty else { return }
+    let registry = try InstalledModules.registry()
+    let host = ModuleHost(registry: registry, database: client, logger: logger, today: { CalendarDate(Date()) })
+    let administration = ModuleAdministration(host: host, database: client)
+    try await RowScope.$current.withValue(.everyProvince) {
+        let decided = Set(try await host.enablements.states(of: nil, schemas: { registry.module($0)?.settings ?? SettingsSchema() })
+            .map { "\($0.moduleID) \($0.provinceID)" })
+        let names = try await provinceNames(client)
+        for code in codes {
+            let province = try await provinceID(code, client)
+            for module in registry.modules where !decided.contains("\(module.manifest.id) \(province)") {
+                let id = module.manifest.id
+                _ = try await administration.change(id, in: province, ModuleChange(enabled: true), by: ModuleAdministration.Actor(accountID: nil, clientAddress: "cdt"))
+                if id == CoverageModule().manifest.id { try await CoverageDemo.addTargets(in: province, setBy: DemoSeason.author, client) }
+                print("modules: \(id) enabled in \(names[province] ?? code)")
+            }
+        }
+    }
+}
