@@ -30,6 +30,7 @@ struct BenchRun: AsyncParsableCommand {
     @Option(help: "Drill-down requests per level.") var samples: Int = 200
     @Option(help: "Runs of the plain GROUP BY per level.") var baselineRuns: Int = 3
     @Option(help: "Freshness probes.") var probes: Int = 20
+    @Option(help: "Visits per second sent while freshness is probed.") var freshnessLoad: Int = 200
     @Option(help: "Also write the figures to this JSON file.") var json: String?
 
     func validate() throws {
@@ -115,15 +116,19 @@ struct BenchRun: AsyncParsableCommand {
         _ = try await CoverageCatchUp.wait(db, label: "coverage catching up with the single events")
 
         let (levels, freshness) = try await CoverageReadsMeasurement(http: http, samples: samples, baselineRuns: baselineRuns, probes: probes)
-            .measure(db, load: { [http, token] in
-                // Batches keep arriving while freshness is probed.
-                for start in stride(from: 0, to: loadSource.count, by: 500) {
-                    let body = "{\"events\": [" + loadSource[start..<min(loadSource.count, start + 500)].map(\.json).joined(separator: ", ") + "]}"
+            .measure(db, load: { [http, token, freshnessLoad] in
+                // Visits keep arriving at a steady rate while freshness is probed: a batch every 200 ms.
+                let perBatch = max(1, freshnessLoad / 5)
+                for start in stride(from: 0, to: loadSource.count, by: perBatch) {
+                    let sent = ContinuousClock.now
+                    let body = "{\"events\": [" + loadSource[start..<min(loadSource.count, start + perBatch)].map(\.json).joined(separator: ", ") + "]}"
                     _ = try await http.post("/api/v1/events/batch", json: Data(body.utf8), token: token)
+                    try await Task.sleep(until: sent + .milliseconds(200))
                 }
             })
         report.reads = levels
         report.freshness = freshness
+        report.freshnessLoadPerSecond = freshnessLoad
         report.peakServerMemoryMiB = server.peakResidentMemoryMiB()
 
         print(report.table)
@@ -203,7 +208,7 @@ enum CoverageCatchUp {
         while left > 0 {
             bar.update(initial - left, of: initial)
             guard ContinuousClock.now - started < timeout else { throw CommandError("coverage was still \(left) events behind after \(timeout)") }
-            try await Task.sleep(for: .milliseconds(500))
+            try await Task.sleep(for: .seconds(1))
             left = try await backlog(db)
         }
         if initial > 0 { bar.update(initial, of: initial) }

@@ -51,9 +51,9 @@ struct IngestionEvents {
     }
 }
 
-/// The batch ingestion run: the unique events and a tenth of them again (resends of events sent earlier,
-/// mixed in), in batches over concurrent clients, retrying a batch the server failed; then the exact
-/// counts are checked.
+/// The batch ingestion run: the unique events and a tenth of them again (resends of events answered
+/// earlier, mixed in), in batches over concurrent clients, retrying a batch the server failed; the caller
+/// then checks the counts are exact.
 struct BatchIngestion {
     let http: BenchHTTP
     let token: String
@@ -66,20 +66,24 @@ struct BatchIngestion {
         var acceptedPerSecond: Double { Double(accepted) / max(seconds, 1e-9) }
     }
 
+    /// Sends `source` with about `resendFraction` of it again: each batch after the first `clients` carries
+    /// resends of events from batches at least `clients` earlier, which have been answered by then (a
+    /// client retrying what it sent before, not racing its own request).
     func run(_ source: [IngestionEvents.Event], resendFraction: Double, seed: UInt64) async throws -> Result {
         var generator = SeededGenerator(seed: seed ^ 0x2E5E_4D)
-        var stream: [String] = []
-        var resent = 0
-        for (index, event) in source.enumerated() {
-            stream.append(event.json)
-            if index > 0, Double.random(in: 0..<1, using: &generator) < resendFraction {
-                stream.append(source[Int.random(in: 0..<index, using: &generator)].json)
-                resent += 1
-            }
+        let resendsPerBatch = Int((Double(batchSize) * resendFraction / (1 + resendFraction)).rounded())
+        var batches: [[String]] = [], sentUpTo: [Int] = [], next = 0, resent = 0
+        while next < source.count {
+            let answered = batches.count >= clients ? sentUpTo[batches.count - clients] : 0
+            let resends = answered > 0 ? resendsPerBatch : 0
+            let fresh = source[next..<min(source.count, next + batchSize - resends)].map(\.json)
+            next += fresh.count
+            let again = (0..<resends).map { _ in source[Int.random(in: 0..<answered, using: &generator)].json }
+            resent += again.count
+            batches.append((fresh + again).shuffled(using: &generator))
+            sentUpTo.append(next)
         }
-        let bodies = stride(from: 0, to: stream.count, by: batchSize).map { start in
-            Data(("{\"events\": [" + stream[start..<min(stream.count, start + batchSize)].joined(separator: ", ") + "]}").utf8)
-        }
+        let bodies = batches.map { Data(("{\"events\": [" + $0.joined(separator: ", ") + "]}").utf8) }
         let queue = WorkQueue(bodies)
         let started = ContinuousClock.now
         let totals = try await withThrowingTaskGroup(of: Result.self) { group in
