@@ -38,6 +38,26 @@ import Testing
         await harness.close()
     }
 
+    /// A module that consumes a rare type moves its checkpoint over the events it does not consume, a
+    /// window at a time, instead of scanning the province's whole log on every pass.
+    @Test func theCheckpointMovesOverEventsTheModuleDoesNotConsume() async throws {
+        let harness = try await ModuleTestHarness.make([LedgerModule()])
+        try await harness.enable("ledger", in: harness.units.provinceA)
+        let registrations = (0..<5000).map { n in
+            DomainEvent(id: ID(), unitID: harness.units.villageA1, authorID: UUID(), occurredAt: Date(timeIntervalSince1970: 1_754_017_200 + Double(n)),
+                        payload: .householdRegistered(HouseholdDetails(householdId: ID(), label: "Hộ \(n)", size: 1, residents: [], notApplicable: nil)))
+        }
+        try await RowScope.$current.withValue(.everyProvince) { try await PostgresEventBulkLoader(client: harness.owner).load(registrations) }
+        try await harness.append([harness.events.shared(in: harness.units.villageA1, title: "after", minute: 1)])
+        // Each pass looks at a window of the log, so passing over 5,000 registrations takes a few passes.
+        var passes = 0
+        while try await harness.dispatcher.dispatchOnce() > 0 { passes += 1 }
+        #expect(try await titles(harness) == ["after"])
+        #expect(passes >= 2 && passes <= 3, "passes: \(passes)")
+        #expect(try await harness.dispatcher.dispatchOnce() == 0)
+        await harness.close()
+    }
+
     @Test func aConnectionLostBetweenWriteAndCheckpointNeitherLosesNorRepeats() async throws {
         let module = LedgerModule()
         module.faults.killOnce.withLock { $0 = ["A4", "A9"] }

@@ -60,7 +60,8 @@ public final class ModuleDispatcher: Service, Sendable {
     }
 
     /// One pass: a batch to each module in each province where it is enabled and has events pending.
-    /// Returns how many events were applied or parked (0 when every module is caught up).
+    /// Returns how many events were applied or parked, plus one for each checkpoint that only moved over
+    /// events its module does not consume (0 when every module is caught up).
     @discardableResult
     public func dispatchOnce() async throws -> Int {
         var handled = 0
@@ -73,7 +74,7 @@ public final class ModuleDispatcher: Service, Sendable {
                 let outcome = try await RowScope.$current.withValue(.provinces([province.rawValue])) {
                     try await deliverBatch(module, context, province)
                 }
-                handled += outcome.handled
+                handled += outcome.handled + (outcome.skipped ? 1 : 0)
                 lag = max(lag, outcome.lag)
             }
             metrics.lag(of: id).set(Double(lag.components.seconds) + Double(lag.components.attoseconds) / 1e18)
@@ -108,6 +109,8 @@ public final class ModuleDispatcher: Service, Sendable {
 
     struct Outcome {
         var handled = 0
+        /// Whether the checkpoint moved over events the module does not consume.
+        var skipped = false
         /// How long the oldest event of the batch had waited.
         var lag: Duration = .zero
     }
@@ -116,10 +119,12 @@ public final class ModuleDispatcher: Service, Sendable {
         let id = module.manifest.id
         do {
             return try await database.withTransaction { tx in
-                let events = try await Self.lockAndRead(module, province, limit: batchSize, tx)
-                guard let last = events.last else { return Outcome() }
-                try await module.applyBatch(events, in: tx, context: context)
-                try await PostgresEventFeed.advance(id, province: province, to: last.feedPosition, delivered: events.count, tx)
+                let (events, scannedTo) = try await Self.lockAndRead(module, province, limit: batchSize, tx)
+                guard let scannedTo else { return Outcome() }
+                if !events.isEmpty { try await module.applyBatch(events, in: tx, context: context) }
+                try await PostgresEventFeed.advance(id, province: province, to: scannedTo, delivered: events.count, tx)
+                // Events of types the module does not consume were passed over: progress, not idleness.
+                guard !events.isEmpty else { return Outcome(handled: 0, skipped: true) }
                 metrics.delivered(to: id).increment(by: Int64(events.count))
                 return Outcome(handled: events.count, lag: Self.waited(since: events[0].event.recordedAt ?? Date()))
             }
@@ -160,7 +165,7 @@ public final class ModuleDispatcher: Service, Sendable {
     private func deliverOne(_ module: any FeatureModule, _ context: ModuleContext, _ province: ID<AdministrativeUnit>) async throws -> FeedEvent? {
         let id = module.manifest.id
         return try await database.withTransaction { tx in
-            guard let event = try await Self.lockAndRead(module, province, limit: 1, tx).first else { return nil }
+            guard let event = try await Self.lockAndRead(module, province, limit: 1, tx).events.first else { return nil }
             try await module.applyBatch([event], in: tx, context: context)
             try await PostgresEventFeed.advance(id, province: province, to: event.feedPosition, delivered: 1, tx)
             metrics.delivered(to: id).increment()
@@ -171,7 +176,7 @@ public final class ModuleDispatcher: Service, Sendable {
     private func park(_ module: any FeatureModule, _ province: ID<AdministrativeUnit>, attempts: Int, error: any Error) async throws {
         let id = module.manifest.id
         try await database.withTransaction { tx in
-            guard let event = try await Self.lockAndRead(module, province, limit: 1, tx).first else { return }
+            guard let event = try await Self.lockAndRead(module, province, limit: 1, tx).events.first else { return }
             try await PostgresEventFeed.park(id, event, attempts: attempts, error: String(describing: error), tx)
             logger.error("parked an event the module could not apply", metadata: [
                 "module": "\(id)", "event": "\(event.event.id)", "type": "\(event.event.type.rawValue)", "error": "\(error)",
@@ -181,7 +186,9 @@ public final class ModuleDispatcher: Service, Sendable {
     }
 
     /// Locks the module's checkpoint in `province` for the transaction and reads up to `limit` events after it.
-    private static func lockAndRead(_ module: any FeatureModule, _ province: ID<AdministrativeUnit>, limit: Int, _ tx: PostgresSession) async throws -> [FeedEvent] {
+    private static func lockAndRead(
+        _ module: any FeatureModule, _ province: ID<AdministrativeUnit>, limit: Int, _ tx: PostgresSession
+    ) async throws -> (events: [FeedEvent], scannedTo: FeedPosition?) {
         let checkpoint = try await PostgresEventFeed.lockCheckpoint(module.manifest.id, province: province, tx)
         return try await PostgresEventFeed.events(in: province, after: checkpoint.position, types: module.manifest.consumes, limit: limit, tx)
     }

@@ -61,25 +61,40 @@ public enum PostgresEventFeed {
     }
 
     /// Up to `limit` events of `types` in `province` after `position`, in delivery order, taking only
-    /// those of transactions older than every transaction still running, so none can appear before them.
+    /// those of transactions older than every transaction still running, so none can appear before them;
+    /// and how far the read looked. It looks at most `limit × 20` events of the log, so a subscriber to rare
+    /// types does not scan the whole province's log on every pass: with fewer than `limit` events found,
+    /// `scannedTo` is the last event looked at, which the checkpoint may move to (`nil` when none was).
     public static func events(
         in province: ID<AdministrativeUnit>, after position: FeedPosition, types: [EventType], limit: Int, _ tx: PostgresSession
-    ) async throws -> [FeedEvent] {
+    ) async throws -> (events: [FeedEvent], scannedTo: FeedPosition?) {
+        let window = try await tx.query("""
+            SELECT transaction_id::text, position FROM (
+                SELECT e.transaction_id, e.position FROM events e
+                WHERE e.province_id = \(province)
+                  AND (e.transaction_id, e.position) > (\(String(position.transactionID))::xid8, \(position.position))
+                  AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                ORDER BY e.transaction_id, e.position
+                LIMIT \(limit * 20)
+            ) w ORDER BY transaction_id DESC, position DESC LIMIT 1
+            """).decode((String, Int64).self).first.map { FeedPosition(transactionID: UInt64($0.0) ?? 0, position: $0.1) }
+        guard let window else { return ([], nil) }
         let rows = try await tx.query("""
             SELECT \(unsafeSQL: PostgresEventLog.columns), e.transaction_id::text, e.position FROM events e
             WHERE e.province_id = \(province)
               AND (e.transaction_id, e.position) > (\(String(position.transactionID))::xid8, \(position.position))
-              AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+              AND (e.transaction_id, e.position) <= (\(String(window.transactionID))::xid8, \(window.position))
               AND e.type = ANY(\(types.map(\.rawValue)))
             ORDER BY e.transaction_id, e.position
             LIMIT \(limit)
             """)
-        return try rows.map { row in
+        let events = try rows.map { row in
             FeedEvent(
                 event: try PostgresEventLog.event(from: row), provinceID: province,
                 feedPosition: FeedPosition(
                     transactionID: UInt64(try row.decode(String.self, at: 8)) ?? 0, position: try row.decode(Int64.self, at: 9)))
         }
+        return (events, events.count < limit ? window : events.last?.feedPosition)
     }
 
     /// Whether any committed event of `types` in `province` lies after the subscriber's checkpoint, including
