@@ -189,6 +189,7 @@ enum CoverageCatchUp {
         var eventsPerSecond: Double { Double(events) / max(seconds, 1e-9) }
     }
 
+    /// Events after coverage's checkpoints, counted once (a scan of the backlog).
     static func backlog(_ db: PostgresClient) async throws -> Int {
         try await db.query("""
             SELECT count(*) FROM module_enablements m
@@ -196,20 +197,33 @@ enum CoverageCatchUp {
             LEFT JOIN module_checkpoints c ON c.module_id = m.module_id AND c.province_id = m.province_id
             WHERE m.module_id = 'coverage' AND m.enabled
               AND (e.transaction_id, e.position) > (coalesce(c.transaction_id, '0'::xid8), coalesce(c.position, 0))
-              AND NOT EXISTS (SELECT 1 FROM module_parked_events p WHERE p.module_id = m.module_id AND p.event_id = e.id)
             """).decode(Int.self)[0]
+    }
+
+    /// Whether any event lies after coverage's checkpoint in a province where it is on (an index probe).
+    static func isBehind(_ db: PostgresClient) async throws -> Bool {
+        try await db.query("""
+            SELECT EXISTS (
+                SELECT 1 FROM module_enablements m
+                LEFT JOIN module_checkpoints c ON c.module_id = m.module_id AND c.province_id = m.province_id
+                WHERE m.module_id = 'coverage' AND m.enabled AND EXISTS (
+                    SELECT 1 FROM events e WHERE e.province_id = m.province_id
+                      AND (e.transaction_id, e.position) > (coalesce(c.transaction_id, '0'::xid8), coalesce(c.position, 0))))
+            """).decode(Bool.self)[0]
+    }
+
+    static func delivered(_ db: PostgresClient) async throws -> Int {
+        try await db.query("SELECT coalesce(sum(delivered), 0)::bigint FROM module_checkpoints WHERE module_id = 'coverage'").decode(Int.self)[0]
     }
 
     static func wait(_ db: PostgresClient, label: String, timeout: Duration = .seconds(6 * 3600)) async throws -> Figures {
         let started = ContinuousClock.now
-        let initial = try await backlog(db)
+        let initial = try await backlog(db), deliveredBefore = try await delivered(db)
         let bar = ProgressBar(label)
-        var left = initial
-        while left > 0 {
-            bar.update(initial - left, of: initial)
-            guard ContinuousClock.now - started < timeout else { throw CommandError("coverage was still \(left) events behind after \(timeout)") }
+        while try await isBehind(db) {
+            bar.update(min(initial, try await delivered(db) - deliveredBefore), of: initial)
+            guard ContinuousClock.now - started < timeout else { throw CommandError("coverage was still behind the log after \(timeout)") }
             try await Task.sleep(for: .seconds(1))
-            left = try await backlog(db)
         }
         if initial > 0 { bar.update(initial, of: initial) }
         return Figures(events: initial, seconds: ProgressBar.seconds(ContinuousClock.now - started))
