@@ -24,6 +24,9 @@ public final class ModuleDispatcher: Service, Sendable {
     let batchSize: Int
     /// Waits before each retry of a failing event; one attempt more than waits.
     let retryDelays: [Duration]
+    /// How many events of the log one read looks at (of any type): the same for a batch and for the
+    /// single deliveries after a batch failed, so those find the event that failed it.
+    var window: Int { batchSize * 20 }
 
     public init(
         host: ModuleHost, database: PostgresClient, listenConninfo: String?, metrics: PrometheusCollectorRegistry, logger: Logger,
@@ -119,7 +122,7 @@ public final class ModuleDispatcher: Service, Sendable {
         let id = module.manifest.id
         do {
             return try await database.withTransaction { tx in
-                let (events, scannedTo) = try await Self.lockAndRead(module, province, limit: batchSize, tx)
+                let (events, scannedTo) = try await self.lockAndRead(module, province, limit: batchSize, tx)
                 guard let scannedTo else { return Outcome() }
                 if !events.isEmpty { try await module.applyBatch(events, in: tx, context: context) }
                 try await PostgresEventFeed.advance(id, province: province, to: scannedTo, delivered: events.count, tx)
@@ -165,7 +168,7 @@ public final class ModuleDispatcher: Service, Sendable {
     private func deliverOne(_ module: any FeatureModule, _ context: ModuleContext, _ province: ID<AdministrativeUnit>) async throws -> FeedEvent? {
         let id = module.manifest.id
         return try await database.withTransaction { tx in
-            guard let event = try await Self.lockAndRead(module, province, limit: 1, tx).events.first else { return nil }
+            guard let event = try await self.lockAndRead(module, province, limit: 1, tx).events.first else { return nil }
             try await module.applyBatch([event], in: tx, context: context)
             try await PostgresEventFeed.advance(id, province: province, to: event.feedPosition, delivered: 1, tx)
             metrics.delivered(to: id).increment()
@@ -176,7 +179,7 @@ public final class ModuleDispatcher: Service, Sendable {
     private func park(_ module: any FeatureModule, _ province: ID<AdministrativeUnit>, attempts: Int, error: any Error) async throws {
         let id = module.manifest.id
         try await database.withTransaction { tx in
-            guard let event = try await Self.lockAndRead(module, province, limit: 1, tx).events.first else { return }
+            guard let event = try await self.lockAndRead(module, province, limit: 1, tx).events.first else { return }
             try await PostgresEventFeed.park(id, event, attempts: attempts, error: String(describing: error), tx)
             logger.error("parked an event the module could not apply", metadata: [
                 "module": "\(id)", "event": "\(event.event.id)", "type": "\(event.event.type.rawValue)", "error": "\(error)",
@@ -186,11 +189,11 @@ public final class ModuleDispatcher: Service, Sendable {
     }
 
     /// Locks the module's checkpoint in `province` for the transaction and reads up to `limit` events after it.
-    private static func lockAndRead(
+    private func lockAndRead(
         _ module: any FeatureModule, _ province: ID<AdministrativeUnit>, limit: Int, _ tx: PostgresSession
     ) async throws -> (events: [FeedEvent], scannedTo: FeedPosition?) {
         let checkpoint = try await PostgresEventFeed.lockCheckpoint(module.manifest.id, province: province, tx)
-        return try await PostgresEventFeed.events(in: province, after: checkpoint.position, types: module.manifest.consumes, limit: limit, tx)
+        return try await PostgresEventFeed.events(in: province, after: checkpoint.position, types: module.manifest.consumes, limit: limit, window: window, tx)
     }
 
     private static func waited(since recordedAt: Date) -> Duration {

@@ -62,11 +62,13 @@ public enum PostgresEventFeed {
 
     /// Up to `limit` events of `types` in `province` after `position`, in delivery order, taking only
     /// those of transactions older than every transaction still running, so none can appear before them;
-    /// and how far the read looked. It looks at most `limit × 20` events of the log, so a subscriber to rare
-    /// types does not scan the whole province's log on every pass: with fewer than `limit` events found,
-    /// `scannedTo` is the last event looked at, which the checkpoint may move to (`nil` when none was).
+    /// and how far the read looked. It looks at most `window` events of the log (of any type), so a
+    /// subscriber to rare types does not scan the whole province's log on every pass: with fewer than
+    /// `limit` events found, `scannedTo` is the last event looked at, which the checkpoint may move to
+    /// (`nil` when none was). Reads from one checkpoint must use one window, so a read of one event finds
+    /// the first event a larger read found.
     public static func events(
-        in province: ID<AdministrativeUnit>, after position: FeedPosition, types: [EventType], limit: Int, _ tx: PostgresSession
+        in province: ID<AdministrativeUnit>, after position: FeedPosition, types: [EventType], limit: Int, window: Int, _ tx: PostgresSession
     ) async throws -> (events: [FeedEvent], scannedTo: FeedPosition?) {
         let window = try await tx.query("""
             SELECT transaction_id::text, position FROM (
@@ -75,7 +77,7 @@ public enum PostgresEventFeed {
                   AND (e.transaction_id, e.position) > (\(String(position.transactionID))::xid8, \(position.position))
                   AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
                 ORDER BY e.transaction_id, e.position
-                LIMIT \(limit * 20)
+                LIMIT \(window)
             ) w ORDER BY transaction_id DESC, position DESC LIMIT 1
             """).decode((String, Int64).self).first.map { FeedPosition(transactionID: UInt64($0.0) ?? 0, position: $0.1) }
         guard let window else { return ([], nil) }

@@ -57,11 +57,18 @@ struct ReadOnlyEventRun {
         for (index, event) in events.enumerated() where outcomes[index] == nil {
             if let failure = AppendRules.unitFailure(units[event.unitID], for: event) { outcomes[index] = .rejected(failure) }
         }
-        try await checkHouseholdsAndMembers(&outcomes, units: units, tx)
-        let claimed = try await claim(outcomes, units: units, tx)
-        for (index, event) in events.enumerated() where outcomes[index] == nil && !claimed.contains(event.id) {
-            // Another transaction stored the same id meanwhile and has committed.
-            outcomes[index] = try await PostgresEventLog.earlierOutcome(of: event, tx) ?? .conflict
+        // As one at a time, the ids are claimed before the stored data is checked, so an id taken meanwhile (or
+        // in a province the caller cannot see) is a duplicate or a conflict whatever else holds. The claims of
+        // events the checks then reject are undone by rolling back to a savepoint, and the rest claimed again.
+        let candidates = events.indices.filter { outcomes[$0] == nil }
+        do {
+            try await tx.withTransaction { savepoint in
+                try await claim(candidates, &outcomes, units: units, savepoint)
+                try await checkHouseholdsAndMembers(&outcomes, units: units, savepoint)
+                if candidates.contains(where: { if case .rejected = outcomes[$0] { true } else { false } }) { throw ClaimsToRedo() }
+            }
+        } catch is ClaimsToRedo {
+            try await claim(candidates.filter { outcomes[$0] == nil }, &outcomes, units: units, tx)
         }
         let stored = events.indices.filter { outcomes[$0] == nil }
         guard !stored.isEmpty else { return outcomes.map { $0! } }
@@ -142,17 +149,23 @@ struct ReadOnlyEventRun {
         }
     }
 
-    /// Claims the ids of the events still undecided in the ledger of ids and returns those claimed; an id
-    /// missing from the answer was stored by a transaction that committed after ``earlierOutcomes(_:)``.
-    private func claim(_ outcomes: [AppendOutcome?], units: [ID<AdministrativeUnit>: StoredUnit], _ tx: PostgresSession) async throws -> Set<ID<DomainEvent>> {
-        let pending = events.indices.filter { outcomes[$0] == nil }.map { events[$0] }
-        guard !pending.isEmpty else { return [] }
-        return Set(try await tx.query("""
+    private struct ClaimsToRedo: Error {}
+
+    /// Claims the ids of the events at `indices` in the ledger of ids; an id already there was stored by
+    /// another transaction (committed since ``earlierOutcomes(_:)``, or in a province the caller cannot see),
+    /// and its event gets that outcome: a duplicate or a conflict.
+    private func claim(_ indices: [Int], _ outcomes: inout [AppendOutcome?], units: [ID<AdministrativeUnit>: StoredUnit], _ tx: PostgresSession) async throws {
+        let pending = indices.map { events[$0] }
+        guard !pending.isEmpty else { return }
+        let claimed = Set(try await tx.query("""
             INSERT INTO event_ids (id, province_id)
             SELECT * FROM unnest(\(pending.map(\.id)), \(pending.map { units[$0.unitID]!.provinceID })) AS x(id, province_id)
             ORDER BY id  -- every run claims in one order, so two runs sharing ids wait for each other instead of deadlocking
             ON CONFLICT (id) DO NOTHING RETURNING id
             """).decode(ID<DomainEvent>.self))
+        for index in indices where !claimed.contains(events[index].id) {
+            outcomes[index] = try await PostgresEventLog.earlierOutcome(of: events[index], tx) ?? .conflict
+        }
     }
 
     /// Inserts the events into the log (with INSERT: row-level security refuses COPY) and, when someone
@@ -171,8 +184,9 @@ struct ReadOnlyEventRun {
             INSERT INTO audit_log (account_id, client_address, action, target, province_id, unit_path, details)
             SELECT \(recorder.accountID), \(recorder.clientAddress), 'event.recorded', x.id::text, coalesce(u.province_id, u.id), u.path,
                    jsonb_build_object('type', x.type)
-            FROM unnest(\(stored.map(\.id)), \(stored.map(\.unitID)), \(stored.map(\.type.rawValue))) AS x(id, unit_id, type)
+            FROM unnest(\(stored.map(\.id)), \(stored.map(\.unitID)), \(stored.map(\.type.rawValue))) WITH ORDINALITY AS x(id, unit_id, type, n)
             JOIN administrative_units u ON u.id = x.unit_id
+            ORDER BY x.n
             """)
     }
 }
