@@ -39,7 +39,8 @@ import Testing
     }
 
     /// A module that consumes a rare type moves its checkpoint over the events it does not consume, a
-    /// window at a time, instead of scanning the province's whole log on every pass.
+    /// window at a time, instead of scanning the province's whole log on every pass. (Counting passes is
+    /// not reliable on the shared test cluster: another test's open transaction holds delivery back.)
     @Test func theCheckpointMovesOverEventsTheModuleDoesNotConsume() async throws {
         let harness = try await ModuleTestHarness.make([LedgerModule()])
         try await harness.enable("ledger", in: harness.units.provinceA)
@@ -49,12 +50,17 @@ import Testing
         }
         try await RowScope.$current.withValue(.everyProvince) { try await PostgresEventBulkLoader(client: harness.owner).load(registrations) }
         try await harness.append([harness.events.shared(in: harness.units.villageA1, title: "after", minute: 1)])
-        // Each pass looks at a window of the log, so passing over 5,000 registrations takes a few passes.
-        var passes = 0
-        while try await harness.dispatcher.dispatchOnce() > 0 { passes += 1 }
+        try await harness.catchUp()
         #expect(try await titles(harness) == ["after"])
-        #expect(passes >= 2 && passes <= 3, "passes: \(passes)")
-        #expect(try await harness.dispatcher.dispatchOnce() == 0)
+        // A read from the start looks at a window of the log, not the whole of it: the first 4,000 events hold
+        // none of the module's type, so it finds none and says how far it looked (where the checkpoint may move).
+        let (found, scannedTo) = try await RowScope.$current.withValue(.everyProvince) {
+            try await harness.owner.withTransaction { tx in
+                try await PostgresEventFeed.events(in: harness.units.provinceA, after: FeedPosition(transactionID: 0, position: 0),
+                                                   types: [.practiceShared], limit: 200, window: 4000, tx)
+            }
+        }
+        #expect(found.isEmpty && scannedTo != nil)
         await harness.close()
     }
 
