@@ -53,6 +53,14 @@ enum LoggingBootstrap {
     }
 }
 
+/// A database ``withOpenedDatabase(_:extraFlags:migrate:_:)`` opened, with what it was opened from.
+struct OpenedDatabase {
+    let configuration: ServerConfiguration
+    let target: DatabaseTarget
+    let client: PostgresClient
+    let logger: Logger
+}
+
 /// Opens the configured database (starting the embedded cluster if needed), optionally brings its
 /// schema up to date, runs `body`, and then closes the client and stops a cluster it started, whether
 /// `body` succeeded or not.
@@ -61,13 +69,24 @@ func withDatabase(
     migrate: Bool = true,
     _ body: (PostgresClient, Logger) async throws -> Void
 ) async throws {
-    let configuration = try options.resolve()
+    try await withOpenedDatabase(options, migrate: migrate) { try await body($0.client, $0.logger) }
+}
+
+/// ``withDatabase(_:migrate:_:)`` for commands that need more than the client: the configuration (with
+/// `extraFlags` over the options' own) and the target (the embedded cluster, the conninfo).
+func withOpenedDatabase(
+    _ options: DatabaseOptions,
+    extraFlags: [String: String] = [:],
+    migrate: Bool = true,
+    _ body: (OpenedDatabase) async throws -> Void
+) async throws {
+    let configuration = try options.resolve(extraFlags: extraFlags)
     let logger = makeLogger(configuration)
     let target = try await DatabaseTarget.resolve(configuration, logger: logger)
     let client = target.makeClient(configuration, logger: logger)
     do {
         if migrate { try await MigrationRunner(client: client, migrations: try InstalledModules.migrations, logger: logger).apply() }
-        try await body(client, logger)
+        try await body(OpenedDatabase(configuration: configuration, target: target, client: client, logger: logger))
     } catch {
         await client.close()
         await target.stopIfStarted(logger: logger)

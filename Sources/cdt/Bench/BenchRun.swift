@@ -49,22 +49,12 @@ struct BenchRun: AsyncParsableCommand {
         if database.databaseURL == nil, database.dataDir == nil, ProcessInfo.processInfo.environment["DATABASE_URL"] == nil {
             flags["data.dir"] = FileManager.default.currentDirectoryPath + "/.build-bench/\(dataSet.scale.rawValue)"
         }
-        let configuration = try database.resolve(extraFlags: flags)
-        let logger = makeLogger(configuration)
-        let target = try await DatabaseTarget.resolve(configuration, logger: logger)
-        let client = target.makeClient(configuration, logger: logger)
-        do {
-            try await MigrationRunner(client: client, migrations: try InstalledModules.migrations, logger: logger).apply()
+        try await withOpenedDatabase(database, extraFlags: flags) { opened in
             try await RowScope.$current.withValue(.everyProvince) {
-                try await measure(target, client, logger, logFolder: configuration.databaseURL == nil ? configuration.dataDirectory : NSTemporaryDirectory())
+                let logFolder = opened.configuration.databaseURL == nil ? opened.configuration.dataDirectory : NSTemporaryDirectory()
+                try await measure(opened.target, opened.client, opened.logger, logFolder: logFolder)
             }
-        } catch {
-            await client.close()
-            await target.stopIfStarted(logger: logger)
-            throw error
         }
-        await client.close()
-        await target.stopIfStarted(logger: logger)
     }
 
     private func measure(_ target: DatabaseTarget, _ db: PostgresClient, _ logger: Logger, logFolder: String) async throws {
