@@ -23,7 +23,6 @@ public struct HouseholdRecord: Codable, Hashable, Sendable {
 
     public struct Visit: Codable, Hashable, Sendable {
         public var day: CalendarDate
-        public var unit: UUID
         /// Metric keys (`skill.x`, `service.y`) mastered, and recorded as not applicable, sorted.
         public var mastered: [String]
         public var notApplicable: [String]
@@ -31,6 +30,8 @@ public struct HouseholdRecord: Codable, Hashable, Sendable {
 
     public var versions: [Version] = []
     public var visits: [Visit] = []
+    /// Where the first visit was recorded, while no details have arrived: the household's unit until then.
+    public var firstVisitUnit: UUID?
 
     public init() {}
 
@@ -39,6 +40,7 @@ public struct HouseholdRecord: Codable, Hashable, Sendable {
         var residents: [String: Int] = [:]
         for band in details.residents ?? [] { residents[band.ageBand.rawValue] = band.count }
         versions.append(Version(day: day, position: position, unit: unit, outOfScope: details.notApplicable != nil, residents: residents))
+        firstVisitUnit = nil
     }
 
     /// Adds what a `household.visited` achieved.
@@ -52,12 +54,13 @@ public struct HouseholdRecord: Codable, Hashable, Sendable {
             if outcome == .mastered { mastered.insert(Metric.reached(service).key) }
             if outcome == .notApplicable { notApplicable.insert(Metric.reached(service).key) }
         }
-        visits.append(Visit(day: day, unit: unit, mastered: mastered.sorted(), notApplicable: notApplicable.sorted()))
+        if visits.isEmpty && versions.isEmpty { firstVisitUnit = unit }
+        visits.append(Visit(day: day, mastered: mastered.sorted(), notApplicable: notApplicable.sorted()))
     }
 
     /// The unit the household counts in: where it was registered (or first visited, before that arrives).
     public var unit: UUID? {
-        versions.min { ($0.position, $0.day) < ($1.position, $1.day) }?.unit ?? visits.first?.unit
+        versions.min { ($0.position, $0.day) < ($1.position, $1.day) }?.unit ?? firstVisitUnit
     }
 
     static let skillKeys = BasicSkill.allCases.map { Metric.reached($0).key } + DigitalService.allCases.map { Metric.reached($0).key }

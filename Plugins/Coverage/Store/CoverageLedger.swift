@@ -13,22 +13,26 @@ enum CoverageLedger {
         _ = try await tx.query("SELECT pg_advisory_xact_lock_shared(\(Self.mapLock))")
         try await tx.execute("SELECT coverage_map_leaves(\(Array(Set(units))))")
         try await acrossProvinces(tx) {
+            // A day's changes are one jsonb object per unit (and epoch): new keys are added, existing ones
+            // summed, and keys that come to zero dropped (coverage_add).
             try await tx.execute("""
                 WITH d AS (
                     SELECT * FROM unnest(\(units)::uuid[], \(metrics)::text[], \(days)::date[], \(values)::float8[]) AS d(unit_id, metric, day, value)
                 ), leaf AS (
-                    INSERT INTO coverage_leaf_days (province_id, unit_id, metric, day, value)
-                    SELECT \(province), unit_id, metric, day, sum(value) FROM d GROUP BY unit_id, metric, day
-                    ON CONFLICT (unit_id, metric, day) DO UPDATE SET value = CASE WHEN abs(coverage_leaf_days.value + excluded.value) < 1e-9 THEN 0 ELSE coverage_leaf_days.value + excluded.value END
+                    INSERT INTO coverage_leaf_days (province_id, unit_id, day, changes)
+                    SELECT \(province), unit_id, day, jsonb_object_agg(metric, value) FILTER (WHERE abs(value) >= 1e-9)
+                    FROM (SELECT unit_id, day, metric, sum(value) AS value FROM d GROUP BY 1, 2, 3) g
+                    GROUP BY unit_id, day HAVING bool_or(abs(value) >= 1e-9)
+                    ON CONFLICT (unit_id, day) DO UPDATE SET changes = coverage_add(coverage_leaf_days.changes, excluded.changes)
                 ), up AS (
                     SELECT m.unit_province_id AS province_id, m.epoch_start, m.unit_id, d.metric, d.day, sum(d.value * m.share) AS value, bool_or(m.share < 1) AS apportioned
                     FROM d JOIN coverage_unit_map m ON m.leaf_id = d.unit_id AND m.epoch_end > d.day
                     GROUP BY 1, 2, 3, 4, 5
                 ), days AS (
-                    INSERT INTO coverage_days (province_id, epoch_start, unit_id, metric, day, value, apportioned)
-                    SELECT * FROM up
-                    ON CONFLICT (unit_id, epoch_start, metric, day) DO UPDATE
-                    SET value = CASE WHEN abs(coverage_days.value + excluded.value) < 1e-9 THEN 0 ELSE coverage_days.value + excluded.value END, apportioned = coverage_days.apportioned OR excluded.apportioned
+                    INSERT INTO coverage_days (province_id, epoch_start, unit_id, day, changes)
+                    SELECT province_id, epoch_start, unit_id, day, jsonb_object_agg(metric, value) FILTER (WHERE abs(value) >= 1e-9)
+                    FROM up GROUP BY 1, 2, 3, 4 HAVING bool_or(abs(value) >= 1e-9)
+                    ON CONFLICT (unit_id, epoch_start, day) DO UPDATE SET changes = coverage_add(coverage_days.changes, excluded.changes)
                 )
                 INSERT INTO coverage_totals (province_id, epoch_start, unit_id, metric, value, apportioned)
                 SELECT province_id, epoch_start, unit_id, metric, sum(value), bool_or(apportioned) FROM up GROUP BY 1, 2, 3, 4
@@ -38,22 +42,21 @@ enum CoverageLedger {
             // A value a late event moved to another day leaves nothing behind: the rows are those a
             // rebuild from the log would make. A total of 0 stays while days under it hold changes (the
             // value at an earlier date is the total minus the later days).
-            let keys: PostgresQuery = """
-                WITH d AS (SELECT DISTINCT * FROM unnest(\(units)::uuid[], \(metrics)::text[], \(days)::date[]) AS d(unit_id, metric, day))
-                SELECT DISTINCT m.epoch_start, m.unit_id, d.metric, d.day FROM d JOIN coverage_unit_map m ON m.leaf_id = d.unit_id AND m.epoch_end > d.day
-                """
             try await tx.execute("""
-                DELETE FROM coverage_leaf_days l USING unnest(\(units)::uuid[], \(metrics)::text[], \(days)::date[]) AS d(unit_id, metric, day)
-                WHERE l.unit_id = d.unit_id AND l.metric = d.metric AND l.day = d.day AND abs(l.value) < 1e-9
+                DELETE FROM coverage_leaf_days l USING (SELECT DISTINCT * FROM unnest(\(units)::uuid[], \(days)::date[])) AS d(unit_id, day)
+                WHERE l.unit_id = d.unit_id AND l.day = d.day AND l.changes = '{}'
+                """)
+            let leaves: PostgresQuery = "SELECT DISTINCT * FROM unnest(\(units)::uuid[], \(metrics)::text[], \(days)::date[]) AS d(unit_id, metric, day)"
+            try await tx.execute("""
+                DELETE FROM coverage_days r
+                USING (SELECT DISTINCT m.epoch_start, m.unit_id, d.day FROM (\(leaves)) d JOIN coverage_unit_map m ON m.leaf_id = d.unit_id AND m.epoch_end > d.day) k
+                WHERE r.unit_id = k.unit_id AND r.epoch_start = k.epoch_start AND r.day = k.day AND r.changes = '{}'
                 """)
             try await tx.execute("""
-                DELETE FROM coverage_days r USING (\(keys)) k
-                WHERE r.unit_id = k.unit_id AND r.epoch_start = k.epoch_start AND r.metric = k.metric AND r.day = k.day AND abs(r.value) < 1e-9
-                """)
-            try await tx.execute("""
-                DELETE FROM coverage_totals t USING (\(keys)) k
+                DELETE FROM coverage_totals t
+                USING (SELECT DISTINCT m.epoch_start, m.unit_id, d.metric FROM (\(leaves)) d JOIN coverage_unit_map m ON m.leaf_id = d.unit_id AND m.epoch_end > d.day) k
                 WHERE t.unit_id = k.unit_id AND t.epoch_start = k.epoch_start AND t.metric = k.metric AND abs(t.value) < 1e-9
-                  AND NOT EXISTS (SELECT 1 FROM coverage_days r WHERE r.unit_id = t.unit_id AND r.epoch_start = t.epoch_start AND r.metric = t.metric)
+                  AND NOT EXISTS (SELECT 1 FROM coverage_days r WHERE r.unit_id = t.unit_id AND r.epoch_start = t.epoch_start AND r.changes ? t.metric)
                 """)
         }
     }
@@ -82,20 +85,26 @@ enum CoverageLedger {
             try await tx.execute("DELETE FROM coverage_totals")
             try await tx.execute("DELETE FROM coverage_days")
             try await tx.execute("SELECT coverage_map_leaves(array(SELECT DISTINCT unit_id FROM coverage_leaf_days))")
+            // Every leaf day's changes carried up through the map, per metric: the days of the roll-ups (without
+            // the changes that sum to zero) and their totals.
             try await tx.execute("""
-                INSERT INTO coverage_days (province_id, epoch_start, unit_id, metric, day, value, apportioned)
-                SELECT m.unit_province_id, m.epoch_start, m.unit_id, l.metric, l.day, sum(l.value * m.share), bool_or(m.share < 1)
-                FROM coverage_leaf_days l JOIN coverage_unit_map m ON m.leaf_id = l.unit_id AND m.epoch_end > l.day
-                GROUP BY 1, 2, 3, 4, 5
-                """)
-            try await tx.execute("""
+                WITH up AS MATERIALIZED (
+                    SELECT m.unit_province_id AS province_id, m.epoch_start, m.unit_id, e.key AS metric, l.day,
+                           sum(e.value::float8 * m.share) AS value, bool_or(m.share < 1) AS apportioned
+                    FROM coverage_leaf_days l CROSS JOIN jsonb_each_text(l.changes) e
+                    JOIN coverage_unit_map m ON m.leaf_id = l.unit_id AND m.epoch_end > l.day
+                    GROUP BY 1, 2, 3, 4, 5
+                ), days AS (
+                    INSERT INTO coverage_days (province_id, epoch_start, unit_id, day, changes)
+                    SELECT province_id, epoch_start, unit_id, day, jsonb_object_agg(metric, value)
+                    FROM up WHERE abs(value) >= 1e-9 GROUP BY 1, 2, 3, 4
+                )
                 INSERT INTO coverage_totals (province_id, epoch_start, unit_id, metric, value, apportioned)
-                SELECT province_id, epoch_start, unit_id, metric, sum(value), bool_or(apportioned) FROM coverage_days GROUP BY 1, 2, 3, 4
+                SELECT province_id, epoch_start, unit_id, metric, sum(value), bool_or(apportioned) FROM up GROUP BY 1, 2, 3, 4
                 """)
-            try await tx.execute("DELETE FROM coverage_days WHERE abs(value) < 1e-9")
             try await tx.execute("""
                 DELETE FROM coverage_totals t WHERE abs(t.value) < 1e-9
-                  AND NOT EXISTS (SELECT 1 FROM coverage_days r WHERE r.unit_id = t.unit_id AND r.epoch_start = t.epoch_start AND r.metric = t.metric)
+                  AND NOT EXISTS (SELECT 1 FROM coverage_days r WHERE r.unit_id = t.unit_id AND r.epoch_start = t.epoch_start AND r.changes ? t.metric)
                 """)
             try await tx.execute("""
                 INSERT INTO coverage_map_state (singleton, lineage_signature, epoch_starts)

@@ -128,8 +128,8 @@ struct CoverageReader: Sendable {
         if wantsNation { ids += provinces.map(\.rawValue) }
         let rows = try await database.query("""
             SELECT t.unit_id, t.metric,
-                   t.value - coalesce((SELECT sum(d.value) FROM coverage_days d
-                                       WHERE d.unit_id = t.unit_id AND d.epoch_start = t.epoch_start AND d.metric = t.metric AND d.day > \(day)), 0),
+                   t.value - coalesce((SELECT sum((d.changes ->> t.metric)::float8) FROM coverage_days d
+                                       WHERE d.unit_id = t.unit_id AND d.epoch_start = t.epoch_start AND d.day > \(day)), 0),
                    t.apportioned
             FROM coverage_totals t
             WHERE t.unit_id = ANY(\(Array(Set(ids)))) AND t.epoch_start = \(epochValue(epoch))::date
@@ -199,9 +199,10 @@ struct CoverageReader: Sendable {
                  epoch: CalendarDate?, provinces: Set<ID<AdministrativeUnit>>) async throws -> [CalendarDate: [String: Double]] {
         let ids = unit.id.map { [$0] } ?? provinces.map(\.rawValue)
         let rows = try await database.query("""
-            SELECT date_trunc(\(interval.rawValue), day)::date, metric, sum(value) FROM coverage_days
-            WHERE unit_id = ANY(\(ids)) AND epoch_start = \(epochValue(epoch))::date AND metric = ANY(\(metrics))
-              AND day >= \(from) AND day <= \(to)
+            SELECT date_trunc(\(interval.rawValue), d.day)::date, e.key, sum(e.value::float8)
+            FROM coverage_days d CROSS JOIN jsonb_each_text(d.changes) e
+            WHERE d.unit_id = ANY(\(ids)) AND d.epoch_start = \(epochValue(epoch))::date AND e.key = ANY(\(metrics))
+              AND d.day >= \(from) AND d.day <= \(to)
             GROUP BY 1, 2
             """).decode((CalendarDate, String, Double).self)
         var result: [CalendarDate: [String: Double]] = [:]

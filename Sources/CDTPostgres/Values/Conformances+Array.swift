@@ -40,13 +40,17 @@ enum ArrayLiteral {
         return .unspecified
     }
 
+    /// The element in double quotes, with quotes and backslashes escaped (byte by byte: both are ASCII,
+    /// and no UTF-8 sequence holds their bytes).
     static func quote(_ text: String) -> String {
-        var quoted = "\""
-        for character in text {
-            if character == "\"" || character == "\\" { quoted.append("\\") }
-            quoted.append(character)
+        var quoted: [UInt8] = [UInt8(ascii: "\"")]
+        quoted.reserveCapacity(text.utf8.count + 2)
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { quoted.append(UInt8(ascii: "\\")) }
+            quoted.append(byte)
         }
-        return quoted + "\""
+        quoted.append(UInt8(ascii: "\""))
+        return String(decoding: quoted, as: UTF8.self)
     }
 
     /// The elements' text forms (nil for NULL). Multi-dimensional arrays are refused.

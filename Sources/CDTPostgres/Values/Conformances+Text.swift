@@ -16,9 +16,10 @@ extension String: PostgresArrayElement {
 extension UUID: PostgresArrayElement {
     public static var postgresType: PostgresDataType { .uuid }
     public static var postgresArrayType: PostgresDataType { .uuidArray }
-    public func encodePostgres() -> PostgresEncoded { .text(uuidString) }
+    public func encodePostgres() -> PostgresEncoded { .text(UUIDText.lowercased(self)) }
     public static func decodePostgres(_ bytes: ArraySlice<UInt8>, type: PostgresDataType) throws -> UUID {
         try require(type, in: [.uuid, .text, .varchar, .bpchar])
+        if let uuid = UUIDText.parse(bytes) { return uuid }
         let text = String(decoding: bytes, as: UTF8.self)
         guard let uuid = UUID(uuidString: text) else { throw PostgresDecodingFailure("'\(text)' is not a UUID") }
         return uuid
@@ -88,6 +89,55 @@ public struct PostgresJSON<Value: Codable & Sendable>: Sendable, PostgresArrayEl
             return PostgresJSON(try decoder.decode(Value.self, from: Data(bytes)))
         } catch {
             throw PostgresDecodingFailure("JSON does not decode as \(Value.self): \(error)")
+        }
+    }
+}
+
+/// UUIDs to and from their 36-character text without Foundation's `uuidString` and `UUID(uuidString:)`,
+/// which go through `sprintf` and `sscanf` on Linux: a batch of events binds and reads thousands of ids.
+enum UUIDText {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    static func lowercased(_ uuid: UUID) -> String {
+        withUnsafeBytes(of: uuid.uuid) { raw in
+            String(unsafeUninitializedCapacity: 36) { out in
+                var at = 0
+                for (index, byte) in raw.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 { out[at] = UInt8(ascii: "-"); at += 1 }
+                    out[at] = digits[Int(byte >> 4)]
+                    out[at + 1] = digits[Int(byte & 0x0F)]
+                    at += 2
+                }
+                return at
+            }
+        }
+    }
+
+    /// The UUID in PostgreSQL's output form (`8-4-4-4-12` hex digits, either case); `nil` for anything else.
+    static func parse(_ text: ArraySlice<UInt8>) -> UUID? {
+        guard text.count == 36 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: 16)
+        var index = text.startIndex, count = 0
+        while count < 16 {
+            if count == 4 || count == 6 || count == 8 || count == 10 {
+                guard text[index] == UInt8(ascii: "-") else { return nil }
+                index += 1
+            }
+            guard let high = value(text[index]), let low = value(text[index + 1]) else { return nil }
+            bytes[count] = high << 4 | low
+            index += 2
+            count += 1
+        }
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+
+    private static func value(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
         }
     }
 }

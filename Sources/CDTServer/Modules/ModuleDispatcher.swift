@@ -21,7 +21,11 @@ public final class ModuleDispatcher: Service, Sendable {
     let listenConninfo: String?
     let logger: Logger
     let metrics: DispatchMetrics
+    /// The most events one batch holds: a module catching up gets big batches (a module that sums
+    /// figures writes each figure once per batch); one that is caught up gets what arrived since its last.
     let batchSize: Int
+    /// How many provinces' batches are delivered at once.
+    let concurrency: Int
     /// Waits before each retry of a failing event; one attempt more than waits.
     let retryDelays: [Duration]
     /// How many events of the log one read looks at (of any type): the same for a batch and for the
@@ -30,7 +34,7 @@ public final class ModuleDispatcher: Service, Sendable {
 
     public init(
         host: ModuleHost, database: PostgresClient, listenConninfo: String?, metrics: PrometheusCollectorRegistry, logger: Logger,
-        batchSize: Int = 200, retryDelays: [Duration] = [.milliseconds(100), .milliseconds(500)]
+        batchSize: Int = 2_000, concurrency: Int = 2, retryDelays: [Duration] = [.milliseconds(100), .milliseconds(500)]
     ) {
         self.host = host
         self.database = database
@@ -38,6 +42,7 @@ public final class ModuleDispatcher: Service, Sendable {
         self.logger = logger
         self.metrics = DispatchMetrics(registry: metrics)
         self.batchSize = batchSize
+        self.concurrency = max(1, concurrency)
         self.retryDelays = retryDelays
     }
 
@@ -73,12 +78,22 @@ public final class ModuleDispatcher: Service, Sendable {
             guard let context = host.contexts[id] else { continue }
             let provinces = try await host.enablements.enabledProvinces(of: id, schema: module.settings).keys.sorted { $0.description < $1.description }
             var lag: Duration = .zero
-            for province in provinces {
-                let outcome = try await RowScope.$current.withValue(.provinces([province.rawValue])) {
-                    try await deliverBatch(module, context, province)
+            // Provinces are independent (a checkpoint and rows each): `concurrency` of them at a time.
+            try await withThrowingTaskGroup(of: Outcome.self) { group in
+                var pending = provinces.makeIterator()
+                func start(_ province: ID<AdministrativeUnit>) {
+                    group.addTask {
+                        try await RowScope.$current.withValue(.provinces([province.rawValue])) {
+                            try await self.deliverBatch(module, context, province)
+                        }
+                    }
                 }
-                handled += outcome.handled + (outcome.skipped ? 1 : 0)
-                lag = max(lag, outcome.lag)
+                for _ in 0..<concurrency { if let province = pending.next() { start(province) } }
+                while let outcome = try await group.next() {
+                    handled += outcome.handled + (outcome.skipped ? 1 : 0)
+                    lag = max(lag, outcome.lag)
+                    if let province = pending.next() { start(province) }
+                }
             }
             metrics.lag(of: id).set(Double(lag.components.seconds) + Double(lag.components.attoseconds) / 1e18)
         }
