@@ -66,11 +66,6 @@ extension HouseholdRecord: CoverageSubject {
         guard input.isAtEnd else { throw StoredBytesError.truncated }
     }
 
-    /// The keys as bits over `skillKeys` (every key a visit records is one of them).
-    private static func bits(of keys: [String]) -> UInt16 {
-        keys.reduce(0) { bits, key in bits | (skillKeys.firstIndex(of: key).map { 1 << $0 } ?? 0) }
-    }
-
     /// The keys the bits name, sorted as a visit keeps them.
     private static func keys(in bits: UInt16) throws -> [String] {
         guard bits >> skillKeys.count == 0 else { throw StoredBytesError.unknownKey(Int(bits)) }

@@ -65,32 +65,77 @@ public struct HouseholdRecord: Codable, Hashable, Sendable {
 
     static let skillKeys = BasicSkill.allCases.map { Metric.reached($0).key } + DigitalService.allCases.map { Metric.reached($0).key }
 
-    /// Its values of every household metric at the end of `day`.
+    /// The household metrics, in the order ``vector(at:visits:)`` holds their values.
+    static let metricKeys: [String] =
+        [Metric.households.key, Metric.householdsEligible.key, Metric.householdsVisited.key]
+        + AgeBand.allCases.map { Metric.residents($0).key } + skillKeys + skillKeys.map { $0 + ".eligible" }
+    private static let residentsAt = 3, reachedAt = 3 + AgeBand.allCases.count, eligibleAt = reachedAt + skillKeys.count
+
+    /// Its values of every household metric at the end of `day` (those that are not zero).
     public func values(at day: CalendarDate) -> [String: Double] {
+        let vector = vector(at: day, visits: visitBits)
         var values: [String: Double] = [:]
-        let details = versions.filter { $0.day <= day }.max { ($0.day, $0.position) < ($1.day, $1.position) }
-        let visitsSoFar = visits.filter { $0.day <= day }
+        for (index, value) in vector.enumerated() where value != 0 { values[Self.metricKeys[index]] = value }
+        return values
+    }
+
+    /// What the household contributes now: a change on each day one of its values moves. (Worked out for
+    /// every household a batch touches: arrays and bit sets rather than dictionaries of metric names.)
+    public var contributions: [Contribution] {
+        guard let unit else { return [] }
+        let bits = visitBits
+        var days = versions.map(\.day) + visits.map(\.day)
+        days.sort()
+        var previous = [Double](repeating: 0, count: Self.metricKeys.count), result: [Contribution] = [], last: CalendarDate?
+        for day in days where day != last {
+            last = day
+            let current = vector(at: day, visits: bits)
+            for index in current.indices where current[index] != previous[index] {
+                result.append(Contribution(unit: unit, metric: Self.metricKeys[index], day: day, value: current[index] - previous[index]))
+            }
+            previous = current
+        }
+        return result
+    }
+
+    /// Each visit's day with what it recorded as bit sets over `skillKeys`.
+    private var visitBits: [(day: CalendarDate, mastered: UInt16, notApplicable: UInt16)] {
+        visits.map { ($0.day, Self.bits(of: $0.mastered), Self.bits(of: $0.notApplicable)) }
+    }
+
+    /// The values of `metricKeys` at the end of `day`, by the rules above.
+    private func vector(at day: CalendarDate, visits: [(day: CalendarDate, mastered: UInt16, notApplicable: UInt16)]) -> [Double] {
+        var values = [Double](repeating: 0, count: Self.metricKeys.count)
+        var details: Version?
+        for version in versions where version.day <= day {
+            if let found = details, (found.day, found.position) >= (version.day, version.position) { continue }
+            details = version
+        }
         let eligible = details.map { !$0.outOfScope } ?? false
         if let details {
-            values[Metric.households.key] = 1
-            if eligible { values[Metric.householdsEligible.key] = 1 }
-            for (band, count) in details.residents where count > 0 { values["residents.\(band)"] = Double(count) }
+            values[0] = 1
+            if eligible { values[1] = 1 }
+            for (index, band) in AgeBand.allCases.enumerated() {
+                if let count = details.residents[band.rawValue], count > 0 { values[Self.residentsAt + index] = Double(count) }
+            }
         }
-        if !visitsSoFar.isEmpty { values[Metric.householdsVisited.key] = 1 }
-        let mastered = visitsSoFar.reduce(into: Set<String>()) { $0.formUnion($1.mastered) }
-        let notApplicable = visitsSoFar.reduce(into: Set<String>()) { $0.formUnion($1.notApplicable) }
-        for key in Self.skillKeys {
-            let reached = mastered.contains(key)
-            if reached { values[key] = 1 }
-            if reached || (eligible && !notApplicable.contains(key)) { values[key + ".eligible"] = 1 }
+        var visited = false, mastered: UInt16 = 0, notApplicable: UInt16 = 0
+        for visit in visits where visit.day <= day {
+            visited = true
+            mastered |= visit.mastered
+            notApplicable |= visit.notApplicable
+        }
+        if visited { values[2] = 1 }
+        for index in Self.skillKeys.indices {
+            let reached = mastered & (1 << index) != 0
+            if reached { values[Self.reachedAt + index] = 1 }
+            if reached || (eligible && notApplicable & (1 << index) == 0) { values[Self.eligibleAt + index] = 1 }
         }
         return values
     }
 
-    /// What the household contributes now: a change on each day one of its values moves.
-    public var contributions: [Contribution] {
-        guard let unit else { return [] }
-        let days = Set(versions.map(\.day) + visits.map(\.day)).sorted()
-        return Contribution.changes(of: days.map { ($0, values(at: $0)) }, in: unit)
+    /// The keys as bits over `skillKeys` (every key a visit records is one of them).
+    static func bits(of keys: [String]) -> UInt16 {
+        keys.reduce(0) { bits, key in bits | (skillKeys.firstIndex(of: key).map { 1 << $0 } ?? 0) }
     }
 }
