@@ -217,6 +217,44 @@ import Testing
         }
     }
 
+    /// Single events sent at once by two people share commits over a real socket; each is stored once and
+    /// its audit line names the one who sent it.
+    @Test func concurrentSingleEventsKeepTheirOwnSender() async throws {
+        let fixture = try await WorkFixture.make()
+        let make = EventFactory()
+        let db = fixture.database.makeApplicationClient()
+        let other = try await WorkFixture.makeAccount([RoleAssignment(role: .nationalAdministrator, unitID: nil)], db)
+        await db.close()
+        let events = (0..<40).map { n in make.event(fixture.villageA1, on: "2025-08-11", .practiceShared(PracticeShared(title: "Mẹo \(n)", summary: "Chia sẻ"))) }
+        try await fixture.withApp(.live) { client in
+            let otherClient = client.withToken(try await client.signIn(other))
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for (index, event) in events.enumerated() {
+                    group.addTask { try await (index.isMultiple(of: 2) ? client : otherClient).submit(event).status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == .created }, "\(statuses)")
+        }
+        let owner = fixture.database.makeClient()
+        let rows = try await RowScope.$current.withValue(.everyProvince) {
+            try await owner.query("""
+                SELECT a.target, c.username FROM audit_log a JOIN accounts c ON c.id = a.account_id
+                WHERE a.action = 'event.recorded' AND a.target = ANY(\(events.map(\.id.description)))
+                """).decode((String, String).self)
+        }
+        let stored = try await RowScope.$current.withValue(.everyProvince) {
+            try await owner.query("SELECT count(*) FROM events WHERE id = ANY(\(events.map(\.id)))").decode(Int.self)[0]
+        }
+        await owner.close()
+        #expect(stored == 40 && rows.count == 40)
+        let senders = Dictionary(uniqueKeysWithValues: rows)
+        for (index, event) in events.enumerated() where index.isMultiple(of: 2) == false {
+            #expect(senders[event.id.description] == other.name)
+        }
+        #expect(Set(senders.values).count == 2)
+    }
+
     @Test func aBatchTakesAThousandEventsAndNoMore() async throws {
         let fixture = try await WorkFixture.make()
         let make = EventFactory()

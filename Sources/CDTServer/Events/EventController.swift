@@ -14,6 +14,14 @@ import Hummingbird
 struct EventController: Sendable {
     let log: PostgresEventLog
     let visibility: Visibility
+    /// Single events sent at the same moment share a transaction (see ``SharedCommits``).
+    let commits: SharedCommits
+
+    init(log: PostgresEventLog, visibility: Visibility) {
+        self.log = log
+        self.visibility = visibility
+        self.commits = SharedCommits(log: log)
+    }
 
     /// The most events one batch may hold.
     static let batchLimit = 1000
@@ -38,7 +46,7 @@ struct EventController: Sendable {
             throw ProblemDetails(status: .forbidden, detail: "You may not record work in that unit.",
                                  errors: [.init(field: "unitId", rule: Self.outsideRule)])
         }
-        switch try await log.append([event], recordedBy: Self.recorder(caller))[0] {
+        switch try await commits.append(event, recordedBy: Self.recorder(caller), scope: RowScope.current ?? .noProvince) {
         case .accepted(let recordedAt):
             return EditedResponse(status: .created, response: SubmittedEventResponse(outcome: "accepted", event: EventResponse(event: event.recorded(at: recordedAt))))
         case .duplicate:

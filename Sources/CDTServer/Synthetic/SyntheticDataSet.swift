@@ -60,6 +60,11 @@ public struct SyntheticDataSet: Sendable {
             let loadStarted = ContinuousClock.now
             try await copyWork(into: villages, progress: progress, copied: copied)
             figures.workLoadSeconds = Self.seconds(since: loadStarted)
+        } else if stored != scale.households {
+            // Each chunk commits on its own: a load stopped halfway leaves some of them.
+            throw SyntheticDataSetError(
+                "this database holds \(stored) households where the \(scale.rawValue) scale has \(scale.households): an earlier load was "
+                + "stopped halfway or another data set is here; load into an empty database (remove the data folder, or create a new database)")
         } else {
             progress("households: already loaded")
         }
@@ -178,4 +183,10 @@ public struct SyntheticDataSet: Sendable {
             return value
         }
     }
+}
+
+/// Why the synthetic data set cannot be loaded.
+public struct SyntheticDataSetError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
 }

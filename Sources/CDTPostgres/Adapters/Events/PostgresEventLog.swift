@@ -24,12 +24,19 @@ public struct PostgresEventLog: EventLog {
     /// Appends as ``append(_:)`` does and, for each event accepted, writes one `event.recorded` line to the
     /// audit log in the same savepoint, so the log and the audit log never disagree.
     public func append(_ events: [DomainEvent], recordedBy recorder: AuditEntry?) async throws -> [AppendOutcome] {
+        try await append(events, recordedBy: Array(repeating: recorder, count: events.count))
+    }
+
+    /// Appends as ``append(_:)`` does, each event's audit line naming its own recorder (`recorders[i]` for
+    /// `events[i]`): how the server shares one commit between single events sent by different people.
+    public func append(_ events: [DomainEvent], recordedBy recorders: [AuditEntry?]) async throws -> [AppendOutcome] {
+        precondition(recorders.count == events.count, "one recorder (or nil) per event")
         let now = now()
         // Two batches that share ids in different runs can each wait for the other; PostgreSQL then fails
         // one, which starts again from the beginning (its outcomes are decided anew).
         for attempt in 1... {
             do {
-                return try await appendOnce(events, now: now, recorder: recorder)
+                return try await appendOnce(events, now: now, recorders: recorders)
             } catch let error as PostgresError where error.sqlState == SQLState.deadlockDetected && attempt < 3 {
                 continue
             }
@@ -37,26 +44,27 @@ public struct PostgresEventLog: EventLog {
         fatalError("unreachable")
     }
 
-    private func appendOnce(_ events: [DomainEvent], now: Date, recorder: AuditEntry?) async throws -> [AppendOutcome] {
+    private func appendOnce(_ events: [DomainEvent], now: Date, recorders: [AuditEntry?]) async throws -> [AppendOutcome] {
         try await client.withTransaction { tx in
             var outcomes: [AppendOutcome] = []
             outcomes.reserveCapacity(events.count)
             var next = 0
             while next < events.count {
-                var run: [DomainEvent] = [], seen: [ID<DomainEvent>: DomainEvent] = [:]
+                var run: [DomainEvent] = [], runRecorders: [AuditEntry?] = [], seen: [ID<DomainEvent>: DomainEvent] = [:]
                 while next < events.count, ReadOnlyEventRun.takes(events[next].type) {
                     let event = events[next]
                     // A resend of an event earlier in the run joins it; an id reused with another body ends the run.
                     if let earlier = seen[event.id], !(try ReadOnlyEventRun.same(earlier, event)) { break }
                     seen[event.id] = event
                     run.append(event)
+                    runRecorders.append(recorders[next])
                     next += 1
                 }
                 if run.isEmpty {
-                    outcomes.append(try await Self.append(events[next], now: now, recorder: recorder, tx))
+                    outcomes.append(try await Self.append(events[next], now: now, recorder: recorders[next], tx))
                     next += 1
                 } else {
-                    outcomes += try await ReadOnlyEventRun(events: run, now: now, recorder: recorder).append(tx)
+                    outcomes += try await ReadOnlyEventRun(events: run, now: now, recorders: runRecorders).append(tx)
                 }
             }
             return outcomes

@@ -13,7 +13,8 @@ import Foundation
 struct ReadOnlyEventRun {
     let events: [DomainEvent]
     let now: Date
-    let recorder: AuditEntry?
+    /// Who records each event (`nil`: no audit line).
+    let recorders: [AuditEntry?]
 
     /// Whether events of `type` are appended in runs.
     static func takes(_ type: EventType) -> Bool {
@@ -28,14 +29,16 @@ struct ReadOnlyEventRun {
     }
 
     func append(_ tx: PostgresSession) async throws -> [AppendOutcome] {
-        var firstOf: [ID<DomainEvent>: Int] = [:], distinct: [DomainEvent] = []
-        let positions = events.map { event in
+        var firstOf: [ID<DomainEvent>: Int] = [:], distinct: [DomainEvent] = [], distinctRecorders: [AuditEntry?] = []
+        let positions = events.indices.map { index in
+            let event = events[index]
             if let position = firstOf[event.id] { return position }
             firstOf[event.id] = distinct.count
             distinct.append(event)
+            distinctRecorders.append(recorders[index])
             return distinct.count - 1
         }
-        let outcomes = try await ReadOnlyEventRun(events: distinct, now: now, recorder: recorder).appendDistinct(tx)
+        let outcomes = try await ReadOnlyEventRun(events: distinct, now: now, recorders: distinctRecorders).appendDistinct(tx)
         var answered = Set<Int>()
         return positions.map { position in
             guard !answered.insert(position).inserted else { return outcomes[position] }
@@ -73,7 +76,7 @@ struct ReadOnlyEventRun {
         let stored = events.indices.filter { outcomes[$0] == nil }
         guard !stored.isEmpty else { return outcomes.map { $0! } }
         let recordedAt = try await tx.query("SELECT now()").decode(Date.self)[0]
-        try await insert(stored.map { events[$0] }, recordedAt: recordedAt, units: units, tx)
+        try await insert(stored.map { events[$0] }, recorders: stored.map { recorders[$0] }, recordedAt: recordedAt, units: units, tx)
         for index in stored { outcomes[index] = .accepted(recordedAt: recordedAt) }
         return outcomes.map { $0! }
     }
@@ -170,7 +173,8 @@ struct ReadOnlyEventRun {
 
     /// Inserts the events into the log (with INSERT: row-level security refuses COPY) and, when someone
     /// records them, one audit line each.
-    private func insert(_ stored: [DomainEvent], recordedAt: Date, units: [ID<AdministrativeUnit>: StoredUnit], _ tx: PostgresSession) async throws {
+    private func insert(_ stored: [DomainEvent], recorders: [AuditEntry?], recordedAt: Date, units: [ID<AdministrativeUnit>: StoredUnit],
+                        _ tx: PostgresSession) async throws {
         try await tx.execute("""
             INSERT INTO events (id, province_id, unit_id, type, version, author_id, occurred_at, recorded_at, payload)
             SELECT x.id, x.province_id, x.unit_id, x.type, x.version, x.author_id, x.occurred_at, \(recordedAt), x.payload::jsonb
@@ -179,12 +183,15 @@ struct ReadOnlyEventRun {
                         \(try stored.map { try EventPayloadCodec.encode($0.payload) }))
                  AS x(id, province_id, unit_id, type, version, author_id, occurred_at, payload)
             """)
-        guard let recorder else { return }
+        let audited = stored.indices.filter { recorders[$0] != nil }
+        guard !audited.isEmpty else { return }
         try await tx.execute("""
             INSERT INTO audit_log (account_id, client_address, action, target, province_id, unit_path, details)
-            SELECT \(recorder.accountID), \(recorder.clientAddress), 'event.recorded', x.id::text, coalesce(u.province_id, u.id), u.path,
+            SELECT x.account_id, x.client_address, 'event.recorded', x.id::text, coalesce(u.province_id, u.id), u.path,
                    jsonb_build_object('type', x.type)
-            FROM unnest(\(stored.map(\.id)), \(stored.map(\.unitID)), \(stored.map(\.type.rawValue))) WITH ORDINALITY AS x(id, unit_id, type, n)
+            FROM unnest(\(audited.map { stored[$0].id }), \(audited.map { stored[$0].unitID }), \(audited.map { stored[$0].type.rawValue }),
+                        \(audited.map { recorders[$0]?.accountID }), \(audited.map { recorders[$0]?.clientAddress }))
+                 WITH ORDINALITY AS x(id, unit_id, type, account_id, client_address, n)
             JOIN administrative_units u ON u.id = x.unit_id
             ORDER BY x.n
             """)
