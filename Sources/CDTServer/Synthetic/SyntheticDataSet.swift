@@ -60,11 +60,11 @@ public struct SyntheticDataSet: Sendable {
             let loadStarted = ContinuousClock.now
             try await copyWork(into: villages, progress: progress, copied: copied)
             figures.workLoadSeconds = Self.seconds(since: loadStarted)
-        } else if stored != scale.households {
+        } else if stored < scale.households {
             // Each chunk commits on its own: a load stopped halfway leaves some of them.
             throw SyntheticDataSetError(
                 "this database holds \(stored) households where the \(scale.rawValue) scale has \(scale.households): an earlier load was "
-                + "stopped halfway or another data set is here; load into an empty database (remove the data folder, or create a new database)")
+                + "stopped halfway; load into an empty database (remove the data folder, or create a new database)")
         } else {
             progress("households: already loaded")
         }
