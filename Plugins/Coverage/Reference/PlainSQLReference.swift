@@ -50,31 +50,52 @@ public enum PlainSQLReference {
             """
         }.joined(separator: ",\n")
         let flags = skills.indices.map { "coalesce(v.m\($0), false) AS m\($0), coalesce(v.n\($0), false) AS n\($0)" }.joined(separator: ", ")
-        let skillRows = skills.enumerated().map { index, skill in
-            """
-            SELECT unit_id, '\(skill.2)', count(*) FILTER (WHERE m\(index)) FROM hh GROUP BY 1
-            UNION ALL SELECT unit_id, '\(skill.2).eligible', count(*) FILTER (WHERE m\(index) OR (eligible AND NOT n\(index))) FROM hh GROUP BY 1
-            """
-        }.joined(separator: "\nUNION ALL ")
+        // Every household metric of a unit in one pass over the households (one row per unit, a column per
+        // metric), then turned into rows: the households are read once, not once per metric.
+        var columns: [(metric: String, sql: String)] = [
+            ("households", "count(*) FILTER (WHERE registered)"),
+            ("householdsEligible", "count(*) FILTER (WHERE eligible)"),
+            ("householdsVisited", "count(*) FILTER (WHERE visited)"),
+        ]
+        for (index, skill) in skills.enumerated() {
+            columns.append((skill.2, "count(*) FILTER (WHERE m\(index))"))
+            columns.append((skill.2 + ".eligible", "count(*) FILTER (WHERE m\(index) OR (eligible AND NOT n\(index)))"))
+        }
+        for (index, band) in AgeBand.allCases.enumerated() {
+            columns.append(("residents." + band.rawValue, "coalesce(sum(r\(index)) FILTER (WHERE registered), 0)"))
+        }
+        // Residents per age band of each version of a household's details, worked out where it is read, so
+        // the sorts below carry three numbers instead of the payload.
+        let bandSums = AgeBand.allCases.enumerated().map { index, band in
+            "(SELECT coalesce(sum((r->>'count')::int), 0) FROM jsonb_array_elements(payload->'residents') r WHERE r->>'ageBand' = '\(band.rawValue)') AS r\(index)"
+        }.joined(separator: ", ")
+        let bands = AgeBand.allCases.indices.map { "latest.r\($0)" }.joined(separator: ", ")
+        let latestBands = AgeBand.allCases.indices.map { "r\($0)" }.joined(separator: ", ")
+        let householdColumns = columns.enumerated().map { "\($1.sql) AS c\($0)" }.joined(separator: ",\n")
+        let householdRows = columns.enumerated().map { "('\($1.metric)', c\($0))" }.joined(separator: ", ")
+        // `ev` is not materialized: each part reads the log for its own types (at national scale the log is
+        // tens of gigabytes, which a materialized copy would write to temporary files).
         let sql = """
-            WITH ev AS (
+            WITH ev AS NOT MATERIALIZED (
                 SELECT position, unit_id, type, payload, \(day) AS day FROM events \(scope)
-            ), versions AS (
-                SELECT payload->>'householdId' AS hh, position, unit_id, day, payload FROM ev WHERE type IN ('household.registered', 'household.updated')
+            ), versions AS NOT MATERIALIZED (
+                SELECT payload->>'householdId' AS hh, position, unit_id, day, payload->>'notApplicable' IS NULL AS in_scope, \(bandSums)
+                FROM ev WHERE type IN ('household.registered', 'household.updated')
             ), home AS (
                 SELECT DISTINCT ON (hh) hh, unit_id FROM versions ORDER BY hh, position
             ), latest AS (
-                SELECT DISTINCT ON (hh) hh, payload FROM versions WHERE day <= $1 ORDER BY hh, day DESC, position DESC
+                SELECT DISTINCT ON (hh) hh, in_scope, \(latestBands) FROM versions WHERE day <= $1 ORDER BY hh, day DESC, position DESC
             ), visits AS (
                 SELECT payload->>'householdId' AS hh, \(visitFlags)
                 FROM ev WHERE type = 'household.visited' AND day <= $1 GROUP BY 1
             ), hh AS (
                 SELECT home.hh, home.unit_id, latest.hh IS NOT NULL AS registered,
-                       latest.hh IS NOT NULL AND latest.payload->>'notApplicable' IS NULL AS eligible,
-                       v.hh IS NOT NULL AS visited,
-                       latest.payload->'residents' AS residents,
+                       latest.hh IS NOT NULL AND latest.in_scope AS eligible,
+                       v.hh IS NOT NULL AS visited, \(bands),
                        \(flags)
                 FROM home LEFT JOIN latest USING (hh) LEFT JOIN visits v USING (hh)
+            ), per_unit AS (
+                SELECT unit_id, \(householdColumns) FROM hh GROUP BY unit_id
             ), dissolved AS (
                 SELECT payload->>'teamId' AS team, min(day) AS ended FROM ev WHERE type = 'team.dissolved' GROUP BY 1
             ), teams AS (
@@ -90,11 +111,7 @@ public enum PlainSQLReference {
                 SELECT DISTINCT ON (member) member, unit_id, day FROM ev, jsonb_array_elements_text(payload->'attendeeIds') member
                 WHERE type = 'training.held' ORDER BY member, day, position
             )
-            SELECT unit_id, 'households', count(*) FILTER (WHERE registered) FROM hh GROUP BY 1
-            UNION ALL SELECT unit_id, 'householdsEligible', count(*) FILTER (WHERE eligible) FROM hh GROUP BY 1
-            UNION ALL SELECT unit_id, 'householdsVisited', count(*) FILTER (WHERE visited) FROM hh GROUP BY 1
-            UNION ALL \(skillRows)
-            UNION ALL SELECT unit_id, 'residents.' || (r->>'ageBand'), sum((r->>'count')::int) FROM hh, jsonb_array_elements(residents) r WHERE registered GROUP BY 1, 2
+            SELECT p.unit_id, x.metric, x.value FROM per_unit p CROSS JOIN LATERAL (VALUES \(householdRows)) AS x(metric, value)
             UNION ALL SELECT unit_id, 'teams', count(*) FROM active GROUP BY 1
             UNION ALL SELECT a.unit_id, 'villagesWithTeam', count(*) FROM active a JOIN administrative_units u ON u.id = a.unit_id WHERE u.level = 'village' GROUP BY 1
             UNION ALL SELECT a.unit_id, 'members', count(*) FROM joins j JOIN active a ON a.team = j.team
