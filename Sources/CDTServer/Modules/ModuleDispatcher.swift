@@ -79,7 +79,9 @@ public final class ModuleDispatcher: Service, Sendable {
             guard let context = host.contexts[id] else { continue }
             let provinces = try await host.enablements.enabledProvinces(of: id, schema: module.settings).keys.sorted { $0.description < $1.description }
             var lag: Duration = .zero
-            // Provinces are independent (a checkpoint and rows each): `concurrency` of them at a time.
+            // `concurrency` provinces at a time: each has its own checkpoint and, but for roll-ups shared
+            // through a reorganization that merged provinces, its own rows. Two deliveries that deadlock on
+            // shared rows fail one batch, which is then delivered one event at a time.
             try await withThrowingTaskGroup(of: Outcome.self) { group in
                 var pending = provinces.makeIterator()
                 func start(_ province: ID<AdministrativeUnit>) {
