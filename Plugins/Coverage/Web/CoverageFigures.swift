@@ -26,7 +26,7 @@ struct UnitCoverage: Encodable, Sendable {
 }
 
 /// The answer of `GET figures`: a unit's figures and each of its children's.
-struct CoverageAnswer: ResponseEncodable, Sendable {
+struct CoverageAnswer: Encodable, Sendable {
     var unit: CoverageUnit
     var ancestors: [CoverageUnit]
     var at: CalendarDate

@@ -1,0 +1,140 @@
+import CDTDomain
+import CDTModuleKit
+import Foundation
+import Hummingbird
+
+/// `GET figures` written as JSON by hand: a province's drill-down holds 42 figures for each of its 50 to 60
+/// children, and Foundation's `JSONEncoder` spent more time on them than the rest of the request. The text
+/// is what the app's encoder writes (keys sorted, optional values left out when absent, whole numbers
+/// without a fraction); `CoverageAnswerJSONTests` compares the two.
+extension CoverageAnswer: ResponseGenerator {
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var json = JSONText()
+        write(to: &json)
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: json.bytes)))
+    }
+
+    func write(to json: inout JSONText) {
+        json.object { json in
+            json.key("ancestors")
+            json.array(ancestors) { json, unit in unit.write(to: &json) }
+            json.key("at"); json.string(at.description)
+            json.key("children")
+            json.array(children) { json, child in
+                json.object { json in
+                    json.key("figures"); json.array(child.figures) { json, figure in figure.write(to: &json) }
+                    json.key("unit"); child.unit.write(to: &json)
+                }
+            }
+            json.key("figures"); json.array(figures) { json, figure in figure.write(to: &json) }
+            if let from { json.key("from"); json.string(from.description) }
+            json.key("hierarchy"); json.string(hierarchy.rawValue)
+            json.key("unit"); unit.write(to: &json)
+        }
+    }
+}
+
+extension CoverageUnit {
+    func write(to json: inout JSONText) {
+        json.object { json in
+            json.key("id"); json.string(id?.uuidString.lowercased() ?? "nation")
+            json.key("level"); json.string(level)
+            json.key("name"); json.string(name)
+            if let parentId { json.key("parentId"); json.string(parentId.uuidString.lowercased()) }
+            json.key("path"); json.string(path)
+            if let provinceId { json.key("provinceId"); json.string(provinceId.uuidString.lowercased()) }
+        }
+    }
+}
+
+extension MetricFigure {
+    func write(to json: inout JSONText) {
+        json.object { json in
+            json.key("apportioned"); json.bool(apportioned)
+            if let change { json.key("change"); json.number(change) }
+            json.key("isShare"); json.bool(isShare)
+            if let label {
+                json.key("label")
+                json.object { json in
+                    json.key("english"); json.string(label.english)
+                    json.key("vietnamese"); json.string(label.vietnamese)
+                }
+            }
+            json.key("metric"); json.string(metric)
+            if let value { json.key("value"); json.number(value) }
+        }
+    }
+}
+
+/// A JSON text written piece by piece, commas placed as it goes.
+struct JSONText {
+    private(set) var bytes: [UInt8] = []
+    /// Whether the next value in the current object or array needs a comma before it.
+    private var needsComma = false
+
+    init() { bytes.reserveCapacity(64 * 1024) }
+
+    mutating func object(_ body: (inout JSONText) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+        body(&self)
+        bytes.append(UInt8(ascii: "}"))
+        needsComma = true
+    }
+
+    mutating func array<Element>(_ elements: [Element], _ write: (inout JSONText, Element) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        needsComma = false
+        for element in elements { write(&self, element) }
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    /// A key of the current object; the value written next belongs to it.
+    mutating func key(_ key: String) {
+        string(key)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    mutating func string(_ text: String) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0x0A: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0D: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x09: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0x08: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
+            case 0x0C: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
+            case ..<0x20: bytes += Array(String(format: "\\u%04x", byte).utf8)
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    /// A finite number as the encoder writes it: whole numbers without ".0".
+    mutating func number(_ value: Double) {
+        separate()
+        var text = value.isFinite ? value.description : "0"
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        bytes += Array(text.utf8)
+        needsComma = true
+    }
+
+    mutating func bool(_ value: Bool) {
+        separate()
+        bytes += Array((value ? "true" : "false").utf8)
+        needsComma = true
+    }
+
+    private mutating func separate() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+}

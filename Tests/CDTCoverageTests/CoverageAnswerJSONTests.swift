@@ -1,0 +1,38 @@
+import CDTDomain
+import CDTModuleKit
+import Foundation
+import Testing
+@testable import CDTCoverage
+
+/// The drill-down's hand-written JSON says what the app's encoder would: the same keys, values and
+/// absences, with text that needs escaping.
+@Suite struct CoverageAnswerJSONTests {
+    @Test func theHandWrittenTextEqualsTheEncoders() throws {
+        let province = UUID(), commune = UUID()
+        let unit = CoverageUnit(id: province, name: "Tỉnh \"Lạng\" Sơn\\\n", level: "province", path: "/\(province)/", provinceId: province, parentId: nil)
+        let child = CoverageUnit(id: commune, name: "Phường Kỳ Lừa", level: "commune", path: "/\(province)/\(commune)/", provinceId: province, parentId: province)
+        let figures = [
+            MetricFigure(metric: "households", label: LocalizedName(vietnamese: "Hộ đã đăng ký", english: "Households registered"),
+                         value: 12, change: 3, isShare: false, apportioned: false),
+            MetricFigure(metric: "householdsVisited.share", label: nil, value: 1.0 / 3.0, change: nil, isShare: true, apportioned: true),
+            MetricFigure(metric: "membersPerTeam", label: nil, value: nil, change: nil, isShare: false, apportioned: false),
+            MetricFigure(metric: "residents.60+", label: nil, value: 1e21, change: -0.5, isShare: false, apportioned: false),
+        ]
+        let answer = CoverageAnswer(
+            unit: unit, ancestors: [.nation], at: CalendarDate(year: 2025, month: 10, day: 31)!, from: CalendarDate(year: 2025, month: 10, day: 1)!,
+            hierarchy: .current, figures: figures, children: [UnitCoverage(unit: child, figures: figures)])
+        var written = JSONText()
+        answer.write(to: &written)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoded = try encoder.encode(answer)
+        let mine = try JSONSerialization.jsonObject(with: Data(written.bytes)) as? NSDictionary
+        let theirs = try JSONSerialization.jsonObject(with: encoded) as? NSDictionary
+        #expect(mine != nil && mine == theirs, "\(String(decoding: written.bytes, as: UTF8.self))\n\(String(decoding: encoded, as: UTF8.self))")
+        var withoutFrom = answer
+        withoutFrom.from = nil
+        var second = JSONText()
+        withoutFrom.write(to: &second)
+        #expect(String(decoding: second.bytes, as: UTF8.self) == String(decoding: try encoder.encode(withoutFrom), as: UTF8.self))
+    }
+}
