@@ -63,7 +63,7 @@ extension HouseholdRecord: CoverageSubject {
             let mastered = try Self.keys(in: input.read(UInt16.self)), notApplicable = try Self.keys(in: input.read(UInt16.self))
             visits.append(Visit(day: day, mastered: mastered, notApplicable: notApplicable))
         }
-        guard input.isAtEnd else { throw StoredBytesError.truncated }
+        guard input.isAtEnd else { throw StoredBytesError.trailingBytes }
     }
 
     /// The keys the bits name, sorted as a visit keeps them.

@@ -45,12 +45,14 @@ struct StoredBytesReader {
 
 enum StoredBytesError: Error, CustomStringConvertible {
     case truncated
+    case trailingBytes
     case unknownFormat(UInt8)
     case unknownKey(Int)
 
     var description: String {
         switch self {
         case .truncated: "a coverage subject's stored form ends early"
+        case .trailingBytes: "a coverage subject's stored form has bytes after its end"
         case .unknownFormat(let format): "a coverage subject's stored form has unknown format \(format)"
         case .unknownKey(let index): "a coverage subject's stored form names unknown key \(index)"
         }

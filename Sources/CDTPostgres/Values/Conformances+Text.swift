@@ -123,21 +123,12 @@ enum UUIDText {
                 guard text[index] == UInt8(ascii: "-") else { return nil }
                 index += 1
             }
-            guard let high = value(text[index]), let low = value(text[index + 1]) else { return nil }
+            guard let high = hexValue(text[index]), let low = hexValue(text[index + 1]) else { return nil }
             bytes[count] = high << 4 | low
             index += 2
             count += 1
         }
         return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
                            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
-    }
-
-    private static func value(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
