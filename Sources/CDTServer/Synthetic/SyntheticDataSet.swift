@@ -60,6 +60,9 @@ public struct SyntheticDataSet: Sendable {
             let loadStarted = ContinuousClock.now
             try await copyWork(into: villages, progress: progress, copied: copied)
             figures.workLoadSeconds = Self.seconds(since: loadStarted)
+            // As after any bulk load: the planner's statistics, before anything reads the rows.
+            progress("analyzing the loaded tables…")
+            try await client.execute("ANALYZE events, event_ids, households")
         } else if stored < scale.households {
             // Each chunk commits on its own: a load stopped halfway leaves some of them.
             throw SyntheticDataSetError(
