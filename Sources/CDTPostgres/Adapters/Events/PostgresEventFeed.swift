@@ -113,6 +113,7 @@ public enum PostgresEventFeed {
                 SELECT 1 FROM events e
                 LEFT JOIN module_checkpoints c ON c.module_id = \(subscriber) AND c.province_id = e.province_id
                 WHERE e.province_id = \(province) AND e.type = ANY(\(types.map(\.rawValue)))
+                  AND e.transaction_id >= coalesce(c.transaction_id, '0'::xid8)
                   AND (e.transaction_id, e.position) > (coalesce(c.transaction_id, '0'::xid8), coalesce(c.position, 0)))
             """).decode(Bool.self)[0]
     }
