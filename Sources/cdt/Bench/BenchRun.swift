@@ -49,10 +49,12 @@ struct BenchRun: AsyncParsableCommand {
         if database.databaseURL == nil, database.dataDir == nil, ProcessInfo.processInfo.environment["DATABASE_URL"] == nil {
             flags["data.dir"] = FileManager.default.currentDirectoryPath + "/.build-bench/\(dataSet.scale.rawValue)"
         }
-        try await withOpenedDatabase(database, extraFlags: flags) { opened in
-            try await RowScope.$current.withValue(.everyProvince) {
-                let logFolder = opened.configuration.databaseURL == nil ? opened.configuration.dataDirectory : NSTemporaryDirectory()
-                try await measure(opened.target, opened.client, opened.logger, logFolder: logFolder)
+        try await Interruption.cancellable { [self, flags] in
+            try await withOpenedDatabase(database, extraFlags: flags) { opened in
+                try await RowScope.$current.withValue(.everyProvince) {
+                    let logFolder = opened.configuration.databaseURL == nil ? opened.configuration.dataDirectory : NSTemporaryDirectory()
+                    try await measure(opened.target, opened.client, opened.logger, logFolder: logFolder)
+                }
             }
         }
     }

@@ -51,10 +51,12 @@ struct BenchSeed: AsyncParsableCommand {
     @OptionGroup var dataSet: DataSetOptions
 
     func run() async throws {
-        try await withDatabase(database) { client, logger in
-            let figures = try await dataSet.load(client, logger)
-            print("data set (\(dataSet.scale.rawValue), seed \(dataSet.seed)): \(figures.villages) villages, \(figures.teams) teams, "
-                  + "\(figures.members) members, \(figures.households) households, \(figures.visits) visits")
+        try await Interruption.cancellable { [self] in
+            try await withDatabase(database) { client, logger in
+                let figures = try await dataSet.load(client, logger)
+                print("data set (\(dataSet.scale.rawValue), seed \(dataSet.seed)): \(figures.villages) villages, \(figures.teams) teams, "
+                      + "\(figures.members) members, \(figures.households) households, \(figures.visits) visits")
+            }
         }
     }
 }
