@@ -43,12 +43,14 @@ public enum PlainSQLReference {
             + DigitalService.allCases.map { ("services", $0.rawValue, "service.\($0.rawValue)") }
         // Per household: whether any visit up to the date mastered each skill or service, or recorded it
         // as not applicable (one GROUP BY over the visits, joined to the households).
-        let visitFlags = skills.enumerated().map { index, skill in
+        let visitMarks = skills.enumerated().map { index, skill in
             """
-            coalesce(bool_or(payload->'\(skill.0)'->>'\(skill.1)' = 'mastered'), false) AS m\(index),
-            coalesce(bool_or(payload->'\(skill.0)'->>'\(skill.1)' = 'notApplicable'), false) AS n\(index)
+            payload->'\(skill.0)'->>'\(skill.1)' = 'mastered' AS m\(index),
+            payload->'\(skill.0)'->>'\(skill.1)' = 'notApplicable' AS n\(index)
             """
         }.joined(separator: ",\n")
+        let visitFlags = skills.indices.map { "coalesce(bool_or(m\($0)), false) AS m\($0), coalesce(bool_or(n\($0)), false) AS n\($0)" }
+            .joined(separator: ", ")
         let flags = skills.indices.map { "coalesce(v.m\($0), false) AS m\($0), coalesce(v.n\($0), false) AS n\($0)" }.joined(separator: ", ")
         // Every household metric of a unit in one pass over the households (one row per unit, a column per
         // metric), then turned into rows: the households are read once, not once per metric.
@@ -74,20 +76,27 @@ public enum PlainSQLReference {
         let householdColumns = columns.enumerated().map { "\($1.sql) AS c\($0)" }.joined(separator: ",\n")
         let householdRows = columns.enumerated().map { "('\($1.metric)', c\($0))" }.joined(separator: ", ")
         // `ev` is not materialized: each part reads the log for its own types (at national scale the log is
-        // tens of gigabytes, which a materialized copy would write to temporary files).
+        // tens of gigabytes, which a materialized copy would write to temporary files). The household parts
+        // pick their few columns out of the payload in a subquery fenced with OFFSET 0, so the sorts carry
+        // those columns rather than the payload: left to itself the planner works them out above the sort,
+        // and at national scale the sorts then spill over 15 GB of payloads to temporary files.
         let sql = """
             WITH ev AS NOT MATERIALIZED (
                 SELECT position, unit_id, type, payload, \(day) AS day FROM events \(scope)
             ), versions AS NOT MATERIALIZED (
-                SELECT payload->>'householdId' AS hh, position, unit_id, day, payload->>'notApplicable' IS NULL AS in_scope, \(bandSums)
-                FROM ev WHERE type IN ('household.registered', 'household.updated')
+                SELECT * FROM (
+                    SELECT (payload->>'householdId')::uuid AS hh, position, unit_id, day, payload->>'notApplicable' IS NULL AS in_scope, \(bandSums)
+                    FROM ev WHERE type IN ('household.registered', 'household.updated') OFFSET 0
+                ) picked
             ), home AS (
                 SELECT DISTINCT ON (hh) hh, unit_id FROM versions ORDER BY hh, position
             ), latest AS (
                 SELECT DISTINCT ON (hh) hh, in_scope, \(latestBands) FROM versions WHERE day <= $1 ORDER BY hh, day DESC, position DESC
             ), visits AS (
-                SELECT payload->>'householdId' AS hh, \(visitFlags)
-                FROM ev WHERE type = 'household.visited' AND day <= $1 GROUP BY 1
+                SELECT hh, \(visitFlags) FROM (
+                    SELECT (payload->>'householdId')::uuid AS hh, \(visitMarks)
+                    FROM ev WHERE type = 'household.visited' AND day <= $1 OFFSET 0
+                ) picked GROUP BY 1
             ), hh AS (
                 SELECT home.hh, home.unit_id, latest.hh IS NOT NULL AS registered,
                        latest.hh IS NOT NULL AND latest.in_scope AS eligible,

@@ -127,10 +127,25 @@ struct RunReport: Encodable {
     var freshnessLoadPerSecond: Int?
     var peakServerMemoryMiB: Double?
     var checks: [Check] = []
+    /// False until every step has run: a run that stops early leaves its JSON marked unfinished.
+    var finished = false
 
     var table: String {
+        var lines = ["", "| figure | measured | baseline (same run) | ratio | target |", "| --- | --- | --- | --- | --- |"] + figureRows
+        if let dataSet {
+            lines.append("")
+            lines.append("data set (\(scale), seed \(seed)): \(dataSet.villages) villages, \(dataSet.teams) teams, \(dataSet.members) members, "
+                         + "\(dataSet.households) households, \(dataSet.visits) visits" + (dataSet.workLoadSeconds.map { "; copied in \(String(format: "%.0f", $0)) s" } ?? ""))
+        }
+        lines.append("counts: " + checks.map { "\($0.what) \($0.found)/\($0.expected)\($0.exact ? "" : " NOT EXACT")" }.joined(separator: "; "))
+        lines.append("machine: \(machine)")
+        return lines.joined(separator: "\n")
+    }
+
+    /// The table's rows of the figures measured so far.
+    var figureRows: [String] {
         func f(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
-        var lines = ["", "| figure | measured | baseline (same run) | ratio | target |", "| --- | --- | --- | --- | --- |"]
+        var lines: [String] = []
         if let batch {
             lines.append("| batch ingestion (\(batch.run.unique) events + \(batch.run.resent) resent, \(batch.run.batches) batches) | \(f(batch.run.acceptedPerSecond, 0)) events/s "
                          + "| COPY \(f(batch.copyRowsPerSecond, 0)) rows/s | \(f(batch.ratioToCopy, 2))× | ≥ 0.5× |")
@@ -153,14 +168,7 @@ struct RunReport: Encodable {
                 lines.append("| \(label) (\(catchUp.events) events) | \(f(catchUp.eventsPerSecond, 0)) events/s in \(f(catchUp.seconds)) s | | | |")
             }
         }
-        if let dataSet {
-            lines.append("")
-            lines.append("data set (\(scale), seed \(seed)): \(dataSet.villages) villages, \(dataSet.teams) teams, \(dataSet.members) members, "
-                         + "\(dataSet.households) households, \(dataSet.visits) visits" + (dataSet.workLoadSeconds.map { "; copied in \(f($0, 0)) s" } ?? ""))
-        }
-        lines.append("counts: " + checks.map { "\($0.what) \($0.found)/\($0.expected)\($0.exact ? "" : " NOT EXACT")" }.joined(separator: "; "))
-        lines.append("machine: \(machine)")
-        return lines.joined(separator: "\n")
+        return lines
     }
 
     var json: Data {

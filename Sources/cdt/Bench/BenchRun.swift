@@ -60,9 +60,12 @@ struct BenchRun: AsyncParsableCommand {
     }
 
     private func measure(_ target: DatabaseTarget, _ db: PostgresClient, _ logger: Logger, logFolder: String) async throws {
-        var report = RunReport(machine: BenchReport.machine(), scale: dataSet.scale.rawValue, seed: dataSet.seed)
-        report.dataSet = try await dataSet.load(db, logger)
-        report.unitImportSeconds = try await importSeconds(target, logger)
+        // Each figure is printed and saved as soon as it is measured (see RunReportKeeper).
+        let keeper = RunReportKeeper(RunReport(machine: BenchReport.machine(), scale: dataSet.scale.rawValue, seed: dataSet.seed), json: json)
+        let dataSetFigures = try await dataSet.load(db, logger)
+        try keeper.update { report in report.dataSet = dataSetFigures }
+        let unitImportSeconds = try await importSeconds(target, logger)
+        try keeper.update { report in report.unitImportSeconds = unitImportSeconds }
 
         let server = try BenchServer(conninfo: target.conninfo, applicationConninfo: target.applicationConninfo,
                                      port: try BenchServer.freePort(), logFile: logFolder + "/bench-server.log")
@@ -81,7 +84,8 @@ struct BenchRun: AsyncParsableCommand {
         try await PostgresAccountStore(client: db).enableTOTP(account.id)
         let token = try await http.signIn(recorder, password, code: TwoFactorCodes.code(secret: secret))
 
-        report.initialCatchUp = try await CoverageCatchUp.wait(db, label: "coverage catching up with the data set")
+        let initialCatchUp = try await CoverageCatchUp.wait(db, label: "coverage catching up with the data set")
+        try keeper.update { report in report.initialCatchUp = initialCatchUp }
 
         let batchCount = batchEvents ?? defaultBatchEvents, singleCount = singleEvents ?? defaultSingleEvents
         print("making \(batchCount + singleCount + batchCount / 2) visit events…")
@@ -93,22 +97,28 @@ struct BenchRun: AsyncParsableCommand {
         let copySeconds = try await PostgresBaselines.copySeconds(batchSource, db)
         let batch = try await BatchIngestion(http: http, token: token, batchSize: batchSize, clients: batchClients)
             .run(batchSource, resendFraction: 0.1, seed: dataSet.seed)
-        report.batch = .init(run: batch, copySeconds: copySeconds)
-        report.checks += try await exactCounts(batch, batchSource, db)
-        report.catchUpAfterBatch = try await CoverageCatchUp.wait(db, label: "coverage catching up with the batches")
+        let batchChecks = try await exactCounts(batch, batchSource, db)
+        try keeper.update { report in
+            report.batch = .init(run: batch, copySeconds: copySeconds)
+            report.checks += batchChecks
+        }
+        let catchUpAfterBatch = try await CoverageCatchUp.wait(db, label: "coverage catching up with the batches")
+        try keeper.update { report in report.catchUpAfterBatch = catchUpAfterBatch }
 
         print("single events: pgbench (\(singleCount) INSERTs from \(clients) clients), then \(singleCount) POSTs from \(clients) clients…")
         let pgbench = try await PostgresBaselines.pgbenchSingleInserts(
             conninfo: target.conninfo, pgbench: try await PostgresInstallation.locate().binDirectory + "/pgbench",
             clients: clients, transactions: singleCount, sample: singleSource[0], db)
         let single = try await SingleIngestion(http: http, token: token, clients: clients).run(singleSource)
-        report.single = .init(run: single, pgbench: pgbench)
         let stored = try await db.query("SELECT count(*) FROM event_ids WHERE id = ANY(\(singleSource.map(\.id)))").decode(Int.self)[0]
-        report.checks.append(.init(what: "single events in the log", expected: singleCount, found: stored))
+        try keeper.update { report in
+            report.single = .init(run: single, pgbench: pgbench)
+            report.checks.append(.init(what: "single events in the log", expected: singleCount, found: stored))
+        }
         _ = try await CoverageCatchUp.wait(db, label: "coverage catching up with the single events")
 
-        let (levels, freshness) = try await CoverageReadsMeasurement(http: http, samples: samples, baselineRuns: baselineRuns, probes: probes)
-            .measure(db, load: { [http, token, freshnessLoad] in
+        let (_, freshness) = try await CoverageReadsMeasurement(http: http, samples: samples, baselineRuns: baselineRuns, probes: probes)
+            .measure(db, onLevel: { level in try keeper.update { report in report.reads.append(level) } }, load: { [http, token, freshnessLoad] in
                 // Visits keep arriving at a steady rate while freshness is probed: a batch every 200 ms.
                 let perBatch = max(1, freshnessLoad / 5)
                 for start in stride(from: 0, to: loadSource.count, by: perBatch) {
@@ -118,17 +128,17 @@ struct BenchRun: AsyncParsableCommand {
                     try await Task.sleep(until: sent + .milliseconds(200))
                 }
             })
-        report.reads = levels
-        report.freshness = freshness
-        report.freshnessLoadPerSecond = freshnessLoad
-        report.peakServerMemoryMiB = server.peakResidentMemoryMiB()
-
-        print(report.table)
-        if let json {
-            try report.json.write(to: URL(fileURLWithPath: json))
-            print("wrote \(json)")
+        let peakMemory = server.peakResidentMemoryMiB()
+        try keeper.update { report in
+            report.freshness = freshness
+            report.freshnessLoadPerSecond = freshnessLoad
+            report.peakServerMemoryMiB = peakMemory
+            report.finished = true
         }
-        let wrong = report.checks.filter { !$0.exact }
+
+        print(keeper.report.table)
+        if let json { print("wrote \(json)") }
+        let wrong = keeper.report.checks.filter { !$0.exact }
         guard wrong.isEmpty else {
             throw CommandError("counts are not exact: " + wrong.map { "\($0.what): expected \($0.expected), found \($0.found)" }.joined(separator: "; "))
         }

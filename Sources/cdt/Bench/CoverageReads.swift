@@ -59,8 +59,10 @@ struct CoverageReadsMeasurement {
     let baselineRuns: Int
     let probes: Int
 
-    /// Measures; `load`, when given, runs while the freshness probes do and is cancelled after them.
-    func measure(_ db: PostgresClient, load: (@Sendable () async throws -> Void)? = nil) async throws -> ([BenchReport.Level], BenchReport.Summary?) {
+    /// Measures; `onLevel` is called with each level as soon as it is measured; `load`, when given, runs
+    /// while the freshness probes do and is cancelled after them.
+    func measure(_ db: PostgresClient, onLevel: (BenchReport.Level) throws -> Void = { _ in },
+                 load: (@Sendable () async throws -> Void)? = nil) async throws -> ([BenchReport.Level], BenchReport.Summary?) {
         let provinces = try await db.query("""
             SELECT e.province_id, u.name, count(*) FROM module_enablements m JOIN administrative_units u ON u.id = m.province_id
             JOIN events e ON e.province_id = m.province_id
@@ -110,6 +112,7 @@ struct CoverageReadsMeasurement {
                 throw CommandError("the module's figures differ from the plain GROUP BY at \(label): \(mismatches.prefix(5).joined(separator: "; "))")
             }
             measured.append(.init(level: label, children: childIDs.count, http: .init(latencies), plainGroupBy: .init(baseline)))
+            try onLevel(measured[measured.count - 1])
         }
         guard probes > 0 else { return (measured, nil) }
         let background = load.map { load in Task { try await load() } }
