@@ -68,7 +68,8 @@ public final class ModuleDispatcher: Service, Sendable {
         }
     }
 
-    /// One pass: a batch to each module in each province where it is enabled and has events pending.
+    /// One pass: a batch to each module in each province where it is enabled and has events pending (found
+    /// first with one read a module, so an idle pass writes nothing).
     /// Returns how many events were applied or parked, plus one for each checkpoint that only moved over
     /// events its module does not consume (0 when every module is caught up).
     @discardableResult
@@ -77,7 +78,8 @@ public final class ModuleDispatcher: Service, Sendable {
         for module in host.registry.modules where !module.manifest.consumes.isEmpty {
             let id = module.manifest.id
             guard let context = host.contexts[id] else { continue }
-            let provinces = try await host.enablements.enabledProvinces(of: id, schema: module.settings).keys.sorted { $0.description < $1.description }
+            let provinces = try await provincesWithWork(for: id, among: Array(host.enablements.enabledProvinces(of: id, schema: module.settings).keys))
+                .sorted { $0.description < $1.description }
             var lag: Duration = .zero
             // `concurrency` provinces at a time: each has its own checkpoint and, but for roll-ups shared
             // through a reorganization that merged provinces, its own rows. Two deliveries that deadlock on
@@ -113,6 +115,15 @@ public final class ModuleDispatcher: Service, Sendable {
             guard try await hasPending() else { return }
             guard clock.now < deadline else { throw CatchUpTimeout(timeout: timeout) }
             try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// The provinces among `enabled` where the module has events to be delivered, from one read without
+    /// locks: only those get a delivery transaction.
+    private func provincesWithWork(for module: String, among enabled: [ID<AdministrativeUnit>]) async throws -> Set<ID<AdministrativeUnit>> {
+        guard !enabled.isEmpty else { return [] }
+        return try await RowScope.$current.withValue(.provinces(enabled.map(\.rawValue))) {
+            try await database.withConnection { try await PostgresEventFeed.provincesWithDeliverableEvents(module, among: enabled, $0) }
         }
     }
 
