@@ -123,32 +123,49 @@ struct CoverageReader: Sendable {
     /// The base values of `units` at the end of `day` (the nation's when a unit's id is `nil`: the sum of
     /// `provinces`).
     func values(of units: [CoverageUnit], at day: CalendarDate, epoch: CalendarDate?, provinces: Set<ID<AdministrativeUnit>>) async throws -> [UUID?: UnitValues] {
+        try await values(of: units, at: [day], epoch: epoch, provinces: provinces)[0]
+    }
+
+    /// The base values of `units` at the end of each of `days`, in that order, from one read of the totals,
+    /// one of the days after the earliest of `days`, and one of the hierarchy.
+    func values(of units: [CoverageUnit], at days: [CalendarDate], epoch: CalendarDate?, provinces: Set<ID<AdministrativeUnit>>) async throws -> [[UUID?: UnitValues]] {
+        guard let earliest = days.min() else { return [] }
         var ids = units.compactMap(\.id)
         let wantsNation = units.contains { $0.id == nil }
         if wantsNation { ids += provinces.map(\.rawValue) }
-        let rows = try await database.query("""
-            SELECT t.unit_id, t.metric,
-                   t.value - coalesce((SELECT sum((d.changes ->> t.metric)::float8) FROM coverage_days d
-                                       WHERE d.unit_id = t.unit_id AND d.epoch_start = t.epoch_start AND d.day > \(day)), 0),
-                   t.apportioned
-            FROM coverage_totals t
-            WHERE t.unit_id = ANY(\(Array(Set(ids)))) AND t.epoch_start = \(epochValue(epoch))::date
+        ids = Array(Set(ids))
+        let totals = try await database.query("""
+            SELECT unit_id, metric, value, apportioned FROM coverage_totals
+            WHERE unit_id = ANY(\(ids)) AND epoch_start = \(epochValue(epoch))::date
             """).decode((UUID, String, Double, Bool).self)
-        var byUnit: [UUID: UnitValues] = [:]
-        for (unit, metric, value, apportioned) in rows {
-            byUnit[unit, default: UnitValues()].values[metric] = value
-            if apportioned { byUnit[unit, default: UnitValues()].apportioned.insert(metric) }
+        // What changed after each day (day i of `days` is i + 1): the totals minus these are the values then.
+        let later = try await database.query("""
+            SELECT d.unit_id, x.i::int8, e.key, sum(e.value::float8)
+            FROM unnest(\(days)::date[]) WITH ORDINALITY AS x(day, i)
+            JOIN coverage_days d ON d.unit_id = ANY(\(ids)) AND d.epoch_start = \(epochValue(epoch))::date AND d.day > x.day
+            CROSS JOIN jsonb_each_text(d.changes) e
+            WHERE d.day > \(earliest)
+            GROUP BY 1, 2, 3
+            """).decode((UUID, Int64, String, Double).self)
+        var changedAfter: [Int: [UUID: [String: Double]]] = [:]
+        for (unit, index, metric, value) in later { changedAfter[Int(index) - 1, default: [:]][unit, default: [:]][metric] = value }
+        let villages = try await villageCounts(of: units, on: days, provinces: provinces)
+        return days.indices.map { index in
+            var byUnit: [UUID: UnitValues] = [:]
+            for (unit, metric, total, apportioned) in totals {
+                byUnit[unit, default: UnitValues()].values[metric] = total - (changedAfter[index]?[unit]?[metric] ?? 0)
+                if apportioned { byUnit[unit, default: UnitValues()].apportioned.insert(metric) }
+            }
+            var result: [UUID?: UnitValues] = [:]
+            for unit in units where unit.id != nil { result[unit.id] = byUnit[unit.id!] ?? UnitValues() }
+            if wantsNation {
+                var nation = UnitValues()
+                for province in provinces { nation.add(byUnit[province.rawValue] ?? UnitValues()) }
+                result[nil] = nation
+            }
+            for (unit, counts) in villages { result[unit, default: UnitValues()].values[Metric.villages.key] = Double(counts[index]) }
+            return result
         }
-        var result: [UUID?: UnitValues] = [:]
-        for unit in units where unit.id != nil { result[unit.id] = byUnit[unit.id!] ?? UnitValues() }
-        if wantsNation {
-            var nation = UnitValues()
-            for province in provinces { nation.add(byUnit[province.rawValue] ?? UnitValues()) }
-            result[nil] = nation
-        }
-        let villages = try await villageCounts(of: units, on: day, provinces: provinces)
-        for (unit, count) in villages { result[unit, default: UnitValues()].values[Metric.villages.key] = Double(count) }
-        return result
     }
 
     /// The first day anything was counted in `unit` (the nation: `provinces`), if any.
@@ -170,25 +187,39 @@ struct CoverageReader: Sendable {
         return result
     }
 
-    /// Village-level units in force on `day` under each unit, read from the hierarchy.
-    func villageCounts(of units: [CoverageUnit], on day: CalendarDate, provinces: Set<ID<AdministrativeUnit>>) async throws -> [UUID?: Int] {
-        // A village's parent is always a commune: count by the province's or the parent's index.
-        // The day is a CalendarDate (digits and dashes only), so it goes into the text as a literal.
-        let inForce = "v.valid_from <= '\(day)'::date AND (v.valid_until IS NULL OR v.valid_until > '\(day)'::date)"
-        let ids = units.compactMap(\.id) + (units.contains { $0.id == nil } ? provinces.map(\.rawValue) : [])
+    /// Village-level units in force at the end of each of `days` (in that order) under each unit, from one
+    /// read of the hierarchy's village indexes (`sql/core/0008_village_indexes.sql`).
+    func villageCounts(of units: [CoverageUnit], on days: [CalendarDate], provinces: Set<ID<AdministrativeUnit>>) async throws -> [UUID?: [Int]] {
+        // A village's parent is always a commune: count by the province's or the parent's index. The days are
+        // CalendarDates (digits and dashes only), so they go into the text as literals.
+        let counts = "ARRAY[" + days.map { day in
+            "count(v.id) FILTER (WHERE v.valid_from <= '\(day)'::date AND (v.valid_until IS NULL OR v.valid_until > '\(day)'::date))"
+        }.joined(separator: ", ") + "]::int8[]"
+        let ids = Array(Set(units.compactMap(\.id) + (units.contains { $0.id == nil } ? provinces.map(\.rawValue) : [])))
         let rows = try await database.query("""
-            SELECT u.id, CASE u.level
-                WHEN 'province' THEN (SELECT count(*) FROM administrative_units v WHERE v.province_id = u.id AND v.level = 'village' AND \(unsafeSQL: inForce))
-                WHEN 'commune' THEN (SELECT count(*) FROM administrative_units v WHERE v.parent_id = u.id AND v.level = 'village' AND \(unsafeSQL: inForce))
-                WHEN 'village' THEN 1
-                ELSE (SELECT count(*) FROM administrative_units c JOIN administrative_units v ON v.parent_id = c.id
-                      WHERE c.parent_id = u.id AND v.level = 'village' AND \(unsafeSQL: inForce)) END
-            FROM administrative_units u WHERE u.id = ANY(\(Array(Set(ids))))
-            """).decode((UUID, Int64).self)
-        let counts = Dictionary(rows.map { ($0.0, Int($0.1)) }, uniquingKeysWith: { first, _ in first })
-        var result: [UUID?: Int] = [:]
+            SELECT u.id, \(unsafeSQL: counts) FROM administrative_units u
+            JOIN administrative_units v ON v.province_id = u.id AND v.level = 'village'
+            WHERE u.id = ANY(\(ids)) AND u.level = 'province' GROUP BY u.id
+            UNION ALL
+            SELECT u.id, \(unsafeSQL: counts) FROM administrative_units u
+            JOIN administrative_units c ON c.parent_id = u.id
+            JOIN administrative_units v ON v.parent_id = c.id AND v.level = 'village'
+            WHERE u.id = ANY(\(ids)) AND u.level = 'district' GROUP BY u.id
+            UNION ALL
+            SELECT u.id, \(unsafeSQL: counts) FROM administrative_units u
+            JOIN administrative_units v ON v.parent_id = u.id AND v.level = 'village'
+            WHERE u.id = ANY(\(ids)) AND u.level = 'commune' GROUP BY u.id
+            """).decode((UUID, [Int64]).self)
+        let found = Dictionary(rows.map { ($0.0, $0.1.map(Int.init)) }, uniquingKeysWith: { first, _ in first })
+        let none = days.map { _ in 0 }
+        func countsOf(_ id: UUID) -> [Int] { found[id] ?? none }
+        var result: [UUID?: [Int]] = [:]
         for unit in units {
-            result[unit.id] = unit.id.map { counts[$0] ?? 0 } ?? provinces.reduce(0) { $0 + (counts[$1.rawValue] ?? 0) }
+            if let id = unit.id {
+                result[id] = unit.level == "village" ? days.map { _ in 1 } : countsOf(id)
+            } else {
+                result[nil] = provinces.reduce(none) { sum, province in zip(sum, countsOf(province.rawValue)).map { $0 + $1 } }
+            }
         }
         return result
     }

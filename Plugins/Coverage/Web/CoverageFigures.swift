@@ -41,9 +41,9 @@ enum CoverageFigures {
     static func answer(_ query: CoverageQuery, _ reader: CoverageReader) async throws -> CoverageAnswer {
         let children = try await reader.children(of: query.unit, on: query.view == .current ? query.today : query.at, provinces: query.provinces)
         let units = [query.unit] + children
-        let now = try await reader.values(of: units, at: query.at, epoch: query.epoch, provinces: query.provinces)
-        var before: [UUID?: UnitValues]?
-        if let from = query.from { before = try await reader.values(of: units, at: from.adding(days: -1), epoch: query.epoch, provinces: query.provinces) }
+        let read = try await reader.values(of: units, at: [query.at] + (query.from.map { [$0.adding(days: -1)] } ?? []),
+                                           epoch: query.epoch, provinces: query.provinces)
+        let now = read[0], before = read.count > 1 ? read[1] : nil
         func figures(_ unit: CoverageUnit, labelled: Bool = false) -> [MetricFigure] {
             let values = now[unit.id] ?? UnitValues()
             let earlier = before?[unit.id]

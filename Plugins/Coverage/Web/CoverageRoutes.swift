@@ -78,8 +78,8 @@ enum CoverageRoutes {
         let stored = try await TargetStore.targets(under: query.unit, provinces: query.provinces, reader.database)
         let units = Array(Set(stored.map(\.1)))
         let epoch = try await reader.epoch(for: query.today, view: .current, today: query.today)
-        let now = try await reader.values(of: units, at: query.today, epoch: epoch, provinces: query.provinces)
-        let earlier = try await reader.values(of: units, at: query.today.adding(days: -TargetProgress.paceWindow), epoch: epoch, provinces: query.provinces)
+        let read = try await reader.values(of: units, at: [query.today, query.today.adding(days: -TargetProgress.paceWindow)], epoch: epoch, provinces: query.provinces)
+        let now = read[0], earlier = read[1]
         return stored.compactMap { target, unit in
             guard let metric = Metric.named(target.metric) else { return nil }
             let current = metric.value(in: now[unit.id]?.values ?? [:]) ?? 0
