@@ -111,18 +111,26 @@ public enum PostgresEventFeed {
     /// index probe a province and nothing written: a dispatcher with nothing to deliver reads once a
     /// module per pass, where locking each checkpoint cost a committed transaction per module and province
     /// (at 34 provinces, a hundred commits a second on an idle server). Needs a row scope holding them.
+    /// A province that has no checkpoint yet is always among them.
     public static func provincesWithDeliverableEvents(
         _ subscriber: String, among provinces: [ID<AdministrativeUnit>], _ session: PostgresSession
     ) async throws -> Set<ID<AdministrativeUnit>> {
+        // Provinces without a checkpoint yet count as having work (their first delivery makes it). The bounds
+        // come straight from the checkpoint's columns: wrapped in coalesce (as a LEFT JOIN would need) they
+        // are not used as index conditions under row-level security, and each probe read a whole province.
+        let ids = provinces.map(\.rawValue)
         let rows = try await session.query("""
-            SELECT p.id FROM unnest(\(provinces.map(\.rawValue))::uuid[]) AS p(id)
-            LEFT JOIN module_checkpoints c ON c.module_id = \(subscriber) AND c.province_id = p.id
+            SELECT p.id FROM unnest(\(ids)::uuid[]) AS p(id)
+            WHERE NOT EXISTS (SELECT 1 FROM module_checkpoints c WHERE c.module_id = \(subscriber) AND c.province_id = p.id)
+            UNION ALL
+            SELECT c.province_id FROM module_checkpoints c
             CROSS JOIN LATERAL (
-                SELECT 1 FROM events e WHERE e.province_id = p.id
-                  AND e.transaction_id >= coalesce(c.transaction_id, '0'::xid8)
-                  AND (e.transaction_id, e.position) > (coalesce(c.transaction_id, '0'::xid8), coalesce(c.position, 0))
+                SELECT 1 FROM events e WHERE e.province_id = c.province_id
+                  AND e.transaction_id >= c.transaction_id
+                  AND (e.transaction_id, e.position) > (c.transaction_id, c.position)
                   AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
                 LIMIT 1) later
+            WHERE c.module_id = \(subscriber) AND c.province_id = ANY(\(ids))
             """).decode(ID<AdministrativeUnit>.self)
         return Set(rows)
     }
