@@ -193,7 +193,7 @@ struct CoverageReader: Sendable {
         // A village's parent is always a commune: count by the province's or the parent's index. The days are
         // CalendarDates (digits and dashes only), so they go into the text as literals.
         let counts = "ARRAY[" + days.map { day in
-            "count(v.id) FILTER (WHERE v.valid_from <= '\(day)'::date AND (v.valid_until IS NULL OR v.valid_until > '\(day)'::date))"
+            "count(*) FILTER (WHERE v.valid_from <= '\(day)'::date AND (v.valid_until IS NULL OR v.valid_until > '\(day)'::date))"
         }.joined(separator: ", ") + "]::int8[]"
         let ids = Array(Set(units.compactMap(\.id) + (units.contains { $0.id == nil } ? provinces.map(\.rawValue) : [])))
         let rows = try await database.query("""
