@@ -77,17 +77,15 @@ public enum PlainSQLReference {
         let householdRows = columns.enumerated().map { "('\($1.metric)', c\($0))" }.joined(separator: ", ")
         // `ev` is not materialized: each part reads the log for its own types (at national scale the log is
         // tens of gigabytes, which a materialized copy would write to temporary files). The household parts
-        // pick their few columns out of the payload in a subquery fenced with OFFSET 0, so the sorts carry
+        // pick their few columns out of the payload in a query fenced with OFFSET 0, so the sorts carry
         // those columns rather than the payload: left to itself the planner works them out above the sort,
         // and at national scale the sorts then spill over 15 GB of payloads to temporary files.
         let sql = """
             WITH ev AS NOT MATERIALIZED (
                 SELECT position, unit_id, type, payload, \(day) AS day FROM events \(scope)
             ), versions AS NOT MATERIALIZED (
-                SELECT * FROM (
-                    SELECT (payload->>'householdId')::uuid AS hh, position, unit_id, day, payload->>'notApplicable' IS NULL AS in_scope, \(bandSums)
-                    FROM ev WHERE type IN ('household.registered', 'household.updated') OFFSET 0
-                ) picked
+                SELECT (payload->>'householdId')::uuid AS hh, position, unit_id, day, payload->>'notApplicable' IS NULL AS in_scope, \(bandSums)
+                FROM ev WHERE type IN ('household.registered', 'household.updated') OFFSET 0
             ), home AS (
                 SELECT DISTINCT ON (hh) hh, unit_id FROM versions ORDER BY hh, position
             ), latest AS (
