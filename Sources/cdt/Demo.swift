@@ -10,9 +10,10 @@ struct Demo: AsyncParsableCommand {
         abstract: "Load the demo data: the real administrative units, synthetic villages and a season of synthetic work.",
         discussion: """
             Imports data/units_2024.csv (in force from 2025-03-01), data/units_2025.csv (from 2025-07-01) and \
-            data/merge_map_2025_sample.csv, then generates villages under every commune and, province by \
-            province, a season of work recorded as events (a team per village, members, households, visits \
-            from September to November 2025, a campaign, trainings), deterministically from the seed. Steps \
+            the whole reorganization, data/merge_map_2025.csv, then generates villages under every commune and, \
+            province by province, a season of work recorded as events (a team per village, members, households, \
+            visits from September to November 2025, a campaign, trainings), deterministically from the seed; \
+            then the tree in force today, data/units_2026.csv (from 2026-04-30), which renames 205 units. Steps \
             whose data is already there are skipped, so running it again changes nothing. Then every \
             installed module is enabled in the provinces of --modules-in (Lạng Sơn and Cao Bằng by default) \
             where it was never enabled or disabled, with example coverage targets; the server's dispatcher \

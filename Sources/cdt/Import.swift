@@ -13,22 +13,35 @@ struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import a complete tree (code,name,level,parent_code,type) in force from a date.",
             discussion: """
-                All or nothing, in one transaction. Units the same as those in force carry on; changed or \
-                missing ones stop the day before the date. Re-importing the same file changes nothing.
-                Example: cdt import units data/units_2025.csv --effective 2025-07-01
+                All or nothing, in one transaction. Units the same as those in force carry on; a unit respelled \
+                or retyped (same code, parent and name words) keeps its identity and is renamed; other changed \
+                or missing ones close on the date. Villages under a closing commune move to its successor in \
+                --map, or where --village-map says; an import that would leave villages, teams, households, \
+                roles or module enablements in a closed unit is refused with the list. Re-importing the same \
+                file changes nothing. Try it first with --dry-run.
+                Example: cdt import units data/units_2026.csv --effective 2026-04-30 --dry-run
                 """)
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The CSV file.") var file: String
         @Option(help: "The first day the tree is in force (YYYY-MM-DD).") var effective: String
+        @Option(help: "A reorganization map (old_code,new_code,level,part) taking effect the same day.") var map: String?
+        @Option(help: "A village map (commune_code,village_code,new_commune_code) for villages of split communes.") var villageMap: String?
+        @Flag(help: "Report what the import would do, store nothing.") var dryRun = false
 
         func run() async throws {
             let date = try parseDate(effective)
-            let text = try readFile(file)
-            let rows = try UnitFiles.units(in: text)
+            let files = [file] + [map, villageMap].compactMap { $0 }
+            let texts = try files.map(readFile)
+            let rows = try UnitFiles.units(in: texts[0])
+            let lineage = try map.map { _ in try UnitFiles.lineage(in: texts[1]) } ?? []
+            let moves = try villageMap.map { _ in try UnitFiles.villageMoves(in: texts.last!) } ?? []
             try await withStore(database) { store in
                 progress("read \(rows.count) units from \(file)")
-                let plan = try await store.importTree(rows, effective: date) { step in progress(step.description) }
-                print("\(file): \(rows.count) units: \(plan.created.count) new, \(plan.unchanged) unchanged, \(plan.corrected.count) corrected, \(plan.closed.count) closed on \(date)")
+                let request = HierarchyImportRequest(
+                    tree: rows, lineage: lineage, villageMoves: moves, effective: date,
+                    checksum: try await store.checksum(of: texts.joined(separator: "\u{0}")),
+                    source: files.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: " + "), dryRun: dryRun)
+                try await report { try await store.importHierarchy(request) { step in progress(step.description) } }
             }
         }
     }
@@ -36,20 +49,44 @@ struct Import: AsyncParsableCommand {
     struct Reorganization: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import a reorganization map (old_code,new_code,level,part) as lineage links.",
-            discussion: "Example: cdt import reorganization data/merge_map_2025_sample.csv --effective 2025-07-01")
+            discussion: """
+                The trees on both sides must be imported already. Villages of a commune that closed move to its \
+                single successor, or where --village-map says. Try it first with --dry-run.
+                Example: cdt import reorganization data/merge_map_2025.csv --effective 2025-07-01
+                """)
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The CSV file.") var file: String
         @Option(help: "The day the reorganization took effect (YYYY-MM-DD).") var effective: String
+        @Option(help: "A village map (commune_code,village_code,new_commune_code) for villages of split communes.") var villageMap: String?
+        @Flag(help: "Report what the import would do, store nothing.") var dryRun = false
 
         func run() async throws {
             let date = try parseDate(effective)
-            let rows = try UnitFiles.lineage(in: try readFile(file))
+            let files = [file] + [villageMap].compactMap { $0 }
+            let texts = try files.map(readFile)
+            let rows = try UnitFiles.lineage(in: texts[0])
+            let moves = try villageMap.map { _ in try UnitFiles.villageMoves(in: texts[1]) } ?? []
             try await withStore(database) { store in
                 progress("linking \(rows.count) rows from \(file), effective \(date)…")
-                let count = try await store.importReorganization(rows, effective: date)
-                print("\(file): \(rows.count) rows: \(count) lineage links recorded (units that carried on unchanged need none)")
+                let request = HierarchyImportRequest(
+                    tree: nil, lineage: rows, villageMoves: moves, effective: date,
+                    checksum: try await store.checksum(of: texts.joined(separator: "\u{0}")),
+                    source: files.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: " + "), dryRun: dryRun)
+                try await report { try await store.importHierarchy(request) }
             }
         }
+    }
+}
+
+/// Prints the report; a refused import prints its report to standard error and fails with one line.
+private func report(_ run: () async throws -> HierarchyImportReport) async throws {
+    do {
+        let report = try await run()
+        print(report.lines.joined(separator: "\n"))
+        if report.dryRun, !report.orphans.isEmpty { throw ExitCode(3) }
+    } catch let refused as HierarchyImportRefused {
+        FileHandle.standardError.write(Data((refused.report.lines.joined(separator: "\n") + "\n").utf8))
+        throw CommandError(refused.description)
     }
 }
 

@@ -30,8 +30,10 @@ public enum VietnameseText {
         sortKey(a) < sortKey(b)
     }
 
-    /// A key whose plain ordering is Vietnamese order; store it to sort in the database.
+    /// A key whose plain ordering is Vietnamese order; store it to sort in the database. Both tone-mark
+    /// placements give the same key (`Hoà` and `Hòa`: ``canonicalToneMarks(_:)``).
     public static func sortKey(_ text: String) -> SortKey {
+        let text = canonicalToneMarks(text)
         var letters: [UInt16] = []
         var tones: [UInt8] = []
         var cases: [UInt8] = []

@@ -21,7 +21,7 @@ public struct AdministrativeUnit: Hashable, Codable, Sendable {
         id: ID<AdministrativeUnit>, code: String, name: String, kind: UnitKind,
         parentID: ID<AdministrativeUnit>?, validity: ValidityPeriod
     ) throws(HierarchyError) {
-        let trimmedName = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmedName = Self.withTypeWord(name.trimmingCharacters(in: .whitespacesAndNewlines), kind: kind)
         guard !trimmedName.isEmpty else { throw .emptyName(code: code) }
         if let digits = Self.codeDigits[kind.level] {
             guard code.count == digits, code.allSatisfy({ $0.isASCII && $0.isNumber }) else {
@@ -47,11 +47,61 @@ public struct AdministrativeUnit: Hashable, Codable, Sendable {
 
     /// The name without its type word (`Phúc Xá` for `Phường Phúc Xá`), which lists sort by, so that
     /// `Thành phố Đà Nẵng` sorts among the provinces at Đ rather than with the other cities at T.
-    public var shortName: String {
-        let prefix = kind.type + " "
+    public var shortName: String { Self.shortName(of: name, kind: kind) }
+
+    /// ``shortName`` of any name of a kind.
+    public static func shortName(of name: String, kind: UnitKind) -> String {
+        let prefix = kind.nameWord + " "
         return name.hasPrefix(prefix) && name.count > prefix.count ? String(name.dropFirst(prefix.count)) : name
     }
 
+    /// ``sortKey`` of any name of a kind.
+    public static func sortKey(name: String, kind: UnitKind) -> VietnameseText.SortKey {
+        VietnameseText.sortKey(shortName(of: name, kind: kind) + "\u{1}" + name)
+    }
+
+    /// A name whose type word the source wrote in other case (`xã Bắc Sơn`) displays with the type word as
+    /// it is written (`Xã Bắc Sơn`); the rest of the name stays as the source spells it.
+    static func withTypeWord(_ name: String, kind: UnitKind) -> String {
+        let word = kind.nameWord
+        guard !name.hasPrefix(word + " "), name.count > word.count + 1 else { return name }
+        let head = String(name.prefix(word.count))
+        guard head.lowercased() == word.lowercased(), name.dropFirst(word.count).first == " " else { return name }
+        return word + name.dropFirst(word.count)
+    }
+
+    /// Whether `other` is this unit respelled or retyped rather than another place: the same name once the
+    /// type word is set aside, compared without diacritics or case (`Xã Lộc Ninh` and `Phường Lộc Ninh`,
+    /// `Xã Phó Bảng` and `Xã Phố Bảng`, `Tỉnh Khánh Hòa` and `Tỉnh Khánh Hoà`).
+    public func isSamePlaceName(as other: AdministrativeUnit) -> Bool {
+        VietnameseText.searchKey(shortName) == VietnameseText.searchKey(other.shortName)
+    }
+
     /// The key lists sort by: Vietnamese order of ``shortName``, then of the full name.
-    public var sortKey: VietnameseText.SortKey { VietnameseText.sortKey(shortName + "\u{1}" + name) }
+    public var sortKey: VietnameseText.SortKey { Self.sortKey(name: name, kind: kind) }
+}
+
+/// A name and type a unit bore over a period: a unit keeps its identity through a respelling or a change
+/// of type, and answers "as of" a day with the name of that day.
+public struct UnitName: Hashable, Codable, Sendable {
+    public let name: String
+    public let kind: UnitKind
+    public let validity: ValidityPeriod
+
+    public init(name: String, kind: UnitKind, validity: ValidityPeriod) {
+        self.name = name
+        self.kind = kind
+        self.validity = validity
+    }
+}
+
+extension AdministrativeUnit {
+    /// The unit as it was named on `date`, given its names over time (``UnitName``); itself when none
+    /// covers the day.
+    public func named(on date: CalendarDate, names: [UnitName]) -> AdministrativeUnit {
+        guard let name = names.first(where: { $0.validity.contains(date) }), name.name != self.name || name.kind != kind,
+              let renamed = try? AdministrativeUnit(id: id, code: code, name: name.name, kind: name.kind, parentID: parentID, validity: validity)
+        else { return self }
+        return renamed
+    }
 }

@@ -9,6 +9,9 @@ public protocol HierarchyStore: Sendable {
     /// The unit with `id`, or `nil`.
     func unit(_ id: ID<AdministrativeUnit>) async throws -> AdministrativeUnit?
 
+    /// The names and types the unit bore, oldest first, the one in force today last.
+    func names(of id: ID<AdministrativeUnit>) async throws -> [UnitName]
+
     /// The unit's parent chain, nearest first.
     func ancestors(of id: ID<AdministrativeUnit>) async throws -> [AdministrativeUnit]
 

@@ -38,22 +38,44 @@ public struct TreeImportPlan: Sendable {
     public var created: [AdministrativeUnit] = []
     /// Units that started on the effective day and are corrected in place (a re-import of a fixed file).
     public var corrected: [AdministrativeUnit] = []
+    /// Units that carry on with their identity under a new spelling or type (same code, same parent,
+    /// same name once the type word and diacritics are set aside): their new values, ids unchanged.
+    /// The name and type in force before the effective day stay answerable as of those days.
+    public var renamed: [UnitRenaming] = []
     /// Units that stop on the effective day: not in the file any more, changed, or under a unit that stops.
     public var closed: [ID<AdministrativeUnit>] = []
     /// Units that carry on unchanged.
     public var unchanged = 0
 
+    public init() {}
+
     /// Whether applying the plan would change nothing (a re-import of the same file).
-    public var isEmpty: Bool { created.isEmpty && corrected.isEmpty && closed.isEmpty }
+    public var isEmpty: Bool { created.isEmpty && corrected.isEmpty && closed.isEmpty && renamed.isEmpty }
+}
+
+/// A unit that keeps its identity through a respelling or a change of type.
+public struct UnitRenaming: Hashable, Sendable {
+    /// The unit as it was in force the day before.
+    public let before: AdministrativeUnit
+    /// The unit from the effective day: same id, code, parent and validity; the new name and type.
+    public let after: AdministrativeUnit
+
+    /// Whether only the spelling changed (tone-mark placement, a corrected letter, case), not the type.
+    public var isRespelling: Bool { before.kind == after.kind }
 }
 
 /// Plans the import of a complete tree (provinces, districts, communes) taking effect on one day.
 ///
 /// A unit of the same level and code that is in force that day with the same name, type and parent
-/// carries on as it is: re-importing a file changes nothing. One that differs is closed and a new unit
-/// starts, since identity is code plus period (`00004` was Phường Trúc Bạch, is now Phường Ba Đình).
-/// Provinces, districts and communes that the file no longer lists are closed (the file is the whole
-/// official tree), and so is everything under a closed unit, villages included. All rows are checked before anything is planned; the first error names its line.
+/// carries on as it is: re-importing a file changes nothing. One with the same code and parent whose name
+/// is the same words in another spelling or with another type word (`Xã Lộc Ninh` → `Phường Lộc Ninh`,
+/// `Tỉnh Khánh Hòa` → `Tỉnh Khánh Hoà`) keeps its identity and is renamed: nothing under it changes.
+/// One that differs otherwise is closed and a new unit starts, since identity is code plus period
+/// (`00004` was Phường Trúc Bạch, is now Phường Ba Đình). Provinces, districts and communes that the file
+/// no longer lists are closed (the file is the whole official tree), and so are the official units under
+/// a closed unit. Villages are not in such files and are never closed here: where their commune closes,
+/// the store moves them to its successor or refuses the import (see `HierarchyImport`). All rows are
+/// checked before anything is planned; the first error names its line.
 public enum TreeImport {
     public static func plan(
         _ rows: [IncomingUnit],
@@ -78,6 +100,21 @@ public enum TreeImport {
                     kept.insert(current.id)
                     continue
                 }
+                if current.parentID == parentID {
+                    let renamed = try unit(row, id: current.id, parentID: parentID, validity: current.validity)
+                    if renamed.name == current.name, renamed.kind == current.kind {
+                        plan.unchanged += 1  // the file differs only in the case of the type word
+                        resolved[key] = current.id
+                        kept.insert(current.id)
+                        continue
+                    }
+                    if renamed.isSamePlaceName(as: current) {
+                        plan.renamed.append(UnitRenaming(before: current, after: renamed))
+                        resolved[key] = current.id
+                        kept.insert(current.id)
+                        continue
+                    }
+                }
                 if current.validity.from == effective {
                     plan.corrected.append(try unit(row, id: current.id, parentID: parentID, validity: current.validity))
                     resolved[key] = current.id
@@ -92,7 +129,7 @@ public enum TreeImport {
         }
 
         // Close the official units the file no longer lists (or lists differently): a district level that
-        // is gone is gone. Villages are not in such files; they close only with a unit above them.
+        // is gone is gone. Villages are not in such files; the store moves or refuses them.
         var closing: Set<ID<AdministrativeUnit>> = []
         for unit in existingByKey.values where unit.kind.level != .village && !kept.contains(unit.id) {
             closing.insert(unit.id)
@@ -101,7 +138,7 @@ public enum TreeImport {
         var grew = true
         while grew {
             grew = false
-            for unit in inForce where !closing.contains(unit.id) && !kept.contains(unit.id) {
+            for unit in inForce where unit.kind.level != .village && !closing.contains(unit.id) && !kept.contains(unit.id) {
                 if let parentID = unit.parentID, closing.contains(parentID) {
                     closing.insert(unit.id)
                     grew = true

@@ -38,4 +38,8 @@ public struct UnitKind: Hashable, Codable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(level) (\(type))" }
+
+    /// The words official names start with for this type: the type itself, except that a centrally-run
+    /// city (`Thành phố Trung ương`) is written `Thành phố Hà Nội`.
+    public var nameWord: String { type == "Thành phố Trung ương" ? "Thành phố" : type }
 }

@@ -9,17 +9,39 @@ extension PostgresHierarchyStore {
         let subtree = try await SubtreeScope.resolve(filter.underID, client)
         if subtree.isEmpty { return Page(items: [], next: nil) }
         let under = subtree.scope?.strictPattern
-        let rows = try await client.query("""
-            SELECT \(unsafeSQL: Self.columns), encode(sort_key, 'hex') AS sort_key_hex FROM administrative_units
-            WHERE \(Self.inForce(on: filter.asOf))
-              AND (\(text)::text IS NULL OR search_key LIKE '%' || \(text) || '%')
-              AND (\(filter.level?.rawValue)::text IS NULL OR level = \(filter.level?.rawValue))
-              AND (\(filter.parentID)::uuid IS NULL OR parent_id = \(filter.parentID))
-              AND (\(under)::text IS NULL OR path LIKE \(under))
-              AND (\(afterKey)::text IS NULL OR (sort_key, id) > (decode(\(afterKey), 'hex'), \(afterID)))
-            ORDER BY sort_key, id
-            LIMIT \(page.limit + 1)
-            """)
+        let renamedSince = try await client.query("""
+            SELECT EXISTS (SELECT 1 FROM unit_name_versions WHERE valid_until > \(filter.asOf))
+            """).decode(Bool.self)[0]
+        let rows: PostgresRows
+        if renamedSince {
+            // Some unit bore another name on that day: answer with the names of the day.
+            rows = try await client.query("""
+                SELECT u.id, u.code, coalesce(v.name, u.name) AS name, u.level, coalesce(v.type, u.type) AS type, u.parent_id,
+                       u.valid_from, u.valid_until, encode(coalesce(v.sort_key, u.sort_key), 'hex') AS sort_key_hex
+                FROM administrative_units u
+                LEFT JOIN unit_name_versions v ON v.unit_id = u.id AND v.valid_from <= \(filter.asOf) AND v.valid_until > \(filter.asOf)
+                WHERE \(Self.inForce(on: filter.asOf, alias: "u"))
+                  AND (\(text)::text IS NULL OR coalesce(v.search_key, u.search_key) LIKE '%' || \(text) || '%')
+                  AND (\(filter.level?.rawValue)::text IS NULL OR u.level = \(filter.level?.rawValue))
+                  AND (\(filter.parentID)::uuid IS NULL OR u.parent_id = \(filter.parentID))
+                  AND (\(under)::text IS NULL OR u.path LIKE \(under))
+                  AND (\(afterKey)::text IS NULL OR (coalesce(v.sort_key, u.sort_key), u.id) > (decode(\(afterKey), 'hex'), \(afterID)))
+                ORDER BY coalesce(v.sort_key, u.sort_key), u.id
+                LIMIT \(page.limit + 1)
+                """)
+        } else {
+            rows = try await client.query("""
+                SELECT \(unsafeSQL: Self.columns), encode(sort_key, 'hex') AS sort_key_hex FROM administrative_units
+                WHERE \(Self.inForce(on: filter.asOf))
+                  AND (\(text)::text IS NULL OR search_key LIKE '%' || \(text) || '%')
+                  AND (\(filter.level?.rawValue)::text IS NULL OR level = \(filter.level?.rawValue))
+                  AND (\(filter.parentID)::uuid IS NULL OR parent_id = \(filter.parentID))
+                  AND (\(under)::text IS NULL OR path LIKE \(under))
+                  AND (\(afterKey)::text IS NULL OR (sort_key, id) > (decode(\(afterKey), 'hex'), \(afterID)))
+                ORDER BY sort_key, id
+                LIMIT \(page.limit + 1)
+                """)
+        }
         return try Page.of(rows, limit: page.limit, item: Self.unit(from:)) { unit, row in
             [try row.decode(String.self, column: "sort_key_hex"), unit.id.description]
         }
@@ -38,6 +60,26 @@ extension PostgresHierarchyStore {
 
     public func unit(_ id: ID<AdministrativeUnit>) async throws -> AdministrativeUnit? {
         try await client.query("SELECT \(unsafeSQL: Self.columns) FROM administrative_units WHERE id = \(id)").map(Self.unit(from:)).first
+    }
+
+    public func names(of id: ID<AdministrativeUnit>) async throws -> [UnitName] {
+        try await client.query("""
+            SELECT v.name, u.level, v.type, v.valid_from, v.valid_until
+            FROM unit_name_versions v JOIN administrative_units u ON u.id = v.unit_id WHERE v.unit_id = \(id)
+            UNION ALL
+            SELECT u.name, u.level, u.type,
+                   greatest(u.valid_from, (SELECT max(valid_until) FROM unit_name_versions WHERE unit_id = u.id)), u.valid_until
+            FROM administrative_units u WHERE u.id = \(id)
+            ORDER BY 4
+            """).map { row in
+            let (name, level, type, from, until) = try row.decode((String, String, String, CalendarDate, CalendarDate?).self)
+            do {
+                guard let unitLevel = UnitLevel(rawValue: level) else { throw HierarchyError.unknownType(type, level: .village, allowed: []) }
+                return UnitName(name: name, kind: try UnitKind(level: unitLevel, type: type), validity: try ValidityPeriod(from: from, until: until))
+            } catch {
+                throw PostgresError(code: .decoding, message: "stored name of unit \(id) breaks a rule: \(error)", column: "type")
+            }
+        }
     }
 
     public func ancestors(of id: ID<AdministrativeUnit>) async throws -> [AdministrativeUnit] {

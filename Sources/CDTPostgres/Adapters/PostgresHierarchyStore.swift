@@ -17,40 +17,27 @@ public struct PostgresHierarchyStore: HierarchyStore {
         try await importTree(rows, effective: effective, progress: { _ in })
     }
 
-    /// ``importTree(_:effective:)``, telling `progress` each step as it starts.
+    /// ``importTree(_:effective:)``, telling `progress` each step as it starts. Refused
+    /// (``HierarchyImportRefused``) when it would leave work in a closed unit: use ``importHierarchy(_:progress:)``
+    /// with a map to say where it goes.
     public func importTree(
         _ rows: [IncomingUnit], effective: CalendarDate, progress: @escaping @Sendable (ImportStep) -> Void
     ) async throws -> TreeImportPlan {
-        try await client.withTransaction { tx in
-            try await tx.query("SELECT pg_advisory_xact_lock(\(Self.importLock))")
-            let steps = 3 + UnitLevel.allCases.count
-            progress(ImportStep(number: 1, of: steps, doing: "comparing \(rows.count) rows with the units in force on \(effective)"))
-            let plan = try TreeImport.plan(rows, inForce: try await Self.units(inForceOn: effective, tx), effective: effective)
-            progress(ImportStep(number: 2, of: steps, doing: "closing \(plan.closed.count) units on \(effective)"))
-            try await Self.close(plan.closed, on: effective, tx)
-            progress(ImportStep(number: 3, of: steps, doing: "correcting \(plan.corrected.count) units"))
-            for unit in plan.corrected { try await Self.correct(unit, tx) }
-            for (index, level) in UnitLevel.allCases.enumerated() {
-                let batch = plan.created.filter { $0.kind.level == level }
-                progress(ImportStep(number: 4 + index, of: steps, doing: "adding \(batch.count) units of level \(level)"))
-                try await Self.insert(batch, tx)
-            }
-            return plan
-        }
+        let text = rows.map { [$0.code, $0.name, $0.level, $0.parentCode, $0.type].joined(separator: ",") }.joined(separator: "\n")
+        let request = HierarchyImportRequest(tree: rows, effective: effective, checksum: try await checksum(of: text), source: "\(rows.count) units")
+        return try await importHierarchy(request, progress: progress).tree ?? TreeImportPlan()
     }
 
     public func importReorganization(_ rows: [IncomingLineage], effective: CalendarDate) async throws -> Int {
-        try await client.withTransaction { tx in
-            try await tx.query("SELECT pg_advisory_xact_lock(\(Self.importLock))")
-            let links = try ReorganizationImport.plan(
-                rows,
-                before: try await Self.units(inForceOn: effective.adding(days: -1), tx),
-                after: try await Self.units(inForceOn: effective, tx),
-                effective: effective)
-            try await Self.record(links, tx)
-            try await Self.recordReorganizedEvents(effective: effective, tx)
-            return links.count
-        }
+        let text = rows.map { [$0.oldCode, $0.newCode, $0.level, $0.part].joined(separator: ",") }.joined(separator: "\n")
+        let request = HierarchyImportRequest(tree: nil, lineage: rows, effective: effective, checksum: try await checksum(of: text),
+                                             source: "\(rows.count) reorganization rows")
+        return try await importHierarchy(request).links.values.reduce(0, +)
+    }
+
+    /// SHA-256 of `text` (hex), computed by PostgreSQL.
+    public func checksum(of text: String) async throws -> String {
+        try await client.query("SELECT encode(sha256(convert_to(\(text), 'UTF8')), 'hex')").decode(String.self)[0]
     }
 
     /// Adds units whose parents are stored already (or come earlier in `units`), in one transaction.
@@ -110,13 +97,13 @@ public struct PostgresHierarchyStore: HierarchyStore {
         }
     }
 
-    private static func close(_ ids: [ID<AdministrativeUnit>], on date: CalendarDate, _ tx: PostgresSession) async throws {
+    static func close(_ ids: [ID<AdministrativeUnit>], on date: CalendarDate, _ tx: PostgresSession) async throws {
         guard !ids.isEmpty else { return }
         try await tx.execute("UPDATE administrative_units SET valid_until = \(date) WHERE id = ANY(\(ids))")
     }
 
     /// Units of each level in one statement, parents' levels first, so each finds its parent's path.
-    private static func insert(_ units: [AdministrativeUnit], _ tx: PostgresSession) async throws {
+    static func insert(_ units: [AdministrativeUnit], _ tx: PostgresSession) async throws {
         for level in UnitLevel.allCases {
             let batch = units.filter { $0.kind.level == level }
             guard !batch.isEmpty else { continue }
@@ -135,7 +122,7 @@ public struct PostgresHierarchyStore: HierarchyStore {
     }
 
     /// Corrects a unit in place and, when its parent changed, the paths beneath it.
-    private static func correct(_ unit: AdministrativeUnit, _ tx: PostgresSession) async throws {
+    static func correct(_ unit: AdministrativeUnit, _ tx: PostgresSession) async throws {
         let oldPath = try await tx.query("SELECT path FROM administrative_units WHERE id = \(unit.id)").decode(String.self)[0]
         let newPath = try await tx.query("""
             UPDATE administrative_units u
@@ -155,41 +142,10 @@ public struct PostgresHierarchyStore: HierarchyStore {
             """)
     }
 
-    /// Records in the event log that the reorganization took effect: one `units.reorganized` event per
-    /// province of the successors, with an id made from the day and the province so that importing the
-    /// same map again records nothing new.
-    private static func recordReorganizedEvents(effective: CalendarDate, _ tx: PostgresSession) async throws {
-        let occurredAt = Date(timeIntervalSince1970: TimeInterval(effective.daysSinceEpoch * 86_400 - CalendarDate.vietnamUTCOffsetSeconds))
-        try await tx.execute("""
-            WITH counts AS (
-                SELECT coalesce(u.province_id, u.id) AS province_id, count(*) AS links
-                FROM unit_lineage l JOIN administrative_units u ON u.id = l.successor_id
-                WHERE l.effective = \(effective)
-                GROUP BY 1
-            ), claimed AS (
-                INSERT INTO event_ids (id, province_id)
-                SELECT md5('units.reorganized/' || \(effective)::text || '/' || province_id::text)::uuid, province_id FROM counts
-                ON CONFLICT (id) DO NOTHING
-                RETURNING id, province_id
-            )
-            INSERT INTO events (id, province_id, unit_id, type, version, author_id, occurred_at, recorded_at, payload)
-            SELECT c.id, c.province_id, c.province_id, 'units.reorganized', 1, \(UnitsReorganized.importer), \(occurredAt), now(),
-                   jsonb_build_object('effective', \(effective)::text, 'lineageLinks', n.links, 'source', 'cdt import reorganization')
-            FROM claimed c JOIN counts n USING (province_id)
-            """)
-    }
-
-    private static func record(_ links: [LineageLink], _ tx: PostgresSession) async throws {
+    static func record(_ links: [LineageLink], _ tx: PostgresSession) async throws {
         guard !links.isEmpty else { return }
         let shares: [Double?] = links.map { if case .split(let share) = $0.kind { share } else { nil } }
-        let kinds: [String] = links.map {
-            switch $0.kind {
-            case .merged: "merged"
-            case .split: "split"
-            case .renamed: "renamed"
-            case .moved: "moved"
-            }
-        }
+        let kinds = links.map { kindName($0.kind) }
         try await tx.execute("""
             INSERT INTO unit_lineage (predecessor_id, successor_id, kind, share, effective)
             SELECT * FROM unnest(\(links.map(\.predecessor)), \(links.map(\.successor)), \(kinds), \(shares), \(links.map(\.effective)))

@@ -2,18 +2,21 @@ public import CDTDomain
 public import CDTPostgres
 public import Foundation
 
-/// Loads the demo: the real administrative units of 2024 and 2025 with the 2025 reorganization,
-/// synthetic villages under today's communes, and a season of synthetic work in each province (teams,
-/// members, households, visits, a campaign, trainings; see ``DemoSeason``), stored as events in the log.
+/// Loads the demo: the real administrative units of 2024 and 2025 with the whole 2025 reorganization,
+/// synthetic villages under the 2025 communes, a season of synthetic work in each province (teams,
+/// members, households, visits, a campaign, trainings; see ``DemoSeason``) stored as events in the log,
+/// and then the tree in force since 30 April 2026, which renames and retypes units over that work.
 /// Each step runs only when its data is missing (the work province by province), so loading again
 /// changes nothing and an interrupted load carries on where it stopped.
 public struct DemoLoader: Sendable {
     public let store: PostgresHierarchyStore
-    /// The folder holding `units_2024.csv`, `units_2025.csv` and `merge_map_2025_sample.csv`.
+    /// The folder holding `units_2024.csv`, `units_2025.csv`, `merge_map_2025.csv` and `units_2026.csv`.
     public let dataFolder: URL
     public let seed: UInt64
     public static let firstTreeDate = CalendarDate("2025-03-01")!
     public static let reformDate = CalendarDate("2025-07-01")!
+    /// The day the tree of Resolution 237/NQ-UBTVQH16 took effect (`units_2026.csv`).
+    public static let todaysTreeDate = CalendarDate("2026-04-30")!
 
     public init(store: PostgresHierarchyStore, dataFolder: URL, seed: UInt64) {
         self.store = store
@@ -31,6 +34,7 @@ public struct DemoLoader: Sendable {
     public func load(progress: (String) -> Void) async throws -> [String] {
         var report = try await loadUnits(progress: progress)
         report += try await loadSeasons(progress: progress)
+        report += try await importTodaysTree(progress: progress)
         return report
     }
 
@@ -43,10 +47,10 @@ public struct DemoLoader: Sendable {
     public func importRealUnits(progress: (String) -> Void) async throws -> [String] {
         var report: [String] = []
         if try await store.count(level: .province, inForceOn: Self.reformDate) == 0 {
-            progress("importing the real administrative units (2024 and 2025 trees, 2025 reorganization)…")
+            progress("importing the real administrative units (2024 and 2025 trees, the whole 2025 reorganization)…")
             let first = try await store.importTree(try UnitFiles.units(in: read("units_2024.csv")), effective: Self.firstTreeDate)
             let second = try await store.importTree(try UnitFiles.units(in: read("units_2025.csv")), effective: Self.reformDate)
-            let links = try await store.importReorganization(try UnitFiles.lineage(in: read("merge_map_2025_sample.csv")), effective: Self.reformDate)
+            let links = try await store.importReorganization(try UnitFiles.lineage(in: read("merge_map_2025.csv")), effective: Self.reformDate)
             report.append("units: \(first.created.count) in the 2024 tree, \(second.created.count + second.unchanged) in the 2025 tree, \(links) lineage links")
         } else {
             report.append("units: already loaded")
@@ -54,7 +58,20 @@ public struct DemoLoader: Sendable {
         return report
     }
 
-    /// Synthetic villages under today's communes, when none are there.
+    /// The tree in force since 30 April 2026 over the 2025 one: 205 units respelled or retyped, keeping
+    /// their identity, their villages and their work. Importing it again changes nothing.
+    public func importTodaysTree(progress: (String) -> Void) async throws -> [String] {
+        let text = try read("units_2026.csv")
+        let request = HierarchyImportRequest(
+            tree: try UnitFiles.units(in: text), effective: Self.todaysTreeDate,
+            checksum: try await store.checksum(of: text), source: "units_2026.csv")
+        let report = try await store.importHierarchy(request)
+        guard let tree = report.tree, !tree.isEmpty else { return ["units: the 2026 tree already in force"] }
+        progress("imported the tree in force since \(Self.todaysTreeDate): \(tree.renamed.count) units renamed or retyped")
+        return ["units: the 2026 tree, \(tree.renamed.count) renamed or retyped, \(tree.created.count) new, \(tree.closed.count) closed"]
+    }
+
+    /// Synthetic villages under the 2025 communes, when none are there.
     public func generateVillages(progress: (String) -> Void) async throws -> [String] {
         var report: [String] = []
         if try await store.count(level: .village, inForceOn: Self.reformDate) == 0 {

@@ -72,10 +72,11 @@ public enum CSVReader {
     }
 }
 
-/// The unit and reorganization files of `data/` (the format of `../shared/data/`).
+/// The unit, reorganization and village-map files of `data/` (docs/api.md, "Importing the hierarchy").
 public enum UnitFiles {
     public static let unitColumns = ["code", "name", "level", "parent_code", "type"]
     public static let lineageColumns = ["old_code", "new_code", "level", "part"]
+    public static let villageMapColumns = ["commune_code", "village_code", "new_commune_code"]
 
     public static func units(in text: String) throws(ImportError) -> [IncomingUnit] {
         try CSVReader.records(in: text, columns: unitColumns).map {
@@ -86,6 +87,13 @@ public enum UnitFiles {
     public static func lineage(in text: String) throws(ImportError) -> [IncomingLineage] {
         try CSVReader.records(in: text, columns: lineageColumns).map {
             IncomingLineage(line: $0.line, oldCode: $0.fields[0], newCode: $0.fields[1], level: $0.fields[2], part: $0.fields[3])
+        }
+    }
+
+    /// A village map: where each listed village goes when its commune is split or closed.
+    public static func villageMoves(in text: String) throws(ImportError) -> [IncomingVillageMove] {
+        try CSVReader.records(in: text, columns: villageMapColumns).map {
+            IncomingVillageMove(line: $0.line, communeCode: $0.fields[0], villageCode: $0.fields[1], newCommuneCode: $0.fields[2])
         }
     }
 }

@@ -6,7 +6,8 @@ import Hummingbird
 /// The administrative units, read-only, under `/api/v1/units`:
 /// - `GET /api/v1/units?asOf=&q=&level=&parent=&under=&limit=&cursor=`: units in force on a day (today in
 ///   Vietnam by default), filtered by name without diacritics, level, parent or subtree, in Vietnamese order.
-/// - `GET /api/v1/units/{id}`: one unit with its ancestors.
+/// - `GET /api/v1/units/{id}?asOf=`: one unit with its ancestors, named as on that day (today by default),
+///   and every name and type it bore (a unit keeps its id through a respelling or a change of type).
 /// - `GET /api/v1/units/{id}/successors?asOf=`: the units carrying on its territory on that day.
 /// - `GET /api/v1/units/{id}/predecessors`: the units whose territory it carries on.
 struct UnitController: Sendable {
@@ -35,8 +36,17 @@ struct UnitController: Sendable {
     }
 
     @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> UnitDetailResponse {
+        var parameters = QueryParameters(request)
+        let date = parameters.date("asOf", default: today())
+        try parameters.validate()
         let unit = try await existingUnit(context)
-        return UnitDetailResponse(unit: UnitResponse(unit), ancestors: try await store.ancestors(of: unit.id).map(UnitResponse.init))
+        let names = try await store.names(of: unit.id)
+        var ancestors: [UnitResponse] = []
+        for ancestor in try await store.ancestors(of: unit.id) {
+            ancestors.append(UnitResponse(ancestor.named(on: date, names: try await store.names(of: ancestor.id))))
+        }
+        return UnitDetailResponse(unit: UnitResponse(unit.named(on: date, names: names)), ancestors: ancestors,
+                                  names: names.map(UnitNameResponse.init))
     }
 
     @Sendable func successors(_ request: Request, context: AppRequestContext) async throws -> ListResponse<SuccessorResponse> {

@@ -42,6 +42,23 @@ struct PageResponse<Item: Encodable & Sendable>: ResponseEncodable {
 struct UnitDetailResponse: ResponseEncodable {
     var unit: UnitResponse
     var ancestors: [UnitResponse]
+    /// Every name and type the unit bore, oldest first.
+    var names: [UnitNameResponse]
+}
+
+/// A name and type a unit bore over a period.
+struct UnitNameResponse: ResponseEncodable, Decodable, Equatable {
+    var name: String
+    var type: String
+    var validFrom: String
+    var validUntil: String?
+
+    init(_ name: UnitName) {
+        self.name = name.name
+        type = name.kind.type
+        validFrom = name.validity.from.description
+        validUntil = name.validity.until?.description
+    }
 }
 
 /// A unit that carries on another's territory, and the share it carries when known.

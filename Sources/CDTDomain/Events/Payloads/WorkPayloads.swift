@@ -92,20 +92,33 @@ public struct PracticeShared: EventBody {
     }
 }
 
-/// `units.reorganized`: a reorganization of the hierarchy took effect; recorded by
-/// `cdt import reorganization`, never by clients.
+/// `units.reorganized`: an import changed the hierarchy of a province (a tree or a reorganization map
+/// took effect); recorded by `cdt import`, one event in each province the import changed, never by clients.
 public struct UnitsReorganized: EventBody {
     public var effective: CalendarDate
     public var lineageLinks: Int
     public var source: String
+    /// `tree` or `reorganization`; absent in events recorded before imports were recorded whole.
+    public var kind: String?
+    /// The import this event belongs to (the same in every province it changed).
+    public var importId: UUID?
+    /// SHA-256 (hex) of the imported files.
+    public var checksum: String?
+    /// What the import changed in the whole tree: `created`, `renamed`, `closed`, `villagesMoved`, …
+    public var changes: [String: Int]?
 
     /// The author of record of the events the importer writes.
     public static let importer = UUID(uuidString: "00000000-0000-4000-8000-000000000001")!
 
-    public init(effective: CalendarDate, lineageLinks: Int, source: String) {
+    public init(effective: CalendarDate, lineageLinks: Int, source: String, kind: String? = nil, importId: UUID? = nil,
+                checksum: String? = nil, changes: [String: Int]? = nil) {
         self.effective = effective
         self.lineageLinks = lineageLinks
         self.source = source
+        self.kind = kind
+        self.importId = importId
+        self.checksum = checksum
+        self.changes = changes
     }
 
     public func validate(into check: inout Validator) {}

@@ -1,0 +1,201 @@
+import CDTDomain
+import Foundation
+
+extension PostgresHierarchyStore {
+    // MARK: Moving work out of closed units
+
+    /// Moves villages (and what lies in them) out of communes that closed on `effective`, and re-points work
+    /// held at closed units to their single `full` successor. What cannot be placed stays, for the orphan check.
+    static func moveWork(
+        _ villageMoves: [IncomingVillageMove], effective: CalendarDate, report: inout HierarchyImportReport, _ tx: PostgresSession
+    ) async throws {
+        let dayBefore = effective.adding(days: -1)
+        let closed = try await tx.query("""
+            SELECT id FROM administrative_units WHERE valid_until = \(effective) AND level <> 'village'
+            """).decode(ID<AdministrativeUnit>.self)
+        guard !closed.isEmpty || !villageMoves.isEmpty else { return }
+        var successor: [ID<AdministrativeUnit>: ID<AdministrativeUnit>] = [:]
+        for (predecessor, successors) in try await tx.query("""
+            SELECT predecessor_id, array_agg(successor_id) FILTER (WHERE kind = 'merged'), count(*)::int FROM unit_lineage
+            WHERE predecessor_id = ANY(\(closed)) AND effective = \(effective) GROUP BY predecessor_id
+            """).decode((ID<AdministrativeUnit>, [ID<AdministrativeUnit>]?, Int).self).map({ ($0.0, ($0.1 ?? [], $0.2)) }) {
+            if successors.0.count == 1, successors.1 == 1 { successor[predecessor] = successors.0[0] }
+        }
+
+        // Villages: the map's lines first, then every village of a closed commune that has one successor.
+        var targets: [ID<AdministrativeUnit>: ID<AdministrativeUnit>] = [:]
+        for line in villageMoves {
+            guard let commune = try await tx.query("""
+                SELECT id FROM administrative_units WHERE level = 'commune' AND code = \(line.communeCode) AND \(inForce(on: dayBefore))
+                """).decode(ID<AdministrativeUnit>.self).first
+            else { throw ImportError(line: line.line, field: "commune_code", message: "no commune \(line.communeCode) was in force on \(dayBefore)") }
+            guard let village = try await tx.query("""
+                SELECT id FROM administrative_units
+                WHERE level = 'village' AND parent_id = \(commune) AND code = \(line.villageCode) AND \(inForce(on: dayBefore))
+                """).decode(ID<AdministrativeUnit>.self).first
+            else { throw ImportError(line: line.line, field: "village_code", message: "commune \(line.communeCode) had no village \(line.villageCode) on \(dayBefore)") }
+            guard let newCommune = try await tx.query("""
+                SELECT id FROM administrative_units WHERE level = 'commune' AND code = \(line.newCommuneCode) AND \(inForce(on: effective))
+                """).decode(ID<AdministrativeUnit>.self).first
+            else { throw ImportError(line: line.line, field: "new_commune_code", message: "no commune \(line.newCommuneCode) is in force on \(effective)") }
+            guard targets[village] == nil else {
+                throw ImportError(line: line.line, field: "village_code", message: "village \(line.communeCode)/\(line.villageCode) is listed twice")
+            }
+            if newCommune != commune { targets[village] = newCommune }
+        }
+        for (village, parent) in try await tx.query("""
+            SELECT id, parent_id FROM administrative_units
+            WHERE level = 'village' AND parent_id = ANY(\(closed)) AND \(inForce(on: effective))
+            """).decode((ID<AdministrativeUnit>, ID<AdministrativeUnit>).self) where targets[village] == nil {
+            if let next = successor[parent] { targets[village] = next }
+        }
+        try await moveVillages(targets, effective: effective, report: &report, tx)
+
+        // Work held at the closed units themselves (commune-level teams, officers' roles, enablements).
+        guard !successor.isEmpty else { return }
+        let from = Array(successor.keys), to = from.map { successor[$0]! }
+        report.moved.teams += try await tx.execute("""
+            UPDATE teams t SET unit_id = m.successor FROM unnest(\(from), \(to)) AS m(unit, successor)
+            WHERE t.unit_id = m.unit AND t.ended_on IS NULL
+            """)
+        report.moved.households += try await tx.execute("""
+            UPDATE households h SET unit_id = m.successor FROM unnest(\(from), \(to)) AS m(unit, successor) WHERE h.unit_id = m.unit
+            """)
+        report.moved.roleAssignments += try await repointRoles(from: from, to: to, tx)
+        report.moved.moduleEnablements += try await tx.execute("""
+            UPDATE module_enablements e SET province_id = m.successor FROM unnest(\(from), \(to)) AS m(unit, successor)
+            WHERE e.province_id = m.unit
+              AND NOT EXISTS (SELECT 1 FROM module_enablements o WHERE o.module_id = e.module_id AND o.province_id = m.successor)
+            """)
+        // Provinces that merged whole: their tenant rows belong to the successor province from now on.
+        try await tx.execute("""
+            UPDATE module_enablements e SET enabled = false FROM unnest(\(from), \(to)) AS m(unit, successor)
+            WHERE e.province_id = m.unit AND e.enabled
+            """)
+        for table in ["teams", "members", "memberships", "households", "campaigns", "trainings", "training_attendees"] {
+            try await tx.execute("""
+                UPDATE \(unsafeSQL: table) t SET province_id = m.successor
+                FROM unnest(\(from), \(to)) AS m(unit, successor)
+                JOIN administrative_units u ON u.id = m.unit AND u.level = 'province'
+                WHERE t.province_id = m.unit
+                """)
+        }
+    }
+
+    /// Closes each village and opens it again under its new commune, linked `moved`; its teams, households
+    /// and role assignments go with it.
+    private static func moveVillages(
+        _ targets: [ID<AdministrativeUnit>: ID<AdministrativeUnit>], effective: CalendarDate,
+        report: inout HierarchyImportReport, _ tx: PostgresSession
+    ) async throws {
+        guard !targets.isEmpty else { return }
+        let villages = try await tx.query("""
+            SELECT v.id, v.code, v.name, v.type, v.parent_id, v.valid_from, v.valid_until, p.code
+            FROM administrative_units v JOIN administrative_units p ON p.id = v.parent_id WHERE v.id = ANY(\(Array(targets.keys)))
+            """).decode((ID<AdministrativeUnit>, String, String, String, ID<AdministrativeUnit>, CalendarDate, CalendarDate?, String).self)
+        var taken = Set(try await tx.query("""
+            SELECT parent_id::text || '/' || code FROM administrative_units
+            WHERE level = 'village' AND parent_id = ANY(\(Array(Set(targets.values)))) AND \(inForce(on: effective))
+            """).decode(String.self))
+        var opened: [AdministrativeUnit] = [], links: [LineageLink] = [], old: [ID<AdministrativeUnit>] = [], new: [ID<AdministrativeUnit>] = []
+        for (id, code, name, type, _, from, _, communeCode) in villages.sorted(by: { ($0.7, $0.1) < ($1.7, $1.1) }) {
+            guard from < effective, let target = targets[id] else { continue }
+            var newCode = code
+            if taken.contains("\(target)/\(newCode)") { newCode = "\(communeCode)-\(code)" }
+            taken.insert("\(target)/\(newCode)")
+            let unit = try AdministrativeUnit(id: ID(), code: newCode, name: name, kind: UnitKind(level: .village, type: type),
+                                              parentID: target, validity: ValidityPeriod(from: effective))
+            opened.append(unit)
+            links.append(try LineageLink(predecessor: id, successor: unit.id, kind: .moved, effective: effective))
+            old.append(id)
+            new.append(unit.id)
+        }
+        try await close(old, on: effective, tx)
+        try await insert(opened, tx)
+        try await record(links, tx)
+        report.villagesMoved += opened.count
+        report.links["moved", default: 0] += links.count
+        report.moved.villages += opened.count
+        report.moved.teams += try await tx.execute("""
+            UPDATE teams t SET unit_id = m.new FROM unnest(\(old), \(new)) AS m(old, new) WHERE t.unit_id = m.old AND t.ended_on IS NULL
+            """)
+        report.moved.households += try await tx.execute("""
+            UPDATE households h SET unit_id = m.new FROM unnest(\(old), \(new)) AS m(old, new) WHERE h.unit_id = m.old
+            """)
+        report.moved.roleAssignments += try await repointRoles(from: old, to: new, tx)
+    }
+
+    /// Moves core and module role assignments from units to their successors (an assignment the account
+    /// already holds there is dropped rather than doubled).
+    private static func repointRoles(from: [ID<AdministrativeUnit>], to: [ID<AdministrativeUnit>], _ tx: PostgresSession) async throws -> Int {
+        try await tx.execute("""
+            DELETE FROM role_assignments r USING unnest(\(from), \(to)) AS m(unit, successor)
+            WHERE r.unit_id = m.unit
+              AND EXISTS (SELECT 1 FROM role_assignments o WHERE o.account_id = r.account_id AND o.role = r.role AND o.unit_id = m.successor)
+            """)
+        try await tx.execute("""
+            DELETE FROM module_role_assignments r USING unnest(\(from), \(to)) AS m(unit, successor)
+            WHERE r.unit_id = m.unit
+              AND EXISTS (SELECT 1 FROM module_role_assignments o WHERE o.account_id = r.account_id AND o.role = r.role AND o.unit_id = m.successor)
+            """)
+        let core = try await tx.execute("""
+            UPDATE role_assignments r SET unit_id = m.successor, province_id = coalesce(s.province_id, s.id)
+            FROM unnest(\(from), \(to)) AS m(unit, successor) JOIN administrative_units s ON s.id = m.successor
+            WHERE r.unit_id = m.unit
+            """)
+        let modules = try await tx.execute("""
+            UPDATE module_role_assignments r SET unit_id = m.successor FROM unnest(\(from), \(to)) AS m(unit, successor) WHERE r.unit_id = m.unit
+            """)
+        return core + modules
+    }
+
+    // MARK: Checks and counts
+
+    /// Everything left in a unit that closed on `effective`: what the import must not do.
+    static func orphans(on effective: CalendarDate, _ tx: PostgresSession) async throws -> HierarchyImportReport.Orphans {
+        var orphans = HierarchyImportReport.Orphans()
+        orphans.villages = try await tx.query("""
+            SELECT p.code || ',' || v.code || ',  -- ' || v.name || ' in ' || p.name
+            FROM administrative_units v JOIN administrative_units p ON p.id = v.parent_id
+            WHERE v.level = 'village' AND p.valid_until = \(effective) AND \(inForce(on: effective, alias: "v"))
+            ORDER BY p.code, v.code
+            """).decode(String.self)
+        let closedHere = "SELECT id FROM administrative_units WHERE valid_until = \(effective)" as PostgresQuery
+        let counts = try await tx.query("""
+            SELECT (SELECT count(*) FROM teams WHERE ended_on IS NULL AND unit_id IN (\(closedHere)))::int,
+                   (SELECT count(*) FROM households WHERE unit_id IN (\(closedHere)))::int,
+                   (SELECT count(*) FROM role_assignments WHERE unit_id IN (\(closedHere)))::int,
+                   (SELECT count(*) FROM module_role_assignments WHERE unit_id IN (\(closedHere)))::int,
+                   (SELECT count(*) FROM module_enablements WHERE enabled AND province_id IN (\(closedHere)))::int
+            """).decode((Int, Int, Int, Int, Int).self)[0]
+        if counts.0 > 0 { orphans.other.append("\(counts.0) active teams in closed units") }
+        if counts.1 > 0 { orphans.other.append("\(counts.1) households in closed units") }
+        if counts.2 > 0 { orphans.other.append("\(counts.2) role assignments at closed units") }
+        if counts.3 > 0 { orphans.other.append("\(counts.3) module role assignments at closed units") }
+        if counts.4 > 0 { orphans.other.append("\(counts.4) module enablements in closed provinces") }
+        return orphans
+    }
+
+    /// What lies in the subtrees of `ids` (the units themselves included) and is still in force.
+    static func workCounts(under ids: [ID<AdministrativeUnit>], _ tx: PostgresSession) async throws -> HierarchyImportReport.WorkCounts {
+        guard !ids.isEmpty else { return .init() }
+        let row = try await tx.query("""
+            WITH patterns AS (SELECT array_agg(path || '%') AS p FROM administrative_units WHERE id = ANY(\(ids))),
+                 sub AS (SELECT u.id, u.level FROM administrative_units u, patterns WHERE u.path LIKE ANY (patterns.p) AND u.valid_until IS NULL)
+            SELECT (SELECT count(*) FROM sub WHERE level = 'village')::int,
+                   (SELECT count(*) FROM teams WHERE ended_on IS NULL AND unit_id IN (SELECT id FROM sub))::int,
+                   (SELECT count(*) FROM households WHERE unit_id IN (SELECT id FROM sub))::int,
+                   ((SELECT count(*) FROM role_assignments WHERE unit_id IN (SELECT id FROM sub))
+                    + (SELECT count(*) FROM module_role_assignments WHERE unit_id IN (SELECT id FROM sub)))::int,
+                   (SELECT count(*) FROM module_enablements WHERE province_id IN (SELECT id FROM sub))::int
+            """).decode((Int, Int, Int, Int, Int).self)[0]
+        var counts = HierarchyImportReport.WorkCounts()
+        (counts.villages, counts.teams, counts.households, counts.roleAssignments, counts.moduleEnablements) = row
+        return counts
+    }
+
+    /// The condition that a unit (under `alias`) is in force on `date`.
+    static func inForce(on date: CalendarDate, alias: String) -> PostgresQuery {
+        "\(unsafeSQL: alias).valid_from <= \(date) AND (\(unsafeSQL: alias).valid_until IS NULL OR \(unsafeSQL: alias).valid_until > \(date))"
+    }
+}
