@@ -98,8 +98,9 @@ extension PostgresHierarchyStore {
             WHERE level = 'village' AND parent_id = ANY(\(Array(Set(targets.values)))) AND \(inForce(on: effective))
             """).decode(String.self))
         var opened: [AdministrativeUnit] = [], links: [LineageLink] = [], old: [ID<AdministrativeUnit>] = [], new: [ID<AdministrativeUnit>] = []
-        for (id, code, name, type, _, from, _, communeCode) in villages.sorted(by: { ($0.7, $0.1) < ($1.7, $1.1) }) {
-            guard from < effective, let target = targets[id] else { continue }
+        for (id, code, name, type, _, from, until, communeCode) in villages.sorted(by: { ($0.7, $0.1) < ($1.7, $1.1) }) {
+            // A village closed already was moved by an earlier run of the same import.
+            guard from < effective, until == nil, let target = targets[id] else { continue }
             var newCode = code
             if taken.contains("\(target)/\(newCode)") { newCode = "\(communeCode)-\(code)" }
             taken.insert("\(target)/\(newCode)")
