@@ -110,3 +110,34 @@ private func applying(_ plan: TreeImportPlan, to units: [AdministrativeUnit], on
         }
     }
 }
+
+@Suite struct TreeRenameTests {
+    private let april = CalendarDate("2026-04-30")!
+    private let tree2025 = rows([
+        ("75", "Tỉnh Đồng Nai", "province", "", "Tỉnh"),
+        ("25270", "Xã Lộc Ninh", "commune", "75", "Xã"),
+        ("26000", "Xã Thuận Hòa", "commune", "75", "Xã"),
+        ("24", "Tỉnh Bắc Giang", "province", "", "Tỉnh"),
+    ])
+    private let tree2026 = rows([
+        ("75", "Thành phố Đồng Nai", "province", "", "Thành phố Trung ương"),
+        ("25270", "Phường Lộc Ninh", "commune", "75", "Phường"),
+        ("26000", "Xã Thuận Hoà", "commune", "75", "Xã"),
+        ("24", "Tỉnh Bắc Ninh", "province", "", "Tỉnh"),
+    ])
+
+    @Test func respellingsAndTypeChangesKeepIdentityAndOtherNamesMakeANewUnit() throws {
+        var units = try applying(TreeImport.plan(tree2025, inForce: [], effective: july), to: [], on: july)
+        let village = try AdministrativeUnit(id: ID(), code: "1", name: "Ấp 1", kind: UnitKind(level: .village, type: "Ấp"),
+                                             parentID: units.first { $0.code == "25270" }!.id, validity: ValidityPeriod(from: july))
+        units.append(village)
+        let plan = try TreeImport.plan(tree2026, inForce: units, effective: april)
+        #expect(Set(plan.renamed.map(\.after.name)) == ["Thành phố Đồng Nai", "Phường Lộc Ninh", "Xã Thuận Hoà"])
+        #expect(plan.renamed.allSatisfy { renaming in units.contains { $0.id == renaming.after.id } })
+        #expect(plan.renamed.filter(\.isRespelling).map(\.after.name) == ["Xã Thuận Hoà"])
+        // Bắc Giang → Bắc Ninh is another place under a reused code; the village is never closed here.
+        #expect(plan.created.map(\.name) == ["Tỉnh Bắc Ninh"])
+        #expect(plan.closed == [units.first { $0.code == "24" }!.id])
+        #expect(!plan.closed.contains(village.id))
+    }
+}

@@ -31,3 +31,33 @@ import Testing
         #expect(VietnameseText.sortKey(composed) == VietnameseText.sortKey(decomposed))
     }
 }
+
+@Suite struct ToneMarkPlacementTests {
+    @Test func bothPlacementsAreTheSameWordForEqualitySearchAndSort() {
+        for (old, new) in [("Hòa", "Hoà"), ("Thủy", "Thuỷ"), ("Hóa", "Hoá"), ("Khỏe", "Khoẻ"), ("Xã Thuận Hòa", "Xã Thuận Hoà"), ("LŨY", "LUỸ")] {
+            #expect(VietnameseText.isSameName(old, new), "\(old) / \(new)")
+            #expect(VietnameseText.sortKey(old) == VietnameseText.sortKey(new), "\(old) / \(new)")
+            #expect(VietnameseText.searchKey(old) == VietnameseText.searchKey(new))
+        }
+        #expect(VietnameseText.canonicalToneMarks("Khánh Hoà") == "Khánh Hòa")
+    }
+
+    @Test func onlyTheOpenEndingsMove() {
+        // `qu` is a consonant: the tone of Quý stays on y; a closed syllable (Hoàng) has one placement only.
+        #expect(VietnameseText.canonicalToneMarks("Quý Hoàng Thuyết") == "Quý Hoàng Thuyết")
+        #expect(!VietnameseText.isSameName("Hòa", "Hỏa"))
+        #expect(!VietnameseText.isSameName("Phó Bảng", "Phố Bảng"))
+        let sorted = ["Xã Thuận Hoà", "Xã Thuận An", "Xã Thuận Hòa Đông"].sorted(by: VietnameseText.areInIncreasingOrder)
+        #expect(sorted == ["Xã Thuận An", "Xã Thuận Hoà", "Xã Thuận Hòa Đông"])
+    }
+
+    @Test func aTypeWordInLowerCaseDisplaysAndSortsAsTheTypeWord() throws {
+        let province = ID<AdministrativeUnit>()
+        let written = try AdministrativeUnit(id: ID(), code: "06325", name: "xã Bắc Sơn", kind: UnitKind(level: .commune, type: "Xã"),
+                                             parentID: province, validity: ValidityPeriod(from: CalendarDate("2026-04-30")!))
+        #expect(written.name == "Xã Bắc Sơn" && written.shortName == "Bắc Sơn")
+        let city = try AdministrativeUnit(id: ID(), code: "75", name: "Thành phố Đồng Nai", kind: UnitKind(level: .province, type: "Thành phố Trung ương"),
+                                          parentID: nil, validity: ValidityPeriod(from: CalendarDate("2026-04-30")!))
+        #expect(city.shortName == "Đồng Nai")
+    }
+}
