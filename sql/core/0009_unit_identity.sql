@@ -31,3 +31,32 @@ CREATE TABLE hierarchy_imports (
 );
 
 GRANT SELECT ON unit_name_versions, hierarchy_imports TO cdt_app;
+
+-- A province's villages are its own: its administrators add, rename, move and close them as events
+-- (village.added, …), which the server appends as the application role. Row-level security lets that role
+-- read the whole hierarchy and write villages of the provinces the transaction may change, and nothing
+-- else: official units come from imports, which run as the owner.
+CREATE FUNCTION cdt_village_writable(unit uuid) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (SELECT 1 FROM administrative_units u WHERE u.id = unit AND u.level = 'village' AND cdt_province_allowed(u.province_id))
+$$;
+
+ALTER TABLE administrative_units ENABLE ROW LEVEL SECURITY;
+CREATE POLICY administrative_units_read ON administrative_units FOR SELECT USING (true);
+CREATE POLICY administrative_units_add_village ON administrative_units FOR INSERT
+    WITH CHECK (level = 'village' AND cdt_province_allowed(province_id));
+CREATE POLICY administrative_units_change_village ON administrative_units FOR UPDATE
+    USING (level = 'village' AND cdt_province_allowed(province_id))
+    WITH CHECK (level = 'village' AND cdt_province_allowed(province_id));
+
+ALTER TABLE unit_lineage ENABLE ROW LEVEL SECURITY;
+CREATE POLICY unit_lineage_read ON unit_lineage FOR SELECT USING (true);
+CREATE POLICY unit_lineage_link_villages ON unit_lineage FOR INSERT
+    WITH CHECK (cdt_village_writable(predecessor_id) AND cdt_village_writable(successor_id));
+
+ALTER TABLE unit_name_versions ENABLE ROW LEVEL SECURITY;
+CREATE POLICY unit_name_versions_read ON unit_name_versions FOR SELECT USING (true);
+CREATE POLICY unit_name_versions_rename_village ON unit_name_versions FOR INSERT WITH CHECK (cdt_village_writable(unit_id));
+
+GRANT INSERT, UPDATE ON administrative_units TO cdt_app;
+GRANT INSERT ON unit_lineage, unit_name_versions TO cdt_app;

@@ -23,7 +23,7 @@ struct CoverageProjector {
     /// The event types the module reads.
     static let consumes: [EventType] = [
         .householdRegistered, .householdUpdated, .householdVisited, .teamEstablished, .teamDissolved, .teamMerged,
-        .memberJoined, .memberLeft, .trainingHeld, .campaignLaunched, .campaignClosed, .unitsReorganized,
+        .memberJoined, .memberLeft, .trainingHeld, .campaignLaunched, .campaignClosed, .unitsReorganized, .villageMoved, .villageClosed,
     ]
 
     mutating func apply(_ batch: [FeedEvent]) async throws {
@@ -99,9 +99,11 @@ struct CoverageProjector {
         case .campaignClosed(let closed):
             try await reach.flush(province: province, tx)
             try await CampaignLedger.close(closed, in: feed, tx)
-        case .unitsReorganized:
+        case .unitsReorganized, .villageMoved, .villageClosed:
             try await flush()
             try await CoverageLedger.followLineage(tx)
+        case .villageAdded, .villageRenamed:
+            break
         case .memberRoleChanged, .teamChatLinkChanged, .householdSurveyed, .practiceShared:
             break
         }

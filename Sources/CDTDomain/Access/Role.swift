@@ -3,6 +3,7 @@
 ///
 /// | role | changes (records work, edits) | views | manages accounts | reads the audit log | sees phone numbers |
 /// | --- | --- | --- | --- | --- | --- |
+/// (National and province administrators also manage the villages of their area: ``Capability/manageUnits``.)
 /// | national administrator | everything | everything | everywhere | everywhere | yes |
 /// | national viewer | nothing | everything | no | no | no |
 /// | province administrator | its province | its province | in its province | in its province | yes |
@@ -43,10 +44,12 @@ public enum Role: String, CaseIterable, Codable, Sendable, Hashable {
     public var grants: [Capability: Reach] {
         switch self {
         case .nationalAdministrator:
-            [.view: .assigned, .change: .assigned, .manageAccounts: .assigned, .readAudit: .assigned, .seePhoneNumbers: .assigned]
+            [.view: .assigned, .change: .assigned, .manageAccounts: .assigned, .readAudit: .assigned, .seePhoneNumbers: .assigned,
+             .manageUnits: .assigned]
         case .nationalViewer: [.view: .assigned]
         case .provinceAdministrator:
-            [.view: .assigned, .change: .assigned, .manageAccounts: .assigned, .readAudit: .assigned, .seePhoneNumbers: .assigned]
+            [.view: .assigned, .change: .assigned, .manageAccounts: .assigned, .readAudit: .assigned, .seePhoneNumbers: .assigned,
+             .manageUnits: .assigned]
         case .communeOfficer: [.view: .province, .change: .assigned, .seePhoneNumbers: .assigned]
         case .teamLeader: [.view: .parent, .change: .assigned, .seePhoneNumbers: .assigned]
         case .member: [.view: .assigned, .change: .assigned]
@@ -68,6 +71,8 @@ public enum Capability: String, CaseIterable, Codable, Sendable, Hashable {
     case readAudit
     /// See members' phone numbers in full.
     case seePhoneNumbers
+    /// Add, rename, move and close villages (the official units above them come from imports).
+    case manageUnits
 }
 
 /// How far from its unit an assignment reaches for one capability.

@@ -16,6 +16,10 @@ public enum EventPayload: Hashable, Sendable {
     case householdSurveyed(HouseholdSurveyed)
     case practiceShared(PracticeShared)
     case unitsReorganized(UnitsReorganized)
+    case villageAdded(VillageAdded)
+    case villageRenamed(VillageRenamed)
+    case villageMoved(VillageMoved)
+    case villageClosed(VillageClosed)
 
     public var type: EventType {
         switch self {
@@ -35,6 +39,10 @@ public enum EventPayload: Hashable, Sendable {
         case .householdSurveyed: .householdSurveyed
         case .practiceShared: .practiceShared
         case .unitsReorganized: .unitsReorganized
+        case .villageAdded: .villageAdded
+        case .villageRenamed: .villageRenamed
+        case .villageMoved: .villageMoved
+        case .villageClosed: .villageClosed
         }
     }
 
@@ -57,6 +65,10 @@ public enum EventPayload: Hashable, Sendable {
         case .householdSurveyed(let body): body
         case .practiceShared(let body): body
         case .unitsReorganized(let body): body
+        case .villageAdded(let body): body
+        case .villageRenamed(let body): body
+        case .villageMoved(let body): body
+        case .villageClosed(let body): body
         }
     }
 
@@ -79,6 +91,10 @@ public enum EventPayload: Hashable, Sendable {
         case .householdSurveyed: .householdSurveyed(try .init(from: decoder))
         case .practiceShared: .practiceShared(try .init(from: decoder))
         case .unitsReorganized: .unitsReorganized(try .init(from: decoder))
+        case .villageAdded: .villageAdded(try .init(from: decoder))
+        case .villageRenamed: .villageRenamed(try .init(from: decoder))
+        case .villageMoved: .villageMoved(try .init(from: decoder))
+        case .villageClosed: .villageClosed(try .init(from: decoder))
         }
     }
 }

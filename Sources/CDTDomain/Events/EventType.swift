@@ -16,11 +16,19 @@ public enum EventType: String, Codable, Sendable, Hashable, CaseIterable {
     case householdSurveyed = "household.surveyed"
     case practiceShared = "practice.shared"
     case unitsReorganized = "units.reorganized"
+    case villageAdded = "village.added"
+    case villageRenamed = "village.renamed"
+    case villageMoved = "village.moved"
+    case villageClosed = "village.closed"
 
     /// The payload versions this build reads. A new incompatible payload shape gets a new version; old
     /// versions stay readable because the log keeps every event as it was recorded.
     public var supportedVersions: ClosedRange<Int> { 1...1 }
 
-    /// Whether clients may submit it; `units.reorganized` is recorded only by `cdt import reorganization`.
+    /// Whether clients may submit it; `units.reorganized` is recorded only by `cdt import`.
     public var isSubmittedByClients: Bool { self != .unitsReorganized }
+
+    /// Whether it changes the hierarchy itself (a province's villages): only callers who may manage units
+    /// there (``Capability/manageUnits``) may record it.
+    public var changesTheHierarchy: Bool { [.villageAdded, .villageRenamed, .villageMoved, .villageClosed].contains(self) }
 }

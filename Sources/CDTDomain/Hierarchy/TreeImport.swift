@@ -60,6 +60,11 @@ public struct UnitRenaming: Hashable, Sendable {
     /// The unit from the effective day: same id, code, parent and validity; the new name and type.
     public let after: AdministrativeUnit
 
+    public init(before: AdministrativeUnit, after: AdministrativeUnit) {
+        self.before = before
+        self.after = after
+    }
+
     /// Whether only the spelling changed (tone-mark placement, a corrected letter, case), not the type.
     public var isRespelling: Bool { before.kind == after.kind }
 }

@@ -82,30 +82,53 @@ extension PostgresHierarchyStore {
         }
     }
 
-    /// Closes each village and opens it again under its new commune, linked `moved`; its teams, households
-    /// and role assignments go with it.
+    /// Where one village goes: under `target`, as `newID` (made here when absent) with `code` (its own
+    /// when absent, prefixed by its old commune's code when the new commune has that code already).
+    struct VillageMove {
+        var village: ID<AdministrativeUnit>
+        var target: ID<AdministrativeUnit>
+        var newID: ID<AdministrativeUnit>?
+        var code: String?
+    }
+
     private static func moveVillages(
         _ targets: [ID<AdministrativeUnit>: ID<AdministrativeUnit>], effective: CalendarDate,
         report: inout HierarchyImportReport, _ tx: PostgresSession
     ) async throws {
-        guard !targets.isEmpty else { return }
+        let moved = try await moveVillages(targets.map { VillageMove(village: $0.key, target: $0.value) }, effective: effective, tx)
+        report.villagesMoved += moved.villages
+        report.links["moved", default: 0] += moved.villages
+        report.moved.villages += moved.villages
+        report.moved.teams += moved.teams
+        report.moved.households += moved.households
+        report.moved.roleAssignments += moved.roleAssignments
+    }
+
+    /// Closes each village and opens it again under its new commune, linked `moved`; its active team,
+    /// households and role assignments go with it. Villages closed already (an import run again) are skipped.
+    static func moveVillages(_ moves: [VillageMove], effective: CalendarDate, _ tx: PostgresSession) async throws -> HierarchyImportReport.WorkCounts {
+        var counts = HierarchyImportReport.WorkCounts()
+        guard !moves.isEmpty else { return counts }
+        let byVillage = Dictionary(moves.map { ($0.village, $0) }, uniquingKeysWith: { first, _ in first })
         let villages = try await tx.query("""
-            SELECT v.id, v.code, v.name, v.type, v.parent_id, v.valid_from, v.valid_until, p.code
-            FROM administrative_units v JOIN administrative_units p ON p.id = v.parent_id WHERE v.id = ANY(\(Array(targets.keys)))
-            """).decode((ID<AdministrativeUnit>, String, String, String, ID<AdministrativeUnit>, CalendarDate, CalendarDate?, String).self)
+            SELECT v.id, v.code, v.name, v.type, v.valid_from, v.valid_until, p.code
+            FROM administrative_units v JOIN administrative_units p ON p.id = v.parent_id WHERE v.id = ANY(\(Array(byVillage.keys)))
+            """).decode((ID<AdministrativeUnit>, String, String, String, CalendarDate, CalendarDate?, String).self)
         var taken = Set(try await tx.query("""
             SELECT parent_id::text || '/' || code FROM administrative_units
-            WHERE level = 'village' AND parent_id = ANY(\(Array(Set(targets.values)))) AND \(inForce(on: effective))
+            WHERE level = 'village' AND parent_id = ANY(\(Array(Set(moves.map(\.target))))) AND \(inForce(on: effective))
             """).decode(String.self))
         var opened: [AdministrativeUnit] = [], links: [LineageLink] = [], old: [ID<AdministrativeUnit>] = [], new: [ID<AdministrativeUnit>] = []
-        for (id, code, name, type, _, from, until, communeCode) in villages.sorted(by: { ($0.7, $0.1) < ($1.7, $1.1) }) {
-            // A village closed already was moved by an earlier run of the same import.
-            guard from < effective, until == nil, let target = targets[id] else { continue }
-            var newCode = code
-            if taken.contains("\(target)/\(newCode)") { newCode = "\(communeCode)-\(code)" }
-            taken.insert("\(target)/\(newCode)")
-            let unit = try AdministrativeUnit(id: ID(), code: newCode, name: name, kind: UnitKind(level: .village, type: type),
-                                              parentID: target, validity: ValidityPeriod(from: effective))
+        for (id, code, name, type, from, until, communeCode) in villages.sorted(by: { ($0.6, $0.1) < ($1.6, $1.1) }) {
+            guard from < effective, until == nil, let move = byVillage[id] else { continue }
+            var newCode = move.code ?? code
+            if move.code == nil, taken.contains("\(move.target)/\(newCode)") { newCode = "\(communeCode)-\(code)" }
+            guard !taken.contains("\(move.target)/\(newCode)") else {
+                throw ValidationFailure(field: "payload.code", rule: "must differ from the codes of the new commune's villages (\(newCode) is taken)")
+            }
+            taken.insert("\(move.target)/\(newCode)")
+            let unit = try AdministrativeUnit(id: move.newID ?? ID(), code: newCode, name: name, kind: UnitKind(level: .village, type: type),
+                                              parentID: move.target, validity: ValidityPeriod(from: effective))
             opened.append(unit)
             links.append(try LineageLink(predecessor: id, successor: unit.id, kind: .moved, effective: effective))
             old.append(id)
@@ -114,21 +137,27 @@ extension PostgresHierarchyStore {
         try await close(old, on: effective, tx)
         try await insert(opened, tx)
         try await record(links, tx)
-        report.villagesMoved += opened.count
-        report.links["moved", default: 0] += links.count
-        report.moved.villages += opened.count
-        report.moved.teams += try await tx.execute("""
-            UPDATE teams t SET unit_id = m.new FROM unnest(\(old), \(new)) AS m(old, new) WHERE t.unit_id = m.old AND t.ended_on IS NULL
-            """)
-        report.moved.households += try await tx.execute("""
+        counts.villages = opened.count
+        counts.teams = try await repointWork(from: old, to: new, tx).teams
+        counts.households = try await tx.execute("""
             UPDATE households h SET unit_id = m.new FROM unnest(\(old), \(new)) AS m(old, new) WHERE h.unit_id = m.old
             """)
-        report.moved.roleAssignments += try await repointRoles(from: old, to: new, tx)
+        counts.roleAssignments = try await repointRoles(from: old, to: new, tx)
+        return counts
+    }
+
+    /// Moves the active teams at `from` to `to`, pairwise.
+    static func repointWork(from: [ID<AdministrativeUnit>], to: [ID<AdministrativeUnit>], _ tx: PostgresSession) async throws -> HierarchyImportReport.WorkCounts {
+        var counts = HierarchyImportReport.WorkCounts()
+        counts.teams = try await tx.execute("""
+            UPDATE teams t SET unit_id = m.new FROM unnest(\(from), \(to)) AS m(old, new) WHERE t.unit_id = m.old AND t.ended_on IS NULL
+            """)
+        return counts
     }
 
     /// Moves core and module role assignments from units to their successors (an assignment the account
     /// already holds there is dropped rather than doubled).
-    private static func repointRoles(from: [ID<AdministrativeUnit>], to: [ID<AdministrativeUnit>], _ tx: PostgresSession) async throws -> Int {
+    static func repointRoles(from: [ID<AdministrativeUnit>], to: [ID<AdministrativeUnit>], _ tx: PostgresSession) async throws -> Int {
         try await tx.execute("""
             DELETE FROM role_assignments r USING unnest(\(from), \(to)) AS m(unit, successor)
             WHERE r.unit_id = m.unit

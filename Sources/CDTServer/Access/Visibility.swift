@@ -19,7 +19,12 @@ struct Visibility: Sendable {
 
     /// The ids among `units` that lie outside the caller's change scope.
     func outsideChangeScope(_ units: [ID<AdministrativeUnit>], of caller: Caller) async throws -> Set<ID<AdministrativeUnit>> {
-        let scope = caller.access.scope(for: .change)
+        try await outsideScope(units, of: caller, for: .change)
+    }
+
+    /// The units among `units` outside where the caller holds `capability` (villages: ``Capability/manageUnits``).
+    func outsideScope(_ units: [ID<AdministrativeUnit>], of caller: Caller, for capability: Capability) async throws -> Set<ID<AdministrativeUnit>> {
+        let scope = caller.access.scope(for: capability)
         if scope.isNationwide { return [] }
         let paths = try await hierarchy.paths(of: units)
         return Set(units.filter { unit in paths[unit].map { !scope.contains(path: $0) } ?? false })

@@ -46,6 +46,10 @@ struct EventController: Sendable {
             throw ProblemDetails(status: .forbidden, detail: "You may not record work in that unit.",
                                  errors: [.init(field: "unitId", rule: Self.outsideRule)])
         }
+        if event.type.changesTheHierarchy, !(try await visibility.outsideScope([event.unitID], of: caller, for: .manageUnits)).isEmpty {
+            throw ProblemDetails(status: .forbidden, detail: "Only the province's administrators may change its villages.",
+                                 errors: [.init(field: "type", rule: Self.villagesRule)])
+        }
         switch try await commits.append(event, recordedBy: Self.recorder(caller), scope: RowScope.current ?? .noProvince) {
         case .accepted(let recordedAt):
             return EditedResponse(status: .created, response: SubmittedEventResponse(outcome: "accepted", event: EventResponse(event: event.recorded(at: recordedAt))))
@@ -78,11 +82,20 @@ struct EventController: Sendable {
         }
         let caller = try context.requireCaller()
         let outside = try await visibility.outsideChangeScope(events.map(\.event.unitID), of: caller)
+        let villages = events.filter { $0.event.type.changesTheHierarchy }.map(\.event.unitID)
+        let unmanaged = villages.isEmpty ? [] : try await visibility.outsideScope(villages, of: caller, for: .manageUnits)
         events.removeAll { item in
-            guard outside.contains(item.event.unitID) else { return false }
-            results[item.index] = BatchResult(index: item.index, id: item.event.id.description, outcome: "rejected",
-                                              errors: [.init(field: "events[\(item.index)].unitId", rule: Self.outsideRule)])
-            return true
+            if outside.contains(item.event.unitID) {
+                results[item.index] = BatchResult(index: item.index, id: item.event.id.description, outcome: "rejected",
+                                                  errors: [.init(field: "events[\(item.index)].unitId", rule: Self.outsideRule)])
+                return true
+            }
+            if item.event.type.changesTheHierarchy, unmanaged.contains(item.event.unitID) {
+                results[item.index] = BatchResult(index: item.index, id: item.event.id.description, outcome: "rejected",
+                                                  errors: [.init(field: "events[\(item.index)].type", rule: Self.villagesRule)])
+                return true
+            }
+            return false
         }
         let outcomes = events.isEmpty ? [] : try await log.append(events.map(\.event), recordedBy: Self.recorder(caller))
         for ((index, event), outcome) in zip(events, outcomes) {
@@ -117,6 +130,7 @@ struct EventController: Sendable {
     }
 
     static let outsideRule = "must name a unit where you may record work"
+    static let villagesRule = "village events are recorded by the province's administrators"
 
     /// Who records the events, for the audit log.
     static func recorder(_ caller: Caller) -> AuditEntry {

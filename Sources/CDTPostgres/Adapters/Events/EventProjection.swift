@@ -29,6 +29,10 @@ struct EventProjection {
         case .householdSurveyed(let body): try await survey(body)
         case .practiceShared: return
         case .unitsReorganized: throw ValidationFailure(field: "type", rule: "is recorded by the importer")
+        case .villageAdded(let body): try await addVillage(body)
+        case .villageRenamed(let body): try await renameVillage(body)
+        case .villageMoved(let body): try await moveVillage(body)
+        case .villageClosed(let body): try await closeVillage(body)
         }
     }
 
