@@ -61,7 +61,7 @@ import Testing
     static let make = EventFactory()
 
     static func event(_ world: World, in unit: ID<AdministrativeUnit>) -> String {
-        EventJSON.text(make.register(ID(), in: unit))
+        EventJSON.text(make.register(ID(), in: unit, on: EventFactory.recently))
     }
 
     static let rows: [Row] = [
@@ -239,7 +239,9 @@ import Testing
             try await app.test(.router) { http in
                 let anonymous = APIClient(client: http, token: nil)
                 var sessions: [Who: APIClient] = [.anonymous: anonymous]
-                for who in Who.allCases where who != .anonymous { sessions[who] = anonymous.withToken(try await anonymous.signIn(allLogins[who]!)) }
+                for who in Who.allCases where who != .anonymous {
+                    sessions[who] = APIClient(client: http, token: try await anonymous.signIn(allLogins[who]!), accountID: allLogins[who]!.accountID)
+                }
                 for row in Self.rows {
                     for who in Who.allCases {
                         // Signing out ends the session: those rows get a fresh one.

@@ -47,7 +47,7 @@ import Testing
 
     @Test func eventsSentWhileATransactionIsBusyShareTheNextOne() async throws {
         let held = HeldAppend()
-        let commits = SharedCommits(maxInFlight: 1) { try await held.append($0, $1) }
+        let commits = SharedCommits(maxInFlight: 1) { events, recorders, _ in try await held.append(events, recorders) }
         let scope = RowScope.provinces([UUID()])
         let first = Task { try await commits.append(Self.event(), recordedBy: Self.recorder("a"), scope: scope) }
         try await Self.waitUntil { held.held == 1 }
@@ -67,7 +67,7 @@ import Testing
 
     @Test func scopesDoNotShareATransaction() async throws {
         let held = HeldAppend()
-        let commits = SharedCommits(maxInFlight: 1) { try await held.append($0, $1) }
+        let commits = SharedCommits(maxInFlight: 1) { events, recorders, _ in try await held.append(events, recorders) }
         let one = RowScope.provinces([UUID()]), other = RowScope.provinces([UUID()])
         let tasks = [Task { try await commits.append(Self.event(), recordedBy: Self.recorder("one"), scope: one) },
                      Task { try await commits.append(Self.event(), recordedBy: Self.recorder("other"), scope: other) }]
@@ -80,7 +80,7 @@ import Testing
 
     @Test func aSharedTransactionThatFailsIsRetriedEventByEvent() async throws {
         let held = HeldAppend(failWhenShared: true)
-        let commits = SharedCommits(maxInFlight: 1) { try await held.append($0, $1) }
+        let commits = SharedCommits(maxInFlight: 1) { events, recorders, _ in try await held.append(events, recorders) }
         let scope = RowScope.everyProvince
         let first = Task { try await commits.append(Self.event(), recordedBy: Self.recorder("a"), scope: scope) }
         try await Self.waitUntil { held.held == 1 }
