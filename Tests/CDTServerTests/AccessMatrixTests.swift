@@ -11,7 +11,8 @@ import Testing
 
 /// Every route × every role, in scope (province A, village A1) and out of scope (province B): the exact
 /// status, and no province-B id in any answer of a caller confined to province A. A route missing from
-/// the matrix fails ``everyRouteIsInTheMatrix()``.
+/// the matrix fails ``everyRouteIsInTheMatrix()``. Inside a province, what an event may name (members, teams,
+/// households, attendees, merged teams, its author) is the matrix of ``NamedObjectMatrixTests``.
 @Suite struct AccessMatrixTests {
     enum Who: String, CaseIterable, Sendable {
         case anonymous, nationalAdministrator, nationalViewer, provinceAdministrator, communeOfficer, teamLeader, member, auditor, enterprisePartner

@@ -80,7 +80,8 @@ extension EventProjection {
                         \(member.birthYear), \(member.affiliations.map(\.rawValue)))
                 ON CONFLICT (id) DO NOTHING
                 """)
-            guard inserted == 1 else { throw ValidationFailure(field: "payload.memberId", rule: "names a member recorded in another province") }
+            // Taken meanwhile, or in a province this transaction cannot see.
+            guard inserted == 1 else { throw ValidationFailure(field: "payload.memberId", rule: "is already used by another member") }
         } else if stored == nil {
             throw ValidationFailure(field: "payload.person", rule: "is required when memberId names a new member")
         }

@@ -16,7 +16,7 @@ struct ReadOnlyEventRun {
     /// Who records each event (`nil`: no audit line).
     let recorders: [AuditEntry?]
     /// What each event's recorder may name (`nil`: the importer, anything).
-    var authorities: [EventAuthority?]
+    let authorities: [EventAuthority?]
 
     init(events: [DomainEvent], now: Date, recorders: [AuditEntry?], authorities: [EventAuthority?]? = nil) {
         self.events = events
