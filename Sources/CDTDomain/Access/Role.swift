@@ -11,6 +11,9 @@
 /// | member | its village | its village | no | no | no |
 /// | auditor | nothing | its unit | no | in its unit | no |
 /// | enterprise partner | nothing in the core | nothing in the core (the partner-discounts module adds its own) | no | no | no |
+///
+/// Merging teams (``Capability/mergeTeams``) is for commune officers and administrators, in their area;
+/// how far back each role may date an event is ``backdatingDays``.
 public enum Role: String, CaseIterable, Codable, Sendable, Hashable {
     case nationalAdministrator
     case nationalViewer
