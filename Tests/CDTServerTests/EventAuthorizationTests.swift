@@ -177,8 +177,15 @@ import Testing
             #expect(try await officer.submit(register(on: "2026-07-01")).status == .created)
             #expect(try await officer.submit(register(on: "2025-08-03")).status == .forbidden)
         }
+        // A phone resending, months later, an event stored when it was sent is told it is a duplicate, not refused.
+        let old = register(on: "2025-08-03"), stored = DomainEvent(id: old.id, unitID: old.unitID, authorID: world.memberA1.rawValue,
+                                                                   occurredAt: old.occurredAt, payload: old.payload)
         try await f.withApp(as: [RoleAssignment(role: .provinceAdministrator, unitID: f.provinceA)]) { admin throws in
             #expect(try await admin.submit(register(on: "2025-08-03")).status == .created)
+            #expect(try await admin.submit(stored).status == .created)
+        }
+        try await f.withApp(as: [RoleAssignment(role: .member, unitID: f.villageA1)]) { member throws in
+            #expect(try await member.submit(stored).status == .ok)
         }
     }
 
