@@ -42,8 +42,9 @@ actor SharedCommits {
         }
     }
 
-    /// Appends `event` under `scope`, in a transaction it may share, and returns its outcome.
-    func append(_ event: DomainEvent, recordedBy recorder: AuditEntry?, authority: EventAuthority? = nil, scope: RowScope) async throws -> AppendOutcome {
+    /// Appends `event` under `scope`, in a transaction it may share, and returns its outcome; `authority`
+    /// is what its sender may name (`nil` only for the importer).
+    func append(_ event: DomainEvent, recordedBy recorder: AuditEntry?, authority: EventAuthority?, scope: RowScope) async throws -> AppendOutcome {
         try await withCheckedThrowingContinuation { answer in
             waiting[scope, default: []].append(Waiting(event: event, recorder: recorder, authority: authority, answer: answer))
             startIfFree(scope)
