@@ -5,8 +5,9 @@ import Testing
     let province = ID<AdministrativeUnit>(), otherProvince = ID<AdministrativeUnit>()
     let p = "/p/", c = "/p/c/", v = "/p/c/v/", q = "/q/"
 
-    func placed(_ role: Role, _ path: String?, parent: String? = nil, provincePath: String? = "/p/") -> PlacedAssignment {
-        PlacedAssignment(role: role, unitID: path == nil ? nil : ID(), unitPath: path, parentPath: parent, provincePath: path == nil ? nil : provincePath,
+    func placed(_ role: Role, _ path: String?, parent: String? = nil, commune: String? = nil, provincePath: String? = "/p/") -> PlacedAssignment {
+        PlacedAssignment(role: role, unitID: path == nil ? nil : ID(), unitPath: path, parentPath: parent, communePath: commune,
+                         provincePath: path == nil ? nil : provincePath,
                          provinceID: path == nil ? nil : province)
     }
 

@@ -11,7 +11,8 @@ import Testing
 
 /// Every route × every role, in scope (province A, village A1) and out of scope (province B): the exact
 /// status, and no province-B id in any answer of a caller confined to province A. A route missing from
-/// the matrix fails ``everyRouteIsInTheMatrix()``.
+/// the matrix fails ``everyRouteIsInTheMatrix()``. Inside a province, what an event may name (members, teams,
+/// households, attendees, merged teams, its author) is the matrix of ``NamedObjectMatrixTests``.
 @Suite struct AccessMatrixTests {
     enum Who: String, CaseIterable, Sendable {
         case anonymous, nationalAdministrator, nationalViewer, provinceAdministrator, communeOfficer, teamLeader, member, auditor, enterprisePartner
@@ -61,7 +62,7 @@ import Testing
     static let make = EventFactory()
 
     static func event(_ world: World, in unit: ID<AdministrativeUnit>) -> String {
-        EventJSON.text(make.register(ID(), in: unit))
+        EventJSON.text(make.register(ID(), in: unit, on: EventFactory.recently))
     }
 
     static let rows: [Row] = [
@@ -239,7 +240,9 @@ import Testing
             try await app.test(.router) { http in
                 let anonymous = APIClient(client: http, token: nil)
                 var sessions: [Who: APIClient] = [.anonymous: anonymous]
-                for who in Who.allCases where who != .anonymous { sessions[who] = anonymous.withToken(try await anonymous.signIn(allLogins[who]!)) }
+                for who in Who.allCases where who != .anonymous {
+                    sessions[who] = APIClient(client: http, token: try await anonymous.signIn(allLogins[who]!), accountID: allLogins[who]!.accountID)
+                }
                 for row in Self.rows {
                     for who in Who.allCases {
                         // Signing out ends the session: those rows get a fresh one.

@@ -227,7 +227,7 @@ import Testing
         await db.close()
         let events = (0..<40).map { n in make.event(fixture.villageA1, on: "2025-08-11", .practiceShared(PracticeShared(title: "Mẹo \(n)", summary: "Chia sẻ"))) }
         try await fixture.withApp(.live) { client in
-            let otherClient = client.withToken(try await client.signIn(other))
+            let otherClient = APIClient(client: client.client, token: try await client.signIn(other), accountID: other.accountID)
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for (index, event) in events.enumerated() {
                     group.addTask { try await (index.isMultiple(of: 2) ? client : otherClient).submit(event).status }

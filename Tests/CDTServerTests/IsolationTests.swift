@@ -58,10 +58,10 @@ import Testing
             }
             #expect(try await officer.get("/api/v1/teams/\(data.teamA)").status == .ok)
             // They record work in their commune, not elsewhere.
-            #expect(try await officer.submit(make.register(ID(), in: fixture.villageA2)).status == .created)
-            let elsewhere = try await officer.submit(make.register(ID(), in: fixture.villageB1))
+            #expect(try await officer.submit(make.register(ID(), in: fixture.villageA2, on: EventFactory.recently)).status == .created)
+            let elsewhere = try await officer.submit(make.register(ID(), in: fixture.villageB1, on: EventFactory.recently))
             #expect(elsewhere.status == .forbidden && elsewhere.fields == ["unitId"])
-            let batch = try await officer.post("/api/v1/events/batch", EventJSON.batch([make.register(ID(), in: fixture.villageB1), make.register(ID(), in: fixture.villageA1)]))
+            let batch = try await officer.post("/api/v1/events/batch", EventJSON.batch([make.register(ID(), in: fixture.villageB1, on: EventFactory.recently), make.register(ID(), in: fixture.villageA1, on: EventFactory.recently)]))
             #expect((batch.json["results"] as? [[String: Any]])?.map { $0["outcome"] as? String } == ["rejected", "accepted"])
             // They see phone numbers in their commune in full; they manage no accounts and read no audit log.
             #expect(try await officer.get("/api/v1/members/\(data.memberA)").json["phone"] as? String == "0912345678")
@@ -76,18 +76,18 @@ import Testing
         let make = EventFactory()
         try await fixture.withApp(as: [RoleAssignment(role: .nationalViewer, unitID: nil)]) { viewer throws in
             #expect(try await viewer.get("/api/v1/teams").items.count == 2)
-            #expect(try await viewer.submit(make.register(ID(), in: fixture.villageA1)).status == .forbidden)
+            #expect(try await viewer.submit(make.register(ID(), in: fixture.villageA1, on: EventFactory.recently)).status == .forbidden)
             #expect(try await viewer.get("/api/v1/members/\(data.memberB)").json["phone"] as? String == "091*****78")
         }
         try await fixture.withApp(as: [RoleAssignment(role: .member, unitID: fixture.villageA2)]) { member throws in
             #expect(try await member.get("/api/v1/teams").items.isEmpty)  // the team works in village A1
             #expect(try await member.get("/api/v1/teams/\(data.teamA)").status == .notFound)
-            #expect(try await member.submit(make.register(ID(), in: fixture.villageA2)).status == .created)
-            #expect(try await member.submit(make.register(ID(), in: fixture.villageA1)).status == .forbidden)
+            #expect(try await member.submit(make.register(ID(), in: fixture.villageA2, on: EventFactory.recently)).status == .created)
+            #expect(try await member.submit(make.register(ID(), in: fixture.villageA1, on: EventFactory.recently)).status == .forbidden)
         }
         try await fixture.withApp(as: [RoleAssignment(role: .auditor, unitID: fixture.provinceA)]) { auditor in
             #expect(try await auditor.get("/api/v1/teams").items.count == 1)
-            #expect(try await auditor.submit(make.register(ID(), in: fixture.villageA1)).status == .forbidden)
+            #expect(try await auditor.submit(make.register(ID(), in: fixture.villageA1, on: EventFactory.recently)).status == .forbidden)
             let audit = try await auditor.get("/api/v1/audit?limit=500")
             #expect(audit.status == .ok && !audit.items.isEmpty)
             #expect(!audit.text.contains(data.visitB.description) && !audit.text.contains(data.teamB.description))
@@ -123,7 +123,7 @@ import Testing
     @Test func everyMutationLeavesOneAuditRecordThatCannotBeRemoved() async throws {
         let fixture = try await WorkFixture.make()
         let make = EventFactory()
-        let visit = make.register(ID(), in: fixture.villageA1)
+        let visit = make.register(ID(), in: fixture.villageA1, on: EventFactory.recently)
         try await fixture.withApp { admin throws in
             #expect(try await admin.submit(visit).status == .created)
             #expect(try await admin.submit(visit).status == .ok)  // a resend changes nothing, so no record

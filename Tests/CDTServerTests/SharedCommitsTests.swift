@@ -47,12 +47,12 @@ import Testing
 
     @Test func eventsSentWhileATransactionIsBusyShareTheNextOne() async throws {
         let held = HeldAppend()
-        let commits = SharedCommits(maxInFlight: 1) { try await held.append($0, $1) }
+        let commits = SharedCommits(maxInFlight: 1) { events, recorders, _ in try await held.append(events, recorders) }
         let scope = RowScope.provinces([UUID()])
-        let first = Task { try await commits.append(Self.event(), recordedBy: Self.recorder("a"), scope: scope) }
+        let first = Task { try await commits.append(Self.event(), recordedBy: Self.recorder("a"), authority: nil, scope: scope) }
         try await Self.waitUntil { held.held == 1 }
         // The first went alone, at once; five more arrive while it is busy and wait.
-        let more = (1...5).map { n in Task { try await commits.append(Self.event(), recordedBy: Self.recorder("b\(n)"), scope: scope) } }
+        let more = (1...5).map { n in Task { try await commits.append(Self.event(), recordedBy: Self.recorder("b\(n)"), authority: nil, scope: scope) } }
         try await Self.waitUntil { await commits.waitingCount(scope) == 5 }
         held.releaseAll()
         try await Self.waitUntil { held.held == 1 }
@@ -67,10 +67,10 @@ import Testing
 
     @Test func scopesDoNotShareATransaction() async throws {
         let held = HeldAppend()
-        let commits = SharedCommits(maxInFlight: 1) { try await held.append($0, $1) }
+        let commits = SharedCommits(maxInFlight: 1) { events, recorders, _ in try await held.append(events, recorders) }
         let one = RowScope.provinces([UUID()]), other = RowScope.provinces([UUID()])
-        let tasks = [Task { try await commits.append(Self.event(), recordedBy: Self.recorder("one"), scope: one) },
-                     Task { try await commits.append(Self.event(), recordedBy: Self.recorder("other"), scope: other) }]
+        let tasks = [Task { try await commits.append(Self.event(), recordedBy: Self.recorder("one"), authority: nil, scope: one) },
+                     Task { try await commits.append(Self.event(), recordedBy: Self.recorder("other"), authority: nil, scope: other) }]
         // Each scope starts its own transaction: both are held at once.
         try await Self.waitUntil { held.held == 2 }
         held.releaseAll()
@@ -80,11 +80,11 @@ import Testing
 
     @Test func aSharedTransactionThatFailsIsRetriedEventByEvent() async throws {
         let held = HeldAppend(failWhenShared: true)
-        let commits = SharedCommits(maxInFlight: 1) { try await held.append($0, $1) }
+        let commits = SharedCommits(maxInFlight: 1) { events, recorders, _ in try await held.append(events, recorders) }
         let scope = RowScope.everyProvince
-        let first = Task { try await commits.append(Self.event(), recordedBy: Self.recorder("a"), scope: scope) }
+        let first = Task { try await commits.append(Self.event(), recordedBy: Self.recorder("a"), authority: nil, scope: scope) }
         try await Self.waitUntil { held.held == 1 }
-        let more = (1...3).map { n in Task { try await commits.append(Self.event(), recordedBy: Self.recorder("b\(n)"), scope: scope) } }
+        let more = (1...3).map { n in Task { try await commits.append(Self.event(), recordedBy: Self.recorder("b\(n)"), authority: nil, scope: scope) } }
         try await Self.waitUntil { await commits.waitingCount(scope) == 3 }
         // Release every call as it comes: the shared one fails, then each event goes alone and succeeds.
         let releasing = Task {

@@ -57,7 +57,7 @@ struct WorkFixture: Sendable {
             let login = try await Self.makeAccount(roles, db)
             try await app.test(framework) { client in
                 let token = try await APIClient(client: client, token: nil).signIn(login)
-                try await body(APIClient(client: client, token: token))
+                try await body(APIClient(client: client, token: token, accountID: login.accountID))
             }
         } catch {
             await db.close()
@@ -67,18 +67,18 @@ struct WorkFixture: Sendable {
     }
 
     /// A login, password and TOTP secret for signing in.
-    struct Login: Sendable { let name: String; let password: String; let totpSecret: String? }
+    struct Login: Sendable { let name: String; let password: String; let totpSecret: String?; var accountID: ID<Account>? = nil }
 
     /// Creates an account with `roles`; two-factor sign-in is turned on when a role requires it.
     static func makeAccount(_ roles: [RoleAssignment], _ db: PostgresClient) async throws -> Login {
         let name = "user-" + UUID().uuidString.prefix(8).lowercased()
         let password = "correct horse battery staple"
         let account = try await AccountAdministration(client: db).createAccount(username: name, phone: nil, displayName: "Người thử", password: password, roles: roles)
-        guard roles.contains(where: { $0.role.requiresTwoFactor }) else { return Login(name: name, password: password, totpSecret: nil) }
+        guard roles.contains(where: { $0.role.requiresTwoFactor }) else { return Login(name: name, password: password, totpSecret: nil, accountID: account.id) }
         let store = PostgresAccountStore(client: db)
         try await store.setTOTPSecret(account.id, secret: "TESTSECRETTESTSECRET")
         try await store.enableTOTP(account.id)
-        return Login(name: name, password: password, totpSecret: "TESTSECRETTESTSECRET")
+        return Login(name: name, password: password, totpSecret: "TESTSECRETTESTSECRET", accountID: account.id)
     }
 }
 
@@ -96,9 +96,14 @@ struct Answer: @unchecked Sendable {
 }
 
 /// A test client that sends a session token with every request.
+///
+/// Events are authored by whoever sends them: in a body posted to `/api/v1/events…`, the client puts its own
+/// account in place of ``EventFactory/sender`` (the server takes only an author the sender may stand for).
 struct APIClient: Sendable {
     let client: any TestClientProtocol
     let token: String?
+    /// The signed-in account, when known.
+    var accountID: ID<Account>? = nil
 
     private var headers: HTTPFields {
         var headers: HTTPFields = [:]
@@ -111,6 +116,10 @@ struct APIClient: Sendable {
     }
 
     func post(_ uri: String, _ body: String, contentType: String = "application/json") async throws -> Answer {
+        var body = body
+        if let accountID, uri.hasPrefix("/api/v1/events") {
+            body = body.replacingOccurrences(of: EventFactory.sender.uuidString.lowercased(), with: accountID.description)
+        }
         var headers = headers
         headers[.contentType] = contentType
         return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body)) {
@@ -130,7 +139,7 @@ struct APIClient: Sendable {
         return token
     }
 
-    func withToken(_ token: String?) -> APIClient { APIClient(client: client, token: token) }
+    func withToken(_ token: String?) -> APIClient { APIClient(client: client, token: token, accountID: token == self.token ? accountID : nil) }
 
     /// Posts one event made by the domain's own encoding.
     func submit(_ event: DomainEvent) async throws -> Answer {
@@ -156,9 +165,13 @@ enum EventJSON {
     }
 }
 
-/// Makes events in the fixture's units, a day at a time from 2025-08-01.
+/// Makes events in the fixture's units, a day at a time from 2025-08-01, authored by ``sender``.
 struct EventFactory {
-    let author = UUID()
+    /// Stands for the account that sends the event (see ``APIClient``).
+    static let sender = UUID(uuidString: "00000000-0000-4000-8000-00000000a07a")!
+    var author = EventFactory.sender
+    /// A day before the fixture's today (2026-11-18) that every role may still record.
+    static let recently = "2026-11-15"
     var clock = Date(timeIntervalSince1970: 1_754_017_200)  // 2025-08-01 10:00 in Vietnam
 
     func on(_ day: String, hour: Int = 10) -> Date {
@@ -182,8 +195,9 @@ struct EventFactory {
             person: PersonDetails(name: name, phone: "+84 912 345 678", gender: .female, birthYear: 1990, affiliations: [.youthUnion]))))
     }
 
-    func register(_ household: ID<Household>, in unit: ID<AdministrativeUnit>, size: Int = 4, notApplicable: NotApplicableReason? = nil) -> DomainEvent {
-        event(unit, on: "2025-08-03", .householdRegistered(HouseholdDetails(
+    func register(_ household: ID<Household>, in unit: ID<AdministrativeUnit>, size: Int = 4, notApplicable: NotApplicableReason? = nil,
+                  on day: String = "2025-08-03") -> DomainEvent {
+        event(unit, on: day, .householdRegistered(HouseholdDetails(
             householdId: household, label: "Số 12 ngõ 3", size: size,
             residents: [ResidentCount(ageBand: .working, count: 2, withSmartphone: 2), ResidentCount(ageBand: .elderly, count: 2, withSmartphone: 0, notApplicable: 1, notApplicableReason: .elderly)],
             notApplicable: notApplicable)))

@@ -66,17 +66,21 @@ public struct PlacedAssignment: Hashable, Sendable {
     public let role: Role
     /// The assigned unit; `nil` for national roles.
     public let unitID: ID<AdministrativeUnit>?
-    /// Paths of the assigned unit, its parent and its province (all `nil` for national roles).
+    /// Paths of the assigned unit, its parent, the commune it is or lies in (`nil` above communes) and its
+    /// province (all `nil` for national roles).
     public let unitPath: String?
     public let parentPath: String?
+    public let communePath: String?
     public let provincePath: String?
     public let provinceID: ID<AdministrativeUnit>?
 
-    public init(role: Role, unitID: ID<AdministrativeUnit>?, unitPath: String?, parentPath: String?, provincePath: String?, provinceID: ID<AdministrativeUnit>?) {
+    public init(role: Role, unitID: ID<AdministrativeUnit>?, unitPath: String?, parentPath: String?, communePath: String?,
+                provincePath: String?, provinceID: ID<AdministrativeUnit>?) {
         self.role = role
         self.unitID = unitID
         self.unitPath = unitPath
         self.parentPath = parentPath
+        self.communePath = communePath
         self.provincePath = provincePath
         self.provinceID = provinceID
     }
@@ -88,6 +92,7 @@ public struct PlacedAssignment: Hashable, Sendable {
         let path: String? = switch reach {
         case .assigned: unitPath
         case .parent: parentPath ?? unitPath
+        case .commune: communePath ?? unitPath
         case .province: provincePath ?? unitPath
         }
         guard let path else { return .nowhere }
@@ -110,6 +115,18 @@ public struct CallerAccess: Hashable, Sendable {
     }
 
     public func scope(for capability: Capability) -> AccessScope { scopes[capability] ?? .nowhere }
+
+    /// How many days before today an event in the unit with `path` may have occurred when this caller
+    /// records it: the most any of their assignments that may record work there allows (`nil`: no bound
+    /// but the log's own); `0` when none may.
+    public func backdatingDays(at path: String) -> Int? {
+        var most: Int? = 0
+        for assignment in assignments where assignment.scope(for: .change).contains(path: path) {
+            guard let days = assignment.role.backdatingDays else { return nil }
+            most = max(most ?? 0, days)
+        }
+        return most
+    }
 
     /// Whether the caller holds a role that must use two-factor authentication.
     public var requiresTwoFactor: Bool { assignments.contains { $0.role.requiresTwoFactor } }

@@ -8,10 +8,13 @@
 /// | national viewer | nothing | everything | no | no | no |
 /// | province administrator | its province | its province | in its province | in its province | yes |
 /// | commune officer | its commune | its whole province | no | no | in its commune |
-/// | team leader | its team's unit | its commune | no | no | in its unit |
+/// | team leader | its team's unit | its commune (the commune itself when assigned at one) | no | no | in its unit |
 /// | member | its village | its village | no | no | no |
 /// | auditor | nothing | its unit | no | in its unit | no |
 /// | enterprise partner | nothing in the core | nothing in the core (the partner-discounts module adds its own) | no | no | no |
+///
+/// Merging teams (``Capability/mergeTeams``) is for commune officers and administrators, in their area;
+/// how far back each role may date an event is ``backdatingDays``.
 public enum Role: String, CaseIterable, Codable, Sendable, Hashable {
     case nationalAdministrator
     case nationalViewer
@@ -40,18 +43,31 @@ public enum Role: String, CaseIterable, Codable, Sendable, Hashable {
     /// Whether holders must use two-factor authentication to sign in.
     public var requiresTwoFactor: Bool { self == .nationalAdministrator || self == .provinceAdministrator }
 
+    /// How many days before today (in Vietnam) an event the role records may have occurred; `nil` for no
+    /// bound but the log's own (``DomainEvent/earliestDay``). A phone in a village without signal may sync
+    /// days late, so members and team leaders get a month; commune officers enter paper records of a
+    /// season; administrators correct history.
+    public var backdatingDays: Int? {
+        switch self {
+        case .nationalAdministrator, .provinceAdministrator: nil
+        case .communeOfficer: 180
+        case .teamLeader, .member: 30
+        case .nationalViewer, .auditor, .enterprisePartner: 0
+        }
+    }
+
     /// What the role allows, and how far from the assigned unit.
     public var grants: [Capability: Reach] {
         switch self {
         case .nationalAdministrator:
-            [.view: .assigned, .change: .assigned, .manageAccounts: .assigned, .readAudit: .assigned, .seePhoneNumbers: .assigned,
+            [.view: .assigned, .change: .assigned, .mergeTeams: .assigned, .manageAccounts: .assigned, .readAudit: .assigned, .seePhoneNumbers: .assigned,
              .manageUnits: .assigned]
         case .nationalViewer: [.view: .assigned]
         case .provinceAdministrator:
-            [.view: .assigned, .change: .assigned, .manageAccounts: .assigned, .readAudit: .assigned, .seePhoneNumbers: .assigned,
+            [.view: .assigned, .change: .assigned, .mergeTeams: .assigned, .manageAccounts: .assigned, .readAudit: .assigned, .seePhoneNumbers: .assigned,
              .manageUnits: .assigned]
-        case .communeOfficer: [.view: .province, .change: .assigned, .seePhoneNumbers: .assigned]
-        case .teamLeader: [.view: .parent, .change: .assigned, .seePhoneNumbers: .assigned]
+        case .communeOfficer: [.view: .province, .change: .assigned, .mergeTeams: .assigned, .seePhoneNumbers: .assigned]
+        case .teamLeader: [.view: .commune, .change: .assigned, .seePhoneNumbers: .assigned]
         case .member: [.view: .assigned, .change: .assigned]
         case .auditor: [.view: .assigned, .readAudit: .assigned]
         case .enterprisePartner: [:]
@@ -65,6 +81,8 @@ public enum Capability: String, CaseIterable, Codable, Sendable, Hashable {
     case view
     /// Record work and changes (submit events).
     case change
+    /// Merge teams (`team.merged`): ending a team and moving its members is a commune officer's act or above.
+    case mergeTeams
     /// Create, disable and reset accounts and assign roles.
     case manageAccounts
     /// Read the audit log.
@@ -79,8 +97,10 @@ public enum Capability: String, CaseIterable, Codable, Sendable, Hashable {
 public enum Reach: Sendable, Hashable {
     /// The assigned unit's subtree.
     case assigned
-    /// The subtree of the unit's parent (a team leader views its commune).
+    /// The subtree of the unit's parent.
     case parent
+    /// The subtree of the commune the unit is or lies in (a team leader views its commune).
+    case commune
     /// The subtree of the unit's province (a commune officer views its province).
     case province
 }

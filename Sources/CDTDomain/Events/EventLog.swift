@@ -10,6 +10,8 @@ public enum AppendOutcome: Hashable, Sendable {
     case conflict
     /// The event breaks a rule; nothing of it was stored.
     case rejected(ValidationFailure)
+    /// The event names something its recorder may not change (see ``EventAuthority``); nothing of it was stored.
+    case forbidden(ValidationFailure)
 }
 
 /// Which events a list shows.

@@ -35,8 +35,8 @@ public protocol WorkStore: Sendable {
     /// Which of `ids` are members of a team inside `scope`.
     func members(_ ids: [ID<Member>], within scope: AccessScope) async throws -> Set<ID<Member>>
 
-    /// Memberships of a team or of a member, oldest first.
-    func memberships(team: ID<Team>?, member: ID<Member>?, activeOn: CalendarDate?, page: PageRequest) async throws -> Page<Membership>
+    /// Memberships of a team or of a member, oldest first; only on teams inside `within` when given.
+    func memberships(team: ID<Team>?, member: ID<Member>?, activeOn: CalendarDate?, within: AccessScope?, page: PageRequest) async throws -> Page<Membership>
 
     /// Households in the filter's subtree, in id order (stable across pages).
     func households(matching filter: WorkFilter, page: PageRequest) async throws -> Page<Household>

@@ -11,15 +11,22 @@ import Hummingbird
 ///   or not at all; the answer gives each event's outcome.
 /// - `GET /api/v1/events?under=&type=&from=&until=&limit=&cursor=`: stored events in recorded order.
 /// - `GET /api/v1/events/{id}`: one stored event.
+///
+/// Every object an event names is checked against what its sender may change (``EventAuthority``): 403
+/// (in a batch, `rejected`) when one lies outside. Events read back carry members' personal data only as
+/// `/members` would show it to the reader (``MemberDisclosure``).
 struct EventController: Sendable {
     let log: PostgresEventLog
     let visibility: Visibility
+    /// Where members are, for masking their personal data in events read back.
+    let work: any WorkStore
     /// Single events sent at the same moment share a transaction (see ``SharedCommits``).
     let commits: SharedCommits
 
-    init(log: PostgresEventLog, visibility: Visibility) {
+    init(log: PostgresEventLog, visibility: Visibility, work: any WorkStore) {
         self.log = log
         self.visibility = visibility
+        self.work = work
         self.commits = SharedCommits(log: log)
     }
 
@@ -50,17 +57,21 @@ struct EventController: Sendable {
             throw ProblemDetails(status: .forbidden, detail: "Only the province's administrators may change its villages.",
                                  errors: [.init(field: "type", rule: Self.villagesRule)])
         }
-        switch try await commits.append(event, recordedBy: Self.recorder(caller), scope: RowScope.current ?? .noProvince) {
+        switch try await commits.append(event, recordedBy: Self.recorder(caller), authority: Self.authority(caller), scope: RowScope.current ?? .noProvince) {
         case .accepted(let recordedAt):
             return EditedResponse(status: .created, response: SubmittedEventResponse(outcome: "accepted", event: EventResponse(event: event.recorded(at: recordedAt))))
         case .duplicate:
             let stored = try await log.event(event.id) ?? event
-            return EditedResponse(status: .ok, response: SubmittedEventResponse(outcome: "duplicate", event: EventResponse(event: stored)))
+            let shown = try await MemberDisclosure.of([stored], to: caller, store: work).shown(stored)
+            return EditedResponse(status: .ok, response: SubmittedEventResponse(outcome: "duplicate", event: EventResponse(event: shown)))
         case .conflict:
             throw ProblemDetails(status: .conflict, detail: "An event with id \(event.id) was recorded with a different body.",
                                  errors: [.init(field: "id", rule: "must not reuse the id of a different event")])
         case .rejected(let failure):
             throw ProblemDetails(status: .unprocessableContent, detail: "The event breaks a rule; nothing was recorded.",
+                                 errors: failure.violations.map(ProblemDetails.FieldError.init))
+        case .forbidden(let failure):
+            throw ProblemDetails(status: .forbidden, detail: "The event names something you may not change; nothing was recorded.",
                                  errors: failure.violations.map(ProblemDetails.FieldError.init))
         }
     }
@@ -97,7 +108,9 @@ struct EventController: Sendable {
             }
             return false
         }
-        let outcomes = events.isEmpty ? [] : try await log.append(events.map(\.event), recordedBy: Self.recorder(caller))
+        let outcomes = events.isEmpty ? [] : try await log.append(
+            events.map(\.event), recordedBy: Array(repeating: Self.recorder(caller), count: events.count),
+            authorities: Array(repeating: Self.authority(caller), count: events.count))
         for ((index, event), outcome) in zip(events, outcomes) {
             results[index] = BatchResult(index: index, id: event.id.description, outcome: outcome)
         }
@@ -117,20 +130,28 @@ struct EventController: Sendable {
             occurredUntil: parameters.optionalDate("until"))
         let page = parameters.page(cursor: [.integer])
         try parameters.validate()
-        filter.within = try context.requireCaller().access.scope(for: .view)
+        let caller = try context.requireCaller()
+        filter.within = caller.access.scope(for: .view)
         let result = try await log.events(matching: filter, page: page)
-        return PageResponse(items: result.items.map { EventResponse(event: $0) }, nextCursor: result.next?.token)
+        let disclosure = try await MemberDisclosure.of(result.items, to: caller, store: work)
+        return PageResponse(items: result.items.map { EventResponse(event: disclosure.shown($0)) }, nextCursor: result.next?.token)
     }
 
     @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> EventResponse {
         let id = try PathID.parse(context, as: DomainEvent.self, name: "event")
         guard let event = try await log.event(id) else { throw ProblemDetails(status: .notFound, detail: "No event has id \(id).") }
-        try await visibility.requireVisible(event.unitID, to: try context.requireCaller(), notFound: "No event has id \(id).")
-        return EventResponse(event: event)
+        let caller = try context.requireCaller()
+        try await visibility.requireVisible(event.unitID, to: caller, notFound: "No event has id \(id).")
+        return EventResponse(event: try await MemberDisclosure.of([event], to: caller, store: work).shown(event))
     }
 
     static let outsideRule = "must name a unit where you may record work"
     static let villagesRule = "village events are recorded by the province's administrators"
+
+    /// What the caller may name in the events they record (see ``EventAuthority``).
+    static func authority(_ caller: Caller) -> EventAuthority {
+        EventAuthority(accountID: caller.account.id.rawValue, access: caller.access)
+    }
 
     /// Who records the events, for the audit log.
     static func recorder(_ caller: Caller) -> AuditEntry {
@@ -166,7 +187,7 @@ extension BatchResult {
         case .duplicate(let recordedAt): self.init(index: index, id: id, outcome: "duplicate", recordedAt: recordedAt)
         case .conflict:
             self.init(index: index, id: id, outcome: "conflict", errors: [.init(field: "events[\(index)].id", rule: "must not reuse the id of a different event")])
-        case .rejected(let failure):
+        case .rejected(let failure), .forbidden(let failure):
             self.init(index: index, id: id, outcome: "rejected",
                       errors: failure.violations.map { .init($0.nested(under: "events[\(index)]")) })
         }

@@ -14,12 +14,13 @@ import CDTPostgres
 /// - When a shared transaction fails as a whole (a lost connection, say), each of its events is tried
 ///   again alone, so one event's failure is never another's.
 actor SharedCommits {
-    /// Appends events with their recorders in one transaction under the current row scope.
-    typealias Append = @Sendable ([DomainEvent], [AuditEntry?]) async throws -> [AppendOutcome]
+    /// Appends events with their recorders (and what each may name) in one transaction under the current row scope.
+    typealias Append = @Sendable ([DomainEvent], [AuditEntry?], [EventAuthority?]) async throws -> [AppendOutcome]
 
     private struct Waiting {
         let event: DomainEvent
         let recorder: AuditEntry?
+        let authority: EventAuthority?
         let answer: CheckedContinuation<AppendOutcome, any Error>
     }
 
@@ -36,13 +37,16 @@ actor SharedCommits {
     }
 
     init(log: PostgresEventLog, maxInFlight: Int = 4) {
-        self.init(maxInFlight: maxInFlight) { events, recorders in try await log.append(events, recordedBy: recorders) }
+        self.init(maxInFlight: maxInFlight) { events, recorders, authorities in
+            try await log.append(events, recordedBy: recorders, authorities: authorities)
+        }
     }
 
-    /// Appends `event` under `scope`, in a transaction it may share, and returns its outcome.
-    func append(_ event: DomainEvent, recordedBy recorder: AuditEntry?, scope: RowScope) async throws -> AppendOutcome {
+    /// Appends `event` under `scope`, in a transaction it may share, and returns its outcome; `authority`
+    /// is what its sender may name (`nil` only for the importer).
+    func append(_ event: DomainEvent, recordedBy recorder: AuditEntry?, authority: EventAuthority?, scope: RowScope) async throws -> AppendOutcome {
         try await withCheckedThrowingContinuation { answer in
-            waiting[scope, default: []].append(Waiting(event: event, recorder: recorder, answer: answer))
+            waiting[scope, default: []].append(Waiting(event: event, recorder: recorder, authority: authority, answer: answer))
             startIfFree(scope)
         }
     }
@@ -70,7 +74,7 @@ actor SharedCommits {
 
     private static func run(_ batch: [Waiting], _ append: Append) async {
         do {
-            let outcomes = try await append(batch.map(\.event), batch.map(\.recorder))
+            let outcomes = try await append(batch.map(\.event), batch.map(\.recorder), batch.map(\.authority))
             for (waiting, outcome) in zip(batch, outcomes) { waiting.answer.resume(returning: outcome) }
         } catch {
             guard batch.count > 1 else {
@@ -79,7 +83,7 @@ actor SharedCommits {
             }
             for waiting in batch {
                 do {
-                    waiting.answer.resume(returning: try await append([waiting.event], [waiting.recorder])[0])
+                    waiting.answer.resume(returning: try await append([waiting.event], [waiting.recorder], [waiting.authority])[0])
                 } catch {
                     waiting.answer.resume(throwing: error)
                 }

@@ -36,26 +36,19 @@ struct TeamController: Sendable {
     @Sendable func listMembers(_ request: Request, context: AppRequestContext) async throws -> PageResponse<MemberResponse> {
         let page = try await workList(request, context, supports: [.under, .activeOn, .q], cursor: [.hex, .uuid],
                                       fetch: store.members(matching:page:), as: { $0 })
-        let shown = try await phonesShown(page.items.map(\.id), context)
-        return PageResponse(items: page.items.map { MemberResponse($0, showPhone: shown.contains($0.id)) }, nextCursor: page.nextCursor)
+        let disclosure = try await MemberDisclosure.of(page.items.map(\.id), to: try context.requireCaller(), store: store)
+        return PageResponse(items: page.items.compactMap(disclosure.shown), nextCursor: page.nextCursor)
     }
 
-    /// The members whose phone numbers the caller may see in full.
-    private func phonesShown(_ ids: [ID<Member>], _ context: AppRequestContext) async throws -> Set<ID<Member>> {
-        let scope = try context.requireCaller().access.scope(for: .seePhoneNumbers)
-        return scope.isEmpty ? [] : try await store.members(ids, within: scope)
-    }
-
-    /// The member in the path, if the caller may see them (a member of a team in their view scope), else 404.
-    private func visibleMember(_ context: AppRequestContext) async throws -> Member {
+    /// The member in the path as the caller is shown them, if the caller may see them (a member of a team
+    /// in their view scope), else 404.
+    private func visibleMember(_ context: AppRequestContext) async throws -> (Member, MemberResponse) {
         let id = try PathID.parse(context, as: Member.self, name: "member")
         let member = try found(try await store.member(id), "member", id) { $0 }
-        let scope = try context.requireCaller().access.scope(for: .view)
-        let visible = scope.isNationwide ? true : !(try await store.members([id], within: scope)).isEmpty
-        guard visible else {
+        guard let shown = try await MemberDisclosure.of([id], to: try context.requireCaller(), store: store).shown(member) else {
             throw ProblemDetails(status: .notFound, detail: "No member has id \(id).")
         }
-        return member
+        return (member, shown)
     }
 
     /// The team in the path, if it works inside the caller's view scope, else 404.
@@ -67,21 +60,21 @@ struct TeamController: Sendable {
     }
 
     @Sendable func member(_ request: Request, context: AppRequestContext) async throws -> MemberResponse {
-        let member = try await visibleMember(context)
-        return MemberResponse(member, showPhone: !(try await phonesShown([member.id], context)).isEmpty)
+        try await visibleMember(context).1
     }
 
+    /// A member's memberships on teams the caller views (a member's teams elsewhere are not told).
     @Sendable func memberMemberships(_ request: Request, context: AppRequestContext) async throws -> PageResponse<MembershipResponse> {
-        let member = try await visibleMember(context)
-        return try await memberships(request, team: nil, member: member.id)
+        let (member, _) = try await visibleMember(context)
+        return try await memberships(request, team: nil, member: member.id, within: try context.requireCaller().access.scope(for: .view))
     }
 
-    private func memberships(_ request: Request, team: ID<Team>?, member: ID<Member>?) async throws -> PageResponse<MembershipResponse> {
+    private func memberships(_ request: Request, team: ID<Team>?, member: ID<Member>?, within scope: AccessScope? = nil) async throws -> PageResponse<MembershipResponse> {
         var parameters = QueryParameters(request)
         let activeOn = parameters.optionalDate("activeOn")
         let page = parameters.page(cursor: [.date, .uuid, .uuid])
         try parameters.validate()
-        let result = try await store.memberships(team: team, member: member, activeOn: activeOn, page: page)
+        let result = try await store.memberships(team: team, member: member, activeOn: activeOn, within: scope, page: page)
         return PageResponse(items: result.items.map(MembershipResponse.init), nextCursor: result.next?.token)
     }
 }

@@ -117,7 +117,7 @@ struct CoverageReadsMeasurement {
         guard probes > 0 else { return (measured, nil) }
         let background = load.map { load in Task { try await load() } }
         defer { background?.cancel() }
-        let fresh = try await freshness(http, recorder: "bench-recorder-\(suffix)", password: password, commune: commune, viewerToken: viewerToken, db)
+        let fresh = try await freshness(http, recorder: "bench-recorder-\(suffix)", author: recorder.id, password: password, commune: commune, viewerToken: viewerToken, db)
         return (measured, fresh)
     }
 
@@ -141,7 +141,7 @@ struct CoverageReadsMeasurement {
 
     /// Households registered through `POST /api/v1/events`, each timed from the answer to its appearance in
     /// the commune's figures.
-    private func freshness(_ http: BenchHTTP, recorder: String, password: String, commune: ID<AdministrativeUnit>, viewerToken: String, _ db: PostgresClient) async throws -> BenchReport.Summary {
+    private func freshness(_ http: BenchHTTP, recorder: String, author: ID<Account>, password: String, commune: ID<AdministrativeUnit>, viewerToken: String, _ db: PostgresClient) async throws -> BenchReport.Summary {
         let token = try await http.signIn(recorder, password)
         guard let village = try await children(of: commune, db).first else { throw CommandError("the commune has no village") }
         func households() async throws -> Double {
@@ -153,7 +153,7 @@ struct CoverageReadsMeasurement {
             let before = try await households()
             let event: [String: Any] = [
                 "id": UUID().uuidString.lowercased(), "type": "household.registered", "version": 1, "unitId": village.description,
-                "authorId": UUID().uuidString.lowercased(), "occurredAt": ISO8601DateFormatter().string(from: Date()),
+                "authorId": author.description, "occurredAt": ISO8601DateFormatter().string(from: Date()),
                 "payload": ["householdId": UUID().uuidString.lowercased(), "size": 1, "label": "bench"],
             ]
             _ = try await http.post("/api/v1/events", event, token: token)

@@ -8,9 +8,11 @@ import Foundation
 struct IngestionEvents {
     struct Event: Sendable {
         let id: UUID, province: UUID, unit: UUID, occurredAt: Date, payload: String
+        /// The visiting member, who is the author too (the server takes an author only the sender may change).
+        var author: UUID = IngestionEvents.author
         var json: String {
             #"{"id": "\#(id.uuidString.lowercased())", "type": "household.visited", "version": 1, "unitId": "\#(unit.uuidString.lowercased())", "#
-                + #""authorId": "\#(IngestionEvents.author.uuidString.lowercased())", "occurredAt": "\#(IngestionEvents.timestamp(occurredAt))", "payload": \#(payload)}"#
+                + #""authorId": "\#(author.uuidString.lowercased())", "occurredAt": "\#(IngestionEvents.timestamp(occurredAt))", "payload": \#(payload)}"#
         }
     }
 
@@ -40,7 +42,7 @@ struct IngestionEvents {
             let payload = #"{"householdId": "\#(household.uuidString.lowercased())", "memberIds": ["\#(member.uuidString.lowercased())"], "#
                 + #""skills": {"\#(skill)": "\#(outcomes.randomElement(using: &generator)!)"}, "services": {"vneidActivated": "\#(outcomes.randomElement(using: &generator)!)"}}"#
             return Event(id: UUID(), province: province, unit: unit,
-                         occurredAt: now.addingTimeInterval(-Double(Int.random(in: 600...80_000, using: &generator))), payload: payload)
+                         occurredAt: now.addingTimeInterval(-Double(Int.random(in: 600...80_000, using: &generator))), payload: payload, author: member)
         }
         return IngestionEvents(events: events)
     }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// `member.joined`: a person joins a team with a role from the day the event occurred. `person` is
-/// required the first time a member id is used and updates the stored details when given again.
+/// required the first time a member id is used and refused afterwards (it never rewrites a member's details).
 public struct MemberJoined: EventBody {
     public var teamId: ID<Team>
     public var memberId: ID<Member>

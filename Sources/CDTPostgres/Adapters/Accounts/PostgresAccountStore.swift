@@ -125,7 +125,8 @@ public struct PostgresAccountStore: Sendable {
     /// The account's assignments with the paths their reaches need.
     public func placedAssignments(of id: ID<Account>) async throws -> [PlacedAssignment] {
         try await client.query("""
-            SELECT r.role, r.unit_id, u.path, parent.path, province.path, r.province_id
+            SELECT r.role, r.unit_id, u.path, parent.path,
+                   CASE u.level WHEN 'commune' THEN u.path WHEN 'village' THEN parent.path END, province.path, r.province_id
             FROM role_assignments r
             LEFT JOIN administrative_units u ON u.id = r.unit_id
             LEFT JOIN administrative_units parent ON parent.id = u.parent_id
@@ -133,17 +134,18 @@ public struct PostgresAccountStore: Sendable {
             WHERE r.account_id = \(id)
             ORDER BY r.granted_at, r.role
             """).compactMap { row in
-            let (role, unit, path, parentPath, provincePath, province) = try row.decode(
-                (String, ID<AdministrativeUnit>?, String?, String?, String?, ID<AdministrativeUnit>?).self)
+            let (role, unit, path, parentPath, communePath, provincePath, province) = try row.decode(
+                (String, ID<AdministrativeUnit>?, String?, String?, String?, String?, ID<AdministrativeUnit>?).self)
             guard let role = Role(rawValue: role) else { return nil }
-            return PlacedAssignment(role: role, unitID: unit, unitPath: path, parentPath: parentPath, provincePath: provincePath, provinceID: province)
+            return PlacedAssignment(role: role, unitID: unit, unitPath: path, parentPath: parentPath, communePath: communePath,
+                                    provincePath: provincePath, provinceID: province)
         }
     }
 
     /// Where a unit sits: for checking a grant before it is stored.
     public func placement(of assignment: RoleAssignment) async throws -> PlacedAssignment? {
         guard let unitID = assignment.unitID else {
-            return PlacedAssignment(role: assignment.role, unitID: nil, unitPath: nil, parentPath: nil, provincePath: nil, provinceID: nil)
+            return PlacedAssignment(role: assignment.role, unitID: nil, unitPath: nil, parentPath: nil, communePath: nil, provincePath: nil, provinceID: nil)
         }
         let rows = try await client.query("""
             SELECT u.level, u.path, parent.path, province.path, coalesce(u.province_id, u.id)
@@ -155,7 +157,9 @@ public struct PostgresAccountStore: Sendable {
         guard let row = rows.first else { return nil }
         let (level, path, parentPath, provincePath, province) = try row.decode((String, String, String?, String?, ID<AdministrativeUnit>).self)
         guard let unitLevel = UnitLevel(rawValue: level), assignment.role.assignableLevels.contains(unitLevel) else { return nil }
-        return PlacedAssignment(role: assignment.role, unitID: unitID, unitPath: path, parentPath: parentPath, provincePath: provincePath, provinceID: province)
+        let communePath = unitLevel == .commune ? path : unitLevel == .village ? parentPath : nil
+        return PlacedAssignment(role: assignment.role, unitID: unitID, unitPath: path, parentPath: parentPath, communePath: communePath,
+                                provincePath: provincePath, provinceID: province)
     }
 
     /// Disables an account and revokes its sessions at once.

@@ -1,4 +1,5 @@
 import CDTDomain
+import Foundation
 
 /// The rules an appended event is held to against stored data (its unit; the household and members a
 /// visit or survey names), said once for the two ways events are appended: one at a time
@@ -36,5 +37,44 @@ enum AppendRules {
             )
             SELECT EXISTS (SELECT 1 FROM heirs WHERE id = \(unit))
             """).decode(Bool.self)[0]
+    }
+
+    /// Where the teams and members `events` name are (see ``NamedPlaces``), in two statements.
+    static func places(for events: [DomainEvent], _ session: PostgresSession) async throws -> NamedPlaces {
+        var places = NamedPlaces()
+        let teams = Array(Set(events.flatMap { EventAuthority.teams(in: $0).map(\.id) }))
+        if !teams.isEmpty {
+            for row in try await session.query("""
+                SELECT t.id, u.path FROM teams t JOIN administrative_units u ON u.id = t.unit_id WHERE t.id = ANY(\(teams))
+                """) {
+                let (id, path) = try row.decode((ID<Team>, String).self)
+                places.teams[id] = path
+            }
+        }
+        let members = Array(Set(events.flatMap(EventAuthority.memberIDs(in:))))
+        if !members.isEmpty {
+            // The teams each member is on now or, when on none, the one they left last.
+            for row in try await session.query("""
+                SELECT s.member_id, u.path
+                FROM memberships s JOIN teams t ON t.id = s.team_id JOIN administrative_units u ON u.id = t.unit_id
+                WHERE s.member_id = ANY(\(members))
+                  AND NOT EXISTS (SELECT 1 FROM memberships o WHERE o.member_id = s.member_id AND s.left_on IS NOT NULL
+                                  AND (o.left_on IS NULL OR o.left_on > s.left_on))
+                """) {
+                let (id, path) = try row.decode((ID<Member>, String).self)
+                places.members[id, default: []].append(path)
+            }
+            // A member stored without a membership (none is, but a rule must not depend on it) is somewhere nobody may change.
+            for id in try await session.query("SELECT id FROM members WHERE id = ANY(\(members))").decode(ID<Member>.self)
+            where places.members[id] == nil {
+                places.members[id] = []
+            }
+        }
+        return places
+    }
+
+    /// Why `authority` may not record `event` in `unit`, or `nil`.
+    static func refusal(of event: DomainEvent, in unit: StoredUnit, by authority: EventAuthority?, places: NamedPlaces, now: Date) -> ValidationFailure? {
+        authority?.refusal(of: event, unitPath: unit.path, places: places, today: CalendarDate(now))
     }
 }

@@ -68,15 +68,20 @@ extension EventProjection {
             throw ValidationFailure(field: "payload.memberId", rule: "names a member recorded in another province")
         }
         if let person = body.person {
+            // Details come with a new member only: joining never rewrites (or restores, after an erasure) a member's details.
+            guard stored == nil else {
+                throw ValidationFailure(field: "payload.person", rule: "must be left out when memberId names an existing member")
+            }
             let member = person.member(id: body.memberId)
-            try await session.execute("""
+            let inserted = try await session.execute("""
                 INSERT INTO members (id, province_id, name, search_key, sort_key, phone, gender, birth_year, affiliations)
                 VALUES (\(member.id), \(unit.provinceID), \(member.name), \(VietnameseText.searchKey(member.name)),
                         \(Data(VietnameseText.sortKey(member.name).bytes)), \(member.phone), \(member.gender.rawValue),
                         \(member.birthYear), \(member.affiliations.map(\.rawValue)))
-                ON CONFLICT (id) DO UPDATE SET name = excluded.name, search_key = excluded.search_key, sort_key = excluded.sort_key,
-                    phone = excluded.phone, gender = excluded.gender, birth_year = excluded.birth_year, affiliations = excluded.affiliations
+                ON CONFLICT (id) DO NOTHING
                 """)
+            // Taken meanwhile, or in a province this transaction cannot see.
+            guard inserted == 1 else { throw ValidationFailure(field: "payload.memberId", rule: "is already used by another member") }
         } else if stored == nil {
             throw ValidationFailure(field: "payload.person", rule: "is required when memberId names a new member")
         }

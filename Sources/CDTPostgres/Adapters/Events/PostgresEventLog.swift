@@ -30,13 +30,20 @@ public struct PostgresEventLog: EventLog {
     /// Appends as ``append(_:)`` does, each event's audit line naming its own recorder (`recorders[i]` for
     /// `events[i]`): how the server shares one commit between single events sent by different people.
     public func append(_ events: [DomainEvent], recordedBy recorders: [AuditEntry?]) async throws -> [AppendOutcome] {
-        precondition(recorders.count == events.count, "one recorder (or nil) per event")
+        try await append(events, recordedBy: recorders, authorities: Array(repeating: nil, count: events.count))
+    }
+
+    /// Appends as ``append(_:recordedBy:)`` does, each event also held to what its recorder may name
+    /// (`authorities[i]` for `events[i]`; `nil`: the importer, who may name anything): an event naming
+    /// something outside is ``AppendOutcome/forbidden(_:)``.
+    public func append(_ events: [DomainEvent], recordedBy recorders: [AuditEntry?], authorities: [EventAuthority?]) async throws -> [AppendOutcome] {
+        precondition(recorders.count == events.count && authorities.count == events.count, "one recorder and one authority (or nil) per event")
         let now = now()
         // Two batches that share ids in different runs can each wait for the other; PostgreSQL then fails
         // one, which starts again from the beginning (its outcomes are decided anew).
         for attempt in 1... {
             do {
-                return try await appendOnce(events, now: now, recorders: recorders)
+                return try await appendOnce(events, now: now, recorders: recorders, authorities: authorities)
             } catch let error as PostgresError where error.sqlState == SQLState.deadlockDetected && attempt < 3 {
                 continue
             }
@@ -44,13 +51,14 @@ public struct PostgresEventLog: EventLog {
         fatalError("unreachable")
     }
 
-    private func appendOnce(_ events: [DomainEvent], now: Date, recorders: [AuditEntry?]) async throws -> [AppendOutcome] {
+    private func appendOnce(_ events: [DomainEvent], now: Date, recorders: [AuditEntry?], authorities: [EventAuthority?]) async throws -> [AppendOutcome] {
         try await client.withTransaction { tx in
             var outcomes: [AppendOutcome] = []
             outcomes.reserveCapacity(events.count)
             var next = 0
             while next < events.count {
-                var run: [DomainEvent] = [], runRecorders: [AuditEntry?] = [], seen: [ID<DomainEvent>: DomainEvent] = [:]
+                var run: [DomainEvent] = [], runRecorders: [AuditEntry?] = [], runAuthorities: [EventAuthority?] = []
+                var seen: [ID<DomainEvent>: DomainEvent] = [:]
                 while next < events.count, ReadOnlyEventRun.takes(events[next].type) {
                     let event = events[next]
                     // A resend of an event earlier in the run joins it; an id reused with another body ends the run.
@@ -58,13 +66,14 @@ public struct PostgresEventLog: EventLog {
                     seen[event.id] = event
                     run.append(event)
                     runRecorders.append(recorders[next])
+                    runAuthorities.append(authorities[next])
                     next += 1
                 }
                 if run.isEmpty {
-                    outcomes.append(try await Self.append(events[next], now: now, recorder: recorders[next], tx))
+                    outcomes.append(try await Self.append(events[next], now: now, recorder: recorders[next], authority: authorities[next], tx))
                     next += 1
                 } else {
-                    outcomes += try await ReadOnlyEventRun(events: run, now: now, recorders: runRecorders).append(tx)
+                    outcomes += try await ReadOnlyEventRun(events: run, now: now, recorders: runRecorders, authorities: runAuthorities).append(tx)
                 }
             }
             return outcomes
@@ -105,7 +114,11 @@ public struct PostgresEventLog: EventLog {
 
     // MARK: Appending one event
 
-    static func append(_ event: DomainEvent, now: Date, recorder: AuditEntry?, _ tx: PostgresSession) async throws -> AppendOutcome {
+    /// Thrown inside an event's savepoint when its recorder may not name something in it.
+    struct Forbidden: Error { let failure: ValidationFailure }
+
+    static func append(_ event: DomainEvent, now: Date, recorder: AuditEntry?, authority: EventAuthority? = nil,
+                       _ tx: PostgresSession) async throws -> AppendOutcome {
         do {
             try event.validate(now: now)
             guard event.type.isSubmittedByClients else {
@@ -122,6 +135,10 @@ public struct PostgresEventLog: EventLog {
                 let unit = try await StoredUnit.load(event.unitID, savepoint)
                 if let failure = AppendRules.unitFailure(unit, for: event) { throw failure }
                 guard let unit else { throw AppendRules.unknownUnit }
+                if let authority, let failure = AppendRules.refusal(
+                    of: event, in: unit, by: authority, places: try await AppendRules.places(for: [event], savepoint), now: now) {
+                    throw Forbidden(failure: failure)
+                }
                 let claimed = try await savepoint.query("""
                     INSERT INTO event_ids (id, province_id) VALUES (\(event.id), \(unit.provinceID)) ON CONFLICT (id) DO NOTHING RETURNING id
                     """)
@@ -147,6 +164,8 @@ public struct PostgresEventLog: EventLog {
             }
         } catch let failure as ValidationFailure {
             return .rejected(failure)
+        } catch let forbidden as Forbidden {
+            return .forbidden(forbidden.failure)
         } catch let error as PostgresError where error.sqlState == SQLState.exclusionViolation || error.sqlState == SQLState.uniqueViolation {
             // A rule the checks above passed was broken by a concurrent transaction; the constraint caught it.
             return .rejected(ConstraintViolations.failure(for: error))

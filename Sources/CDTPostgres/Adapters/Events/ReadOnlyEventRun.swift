@@ -15,6 +15,15 @@ struct ReadOnlyEventRun {
     let now: Date
     /// Who records each event (`nil`: no audit line).
     let recorders: [AuditEntry?]
+    /// What each event's recorder may name (`nil`: the importer, anything).
+    let authorities: [EventAuthority?]
+
+    init(events: [DomainEvent], now: Date, recorders: [AuditEntry?], authorities: [EventAuthority?]? = nil) {
+        self.events = events
+        self.now = now
+        self.recorders = recorders
+        self.authorities = authorities ?? Array(repeating: nil, count: events.count)
+    }
 
     /// Whether events of `type` are appended in runs.
     static func takes(_ type: EventType) -> Bool {
@@ -30,15 +39,18 @@ struct ReadOnlyEventRun {
 
     func append(_ tx: PostgresSession) async throws -> [AppendOutcome] {
         var firstOf: [ID<DomainEvent>: Int] = [:], distinct: [DomainEvent] = [], distinctRecorders: [AuditEntry?] = []
+        var distinctAuthorities: [EventAuthority?] = []
         let positions = events.indices.map { index in
             let event = events[index]
             if let position = firstOf[event.id] { return position }
             firstOf[event.id] = distinct.count
             distinct.append(event)
             distinctRecorders.append(recorders[index])
+            distinctAuthorities.append(authorities[index])
             return distinct.count - 1
         }
-        let outcomes = try await ReadOnlyEventRun(events: distinct, now: now, recorders: distinctRecorders).appendDistinct(tx)
+        let outcomes = try await ReadOnlyEventRun(events: distinct, now: now, recorders: distinctRecorders, authorities: distinctAuthorities)
+            .appendDistinct(tx)
         var answered = Set<Int>()
         return positions.map { position in
             guard !answered.insert(position).inserted else { return outcomes[position] }
@@ -68,7 +80,8 @@ struct ReadOnlyEventRun {
             try await tx.withTransaction { savepoint in
                 try await claim(candidates, &outcomes, units: units, savepoint)
                 try await checkHouseholdsAndMembers(&outcomes, units: units, savepoint)
-                if candidates.contains(where: { if case .rejected = outcomes[$0] { true } else { false } }) { throw ClaimsToRedo() }
+                try await checkAuthorities(&outcomes, units: units, savepoint)
+                if candidates.contains(where: { outcomes[$0]?.isRefusal ?? false }) { throw ClaimsToRedo() }
             }
         } catch is ClaimsToRedo {
             try await claim(candidates.filter { outcomes[$0] == nil }, &outcomes, units: units, tx)
@@ -143,6 +156,21 @@ struct ReadOnlyEventRun {
         }
     }
 
+    /// Refuses the events naming a member (as author or visitor) their recorder may not change, or
+    /// occurring further back than the recorder's roles allow (see ``EventAuthority``).
+    private func checkAuthorities(
+        _ outcomes: inout [AppendOutcome?], units: [ID<AdministrativeUnit>: StoredUnit], _ tx: PostgresSession
+    ) async throws {
+        let checked = events.indices.filter { outcomes[$0] == nil && authorities[$0] != nil && units[events[$0].unitID] != nil }
+        guard !checked.isEmpty else { return }
+        let places = try await AppendRules.places(for: checked.map { events[$0] }, tx)
+        for index in checked {
+            if let failure = AppendRules.refusal(of: events[index], in: units[events[index].unitID]!, by: authorities[index], places: places, now: now) {
+                outcomes[index] = .forbidden(failure)
+            }
+        }
+    }
+
     /// The household a visit or survey names, with the members who visited; `nil` for a practice shared.
     private static func household(visitedOrSurveyedIn event: DomainEvent) -> (household: ID<Household>, members: [ID<Member>])? {
         switch event.payload {
@@ -195,5 +223,15 @@ struct ReadOnlyEventRun {
             JOIN administrative_units u ON u.id = x.unit_id
             ORDER BY x.n
             """)
+    }
+}
+
+extension AppendOutcome {
+    /// Whether the event was refused (a broken rule or something its recorder may not name).
+    var isRefusal: Bool {
+        switch self {
+        case .rejected, .forbidden: true
+        default: false
+        }
     }
 }

@@ -59,16 +59,23 @@ extension PostgresWorkStore {
         try await client.query("SELECT \(unsafeSQL: WorkRecords.memberColumns) FROM members m WHERE m.id = \(id)").map(WorkRecords.member(from:)).first
     }
 
-    public func memberships(team: ID<Team>?, member: ID<Member>?, activeOn: CalendarDate?, page: PageRequest) async throws -> Page<Membership> {
+    public func memberships(team: ID<Team>?, member: ID<Member>?, activeOn: CalendarDate?, within scope: AccessScope? = nil,
+                            page: PageRequest) async throws -> Page<Membership> {
         let after = page.after
         let afterDate = after.flatMap { CalendarDate($0.parts[0]) }
         let afterTeam = after.flatMap { UUID(uuidString: $0.parts[1]) }
         let afterMember = after.flatMap { UUID(uuidString: $0.parts[2]) }
+        let onTeamsInScope: PostgresQuery = if let scope, !scope.isNationwide {
+            "EXISTS (SELECT 1 FROM teams t WHERE t.id = s.team_id AND \(scope.condition("t")))"
+        } else {
+            "TRUE"
+        }
         let rows = try await client.query("""
             SELECT \(unsafeSQL: WorkRecords.membershipColumns) FROM memberships s
             WHERE (\(team)::uuid IS NULL OR s.team_id = \(team))
               AND (\(member)::uuid IS NULL OR s.member_id = \(member))
               AND (\(activeOn)::date IS NULL OR (s.joined_on <= \(activeOn) AND (s.left_on IS NULL OR s.left_on > \(activeOn))))
+              AND \(onTeamsInScope)
               AND (\(afterDate)::date IS NULL OR (s.joined_on, s.team_id, s.member_id) > (\(afterDate), \(afterTeam), \(afterMember)))
             ORDER BY s.joined_on, s.team_id, s.member_id
             LIMIT \(page.limit + 1)
