@@ -53,10 +53,15 @@ ALTER TABLE unit_lineage ENABLE ROW LEVEL SECURITY;
 CREATE POLICY unit_lineage_read ON unit_lineage FOR SELECT USING (true);
 CREATE POLICY unit_lineage_link_villages ON unit_lineage FOR INSERT
     WITH CHECK (cdt_village_writable(predecessor_id) AND cdt_village_writable(successor_id));
+CREATE POLICY unit_lineage_relink_villages ON unit_lineage FOR UPDATE
+    USING (cdt_village_writable(predecessor_id) AND cdt_village_writable(successor_id))
+    WITH CHECK (cdt_village_writable(predecessor_id) AND cdt_village_writable(successor_id));
 
 ALTER TABLE unit_name_versions ENABLE ROW LEVEL SECURITY;
 CREATE POLICY unit_name_versions_read ON unit_name_versions FOR SELECT USING (true);
 CREATE POLICY unit_name_versions_rename_village ON unit_name_versions FOR INSERT WITH CHECK (cdt_village_writable(unit_id));
 
 GRANT INSERT, UPDATE ON administrative_units TO cdt_app;
-GRANT INSERT ON unit_lineage, unit_name_versions TO cdt_app;
+GRANT INSERT, UPDATE ON unit_lineage TO cdt_app;
+GRANT INSERT ON unit_name_versions TO cdt_app;
+GRANT SELECT, UPDATE, DELETE ON module_role_assignments TO cdt_app;  -- a village's module roles move with it
