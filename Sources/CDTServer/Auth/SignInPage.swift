@@ -12,8 +12,9 @@ import NIOCore
 /// Served over HTTPS (TLS, or a trusted proxy's `X-Forwarded-Proto: https`) the cookie is
 /// `__Host-cdt_session` with `Secure` and `Path=/`, and only that one is read.
 ///
-/// The form refuses posts from another site (`Sec-Fetch-Site: cross-site` or `same-site`, or an `Origin`
-/// that is not this server's), so another site cannot sign a visitor in as an account of its own.
+/// The form refuses posts from another site (`Sec-Fetch-Site: cross-site`, or, from a browser that does
+/// not send it, an `Origin` that is not this server's), so another site cannot sign a visitor in as an
+/// account of its own ("login CSRF").
 struct SignInPage: Sendable {
     let controller: AuthController
 
@@ -80,12 +81,12 @@ struct SignInPage: Sendable {
         return fields
     }
 
-    /// Whether a form post comes from this server's own pages: `Sec-Fetch-Site` (sent by browsers) must be
-    /// `same-origin` or `none`; without it, an `Origin` must be this server's. A request with neither
-    /// (not a browser) is let through: login CSRF needs a victim's browser.
+    /// Whether a form post comes from this server's site: `Sec-Fetch-Site` (sent by browsers) must not be
+    /// `cross-site`; without it, an `Origin` must be this server's. A request with neither (not a browser)
+    /// is let through: login CSRF needs a victim's browser.
     static func isSameOrigin(_ request: Request, https: Bool) -> Bool {
         if let site = request.headers[.init("Sec-Fetch-Site")!]?.lowercased() {
-            return site == "same-origin" || site == "none"
+            return site == "same-origin" || site == "same-site" || site == "none"
         }
         guard let origin = request.headers[.init("Origin")!] else { return true }
         guard let host = request.head.authority ?? request.headers[.init("Host")!] else { return false }
