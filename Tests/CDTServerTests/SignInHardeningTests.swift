@@ -161,6 +161,23 @@ import Testing
         }
     }
 
+    /// A secret stored in clear by an older version still signs in, and that sign-in seals it.
+    @Test func aSecretStoredInClearIsSealedAtTheNextSignIn() async throws {
+        let fixture = try await WorkFixture.make()
+        try await withApp(fixture) { client, db in
+            let officer = try await WorkFixture.makeAccount([RoleAssignment(role: .communeOfficer, unitID: fixture.communeA)], db)
+            let legacy = "ABCDEFGHJKLMNPQRSTUV"
+            try await db.execute("UPDATE accounts SET totp_secret = \(legacy), totp_enabled_at = now() WHERE username = \(officer.name)")
+            let step = TOTPCodes.step(at: Date())
+            let code = TOTPCodes.code(key: Array(legacy.utf8), step: step)
+            #expect(try await client.post("/api/v1/auth/login", login(officer.name, officer.password, code: code)).status == .ok)
+            let stored = try await db.query("SELECT totp_secret FROM accounts WHERE username = \(officer.name)").decode(String.self)[0]
+            #expect(stored.hasPrefix("v1:") && !stored.contains(legacy))
+            let next = TOTPCodes.code(key: Array(legacy.utf8), step: step + 1)
+            #expect(try await client.post("/api/v1/auth/login", login(officer.name, officer.password, code: next)).status == .ok)
+        }
+    }
+
     /// A lost authenticator: an administrator who manages every role of the account resets it (audited,
     /// with the account's unit), which ends its sessions; the next sign-in sets it up again. A province
     /// administrator cannot reset a national administrator's.
