@@ -28,7 +28,7 @@ struct SignInPage: Sendable {
 
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
         let https = controller.settings.trustedProxies.isHTTPS(request, peer: SessionPolicy.peer(context))
-        guard Self.isSameOrigin(request, https: https) else {
+        guard Self.isFromThisSite(request, https: https) else {
             return page(next: "/api/v1/auth/me", message: "Biểu mẫu đến từ trang khác. · This form was sent from another site.", status: .forbidden)
         }
         let buffer = try await request.body.collect(upTo: 4096)
@@ -84,7 +84,7 @@ struct SignInPage: Sendable {
     /// Whether a form post comes from this server's site: `Sec-Fetch-Site` (sent by browsers) must not be
     /// `cross-site`; without it, an `Origin` must be this server's. A request with neither (not a browser)
     /// is let through: login CSRF needs a victim's browser.
-    static func isSameOrigin(_ request: Request, https: Bool) -> Bool {
+    static func isFromThisSite(_ request: Request, https: Bool) -> Bool {
         if let site = request.headers[.init("Sec-Fetch-Site")!]?.lowercased() {
             return site == "same-origin" || site == "same-site" || site == "none"
         }
