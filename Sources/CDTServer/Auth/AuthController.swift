@@ -54,9 +54,13 @@ struct AuthController: Sendable {
     /// Checks the credentials (with throttling and audit) and opens a session.
     func signIn(_ input: LoginRequest, address: String) async throws -> LoginResponse {
         guard input.login.count <= 100, input.password.utf8.count <= 200 else { throw Self.failed }
+        // The login and the address are checked before anything is read; the account once it is known.
+        try await refuseIfThrottled(LoginThrottle.keys(login: input.login, account: nil, address: address), nil, target: input.login, address: address)
         let credentials = try await accounts.credentials(login: input.login)
         let keys = LoginThrottle.keys(login: input.login, account: credentials?.account.id, address: address)
-        try await refuseIfThrottled(keys, credentials?.account, target: input.login, address: address)
+        if let account = credentials?.account {
+            try await refuseIfThrottled([.account(account.id)], account, target: input.login, address: address)
+        }
         let passwordMatches = try await Passwords.verify(input.password, hash: credentials?.passwordHash ?? Passwords.decoy)
         guard let credentials, passwordMatches, !credentials.account.isDisabled,
               try await secondFactorMatches(input.code, credentials, address: address) else {
