@@ -1,10 +1,15 @@
 import CDTModuleKit
 public import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
 
 /// A real browser for tests: headless Chromium from Debian's packages (`apt-get install -y chromium`).
 /// It signs in through the server's HTML form, as a person would, follows the redirect to the page and
 /// returns the page's DOM after it loaded (no script of the page is needed: the form posting is the
-/// only script, in a local file the browser opens first).
+/// only script, in a page the browser opens first). That page is served from another port of 127.0.0.1,
+/// the same site as the server (like a portal beside it): the server refuses sign-in forms posted from
+/// another site, such as a local file.
 public struct HeadlessBrowser: Sendable {
     public let executable: URL
 
@@ -19,20 +24,28 @@ public struct HeadlessBrowser: Sendable {
 
     /// Signs in at `origin` with `fields` (login, password, code) and returns the DOM of `next` (a path),
     /// or, with `screenshot`, also saves a PNG of it there.
-    public func signInAndOpen(origin: String, fields: [String: String], next: String, screenshot: URL? = nil) throws -> String {
+    public func signInAndOpen(origin: String, fields: [String: String], next: String, screenshot: URL? = nil) async throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cdt-browser-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let inputs = (fields.merging(["next": next]) { $1 }).map { "<input name=\"\(HTML.escape($0.key))\" value=\"\(HTML.escape($0.value))\">" }.joined()
-        let page = folder.appendingPathComponent("sign-in.html")
-        try """
+        let html = """
             <!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
             <form method="post" action="\(HTML.escape(origin))/api/v1/auth/signin">\(inputs)</form>
             <script>document.forms[0].submit()</script></body></html>
-            """.write(to: page, atomically: true, encoding: .utf8)
+            """
+        let router = Router()
+        router.get("sign-in.html") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+        }
+        let portal = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         var arguments = Self.flags(profile: folder.appendingPathComponent("profile")) + ["--hide-scrollbars"]
         if let screenshot { arguments += ["--window-size=1280,2000", "--screenshot=\(screenshot.path)"] } else { arguments.append("--dump-dom") }
-        return try run(arguments + [page.absoluteString])
+        let fixed = arguments
+        return try await portal.test(.live) { client in
+            guard let port = client.port else { throw TestHarnessError("the sign-in page has no port") }
+            return try run(fixed + ["http://127.0.0.1:\(port)/sign-in.html"])
+        }
     }
 
     /// The DOM of `url`, opened without signing in.

@@ -174,10 +174,8 @@ public final class ModuleTestHarness: Sendable {
         let account = try await AccountAdministration(client: owner).createAccount(username: name, phone: nil, displayName: "Người thử", password: password, roles: roles)
         var fields = ["login": name, "password": password]
         if roles.contains(where: { $0.role.requiresTwoFactor }) {
-            let store = PostgresAccountStore(client: owner)
-            try await store.setTOTPSecret(account.id, secret: "TESTSECRETTESTSECRET")
-            try await store.enableTOTP(account.id)
-            fields["code"] = TwoFactorCodes.code(secret: "TESTSECRETTESTSECRET")
+            try await AccountAdministration(client: owner).turnOnTwoFactor(account.id, secret: "TESTSECRETTESTSECRET", secrets: dependencies.signIn.secrets)
+            fields["code"] = await TestTwoFactorCodes.next(for: name, secret: "TESTSECRETTESTSECRET")
         }
         return Login(accountID: account.id, fields: fields)
     }
@@ -189,7 +187,8 @@ public struct ModuleTestClient: Sendable {
     let token: String?
     /// The signed-in account, if any.
     public let accountID: ID<Account>?
-    /// The account's sign-in fields (`login`, `password`, `code`), for signing in again elsewhere.
+    /// The account's sign-in fields (`login`, `password`, `code`), for signing in again elsewhere. A `code`
+    /// is good once: to sign in again, replace it with ``TestTwoFactorCodes/next(for:secret:)``.
     public let login: [String: String]?
     /// The port the app listens on, with the `.live` transport.
     public var port: Int? { client.port }

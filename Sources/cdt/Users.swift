@@ -5,8 +5,8 @@ import Foundation
 
 struct Users: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Manage accounts: create the first administrator, list, disable, reset a password.",
-        subcommands: [CreateAdmin.self, Create.self, List.self, Disable.self, Reset.self])
+        abstract: "Manage accounts: create the first administrator, list, disable, reset a password or two-factor sign-in.",
+        subcommands: [CreateAdmin.self, Create.self, List.self, Disable.self, Reset.self, ResetTwoFactor.self])
 
     struct CreateAdmin: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -101,6 +101,22 @@ struct Users: AsyncParsableCommand {
             try await withDatabase(database) { client, _ in
                 try await checked { try await AccountAdministration(client: client).resetPassword(login: login, password: password) }
                 print("password of \(login) reset; its sessions are ended")
+            }
+        }
+    }
+
+    struct ResetTwoFactor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-2fa",
+            abstract: "Turn an account's two-factor sign-in off (lost authenticator) and end its sessions.",
+            discussion: "The account sets two-factor sign-in up again at its next sign-in (administrators must). The reset is audited.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The username or phone number.") var login: String
+
+        func run() async throws {
+            try await withDatabase(database) { client, _ in
+                try await checked { try await AccountAdministration(client: client).resetTwoFactor(login: login) }
+                print("two-factor sign-in of \(login) reset; its sessions are ended")
             }
         }
     }

@@ -21,20 +21,20 @@ import Testing
             #expect(anonymous.contains("<form method=\"post\" action=\"/api/v1/auth/signin\">"))
             #expect(!anonymous.contains("data-metric"))
 
-            let dom = try browser.signInAndOpen(origin: origin, fields: officer.login!, next: page)
+            let dom = try await browser.signInAndOpen(origin: origin, fields: officer.login!, next: page)
             #expect(dom.contains("<title>Độ phủ chuyển đổi số cộng đồng — Phường Ba Đình</title>"))
             #expect(dom.contains("data-metric=\"householdsVisited.share\">100,0%</strong>"))
             #expect(dom.contains("<title id=\"bar-chart-title\">"))
             #expect(dom.contains("Tổ dân phố 1: 100,0%"))
             #expect(dom.contains("<a href=\"dashboard?unit=\(units.villageA1)\">"))
 
-            let english = try browser.signInAndOpen(origin: origin, fields: officer.login!, next: page + "&lang=en")
+            let english = try await browser.signInAndOpen(origin: origin, fields: officer.login!, next: page + "&lang=en")
             #expect(english.contains("<h1>Community digital coverage</h1>"))
             #expect(english.contains("data-metric=\"householdsVisited.share\">100.0%</strong>"))
 
             var wrong = officer.login!
             wrong["password"] = "not the password"
-            let refused = try browser.signInAndOpen(origin: origin, fields: wrong, next: page)
+            let refused = try await browser.signInAndOpen(origin: origin, fields: wrong, next: page)
             #expect(refused.contains("Tên đăng nhập, mật khẩu hoặc mã không đúng."))
             #expect(!refused.contains("data-metric"))
         }

@@ -1,3 +1,5 @@
+import CDTDomain
+import CDTPostgres
 import CDTTesting
 import Foundation
 import Testing
@@ -58,5 +60,44 @@ import Testing
         let unreachable = try run(try builtBinary(), ["migrate", "--database-url", "postgresql://cdt@127.0.0.1:1/cdt?connect_timeout=2"], in: folder)
         #expect(unreachable.status != 0)
         #expect(unreachable.output.contains("no PostgreSQL server answers"))
+    }
+}
+
+/// `cdt users reset-2fa` through the built binary: resets an account's two-factor sign-in (audited, its
+/// sessions ended), and names a login that matches no account in one line with a non-zero exit.
+@Suite struct UsersCommandTests {
+    @Test func resetTwoFactorTurnsItOffAndRefusesAnUnknownLogin() async throws {
+        let fixture = try await WorkFixture.make()
+        let db = fixture.database.makeClient()
+        do {
+            let admin = try await WorkFixture.makeAccount([RoleAssignment(role: .provinceAdministrator, unitID: fixture.provinceA)], db)
+            let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cdt")
+            let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+            let cdt = FileManager.default.isExecutableFile(atPath: binary.path) ? binary : packageRoot.appendingPathComponent(".build/debug/cdt")
+            func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+                let process = Process()
+                process.executableURL = cdt
+                process.arguments = arguments
+                let pipe = Pipe()
+                process.standardOutput = pipe
+                process.standardError = pipe
+                try process.run()
+                let output = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+            }
+            let reset = try run(["users", "reset-2fa", admin.name, "--database-url", fixture.database.conninfo, "--log-level", "error"])
+            #expect(reset.status == 0, "\(reset.output)")
+            let state = try await db.query("SELECT totp_enabled_at IS NULL AND totp_secret IS NULL FROM accounts WHERE username = \(admin.name)").decode(Bool.self)
+            #expect(state == [true])
+            #expect(try await db.query("SELECT count(*)::int FROM audit_log WHERE action = 'two-factor.reset'").decode(Int.self)[0] == 1)
+            let unknown = try run(["users", "reset-2fa", "nobody-at-all", "--database-url", fixture.database.conninfo, "--log-level", "error"])
+            #expect(unknown.status != 0)
+            #expect(unknown.output.contains("names no account") && unknown.output.split(separator: "\n").count == 1, "\(unknown.output)")
+        } catch {
+            await db.close()
+            throw error
+        }
+        await db.close()
     }
 }

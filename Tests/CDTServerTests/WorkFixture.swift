@@ -75,9 +75,7 @@ struct WorkFixture: Sendable {
         let password = "correct horse battery staple"
         let account = try await AccountAdministration(client: db).createAccount(username: name, phone: nil, displayName: "Người thử", password: password, roles: roles)
         guard roles.contains(where: { $0.role.requiresTwoFactor }) else { return Login(name: name, password: password, totpSecret: nil, accountID: account.id) }
-        let store = PostgresAccountStore(client: db)
-        try await store.setTOTPSecret(account.id, secret: "TESTSECRETTESTSECRET")
-        try await store.enableTOTP(account.id)
+        try await AccountAdministration(client: db).turnOnTwoFactor(account.id, secret: "TESTSECRETTESTSECRET", secrets: .ephemeral)
         return Login(name: name, password: password, totpSecret: "TESTSECRETTESTSECRET", accountID: account.id)
     }
 }
@@ -130,7 +128,7 @@ struct APIClient: Sendable {
     /// Signs in and returns the session token.
     func signIn(_ login: WorkFixture.Login) async throws -> String {
         var fields = ["login": login.name, "password": login.password]
-        if let secret = login.totpSecret { fields["code"] = TwoFactorCodes.code(secret: secret) }
+        if let secret = login.totpSecret { fields["code"] = await TestTwoFactorCodes.next(for: login.name, secret: secret) }
         let body = String(decoding: try JSONSerialization.data(withJSONObject: fields), as: UTF8.self)
         let answer = try await post("/api/v1/auth/login", body)
         guard answer.status == .ok, let token = answer.json["token"] as? String else {

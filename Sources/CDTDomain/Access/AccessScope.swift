@@ -131,6 +131,16 @@ public struct CallerAccess: Hashable, Sendable {
     /// Whether the caller holds a role that must use two-factor authentication.
     public var requiresTwoFactor: Bool { assignments.contains { $0.role.requiresTwoFactor } }
 
+    /// Whether the caller may manage (disable, reset, change the roles of) an account holding `target`:
+    /// every one of its assignments must lie where the caller manages accounts, and national ones (and an
+    /// account without any) only for callers who manage accounts nationwide. One role in the caller's
+    /// province is not enough: the account may hold more elsewhere.
+    public func mayManage(_ target: [PlacedAssignment]) -> Bool {
+        let manage = scope(for: .manageAccounts)
+        if manage.isNationwide { return true }
+        return !target.isEmpty && target.allSatisfy { $0.unitPath.map(manage.contains(path:)) ?? false }
+    }
+
     /// Whether the caller may give `role` at the unit with `path` (`nil`: the nation): the unit must lie
     /// where the caller manages accounts, and the role may not allow anything, anywhere, that the
     /// caller is not allowed there themselves.

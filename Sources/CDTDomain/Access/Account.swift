@@ -28,9 +28,18 @@ public struct Account: Hashable, Codable, Sendable {
         (3...40).contains(text.count) && text.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || ".-_".contains($0)) }
     }
 
+    /// Whether a username could be taken for a phone number at sign-in (digits with at most `.`, `-`, `_`),
+    /// which would make a login ambiguous: such usernames are refused.
+    public static func looksLikePhone(_ username: String) -> Bool {
+        Member.normalizedPhone(username) != nil || username.allSatisfy { $0.isNumber || ".-_".contains($0) }
+    }
+
     /// The rules a new account's details follow; violations are named by field.
     public static func validate(username: String?, phone: String?, displayName: String, password: String?, into check: inout Validator) {
         if let username { check.require(isValidUsername(username), "username", "must be 3 to 40 of a-z, 0-9, '.', '_' and '-'") }
+        if let username, isValidUsername(username) {
+            check.require(!looksLikePhone(username), "username", "must not look like a phone number (sign in by phone with the phone field)")
+        }
         if let phone { check.require(Member.normalizedPhone(phone) != nil, "phone", "must be a Vietnamese phone number (0 and 9 digits, or +84)") }
         check.require(username != nil || phone != nil, "username", "a username or a phone number is required")
         check.text(displayName, "displayName")

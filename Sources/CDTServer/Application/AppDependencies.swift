@@ -23,6 +23,8 @@ public struct AppDependencies: Sendable {
     public var modules: ModuleHost
     /// Where `/metrics` reads its figures from.
     public var metrics: PrometheusCollectorRegistry
+    /// Trusted proxies, the two-factor secret key and the idle timeout.
+    public var signIn: SignInSettings
 
     public init(
         database: PostgresClient,
@@ -31,10 +33,12 @@ public struct AppDependencies: Sendable {
         today: @escaping @Sendable () -> CalendarDate = { CalendarDate(Date()) },
         now: @escaping Clock = { Date() },
         modules: ModuleRegistry? = nil,
-        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        signIn: SignInSettings = SignInSettings()
     ) {
         self.database = database
-        self.accessPolicy = accessPolicy ?? SessionPolicy(accounts: PostgresAccountStore(client: database))
+        self.signIn = signIn
+        self.accessPolicy = accessPolicy ?? SessionPolicy(accounts: PostgresAccountStore(client: database), settings: signIn)
         self.today = today
         self.now = now
         self.modules = modules.map { ModuleHost(registry: $0, database: database, logger: Logger(label: "cdt.modules"), today: today) }

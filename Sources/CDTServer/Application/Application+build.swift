@@ -44,7 +44,7 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
     FieldWorkController(store: work, visibility: visibility).addRoutes(to: api, checkpoint: checkpoint)
     let accounts = PostgresAccountStore(client: dependencies.database)
     let audit = PostgresAuditLog(client: dependencies.database)
-    AuthController(accounts: accounts, audit: audit, throttle: LoginThrottle()).addRoutes(to: api.group("auth"), checkpoint: checkpoint)
+    AuthController(accounts: accounts, audit: audit, throttle: LoginThrottle(), settings: dependencies.signIn).addRoutes(to: api.group("auth"), checkpoint: checkpoint)
     let moduleRoles = dependencies.modules.registry.modules.flatMap(\.manifest.roles).map { ($0.name, $0) }
     AccountController(accounts: accounts, audit: audit, moduleRoles: Dictionary(uniqueKeysWithValues: moduleRoles))
         .addRoutes(to: api.group("accounts"), checkpoint: checkpoint)

@@ -73,6 +73,23 @@ public struct AccountAdministration: Sendable {
         try await audit.record(AuditEntry(accountID: nil, clientAddress: "cdt users", action: "account.password-reset", target: account.id.description))
     }
 
+    /// Turns the account's two-factor sign-in off (a lost authenticator): forgets its secret and recovery
+    /// codes and ends its sessions, so that it sets two-factor sign-in up again at the next sign-in.
+    public func resetTwoFactor(login: String) async throws {
+        let account = try await existing(login)
+        try await accounts.resetTwoFactor(account.id)
+        try await audit.record(AuditEntry(accountID: nil, clientAddress: "cdt users", action: "two-factor.reset", target: account.id.description,
+                                          unitID: account.assignments.first?.unitID))
+    }
+
+    /// Turns two-factor sign-in on with a known base32 secret, sealed with `secrets` (the key of the server
+    /// that will check it), without a confirming code: for tests, benchmarks and tools that hold the secret.
+    public func turnOnTwoFactor(_ id: ID<Account>, secret: String, secrets: TwoFactorSecrets) async throws {
+        guard let key = Base32.decode(secret), !key.isEmpty else { throw ValidationFailure(field: "secret", rule: "must be base32 (RFC 4648)") }
+        try await accounts.setTOTPSecret(id, secret: try secrets.seal(key))
+        try await accounts.enableTOTP(id)
+    }
+
     private func existing(_ login: String) async throws -> Account {
         guard let credentials = try await accounts.credentials(login: login) else {
             throw ValidationFailure(field: "login", rule: "names no account")

@@ -6,11 +6,16 @@ import Hummingbird
 
 /// Accounts, for administrators, under `/api/v1/accounts`. An administrator sees and manages accounts
 /// only inside the subtrees where they manage accounts, and cannot grant a role that allows more than
-/// they are allowed themselves (403); an account outside their scope is 404.
-/// - `GET /api/v1/accounts`: accounts with a role inside the caller's scope.
+/// they are allowed themselves (403); an account with no role in their scope is 404, one with a role
+/// outside it (or a national role, for a caller who is not nationwide) is 403 to every change.
+/// - `GET /api/v1/accounts`: accounts with a role inside the caller's scope, showing only those roles.
 /// - `POST /api/v1/accounts` `{"username"?, "phone"?, "displayName", "password", "roles": [{"role", "unitId"?}]}`
-/// - `POST /api/v1/accounts/{id}/disable`: disables it and ends its sessions at once.
+/// - `POST /api/v1/accounts/{id}/disable`: disables it and ends its sessions at once (never one's own: 409).
 /// - `POST /api/v1/accounts/{id}/roles` `{"role", "unitId"?}`: grants a role.
+/// - `POST /api/v1/accounts/{id}/roles/remove` `{"role", "unitId"?}`: removes a role, by the same rules
+///   as granting it (never one's own: 409).
+/// - `POST /api/v1/accounts/{id}/two-factor/reset`: turns its two-factor sign-in off and ends its
+///   sessions, so that it sets it up again at the next sign-in (for a lost authenticator).
 /// - `POST /api/v1/accounts/{id}/module-roles` `{"role", "unitId"}`: grants a role an installed module adds
 ///   (`good-practices.curator`), at a unit of a level the role allows, inside where the caller manages accounts.
 struct AccountController: Sendable {
@@ -24,6 +29,8 @@ struct AccountController: Sendable {
         checkpoint.post("", on: group, access: .manageAccounts, use: create)
         checkpoint.post("{id}/disable", on: group, access: .manageAccounts, use: disable)
         checkpoint.post("{id}/roles", on: group, access: .manageAccounts, use: grant)
+        checkpoint.post("{id}/roles/remove", on: group, access: .manageAccounts, use: removeRole)
+        checkpoint.post("{id}/two-factor/reset", on: group, access: .manageAccounts, use: resetTwoFactor)
         checkpoint.post("{id}/module-roles", on: group, access: .manageAccounts, use: grantModuleRole)
     }
 
@@ -70,6 +77,9 @@ struct AccountController: Sendable {
     @Sendable func disable(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         let account = try await managedAccount(context, caller)
+        guard account.id != caller.account.id else {
+            throw ProblemDetails(status: .conflict, detail: "You cannot disable your own account; another administrator can.")
+        }
         try await accounts.disable(account.id)
         try await audit.record(AuditEntry(accountID: caller.account.id, clientAddress: caller.clientAddress, action: "account.disabled",
                                           target: account.id.description, unitID: account.assignments.first?.unitID))
@@ -85,6 +95,36 @@ struct AccountController: Sendable {
         try await audit.record(AuditEntry(accountID: caller.account.id, clientAddress: caller.clientAddress, action: "role.granted",
                                           target: account.id.description, unitID: role.unitID,
                                           details: ["role": role.role.rawValue, "unit": role.unitID?.description ?? "nation"]))
+        return Response(status: .noContent)
+    }
+
+    @Sendable func removeRole(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let (account, placed) = try await managedPlacedAccount(context, caller)
+        let role = try await JSONBody.decode(RoleAssignment.self, from: request, limit: 1024)
+        guard account.id != caller.account.id else {
+            throw ProblemDetails(status: .conflict, detail: "You cannot remove your own roles; another administrator can.")
+        }
+        guard let held = placed.first(where: { $0.role == role.role && $0.unitID == role.unitID }) else {
+            throw ProblemDetails(status: .unprocessableContent, detail: "The account does not hold this role.",
+                                 errors: [.init(field: "role", rule: "must be a role the account holds, at the unit it holds it (unitId)")])
+        }
+        guard caller.access.mayGrant(role.role, at: held) else {
+            throw ProblemDetails(status: .forbidden, detail: "You cannot remove \(role.role.rawValue) there: it lies outside where you manage accounts, or allows more than you hold.")
+        }
+        try await accounts.unassign(role, from: account.id)
+        try await audit.record(AuditEntry(accountID: caller.account.id, clientAddress: caller.clientAddress, action: "role.removed",
+                                          target: account.id.description, unitID: role.unitID,
+                                          details: ["role": role.role.rawValue, "unit": role.unitID?.description ?? "nation"]))
+        return Response(status: .noContent)
+    }
+
+    @Sendable func resetTwoFactor(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let account = try await managedAccount(context, caller)
+        try await accounts.resetTwoFactor(account.id)
+        try await audit.record(AuditEntry(accountID: caller.account.id, clientAddress: caller.clientAddress, action: "two-factor.reset",
+                                          target: account.id.description, unitID: account.assignments.first?.unitID))
         return Response(status: .noContent)
     }
 
@@ -116,15 +156,23 @@ struct AccountController: Sendable {
         return Response(status: .noContent)
     }
 
-    /// The account in the path, which must have a role where the caller manages accounts (else 404).
+    /// The account in the path, which must have a role where the caller manages accounts (else 404) and
+    /// every role there (else 403): see ``CallerAccess/mayManage(_:)``.
     private func managedAccount(_ context: AppRequestContext, _ caller: Caller) async throws -> Account {
+        try await managedPlacedAccount(context, caller).account
+    }
+
+    private func managedPlacedAccount(_ context: AppRequestContext, _ caller: Caller) async throws -> (account: Account, placed: [PlacedAssignment]) {
         let id = try PathID.parse(context, as: Account.self, name: "account")
         let scope = caller.access.scope(for: .manageAccounts)
         guard let (account, placed) = try await accounts.placedAccount(id) else { throw ProblemDetails(status: .notFound, detail: "No account has id \(id).") }
         guard scope.isNationwide || placed.contains(where: { $0.unitPath.map(scope.contains(path:)) ?? false }) else {
             throw ProblemDetails(status: .notFound, detail: "No account has id \(id).")
         }
-        return account
+        guard caller.access.mayManage(placed) else {
+            throw ProblemDetails(status: .forbidden, detail: "This account holds roles outside where you manage accounts; an administrator who manages all of them can change it.")
+        }
+        return (account, placed)
     }
 
     private func requireGrantable(_ role: RoleAssignment, by caller: Caller, field: String) async throws {

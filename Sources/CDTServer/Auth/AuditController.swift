@@ -37,8 +37,8 @@ struct AuditController: Sendable {
 
 /// TOTP codes (RFC 6238: 6 digits, 30-second steps, HMAC-SHA1) as authenticator apps show them.
 public enum TwoFactorCodes {
-    /// The code for `secret` at `date`.
+    /// The code for the base32 `secret` (as set-up shows it and an authenticator takes it) at `date`.
     public static func code(secret: String, at date: Date = Date()) -> String {
-        String(TOTPCode.compute(secret: secret, date: date)).leftPadded(to: 6)
+        TOTPCodes.code(key: Base32.decode(secret) ?? [], step: TOTPCodes.step(at: date))
     }
 }

@@ -7,27 +7,33 @@ public import Hummingbird
 /// The access policy of the server: a bearer session token names the caller (or, for GET requests only,
 /// the session cookie the sign-in page sets); the route's rule says what they need.
 ///
-/// - No token, or one that is unknown, expired, revoked or of a disabled account: 401 (the same answer
-///   for each, so a token's fate is not told).
+/// - No token, or one that is unknown, expired, idle longer than the idle timeout, revoked or of a disabled
+///   account: 401 (the same answer for each, so a token's fate is not told).
 /// - A session that may only turn on two-factor sign-in: 403 except on ``RouteAccess/signedIn`` routes.
+///   Whether two-factor sign-in is required is read again on every request from the account's current
+///   roles: a role that requires it, granted during a session without it, restricts that session at once.
 /// - A caller without the route's capability anywhere: 403. Whether the objects a request touches lie
 ///   inside the caller's scope is checked by the handler (lists are filtered, objects outside the view
 ///   scope are 404, writes outside the change scope 403).
 public struct SessionPolicy: AccessPolicy {
     public let accounts: PostgresAccountStore
+    public let settings: SignInSettings
 
-    public init(accounts: PostgresAccountStore) {
+    public init(accounts: PostgresAccountStore, settings: SignInSettings = SignInSettings()) {
         self.accounts = accounts
+        self.settings = settings
     }
 
     public func authorize(_ access: RouteAccess, request: Request, context: AppRequestContext) async throws -> Caller? {
         guard access.needsCaller else { return nil }
-        guard let token = Self.bearerToken(request) ?? SignInPage.cookieToken(request) else { throw Self.noSession(request) }
+        guard let token = Self.bearerToken(request) ?? SignInPage.cookieToken(request, https: settings.trustedProxies.isHTTPS(request, peer: Self.peer(context))) else { throw Self.noSession(request) }
         let hash = SessionTokens.hash(token)
-        guard let session = try await accounts.session(tokenHash: hash) else { throw Self.noSession(request) }
+        guard let session = try await accounts.session(tokenHash: hash, idleTimeout: settings.idleTimeout) else { throw Self.noSession(request) }
+        let callerAccess = CallerAccess(assignments: session.placedAssignments)
         let caller = Caller(
-            account: session.account, access: CallerAccess(assignments: session.placedAssignments),
-            sessionTokenHash: hash, isEnrollmentOnly: session.isEnrollmentOnly, clientAddress: Self.clientAddress(request, context))
+            account: session.account, access: callerAccess, sessionTokenHash: hash,
+            isEnrollmentOnly: session.isEnrollmentOnly || (callerAccess.requiresTwoFactor && !session.account.hasTwoFactor),
+            clientAddress: Self.clientAddress(request, context, settings.trustedProxies))
         if caller.isEnrollmentOnly, access != .signedIn {
             throw ProblemDetails(status: .forbidden, detail: "Your role requires two-factor sign-in: turn it on at /api/v1/auth/two-factor first.")
         }
@@ -50,8 +56,13 @@ public struct SessionPolicy: AccessPolicy {
         return token.isEmpty || token.count > 200 ? nil : token
     }
 
-    /// The client's address as the socket saw it (a proxy in front should be configured to pass it on later).
-    static func clientAddress(_ request: Request, _ context: AppRequestContext) -> String {
-        context.remoteAddress.map { "\($0.ipAddress ?? "unknown")" } ?? "local"
+    /// The client's address: the socket's peer, or what a trusted proxy says in `X-Forwarded-For`.
+    static func clientAddress(_ request: Request, _ context: AppRequestContext, _ proxies: TrustedProxies) -> String {
+        proxies.clientAddress(request, peer: peer(context))
+    }
+
+    /// The socket's peer address; `nil` in process (tests without a socket).
+    static func peer(_ context: AppRequestContext) -> String? {
+        context.remoteAddress.map { $0.ipAddress ?? "unknown" }
     }
 }

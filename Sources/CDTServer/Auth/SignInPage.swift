@@ -9,10 +9,17 @@ import NIOCore
 /// The session token goes into a cookie that scripts cannot read (`HttpOnly`), that other sites' links
 /// do not carry on anything but a plain navigation (`SameSite=Lax`), and that the server accepts on GET
 /// requests only: whatever changes data still needs the bearer token, so a forged form cannot use it.
+/// Served over HTTPS (TLS, or a trusted proxy's `X-Forwarded-Proto: https`) the cookie is
+/// `__Host-cdt_session` with `Secure` and `Path=/`, and only that one is read.
+///
+/// The form refuses posts from another site (`Sec-Fetch-Site: cross-site`, or, from a browser that does
+/// not send it, an `Origin` that is not this server's), so another site cannot sign a visitor in as an
+/// account of its own ("login CSRF").
 struct SignInPage: Sendable {
     let controller: AuthController
 
     static let cookieName = "cdt_session"
+    static let secureCookieName = "__Host-cdt_session"
     static let path = "/api/v1/auth/signin"
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -20,6 +27,10 @@ struct SignInPage: Sendable {
     }
 
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let https = controller.settings.trustedProxies.isHTTPS(request, peer: SessionPolicy.peer(context))
+        guard Self.isFromThisSite(request, https: https) else {
+            return page(next: "/api/v1/auth/me", message: "Biểu mẫu đến từ trang khác. · This form was sent from another site.", status: .forbidden)
+        }
         let buffer = try await request.body.collect(upTo: 4096)
         guard let fields = Self.formFields(String(buffer: buffer)) else {
             return page(next: "/api/v1/auth/me", message: "Biểu mẫu không hợp lệ. · The form is malformed.", status: .badRequest)
@@ -32,7 +43,7 @@ struct SignInPage: Sendable {
         do {
             let session = try await controller.signIn(
                 AuthController.LoginRequest(login: login, password: password, code: code),
-                address: SessionPolicy.clientAddress(request, context))
+                address: controller.clientAddress(request, context))
             if session.twoFactorSetupRequired {
                 return page(next: next, message: "Tài khoản này cần bật xác thực hai lớp trước (POST /api/v1/auth/two-factor). · Turn on two-factor sign-in first.",
                             status: .forbidden)
@@ -40,8 +51,15 @@ struct SignInPage: Sendable {
             var headers = HTTPFields()
             headers[.location] = next
             let maxAge = Int(session.expiresAt.timeIntervalSinceNow.rounded())
-            headers[.setCookie] = "\(Self.cookieName)=\(session.token); Path=/api/v1/; HttpOnly; SameSite=Lax; Max-Age=\(maxAge)"
+            headers[.setCookie] = https
+                ? "\(Self.secureCookieName)=\(session.token); Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=\(maxAge)"
+                : "\(Self.cookieName)=\(session.token); Path=/api/v1/; HttpOnly; SameSite=Lax; Max-Age=\(maxAge)"
             return Response(status: .seeOther, headers: headers)
+        } catch let throttled as SignInThrottled {
+            var response = page(next: next, message: "Đăng nhập sai quá nhiều lần; hãy đợi \(throttled.retryAfter) giây. · Too many failed sign-ins; wait \(throttled.retryAfter) seconds.",
+                                status: .tooManyRequests)
+            response.headers[.retryAfter] = String(throttled.retryAfter)
+            return response
         } catch let problem as ProblemDetails {
             return page(next: next, message: problem.status == 429
                         ? "Đăng nhập sai quá nhiều lần; hãy đợi vài phút. · Too many failed sign-ins; wait a few minutes."
@@ -63,14 +81,29 @@ struct SignInPage: Sendable {
         return fields
     }
 
-    /// The session token of the cookie, on GET and HEAD requests only.
-    static func cookieToken(_ request: Request) -> String? {
-        guard request.method == .get || request.method == .head, let header = request.headers[.cookie] else { return nil }
-        for part in header.split(separator: ";") {
-            let pair = part.trimmingCharacters(in: .whitespaces)
-            guard pair.hasPrefix(cookieName + "=") else { continue }
-            let token = String(pair.dropFirst(cookieName.count + 1))
-            return token.isEmpty || token.count > 200 ? nil : token
+    /// Whether a form post comes from this server's site: `Sec-Fetch-Site` (sent by browsers) must not be
+    /// `cross-site`; without it, an `Origin` must be this server's. A request with neither (not a browser)
+    /// is let through: login CSRF needs a victim's browser.
+    static func isFromThisSite(_ request: Request, https: Bool) -> Bool {
+        if let site = request.headers[.init("Sec-Fetch-Site")!]?.lowercased() {
+            return site == "same-origin" || site == "same-site" || site == "none"
+        }
+        guard let origin = request.headers[.init("Origin")!] else { return true }
+        guard let host = request.head.authority ?? request.headers[.init("Host")!] else { return false }
+        return origin == (https ? "https://" : "http://") + host
+    }
+
+    /// The session token of the cookie, on GET and HEAD requests only; over HTTPS only the `__Host-` one.
+    static func cookieToken(_ request: Request, https: Bool = false) -> String? {
+        guard request.method == .get || request.method == .head else { return nil }
+        let name = https ? secureCookieName : cookieName
+        for header in request.headers[values: .cookie] {
+            for part in header.split(separator: ";") {
+                let pair = part.trimmingCharacters(in: .whitespaces)
+                guard pair.hasPrefix(name + "=") else { continue }
+                let token = String(pair.dropFirst(name.count + 1))
+                return token.isEmpty || token.count > 200 ? nil : token
+            }
         }
         return nil
     }

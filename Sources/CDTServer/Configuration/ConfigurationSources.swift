@@ -50,7 +50,7 @@ public struct ConfigurationSources: Sendable {
     }
 
     /// Keys whose environment variable does not follow the naming rule.
-    static let environmentOverrides = ["data.dir": "CDT_DATA_DIR"]
+    static let environmentOverrides = ["data.dir": "CDT_DATA_DIR", "secret.key": "CDT_SECRET_KEY"]
 
     /// The winning value for `key` and where it came from.
     public func value(_ key: String) -> (value: String, source: String)? {

@@ -13,6 +13,9 @@ public import Logging
 /// | `database.pool.timeout` | `DATABASE_POOL_TIMEOUT` | `10` (seconds) |
 /// | `data.dir` | `CDT_DATA_DIR` | `/var/lib/cdt` as root, else `$XDG_DATA_HOME/cdt` or `~/.local/share/cdt` |
 /// | `log.level` | `LOG_LEVEL` | `info` |
+/// | `http.trusted.proxies` | `HTTP_TRUSTED_PROXIES` | none |
+/// | `secret.key` | `CDT_SECRET_KEY` | `<data.dir>/secret.key`, made on first use |
+/// | `session.idle.timeout` | `SESSION_IDLE_TIMEOUT` | `3600` (seconds) |
 ///
 /// `database.url` connects as the owner of the tables (migrations run as it); `database.app.url` as the
 /// role the server serves requests as, which owns no table and has no BYPASSRLS (`cdt_app`, created by the
@@ -30,6 +33,13 @@ public struct ServerConfiguration: Sendable {
     /// The data folder of the embedded cluster.
     public var dataDirectory: String
     public var logLevel: Logger.Level
+    /// The reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
+    public var trustedProxies: TrustedProxies = .none
+    /// The key two-factor secrets are sealed with (base64 of 32 bytes); `nil` means the one kept in
+    /// `<data.dir>/secret.key`.
+    public var secretKey: String?
+    /// Seconds a session may go unused before it ends.
+    public var sessionIdleTimeoutSeconds: Int = 3600
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil, poolSize: Int = 8,
@@ -55,6 +65,18 @@ public struct ServerConfiguration: Sendable {
         poolSize = try sources.integer("database.pool.size", in: 1...500) ?? poolSize
         poolTimeoutSeconds = try sources.integer("database.pool.timeout", in: 1...3600) ?? poolTimeoutSeconds
         dataDirectory = sources.string("data.dir") ?? Self.defaultDataDirectory(environment: sources.environment)
+        if let (text, source) = sources.value("http.trusted.proxies") {
+            do { trustedProxies = try TrustedProxies(parsing: text) } catch let error as ConfigurationError {
+                throw ConfigurationError("\(source): \(error.message.replacingOccurrences(of: "http.trusted.proxies: ", with: ""))")
+            }
+        }
+        if let (text, source) = sources.value("secret.key") {
+            guard TwoFactorSecrets.key(base64: text) != nil else {
+                throw ConfigurationError("\(source) must be 32 bytes in base64 (make one with: openssl rand -base64 32)")
+            }
+            secretKey = text
+        }
+        sessionIdleTimeoutSeconds = try sources.integer("session.idle.timeout", in: 60...86_400) ?? sessionIdleTimeoutSeconds
         if let (text, source) = sources.value("log.level") {
             guard let level = Logger.Level(rawValue: text.lowercased()) else {
                 throw ConfigurationError("\(source) must be one of trace, debug, info, notice, warning, error, critical, not '\(text)'")

@@ -13,6 +13,7 @@ import Prometheus
 public enum ServerRunner {
     /// - Parameter modules: the feature modules compiled into this server (see `Sources/cdt/InstalledModules.swift`).
     public static func run(configuration: ServerConfiguration, modules: ModuleRegistry, logger: Logger) async throws {
+        let signIn = try SignInSettings(configuration: configuration)
         let target = try await DatabaseTarget.resolve(configuration, logger: logger)
         logger.info("using \(target.summary)")
         let owner = target.makeClient(configuration, logger: logger)
@@ -31,7 +32,7 @@ public enum ServerRunner {
         let database = target.makeApplicationClient(configuration, logger: logger)
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
-        let dependencies = AppDependencies(database: database, modules: modules, metrics: metrics)
+        let dependencies = AppDependencies(database: database, modules: modules, metrics: metrics, signIn: signIn)
         let dispatcher = ModuleDispatcher(
             host: dependencies.modules, database: database, listenConninfo: target.applicationConninfo ?? target.conninfo,
             metrics: metrics, logger: logger)

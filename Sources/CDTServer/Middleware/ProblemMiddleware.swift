@@ -12,6 +12,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let redirect as SignInRedirect {
             return redirect.response
+        } catch let throttled as SignInThrottled {
+            return throttled.response
         } catch let problem as ProblemDetails {
             return problem.response()
         } catch let error as HTTPError {

@@ -80,8 +80,7 @@ struct BenchRun: AsyncParsableCommand {
         defer { Task { [db] in try? await PostgresAccountStore(client: db).disable(account.id) } }
         // National administrators sign in with a second factor: the run holds the account's secret.
         let secret = (0..<32).map { _ in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".randomElement()! }.map(String.init).joined()
-        try await PostgresAccountStore(client: db).setTOTPSecret(account.id, secret: secret)
-        try await PostgresAccountStore(client: db).enableTOTP(account.id)
+        try await AccountAdministration(client: db).turnOnTwoFactor(account.id, secret: secret, secrets: server.secrets)
         let token = try await http.signIn(recorder, password, code: TwoFactorCodes.code(secret: secret))
 
         let initialCatchUp = try await CoverageCatchUp.wait(db, label: "coverage catching up with the data set")

@@ -1,3 +1,4 @@
+import CDTServer
 import Foundation
 
 /// The server under test: this same `cdt` binary running `serve` as a child process on the benchmark's
@@ -5,6 +6,8 @@ import Foundation
 final class BenchServer: @unchecked Sendable {
     let process = Process()
     let port: Int
+    /// The key the server seals two-factor secrets with (given to it as `CDT_SECRET_KEY`).
+    let secrets: TwoFactorSecrets
     var base: String { "http://127.0.0.1:\(port)" }
 
     /// Starts `cdt serve` connected to `conninfo` (as the owner) and `applicationConninfo` (as the
@@ -18,6 +21,9 @@ final class BenchServer: @unchecked Sendable {
         process.arguments = ["serve", "--database-url", conninfo, "--port", String(port), "--log-level", "warning"]
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_APP_URL"] = applicationConninfo
+        let key = TwoFactorSecrets.makeKeyText()
+        environment["CDT_SECRET_KEY"] = key
+        secrets = TwoFactorSecrets(base64Key: key)!
         process.environment = environment
         FileManager.default.createFile(atPath: logFile, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))

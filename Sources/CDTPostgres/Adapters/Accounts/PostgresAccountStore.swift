@@ -16,6 +16,7 @@ public struct PostgresAccountStore: Sendable {
         /// The account's assignments where they sit in the hierarchy (``account``'s assignments, placed).
         public let placedAssignments: [PlacedAssignment]
         public let passwordHash: String
+        /// The two-factor secret as stored (sealed by the server; see `TwoFactorSecrets`).
         public let totpSecret: String?
     }
 
@@ -72,13 +73,16 @@ public struct PostgresAccountStore: Sendable {
             """) > 0
     }
 
-    /// The account signing in as `login` (a username, or a phone number in any common form).
+    /// The account signing in as `login` (a username, or a phone number in any common form). A username
+    /// wins over a phone number when both match (usernames that look like phone numbers are refused at
+    /// creation, but older ones may exist), so the answer never depends on the order of rows.
     public func credentials(login: String) async throws -> Credentials? {
-        let name = login.lowercased()
+        let name = login.trimmingCharacters(in: .whitespaces).lowercased()
         let phone = Member.normalizedPhone(login)
         let rows = try await client.query("""
             SELECT \(unsafeSQL: Self.accountColumns), a.password_hash, a.totp_secret FROM accounts a
             WHERE a.username = \(name) OR a.phone = \(phone)
+            ORDER BY (a.username = \(name)) IS TRUE DESC
             LIMIT 1
             """)
         guard let row = rows.first else { return nil }
@@ -103,7 +107,8 @@ public struct PostgresAccountStore: Sendable {
         try await client.query("SELECT totp_secret FROM accounts WHERE id = \(id)").decode(String?.self).first ?? nil
     }
 
-    /// Accounts with at least one assignment inside `scope` (all accounts when nationwide), in id order.
+    /// Accounts with at least one assignment inside `scope` (all accounts when nationwide), in id order,
+    /// each with only its assignments inside `scope` (all of them when nationwide).
     public func accounts(within scope: AccessScope, page: PageRequest) async throws -> Page<Account> {
         let paths = scope.isNationwide ? nil : Array(scope.paths)
         let after = page.after.flatMap { UUID(uuidString: $0.parts[0]) }
@@ -117,7 +122,14 @@ public struct PostgresAccountStore: Sendable {
             LIMIT \(page.limit + 1)
             """)
         var accounts: [Account] = []
-        for row in rows.prefix(page.limit) { accounts.append(try await withPlacedAssignments(Self.account(from: row)).0) }
+        for row in rows.prefix(page.limit) {
+            var account = try await withPlacedAssignments(Self.account(from: row)).0
+            if !scope.isNationwide {
+                let placed = try await placedAssignments(of: account.id)
+                account.assignments = placed.filter { $0.unitPath.map(scope.contains(path:)) ?? false }.map { RoleAssignment(role: $0.role, unitID: $0.unitID) }
+            }
+            accounts.append(account)
+        }
         let next = rows.count > page.limit ? accounts.last.map { PageCursor(parts: [$0.id.description]) } : nil
         return Page(items: accounts, next: next)
     }
@@ -178,9 +190,9 @@ public struct PostgresAccountStore: Sendable {
         }
     }
 
-    /// Stores a TOTP secret (not yet enabled).
+    /// Stores a TOTP secret (sealed, as `TwoFactorSecrets` makes it) as the account's, not yet enabled.
     public func setTOTPSecret(_ id: ID<Account>, secret: String) async throws {
-        try await client.execute("UPDATE accounts SET totp_secret = \(secret), totp_enabled_at = NULL WHERE id = \(id)")
+        try await client.execute("UPDATE accounts SET totp_secret = \(secret), totp_enabled_at = NULL, totp_last_step = NULL WHERE id = \(id)")
     }
 
     /// Turns two-factor sign-in on, and ends the account's enrollment-only sessions.
@@ -189,6 +201,85 @@ public struct PostgresAccountStore: Sendable {
             try await tx.execute("UPDATE accounts SET totp_enabled_at = now() WHERE id = \(id) AND totp_secret IS NOT NULL")
             try await tx.execute("UPDATE sessions SET revoked_at = now() WHERE account_id = \(id) AND enrollment_only AND revoked_at IS NULL")
         }
+    }
+
+    /// Keeps a secret being set up (sealed) beside the one in use, which it does not touch.
+    public func setPendingTOTPSecret(_ id: ID<Account>, secret: String) async throws {
+        try await client.execute("UPDATE accounts SET totp_pending_secret = \(secret) WHERE id = \(id)")
+    }
+
+    /// The secret being set up, if any (sealed).
+    public func pendingTOTPSecret(of id: ID<Account>) async throws -> String? {
+        try await client.query("SELECT totp_pending_secret FROM accounts WHERE id = \(id)").decode(String?.self).first ?? nil
+    }
+
+    /// Makes the pending secret the account's, with two-factor sign-in on, `step` as the last step used,
+    /// and `recoveryCodeHashes` as its only recovery codes; ends its enrollment-only sessions. All or nothing.
+    /// - Returns: whether the pending secret was still `pending` (a concurrent set-up loses).
+    public func confirmTOTP(_ id: ID<Account>, pending: String, step: Int64, recoveryCodeHashes: [Data]) async throws -> Bool {
+        try await client.withTransaction { tx in
+            let changed = try await tx.execute("""
+                UPDATE accounts SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, totp_enabled_at = now(), totp_last_step = \(step)
+                WHERE id = \(id) AND totp_pending_secret = \(pending)
+                """)
+            guard changed == 1 else { return false }
+            try await tx.execute("DELETE FROM two_factor_recovery_codes WHERE account_id = \(id)")
+            for hash in recoveryCodeHashes {
+                try await tx.execute("INSERT INTO two_factor_recovery_codes (account_id, code_hash) VALUES (\(id), \(hash))")
+            }
+            try await tx.execute("UPDATE sessions SET revoked_at = now() WHERE account_id = \(id) AND enrollment_only AND revoked_at IS NULL")
+            return true
+        }
+    }
+
+    /// Records `step` as the last one whose code was used, unless it is not later than the last one:
+    /// returns whether it was (a code is good once).
+    public func useTOTPStep(_ id: ID<Account>, step: Int64) async throws -> Bool {
+        try await client.execute("""
+            UPDATE accounts SET totp_last_step = \(step) WHERE id = \(id) AND (totp_last_step IS NULL OR totp_last_step < \(step))
+            """) == 1
+    }
+
+    /// Marks an unused recovery code as used: returns whether there was one with this hash.
+    public func useRecoveryCode(_ id: ID<Account>, hash: Data) async throws -> Bool {
+        try await client.execute("""
+            UPDATE two_factor_recovery_codes SET used_at = now() WHERE account_id = \(id) AND code_hash = \(hash) AND used_at IS NULL
+            """) == 1
+    }
+
+    /// How many unused recovery codes the account has.
+    public func recoveryCodesLeft(_ id: ID<Account>) async throws -> Int {
+        try await client.query("SELECT count(*)::int FROM two_factor_recovery_codes WHERE account_id = \(id) AND used_at IS NULL").decode(Int.self)[0]
+    }
+
+    /// Replaces a secret still stored in clear with its sealed form (only if it is still `old`).
+    public func resealTOTPSecret(_ id: ID<Account>, old: String, new: String) async throws {
+        try await client.execute("UPDATE accounts SET totp_secret = \(new) WHERE id = \(id) AND totp_secret = \(old)")
+    }
+
+    /// Turns two-factor sign-in off (an administrator's reset): forgets the secrets and recovery codes and
+    /// ends every session, so the next sign-in sets it up again. All or nothing.
+    public func resetTwoFactor(_ id: ID<Account>) async throws {
+        try await client.withTransaction { tx in
+            try await tx.execute("""
+                UPDATE accounts SET totp_secret = NULL, totp_pending_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = \(id)
+                """)
+            try await tx.execute("DELETE FROM two_factor_recovery_codes WHERE account_id = \(id)")
+            try await tx.execute("UPDATE sessions SET revoked_at = now() WHERE account_id = \(id) AND revoked_at IS NULL")
+        }
+    }
+
+    /// Sets a new password hash and ends every session but `keeping` (the one changing it).
+    public func changePassword(_ id: ID<Account>, hash: String, keeping tokenHash: Data) async throws {
+        try await client.withTransaction { tx in
+            try await tx.execute("UPDATE accounts SET password_hash = \(hash) WHERE id = \(id)")
+            try await tx.execute("UPDATE sessions SET revoked_at = now() WHERE account_id = \(id) AND revoked_at IS NULL AND token_hash <> \(tokenHash)")
+        }
+    }
+
+    /// The account's password hash, for checking the current password before a change.
+    public func passwordHash(of id: ID<Account>) async throws -> String? {
+        try await client.query("SELECT password_hash FROM accounts WHERE id = \(id)").decode(String.self).first
     }
 
     // MARK: Sessions
@@ -200,14 +291,21 @@ public struct PostgresAccountStore: Sendable {
             """)
     }
 
-    /// The live session with this token hash (not expired, not revoked, of an enabled account) and its
-    /// account, in one statement, then the account's assignments.
-    public func session(tokenHash: Data) async throws -> SessionLookup? {
+    /// The live session with this token hash (not expired, not revoked, used within `idleTimeout`, of an
+    /// enabled account) and its account, in one statement, then the account's assignments. Its last use
+    /// is moved to now (at most once a minute, to spare writes).
+    public func session(tokenHash: Data, idleTimeout: TimeInterval = 3600) async throws -> SessionLookup? {
+        let idle = Int(idleTimeout)
         let rows = try await client.query("""
-            SELECT \(unsafeSQL: Self.accountColumns), s.expires_at, s.enrollment_only FROM sessions s JOIN accounts a ON a.id = s.account_id
+            SELECT \(unsafeSQL: Self.accountColumns), s.expires_at, s.enrollment_only, s.last_seen_at < now() - interval '60 seconds' AS stale
+            FROM sessions s JOIN accounts a ON a.id = s.account_id
             WHERE s.token_hash = \(tokenHash) AND s.revoked_at IS NULL AND s.expires_at > now() AND a.disabled_at IS NULL
+              AND s.last_seen_at > now() - make_interval(secs => \(idle))
             """)
         guard let row = rows.first else { return nil }
+        if try row.decode(Bool.self, column: "stale") {
+            try await client.execute("UPDATE sessions SET last_seen_at = now() WHERE token_hash = \(tokenHash)")
+        }
         let (account, placed) = try await withPlacedAssignments(Self.account(from: row))
         return SessionLookup(account: account, placedAssignments: placed, expiresAt: try row.decode(Date.self, column: "expires_at"),
                              isEnrollmentOnly: try row.decode(Bool.self, column: "enrollment_only"))
