@@ -29,12 +29,12 @@ import Testing
             var random = FuzzRandom(seed: Self.seed)
             for iteration in 0..<Self.count {
                 let mutated = Mutator.mutate(samples[iteration % samples.count], &random)
-                let body = String(decoding: try JSONSerialization.data(withJSONObject: mutated), as: UTF8.self)
+                let body = String(decoding: try JSONSerialization.data(withJSONObject: mutated, options: [.fragmentsAllowed]), as: UTF8.self)
                 let answer = try await client.post("/api/v1/events", body)
                 #expect(answer.status.code < 500, "seed \(Self.seed) event \(iteration): \(body) -> \(answer.status) \(answer.text)")
                 guard iteration % 8 == 0 else { continue }
                 let batch = (0..<10).map { offset in Mutator.mutate(samples[(iteration + offset) % samples.count], &random) }
-                let batchBody = String(decoding: try JSONSerialization.data(withJSONObject: ["events": batch]), as: UTF8.self)
+                let batchBody = String(decoding: try JSONSerialization.data(withJSONObject: ["events": batch], options: [.fragmentsAllowed]), as: UTF8.self)
                 let batchAnswer = try await client.post("/api/v1/events/batch", batchBody)
                 #expect(batchAnswer.status == .ok, "seed \(Self.seed) batch \(iteration): \(batchBody) -> \(batchAnswer.status) \(batchAnswer.text)")
             }
