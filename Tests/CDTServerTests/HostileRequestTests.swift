@@ -32,6 +32,12 @@ import Testing
             let batch = try await client.post("/api/v1/events/batch", EventJSON.batch([negative, overflowing]))
             #expect(batch.status == .ok)
             #expect(batch.json["rejected"] as? Int == 2)
+            // Numbers no integer holds are a 400, never a trap in the parser.
+            let text = EventJSON.text(make.register(ID(), in: fixture.villageA1, size: 4))
+            for huge in ["1e400", "-1e400", "99999999999999999999999", "4.5"] {
+                let answer = try await client.post("/api/v1/events", text.replacingOccurrences(of: #""size":4"#, with: #""size":\#(huge)"#))
+                #expect(answer.status == .badRequest, "\(huge): \(answer.text)")
+            }
             // Still serving.
             #expect(try await client.get("/api/v1/units?level=province").status == .ok)
         }
