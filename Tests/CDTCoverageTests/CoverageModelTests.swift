@@ -9,6 +9,19 @@ import Testing
     let village = UUID()
     func day(_ text: String) -> CalendarDate { CalendarDate(text)! }
 
+    /// 65,536 updates of one household (a client may send them) overflowed the stored form's count and
+    /// trapped in the dispatcher, stopping the server again at every delivery: now storing it throws,
+    /// so the dispatcher parks that event and goes on.
+    @Test func moreUpdatesOfAHouseholdThanItsStoredFormCountsThrowNotTrap() throws {
+        var household = HouseholdRecord()
+        let details = HouseholdDetails(householdId: ID(), size: 3)
+        for position in 0..<Int64(UInt16.max) { household.record(details, unit: village, day: day("2025-08-01"), position: position) }
+        let stored = try household.storedBytes()
+        #expect(try HouseholdRecord(storedBytes: stored).versions.count == Int(UInt16.max))
+        household.record(details, unit: village, day: day("2025-08-02"), position: 1 << 20)
+        #expect(throws: (any Error).self) { try household.storedBytes() }
+    }
+
     /// Out-of-scope households leave the denominator only when recorded as such; a household recorded
     /// "not applicable" for a skill leaves that skill's denominator unless someone masters it later.
     @Test func notApplicableHandling() {

@@ -12,6 +12,8 @@ struct LedgerModule: FeatureModule {
     final class Faults: Sendable {
         let failing = Mutex<Set<String>>([])
         let killOnce = Mutex<Set<String>>([])
+        /// Titles that fail as a restarting database does ("the database system is starting up"), that many times.
+        let unavailable = Mutex<[String: Int]>([:])
         /// What `readiness` reports when set.
         let notReady = Mutex<String?>(nil)
     }
@@ -70,6 +72,13 @@ struct LedgerModule: FeatureModule {
             """)
         if faults.failing.withLock({ $0.contains(practice.title) }) {
             throw LedgerError(title: practice.title)
+        }
+        if faults.unavailable.withLock({ left in
+            guard let count = left[practice.title], count > 0 else { return false }
+            left[practice.title] = count - 1
+            return true
+        }) {
+            throw PostgresError(code: .server, message: "the database system is starting up", sqlState: SQLState.cannotConnectNow)
         }
         if faults.killOnce.withLock({ $0.remove(practice.title) != nil }) {
             // The process dies between the module's write and the checkpoint: the connection drops mid-transaction.

@@ -3,6 +3,9 @@ import CDTPostgres
 import CDTTesting
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The `cdt` binary carries its migrations: copied alone into an empty folder, it migrates a database.
 @Suite struct BuiltBinaryTests {
@@ -50,6 +53,36 @@ import Testing
         let second = try run(copy, ["migrate", "--database-url", database.conninfo, "--log-level", "error"], in: folder)
         #expect(second.status == 0)
         #expect(second.output.contains("nothing to apply"))
+    }
+
+    /// A second `cdt serve` on a port another server holds stops at once with one line and a non-zero
+    /// status, before it starts a cluster, migrates, or delivers anything to modules.
+    @Test func aSecondServerOnATakenPortStopsAtOnceWithOneLine() throws {
+        let (holder, port) = try Self.listeningSocket()
+        defer { close(holder) }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cdt-port-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try run(try builtBinary(), ["serve", "--port", "\(port)", "--data-dir", folder.path, "--log-level", "error"], in: folder)
+        #expect(result.status != 0)
+        #expect(result.output.contains("cannot listen on 127.0.0.1:\(port)"), "\(result.output)")
+        #expect(result.output.split(separator: "\n").count == 1, "\(result.output)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("postgres").path), "a cluster was made before the port was checked")
+    }
+
+    /// A socket listening on a free port of 127.0.0.1, and the port.
+    private static func listeningSocket() throws -> (Int32, Int) {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && listen(descriptor, 1) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard descriptor >= 0, bound else { throw BinaryMissing(paths: ["could not listen on 127.0.0.1"]) }
+        return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
     }
 
     @Test func badInputIsAOneLineErrorAndANonZeroExit() throws {

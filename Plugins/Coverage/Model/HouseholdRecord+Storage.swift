@@ -17,7 +17,11 @@ extension HouseholdRecord: CoverageSubject {
     public func storedBytes() throws -> [UInt8] {
         var out = StoredBytesWriter()
         out.write(Self.storageFormat)
-        out.write(UInt16(versions.count))
+        // Counts clients decide (one version per update sent) are checked, never converted with a trap:
+        // a trap here would stop the server on every delivery of the event.
+        guard let versionCount = UInt16(exactly: versions.count) else { throw StoredBytesError.tooMany("versions", versions.count) }
+        guard let visitCount = UInt32(exactly: visits.count) else { throw StoredBytesError.tooMany("visits", visits.count) }
+        out.write(versionCount)
         for version in versions {
             out.write(Int32(version.day.daysSinceEpoch))
             out.write(version.position)
@@ -32,7 +36,7 @@ extension HouseholdRecord: CoverageSubject {
         }
         out.write(firstVisitUnit != nil)
         if let firstVisitUnit { out.write(firstVisitUnit) }
-        out.write(UInt32(visits.count))
+        out.write(visitCount)
         for visit in visits {
             out.write(Int32(visit.day.daysSinceEpoch))
             out.write(Self.bits(of: visit.mastered))

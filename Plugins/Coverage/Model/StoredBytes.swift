@@ -48,6 +48,8 @@ enum StoredBytesError: Error, CustomStringConvertible {
     case trailingBytes
     case unknownFormat(UInt8)
     case unknownKey(Int)
+    /// More of something than the stored form can count (65,535 versions of one household, say).
+    case tooMany(String, Int)
 
     var description: String {
         switch self {
@@ -55,6 +57,7 @@ enum StoredBytesError: Error, CustomStringConvertible {
         case .trailingBytes: "a coverage subject's stored form has bytes after its end"
         case .unknownFormat(let format): "a coverage subject's stored form has unknown format \(format)"
         case .unknownKey(let index): "a coverage subject's stored form names unknown key \(index)"
+        case .tooMany(let what, let count): "a coverage subject has \(count) \(what), more than its stored form can hold"
         }
     }
 }

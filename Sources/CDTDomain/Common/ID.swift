@@ -36,6 +36,9 @@ public struct ID<Entity>: Hashable, Sendable, Codable, CustomStringConvertible {
         try container.encode(description)
     }
 
+    /// Whether this is the nil UUID (`00000000-0000-0000-0000-000000000000`), which no client may use as an id.
+    public var isNil: Bool { rawValue == UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)) }
+
     /// The lower-case canonical text form.
     public var description: String { rawValue.uuidString.lowercased() }
 }

@@ -70,7 +70,7 @@ public struct Validator: Sendable {
         violations += inner.violations
     }
 
-    /// Checks a text field: trimmed, not empty unless optional, at most `maximumLength` characters.
+    /// Checks a text field: trimmed, not empty unless optional, at most `maximumLength` characters, storable.
     public mutating func text(_ value: String?, _ field: String, required: Bool = true, maximumLength: Int = 200) {
         guard let value else {
             if required { record(field, "is required") }
@@ -79,7 +79,16 @@ public struct Validator: Sendable {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { record(field, "must not be empty") }
         if value.count > maximumLength { record(field, "must be at most \(maximumLength) characters") }
+        storable(value, field)
     }
+
+    /// Records a violation when `value` holds the NUL character, which PostgreSQL cannot store in text or JSON.
+    public mutating func storable(_ value: String?, _ field: String) {
+        if let value, value.utf8.contains(0) { record(field, Self.nulRule) }
+    }
+
+    /// The rule a text holding the NUL character breaks.
+    public static let nulRule = "must not contain the NUL character (\\u0000)"
 
     /// Throws the violations recorded so far, if any.
     public func finish() throws(ValidationFailure) {

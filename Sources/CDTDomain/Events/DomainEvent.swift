@@ -55,6 +55,7 @@ public struct DomainEvent: Hashable, Sendable {
     /// - Parameter now: the server's clock, so that events from the future are refused.
     public func validate(now: Date) throws(ValidationFailure) {
         var check = Validator()
+        check.require(!id.isNil, "id", "must not be the nil UUID")
         check.require(occurredOn >= Self.earliestDay, "occurredAt", "must be on or after \(Self.earliestDay)")
         check.require(occurredAt <= now.addingTimeInterval(Self.allowedClockSkew), "occurredAt", "must not be in the future")
         check.require(type.supportedVersions.contains(version), "version", "must be \(type.supportedVersions.lowerBound) for \(type.rawValue)")

@@ -83,14 +83,23 @@ extension Household {
         for (index, band) in residents.enumerated() {
             check.nested("residents[\(index)]") { check in
                 check.require(seen.insert(band.ageBand).inserted, "ageBand", "must appear once per household")
-                check.require(band.count >= 0, "count", "must not be negative")
-                check.require((0...band.count).contains(band.withSmartphone), "withSmartphone", "must be from 0 to count")
-                check.require((0...band.count).contains(band.notApplicable), "notApplicable", "must be from 0 to count")
+                // Signs and bounds first: a range or a sum built from a client's numbers must never trap.
+                let countInBounds = (0...maximumSize).contains(band.count)
+                check.require(countInBounds, "count", "must be from 0 to \(maximumSize)")
+                let upper = countInBounds ? band.count : maximumSize
+                check.require(band.withSmartphone >= 0 && band.withSmartphone <= upper, "withSmartphone", "must be from 0 to count")
+                check.require(band.notApplicable >= 0 && band.notApplicable <= upper, "notApplicable", "must be from 0 to count")
                 check.require(band.notApplicable == 0 || band.notApplicableReason != nil, "notApplicableReason", "is required when notApplicable is above 0")
             }
         }
         if !residents.isEmpty {
-            check.require(residents.map(\.count).reduce(0, +) <= size, "residents", "must not count more people than size")
+            var total = 0, overflowed = false
+            for band in residents {
+                let (sum, overflow) = total.addingReportingOverflow(band.count)
+                overflowed = overflowed || overflow
+                total = sum
+            }
+            check.require(!overflowed && total <= size, "residents", "must not count more people than size")
         }
     }
 }

@@ -16,10 +16,23 @@ public enum JSONInput {
         return Data(buffer.readableBytesView)
     }
 
-    /// Parses `data` as JSON without giving it a type yet.
+    /// Parses `data` as JSON without giving it a type yet, refusing what ``JSONScan`` finds (a key given
+    /// twice, a string holding NUL, nesting too deep) as well as malformed JSON.
     public static func parse(_ data: Data) throws(ValidationFailure) -> Any {
+        let (value, problems) = try parseKeepingProblems(data)
+        if !problems.isEmpty { throw ValidationFailure(problems) }
+        return value
+    }
+
+    /// Parses `data` as JSON and returns what ``JSONScan`` finds beside the value, for a caller that
+    /// refuses parts of the input (one event of a batch) rather than the whole. Malformed JSON, and nesting
+    /// deeper than ``JSONScan/maximumDepth``, still throw.
+    public static func parseKeepingProblems(_ data: Data) throws(ValidationFailure) -> (value: Any, problems: [Violation]) {
+        // Scanned first, so nesting too deep is refused before any parser recurses into it.
+        let problems = JSONScan.problems(in: data)
+        if let deep = problems.first(where: { $0.rule.hasPrefix("must not nest") }) { throw ValidationFailure([deep]) }
         do {
-            return try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            return (try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]), problems)
         } catch {
             throw ValidationFailure(field: "", rule: "must be well-formed JSON")
         }
@@ -152,14 +165,5 @@ public enum JSONInput {
 
     private static func allowedValues(ofTypeNamed name: String) -> String {
         enumValues[name]?.joined(separator: ", ") ?? "the documented values"
-    }
-}
-
-/// ISO 8601 instants as clients send them: `2025-10-02T09:30:00+07:00`, with or without fractions of a
-/// second, `Z` allowed.
-enum Timestamp {
-    public static func parse(_ text: String) -> Date? {
-        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
-        return try? Date.ISO8601FormatStyle().parse(text)
     }
 }

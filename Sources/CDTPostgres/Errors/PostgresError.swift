@@ -107,3 +107,33 @@ public struct PostgresDecodingFailure: Error, Sendable {
     public var reason: String
     public init(_ reason: String) { self.reason = reason }
 }
+
+extension SQLState {
+    /// The server is shutting down at an administrator's request (`pg_ctl stop -m fast`).
+    public static let crashShutdown = "57P02"
+    /// The server is starting up, shutting down or in recovery, and takes no connections yet.
+    public static let cannotConnectNow = "57P03"
+    /// Insufficient privilege, which row-level security raises for a row outside the transaction's provinces.
+    public static let insufficientPrivilege = "42501"
+    /// A string holds a character the database cannot store (NUL in `jsonb`).
+    public static let untranslatableCharacter = "22P05"
+}
+
+extension PostgresError {
+    /// Whether the database is out of reach for now (down, restarting, the connection broken, or the pool
+    /// out of connections), so the same request may well succeed a moment later: the client's own connection
+    /// failures, SQLSTATE class 08 (connection exception), and 57P01, 57P02, 57P03 (shutting down, starting).
+    public var isUnavailable: Bool {
+        if code == .connectionFailed || code == .serverUnreachable || code == .connectionClosed || code == .poolTimeout { return true }
+        guard let sqlState else { return false }
+        return sqlState.hasPrefix("08") || [SQLState.adminShutdown, SQLState.crashShutdown, SQLState.cannotConnectNow].contains(sqlState)
+    }
+
+    /// Whether the server refused the statement for something in the data it was given (a broken
+    /// constraint, an unstorable value, a row row-level security hides), rather than for the state of the
+    /// connection or the transaction (classes 08, 40, 53, 57, 58 and XX, which a retry may cure).
+    public var isStatementError: Bool {
+        guard code == .server, !isUnavailable, let sqlState else { return false }
+        return !["08", "40", "53", "57", "58", "XX"].contains(String(sqlState.prefix(2)))
+    }
+}

@@ -22,7 +22,8 @@ public func buildApplication(
 
 /// Builds the router on its own, so tests can drive it without a socket.
 public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router<AppRequestContext> {
-    let router = Router(context: AppRequestContext.self)
+    // HEAD on a GET route answers as GET does, without the body.
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.addMiddleware {
         RequestIDMiddleware()
         SecurityHeadersMiddleware()
@@ -60,6 +61,9 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
         \(router.routes.count - checkpoint.routeCount - publicRoutes) route(s) were added without an access rule; \
         add every API route through AccessCheckpoint
         """)
+    // Added after every route, so it wraps only the router's not-found answer: a known path asked with
+    // another method is a 405, not a 404.
+    router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
     return router
 }
 

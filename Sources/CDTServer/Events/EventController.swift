@@ -78,12 +78,14 @@ struct EventController: Sendable {
 
     @Sendable func submitBatch(_ request: Request, context: AppRequestContext) async throws -> BatchResponse {
         let body = try await JSONInput.body(of: request, limit: Self.batchBodyLimit)
-        let items = try batchItems(body)
+        let (items, problems) = try batchItems(body)
         var results: [BatchResult?] = Array(repeating: nil, count: items.count)
         var events: [(index: Int, event: DomainEvent)] = []
         for (index, item) in items.enumerated() {
             let id = (item as? [String: Any])?["id"] as? String
             do throws(ValidationFailure) {
+                // A key given twice or a NUL character refuses this event alone, not the batch.
+                if let found = problems[index] { throw ValidationFailure(found) }
                 let event = try JSONInput.decode(DomainEvent.self, from: item, prefix: "events[\(index)]")
                 if event.recordedAt != nil { throw ValidationFailure(field: "events[\(index)].recordedAt", rule: "is set by the server, not sent") }
                 events.append((index, event))
@@ -158,11 +160,14 @@ struct EventController: Sendable {
         AuditEntry(accountID: caller.account.id, clientAddress: caller.clientAddress, action: "event.recorded")
     }
 
-    /// The `events` array of a batch body, or a 400 naming what is wrong with the batch as a whole.
-    private func batchItems(_ body: Data) throws -> [Any] {
-        let parsed: Any
+    /// The `events` array of a batch body with what ``JSONScan`` found in each event (by position), or a
+    /// 400 naming what is wrong with the batch as a whole.
+    private func batchItems(_ body: Data) throws -> (items: [Any], problems: [Int: [Violation]]) {
+        let parsed: Any, found: [Violation]
         do {
-            parsed = try JSONInput.parse(body)
+            let scanned = try JSONInput.parseKeepingProblems(body)
+            parsed = scanned.value
+            found = scanned.problems
         } catch {
             throw ProblemDetails(status: .badRequest, detail: "The batch is malformed.", errors: error.violations.map(ProblemDetails.FieldError.init))
         }
@@ -176,7 +181,20 @@ struct EventController: Sendable {
             throw ProblemDetails(status: .badRequest, detail: "The batch holds \(items.count) events.",
                                  errors: [.init(field: "events", rule: "must hold from 1 to \(Self.batchLimit) events")])
         }
-        return items
+        var problems: [Int: [Violation]] = [:], outside: [Violation] = []
+        for problem in found {
+            if let index = Self.eventIndex(of: problem.field), index < items.count { problems[index, default: []].append(problem) } else { outside.append(problem) }
+        }
+        if !outside.isEmpty {
+            throw ProblemDetails(status: .badRequest, detail: "The batch is malformed.", errors: outside.map(ProblemDetails.FieldError.init))
+        }
+        return (items, problems)
+    }
+
+    /// `3` for a field under `events[3]`.
+    private static func eventIndex(of field: String) -> Int? {
+        guard field.hasPrefix("events["), let close = field.firstIndex(of: "]") else { return nil }
+        return Int(field[field.index(field.startIndex, offsetBy: 7)..<close])
     }
 }
 

@@ -7,12 +7,14 @@ public import CDTModuleKit
 import Metrics
 import Prometheus
 
-/// Runs the whole server: resolves the database (starting the embedded cluster if needed), applies
-/// migrations, then serves until SIGTERM or SIGINT, when in-flight requests finish, the pool closes and
+/// Runs the whole server: checks the address it is to listen on is free, resolves the database (starting
+/// the embedded cluster if needed), applies migrations, then serves until SIGTERM or SIGINT, when in-flight requests finish, the pool closes and
 /// an embedded cluster this run started is stopped.
 public enum ServerRunner {
     /// - Parameter modules: the feature modules compiled into this server (see `Sources/cdt/InstalledModules.swift`).
     public static func run(configuration: ServerConfiguration, modules: ModuleRegistry, logger: Logger) async throws {
+        // First: a port another server holds stops this one before it starts a cluster or delivers to modules.
+        try ListenAddress.requireAvailable(host: configuration.host, port: configuration.port)
         let signIn = try SignInSettings(configuration: configuration)
         let target = try await DatabaseTarget.resolve(configuration, logger: logger)
         logger.info("using \(target.summary)")

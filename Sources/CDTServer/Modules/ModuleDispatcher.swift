@@ -14,6 +14,9 @@ public import ServiceLifecycle
 ///   was lost or an older transaction was still open.
 /// - A batch that fails is rolled back and delivered again one event at a time; the failing event is
 ///   retried, then parked (`module_parked_events`) with its error, and delivery goes on after it.
+/// - A database out of reach (down, restarting, connection broken: ``PostgresError/isUnavailable``) is
+///   waited out with backoff and never counts against an event's retries: only errors the module raises
+///   park an event.
 /// - Several server processes may run it at once: the checkpoint's row lock makes them take turns.
 public final class ModuleDispatcher: Service, Sendable {
     let host: ModuleHost
@@ -28,6 +31,8 @@ public final class ModuleDispatcher: Service, Sendable {
     let concurrency: Int
     /// Waits before each retry of a failing event; one attempt more than waits.
     let retryDelays: [Duration]
+    /// The longest wait between two attempts while the database is out of reach (the waits double up to it).
+    let maximumOutageWait: Duration
     /// How many events of the log one read looks at (of any type): the same for a batch and for the
     /// single deliveries after a batch failed, so those find the event that failed it. Finding where it
     /// ends reads that many index entries (10,000 take about 16 ms) for every module on every pass.
@@ -35,7 +40,8 @@ public final class ModuleDispatcher: Service, Sendable {
 
     public init(
         host: ModuleHost, database: PostgresClient, listenConninfo: String?, metrics: PrometheusCollectorRegistry, logger: Logger,
-        batchSize: Int = 2_000, concurrency: Int = 2, retryDelays: [Duration] = [.milliseconds(100), .milliseconds(500)]
+        batchSize: Int = 2_000, concurrency: Int = 2, retryDelays: [Duration] = [.milliseconds(100), .milliseconds(500)],
+        maximumOutageWait: Duration = .seconds(5)
     ) {
         self.host = host
         self.database = database
@@ -45,6 +51,7 @@ public final class ModuleDispatcher: Service, Sendable {
         self.batchSize = batchSize
         self.concurrency = max(1, concurrency)
         self.retryDelays = retryDelays
+        self.maximumOutageWait = maximumOutageWait
     }
 
     public func run() async throws {
@@ -166,20 +173,31 @@ public final class ModuleDispatcher: Service, Sendable {
         }
     }
 
-    /// Delivers events one per transaction until one fails its retries, which is parked.
+    /// Delivers events one per transaction until one fails its retries, which is parked. While the database
+    /// is out of reach it waits, with backoff, as long as the outage lasts (or until shutdown), and those
+    /// failures are not the event's.
     private func deliverSingly(_ module: any FeatureModule, _ context: ModuleContext, _ province: ID<AdministrativeUnit>) async throws -> Outcome {
         var outcome = Outcome()
         for _ in 0..<batchSize {
             var lastError: (any Error)?
             var delivered: FeedEvent?
-            for attempt in 0...retryDelays.count {
-                if attempt > 0 { try await Task.sleep(for: retryDelays[attempt - 1]) }
+            var attempt = 0, outageWait = retryDelays.first ?? .milliseconds(100)
+            while true {
                 do {
                     delivered = try await deliverOne(module, context, province)
                     lastError = nil
                     break
+                } catch let error as PostgresError where error.isUnavailable {
+                    logger.warning("the database is out of reach; waiting to deliver again", metadata: [
+                        "module": "\(module.manifest.id)", "province": "\(province)", "error": "\(error)", "wait": "\(outageWait)",
+                    ])
+                    try await Task.sleep(for: outageWait)
+                    outageWait = min(outageWait * 2, maximumOutageWait)
                 } catch {
                     lastError = error
+                    guard attempt < retryDelays.count else { break }
+                    try await Task.sleep(for: retryDelays[attempt])
+                    attempt += 1
                 }
             }
             if let lastError {

@@ -8,6 +8,8 @@ struct QueryParameters {
     /// The request's query, decoded once.
     private let query: [String: String]
     private(set) var errors: [ProblemDetails.FieldError] = []
+    /// The parameters the route has read: any other the query holds is refused by ``validate()``.
+    private var read: Set<String> = []
 
     init(_ request: Request) {
         var values: [String: String] = [:]
@@ -20,7 +22,7 @@ struct QueryParameters {
     }
 
     mutating func integer(_ name: String, default fallback: Int, in range: ClosedRange<Int>) -> Int {
-        guard let text = query[name] else { return fallback }
+        guard let text = value(name) else { return fallback }
         guard let value = Int(text), range.contains(value) else {
             errors.append(.init(field: name, rule: "must be a whole number from \(range.lowerBound) to \(range.upperBound)"))
             return fallback
@@ -30,16 +32,20 @@ struct QueryParameters {
 
     /// Free text; `+` reads as a space, as in HTML forms (a literal plus is `%2B`).
     mutating func text(_ name: String, maximumLength: Int = 200) -> String? {
-        guard let text = query[name]?.replacingOccurrences(of: "+", with: " ") else { return nil }
+        guard let text = value(name)?.replacingOccurrences(of: "+", with: " ") else { return nil }
         guard text.count <= maximumLength else {
             errors.append(.init(field: name, rule: "must be at most \(maximumLength) characters"))
+            return nil
+        }
+        guard !text.utf8.contains(0) else {
+            errors.append(.init(field: name, rule: Validator.nulRule))
             return nil
         }
         return text
     }
 
     mutating func unitLevel(_ name: String) -> UnitLevel? {
-        guard let text = query[name] else { return nil }
+        guard let text = value(name) else { return nil }
         guard let level = UnitLevel(rawValue: text) else {
             errors.append(.init(field: name, rule: "must be one of \(UnitLevel.allCases.map(\.rawValue).joined(separator: ", "))"))
             return nil
@@ -48,12 +54,18 @@ struct QueryParameters {
     }
 
     mutating func id<Entity>(_ name: String, of: Entity.Type) -> ID<Entity>? {
-        guard let text = query[name] else { return nil }
+        guard let text = value(name) else { return nil }
         guard let id = ID<Entity>(text) else {
             errors.append(.init(field: name, rule: "must be a UUID"))
             return nil
         }
         return id
+    }
+
+    /// The parameter's text, noting that the route reads it.
+    private mutating func value(_ name: String) -> String? {
+        read.insert(name)
+        return query[name]
     }
 
     /// Whether the query has the parameter.
@@ -67,7 +79,7 @@ struct QueryParameters {
     /// A cursor of `parts` parts, each of which must have the form of its kind (so a forged cursor is a
     /// 400, never a database error).
     mutating func cursor(_ name: String, parts: Int, kinds: [CursorPart]? = nil) -> PageCursor? {
-        guard let text = query[name] else { return nil }
+        guard let text = value(name) else { return nil }
         guard let cursor = PageCursor(token: text, partCount: parts),
               zip(cursor.parts, kinds ?? []).allSatisfy({ $1.accepts($0) }) else {
             errors.append(.init(field: name, rule: "must be a nextCursor value from a previous page"))
@@ -78,7 +90,7 @@ struct QueryParameters {
 
     /// A date that may be left out.
     mutating func optionalDate(_ name: String) -> CalendarDate? {
-        guard let text = query[name] else { return nil }
+        guard let text = value(name) else { return nil }
         guard let date = CalendarDate(text) else {
             errors.append(.init(field: name, rule: "must be a date of the form YYYY-MM-DD"))
             return nil
@@ -88,7 +100,7 @@ struct QueryParameters {
 
     /// Event types, comma-separated (`type=household.visited,training.held`).
     mutating func eventTypes(_ name: String) -> [EventType] {
-        guard let text = query[name] else { return [] }
+        guard let text = value(name) else { return [] }
         var types: [EventType] = []
         for part in text.split(separator: ",") {
             guard let type = EventType(rawValue: String(part)) else {
@@ -107,8 +119,14 @@ struct QueryParameters {
             after: cursor("cursor", parts: kinds.count, kinds: kinds))
     }
 
-    /// Throws a 400 naming every broken rule, if any.
+    /// Throws a 400 naming every broken rule, if any, and every parameter the route does not read (a
+    /// misspelt or unsupported filter is refused, never silently ignored).
     func validate() throws {
+        var errors = errors
+        let named = Set(errors.map(\.field))
+        for name in query.keys.sorted() where !read.contains(name) && !named.contains(name) {
+            errors.append(.init(field: name, rule: "is not a parameter of this route"))
+        }
         guard errors.isEmpty else {
             throw ProblemDetails(status: .badRequest, detail: "The query has invalid parameters.", errors: errors)
         }

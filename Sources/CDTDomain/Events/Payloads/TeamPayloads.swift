@@ -77,5 +77,6 @@ enum ChatLink {
     static func validate(_ link: String, into check: inout Validator) {
         check.require(link.hasPrefix("https://") && link.count > 8 && !link.contains(" "), "chatLink", "must be an https:// link")
         check.require(link.count <= 500, "chatLink", "must be at most 500 characters")
+        check.storable(link, "chatLink")
     }
 }

@@ -89,6 +89,7 @@ public struct PracticeShared: EventBody {
         check.text(title, "title")
         check.text(summary, "summary", maximumLength: 5000)
         if let link { check.require(link.hasPrefix("https://") || link.hasPrefix("http://"), "link", "must be an http(s) link") }
+        check.storable(link, "link")
     }
 }
 

@@ -73,7 +73,7 @@ public struct PostgresEventLog: EventLog {
                     outcomes.append(try await Self.append(events[next], now: now, recorder: recorders[next], authority: authorities[next], tx))
                     next += 1
                 } else {
-                    outcomes += try await ReadOnlyEventRun(events: run, now: now, recorders: runRecorders, authorities: runAuthorities).append(tx)
+                    outcomes += try await Self.append(run: run, now: now, recorders: runRecorders, authorities: runAuthorities, tx)
                 }
             }
             return outcomes
@@ -112,6 +112,30 @@ public struct PostgresEventLog: EventLog {
         }
     }
 
+    /// Appends a run of visits, surveys and practices in a savepoint; when the database refuses a statement
+    /// of the run for something in one event's data, the run is appended again one event at a time, so that
+    /// event alone is rejected.
+    static func append(run: [DomainEvent], now: Date, recorders: [AuditEntry?], authorities: [EventAuthority?],
+                       _ tx: PostgresSession) async throws -> [AppendOutcome] {
+        do {
+            return try await tx.withTransaction { savepoint in
+                try await ReadOnlyEventRun(events: run, now: now, recorders: recorders, authorities: authorities).append(savepoint)
+            }
+        } catch let error as PostgresError where error.isStatementError {
+            var outcomes: [AppendOutcome] = []
+            for (index, event) in run.enumerated() {
+                outcomes.append(try await append(event, now: now, recorder: recorders[index], authority: authorities[index], tx))
+            }
+            return outcomes
+        }
+    }
+
+    /// The rule of an event the database refused for its data, without the database's words (which may
+    /// name tables and values of provinces the caller cannot see).
+    static func refused(_ error: PostgresError) -> ValidationFailure {
+        ValidationFailure(field: "", rule: "could not be stored: the database refused it (SQLSTATE \(error.sqlState ?? "unknown"))")
+    }
+
     // MARK: Appending one event
 
     /// Thrown inside an event's savepoint when its recorder may not name something in it.
@@ -125,7 +149,10 @@ public struct PostgresEventLog: EventLog {
                 throw ValidationFailure(field: "type", rule: "\(event.type.rawValue) is recorded by the importer, not submitted")
             }
         } catch let failure as ValidationFailure {
-            if let earlier = try await earlierOutcome(of: event, tx) { return earlier }
+            // In a savepoint: the payload of an invalid event may be one the database cannot even compare.
+            do {
+                if let earlier = try await tx.withTransaction({ savepoint in try await earlierOutcome(of: event, savepoint) }) { return earlier }
+            } catch let error as PostgresError where error.isStatementError {}
             return .rejected(failure)
         }
         let payload = try EventPayloadCodec.encode(event.payload)
@@ -169,6 +196,9 @@ public struct PostgresEventLog: EventLog {
         } catch let error as PostgresError where error.sqlState == SQLState.exclusionViolation || error.sqlState == SQLState.uniqueViolation {
             // A rule the checks above passed was broken by a concurrent transaction; the constraint caught it.
             return .rejected(ConstraintViolations.failure(for: error))
+        } catch let error as PostgresError where error.isStatementError {
+            // Anything else the database refuses in this event's data rejects this event alone, never the batch.
+            return .rejected(refused(error))
         }
     }
 

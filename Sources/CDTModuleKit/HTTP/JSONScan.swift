@@ -1,0 +1,102 @@
+public import CDTDomain
+public import Foundation
+
+/// Finds in well-formed JSON what a parser forgives but the platform refuses, each as a ``Violation``
+/// naming the field: a key given twice in one object (a parser keeps the last, so the client and the
+/// server would disagree on the value) and a string holding the NUL character (PostgreSQL cannot store it).
+public enum JSONScan {
+    /// The deepest nesting of arrays and objects accepted; deeper input is refused, never recursed into.
+    public static let maximumDepth = 100
+
+    /// The problems in `data`, which has already parsed as JSON; empty when there are none.
+    public static func problems(in data: Data) -> [Violation] {
+        var scanner = Scanner(bytes: [UInt8](data))
+        scanner.skipSpace()
+        scanner.value(path: "", depth: 0)
+        return scanner.problems
+    }
+
+    private struct Scanner {
+        let bytes: [UInt8]
+        var index = 0
+        var problems: [Violation] = []
+
+        init(bytes: [UInt8]) { self.bytes = bytes }
+
+        var atEnd: Bool { index >= bytes.count }
+        var current: UInt8 { bytes[index] }
+
+        mutating func skipSpace() {
+            while !atEnd, current == 0x20 || current == 0x0A || current == 0x0D || current == 0x09 { index += 1 }
+        }
+
+        mutating func value(path: String, depth: Int) {
+            guard !atEnd else { return }
+            switch current {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                guard depth < maximumDepth else {
+                    problems.append(Violation(field: path, rule: "must not nest arrays and objects more than \(maximumDepth) deep"))
+                    index = bytes.count
+                    return
+                }
+                if current == UInt8(ascii: "{") { object(path: path, depth: depth + 1) } else { array(path: path, depth: depth + 1) }
+            case UInt8(ascii: "\""):
+                if string().hasNUL { problems.append(Violation(field: path, rule: Validator.nulRule)) }
+            default:
+                // A number, true, false or null: up to the next delimiter.
+                while !atEnd, ![UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}")].contains(current), current > 0x20 { index += 1 }
+            }
+        }
+
+        mutating func object(path: String, depth: Int) {
+            index += 1  // {
+            var seen: Set<String> = []
+            while true {
+                skipSpace()
+                guard !atEnd else { return }
+                if current == UInt8(ascii: "}") { index += 1; return }
+                if current == UInt8(ascii: ",") { index += 1; continue }
+                guard current == UInt8(ascii: "\"") else { index = bytes.count; return }
+                let key = string()
+                let field = path.isEmpty ? key.text : path + "." + key.text
+                if key.hasNUL { problems.append(Violation(field: field, rule: Validator.nulRule)) }
+                if !seen.insert(key.text).inserted { problems.append(Violation(field: field, rule: "must be given once (the key appears more than once)")) }
+                skipSpace()
+                if !atEnd, current == UInt8(ascii: ":") { index += 1 }
+                skipSpace()
+                value(path: field, depth: depth)
+            }
+        }
+
+        mutating func array(path: String, depth: Int) {
+            index += 1  // [
+            var position = 0
+            while true {
+                skipSpace()
+                guard !atEnd else { return }
+                if current == UInt8(ascii: "]") { index += 1; return }
+                if current == UInt8(ascii: ",") { index += 1; position += 1; continue }
+                value(path: "\(path)[\(position)]", depth: depth)
+            }
+        }
+
+        /// Reads a string starting at its opening quote: its text (escapes decoded) and whether it holds NUL.
+        mutating func string() -> (text: String, hasNUL: Bool) {
+            let start = index
+            index += 1
+            var escaped = false
+            while !atEnd {
+                if current == UInt8(ascii: "\\") { escaped = true; index += 2; continue }
+                if current == UInt8(ascii: "\"") { break }
+                index += 1
+            }
+            let end = min(index, bytes.count)
+            index = min(index + 1, bytes.count)
+            let raw = Array(bytes[start..<min(end + 1, bytes.count)])
+            guard escaped else { return (String(decoding: raw.dropFirst().dropLast(), as: UTF8.self), raw.contains(0)) }
+            let text = (try? JSONSerialization.jsonObject(with: Data(raw), options: [.fragmentsAllowed])) as? String
+                ?? String(decoding: raw.dropFirst().dropLast(), as: UTF8.self)
+            return (text, text.utf8.contains(0))
+        }
+    }
+}
