@@ -39,7 +39,9 @@ import Testing
         #expect(reorganized >= 1 && reorganized <= 34)
         _ = try await store.importReorganization(try UnitFiles.lineage(in: text("merge_map_2025_sample.csv")), effective: CalendarDate("2025-07-01")!)
         #expect(try await db.query("SELECT count(*) FROM events WHERE type = 'units.reorganized'").decode(Int.self) == [reorganized])
-        let logged = try await PostgresEventLog(client: db).events(matching: EventFilter(types: [.unitsReorganized]), page: PageRequest())
+        var reorganizations = EventFilter(types: [.unitsReorganized])
+        reorganizations.within = .nationwide
+        let logged = try await PostgresEventLog(client: db).events(matching: reorganizations, page: PageRequest())
         #expect(logged.items.allSatisfy { if case .unitsReorganized(let body) = $0.payload { body.effective == CalendarDate("2025-07-01")! } else { false } })
 
         #expect(try await count(db, level: "province", on: "2025-06-30") == 63)

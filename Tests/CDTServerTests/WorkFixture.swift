@@ -76,8 +76,10 @@ struct WorkFixture: Sendable {
         let account = try await AccountAdministration(client: db).createAccount(username: name, phone: nil, displayName: "Người thử", password: password, roles: roles)
         guard roles.contains(where: { $0.role.requiresTwoFactor }) else { return Login(name: name, password: password, totpSecret: nil) }
         let store = PostgresAccountStore(client: db)
-        try await store.setTOTPSecret(account.id, secret: "TESTSECRETTESTSECRET")
-        try await store.enableTOTP(account.id)
+        try await RowScope.$current.withValue(.everyProvince) {
+            try await store.setTOTPSecret(account.id, secret: "TESTSECRETTESTSECRET")
+            try await store.enableTOTP(account.id)
+        }
         return Login(name: name, password: password, totpSecret: "TESTSECRETTESTSECRET")
     }
 }

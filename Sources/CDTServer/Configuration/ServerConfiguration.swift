@@ -13,11 +13,13 @@ public import Logging
 /// | `database.pool.timeout` | `DATABASE_POOL_TIMEOUT` | `10` (seconds) |
 /// | `data.dir` | `CDT_DATA_DIR` | `/var/lib/cdt` as root, else `$XDG_DATA_HOME/cdt` or `~/.local/share/cdt` |
 /// | `log.level` | `LOG_LEVEL` | `info` |
+/// | `database.allow-owner-role` | `CDT_ALLOW_OWNER_ROLE` | `false` |
 ///
 /// `database.url` connects as the owner of the tables (migrations run as it); `database.app.url` as the
 /// role the server serves requests as, which owns no table and has no BYPASSRLS (`cdt_app`, created by the
-/// migrations; give it a password). Without it the server serves as the owner and row-level security does
-/// not apply; it warns at start. The embedded cluster uses both roles on its private socket.
+/// migrations; give it a password). Without it the server would serve as the owner, where row-level
+/// security does not apply: it refuses to start as a superuser, a BYPASSRLS role or a table owner unless
+/// `database.allow-owner-role` is true. The embedded cluster uses both roles on its private socket.
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
@@ -30,6 +32,8 @@ public struct ServerConfiguration: Sendable {
     /// The data folder of the embedded cluster.
     public var dataDirectory: String
     public var logLevel: Logger.Level
+    /// Whether the server may serve as a role row-level security does not hold (see ``ServingRole``).
+    public var allowOwnerRole = false
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil, poolSize: Int = 8,
@@ -54,6 +58,7 @@ public struct ServerConfiguration: Sendable {
         databaseAppURL = sources.string("database.app.url").flatMap { $0.isEmpty ? nil : $0 }
         poolSize = try sources.integer("database.pool.size", in: 1...500) ?? poolSize
         poolTimeoutSeconds = try sources.integer("database.pool.timeout", in: 1...3600) ?? poolTimeoutSeconds
+        allowOwnerRole = try sources.boolean("database.allow-owner-role") ?? allowOwnerRole
         dataDirectory = sources.string("data.dir") ?? Self.defaultDataDirectory(environment: sources.environment)
         if let (text, source) = sources.value("log.level") {
             guard let level = Logger.Level(rawValue: text.lowercased()) else {

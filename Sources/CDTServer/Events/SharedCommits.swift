@@ -41,7 +41,9 @@ actor SharedCommits {
 
     /// Appends `event` under `scope`, in a transaction it may share, and returns its outcome.
     func append(_ event: DomainEvent, recordedBy recorder: AuditEntry?, scope: RowScope) async throws -> AppendOutcome {
-        try await withCheckedThrowingContinuation { answer in
+        // Appending touches no account's own rows: senders from the same provinces share a transaction.
+        let scope = scope.withoutAccount
+        return try await withCheckedThrowingContinuation { answer in
             waiting[scope, default: []].append(Waiting(event: event, recorder: recorder, answer: answer))
             startIfFree(scope)
         }

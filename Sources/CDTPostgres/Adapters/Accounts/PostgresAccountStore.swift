@@ -72,19 +72,22 @@ public struct PostgresAccountStore: Sendable {
             """) > 0
     }
 
-    /// The account signing in as `login` (a username, or a phone number in any common form).
+    /// The account signing in as `login` (a username, or a phone number in any common form). Runs as
+    /// sign-in (``RowScope/authenticating``): the hash and the secret come from `cdt_account_credentials`,
+    /// the only way the application role reads them.
     public func credentials(login: String) async throws -> Credentials? {
         let name = login.lowercased()
         let phone = Member.normalizedPhone(login)
-        let rows = try await client.query("""
-            SELECT \(unsafeSQL: Self.accountColumns), a.password_hash, a.totp_secret FROM accounts a
-            WHERE a.username = \(name) OR a.phone = \(phone)
-            LIMIT 1
-            """)
-        guard let row = rows.first else { return nil }
-        let (account, placed) = try await withPlacedAssignments(Self.account(from: row))
-        return Credentials(account: account, placedAssignments: placed, passwordHash: try row.decode(String.self, column: "password_hash"),
-                           totpSecret: try row.decode(String?.self, column: "totp_secret"))
+        return try await RowScope.$current.withValue(.authenticating) {
+            let rows = try await client.query("""
+                SELECT \(unsafeSQL: Self.accountColumns), c.password_hash, c.totp_secret
+                FROM cdt_account_credentials(\(name), \(phone)) c JOIN accounts a ON a.id = c.account_id
+                """)
+            guard let row = rows.first else { return nil }
+            let (account, placed) = try await withPlacedAssignments(Self.account(from: row))
+            return Credentials(account: account, placedAssignments: placed, passwordHash: try row.decode(String.self, column: "password_hash"),
+                               totpSecret: try row.decode(String?.self, column: "totp_secret"))
+        }
     }
 
     public func account(_ id: ID<Account>) async throws -> Account? {
@@ -98,9 +101,9 @@ public struct PostgresAccountStore: Sendable {
         return try await withPlacedAssignments(Self.account(from: row))
     }
 
-    /// The TOTP secret of an account, set up or not.
+    /// The TOTP secret of an account, set up or not: the signed-in account's own only (`cdt_account_totp_secret`).
     public func totpSecret(of id: ID<Account>) async throws -> String? {
-        try await client.query("SELECT totp_secret FROM accounts WHERE id = \(id)").decode(String?.self).first ?? nil
+        try await client.query("SELECT cdt_account_totp_secret(\(id))").decode(String?.self).first ?? nil
     }
 
     /// Accounts with at least one assignment inside `scope` (all accounts when nationwide), in id order.
@@ -182,23 +185,31 @@ public struct PostgresAccountStore: Sendable {
     /// Turns two-factor sign-in on, and ends the account's enrollment-only sessions.
     public func enableTOTP(_ id: ID<Account>) async throws {
         try await client.withTransaction { tx in
-            try await tx.execute("UPDATE accounts SET totp_enabled_at = now() WHERE id = \(id) AND totp_secret IS NOT NULL")
+            // Without a secret the table's check refuses it (the application role cannot read the secret).
+            try await tx.execute("UPDATE accounts SET totp_enabled_at = now() WHERE id = \(id)")
             try await tx.execute("UPDATE sessions SET revoked_at = now() WHERE account_id = \(id) AND enrollment_only AND revoked_at IS NULL")
         }
     }
 
     // MARK: Sessions
 
+    /// Opens a session, as sign-in (``RowScope/authenticating``).
     public func createSession(tokenHash: Data, account: ID<Account>, expiresAt: Date, enrollmentOnly: Bool, clientAddress: String?) async throws {
-        try await client.execute("""
-            INSERT INTO sessions (token_hash, account_id, expires_at, enrollment_only, client_address)
-            VALUES (\(tokenHash), \(account), \(expiresAt), \(enrollmentOnly), \(clientAddress))
-            """)
+        try await RowScope.$current.withValue(.authenticating) {
+            try await client.execute("""
+                INSERT INTO sessions (token_hash, account_id, expires_at, enrollment_only, client_address)
+                VALUES (\(tokenHash), \(account), \(expiresAt), \(enrollmentOnly), \(clientAddress))
+                """)
+        }
     }
 
     /// The live session with this token hash (not expired, not revoked, of an enabled account) and its
-    /// account, in one statement, then the account's assignments.
+    /// account, in one statement, then the account's assignments. Runs as sign-in (``RowScope/authenticating``).
     public func session(tokenHash: Data) async throws -> SessionLookup? {
+        try await RowScope.$current.withValue(.authenticating) { try await liveSession(tokenHash: tokenHash) }
+    }
+
+    private func liveSession(tokenHash: Data) async throws -> SessionLookup? {
         let rows = try await client.query("""
             SELECT \(unsafeSQL: Self.accountColumns), s.expires_at, s.enrollment_only FROM sessions s JOIN accounts a ON a.id = s.account_id
             WHERE s.token_hash = \(tokenHash) AND s.revoked_at IS NULL AND s.expires_at > now() AND a.disabled_at IS NULL
