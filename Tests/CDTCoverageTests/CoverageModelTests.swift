@@ -1,5 +1,7 @@
 import CDTDomain
 import CDTModuleKit
+import CDTPostgres
+import HTTPTypes
 import Foundation
 import CDTTesting
 import Testing
@@ -115,6 +117,16 @@ import Testing
                 events.event(units.villageA1, minute: 2, .householdRegistered(HouseholdDetails(householdId: household, size: 2))),
                 events.event(units.villageA1, minute: 3, .householdVisited(HouseholdVisited(householdId: household, memberIds: [member], skills: SkillOutcomes(cyberSafety: .mastered)))),
                 events.event(units.communeA, minute: 4, .trainingHeld(TrainingHeld(trainingId: ID(), organiser: "Sở KH&CN", topic: "An toàn số", format: .online, attendeeIds: [member]))),
+            ]
+        } sampleMutations: { harness, _ in
+            let province = harness.units.provinceB, target = UUID()
+            try await harness.owner.execute("""
+                INSERT INTO coverage_targets (province_id, id, unit_id, metric, value, deadline, set_by)
+                VALUES (\(province), \(target), \(province), 'members', 50, '2099-06-30', \(UUID()))
+                """)
+            return [
+                ModuleSampleRequest(.post, "targets", body: #"{"unitId": "\#(province)", "metric": "households", "value": 100, "deadline": "2099-12-31"}"#),
+                ModuleSampleRequest(.delete, "targets/\(target.uuidString.lowercased())"),
             ]
         }
     }

@@ -179,3 +179,59 @@ $$;
 
 REVOKE ALL ON FUNCTION cdt_account_credentials(text, text), cdt_account_totp_secret(uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION cdt_account_credentials(text, text), cdt_account_totp_secret(uuid) TO cdt_app;
+
+-- The audit log (issue 18, finding 9): a sign-in's entry names the account it resolved to, never the
+-- text typed as the login (a password typed into the login field would otherwise be stored); an
+-- unknown login is kept as an HMAC-SHA256 of its normalised form under a key only the owner reads, so
+-- repeated attempts at one login still show as one. A sign-in's entry is placed at the account's first
+-- unit, so its province's auditors see it.
+
+-- HMAC-SHA256 (RFC 2104) from the built-in sha256().
+CREATE FUNCTION cdt_hmac_sha256(key bytea, message bytea) RETURNS bytea
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+    block bytea := CASE WHEN length(key) > 64 THEN sha256(key) ELSE key END;
+    inner_pad bytea;
+    outer_pad bytea;
+BEGIN
+    block := block || decode(repeat('00', 64 - length(block)), 'hex');
+    inner_pad := block;
+    outer_pad := block;
+    FOR i IN 0..63 LOOP
+        inner_pad := set_byte(inner_pad, i, get_byte(block, i) # 54);   -- 0x36
+        outer_pad := set_byte(outer_pad, i, get_byte(block, i) # 92);   -- 0x5c
+    END LOOP;
+    RETURN sha256(outer_pad || sha256(inner_pad || message));
+END
+$$;
+
+CREATE TABLE audit_login_key (
+    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    key bytea NOT NULL
+);
+INSERT INTO audit_login_key (key)
+SELECT sha256(convert_to(gen_random_uuid()::text || gen_random_uuid()::text || gen_random_uuid()::text || clock_timestamp()::text, 'UTF8'));
+REVOKE ALL ON audit_login_key FROM PUBLIC;
+
+-- The keyed hash of a normalised login, as hex.
+CREATE FUNCTION cdt_login_digest(login text) RETURNS text
+LANGUAGE sql STABLE STRICT SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT encode(cdt_hmac_sha256(k.key, convert_to(login, 'UTF8')), 'hex') FROM audit_login_key k
+$$;
+
+-- The unit of an account's first role in the hierarchy (none for national roles only).
+CREATE FUNCTION cdt_account_home_unit(account uuid) RETURNS uuid
+LANGUAGE sql STABLE STRICT SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT r.unit_id FROM role_assignments r WHERE r.account_id = account AND r.unit_id IS NOT NULL
+    ORDER BY r.granted_at, r.role LIMIT 1
+$$;
+
+REVOKE ALL ON FUNCTION cdt_login_digest(text), cdt_account_home_unit(uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION cdt_login_digest(text), cdt_account_home_unit(uuid) TO cdt_app;
+
+-- Entries already stored with a typed login that matched no account lose it.
+ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;
+UPDATE audit_log SET target = CASE WHEN account_id IS NOT NULL THEN account_id::text
+                                   ELSE 'login-hmac:' || cdt_login_digest(lower(target)) END
+WHERE action LIKE 'login.%' AND target IS NOT NULL;
+ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only;

@@ -35,6 +35,12 @@ public struct PostgresHierarchyStore: HierarchyStore {
                 progress(ImportStep(number: 4 + index, of: steps, doing: "adding \(batch.count) units of level \(level)"))
                 try await Self.insert(batch, tx)
             }
+            if !plan.isEmpty {
+                try await PostgresAuditLog.record(AuditEntry(
+                    accountID: nil, clientAddress: nil, action: "units.imported", target: effective.description,
+                    details: ["rows": String(rows.count), "created": String(plan.created.count), "corrected": String(plan.corrected.count),
+                              "closed": String(plan.closed.count), "unchanged": String(plan.unchanged)]), in: tx)
+            }
             return plan
         }
     }
@@ -49,6 +55,9 @@ public struct PostgresHierarchyStore: HierarchyStore {
                 effective: effective)
             try await Self.record(links, tx)
             try await Self.recordReorganizedEvents(effective: effective, tx)
+            try await PostgresAuditLog.record(AuditEntry(
+                accountID: nil, clientAddress: nil, action: "units.reorganization-imported", target: effective.description,
+                details: ["rows": String(rows.count), "links": String(links.count)]), in: tx)
             return links.count
         }
     }

@@ -46,6 +46,9 @@ public struct AccountAdministration: Sendable {
             try check.finish()
             let account = Account(id: ID(), username: username?.lowercased(), phone: phone.flatMap(Member.normalizedPhone), displayName: displayName, assignments: roles)
             try await accounts.create(account, passwordHash: try await Passwords.hash(password), createdBy: nil)
+            try await audit.record(AuditEntry(
+                accountID: nil, clientAddress: "cdt users", action: "account.created", target: account.id.description, unitID: roles.first?.unitID,
+                details: ["roles": roles.map { "\($0.role.rawValue)@\($0.unitID?.description ?? "nation")" }.joined(separator: ",")]))
             return account
         }
     }

@@ -26,7 +26,7 @@ struct ModuleRouteGuard: Sendable {
         let requestContext = ModuleRequestContext(
             module: context, caller: admitted.caller, provinces: admitted.provinces, viewScope: admitted.view, changeScope: admitted.change,
             permissionScopes: admitted.permissions, parameters: appContext.parameters, settingsByProvince: enabled.filter { admitted.provinces.contains($0.key) },
-            viewsNationwide: admitted.viewsNationwide)
+            viewsNationwide: admitted.viewsNationwide, clientAddress: SessionPolicy.clientAddress(request, appContext))
         return try await RowScope.$current.withValue(.provinces(admitted.provinces.map(\.rawValue))) {
             try await route.respond(request, requestContext, appContext)
         }
