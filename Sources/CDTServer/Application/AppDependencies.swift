@@ -4,6 +4,7 @@ public import Foundation
 public import CDTModuleKit
 public import Logging
 public import Prometheus
+public import Crypto
 
 /// What the routes need from the outside, passed in explicitly so tests build the same router.
 public struct AppDependencies: Sendable {
@@ -23,6 +24,8 @@ public struct AppDependencies: Sendable {
     public var modules: ModuleHost
     /// Where `/metrics` reads its figures from.
     public var metrics: PrometheusCollectorRegistry
+    /// Signs list cursors (see `CursorSeal`): from `http.cursor-key`, or made at start.
+    public var cursorKey: SymmetricKey
 
     public init(
         database: PostgresClient,
@@ -31,8 +34,10 @@ public struct AppDependencies: Sendable {
         today: @escaping @Sendable () -> CalendarDate = { CalendarDate(Date()) },
         now: @escaping Clock = { Date() },
         modules: ModuleRegistry? = nil,
-        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        cursorKey: SymmetricKey = SymmetricKey(size: .bits256)
     ) {
+        self.cursorKey = cursorKey
         self.database = database
         self.accessPolicy = accessPolicy ?? SessionPolicy(accounts: PostgresAccountStore(client: database))
         self.today = today

@@ -14,6 +14,7 @@ public import Logging
 /// | `data.dir` | `CDT_DATA_DIR` | `/var/lib/cdt` as root, else `$XDG_DATA_HOME/cdt` or `~/.local/share/cdt` |
 /// | `log.level` | `LOG_LEVEL` | `info` |
 /// | `database.allow-owner-role` | `CDT_ALLOW_OWNER_ROLE` | `false` |
+/// | `http.cursor-key` | `HTTP_CURSOR_KEY` | none: a key made at start |
 ///
 /// `database.url` connects as the owner of the tables (migrations run as it); `database.app.url` as the
 /// role the server serves requests as, which owns no table and has no BYPASSRLS (`cdt_app`, created by the
@@ -34,6 +35,9 @@ public struct ServerConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Whether the server may serve as a role row-level security does not hold (see ``ServingRole``).
     public var allowOwnerRole = false
+    /// The secret list cursors are signed with (at least 32 characters); `nil` makes one at start, so
+    /// cursors do not outlive the process. Give every instance behind a load balancer the same one.
+    public var cursorKey: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil, poolSize: Int = 8,
@@ -59,6 +63,10 @@ public struct ServerConfiguration: Sendable {
         poolSize = try sources.integer("database.pool.size", in: 1...500) ?? poolSize
         poolTimeoutSeconds = try sources.integer("database.pool.timeout", in: 1...3600) ?? poolTimeoutSeconds
         allowOwnerRole = try sources.boolean("database.allow-owner-role") ?? allowOwnerRole
+        if let (key, source) = sources.value("http.cursor-key") {
+            guard key.count >= 32 else { throw ConfigurationError("\(source) must be at least 32 characters, not \(key.count)") }
+            cursorKey = key
+        }
         dataDirectory = sources.string("data.dir") ?? Self.defaultDataDirectory(environment: sources.environment)
         if let (text, source) = sources.value("log.level") {
             guard let level = Logger.Level(rawValue: text.lowercased()) else {

@@ -1,4 +1,6 @@
 import CDTPostgres
+import Crypto
+import Foundation
 public import Logging
 import Hummingbird
 import ServiceLifecycle
@@ -35,7 +37,8 @@ public enum ServerRunner {
         }
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
-        let dependencies = AppDependencies(database: database, modules: modules, metrics: metrics)
+        let cursorKey = configuration.cursorKey.map { SymmetricKey(data: SHA256.hash(data: Data($0.utf8))) } ?? SymmetricKey(size: .bits256)
+        let dependencies = AppDependencies(database: database, modules: modules, metrics: metrics, cursorKey: cursorKey)
         let dispatcher = ModuleDispatcher(
             host: dependencies.modules, database: database, listenConninfo: target.applicationConninfo ?? target.conninfo,
             metrics: metrics, logger: logger)
