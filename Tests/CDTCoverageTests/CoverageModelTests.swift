@@ -136,6 +136,8 @@ import Testing
     /// A name a spreadsheet would run as a formula stays text; numbers stay numbers.
     @Test func formulasAreDefused() {
         #expect(CoverageExport.csv([["=HYPERLINK(\"x\")", "+1", "@a", "-x", "-3", "12"]]) == "\"'=HYPERLINK(\"\"x\"\")\",'+1,'@a,'-x,-3,12\r\n")
+        // A minus then a digit is not a number yet: "-1+HYPERLINK(…)" is a formula to a spreadsheet.
+        #expect(CoverageExport.csv([["-1+HYPERLINK(A1)", "-2.5", "+3", "-", "\rX", "0.25"]]) == "'-1+HYPERLINK(A1),-2.5,'+3,'-,\"'\rX\",0.25\r\n")
         #expect(NumberStyle(language: .vi).count(1e300).hasPrefix("1"))
     }
 }
