@@ -3,6 +3,7 @@ import CDTPostgres
 import CDTServer
 import CDTTesting
 import Foundation
+import HTTPTypes
 import Testing
 
 /// What the server lets slip besides answers (issue 18, low findings): request logs, error logs, and

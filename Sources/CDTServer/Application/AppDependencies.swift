@@ -4,7 +4,6 @@ public import Foundation
 public import CDTModuleKit
 public import Logging
 public import Prometheus
-public import Crypto
 
 /// What the routes need from the outside, passed in explicitly so tests build the same router.
 public struct AppDependencies: Sendable {
@@ -24,8 +23,9 @@ public struct AppDependencies: Sendable {
     public var modules: ModuleHost
     /// Where `/metrics` reads its figures from.
     public var metrics: PrometheusCollectorRegistry
-    /// Signs list cursors (see `CursorSeal`): from `http.cursor-key`, or made at start.
-    public var cursorKey: SymmetricKey
+    /// The HMAC key list cursors are signed with (see `CursorSeal`): from `http.cursor-key`, or 32 random
+    /// bytes made at start.
+    public var cursorKey: Data
 
     public init(
         database: PostgresClient,
@@ -35,7 +35,7 @@ public struct AppDependencies: Sendable {
         now: @escaping Clock = { Date() },
         modules: ModuleRegistry? = nil,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-        cursorKey: SymmetricKey = SymmetricKey(size: .bits256)
+        cursorKey: Data = Data((0..<32).map { _ in UInt8.random(in: .min ... .max) })
     ) {
         self.cursorKey = cursorKey
         self.database = database

@@ -37,8 +37,8 @@ public enum ServerRunner {
         }
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
-        let cursorKey = configuration.cursorKey.map { SymmetricKey(data: SHA256.hash(data: Data($0.utf8))) } ?? SymmetricKey(size: .bits256)
-        let dependencies = AppDependencies(database: database, modules: modules, metrics: metrics, cursorKey: cursorKey)
+        var dependencies = AppDependencies(database: database, modules: modules, metrics: metrics)
+        if let key = configuration.cursorKey { dependencies.cursorKey = Data(SHA256.hash(data: Data(key.utf8))) }
         let dispatcher = ModuleDispatcher(
             host: dependencies.modules, database: database, listenConninfo: target.applicationConninfo ?? target.conninfo,
             metrics: metrics, logger: logger)

@@ -1,4 +1,4 @@
-import CDTPostgres
+public import CDTPostgres
 public import Logging
 
 /// The role the server serves requests as must be held by row-level security: not a superuser, without

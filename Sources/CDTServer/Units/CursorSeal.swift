@@ -10,7 +10,8 @@ import Hummingbird
 /// the token, base64url. The key is the server's (``AppDependencies/cursorKey``): configured, so that every
 /// instance behind a load balancer accepts the others' cursors, or made at start.
 struct CursorSeal: Sendable {
-    let key: SymmetricKey
+    /// The HMAC key's bytes.
+    let key: Data
 
     /// The seal and the list of the request being answered, set by ``CursorSealMiddleware``.
     @TaskLocal static var current: (seal: CursorSeal, list: String)?
@@ -39,7 +40,7 @@ struct CursorSeal: Sendable {
     }
 
     private func mac(_ token: String, _ list: String) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: Data((list + "\n" + token).utf8), using: key)
+        let code = HMAC<SHA256>.authenticationCode(for: Data((list + "\n" + token).utf8), using: SymmetricKey(data: key))
         return Data(code.prefix(16)).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }

@@ -195,7 +195,7 @@ public struct PostgresAccountStore: Sendable {
 
     /// Opens a session, as sign-in (``RowScope/authenticating``).
     public func createSession(tokenHash: Data, account: ID<Account>, expiresAt: Date, enrollmentOnly: Bool, clientAddress: String?) async throws {
-        try await RowScope.$current.withValue(.authenticating) {
+        _ = try await RowScope.$current.withValue(.authenticating) {
             try await client.execute("""
                 INSERT INTO sessions (token_hash, account_id, expires_at, enrollment_only, client_address)
                 VALUES (\(tokenHash), \(account), \(expiresAt), \(enrollmentOnly), \(clientAddress))
