@@ -116,10 +116,12 @@ import Testing
         }
         // Once their province may manage it, they see it and may turn it on.
         try await harness.withClient(as: Self.nationalAdmin) { national in
+            try Task.checkCancellation()
             #expect(try await national.get("/api/v1/modules").items.count == 1)
             #expect(try await national.post("/api/v1/modules/ledger/provinces/\(units.provinceA)", #"{"provinceMayManage": true}"#).status == .ok)
         }
         try await harness.withClient(as: [RoleAssignment(role: .provinceAdministrator, unitID: units.provinceA)]) { hanoi in
+            try Task.checkCancellation()
             #expect(try await hanoi.get("/api/v1/modules").items.count == 1)
             #expect(try await hanoi.post("/api/v1/modules/ledger/provinces/\(units.provinceA)", #"{"enabled": true}"#).status == .ok)
         }

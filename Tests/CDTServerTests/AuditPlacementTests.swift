@@ -94,6 +94,7 @@ import Testing
             make.establish(team, in: fixture.villageA1, issuer: fixture.communeA), make.join(member, team, in: fixture.villageA1, as: .head),
         ])
         try await fixture.withApp(as: [RoleAssignment(role: .provinceAdministrator, unitID: fixture.provinceA)]) { client in
+            try Task.checkCancellation()
             #expect(try await client.get("/api/v1/members/\(member)/export").status == .ok)
             #expect(try await client.post("/api/v1/members/\(member)/erase", "").status == .noContent)
         }

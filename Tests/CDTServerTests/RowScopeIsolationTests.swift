@@ -67,6 +67,7 @@ import Testing
         let app = fixture.database.makeApplicationClient()
         let owner = fixture.database.makeClient()
         try await RowScope.$current.withValue(.provinces([fixture.provinceA.rawValue])) {
+            try Task.checkCancellation()
             #expect(try await app.query("SELECT id FROM accounts").decode(ID<Account>.self) == [a])
             #expect(try await app.query("SELECT DISTINCT account_id FROM role_assignments").decode(ID<Account>.self) == [a])
             #expect(try await app.query("SELECT DISTINCT account_id FROM sessions").decode(ID<Account>.self) == [a])
@@ -94,6 +95,7 @@ import Testing
         let seeded = try await seeded()
         let app = seeded.fixture.database.makeApplicationClient()
         try await RowScope.$current.withValue(.everyProvince) {
+            try Task.checkCancellation()
             #expect(try await app.query("SELECT count(*) FROM accounts").decode(Int.self) == [2])
             for statement in ["SELECT password_hash FROM accounts", "SELECT totp_secret FROM accounts", "SELECT * FROM accounts",
                               "SELECT id FROM accounts WHERE totp_secret IS NOT NULL"] {
@@ -134,6 +136,7 @@ import Testing
         #expect(left.map { [$0.0, $0.1] } == [["off", ""]])
         // …and exactly its own with one, even the same one as before.
         try await RowScope.$current.withValue(.provinces([fixture.provinceA.rawValue])) {
+            try Task.checkCancellation()
             #expect(try await app.query("SELECT DISTINCT province_id FROM teams").decode(ID<AdministrativeUnit>.self) == [fixture.provinceA])
         }
         #expect(app.poolStatistics.idle == 1)
@@ -154,6 +157,7 @@ import Testing
         // An auditor's or a viewer's scope: reads province A, changes nowhere.
         let viewOnly = RowScope(allProvinces: false, provinceIDs: [fixture.provinceA.rawValue], changeProvinceIDs: [])
         try await RowScope.$current.withValue(viewOnly) {
+            try Task.checkCancellation()
             #expect(try await app.query("SELECT count(*) FROM teams").decode(Int.self) == [1])
             #expect(try await app.query("SELECT count(*) FROM accounts").decode(Int.self) == [1])
             #expect(try await app.execute("UPDATE households SET size = 9") == 0)
@@ -175,6 +179,7 @@ import Testing
         #expect(try await owner.query("SELECT count(*) FROM teams WHERE name = 'x'").decode(Int.self) == [0])
         // The same province as a change scope writes.
         try await RowScope.$current.withValue(.provinces([fixture.provinceA.rawValue])) {
+            try Task.checkCancellation()
             #expect(try await app.execute("UPDATE households SET size = 9") == 1)
         }
         await app.close()
@@ -191,6 +196,7 @@ import Testing
         let app = fixture.database.makeApplicationClient()
         let store = PostgresWorkStore(client: app), log = PostgresEventLog(client: app)
         try await RowScope.$current.withValue(.everyProvince) {
+            try Task.checkCancellation()
             #expect(try await store.teams(matching: WorkFilter(), page: PageRequest()).items.isEmpty)
             #expect(try await store.members(matching: WorkFilter(), page: PageRequest()).items.isEmpty)
             #expect(try await store.households(matching: WorkFilter(), page: PageRequest()).items.isEmpty)
