@@ -11,16 +11,16 @@ import Testing
 @Suite struct InformationLeakTests {
     static let national = [RoleAssignment(role: .nationalAdministrator, unitID: nil)]
 
-    /// Two teams with a member each in province A.
+    /// Two teams with a member each in province A (one team to a village).
     private func seeded() async throws -> WorkFixture {
         let fixture = try await WorkFixture.make()
         let owner = fixture.database.makeClient()
         let make = EventFactory()
         var events: [DomainEvent] = []
-        for (index, name) in ["Nguyễn Thị Lan", "Trần Văn Hoà"].enumerated() {
+        for (index, (name, village)) in [("Nguyễn Thị Lan", fixture.villageA1), ("Trần Văn Hoà", fixture.villageA2)].enumerated() {
             let team = ID<Team>()
-            events += [make.establish(team, in: fixture.villageA1, issuer: fixture.communeA, name: "Tổ số \(index + 1)"),
-                       make.join(ID(), team, in: fixture.villageA1, as: .head, name: name)]
+            events += [make.establish(team, in: village, issuer: fixture.communeA, name: "Tổ số \(index + 1)"),
+                       make.join(ID(), team, in: village, as: .head, name: name)]
         }
         try await PostgresEventBulkLoader(client: owner).load(events)
         await owner.close()
@@ -44,7 +44,8 @@ import Testing
     @Test func aDuplicateKeysRowValuesStayOutOfTheErrorsLogLine() async throws {
         let fixture = try await WorkFixture.make()
         let owner = fixture.database.makeClient()
-        let insert: PostgresQuery = "INSERT INTO accounts (id, phone, display_name, password_hash) VALUES (gen_random_uuid(), '0912345678', 'x', 'x')"
+        let phone = "0912345678"
+        let insert: PostgresQuery = "INSERT INTO accounts (id, phone, display_name, password_hash) VALUES (gen_random_uuid(), \(phone), 'x', 'x')"
         try await owner.execute(insert)
         do {
             try await owner.execute(insert)

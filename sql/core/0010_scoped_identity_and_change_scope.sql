@@ -141,13 +141,16 @@ CREATE POLICY module_role_assignments_delete ON module_role_assignments FOR DELE
 ALTER TABLE sessions ENABLE ROW LEVEL SECURITY;
 CREATE POLICY sessions_by_account ON sessions USING (cdt_account_changeable(account_id)) WITH CHECK (cdt_account_changeable(account_id));
 
--- Module API keys belong to no province: checked at sign-in; issued and revoked by a module's request
--- that may change somewhere (or nationally).
+-- Module API keys belong to no province: checked at sign-in, issued and revoked nationally (the module
+-- kit's ModuleActorKeys does both in a national scope).
 ALTER TABLE module_api_keys ENABLE ROW LEVEL SECURITY;
 CREATE POLICY module_api_keys_read ON module_api_keys FOR SELECT
-    USING (cdt_authenticating() OR coalesce(current_setting('cdt.all_provinces', true), '') = 'on' OR cdt_changes_somewhere());
-CREATE POLICY module_api_keys_insert ON module_api_keys FOR INSERT WITH CHECK (cdt_changes_somewhere());
-CREATE POLICY module_api_keys_update ON module_api_keys FOR UPDATE USING (cdt_changes_somewhere()) WITH CHECK (cdt_changes_somewhere());
+    USING (cdt_authenticating() OR coalesce(current_setting('cdt.all_provinces', true), '') = 'on');
+CREATE POLICY module_api_keys_insert ON module_api_keys FOR INSERT
+    WITH CHECK (coalesce(current_setting('cdt.all_change_provinces', true), '') = 'on');
+CREATE POLICY module_api_keys_update ON module_api_keys FOR UPDATE
+    USING (coalesce(current_setting('cdt.all_change_provinces', true), '') = 'on')
+    WITH CHECK (coalesce(current_setting('cdt.all_change_provinces', true), '') = 'on');
 
 -- The audit log: an entry is read where its province is read (national entries, without a province,
 -- nationally). Anyone the server serves may append (a failed sign-in has no scope yet); no one may
