@@ -47,7 +47,7 @@ public struct AccountAdministration: Sendable {
             let account = Account(id: ID(), username: username?.lowercased(), phone: phone.flatMap(Member.normalizedPhone), displayName: displayName, assignments: roles)
             try await accounts.create(account, passwordHash: try await Passwords.hash(password), createdBy: nil)
             try await audit.record(AuditEntry(
-                accountID: nil, clientAddress: "cdt users", action: "account.created", target: account.id.description, unitID: roles.first?.unitID,
+                accountID: nil, clientAddress: "cdt users", action: "account.created", target: account.id.description, unitID: Self.place(of: account),
                 details: ["roles": roles.map { "\($0.role.rawValue)@\($0.unitID?.description ?? "nation")" }.joined(separator: ",")]))
             return account
         }
@@ -71,7 +71,8 @@ public struct AccountAdministration: Sendable {
         try await RowScope.$current.withValue(.everyProvince) {
             let account = try await existing(login)
             try await accounts.disable(account.id)
-            try await audit.record(AuditEntry(accountID: nil, clientAddress: "cdt users", action: "account.disabled", target: account.id.description))
+            try await audit.record(AuditEntry(accountID: nil, clientAddress: "cdt users", action: "account.disabled", target: account.id.description,
+                                              unitID: Self.place(of: account)))
         }
     }
 
@@ -83,8 +84,14 @@ public struct AccountAdministration: Sendable {
             try check.finish()
             let account = try await existing(login)
             try await accounts.setPassword(account.id, hash: try await Passwords.hash(password))
-            try await audit.record(AuditEntry(accountID: nil, clientAddress: "cdt users", action: "account.password-reset", target: account.id.description))
+            try await audit.record(AuditEntry(accountID: nil, clientAddress: "cdt users", action: "account.password-reset", target: account.id.description,
+                                              unitID: Self.place(of: account)))
         }
+    }
+
+    /// Where entries about an account go: its first role's unit (none for national accounts).
+    static func place(of account: Account) -> ID<AdministrativeUnit>? {
+        account.assignments.lazy.compactMap(\.unitID).first
     }
 
     private func existing(_ login: String) async throws -> Account {
