@@ -72,10 +72,9 @@ public final class PostgresClient: Sendable, Service {
         let session = PostgresSession(connection: connection, threadPool: threadPool)
         let result: Result
         do {
-            // Connections come from the pool with no scope (``giveBack(_:)`` resets it), so only a task
-            // that has one needs to say it.
-            let scope = RowScope.current ?? .noProvince
-            if scope != .noProvince { try await session.query(scope.statement) }
+            // Every lease says its whole scope, even "none", in one statement: whatever the connection's
+            // previous lease set (its scope, or a setting a statement of its body changed) never carries over.
+            try await session.query((RowScope.current ?? .noProvince).statement)
             result = try await body(session)
         } catch {
             await giveBack(connection)
@@ -112,17 +111,15 @@ public final class PostgresClient: Sendable, Service {
         }
     }
 
-    /// Returns a connection to the pool if it is healthy and outside any transaction, with no row scope
-    /// left on it (whoever set one, the lease or a statement of its body); closes it otherwise.
+    /// Returns a connection to the pool if it is healthy and outside any transaction; closes it otherwise.
+    /// (The next lease overwrites its row scope before its first statement.)
     private func giveBack(_ connection: PostgresConnection) async {
         let healthy = (try? await threadPool.runBlocking { () -> Bool in
             guard connection.isUsable else { return false }
-            if !connection.isIdle {
-                // A transaction left open (a raw BEGIN, say) must not leak into the next lease.
-                connection.transactionDepth = 0
-                guard (try? connection.executeSimple("ROLLBACK")) != nil, connection.isIdle else { return false }
-            }
-            return (try? connection.executeSimple(RowScope.resetStatement)) != nil && connection.isIdle
+            if connection.isIdle { return true }
+            // A transaction left open (a raw BEGIN, say) must not leak into the next lease.
+            connection.transactionDepth = 0
+            return (try? connection.executeSimple("ROLLBACK")) != nil && connection.isIdle
         }) ?? false
         guard healthy else {
             await close(connection)

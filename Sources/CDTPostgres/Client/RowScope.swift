@@ -6,9 +6,9 @@ public import Foundation
 /// Set it around the work of one request; every connection the task leases is told before its first
 /// statement (`cdt.provinces`, `cdt.all_provinces` for reading; `cdt.change_provinces`,
 /// `cdt.all_change_provinces` for inserting, updating and deleting; `cdt.account_id`,
-/// `cdt.authenticating` for the identity tables) and forgets it when it goes back to the pool. A task that
-/// sets none leases connections that see no tenant row and write none, so a query that forgets its scope
-/// returns nothing rather than everything.
+/// `cdt.authenticating` for the identity tables), all of them at every lease, so nothing an earlier lease
+/// of the connection set carries over. A task that sets none leases connections that see no tenant row and
+/// write none, so a query that forgets its scope returns nothing rather than everything.
 ///
 /// ```swift
 /// try await RowScope.$current.withValue(.provinces([provinceA])) {
@@ -64,8 +64,9 @@ public struct RowScope: Hashable, Sendable {
         Array(Set(ids)).sorted { $0.uuidString < $1.uuidString }
     }
 
-    /// The statement telling a connection this scope, for the rest of its session (it is reset when the
-    /// connection goes back to the pool).
+    /// The statement telling a connection this scope: every setting row-level security reads, so nothing
+    /// a previous lease of the connection set survives it (`cdt.erasing` too, which only
+    /// `cdt_erase_member` turns on, transaction-locally).
     var statement: PostgresQuery {
         let view = provinceIDs.map { $0.uuidString.lowercased() }.joined(separator: ",")
         let change = changeProvinceIDs.map { $0.uuidString.lowercased() }.joined(separator: ",")
@@ -74,16 +75,8 @@ public struct RowScope: Hashable, Sendable {
             SELECT set_config('cdt.all_provinces', \(allProvinces ? "on" : "off"), false), set_config('cdt.provinces', \(view), false),
                    set_config('cdt.all_change_provinces', \(changesAllProvinces ? "on" : "off"), false),
                    set_config('cdt.change_provinces', \(change), false),
-                   set_config('cdt.account_id', \(account), false), set_config('cdt.authenticating', \(isAuthenticating ? "on" : "off"), false)
+                   set_config('cdt.account_id', \(account), false), set_config('cdt.authenticating', \(isAuthenticating ? "on" : "off"), false),
+                   set_config('cdt.erasing', 'off', false)
             """
     }
-
-    /// Forgets every setting row-level security reads, whoever set it: run on a connection going back to
-    /// the pool, so the next lease starts with no scope.
-    static let resetStatement = """
-        SELECT set_config('cdt.all_provinces', 'off', false), set_config('cdt.provinces', '', false),
-               set_config('cdt.all_change_provinces', 'off', false), set_config('cdt.change_provinces', '', false),
-               set_config('cdt.account_id', '', false), set_config('cdt.authenticating', 'off', false),
-               set_config('cdt.erasing', 'off', false)
-        """
 }
