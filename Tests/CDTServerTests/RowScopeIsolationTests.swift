@@ -127,18 +127,24 @@ import Testing
                 #expect(try await session.query("SELECT count(*) FROM teams").decode(Int.self) == [2])
             }
         }
-        // The next lease, on the same connection, sees nothing without a scope of its own…
+        // The next lease with the same scope, on the same connection, sees exactly that scope again…
+        try await RowScope.$current.withValue(.provinces([fixture.provinceA.rawValue])) {
+            try Task.checkCancellation()
+            #expect(try await app.query("SELECT DISTINCT province_id FROM teams").decode(ID<AdministrativeUnit>.self) == [fixture.provinceA])
+            #expect(try await app.query("SELECT count(*) FROM accounts WHERE id = \(seeded.accountB)").decode(Int.self) == [0])
+        }
+        // …and one without a scope sees nothing.
+        try await RowScope.$current.withValue(.provinces([fixture.provinceA.rawValue])) {
+            try await app.withConnection { session in
+                try await session.query("SELECT set_config('cdt.all_provinces', 'on', false), set_config('cdt.account_id', \(seeded.accountB.description), false)")
+            }
+        }
         #expect(try await app.query("SELECT count(*) FROM teams").decode(Int.self) == [0])
         #expect(try await app.query("SELECT count(*) FROM accounts").decode(Int.self) == [0])
         let left = try await app.query("""
             SELECT coalesce(current_setting('cdt.all_provinces', true), 'unset'), coalesce(current_setting('cdt.account_id', true), 'unset')
             """).decode((String, String).self)
         #expect(left.map { [$0.0, $0.1] } == [["off", ""]])
-        // …and exactly its own with one, even the same one as before.
-        try await RowScope.$current.withValue(.provinces([fixture.provinceA.rawValue])) {
-            try Task.checkCancellation()
-            #expect(try await app.query("SELECT DISTINCT province_id FROM teams").decode(ID<AdministrativeUnit>.self) == [fixture.provinceA])
-        }
         #expect(app.poolStatistics.idle == 1)
         await app.close()
         await owner.close()
