@@ -118,13 +118,6 @@ enum CoverageLedger {
     /// transaction, then closes it again: figures recorded in one province roll up into another when a
     /// reorganization merged provinces. Only the module's own roll-up statements run this way.
     private static func acrossProvinces(_ tx: PostgresSession, _ body: () async throws -> Void) async throws {
-        let (view, change) = try await tx.query("""
-            SELECT current_setting('cdt.all_provinces', true), current_setting('cdt.all_change_provinces', true)
-            """).decode((String?, String?).self)[0]
-        _ = try await tx.query("SELECT set_config('cdt.all_provinces', 'on', true), set_config('cdt.all_change_provinces', 'on', true)")
-        try await body()
-        _ = try await tx.query("""
-            SELECT set_config('cdt.all_provinces', \(view ?? "off"), true), set_config('cdt.all_change_provinces', \(change ?? "off"), true)
-            """)
+        try await tx.acrossEveryProvince(body)
     }
 }

@@ -80,3 +80,19 @@ public struct RowScope: Hashable, Sendable {
             """
     }
 }
+
+extension PostgresSession {
+    /// Runs `body` inside the current transaction with row-level security widened to every province, for
+    /// reading and changing, then narrows it back. For work that must cross provinces by nature (a figure
+    /// of a province merged into another by a reorganization rolls up into that one); keep `body` to the
+    /// statements that need it. The widening is transaction-local: a failure that rolls the transaction
+    /// back undoes it too, and it never outlives the lease (see ``RowScope``).
+    public func acrossEveryProvince(_ body: () async throws -> Void) async throws {
+        let (view, change) = try await query("""
+            SELECT coalesce(current_setting('cdt.all_provinces', true), 'off'), coalesce(current_setting('cdt.all_change_provinces', true), 'off')
+            """).decode((String, String).self)[0]
+        try await query("SELECT set_config('cdt.all_provinces', 'on', true), set_config('cdt.all_change_provinces', 'on', true)")
+        try await body()
+        try await query("SELECT set_config('cdt.all_provinces', \(view), true), set_config('cdt.all_change_provinces', \(change), true)")
+    }
+}
