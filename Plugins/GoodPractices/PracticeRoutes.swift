@@ -1,5 +1,6 @@
 import CDTDomain
 import CDTModuleKit
+import CDTPostgres
 import Foundation
 import Hummingbird
 
@@ -41,13 +42,16 @@ enum PracticeRoutes {
         do { try check.finish() } catch { throw ProblemDetails.unprocessable(error) }
         let id: ID<DomainEvent> = try context.id("id")
         let database = context.module.database
-        guard let (_, province, path) = try await PracticeStore.practice(id, within: context.viewScope, database) else {
+        guard let (endorsed, province, path) = try await PracticeStore.practice(id, within: context.viewScope, database) else {
             throw ProblemDetails(status: .notFound, detail: "No such practice in your area.")
         }
         guard context.scope(for: "good-practices.endorse").contains(path: path), let account = context.caller.accountID else {
             throw ProblemDetails(status: .forbidden, detail: "You may endorse practices only in the area of your curator role.")
         }
-        try await PracticeStore.endorse(id, province: province, by: account, note: body.note, database)
+        try await database.withTransaction { tx in
+            try await PracticeStore.endorse(id, province: province, by: account, note: body.note, tx)
+            try await context.audit(action: "endorsement.set", unit: endorsed.unitId, subject: id.description, details: ["note": body.note], in: tx)
+        }
         guard let (practice, _, _) = try await PracticeStore.practice(id, within: context.viewScope, database) else {
             throw ProblemDetails(status: .notFound, detail: "No such practice in your area.")
         }

@@ -58,7 +58,7 @@ enum PracticeStore {
     }
 
     /// Endorses a practice; endorsing it again replaces the note.
-    static func endorse(_ id: ID<DomainEvent>, province: ID<AdministrativeUnit>, by account: ID<Account>, note: String, _ db: PostgresClient) async throws {
+    static func endorse(_ id: ID<DomainEvent>, province: ID<AdministrativeUnit>, by account: ID<Account>, note: String, _ db: PostgresSession) async throws {
         try await db.execute("""
             INSERT INTO good_practices_endorsements (province_id, practice_id, endorsed_by, note)
             VALUES (\(province), \(id), \(account), \(note))

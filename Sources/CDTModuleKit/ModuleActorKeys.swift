@@ -6,6 +6,10 @@ public import Foundation
 /// SHA-256 hash is stored. A route called with the key sees ``ModuleCaller/externalActor(_:)`` with the
 /// actor's id, and the module decides what that actor may see (its own offers, say).
 ///
+/// Keys belong to no province: issuing and revoking them are national acts, which this type does in a
+/// national row scope whatever the request's (row-level security lets no other scope write the keys).
+/// Decide in the module who may ask for them.
+///
 /// ```swift
 /// let key = try await ModuleActorKeys(context.module).issue(to: partner.id, label: "Viettel Post, shop system")
 /// ```
@@ -26,18 +30,22 @@ public struct ModuleActorKeys: Sendable {
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("abcdefghijkmnpqrstuvwxyz23456789")
         let key = Self.prefix + String((0..<40).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] })
-        try await database.execute("""
-            INSERT INTO module_api_keys (id, module_id, actor_id, label, key_hash)
-            VALUES (\(UUID()), \(moduleID), \(actorID), \(label), sha256(convert_to(\(key), 'UTF8')))
-            """)
+        _ = try await RowScope.$current.withValue(.everyProvince) {
+            try await database.execute("""
+                INSERT INTO module_api_keys (id, module_id, actor_id, label, key_hash)
+                VALUES (\(UUID()), \(moduleID), \(actorID), \(label), sha256(convert_to(\(key), 'UTF8')))
+                """)
+        }
         return key
     }
 
     /// Revokes every key of `actorID`; returns how many were live.
     @discardableResult
     public func revokeAll(of actorID: String) async throws -> Int {
-        try await database.execute("""
-            UPDATE module_api_keys SET revoked_at = now() WHERE module_id = \(moduleID) AND actor_id = \(actorID) AND revoked_at IS NULL
-            """)
+        try await RowScope.$current.withValue(.everyProvince) {
+            try await database.execute("""
+                UPDATE module_api_keys SET revoked_at = now() WHERE module_id = \(moduleID) AND actor_id = \(actorID) AND revoked_at IS NULL
+                """)
+        }
     }
 }

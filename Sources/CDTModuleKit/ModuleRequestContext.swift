@@ -1,4 +1,5 @@
 public import CDTDomain
+public import CDTPostgres
 public import Foundation
 public import Hummingbird
 
@@ -24,14 +25,17 @@ public struct ModuleRequestContext: Sendable {
     /// summed over the provinces where the module is enabled, are theirs to see. A province's own
     /// callers are never nationwide, even where the module is enabled in their province only.
     public let viewsNationwide: Bool
+    /// The caller's address, for the audit log.
+    public let clientAddress: String?
     private let permissionScopes: [String: AccessScope]
 
     public init(
         module: ModuleContext, caller: ModuleCaller, provinces: Set<ID<AdministrativeUnit>>, viewScope: AccessScope, changeScope: AccessScope,
         permissionScopes: [String: AccessScope], parameters: Parameters, settingsByProvince: [ID<AdministrativeUnit>: ModuleSettings],
-        viewsNationwide: Bool = false
+        viewsNationwide: Bool = false, clientAddress: String? = nil
     ) {
         self.viewsNationwide = viewsNationwide
+        self.clientAddress = clientAddress
         self.module = module
         self.caller = caller
         self.provinces = provinces
@@ -50,6 +54,31 @@ public struct ModuleRequestContext: Sendable {
     /// The settings of `province`, or the defaults when it is not one of ``provinces``.
     public func settings(for province: ID<AdministrativeUnit>) -> ModuleSettings {
         settingsByProvince[province] ?? ModuleSettings(schema: SettingsSchema(), values: [:])
+    }
+
+    /// Records a change this request made in the audit log, as `<module id>.<action>`, with the caller's
+    /// account (or external actor) and address. Every route that changes something calls it (the
+    /// conformance suite checks): pass the transaction of the change, so the entry commits with it, and
+    /// the unit it concerns, so the auditors of that unit's province see it.
+    ///
+    /// ```swift
+    /// try await database.withTransaction { tx in
+    ///     try await tx.execute("INSERT INTO …")
+    ///     try await context.audit(action: "endorsement.set", unit: practice.unitId, subject: practice.id.description, in: tx)
+    /// }
+    /// ```
+    public func audit(
+        action: String, unit: ID<AdministrativeUnit>?, subject: String?, details: [String: String] = [:], in transaction: PostgresSession? = nil
+    ) async throws {
+        var details = details
+        if let actor = caller.externalActorID { details["actor"] = actor }
+        let entry = AuditEntry(accountID: caller.accountID, clientAddress: clientAddress, action: "\(module.moduleID).\(action)",
+                               target: subject, unitID: unit, details: details)
+        if let transaction {
+            try await PostgresAuditLog.record(entry, in: transaction)
+        } else {
+            try await PostgresAuditLog(client: module.database).record(entry)
+        }
     }
 
     /// The path parameter `name` as an id; a 404 when it is not one (an id that cannot exist names nothing).

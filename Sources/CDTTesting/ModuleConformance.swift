@@ -1,7 +1,7 @@
 public import CDTDomain
 public import CDTModuleKit
 import CDTPostgres
-import HTTPTypes
+public import HTTPTypes
 import Foundation
 
 /// The checks every module passes, whoever wrote it. Call it from a test of the module:
@@ -20,14 +20,21 @@ import Foundation
 /// 3. while it is enabled nowhere, every route answers 404 even to a national administrator; enabled in
 ///    province A only, every route answers 404 to province B's administrator;
 /// 4. delivering the sample events live (one at a time, as they arrive) and replaying them after a
-///    rebuild leave the projection tables in the same state, and not an empty one.
+///    rebuild leave the projection tables in the same state, and not an empty one;
+/// 5. every route that changes something (any method but GET and HEAD) has a sample request, each
+///    sample succeeds, and each writes an audit entry `<module id>.…` placed in a province
+///    (``ModuleRequestContext/audit(action:unit:subject:details:in:)``).
 public enum ModuleConformance {
     /// - Parameters:
     ///   - dependencies: the modules it depends on, enabled alongside it.
     ///   - sampleEvents: events in the test hierarchy that the module consumes.
+    ///   - sampleMutations: one successful request for each route that changes something, made once the
+    ///     module is enabled in province B and the sample events are delivered (the harness is there to
+    ///     seed what a request needs; the events are the sample events).
     public static func check(
         _ module: any FeatureModule, dependencies: [any FeatureModule] = [],
-        sampleEvents: @Sendable (TestUnits, TestEvents) -> [DomainEvent] = { _, _ in [] }
+        sampleEvents: @Sendable (TestUnits, TestEvents) -> [DomainEvent] = { _, _ in [] },
+        sampleMutations: @Sendable (ModuleTestHarness, [DomainEvent]) async throws -> [ModuleSampleRequest] = { _, _ in [] }
     ) async throws {
         let harness: ModuleTestHarness
         do {
@@ -38,7 +45,9 @@ public enum ModuleConformance {
         do {
             try await checkMigrations(module, harness)
             try await checkDisabledMeansNotFound(module, harness)
-            try await checkReplayEqualsLive(module, harness, events: sampleEvents(harness.units, harness.events))
+            let events = sampleEvents(harness.units, harness.events)
+            try await checkReplayEqualsLive(module, harness, events: events)
+            try await checkMutationsAudited(module, harness, samples: try await sampleMutations(harness, events))
         } catch {
             await harness.close()
             throw error
@@ -121,6 +130,58 @@ public enum ModuleConformance {
                 throw ConformanceFailure(check: "replay equals live", "\(table) after replay differs from live delivery: \(replayed.count) rows against \(live[table]?.count ?? 0)")
             }
         }
+    }
+}
+
+extension ModuleConformance {
+    static func checkMutationsAudited(_ module: any FeatureModule, _ harness: ModuleTestHarness, samples: [ModuleSampleRequest]) async throws {
+        let id = module.manifest.id
+        let mutating = (harness.registry.routes[id] ?? []).filter { $0.method != .get && $0.method != .head }
+        for route in mutating where !samples.contains(where: { $0.matches(route) }) {
+            throw ConformanceFailure(check: "mutations audited", "\(route.method) \(route.path) changes something: pass a sample request for it in sampleMutations")
+        }
+        for sample in samples {
+            let count: PostgresQuery = "SELECT count(*), count(*) FILTER (WHERE province_id IS NULL) FROM audit_log WHERE action LIKE \(id + ".%")"
+            let (before, _) = try await harness.owner.query(count).decode((Int64, Int64).self)[0]
+            try await harness.withClient(as: sample.roles) { client in
+                let answer = try await client.send(sample.method, "/api/v1/modules/\(id)/\(sample.path)", body: sample.body)
+                guard (200..<300).contains(answer.status.code) else {
+                    throw ConformanceFailure(check: "mutations audited", "the sample \(sample.method) \(sample.path) answered \(answer.status.code): \(answer.text)")
+                }
+            }
+            let (after, unplaced) = try await harness.owner.query(count).decode((Int64, Int64).self)[0]
+            guard after > before else {
+                throw ConformanceFailure(check: "mutations audited", "\(sample.method) \(sample.path) succeeded without an audit entry: call context.audit(action:unit:subject:details:in:)")
+            }
+            guard unplaced == 0 else {
+                throw ConformanceFailure(check: "mutations audited", "\(sample.method) \(sample.path) wrote an audit entry with no unit: pass the unit it concerns, so its province's auditors see it")
+            }
+        }
+    }
+}
+
+/// A request that changes something, for the conformance check that every such route writes an audit entry.
+public struct ModuleSampleRequest: Sendable {
+    public var method: HTTPRequest.Method
+    /// Under `/api/v1/modules/<id>/`, with the ids filled in: `practices/<id>/endorsement`.
+    public var path: String
+    public var body: String?
+    /// The roles of the account sending it.
+    public var roles: [RoleAssignment]
+
+    public init(_ method: HTTPRequest.Method, _ path: String, body: String? = nil,
+                as roles: [RoleAssignment] = [RoleAssignment(role: .nationalAdministrator, unitID: nil)]) {
+        self.method = method
+        self.path = path
+        self.body = body
+        self.roles = roles
+    }
+
+    /// Whether this request is one of `route`'s (its `{parameters}` match any segment).
+    func matches(_ route: ModuleRoute) -> Bool {
+        let pattern = route.path.split(separator: "/"), segments = (path.split(separator: "?").first ?? "").split(separator: "/")
+        return method == route.method && pattern.count == segments.count
+            && zip(pattern, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
     }
 }
 

@@ -20,11 +20,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The most database connections at once (or DATABASE_POOL_SIZE). Default 8.")
     var poolSize: Int?
 
+    @Flag(help: "Serve even as a role row-level security does not hold (a superuser, BYPASSRLS, or the tables' owner; or CDT_ALLOW_OWNER_ROLE=true).")
+    var allowOwnerRole = false
+
     func run() async throws {
         var flags: [String: String] = [:]
         flags["http.host"] = host
         flags["http.port"] = port.map(String.init)
         flags["database.pool.size"] = poolSize.map(String.init)
+        if allowOwnerRole { flags["database.allow-owner-role"] = "true" }
         let configuration = try database.resolve(extraFlags: flags)
         try await ServerRunner.run(configuration: configuration, modules: try InstalledModules.registry(), logger: makeLogger(configuration))
     }

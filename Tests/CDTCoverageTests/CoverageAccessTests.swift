@@ -141,6 +141,25 @@ func figure(_ answer: TestAnswer, _ metric: String) -> Double? {
         }
     }
 
+    /// A campaign named like a formula that starts with a minus and a digit stays text in the export.
+    @Test func aCampaignNamedMinusOnePlusHyperlinkIsNoFormulaInTheExport() async throws {
+        let harness = try await ModuleTestHarness.make([CoverageModule()])
+        let units = harness.units
+        try await harness.enable("coverage", in: units.provinceA)
+        let name = "-1+HYPERLINK(A1)"
+        let outcomes = try await harness.append([harness.events.event(units.communeA, minute: 0, .campaignLaunched(CampaignLaunched(
+            campaignId: ID(), name: name, startsOn: CalendarDate("2025-08-01")!, endsOn: CalendarDate("2025-12-31")!, targetSkills: [.onlinePayment])))])
+        #expect(outcomes.allSatisfy { if case .accepted = $0 { true } else { false } }, "\(outcomes)")
+        try await harness.catchUp()
+        try await harness.withClient(as: [RoleAssignment(role: .communeOfficer, unitID: units.communeA)]) { officer in
+            let csv = try await officer.get("/api/v1/modules/coverage/export?table=campaigns&lang=en")
+            #expect(csv.status == .ok)
+            #expect(csv.text.contains("\r\n'\(name),2025-08-01,"), "\(csv.text)")
+            #expect(!csv.text.contains("\r\n\(name)"))
+        }
+        await harness.close()
+    }
+
     /// Exports are CSV in UTF-8 with a byte-order mark, headers in Vietnamese or English; bad queries
     /// name the field.
     @Test func exportsAndQueries() async throws {

@@ -1,5 +1,7 @@
 import CDTDomain
 import CDTModuleKit
+import CDTPostgres
+import HTTPTypes
 import Foundation
 import CDTTesting
 import Testing
@@ -129,6 +131,16 @@ import Testing
                 events.event(units.villageA1, minute: 3, .householdVisited(HouseholdVisited(householdId: household, memberIds: [member], skills: SkillOutcomes(cyberSafety: .mastered)))),
                 events.event(units.communeA, minute: 4, .trainingHeld(TrainingHeld(trainingId: ID(), organiser: "Sở KH&CN", topic: "An toàn số", format: .online, attendeeIds: [member]))),
             ]
+        } sampleMutations: { harness, _ in
+            let province = harness.units.provinceB, target = UUID()
+            try await harness.owner.execute("""
+                INSERT INTO coverage_targets (province_id, id, unit_id, metric, value, deadline, set_by)
+                VALUES (\(province), \(target), \(province), 'members', 50, '2099-06-30', \(UUID()))
+                """)
+            return [
+                ModuleSampleRequest(.post, "targets", body: #"{"unitId": "\#(province)", "metric": "households", "value": 100, "deadline": "2099-12-31"}"#),
+                ModuleSampleRequest(.delete, "targets/\(target.uuidString.lowercased())"),
+            ]
         }
     }
 }
@@ -137,6 +149,8 @@ import Testing
     /// A name a spreadsheet would run as a formula stays text; numbers stay numbers.
     @Test func formulasAreDefused() {
         #expect(CoverageExport.csv([["=HYPERLINK(\"x\")", "+1", "@a", "-x", "-3", "12"]]) == "\"'=HYPERLINK(\"\"x\"\")\",'+1,'@a,'-x,-3,12\r\n")
+        // A minus then a digit is not a number yet: "-1+HYPERLINK(…)" is a formula to a spreadsheet.
+        #expect(CoverageExport.csv([["-1+HYPERLINK(A1)", "-2.5", "+3", "-", "\rX", "0.25"]]) == "'-1+HYPERLINK(A1),-2.5,'+3,'-,\"'\rX\",0.25\r\n")
         #expect(NumberStyle(language: .vi).count(1e300).hasPrefix("1"))
     }
 }

@@ -14,6 +14,8 @@ import Testing
                 events.shared(in: units.villageA1, title: "Thanh toán không tiền mặt ở chợ"),
                 events.shared(in: units.villageB1, title: "Cài VNeID tại nhà văn hoá", minute: 5),
             ]
+        } sampleMutations: { _, events in
+            [ModuleSampleRequest(.post, "practices/\(events[1].id)/endorsement", body: #"{"note": "Nên nhân rộng"}"#)]
         }
     }
 

@@ -67,9 +67,9 @@ import Testing
             // Another province: not in their view, so not found.
             let answer2 = try await admin.post("/api/v1/modules/ledger/provinces/\(units.provinceB)", #"{"enabled": true}"#)
             #expect(answer2.status == .notFound)
-            // Their own, before national administrators allowed it.
+            // Their own, before national administrators allowed it: as if it were not installed.
             let answer3 = try await admin.post("/api/v1/modules/ledger/provinces/\(units.provinceA)", #"{"enabled": true}"#)
-            #expect(answer3.status == .forbidden)
+            #expect(answer3.status == .notFound)
         }
         try await harness.withClient(as: Self.nationalAdmin) { national in
             try Task.checkCancellation()
@@ -94,6 +94,36 @@ import Testing
             try Task.checkCancellation()
             let answer8 = try await officer.post("/api/v1/modules/ledger/provinces/\(units.provinceA)", #"{"enabled": false}"#)
             #expect(answer8.status == .forbidden)
+        }
+        await harness.close()
+    }
+
+    @Test func aProvinceThatDidNotTurnAModuleOnCannotTellItIsInstalled() async throws {
+        let harness = try await ModuleTestHarness.make([LedgerModule()])
+        let units = harness.units
+        try await harness.enable("ledger", in: units.provinceB)
+        try await harness.withClient(as: [RoleAssignment(role: .provinceAdministrator, unitID: units.provinceA)]) { hanoi in
+            #expect(try await hanoi.get("/api/v1/modules").items.isEmpty)
+            for (installed, unknown) in [
+                ("/api/v1/modules/ledger/status", "/api/v1/modules/no-such-module/status"),
+                ("/api/v1/modules/ledger/provinces/\(units.provinceA)", "/api/v1/modules/no-such-module/provinces/\(units.provinceA)"),
+            ] {
+                let method: HTTPRequest.Method = installed.hasSuffix("status") ? .get : .post
+                let body = method == .get ? nil : #"{"enabled": true}"#
+                let (a, b) = (try await hanoi.send(method, installed, body: body), try await hanoi.send(method, unknown, body: body))
+                #expect(a.status == .notFound && a.status == b.status && a.text == b.text, "\(installed): \(a.status) \(a.text) against \(b.text)")
+            }
+        }
+        // Once their province may manage it, they see it and may turn it on.
+        try await harness.withClient(as: Self.nationalAdmin) { national in
+            try Task.checkCancellation()
+            #expect(try await national.get("/api/v1/modules").items.count == 1)
+            #expect(try await national.post("/api/v1/modules/ledger/provinces/\(units.provinceA)", #"{"provinceMayManage": true}"#).status == .ok)
+        }
+        try await harness.withClient(as: [RoleAssignment(role: .provinceAdministrator, unitID: units.provinceA)]) { hanoi in
+            try Task.checkCancellation()
+            #expect(try await hanoi.get("/api/v1/modules").items.count == 1)
+            #expect(try await hanoi.post("/api/v1/modules/ledger/provinces/\(units.provinceA)", #"{"enabled": true}"#).status == .ok)
         }
         await harness.close()
     }

@@ -44,7 +44,9 @@ import Testing
         _ = try await store.importReorganization(try UnitFiles.lineage(in: text("merge_map_2025_sample.csv")), effective: CalendarDate("2025-07-01")!)
         #expect(try await db.query("SELECT count(*) FROM events WHERE type = 'units.reorganized'").decode(Int.self) == [total])
         #expect(try await db.query("SELECT count(*) FROM audit_log WHERE action = 'hierarchy.imported'").decode(Int.self) == [3])
-        let logged = try await PostgresEventLog(client: db).events(matching: EventFilter(types: [.unitsReorganized]), page: PageRequest(limit: 500))
+        var reorganizations = EventFilter(types: [.unitsReorganized])
+        reorganizations.within = .nationwide
+        let logged = try await PostgresEventLog(client: db).events(matching: reorganizations, page: PageRequest(limit: 500))
         #expect(logged.items.allSatisfy {
             if case .unitsReorganized(let body) = $0.payload {
                 body.kind == "tree" || (body.effective == CalendarDate("2025-07-01")! && body.checksum?.count == 64 && body.lineageLinks > 1_300)

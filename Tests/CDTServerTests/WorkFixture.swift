@@ -47,12 +47,15 @@ struct WorkFixture: Sendable {
 
     /// Runs `body` signed in as a new account holding `roles`.
     /// The app works as the application role, as the server does, so row-level security applies.
-    func withApp(_ framework: TestingSetup = .router, as roles: [RoleAssignment], _ body: @Sendable (APIClient) async throws -> Void) async throws {
+    func withApp(
+        _ framework: TestingSetup = .router, as roles: [RoleAssignment], logger: Logger = Logger(label: "test"),
+        _ body: @Sendable (APIClient) async throws -> Void
+    ) async throws {
         let db = database.makeApplicationClient()
         let app = buildApplication(
             configuration: ServerConfiguration(port: 0),
             dependencies: AppDependencies(database: db, today: { CalendarDate(Self.now) }, now: { Self.now }),
-            logger: Logger(label: "test"))
+            logger: logger)
         do {
             let login = try await Self.makeAccount(roles, db)
             try await app.test(framework) { client in
@@ -75,7 +78,9 @@ struct WorkFixture: Sendable {
         let password = "correct horse battery staple"
         let account = try await AccountAdministration(client: db).createAccount(username: name, phone: nil, displayName: "Người thử", password: password, roles: roles)
         guard roles.contains(where: { $0.role.requiresTwoFactor }) else { return Login(name: name, password: password, totpSecret: nil, accountID: account.id) }
-        try await AccountAdministration(client: db).turnOnTwoFactor(account.id, secret: "TESTSECRETTESTSECRET", secrets: .ephemeral)
+        try await RowScope.$current.withValue(.everyProvince) {
+            try await AccountAdministration(client: db).turnOnTwoFactor(account.id, secret: "TESTSECRETTESTSECRET", secrets: .ephemeral)
+        }
         return Login(name: name, password: password, totpSecret: "TESTSECRETTESTSECRET", accountID: account.id)
     }
 }

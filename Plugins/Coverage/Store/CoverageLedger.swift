@@ -118,9 +118,6 @@ enum CoverageLedger {
     /// transaction, then closes it again: figures recorded in one province roll up into another when a
     /// reorganization merged provinces. Only the module's own roll-up statements run this way.
     private static func acrossProvinces(_ tx: PostgresSession, _ body: () async throws -> Void) async throws {
-        let previous = try await tx.query("SELECT current_setting('cdt.all_provinces', true)").decode(String?.self)[0] ?? "off"
-        _ = try await tx.query("SELECT set_config('cdt.all_provinces', 'on', true)")
-        try await body()
-        _ = try await tx.query("SELECT set_config('cdt.all_provinces', \(previous), true)")
+        try await tx.acrossEveryProvince(body)
     }
 }

@@ -19,7 +19,7 @@ enum TargetStore {
     }
 
     /// Sets a target; one already set for the same unit, metric and deadline takes the new value.
-    static func set(_ target: CoverageTarget, province: UUID, by account: UUID, _ db: PostgresClient) async throws -> CoverageTarget {
+    static func set(_ target: CoverageTarget, province: UUID, by account: UUID, _ db: PostgresSession) async throws -> CoverageTarget {
         let id = try await db.query("""
             INSERT INTO coverage_targets (province_id, id, unit_id, metric, value, deadline, set_by)
             VALUES (\(province), \(target.id), \(target.unitId), \(target.metric), \(target.value), \(target.deadline), \(account))
@@ -41,7 +41,7 @@ enum TargetStore {
         }
     }
 
-    static func delete(_ id: UUID, _ db: PostgresClient) async throws {
+    static func delete(_ id: UUID, _ db: PostgresSession) async throws {
         try await db.execute("DELETE FROM coverage_targets WHERE id = \(id)")
     }
 

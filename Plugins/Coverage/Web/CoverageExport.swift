@@ -63,8 +63,9 @@ enum CoverageExport {
     }
 
     /// RFC 4180 text: fields with a comma, quote or line break are quoted, quotes doubled; CRLF line ends.
-    /// A text that a spreadsheet would take for a formula (=, +, @, a tab, or - not followed by a digit)
-    /// gets a leading apostrophe, so a campaign named "=HYPERLINK(…)" stays text.
+    /// A text that a spreadsheet could take for a formula (one starting with =, +, -, @, a tab or a
+    /// carriage return) gets a leading apostrophe, so a campaign named "=HYPERLINK(…)" or
+    /// "-1+HYPERLINK(…)" stays text; only a plain number ("-3", "0.25") is left as it is.
     static func csv(_ rows: [[String]]) -> String {
         rows.map { row in
             row.map { cell in
@@ -76,9 +77,15 @@ enum CoverageExport {
     }
 
     static func isFormula(_ text: String) -> Bool {
-        guard let first = text.first else { return false }
-        if "=+@\t\r".contains(first) { return true }
-        return first == "-" && !(text.dropFirst().first?.isNumber ?? false)
+        guard let first = text.first, "=+-@\t\r".contains(first) else { return false }
+        return !isPlainNumber(text)
+    }
+
+    /// An optional minus, ASCII digits, and at most one decimal point between digits.
+    static func isPlainNumber(_ text: String) -> Bool {
+        let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
+        return (1...2).contains(parts.count) && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }
     }
 
     static func csvResponse(_ rows: [[String]], filename: String) -> Response {

@@ -1,5 +1,6 @@
 import CDTDomain
 import CDTModuleKit
+import CDTPostgres
 import Foundation
 import Hummingbird
 
@@ -119,9 +120,13 @@ enum CoverageRoutes {
         guard mayManageTargets(in: province, context), let account = context.caller.accountID else {
             throw ProblemDetails(status: .forbidden, detail: "Only national administrators and the province's administrators set targets.")
         }
-        return SavedTarget(target: try await TargetStore.set(
-            CoverageTarget(id: UUID(), unitId: input.unitId, metric: input.metric, value: input.value, deadline: input.deadline),
-            province: province, by: account.rawValue, reader.database))
+        let target = CoverageTarget(id: UUID(), unitId: input.unitId, metric: input.metric, value: input.value, deadline: input.deadline)
+        return try await reader.database.withTransaction { tx in
+            let saved = try await TargetStore.set(target, province: province, by: account.rawValue, tx)
+            try await context.audit(action: "target.set", unit: ID(rawValue: input.unitId), subject: saved.id.uuidString.lowercased(),
+                                    details: ["metric": input.metric, "value": String(input.value), "deadline": input.deadline.description], in: tx)
+            return SavedTarget(target: saved)
+        }
     }
 
     static func deleteTarget(_ request: Request, _ context: ModuleRequestContext) async throws -> Response {
@@ -133,7 +138,11 @@ enum CoverageRoutes {
         guard let province, mayManageTargets(in: province, context) else {
             throw ProblemDetails(status: .forbidden, detail: "Only national administrators and the province's administrators remove targets.")
         }
-        try await TargetStore.delete(target.id, context.module.database)
+        try await context.module.database.withTransaction { tx in
+            try await TargetStore.delete(target.id, tx)
+            try await context.audit(action: "target.deleted", unit: ID(rawValue: target.unitId), subject: target.id.uuidString.lowercased(),
+                                    details: ["metric": target.metric, "value": String(target.value), "deadline": target.deadline.description], in: tx)
+        }
         return Response(status: .noContent)
     }
 

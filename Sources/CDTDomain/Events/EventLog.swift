@@ -23,7 +23,8 @@ public struct EventFilter: Hashable, Sendable {
     public var occurredFrom: CalendarDate?
     /// Events that occurred on or before this day.
     public var occurredUntil: CalendarDate?
-    /// Only events inside this scope (the caller's view scope); `nil` for no limit.
+    /// Only events inside this scope (the caller's view scope; ``AccessScope/nationwide`` for no limit).
+    /// `nil` matches nothing: a list that forgets its scope is empty, not everything.
     public var within: AccessScope?
 
     public init(underUnitID: ID<AdministrativeUnit>? = nil, types: [EventType] = [], occurredFrom: CalendarDate? = nil, occurredUntil: CalendarDate? = nil) {

@@ -10,7 +10,8 @@ public struct WorkFilter: Hashable, Sendable {
     public var until: CalendarDate?
     /// Only those whose name contains this text, compared without diacritics.
     public var text: String?
-    /// Only those inside this scope (the caller's view scope); `nil` for no limit.
+    /// Only those inside this scope (the caller's view scope; ``AccessScope/nationwide`` for no limit).
+    /// `nil` matches nothing: a list that forgets its scope is empty, not everything.
     public var within: AccessScope?
 
     public init(underUnitID: ID<AdministrativeUnit>? = nil, activeOn: CalendarDate? = nil, from: CalendarDate? = nil, until: CalendarDate? = nil, text: String? = nil) {

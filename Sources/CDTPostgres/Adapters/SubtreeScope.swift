@@ -44,7 +44,7 @@ extension SubtreeScope.Resolution {
 
 extension AccessScope {
     /// The condition that `alias` (a table with `province_id` and a unit column) lies inside the scope:
-    /// `TRUE` without a scope or for a nationwide one, `FALSE` for an empty one.
+    /// `TRUE` for a nationwide scope, `FALSE` for an empty one.
     func condition(_ alias: String, unitColumn: String = "unit_id") -> PostgresQuery {
         if isNationwide { return "TRUE" }
         if isEmpty { return "FALSE" }
@@ -56,8 +56,12 @@ extension AccessScope {
     }
 }
 
-extension Optional where Wrapped == AccessScope {
-    func condition(_ alias: String, unitColumn: String = "unit_id") -> PostgresQuery {
-        self?.condition(alias, unitColumn: unitColumn) ?? "TRUE"
-    }
+extension WorkFilter {
+    /// The scope a list is limited to: none set means nothing (fail closed), never everything.
+    var readScope: AccessScope { within ?? .nowhere }
+}
+
+extension EventFilter {
+    /// The scope a list is limited to: none set means nothing (fail closed), never everything.
+    var readScope: AccessScope { within ?? .nowhere }
 }

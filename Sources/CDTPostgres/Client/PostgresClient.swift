@@ -72,11 +72,9 @@ public final class PostgresClient: Sendable, Service {
         let session = PostgresSession(connection: connection, threadPool: threadPool)
         let result: Result
         do {
-            let scope = RowScope.current ?? .noProvince
-            if connection.appliedRowScope != scope {
-                try await session.query(scope.statement)
-                connection.appliedRowScope = scope
-            }
+            // Every lease says its whole scope, even "none", in one statement: whatever the connection's
+            // previous lease set (its scope, or a setting a statement of its body changed) never carries over.
+            try await session.query((RowScope.current ?? .noProvince).statement)
             result = try await body(session)
         } catch {
             await giveBack(connection)
@@ -114,6 +112,7 @@ public final class PostgresClient: Sendable, Service {
     }
 
     /// Returns a connection to the pool if it is healthy and outside any transaction; closes it otherwise.
+    /// (The next lease overwrites its row scope before its first statement.)
     private func giveBack(_ connection: PostgresConnection) async {
         let healthy = (try? await threadPool.runBlocking { () -> Bool in
             guard connection.isUsable else { return false }

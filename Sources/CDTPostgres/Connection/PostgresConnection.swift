@@ -23,8 +23,6 @@ final class PostgresConnection: @unchecked Sendable {
     }
     /// Savepoint depth for nested transactions.
     var transactionDepth = 0
-    /// The row scope last set on this connection (see ``RowScope``), so it is sent again only when it changes.
-    var appliedRowScope: RowScope?
 
     private init(handle: OpaquePointer) {
         self.handle = handle

@@ -75,12 +75,14 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         self.line = line
     }
 
+    /// For logs: everything but ``detail``, which quotes row values (a member's name or phone number in
+    /// a key that was already taken, say) that have no place in a log line.
     public var description: String {
         var text = "PostgreSQL \(code)"
         if let sqlState { text += " \(sqlState)" }
         text += ": \(message)"
         if let column { text += " (column \"\(column)\")" }
-        if let detail { text += "; detail: \(detail)" }
+        if let constraint { text += " (constraint \(constraint))" }
         if let hint { text += "; hint: \(hint)" }
         if let query { text += "; query: \(query)" }
         return text

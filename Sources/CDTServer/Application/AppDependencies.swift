@@ -25,6 +25,9 @@ public struct AppDependencies: Sendable {
     public var metrics: PrometheusCollectorRegistry
     /// Trusted proxies, the two-factor secret key and the idle timeout.
     public var signIn: SignInSettings
+    /// The HMAC key list cursors are signed with (see `CursorSeal`): from `http.cursor-key`, or 32 random
+    /// bytes made at start.
+    public var cursorKey: Data
 
     public init(
         database: PostgresClient,
@@ -34,8 +37,10 @@ public struct AppDependencies: Sendable {
         now: @escaping Clock = { Date() },
         modules: ModuleRegistry? = nil,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-        signIn: SignInSettings = SignInSettings()
+        signIn: SignInSettings = SignInSettings(),
+        cursorKey: Data = Data((0..<32).map { _ in UInt8.random(in: .min ... .max) })
     ) {
+        self.cursorKey = cursorKey
         self.database = database
         self.signIn = signIn
         self.accessPolicy = accessPolicy ?? SessionPolicy(accounts: PostgresAccountStore(client: database), settings: signIn)

@@ -27,8 +27,9 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
     router.addMiddleware {
         RequestIDMiddleware()
         SecurityHeadersMiddleware()
-        LogRequestsMiddleware(.info)
+        RequestLogMiddleware(.info)
         ProblemMiddleware()
+        CursorSealMiddleware(seal: CursorSeal(key: dependencies.cursorKey))
     }
     HealthController(readiness: ReadinessCheck(database: dependencies.database, migrations: dependencies.migrations, modules: dependencies.modules))
         .addRoutes(to: router.group())

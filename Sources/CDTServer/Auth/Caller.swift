@@ -12,9 +12,13 @@ public struct Caller: Sendable {
     public let isEnrollmentOnly: Bool
     public let clientAddress: String?
 
-    /// The provinces whose rows the database lets this caller's requests touch: those they may view.
+    /// The provinces whose rows the database lets this caller's requests read (those they may view) and
+    /// change (those where they record work or manage accounts), and their own account.
     public var rowScope: RowScope {
         let view = access.scope(for: .view)
-        return view.isNationwide ? .everyProvince : .provinces(view.provinceIDs.map(\.rawValue))
+        let change = access.scope(for: .change).union(access.scope(for: .manageAccounts))
+        return RowScope(allProvinces: view.isNationwide, provinceIDs: view.provinceIDs.map(\.rawValue),
+                        changesAllProvinces: change.isNationwide, changeProvinceIDs: change.provinceIDs.map(\.rawValue),
+                        accountID: account.id.rawValue)
     }
 }

@@ -50,7 +50,7 @@ public struct ConfigurationSources: Sendable {
     }
 
     /// Keys whose environment variable does not follow the naming rule.
-    static let environmentOverrides = ["data.dir": "CDT_DATA_DIR", "secret.key": "CDT_SECRET_KEY"]
+    static let environmentOverrides = ["data.dir": "CDT_DATA_DIR", "secret.key": "CDT_SECRET_KEY", "database.allow-owner-role": "CDT_ALLOW_OWNER_ROLE"]
 
     /// The winning value for `key` and where it came from.
     public func value(_ key: String) -> (value: String, source: String)? {
@@ -71,6 +71,19 @@ public struct ConfigurationSources: Sendable {
             throw ConfigurationError("\(source) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
         }
         return number
+    }
+}
+
+extension ConfigurationSources {
+    /// `true` or `false` (also `1`/`0`, `yes`/`no`, `on`/`off`), or `nil` when unset.
+    /// - Throws: ``ConfigurationError`` naming the key, its source and the rule.
+    public func boolean(_ key: String) throws -> Bool? {
+        guard let (text, source) = value(key) else { return nil }
+        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off": return false
+        default: throw ConfigurationError("\(source) must be true or false, not '\(text)'")
+        }
     }
 }
 

@@ -16,11 +16,14 @@ public import Logging
 /// | `http.trusted.proxies` | `HTTP_TRUSTED_PROXIES` | none |
 /// | `secret.key` | `CDT_SECRET_KEY` | `<data.dir>/secret.key`, made on first use |
 /// | `session.idle.timeout` | `SESSION_IDLE_TIMEOUT` | `3600` (seconds) |
+/// | `database.allow-owner-role` | `CDT_ALLOW_OWNER_ROLE` | `false` |
+/// | `http.cursor-key` | `HTTP_CURSOR_KEY` | none: a key made at start |
 ///
 /// `database.url` connects as the owner of the tables (migrations run as it); `database.app.url` as the
 /// role the server serves requests as, which owns no table and has no BYPASSRLS (`cdt_app`, created by the
-/// migrations; give it a password). Without it the server serves as the owner and row-level security does
-/// not apply; it warns at start. The embedded cluster uses both roles on its private socket.
+/// migrations; give it a password). Without it the server would serve as the owner, where row-level
+/// security does not apply: it refuses to start as a superuser, a BYPASSRLS role or a table owner unless
+/// `database.allow-owner-role` is true. The embedded cluster uses both roles on its private socket.
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
@@ -40,6 +43,11 @@ public struct ServerConfiguration: Sendable {
     public var secretKey: String?
     /// Seconds a session may go unused before it ends.
     public var sessionIdleTimeoutSeconds: Int = 3600
+    /// Whether the server may serve as a role row-level security does not hold (see ``ServingRole``).
+    public var allowOwnerRole = false
+    /// The secret list cursors are signed with (at least 32 characters); `nil` makes one at start, so
+    /// cursors do not outlive the process. Give every instance behind a load balancer the same one.
+    public var cursorKey: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil, poolSize: Int = 8,
@@ -64,6 +72,11 @@ public struct ServerConfiguration: Sendable {
         databaseAppURL = sources.string("database.app.url").flatMap { $0.isEmpty ? nil : $0 }
         poolSize = try sources.integer("database.pool.size", in: 1...500) ?? poolSize
         poolTimeoutSeconds = try sources.integer("database.pool.timeout", in: 1...3600) ?? poolTimeoutSeconds
+        allowOwnerRole = try sources.boolean("database.allow-owner-role") ?? allowOwnerRole
+        if let (key, source) = sources.value("http.cursor-key") {
+            guard key.count >= 32 else { throw ConfigurationError("\(source) must be at least 32 characters, not \(key.count)") }
+            cursorKey = key
+        }
         dataDirectory = sources.string("data.dir") ?? Self.defaultDataDirectory(environment: sources.environment)
         if let (text, source) = sources.value("http.trusted.proxies") {
             do { trustedProxies = try TrustedProxies(parsing: text) } catch let error as ConfigurationError {

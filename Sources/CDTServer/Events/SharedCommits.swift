@@ -45,7 +45,9 @@ actor SharedCommits {
     /// Appends `event` under `scope`, in a transaction it may share, and returns its outcome; `authority`
     /// is what its sender may name (`nil` only for the importer).
     func append(_ event: DomainEvent, recordedBy recorder: AuditEntry?, authority: EventAuthority?, scope: RowScope) async throws -> AppendOutcome {
-        try await withCheckedThrowingContinuation { answer in
+        // Appending touches no account's own rows: senders from the same provinces share a transaction.
+        let scope = scope.withoutAccount
+        return try await withCheckedThrowingContinuation { answer in
             waiting[scope, default: []].append(Waiting(event: event, recorder: recorder, authority: authority, answer: answer))
             startIfFree(scope)
         }

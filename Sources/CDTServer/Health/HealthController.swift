@@ -2,7 +2,8 @@ import Hummingbird
 import Logging
 
 /// `GET /healthz`: the process is alive. `GET /readyz`: the database answers and migrations are current;
-/// 503 with the reason otherwise, so a load balancer stops sending traffic until it recovers.
+/// 503 otherwise, so a load balancer stops sending traffic until it recovers. The reason (a database
+/// error, a pending migration) goes to the log, never to the anonymous caller.
 struct HealthController: Sendable {
     let readiness: ReadinessCheck
 
@@ -13,7 +14,6 @@ struct HealthController: Sendable {
 
     struct Status: ResponseEncodable {
         var status: String
-        var reason: String?
     }
 
     @Sendable func health(_ request: Request, context: AppRequestContext) async throws -> Status {
@@ -26,7 +26,7 @@ struct HealthController: Sendable {
             return EditedResponse(status: .ok, response: Status(status: "ready"))
         case .notReady(let reason):
             context.logger.warning("not ready", metadata: ["reason": "\(reason)"])
-            return EditedResponse(status: .serviceUnavailable, response: Status(status: "unavailable", reason: reason))
+            return EditedResponse(status: .serviceUnavailable, response: Status(status: "unavailable"))
         }
     }
 }

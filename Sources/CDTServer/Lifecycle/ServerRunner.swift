@@ -1,4 +1,6 @@
 import CDTPostgres
+import Crypto
+import Foundation
 public import Logging
 import Hummingbird
 import ServiceLifecycle
@@ -28,13 +30,18 @@ public enum ServerRunner {
             throw error
         }
         await owner.close()
-        if target.applicationConninfo == nil {
-            logger.warning("no database.app.url (DATABASE_APP_URL) configured: serving as the owner of the tables, so row-level security does not apply")
-        }
         let database = target.makeApplicationClient(configuration, logger: logger)
+        do {
+            try await ServingRole.verify(database, allowed: configuration.allowOwnerRole, logger: logger)
+        } catch {
+            await database.close()
+            await target.stopIfStarted(logger: logger)
+            throw error
+        }
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
-        let dependencies = AppDependencies(database: database, modules: modules, metrics: metrics, signIn: signIn)
+        var dependencies = AppDependencies(database: database, modules: modules, metrics: metrics, signIn: signIn)
+        if let key = configuration.cursorKey { dependencies.cursorKey = Data(SHA256.hash(data: Data(key.utf8))) }
         let dispatcher = ModuleDispatcher(
             host: dependencies.modules, database: database, listenConninfo: target.applicationConninfo ?? target.conninfo,
             metrics: metrics, logger: logger)

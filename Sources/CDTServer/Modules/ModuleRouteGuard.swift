@@ -26,7 +26,7 @@ struct ModuleRouteGuard: Sendable {
         let requestContext = ModuleRequestContext(
             module: context, caller: admitted.caller, provinces: admitted.provinces, viewScope: admitted.view, changeScope: admitted.change,
             permissionScopes: admitted.permissions, parameters: appContext.parameters, settingsByProvince: enabled.filter { admitted.provinces.contains($0.key) },
-            viewsNationwide: admitted.viewsNationwide)
+            viewsNationwide: admitted.viewsNationwide, clientAddress: SessionPolicy.clientAddress(request, appContext, (policy as? SessionPolicy)?.settings.trustedProxies ?? .none))
         return try await RowScope.$current.withValue(.provinces(admitted.provinces.map(\.rawValue))) {
             try await route.respond(request, requestContext, appContext)
         }
@@ -46,7 +46,8 @@ struct ModuleRouteGuard: Sendable {
 
     private func admit(_ caller: Caller, to route: ModuleRoute, enabled: Set<ID<AdministrativeUnit>>) async throws -> Admitted {
         let view = caller.access.scope(for: .view), change = caller.access.scope(for: .change)
-        let permissions = try await permissionScopes(of: caller)
+        // The caller's own module roles, read under the caller's scope (row-level security shows them).
+        let permissions = try await RowScope.$current.withValue(caller.rowScope) { try await permissionScopes(of: caller) }
         let reach = permissions.values.reduce(view.union(change)) { $0.union($1) }
         let provinces = reach.isNationwide ? enabled : reach.provinceIDs.intersection(enabled)
         guard !provinces.isEmpty else { throw Self.notInstalled }

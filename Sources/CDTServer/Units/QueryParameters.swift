@@ -77,12 +77,12 @@ struct QueryParameters {
     }
 
     /// A cursor of `parts` parts, each of which must have the form of its kind (so a forged cursor is a
-    /// 400, never a database error).
+    /// 400, never a database error), sealed by this server for this list (``CursorSeal``).
     mutating func cursor(_ name: String, parts: Int, kinds: [CursorPart]? = nil) -> PageCursor? {
         guard let text = value(name) else { return nil }
-        guard let cursor = PageCursor(token: text, partCount: parts),
+        guard let token = CursorSeal.openForCurrentList(text), let cursor = PageCursor(token: token, partCount: parts),
               zip(cursor.parts, kinds ?? []).allSatisfy({ $1.accepts($0) }) else {
-            errors.append(.init(field: name, rule: "must be a nextCursor value from a previous page"))
+            errors.append(.init(field: name, rule: "must be a nextCursor value from a previous page of this list, with the same filters"))
             return nil
         }
         return cursor

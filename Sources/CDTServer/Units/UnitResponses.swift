@@ -34,7 +34,8 @@ struct PageResponse<Item: Encodable & Sendable>: ResponseEncodable {
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(items, forKey: .items)
-        try container.encode(nextCursor, forKey: .nextCursor)  // null, not absent, on the last page
+        // Sealed for the list being answered (see CursorSeal); null, not absent, on the last page.
+        try container.encode(CursorSeal.sealForCurrentList(nextCursor), forKey: .nextCursor)
     }
 }
 

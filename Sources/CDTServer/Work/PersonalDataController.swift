@@ -28,15 +28,18 @@ struct PersonalDataController: Sendable {
         let (caller, id) = try await administeredMember(context)
         guard let data = try await store.personalData(of: id) else { throw ProblemDetails(status: .notFound, detail: "No member has id \(id).") }
         try await audit.record(AuditEntry(accountID: caller.account.id, clientAddress: caller.clientAddress, action: "personal-data.exported",
-                                          target: id.description, details: ["events": String(data.events.count)]))
+                                          target: id.description, unitID: try await store.auditUnit(ofMember: id),
+                                          details: ["events": String(data.events.count)]))
         return Export(member: MemberResponse(data.member, showPhone: true), memberships: data.memberships.map(MembershipResponse.init),
                       events: data.events.map { EventResponse(event: $0) }, exportedAt: Date())
     }
 
     @Sendable func erase(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (caller, id) = try await administeredMember(context)
+        let unit = try await store.auditUnit(ofMember: id)
         try await store.erase(id)
-        try await audit.record(AuditEntry(accountID: caller.account.id, clientAddress: caller.clientAddress, action: "personal-data.erased", target: id.description))
+        try await audit.record(AuditEntry(accountID: caller.account.id, clientAddress: caller.clientAddress, action: "personal-data.erased",
+                                          target: id.description, unitID: unit))
         return Response(status: .noContent)
     }
 

@@ -75,20 +75,22 @@ public struct PostgresAccountStore: Sendable {
 
     /// The account signing in as `login` (a username, or a phone number in any common form). A username
     /// wins over a phone number when both match (usernames that look like phone numbers are refused at
-    /// creation, but older ones may exist), so the answer never depends on the order of rows.
+    /// creation, but older ones may exist), so the answer never depends on the order of rows. Runs as
+    /// sign-in (``RowScope/authenticating``): the hash and the secret come from `cdt_account_credentials`,
+    /// the only way the application role reads them.
     public func credentials(login: String) async throws -> Credentials? {
         let name = login.trimmingCharacters(in: .whitespaces).lowercased()
         let phone = Member.normalizedPhone(login)
-        let rows = try await client.query("""
-            SELECT \(unsafeSQL: Self.accountColumns), a.password_hash, a.totp_secret FROM accounts a
-            WHERE a.username = \(name) OR a.phone = \(phone)
-            ORDER BY (a.username = \(name)) IS TRUE DESC
-            LIMIT 1
-            """)
-        guard let row = rows.first else { return nil }
-        let (account, placed) = try await withPlacedAssignments(Self.account(from: row))
-        return Credentials(account: account, placedAssignments: placed, passwordHash: try row.decode(String.self, column: "password_hash"),
-                           totpSecret: try row.decode(String?.self, column: "totp_secret"))
+        return try await RowScope.$current.withValue(.authenticating) {
+            let rows = try await client.query("""
+                SELECT \(unsafeSQL: Self.accountColumns), c.password_hash, c.totp_secret
+                FROM cdt_account_credentials(\(name), \(phone)) c JOIN accounts a ON a.id = c.account_id
+                """)
+            guard let row = rows.first else { return nil }
+            let (account, placed) = try await withPlacedAssignments(Self.account(from: row))
+            return Credentials(account: account, placedAssignments: placed, passwordHash: try row.decode(String.self, column: "password_hash"),
+                               totpSecret: try row.decode(String?.self, column: "totp_secret"))
+        }
     }
 
     public func account(_ id: ID<Account>) async throws -> Account? {
@@ -102,9 +104,9 @@ public struct PostgresAccountStore: Sendable {
         return try await withPlacedAssignments(Self.account(from: row))
     }
 
-    /// The TOTP secret of an account, set up or not.
+    /// The TOTP secret of an account, set up or not: the signed-in account's own only (`cdt_account_totp_secret`).
     public func totpSecret(of id: ID<Account>) async throws -> String? {
-        try await client.query("SELECT totp_secret FROM accounts WHERE id = \(id)").decode(String?.self).first ?? nil
+        try await client.query("SELECT cdt_account_totp_secret(\(id))").decode(String?.self).first ?? nil
     }
 
     /// Accounts with at least one assignment inside `scope` (all accounts when nationwide), in id order,
@@ -198,7 +200,8 @@ public struct PostgresAccountStore: Sendable {
     /// Turns two-factor sign-in on, and ends the account's enrollment-only sessions.
     public func enableTOTP(_ id: ID<Account>) async throws {
         try await client.withTransaction { tx in
-            try await tx.execute("UPDATE accounts SET totp_enabled_at = now() WHERE id = \(id) AND totp_secret IS NOT NULL")
+            // Without a secret the table's check refuses it (the application role cannot read the secret).
+            try await tx.execute("UPDATE accounts SET totp_enabled_at = now() WHERE id = \(id)")
             try await tx.execute("UPDATE sessions SET revoked_at = now() WHERE account_id = \(id) AND enrollment_only AND revoked_at IS NULL")
         }
     }
@@ -210,7 +213,7 @@ public struct PostgresAccountStore: Sendable {
 
     /// The secret being set up, if any (sealed).
     public func pendingTOTPSecret(of id: ID<Account>) async throws -> String? {
-        try await client.query("SELECT totp_pending_secret FROM accounts WHERE id = \(id)").decode(String?.self).first ?? nil
+        try await client.query("SELECT cdt_account_pending_totp_secret(\(id))").decode(String?.self).first ?? nil
     }
 
     /// Makes the pending secret the account's, with two-factor sign-in on, `step` as the last step used,
@@ -218,11 +221,8 @@ public struct PostgresAccountStore: Sendable {
     /// - Returns: whether the pending secret was still `pending` (a concurrent set-up loses).
     public func confirmTOTP(_ id: ID<Account>, pending: String, step: Int64, recoveryCodeHashes: [Data]) async throws -> Bool {
         try await client.withTransaction { tx in
-            let changed = try await tx.execute("""
-                UPDATE accounts SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, totp_enabled_at = now(), totp_last_step = \(step)
-                WHERE id = \(id) AND totp_pending_secret = \(pending)
-                """)
-            guard changed == 1 else { return false }
+            let changed = try await tx.query("SELECT cdt_account_confirm_totp(\(id), \(pending), \(step))").decode(Bool.self)[0]
+            guard changed else { return false }
             try await tx.execute("DELETE FROM two_factor_recovery_codes WHERE account_id = \(id)")
             for hash in recoveryCodeHashes {
                 try await tx.execute("INSERT INTO two_factor_recovery_codes (account_id, code_hash) VALUES (\(id), \(hash))")
@@ -235,16 +235,20 @@ public struct PostgresAccountStore: Sendable {
     /// Records `step` as the last one whose code was used, unless it is not later than the last one:
     /// returns whether it was (a code is good once).
     public func useTOTPStep(_ id: ID<Account>, step: Int64) async throws -> Bool {
-        try await client.execute("""
-            UPDATE accounts SET totp_last_step = \(step) WHERE id = \(id) AND (totp_last_step IS NULL OR totp_last_step < \(step))
-            """) == 1
+        try await RowScope.$current.withValue(.authenticating) {
+            try await client.execute("""
+                UPDATE accounts SET totp_last_step = \(step) WHERE id = \(id) AND (totp_last_step IS NULL OR totp_last_step < \(step))
+                """) == 1
+        }
     }
 
     /// Marks an unused recovery code as used: returns whether there was one with this hash.
     public func useRecoveryCode(_ id: ID<Account>, hash: Data) async throws -> Bool {
-        try await client.execute("""
-            UPDATE two_factor_recovery_codes SET used_at = now() WHERE account_id = \(id) AND code_hash = \(hash) AND used_at IS NULL
-            """) == 1
+        try await RowScope.$current.withValue(.authenticating) {
+            try await client.execute("""
+                UPDATE two_factor_recovery_codes SET used_at = now() WHERE account_id = \(id) AND code_hash = \(hash) AND used_at IS NULL
+                """) == 1
+        }
     }
 
     /// How many unused recovery codes the account has.
@@ -254,7 +258,9 @@ public struct PostgresAccountStore: Sendable {
 
     /// Replaces a secret still stored in clear with its sealed form (only if it is still `old`).
     public func resealTOTPSecret(_ id: ID<Account>, old: String, new: String) async throws {
-        try await client.execute("UPDATE accounts SET totp_secret = \(new) WHERE id = \(id) AND totp_secret = \(old)")
+        _ = try await RowScope.$current.withValue(.authenticating) {
+            try await client.query("SELECT cdt_account_reseal_totp_secret(\(id), \(old), \(new))")
+        }
     }
 
     /// Turns two-factor sign-in off (an administrator's reset): forgets the secrets and recovery codes and
@@ -279,22 +285,29 @@ public struct PostgresAccountStore: Sendable {
 
     /// The account's password hash, for checking the current password before a change.
     public func passwordHash(of id: ID<Account>) async throws -> String? {
-        try await client.query("SELECT password_hash FROM accounts WHERE id = \(id)").decode(String.self).first
+        try await client.query("SELECT cdt_account_password_hash(\(id))").decode(String?.self).first ?? nil
     }
 
     // MARK: Sessions
 
+    /// Opens a session, as sign-in (``RowScope/authenticating``).
     public func createSession(tokenHash: Data, account: ID<Account>, expiresAt: Date, enrollmentOnly: Bool, clientAddress: String?) async throws {
-        try await client.execute("""
-            INSERT INTO sessions (token_hash, account_id, expires_at, enrollment_only, client_address)
-            VALUES (\(tokenHash), \(account), \(expiresAt), \(enrollmentOnly), \(clientAddress))
-            """)
+        _ = try await RowScope.$current.withValue(.authenticating) {
+            try await client.execute("""
+                INSERT INTO sessions (token_hash, account_id, expires_at, enrollment_only, client_address)
+                VALUES (\(tokenHash), \(account), \(expiresAt), \(enrollmentOnly), \(clientAddress))
+                """)
+        }
     }
 
     /// The live session with this token hash (not expired, not revoked, used within `idleTimeout`, of an
     /// enabled account) and its account, in one statement, then the account's assignments. Its last use
-    /// is moved to now (at most once a minute, to spare writes).
+    /// is moved to now (at most once a minute, to spare writes). Runs as sign-in (``RowScope/authenticating``).
     public func session(tokenHash: Data, idleTimeout: TimeInterval = 3600) async throws -> SessionLookup? {
+        try await RowScope.$current.withValue(.authenticating) { try await liveSession(tokenHash: tokenHash, idleTimeout: idleTimeout) }
+    }
+
+    private func liveSession(tokenHash: Data, idleTimeout: TimeInterval) async throws -> SessionLookup? {
         let idle = Int(idleTimeout)
         let rows = try await client.query("""
             SELECT \(unsafeSQL: Self.accountColumns), s.expires_at, s.enrollment_only, s.last_seen_at < now() - interval '60 seconds' AS stale

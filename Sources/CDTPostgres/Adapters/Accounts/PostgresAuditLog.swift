@@ -10,9 +10,12 @@ public struct AuditEntry: Sendable, Codable, Hashable {
     public var clientAddress: String?
     /// `event.recorded`, `login.succeeded`, `login.failed`, `account.created`, `role.granted`, …
     public var action: String
-    /// What it concerned: an event id, an account id, a login name.
+    /// What it concerned: an event id, an account id. For sign-ins (`login.*`, `logout*`) the log keeps the
+    /// account the login resolved to, or a keyed hash of an unknown login (`login-hmac:…`), never the text
+    /// typed (see ``PostgresAuditLog``).
     public var target: String?
-    /// Where in the hierarchy; `nil` for national actions.
+    /// Where in the hierarchy; `nil` for national actions. A sign-in without one is placed at the
+    /// account's first unit.
     public var unitID: ID<AdministrativeUnit>?
     /// The event, or the before and after of a change.
     public var details: [String: String]
@@ -45,14 +48,32 @@ public struct PostgresAuditLog: Sendable {
         try await session.execute(insert(entry))
     }
 
+    /// Sign-ins are stored so that the log never holds what was typed as the login (a password typed
+    /// there by mistake would otherwise stay in it): the target is the account the login resolved to, or,
+    /// for a login that names no account, `login-hmac:` and an HMAC-SHA256 of the normalised login under a
+    /// key only the database owner reads (`cdt_login_digest`). A sign-in with no unit is placed at the
+    /// account's first unit (`cdt_account_home_unit`), so its province's auditors see it.
     static func insert(_ entry: AuditEntry) -> PostgresQuery {
-        """
+        let isSignIn = entry.action.hasPrefix("login.") || entry.action.hasPrefix("logout")
+        let target = isSignIn ? entry.accountID?.description : entry.target
+        let unknownLogin = isSignIn && entry.accountID == nil ? entry.target.map(normalizedLogin) : nil
+        let homeOf = isSignIn && entry.unitID == nil ? entry.accountID : nil
+        return """
+        WITH placed AS (SELECT coalesce(\(entry.unitID)::uuid, cdt_account_home_unit(\(homeOf)::uuid)) AS unit_id)
         INSERT INTO audit_log (account_id, client_address, action, target, province_id, unit_path, details)
-        SELECT \(entry.accountID), \(entry.clientAddress), \(entry.action), \(entry.target),
-               (SELECT coalesce(province_id, id) FROM administrative_units WHERE id = \(entry.unitID)),
-               (SELECT path FROM administrative_units WHERE id = \(entry.unitID)),
+        SELECT \(entry.accountID), \(entry.clientAddress), \(entry.action),
+               coalesce(\(target)::text, 'login-hmac:' || cdt_login_digest(\(unknownLogin)::text)),
+               (SELECT coalesce(u.province_id, u.id) FROM administrative_units u WHERE u.id = placed.unit_id),
+               (SELECT u.path FROM administrative_units u WHERE u.id = placed.unit_id),
                \(PostgresJSON(entry.details))
+        FROM placed
         """
+    }
+
+    /// A login as sign-in reads it: a phone number in its one stored form, anything else in lower case.
+    static func normalizedLogin(_ login: String) -> String {
+        let trimmed = login.trimmingCharacters(in: .whitespacesAndNewlines)
+        return Member.normalizedPhone(trimmed) ?? trimmed.lowercased()
     }
 
     /// Entries inside `scope` (national entries only when nationwide), newest first.

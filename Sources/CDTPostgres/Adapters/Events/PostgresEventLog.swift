@@ -99,7 +99,7 @@ public struct PostgresEventLog: EventLog {
             SELECT \(unsafeSQL: Self.columns), e.position FROM events e
             WHERE (\(province)::uuid IS NULL
                    OR (e.province_id = \(province) AND e.unit_id IN (SELECT id FROM administrative_units WHERE path LIKE \(under))))
-              AND \(filter.within.condition("e"))
+              AND \(filter.readScope.condition("e"))
               AND (\(types)::text[] IS NULL OR e.type = ANY(\(types)))
               AND (\(from)::timestamptz IS NULL OR e.occurred_at >= \(from))
               AND (\(until)::timestamptz IS NULL OR e.occurred_at < \(until))

@@ -10,8 +10,9 @@ public struct ModuleRoleAssignment: Sendable, Hashable {
 }
 
 /// The roles modules add, as assigned to accounts, and the API keys of actors outside the hierarchy.
-/// Neither table is a tenant table: an account's roles and a key's actor are read before any province
-/// is known.
+/// Row-level security shows an account's module roles to the account itself and where their unit's
+/// province is read; a key's actor is read while signing in (``RowScope/authenticating``), before any
+/// province is known (`sql/core/0010_scoped_identity_and_change_scope.sql`).
 public struct PostgresModuleRoles: Sendable {
     public let client: PostgresClient
 
@@ -49,11 +50,13 @@ public struct PostgresModuleRoles: Sendable {
         return (unitLevel, path)
     }
 
-    /// The actor a module issued `key` to, if the key is live.
+    /// The actor a module issued `key` to, if the key is live. Runs as sign-in (``RowScope/authenticating``).
     public func actor(holding key: String, module: String) async throws -> String? {
-        try await client.query("""
-            SELECT actor_id FROM module_api_keys
-            WHERE module_id = \(module) AND key_hash = sha256(convert_to(\(key), 'UTF8')) AND revoked_at IS NULL
-            """).decode(String.self).first
+        try await RowScope.$current.withValue(.authenticating) {
+            try await client.query("""
+                SELECT actor_id FROM module_api_keys
+                WHERE module_id = \(module) AND key_hash = sha256(convert_to(\(key), 'UTF8')) AND revoked_at IS NULL
+                """).decode(String.self).first
+        }
     }
 }

@@ -8,7 +8,7 @@ extension PostgresWorkStore {
         let afterID = page.after.flatMap { UUID(uuidString: $0.parts[0]) }
         let rows = try await client.query("""
             SELECT \(unsafeSQL: WorkRecords.householdColumns) FROM households h
-            WHERE \(Self.inSubtree(subtree.scope, "h")) AND \(filter.within.condition("h"))
+            WHERE \(Self.inSubtree(subtree.scope, "h")) AND \(filter.readScope.condition("h"))
               AND (\(afterID)::uuid IS NULL OR h.id > \(afterID))
             ORDER BY h.id
             LIMIT \(page.limit + 1)
@@ -30,8 +30,8 @@ extension PostgresWorkStore {
         // A campaign concerns a unit when its scope contains the unit or lies inside it.
         let scopePath = subtree.scope?.path
         // …and, for a caller who sees only part of the hierarchy, a campaign concerns them the same way.
-        if filter.within?.isEmpty == true { return Page(items: [], next: nil) }
-        let viewPaths = filter.within.flatMap { $0.isNationwide ? nil : $0.paths.sorted() }
+        if filter.readScope.isEmpty { return Page(items: [], next: nil) }
+        let viewPaths = filter.readScope.isNationwide ? nil : filter.readScope.paths.sorted()
         let rows = try await client.query("""
             SELECT \(unsafeSQL: WorkRecords.campaignColumns) FROM campaigns c JOIN administrative_units u ON u.id = c.scope_unit_id
             WHERE (\(scopePath)::text IS NULL OR u.path LIKE \(subtree.scope?.pattern) OR \(scopePath) LIKE u.path || '%')
@@ -63,7 +63,7 @@ extension PostgresWorkStore {
         let afterID = page.after.flatMap { UUID(uuidString: $0.parts[1]) }
         let rows = try await client.query("""
             SELECT \(unsafeSQL: WorkRecords.trainingColumns) FROM trainings g
-            WHERE \(Self.inSubtree(subtree.scope, "g")) AND \(filter.within.condition("g"))
+            WHERE \(Self.inSubtree(subtree.scope, "g")) AND \(filter.readScope.condition("g"))
               AND (\(filter.from)::date IS NULL OR g.held_on >= \(filter.from))
               AND (\(filter.until)::date IS NULL OR g.held_on <= \(filter.until))
               AND (\(afterDate)::date IS NULL OR (g.held_on, g.id) < (\(afterDate), \(afterID)))

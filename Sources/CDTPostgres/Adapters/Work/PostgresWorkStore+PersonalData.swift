@@ -20,6 +20,16 @@ extension PostgresWorkStore {
         return (member, memberships, events)
     }
 
+    /// Where a member belongs, for placing audit entries about them: the unit of their first team, or
+    /// their province when they were never on one.
+    public func auditUnit(ofMember id: ID<Member>) async throws -> ID<AdministrativeUnit>? {
+        try await client.query("""
+            SELECT coalesce((SELECT t.unit_id FROM memberships s JOIN teams t ON t.id = s.team_id
+                             WHERE s.member_id = m.id ORDER BY s.joined_on, t.id LIMIT 1), m.province_id)
+            FROM members m WHERE m.id = \(id)
+            """).decode(ID<AdministrativeUnit>.self).first
+    }
+
     /// Erases a member's personal data (see `sql/core/0006_personal_data.sql`): their details and the copies
     /// in the log become placeholders; ids, memberships and the work they recorded stay, so counts do not change.
     public func erase(_ id: ID<Member>) async throws {

@@ -10,7 +10,7 @@ extension PostgresWorkStore {
         let afterID = page.after.flatMap { UUID(uuidString: $0.parts[1]) }
         let rows = try await client.query("""
             SELECT \(unsafeSQL: WorkRecords.teamColumns), encode(t.sort_key, 'hex') AS sort_key_hex FROM teams t
-            WHERE \(Self.inSubtree(subtree.scope, "t")) AND \(filter.within.condition("t"))
+            WHERE \(Self.inSubtree(subtree.scope, "t")) AND \(filter.readScope.condition("t"))
               AND (\(filter.activeOn)::date IS NULL OR (t.established_on <= \(filter.activeOn) AND (t.ended_on IS NULL OR t.ended_on > \(filter.activeOn))))
               AND (\(text)::text IS NULL OR t.search_key LIKE '%' || \(text) || '%')
               AND (\(afterKey)::text IS NULL OR (t.sort_key, t.id) > (decode(\(afterKey), 'hex'), \(afterID)))
@@ -30,13 +30,13 @@ extension PostgresWorkStore {
         let text = Self.text(filter)
         let afterKey = page.after?.parts[0]
         let afterID = page.after.flatMap { UUID(uuidString: $0.parts[1]) }
-        let scoped = filter.underUnitID != nil || filter.activeOn != nil || !(filter.within?.isNationwide ?? true)
+        let scoped = filter.underUnitID != nil || filter.activeOn != nil || !filter.readScope.isNationwide
         let rows = try await client.query("""
             SELECT \(unsafeSQL: WorkRecords.memberColumns), encode(m.sort_key, 'hex') AS sort_key_hex FROM members m
             WHERE (\(subtree.scope?.provinceID)::uuid IS NULL OR m.province_id = \(subtree.scope?.provinceID))
               AND (NOT \(scoped) OR EXISTS (
                     SELECT 1 FROM memberships s JOIN teams t ON t.id = s.team_id
-                    WHERE s.member_id = m.id AND \(Self.inSubtree(subtree.scope, "t")) AND \(filter.within.condition("t"))
+                    WHERE s.member_id = m.id AND \(Self.inSubtree(subtree.scope, "t")) AND \(filter.readScope.condition("t"))
                       AND (\(filter.activeOn)::date IS NULL OR (s.joined_on <= \(filter.activeOn) AND (s.left_on IS NULL OR s.left_on > \(filter.activeOn))))))
               AND (\(text)::text IS NULL OR m.search_key LIKE '%' || \(text) || '%')
               AND (\(afterKey)::text IS NULL OR (m.sort_key, m.id) > (decode(\(afterKey), 'hex'), \(afterID)))

@@ -38,16 +38,16 @@ GRANT SELECT ON unit_name_versions, hierarchy_imports TO cdt_app;
 -- else: official units come from imports, which run as the owner.
 CREATE FUNCTION cdt_village_writable(unit uuid) RETURNS boolean
 LANGUAGE sql STABLE AS $$
-    SELECT EXISTS (SELECT 1 FROM administrative_units u WHERE u.id = unit AND u.level = 'village' AND cdt_province_allowed(u.province_id))
+    SELECT EXISTS (SELECT 1 FROM administrative_units u WHERE u.id = unit AND u.level = 'village' AND cdt_province_changeable(u.province_id))
 $$;
 
 ALTER TABLE administrative_units ENABLE ROW LEVEL SECURITY;
 CREATE POLICY administrative_units_read ON administrative_units FOR SELECT USING (true);
 CREATE POLICY administrative_units_add_village ON administrative_units FOR INSERT
-    WITH CHECK (level = 'village' AND cdt_province_allowed(province_id));
+    WITH CHECK (level = 'village' AND cdt_province_changeable(province_id));
 CREATE POLICY administrative_units_change_village ON administrative_units FOR UPDATE
-    USING (level = 'village' AND cdt_province_allowed(province_id))
-    WITH CHECK (level = 'village' AND cdt_province_allowed(province_id));
+    USING (level = 'village' AND cdt_province_changeable(province_id))
+    WITH CHECK (level = 'village' AND cdt_province_changeable(province_id));
 
 ALTER TABLE unit_lineage ENABLE ROW LEVEL SECURITY;
 CREATE POLICY unit_lineage_read ON unit_lineage FOR SELECT USING (true);
