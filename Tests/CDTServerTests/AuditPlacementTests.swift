@@ -135,7 +135,9 @@ import Testing
         #expect(plan.created.count == 1 && plan.closed.isEmpty)
         let again = try await store.importTree(tree, effective: CalendarDate("2026-01-01")!)
         #expect(again.isEmpty)
-        let imports = try await owner.query("SELECT target, details->>'created' FROM audit_log WHERE action = 'units.imported'").decode((String, String).self)
+        let imports = try await owner.query("""
+            SELECT details->>'effective', details->'changes'->>'created' FROM audit_log WHERE action = 'hierarchy.imported'
+            """).decode((String, String).self)
         #expect(imports.count == 1 && imports.first?.0 == "2026-01-01" && imports.first?.1 == "1")
         await owner.close()
     }

@@ -114,9 +114,9 @@ import Testing
         try await fixture.withApp(as: [RoleAssignment(role: .communeOfficer, unitID: fixture.communeA)]) { officer in
             let teamA = ID<Team>()
             let events = [
-                make.establish(teamA, in: fixture.villageA1, issuer: fixture.communeA),
-                make.join(memberB, teamA, in: fixture.villageA1, as: .member, name: "Người tỉnh khác"),
-                make.register(ID(), in: fixture.villageA1),
+                make.establish(teamA, in: fixture.villageA1, issuer: fixture.communeA, on: EventFactory.recently),
+                make.join(memberB, teamA, in: fixture.villageA1, as: .member, name: "Người tỉnh khác", on: EventFactory.recently),
+                make.register(ID(), in: fixture.villageA1, on: EventFactory.recently),
             ]
             let answer = try await officer.post("/api/v1/events/batch", EventJSON.batch(events))
             #expect(answer.status == .ok, "\(answer.text)")

@@ -65,3 +65,5 @@ GRANT INSERT, UPDATE ON administrative_units TO cdt_app;
 GRANT INSERT, UPDATE ON unit_lineage TO cdt_app;
 GRANT INSERT ON unit_name_versions TO cdt_app;
 GRANT SELECT, UPDATE, DELETE ON module_role_assignments TO cdt_app;  -- a village's module roles move with it
+CREATE POLICY module_role_assignments_follow_village ON module_role_assignments FOR UPDATE
+    USING (cdt_province_changeable(cdt_unit_province(unit_id))) WITH CHECK (cdt_province_changeable(cdt_unit_province(unit_id)));

@@ -55,3 +55,15 @@ GRANT SELECT (totp_last_step) ON accounts TO cdt_app;
 ALTER TABLE two_factor_recovery_codes ENABLE ROW LEVEL SECURITY;
 CREATE POLICY two_factor_recovery_codes_by_account ON two_factor_recovery_codes
     USING (cdt_account_changeable(account_id)) WITH CHECK (cdt_account_changeable(account_id));
+
+-- Every role of an account, wherever it lies: an administrator may change an account only when all of them
+-- lie where they manage accounts, so the check must see the ones row-level security hides from them. It
+-- answers transactions that change somewhere (and sign-in, and the account itself); lists still show only
+-- the roles in the caller's scope.
+CREATE FUNCTION cdt_account_roles(account uuid) RETURNS TABLE (account_id uuid, role text, unit_id uuid, province_id uuid, granted_at timestamptz)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT r.account_id, r.role, r.unit_id, r.province_id, r.granted_at FROM role_assignments r
+    WHERE r.account_id = account AND (cdt_changes_somewhere() OR cdt_authenticating() OR account = cdt_scope_account())
+$$;
+REVOKE ALL ON FUNCTION cdt_account_roles(uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION cdt_account_roles(uuid) TO cdt_app;

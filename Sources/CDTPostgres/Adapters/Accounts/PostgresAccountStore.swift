@@ -101,7 +101,12 @@ public struct PostgresAccountStore: Sendable {
     public func placedAccount(_ id: ID<Account>) async throws -> (account: Account, placedAssignments: [PlacedAssignment])? {
         let rows = try await client.query("SELECT \(unsafeSQL: Self.accountColumns) FROM accounts a WHERE a.id = \(id)")
         guard let row = rows.first else { return nil }
-        return try await withPlacedAssignments(Self.account(from: row))
+        var account = try Self.account(from: row)
+        // Every role, those row-level security hides from the caller included (`cdt_account_roles`): whether
+        // the caller may manage the account depends on all of them.
+        let placed = try await placedAssignments(of: id, from: "cdt_account_roles(\(id))")
+        account.assignments = placed.map { RoleAssignment(role: $0.role, unitID: $0.unitID) }
+        return (account, placed)
     }
 
     /// The TOTP secret of an account, set up or not: the signed-in account's own only (`cdt_account_totp_secret`).
@@ -138,10 +143,14 @@ public struct PostgresAccountStore: Sendable {
 
     /// The account's assignments with the paths their reaches need.
     public func placedAssignments(of id: ID<Account>) async throws -> [PlacedAssignment] {
+        try await placedAssignments(of: id, from: "role_assignments")
+    }
+
+    private func placedAssignments(of id: ID<Account>, from source: PostgresQuery) async throws -> [PlacedAssignment] {
         try await client.query("""
             SELECT r.role, r.unit_id, u.path, parent.path,
                    CASE u.level WHEN 'commune' THEN u.path WHEN 'village' THEN parent.path END, province.path, r.province_id
-            FROM role_assignments r
+            FROM \(source) r
             LEFT JOIN administrative_units u ON u.id = r.unit_id
             LEFT JOIN administrative_units parent ON parent.id = u.parent_id
             LEFT JOIN administrative_units province ON province.id = r.province_id
