@@ -9,34 +9,10 @@ import Glibc
 
 /// The `cdt` binary carries its migrations: copied alone into an empty folder, it migrates a database.
 @Suite struct BuiltBinaryTests {
-    /// `cdt` beside the test bundle (SwiftPM builds every product before `swift test` runs).
-    private func builtBinary() throws -> URL {
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cdt")
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
-        let candidates = [besideTests, packageRoot.appendingPathComponent(".build/debug/cdt")]
-        guard let binary = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw BinaryMissing(paths: candidates.map(\.path))
-        }
-        return binary
-    }
-
-    struct BinaryMissing: Error, CustomStringConvertible {
-        var paths: [String]
-        var description: String { "the cdt binary is not built (looked at \(paths)); run: swift build --product cdt" }
-    }
+    private func builtBinary() throws -> URL { try BuiltBinary.url() }
 
     private func run(_ binary: URL, _ arguments: [String], in folder: URL) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        try BuiltBinary.run(arguments, binary: binary, in: folder)
     }
 
     @Test func aCopiedBinaryMigratesWithoutTheSourceTree() async throws {
@@ -81,7 +57,7 @@ import Glibc
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && listen(descriptor, 1) == 0 && getsockname(descriptor, $0, &length) == 0 }
         }
-        guard descriptor >= 0, bound else { throw BinaryMissing(paths: ["could not listen on 127.0.0.1"]) }
+        guard descriptor >= 0, bound else { throw BuiltBinary.Missing(paths: ["could not listen on 127.0.0.1"]) }
         return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
     }
 
@@ -104,21 +80,7 @@ import Glibc
         let db = fixture.database.makeClient()
         do {
             let admin = try await WorkFixture.makeAccount([RoleAssignment(role: .provinceAdministrator, unitID: fixture.provinceA)], db)
-            let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cdt")
-            let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
-            let cdt = FileManager.default.isExecutableFile(atPath: binary.path) ? binary : packageRoot.appendingPathComponent(".build/debug/cdt")
-            func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-                let process = Process()
-                process.executableURL = cdt
-                process.arguments = arguments
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = pipe
-                try process.run()
-                let output = pipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                return (process.terminationStatus, String(decoding: output, as: UTF8.self))
-            }
+            func run(_ arguments: [String]) throws -> (status: Int32, output: String) { try BuiltBinary.run(arguments) }
             let reset = try run(["users", "reset-2fa", admin.name, "--database-url", fixture.database.conninfo, "--log-level", "error"])
             #expect(reset.status == 0, "\(reset.output)")
             let state = try await db.query("SELECT totp_enabled_at IS NULL AND totp_secret IS NULL FROM accounts WHERE username = \(admin.name)").decode(Bool.self)

@@ -8,20 +8,7 @@ import Testing
 /// `cdt villages` and `cdt import units --dry-run` through the built binary: changes are events, bad input
 /// is one line and a non-zero exit, and a dry run stores nothing.
 @Suite struct HierarchyCommandTests {
-    private func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cdt")
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
-        let process = Process()
-        process.executableURL = FileManager.default.isExecutableFile(atPath: binary.path) ? binary : packageRoot.appendingPathComponent(".build/debug/cdt")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
-    }
+    private func run(_ arguments: [String]) throws -> (status: Int32, output: String) { try BuiltBinary.run(arguments) }
 
     @Test func villagesChangeAsAuditedEventsAndBadInputIsOneLine() async throws {
         let fixture = try await WorkFixture.make()
