@@ -73,8 +73,10 @@ import Testing
         _ = try await harness.owner.execute("""
             INSERT INTO accounts (id, username, display_name, password_hash) VALUES (\(officer), 'canbo-hoangdong', 'Cán bộ', 'x');
             """)
+        // An officer of both communes that merge: one role at the merged commune afterwards, not two.
         _ = try await harness.owner.execute("""
-            INSERT INTO role_assignments (account_id, role, unit_id, province_id) VALUES (\(officer), 'communeOfficer', \(first), \(province))
+            INSERT INTO role_assignments (account_id, role, unit_id, province_id)
+            VALUES (\(officer), 'communeOfficer', \(first), \(province)), (\(officer), 'communeOfficer', \(second), \(province))
             """)
         let before = try await figures(harness, units: [province, first, second, third], at: "2026-06-30", view: "current")
 

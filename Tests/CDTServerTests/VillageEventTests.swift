@@ -53,6 +53,10 @@ import Testing
             #expect((village.json["unit"] as? [String: Any])?["parentId"] as? String == otherCommune.description)
             #expect(try await admin.get("/api/v1/units/\(added)/successors").items.first?["unit"].flatMap { ($0 as? [String: Any])?["id"] as? String } == movedAs.description)
 
+            // The village as it was before the move is closed already: it cannot be closed (or moved) again.
+            let again = try await admin.submit(make.event(added, on: "2026-11-11", .villageClosed(VillageClosed())))
+            #expect(again.status == .unprocessableContent && again.fields == ["unitId"], "\(again.text)")
+
             // Closing a village that holds work needs a successor; with none it is refused and nothing changes.
             let close = make.event(movedAs, on: "2026-11-12", .villageClosed(VillageClosed()))
             let orphaning = try await admin.submit(close)

@@ -44,10 +44,10 @@ $$;
 ALTER TABLE administrative_units ENABLE ROW LEVEL SECURITY;
 CREATE POLICY administrative_units_read ON administrative_units FOR SELECT USING (true);
 CREATE POLICY administrative_units_add_village ON administrative_units FOR INSERT
-    WITH CHECK (level = 'village' AND cdt_province_changeable(province_id));
+    WITH CHECK (level = 'village' AND cdt_province_changeable(province_id) AND province_id = cdt_unit_province(parent_id));
 CREATE POLICY administrative_units_change_village ON administrative_units FOR UPDATE
     USING (level = 'village' AND cdt_province_changeable(province_id))
-    WITH CHECK (level = 'village' AND cdt_province_changeable(province_id));
+    WITH CHECK (level = 'village' AND cdt_province_changeable(province_id) AND province_id = cdt_unit_province(parent_id));
 
 ALTER TABLE unit_lineage ENABLE ROW LEVEL SECURITY;
 CREATE POLICY unit_lineage_read ON unit_lineage FOR SELECT USING (true);

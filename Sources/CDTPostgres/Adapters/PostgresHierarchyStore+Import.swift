@@ -50,12 +50,13 @@ extension PostgresHierarchyStore {
         _ request: HierarchyImportRequest, progress: @escaping @Sendable (ImportStep) -> Void = { _ in }
     ) async throws -> HierarchyImportReport {
         do {
-            return try await client.withTransaction { tx in
+            // The owner changes every province's rows (row-level security is forced on tenant tables).
+            return try await RowScope.$current.withValue(.everyProvince) { try await client.withTransaction { tx in
                 let report = try await Self.apply(request, progress: progress, tx)
                 if request.dryRun { throw DryRunFinished(report: report) }
                 if !report.orphans.isEmpty { throw HierarchyImportRefused(report: report) }
                 return report
-            }
+            } }
         } catch let finished as DryRunFinished {
             return finished.report
         }
@@ -91,10 +92,14 @@ extension PostgresHierarchyStore {
                 before: try await Self.units(inForceOn: dayBefore, tx),
                 after: try await Self.units(inForceOn: effective, tx),
                 effective: effective)
+            // A link counts when it is new or says something new (a corrected map), so such an import is recorded.
             let existing = Set(try await tx.query("""
-                SELECT predecessor_id::text || '>' || successor_id::text FROM unit_lineage WHERE effective = \(effective)
+                SELECT predecessor_id::text || '>' || successor_id::text || '/' || kind || '/' || coalesce(share::float8::text, '')
+                FROM unit_lineage WHERE effective = \(effective)
                 """).decode(String.self))
-            for link in links where !existing.contains("\(link.predecessor)>\(link.successor)") {
+            for link in links {
+                let share = if case .split(let share?) = link.kind { "\(share)" } else { "" }
+                guard !existing.contains("\(link.predecessor)>\(link.successor)/\(Self.kindName(link.kind))/\(share)") else { continue }
                 report.links[Self.kindName(link.kind), default: 0] += 1
             }
             try await Self.record(links, tx)
@@ -119,6 +124,9 @@ extension PostgresHierarchyStore {
             SELECT greatest((SELECT valid_from FROM administrative_units WHERE id = \(before.id)),
                             (SELECT max(valid_until) FROM unit_name_versions WHERE unit_id = \(before.id)))
             """).decode(CalendarDate.self)[0]
+        guard since <= effective else {
+            throw ImportError(line: 0, field: "effective", message: "\(before.code) \(before.name) was renamed on \(since), after \(effective): import trees in the order they took effect")
+        }
         if since < effective {
             try await tx.execute("""
                 INSERT INTO unit_name_versions (unit_id, valid_from, valid_until, name, type, search_key, sort_key)

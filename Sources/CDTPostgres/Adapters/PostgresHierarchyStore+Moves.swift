@@ -22,6 +22,16 @@ extension PostgresHierarchyStore {
             if successors.0.count == 1, successors.1 == 1 { successor[predecessor] = successors.0[0] }
         }
 
+        // Work crosses provinces only when its province merged whole into the other.
+        let provinces = Dictionary(uniqueKeysWithValues: try await tx.query("""
+            SELECT id, coalesce(province_id, id) FROM administrative_units WHERE level IN ('province', 'district', 'commune') AND \(inForce(on: dayBefore))
+            UNION SELECT id, coalesce(province_id, id) FROM administrative_units WHERE level IN ('province', 'district', 'commune') AND \(inForce(on: effective))
+            """).decode((ID<AdministrativeUnit>, ID<AdministrativeUnit>).self).map { ($0.0, $0.1) })
+        func mayMove(from unit: ID<AdministrativeUnit>, to target: ID<AdministrativeUnit>) -> Bool {
+            guard let old = provinces[unit], let new = provinces[target] else { return false }
+            return old == new || successor[old] == new
+        }
+
         // Villages: the map's lines first, then every village of a closed commune that has one successor.
         var targets: [ID<AdministrativeUnit>: ID<AdministrativeUnit>] = [:]
         for line in villageMoves {
@@ -41,19 +51,24 @@ extension PostgresHierarchyStore {
             guard targets[village] == nil else {
                 throw ImportError(line: line.line, field: "village_code", message: "village \(line.communeCode)/\(line.villageCode) is listed twice")
             }
+            guard mayMove(from: commune, to: newCommune) else {
+                throw ImportError(line: line.line, field: "new_commune_code",
+                                  message: "must be a commune of the village's province: work moves to another province only when its province merges whole into it")
+            }
             if newCommune != commune { targets[village] = newCommune }
         }
         for (village, parent) in try await tx.query("""
             SELECT id, parent_id FROM administrative_units
             WHERE level = 'village' AND parent_id = ANY(\(closed)) AND \(inForce(on: effective))
             """).decode((ID<AdministrativeUnit>, ID<AdministrativeUnit>).self) where targets[village] == nil {
-            if let next = successor[parent] { targets[village] = next }
+            if let next = successor[parent], mayMove(from: parent, to: next) { targets[village] = next }
         }
         try await moveVillages(targets, effective: effective, report: &report, tx)
 
         // Work held at the closed units themselves (commune-level teams, officers' roles, enablements).
-        guard !successor.isEmpty else { return }
-        let from = Array(successor.keys), to = from.map { successor[$0]! }
+        let carried = successor.filter { mayMove(from: $0.key, to: $0.value) }
+        guard !carried.isEmpty else { return }
+        let from = Array(carried.keys), to = from.map { carried[$0]! }
         report.moved.teams += try await tx.execute("""
             UPDATE teams t SET unit_id = m.successor FROM unnest(\(from), \(to)) AS m(unit, successor)
             WHERE t.unit_id = m.unit AND t.ended_on IS NULL
@@ -62,16 +77,29 @@ extension PostgresHierarchyStore {
             UPDATE households h SET unit_id = m.successor FROM unnest(\(from), \(to)) AS m(unit, successor) WHERE h.unit_id = m.unit
             """)
         report.moved.roleAssignments += try await repointRoles(from: from, to: to, tx)
+        try await tx.execute("""
+            UPDATE campaigns c SET scope_unit_id = m.successor FROM unnest(\(from), \(to)) AS m(unit, successor)
+            WHERE c.scope_unit_id = m.unit AND c.closed_on IS NULL
+            """)
+        // One enablement of a module per successor: the successor's own, else an enabled one of its
+        // predecessors (settings kept); the others stay behind, disabled, with their settings.
+        let ranked: PostgresQuery = """
+            WITH m AS (SELECT * FROM unnest(\(from), \(to)) AS m(unit, successor)
+                       UNION SELECT DISTINCT s, s FROM unnest(\(to)) AS s),
+            ranked AS (SELECT e.module_id, e.province_id AS unit, m.successor,
+                              row_number() OVER (PARTITION BY e.module_id, m.successor
+                                                 ORDER BY (e.province_id = m.successor) DESC, e.enabled DESC, e.changed_at DESC) AS n
+                       FROM module_enablements e JOIN m ON e.province_id = m.unit)
+            """
+        try await tx.execute("""
+            \(ranked) UPDATE module_enablements e SET enabled = false FROM ranked r
+            WHERE e.module_id = r.module_id AND e.province_id = r.unit AND r.n > 1 AND e.enabled
+            """)
         report.moved.moduleEnablements += try await tx.execute("""
-            UPDATE module_enablements e SET province_id = m.successor FROM unnest(\(from), \(to)) AS m(unit, successor)
-            WHERE e.province_id = m.unit
-              AND NOT EXISTS (SELECT 1 FROM module_enablements o WHERE o.module_id = e.module_id AND o.province_id = m.successor)
+            \(ranked) UPDATE module_enablements e SET province_id = r.successor FROM ranked r
+            WHERE e.module_id = r.module_id AND e.province_id = r.unit AND r.n = 1 AND r.unit <> r.successor
             """)
         // Provinces that merged whole: their tenant rows belong to the successor province from now on.
-        try await tx.execute("""
-            UPDATE module_enablements e SET enabled = false FROM unnest(\(from), \(to)) AS m(unit, successor)
-            WHERE e.province_id = m.unit AND e.enabled
-            """)
         for table in ["teams", "members", "memberships", "households", "campaigns", "trainings", "training_attendees"] {
             try await tx.execute("""
                 UPDATE \(unsafeSQL: table) t SET province_id = m.successor
@@ -116,7 +144,7 @@ extension PostgresHierarchyStore {
             """).decode((ID<AdministrativeUnit>, String, String, String, CalendarDate, CalendarDate?, String).self)
         var taken = Set(try await tx.query("""
             SELECT parent_id::text || '/' || code FROM administrative_units
-            WHERE level = 'village' AND parent_id = ANY(\(Array(Set(moves.map(\.target))))) AND \(inForce(on: effective))
+            WHERE level = 'village' AND parent_id = ANY(\(Array(Set(moves.map(\.target))))) AND (valid_until IS NULL OR valid_until > \(effective))
             """).decode(String.self))
         var opened: [AdministrativeUnit] = [], links: [LineageLink] = [], old: [ID<AdministrativeUnit>] = [], new: [ID<AdministrativeUnit>] = []
         for (id, code, name, type, from, until, communeCode) in villages.sorted(by: { ($0.6, $0.1) < ($1.6, $1.1) }) {
@@ -158,15 +186,23 @@ extension PostgresHierarchyStore {
     /// Moves core and module role assignments from units to their successors (an assignment the account
     /// already holds there is dropped rather than doubled).
     static func repointRoles(from: [ID<AdministrativeUnit>], to: [ID<AdministrativeUnit>], _ tx: PostgresSession) async throws -> Int {
+        // Where several units go to one successor, an account keeps one assignment of a role there.
+        let units: PostgresQuery = """
+            WITH m AS (SELECT * FROM unnest(\(from), \(to)) AS m(unit, successor) UNION SELECT DISTINCT s, s FROM unnest(\(to)) AS s)
+            """
         try await tx.execute("""
-            DELETE FROM role_assignments r USING unnest(\(from), \(to)) AS m(unit, successor)
-            WHERE r.unit_id = m.unit
-              AND EXISTS (SELECT 1 FROM role_assignments o WHERE o.account_id = r.account_id AND o.role = r.role AND o.unit_id = m.successor)
+            \(units), ranked AS (
+                SELECT r.ctid AS row, row_number() OVER (PARTITION BY r.account_id, r.role, m.successor
+                                                         ORDER BY (r.unit_id = m.successor) DESC, r.granted_at) AS n
+                FROM role_assignments r JOIN m ON r.unit_id = m.unit)
+            DELETE FROM role_assignments r USING ranked WHERE r.ctid = ranked.row AND ranked.n > 1
             """)
         try await tx.execute("""
-            DELETE FROM module_role_assignments r USING unnest(\(from), \(to)) AS m(unit, successor)
-            WHERE r.unit_id = m.unit
-              AND EXISTS (SELECT 1 FROM module_role_assignments o WHERE o.account_id = r.account_id AND o.role = r.role AND o.unit_id = m.successor)
+            \(units), ranked AS (
+                SELECT r.ctid AS row, row_number() OVER (PARTITION BY r.account_id, r.role, m.successor
+                                                         ORDER BY (r.unit_id = m.successor) DESC, r.assigned_at) AS n
+                FROM module_role_assignments r JOIN m ON r.unit_id = m.unit)
+            DELETE FROM module_role_assignments r USING ranked WHERE r.ctid = ranked.row AND ranked.n > 1
             """)
         let core = try await tx.execute("""
             UPDATE role_assignments r SET unit_id = m.successor, province_id = coalesce(s.province_id, s.id)
@@ -196,13 +232,15 @@ extension PostgresHierarchyStore {
                    (SELECT count(*) FROM households WHERE unit_id IN (\(closedHere)))::int,
                    (SELECT count(*) FROM role_assignments WHERE unit_id IN (\(closedHere)))::int,
                    (SELECT count(*) FROM module_role_assignments WHERE unit_id IN (\(closedHere)))::int,
-                   (SELECT count(*) FROM module_enablements WHERE enabled AND province_id IN (\(closedHere)))::int
-            """).decode((Int, Int, Int, Int, Int).self)[0]
+                   (SELECT count(*) FROM module_enablements WHERE enabled AND province_id IN (\(closedHere)))::int,
+                   (SELECT count(*) FROM campaigns WHERE closed_on IS NULL AND ends_on >= \(effective) AND scope_unit_id IN (\(closedHere)))::int
+            """).decode((Int, Int, Int, Int, Int, Int).self)[0]
         if counts.0 > 0 { orphans.other.append("\(counts.0) active teams in closed units") }
         if counts.1 > 0 { orphans.other.append("\(counts.1) households in closed units") }
         if counts.2 > 0 { orphans.other.append("\(counts.2) role assignments at closed units") }
         if counts.3 > 0 { orphans.other.append("\(counts.3) module role assignments at closed units") }
         if counts.4 > 0 { orphans.other.append("\(counts.4) module enablements in closed provinces") }
+        if counts.5 > 0 { orphans.other.append("\(counts.5) open campaigns scoped to closed units") }
         return orphans
     }
 

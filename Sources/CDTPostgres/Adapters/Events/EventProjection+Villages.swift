@@ -2,9 +2,11 @@ import CDTDomain
 
 /// Village events change the hierarchy itself, inside the event's savepoint: they run as the application
 /// role, whose row-level security lets it add and change villages of the provinces it may change, and
-/// never an official unit (`sql/core/0009_unit_identity.sql`).
+/// never an official unit (`sql/core/0012_unit_identity.sql`). Each takes the import lock shared, so an
+/// import (which holds it alone) never checks for orphans while a village changes under it.
 extension EventProjection {
     func addVillage(_ body: VillageAdded) async throws {
+        try await waitForImports()
         guard unit.level == .commune else { throw ValidationFailure(field: "unitId", rule: "must name the commune the village opens under") }
         guard try await StoredUnit.load(body.villageId, session) == nil else {
             throw ValidationFailure(field: "payload.villageId", rule: "must be a new id")
@@ -21,6 +23,7 @@ extension EventProjection {
     }
 
     func renameVillage(_ body: VillageRenamed) async throws {
+        try await waitForImports()
         let before = try requireVillage()
         let after: AdministrativeUnit
         do {
@@ -40,7 +43,8 @@ extension EventProjection {
     }
 
     func moveVillage(_ body: VillageMoved) async throws {
-        let village = try requireVillage()
+        try await waitForImports()
+        let village = try requireOpenVillage()
         guard day > village.validity.from else { throw ValidationFailure(field: "occurredAt", rule: "must be after the day the village opened (\(village.validity.from))") }
         guard let commune = try await StoredUnit.load(body.communeId, session), commune.level == .commune,
               commune.validity.contains(day), commune.provinceID == unit.provinceID
@@ -55,7 +59,8 @@ extension EventProjection {
     }
 
     func closeVillage(_ body: VillageClosed) async throws {
-        let village = try requireVillage()
+        try await waitForImports()
+        let village = try requireOpenVillage()
         guard day > village.validity.from else { throw ValidationFailure(field: "occurredAt", rule: "must be after the day the village opened (\(village.validity.from))") }
         if let successorID = body.successorId {
             guard successorID != village.id, let successor = try await StoredUnit.load(successorID, session), successor.level == .village,
@@ -77,7 +82,8 @@ extension EventProjection {
         let (teams, households, roles) = try await session.query("""
             SELECT (SELECT count(*) FROM teams WHERE unit_id = \(village.id) AND ended_on IS NULL)::int,
                    (SELECT count(*) FROM households WHERE unit_id = \(village.id))::int,
-                   (SELECT count(*) FROM role_assignments WHERE unit_id = \(village.id))::int
+                   ((SELECT count(*) FROM role_assignments WHERE unit_id = \(village.id))
+                    + (SELECT count(*) FROM module_role_assignments WHERE unit_id = \(village.id)))::int
             """).decode((Int, Int, Int).self)[0]
         guard teams + households + roles == 0 else {
             throw ValidationFailure(field: "payload.successorId", rule:
@@ -92,11 +98,24 @@ extension EventProjection {
         return unit.unit
     }
 
+    /// The event's unit, which must be a village not closed or moved already.
+    private func requireOpenVillage() throws -> AdministrativeUnit {
+        let village = try requireVillage()
+        guard village.validity.until == nil else {
+            throw ValidationFailure(field: "unitId", rule: "must name a village still open (it closed on \(village.validity.until!))")
+        }
+        return village
+    }
+
+    private func waitForImports() async throws {
+        try await session.query("SELECT pg_advisory_xact_lock_shared(\(PostgresHierarchyStore.importLock))")
+    }
+
     private func requireFreeCode(_ code: String, under commune: ID<AdministrativeUnit>) async throws {
         let taken = try await session.query("""
             SELECT count(*) FROM administrative_units
-            WHERE level = 'village' AND parent_id = \(commune) AND code = \(code) AND \(PostgresHierarchyStore.inForce(on: day))
+            WHERE level = 'village' AND parent_id = \(commune) AND code = \(code) AND (valid_until IS NULL OR valid_until > \(day))
             """).decode(Int.self)[0]
-        guard taken == 0 else { throw ValidationFailure(field: "payload.code", rule: "must differ from the codes of the commune's villages in force") }
+        guard taken == 0 else { throw ValidationFailure(field: "payload.code", rule: "must differ from the codes of the commune's villages in force that day or later") }
     }
 }
