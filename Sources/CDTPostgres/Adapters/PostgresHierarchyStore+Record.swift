@@ -54,7 +54,7 @@ extension PostgresHierarchyStore {
             INSERT INTO events (id, province_id, unit_id, type, version, author_id, occurred_at, recorded_at, payload)
             SELECT c.id, c.province_id, c.province_id, 'units.reorganized', 1, \(UnitsReorganized.importer), \(occurredAt), now(),
                    jsonb_build_object('effective', \(request.effective)::text, 'lineageLinks', \(links)::int, 'source', \(request.source)::text,
-                                      'kind', \(kind)::text, 'importId', \(importID)::text, 'checksum', \(request.checksum)::text,
+                                      'kind', \(kind)::text, 'importId', \(importID.uuidString.lowercased())::text, 'checksum', \(request.checksum)::text,
                                       'changes', \(changesJSON)::jsonb)
             FROM claimed c
             """)
