@@ -12,41 +12,20 @@ import Testing
 /// Signing in and out through the real router against a real PostgreSQL.
 @Suite struct AuthTests {
     /// Runs `body` with an unauthenticated client of a fresh app, and the database.
-    private func withAnonymousApp(_ fixture: WorkFixture, _ body: @Sendable (APIClient, PostgresClient) async throws -> Void) async throws {
-        let db = fixture.database.makeClient()
-        let served = fixture.database.makeApplicationClient()
-        let app = buildApplication(configuration: ServerConfiguration(port: 0), dependencies: AppDependencies(database: served), logger: Logger(label: "test"))
-        do {
-            try await app.test(.router) { client in try await body(APIClient(client: client, token: nil), db) }
-        } catch {
-            await db.close()
-            await served.close()
-            throw error
-        }
-        await db.close()
-        await served.close()
-    }
-
-    private func login(_ name: String, _ password: String, code: String? = nil) -> String {
-        var fields = ["login": name, "password": password]
-        fields["code"] = code
-        return String(decoding: try! JSONSerialization.data(withJSONObject: fields), as: UTF8.self)
-    }
-
     @Test func wrongPasswordsAndUnknownAccountsGetTheSameAnswerAndSignInIsThrottled() async throws {
         let fixture = try await WorkFixture.make()
-        try await withAnonymousApp(fixture) { client, db in
+        try await fixture.withAnonymousApp() { client, db in
             let officer = try await WorkFixture.makeAccount([RoleAssignment(role: .communeOfficer, unitID: fixture.communeA)], db)
-            let wrong = try await client.post("/api/v1/auth/login", login(officer.name, "not the password at all"))
-            let unknown = try await client.post("/api/v1/auth/login", login("nobody-here", "not the password at all"))
+            let wrong = try await client.post("/api/v1/auth/login", signInBody(officer.name, "not the password at all"))
+            let unknown = try await client.post("/api/v1/auth/login", signInBody("nobody-here", "not the password at all"))
             #expect(wrong.status == .unauthorized && unknown.status == .unauthorized)
             #expect(wrong.text == unknown.text)
-            let right = try await client.post("/api/v1/auth/login", login(officer.name, officer.password))
+            let right = try await client.post("/api/v1/auth/login", signInBody(officer.name, officer.password))
             #expect(right.status == .ok && right.json["twoFactorSetupRequired"] as? Bool == false)
             // After three free failures each one makes the next attempt wait, even with the right password,
             // before any hashing: the fifth try in a row is held back and not checked.
-            for _ in 0..<5 { _ = try await client.post("/api/v1/auth/login", login(officer.name, "wrong wrong wrong")) }
-            let held = try await client.post("/api/v1/auth/login", login(officer.name, officer.password))
+            for _ in 0..<5 { _ = try await client.post("/api/v1/auth/login", signInBody(officer.name, "wrong wrong wrong")) }
+            let held = try await client.post("/api/v1/auth/login", signInBody(officer.name, officer.password))
             #expect(held.status == .tooManyRequests)
             let failures = try await db.query("SELECT count(*) FROM audit_log WHERE action = 'login.failed'").decode(Int.self)[0]
             #expect(failures == 6)
@@ -57,7 +36,7 @@ import Testing
     /// credentials set the GET-only session cookie and go back where the browser was going.
     @Test func theSignInFormTakesAnyBodyAndSetsTheCookie() async throws {
         let fixture = try await WorkFixture.make()
-        try await withAnonymousApp(fixture) { client, db in
+        try await fixture.withAnonymousApp() { client, db in
             let user = try await WorkFixture.makeAccount([RoleAssignment(role: .communeOfficer, unitID: fixture.communeA)], db)
             let credentials = "login=\(user.name)&password=\(user.password.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
             for body in ["login=a b&password=x", "login=%&password=%zz", "login=Đ#\"&password=\u{1F600}", "&&==&", ""] {
@@ -74,7 +53,7 @@ import Testing
 
     @Test func tokensEndWithLogoutLogoutEverywhereExpiryAndDisabling() async throws {
         let fixture = try await WorkFixture.make()
-        try await withAnonymousApp(fixture) { anonymous, db in
+        try await fixture.withAnonymousApp() { anonymous, db in
             let officer = try await WorkFixture.makeAccount([RoleAssignment(role: .communeOfficer, unitID: fixture.communeA)], db)
             #expect(try await anonymous.get("/api/v1/teams").status == .unauthorized)
             #expect(try await anonymous.withToken("made-up").get("/api/v1/teams").status == .unauthorized)
@@ -96,17 +75,17 @@ import Testing
             let fourth = anonymous.withToken(try await anonymous.signIn(officer))
             try await AccountAdministration(client: db).disable(login: officer.name)
             #expect(try await fourth.get("/api/v1/teams").status == .unauthorized)
-            #expect(try await anonymous.post("/api/v1/auth/login", login(officer.name, officer.password)).status == .unauthorized)
+            #expect(try await anonymous.post("/api/v1/auth/login", signInBody(officer.name, officer.password)).status == .unauthorized)
         }
     }
 
     @Test func administratorsMustTurnOnTwoFactorSignIn() async throws {
         let fixture = try await WorkFixture.make()
-        try await withAnonymousApp(fixture) { anonymous, db in
+        try await fixture.withAnonymousApp() { anonymous, db in
             let admin = try await AccountAdministration(client: db).createAccount(
                 username: "tinh-a-admin", phone: "0912000111", displayName: "Quản trị tỉnh A", password: "mật khẩu thật dài 2026",
                 roles: [RoleAssignment(role: .provinceAdministrator, unitID: fixture.provinceA)])
-            let first = try await anonymous.post("/api/v1/auth/login", login("0912 000 111", "mật khẩu thật dài 2026"))
+            let first = try await anonymous.post("/api/v1/auth/login", signInBody("0912 000 111", "mật khẩu thật dài 2026"))
             #expect(first.json["twoFactorSetupRequired"] as? Bool == true)
             let enrolling = anonymous.withToken(first.json["token"] as? String)
             #expect(try await enrolling.get("/api/v1/teams").status == .forbidden)
@@ -117,9 +96,9 @@ import Testing
             let now = Date()
             #expect(try await enrolling.post("/api/v1/auth/two-factor/confirm", #"{"code": ""# + TwoFactorCodes.code(secret: secret, at: now) + #""}"#).status == .ok)
             #expect(try await enrolling.get("/api/v1/auth/me").status == .unauthorized)  // the enrolment session ended
-            #expect(try await anonymous.post("/api/v1/auth/login", login("tinh-a-admin", "mật khẩu thật dài 2026")).status == .unauthorized)
+            #expect(try await anonymous.post("/api/v1/auth/login", signInBody("tinh-a-admin", "mật khẩu thật dài 2026")).status == .unauthorized)
             // The code that confirmed is spent; the next step's is good.
-            let signedIn = try await anonymous.post("/api/v1/auth/login", login("tinh-a-admin", "mật khẩu thật dài 2026", code: TwoFactorCodes.code(secret: secret, at: now + 30)))
+            let signedIn = try await anonymous.post("/api/v1/auth/login", signInBody("tinh-a-admin", "mật khẩu thật dài 2026", code: TwoFactorCodes.code(secret: secret, at: now + 30)))
             #expect(signedIn.status == .ok && signedIn.json["twoFactorSetupRequired"] as? Bool == false)
             #expect(try await anonymous.withToken(signedIn.json["token"] as? String).get("/api/v1/teams").status == .ok)
             _ = admin
@@ -128,7 +107,7 @@ import Testing
 
     @Test func noPasswordIsStoredOrLogged() async throws {
         let fixture = try await WorkFixture.make()
-        try await withAnonymousApp(fixture) { anonymous, db in
+        try await fixture.withAnonymousApp() { anonymous, db in
             let officer = try await WorkFixture.makeAccount([RoleAssignment(role: .member, unitID: fixture.villageA1)], db)
             _ = try await anonymous.signIn(officer)
             let stored = try await db.query("SELECT password_hash FROM accounts WHERE username = \(officer.name)").decode(String.self)[0]
@@ -140,7 +119,7 @@ import Testing
 
     @Test func answersCarrySecurityHeadersAndNoCORSPermission() async throws {
         let fixture = try await WorkFixture.make()
-        try await withAnonymousApp(fixture) { anonymous, _ in
+        try await fixture.withAnonymousApp() { anonymous, _ in
             for (method, uri) in [(HTTPRequest.Method.get, "/api/v1/units?level=province"), (.options, "/api/v1/events"), (.get, "/api/v1/teams")] {
                 try await anonymous.client.execute(uri: uri, method: method, headers: [HTTPField.Name("Origin")!: "https://evil.example"]) { response in
                     #expect(response.headers[.xContentTypeOptions] == "nosniff", "\(uri)")

@@ -13,30 +13,6 @@ import Testing
 /// Throttling, two-factor sign-in, sessions and account management across scopes, through the real
 /// router against a real PostgreSQL.
 @Suite struct SignInHardeningTests {
-    /// Runs `body` with an anonymous client of a fresh app (settings as given), and the owner's client.
-    private func withApp(_ fixture: WorkFixture, _ transport: TestingSetup = .router, settings: SignInSettings = SignInSettings(),
-                         _ body: @Sendable (APIClient, PostgresClient) async throws -> Void) async throws {
-        let db = fixture.database.makeClient()
-        let served = fixture.database.makeApplicationClient()
-        let app = buildApplication(configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
-                                   dependencies: AppDependencies(database: served, signIn: settings), logger: Logger(label: "test"))
-        do {
-            try await app.test(transport) { client in try await body(APIClient(client: client, token: nil), db) }
-        } catch {
-            await db.close()
-            await served.close()
-            throw error
-        }
-        await db.close()
-        await served.close()
-    }
-
-    private func login(_ name: String, _ password: String, code: String? = nil) -> String {
-        var fields = ["login": name, "password": password]
-        fields["code"] = code
-        return String(decoding: try! JSONSerialization.data(withJSONObject: fields), as: UTF8.self)
-    }
-
     private func json(_ object: [String: Any]) -> String {
         String(decoding: try! JSONSerialization.data(withJSONObject: object), as: UTF8.self)
     }
@@ -63,23 +39,23 @@ import Testing
     /// attempts are audited in powers of two, not one line each.
     @Test func failuresDelayTheAccountWithRetryAfterAndNeverLockItOut() async throws {
         let fixture = try await WorkFixture.make()
-        try await withApp(fixture) { client, db in
+        try await fixture.withAnonymousApp() { client, db in
             let admin = try await WorkFixture.makeAccount([RoleAssignment(role: .nationalAdministrator, unitID: nil)], db)
-            for _ in 0..<4 { #expect(try await client.post("/api/v1/auth/login", login(admin.name, "wrong wrong wrong")).status == .unauthorized) }
-            let (held, headers) = try await send(client, "/api/v1/auth/login", body: login(admin.name, admin.password), headers: [.contentType: "application/json"])
+            for _ in 0..<4 { #expect(try await client.post("/api/v1/auth/login", signInBody(admin.name, "wrong wrong wrong")).status == .unauthorized) }
+            let (held, headers) = try await send(client, "/api/v1/auth/login", body: signInBody(admin.name, admin.password), headers: [.contentType: "application/json"])
             #expect(held.status == .tooManyRequests)
             #expect(headers[.retryAfter] == "1")
             try await Task.sleep(for: .milliseconds(1100))
-            #expect(try await client.post("/api/v1/auth/login", login(admin.name, "wrong wrong wrong")).status == .unauthorized)
+            #expect(try await client.post("/api/v1/auth/login", signInBody(admin.name, "wrong wrong wrong")).status == .unauthorized)
             // Ten more attempts while held back.
             for _ in 0..<10 {
-                #expect(try await client.post("/api/v1/auth/login", login(admin.name, admin.password)).status == .tooManyRequests)
+                #expect(try await client.post("/api/v1/auth/login", signInBody(admin.name, admin.password)).status == .tooManyRequests)
             }
             // Eleven throttled attempts on the login in all: four audit lines, each with its count.
             let counts = try await db.query("SELECT details->>'attempts' FROM audit_log WHERE action = 'login.throttled' ORDER BY id").decode(String.self)
             #expect(counts == ["1", "2", "4", "8"])
             try await Task.sleep(for: .milliseconds(2100))
-            let signedIn = try await client.post("/api/v1/auth/login", login(admin.name, admin.password, code: await TestTwoFactorCodes.next(for: admin.name, secret: admin.totpSecret!)))
+            let signedIn = try await client.post("/api/v1/auth/login", signInBody(admin.name, admin.password, code: await TestTwoFactorCodes.next(for: admin.name, secret: admin.totpSecret!)))
             #expect(signedIn.status == .ok)
         }
     }
@@ -89,17 +65,17 @@ import Testing
     @Test func forwardedAddressesCountOnlyFromTrustedProxies() async throws {
         let fixture = try await WorkFixture.make()
         let trusting = SignInSettings(trustedProxies: try TrustedProxies(parsing: "127.0.0.1, ::1"))
-        try await withApp(fixture, .live, settings: trusting) { client, db in
+        try await fixture.withAnonymousApp(.live, signIn: trusting) { client, db in
             for address in ["203.0.113.5", "198.51.100.9"] {
-                _ = try await send(client, "/api/v1/auth/login", body: login("nobody-here", "wrong wrong wrong"),
+                _ = try await send(client, "/api/v1/auth/login", body: signInBody("nobody-here", "wrong wrong wrong"),
                                    headers: [.contentType: "application/json", HTTPField.Name("X-Forwarded-For")!: "\(address), 127.0.0.1"])
             }
             let addresses = try await db.query("SELECT client_address FROM audit_log WHERE action = 'login.failed' ORDER BY id").decode(String.self)
             #expect(addresses == ["203.0.113.5", "198.51.100.9"])
         }
         let other = try await WorkFixture.make()
-        try await withApp(other, .live) { client, db in
-            _ = try await send(client, "/api/v1/auth/login", body: login("nobody-here", "wrong wrong wrong"),
+        try await other.withAnonymousApp(.live) { client, db in
+            _ = try await send(client, "/api/v1/auth/login", body: signInBody("nobody-here", "wrong wrong wrong"),
                                headers: [.contentType: "application/json", HTTPField.Name("X-Forwarded-For")!: "203.0.113.5"])
             let addresses = try await db.query("SELECT client_address FROM audit_log WHERE action = 'login.failed'").decode(String.self)
             #expect(addresses.count == 1 && addresses[0] != "203.0.113.5")
@@ -113,7 +89,7 @@ import Testing
     /// signs in once; replacing the authenticator needs a current code and keeps the old secret until confirmed.
     @Test func twoFactorSetUpReplayGuardAndRecoveryCodes() async throws {
         let fixture = try await WorkFixture.make()
-        try await withApp(fixture) { client, db in
+        try await fixture.withAnonymousApp() { client, db in
             let officer = try await WorkFixture.makeAccount([RoleAssignment(role: .communeOfficer, unitID: fixture.communeA)], db)
             let session = client.withToken(try await client.signIn(officer))
             let wrong = try await session.post("/api/v1/auth/two-factor", json(["password": "not the password"]))
@@ -137,26 +113,26 @@ import Testing
             #expect(hashes.count == 10 && !hashes.contains(Data(recovery[0].utf8)))
 
             // The code used to confirm is spent; the next step's code signs in once.
-            #expect(try await client.post("/api/v1/auth/login", login(officer.name, officer.password, code: TOTPCodes.code(key: key, step: step))).status == .unauthorized)
+            #expect(try await client.post("/api/v1/auth/login", signInBody(officer.name, officer.password, code: TOTPCodes.code(key: key, step: step))).status == .unauthorized)
             let next = TOTPCodes.code(key: key, step: step + 1)
-            #expect(try await client.post("/api/v1/auth/login", login(officer.name, officer.password, code: next)).status == .ok)
-            #expect(try await client.post("/api/v1/auth/login", login(officer.name, officer.password, code: next)).status == .unauthorized)
+            #expect(try await client.post("/api/v1/auth/login", signInBody(officer.name, officer.password, code: next)).status == .ok)
+            #expect(try await client.post("/api/v1/auth/login", signInBody(officer.name, officer.password, code: next)).status == .unauthorized)
             // A recovery code signs in once, however typed.
-            #expect(try await client.post("/api/v1/auth/login", login(officer.name, officer.password, code: recovery[0].lowercased())).status == .ok)
-            #expect(try await client.post("/api/v1/auth/login", login(officer.name, officer.password, code: recovery[0])).status == .unauthorized)
+            #expect(try await client.post("/api/v1/auth/login", signInBody(officer.name, officer.password, code: recovery[0].lowercased())).status == .ok)
+            #expect(try await client.post("/api/v1/auth/login", signInBody(officer.name, officer.password, code: recovery[0])).status == .unauthorized)
             #expect(try await count("two-factor.recovery-code-used", db) == 1)
 
             // Replacing the authenticator: a current code (here a recovery code) is needed, and the old
             // secret stays in use until the new one is confirmed.
             let signedIn = client.withToken(try #require(try await client.post(
-                "/api/v1/auth/login", login(officer.name, officer.password, code: recovery[1])).json["token"] as? String))
+                "/api/v1/auth/login", signInBody(officer.name, officer.password, code: recovery[1])).json["token"] as? String))
             let without = try await signedIn.post("/api/v1/auth/two-factor", json(["password": officer.password]))
             #expect(without.status == .unprocessableContent && without.fields == ["code"])
             let before = try await db.query("SELECT totp_secret FROM accounts WHERE username = \(officer.name)").decode(String.self)[0]
             let replacing = try await signedIn.post("/api/v1/auth/two-factor", json(["password": officer.password, "code": recovery[2]]))
             #expect(replacing.status == .ok && replacing.json["secret"] as? String != secret)
             #expect(try await db.query("SELECT totp_secret FROM accounts WHERE username = \(officer.name)").decode(String.self)[0] == before)
-            #expect(try await client.post("/api/v1/auth/login", login(officer.name, officer.password, code: recovery[3])).status == .ok)
+            #expect(try await client.post("/api/v1/auth/login", signInBody(officer.name, officer.password, code: recovery[3])).status == .ok)
             #expect(try await count("two-factor.enabled", db) == 1)
         }
     }
@@ -164,17 +140,17 @@ import Testing
     /// A secret stored in clear by an older version still signs in, and that sign-in seals it.
     @Test func aSecretStoredInClearIsSealedAtTheNextSignIn() async throws {
         let fixture = try await WorkFixture.make()
-        try await withApp(fixture) { client, db in
+        try await fixture.withAnonymousApp() { client, db in
             let officer = try await WorkFixture.makeAccount([RoleAssignment(role: .communeOfficer, unitID: fixture.communeA)], db)
             let legacy = "ABCDEFGHJKLMNPQRSTUV"
             try await db.execute("UPDATE accounts SET totp_secret = \(legacy), totp_enabled_at = now() WHERE username = \(officer.name)")
             let step = TOTPCodes.step(at: Date())
             let code = TOTPCodes.code(key: Array(legacy.utf8), step: step)
-            #expect(try await client.post("/api/v1/auth/login", login(officer.name, officer.password, code: code)).status == .ok)
+            #expect(try await client.post("/api/v1/auth/login", signInBody(officer.name, officer.password, code: code)).status == .ok)
             let stored = try await db.query("SELECT totp_secret FROM accounts WHERE username = \(officer.name)").decode(String.self)[0]
             #expect(stored.hasPrefix("v1:") && !stored.contains(legacy))
             let next = TOTPCodes.code(key: Array(legacy.utf8), step: step + 1)
-            #expect(try await client.post("/api/v1/auth/login", login(officer.name, officer.password, code: next)).status == .ok)
+            #expect(try await client.post("/api/v1/auth/login", signInBody(officer.name, officer.password, code: next)).status == .ok)
         }
     }
 
@@ -183,7 +159,7 @@ import Testing
     /// administrator cannot reset a national administrator's.
     @Test func administratorsResetTwoFactorSignInWithinTheirScope() async throws {
         let fixture = try await WorkFixture.make()
-        try await withApp(fixture) { client, db in
+        try await fixture.withAnonymousApp() { client, db in
             let national = try await WorkFixture.makeAccount([RoleAssignment(role: .nationalAdministrator, unitID: nil)], db)
             let province = try await WorkFixture.makeAccount([RoleAssignment(role: .provinceAdministrator, unitID: fixture.provinceA)], db)
             let provinceSession = client.withToken(try await client.signIn(province))
@@ -193,7 +169,7 @@ import Testing
             let target = try await id(of: province, db)
             #expect(try await nationalSession.post("/api/v1/accounts/\(target)/two-factor/reset", "").status == .noContent)
             #expect(try await provinceSession.get("/api/v1/auth/me").status == .unauthorized)
-            let again = try await client.post("/api/v1/auth/login", login(province.name, province.password))
+            let again = try await client.post("/api/v1/auth/login", signInBody(province.name, province.password))
             #expect(again.status == .ok && again.json["twoFactorSetupRequired"] as? Bool == true)
             let audited = try await db.query("SELECT target, unit_path IS NOT NULL FROM audit_log WHERE action = 'two-factor.reset'").decode((String, Bool).self)
             #expect(audited.count == 1 && audited[0].0 == target.description && audited[0].1)
@@ -209,7 +185,7 @@ import Testing
     /// session at its next request (not after up to 12 hours).
     @Test func aRoleRequiringTwoFactorTakesEffectOnTheNextRequest() async throws {
         let fixture = try await WorkFixture.make()
-        try await withApp(fixture) { client, db in
+        try await fixture.withAnonymousApp() { client, db in
             let officer = try await WorkFixture.makeAccount([RoleAssignment(role: .communeOfficer, unitID: fixture.communeA)], db)
             let session = client.withToken(try await client.signIn(officer))
             #expect(try await session.get("/api/v1/teams").status == .ok)
@@ -224,7 +200,7 @@ import Testing
 
     @Test func sessionsEndAfterTheIdleTimeout() async throws {
         let fixture = try await WorkFixture.make()
-        try await withApp(fixture, settings: SignInSettings(idleTimeout: 600)) { client, db in
+        try await fixture.withAnonymousApp(signIn: SignInSettings(idleTimeout: 600)) { client, db in
             let officer = try await WorkFixture.makeAccount([RoleAssignment(role: .communeOfficer, unitID: fixture.communeA)], db)
             let session = client.withToken(try await client.signIn(officer))
             try await db.execute("UPDATE sessions SET last_seen_at = now() - interval '5 minutes'")
@@ -239,7 +215,7 @@ import Testing
     /// Changing one's password needs the current one and ends the other sessions, not this one.
     @Test func changingOnesPasswordNeedsTheCurrentOneAndEndsOtherSessions() async throws {
         let fixture = try await WorkFixture.make()
-        try await withApp(fixture) { client, db in
+        try await fixture.withAnonymousApp() { client, db in
             let officer = try await WorkFixture.makeAccount([RoleAssignment(role: .communeOfficer, unitID: fixture.communeA)], db)
             let this = client.withToken(try await client.signIn(officer))
             let other = client.withToken(try await client.signIn(officer))
@@ -250,8 +226,8 @@ import Testing
             #expect(try await this.post("/api/v1/auth/password", json(["currentPassword": officer.password, "newPassword": "a brand new passphrase"])).status == .noContent)
             #expect(try await this.get("/api/v1/auth/me").status == .ok)
             #expect(try await other.get("/api/v1/auth/me").status == .unauthorized)
-            #expect(try await client.post("/api/v1/auth/login", login(officer.name, officer.password)).status == .unauthorized)
-            #expect(try await client.post("/api/v1/auth/login", login(officer.name, "a brand new passphrase")).status == .ok)
+            #expect(try await client.post("/api/v1/auth/login", signInBody(officer.name, officer.password)).status == .unauthorized)
+            #expect(try await client.post("/api/v1/auth/login", signInBody(officer.name, "a brand new passphrase")).status == .ok)
             #expect(try await count("account.password-changed", db) == 1)
         }
     }
@@ -263,7 +239,7 @@ import Testing
     @Test func theFormRefusesOtherSitesAndSetsASecureCookieOverHTTPS() async throws {
         let fixture = try await WorkFixture.make()
         let trusting = SignInSettings(trustedProxies: try TrustedProxies(parsing: "127.0.0.1, ::1"))
-        try await withApp(fixture, .live, settings: trusting) { client, db in
+        try await fixture.withAnonymousApp(.live, signIn: trusting) { client, db in
             let user = try await WorkFixture.makeAccount([RoleAssignment(role: .communeOfficer, unitID: fixture.communeA)], db)
             let form = "login=\(user.name)&password=\(user.password.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
             let formType: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
@@ -301,7 +277,7 @@ import Testing
     /// administrator with a unit role there); lists show only the roles in scope; nobody disables themselves.
     @Test func accountsAreManagedOnlyWhenEveryRoleIsInScope() async throws {
         let fixture = try await WorkFixture.make()
-        try await withApp(fixture) { client, db in
+        try await fixture.withAnonymousApp() { client, db in
             let national = try await WorkFixture.makeAccount([RoleAssignment(role: .nationalAdministrator, unitID: nil),
                                                               RoleAssignment(role: .auditor, unitID: fixture.provinceA)], db)
             let province = try await WorkFixture.makeAccount([RoleAssignment(role: .provinceAdministrator, unitID: fixture.provinceA)], db)
@@ -348,7 +324,7 @@ import Testing
     /// login resolves to the username's account, always.
     @Test func loginsResolveDeterministicallyAndPhoneLikeUsernamesAreRefused() async throws {
         let fixture = try await WorkFixture.make()
-        try await withApp(fixture) { client, db in
+        try await fixture.withAnonymousApp() { client, db in
             let session = client.withToken(try await client.signIn(try await WorkFixture.makeAccount([RoleAssignment(role: .nationalAdministrator, unitID: nil)], db)))
             let refused = try await session.post("/api/v1/accounts", json([
                 "username": "0912345678", "displayName": "A", "password": "long enough password",

@@ -213,3 +213,31 @@ struct EventFactory {
             services: ServiceOutcomes(vneidActivated: .mastered))))
     }
 }
+
+extension WorkFixture {
+    /// Runs `body` with an anonymous client of a fresh app over this database (`.router`, or `.live` for a
+    /// real socket; sign-in settings as given), and a client as the tables' owner.
+    func withAnonymousApp(_ transport: TestingSetup = .router, signIn: SignInSettings = SignInSettings(),
+                          _ body: @Sendable (APIClient, PostgresClient) async throws -> Void) async throws {
+        let db = database.makeClient()
+        let served = database.makeApplicationClient()
+        let app = buildApplication(configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
+                                   dependencies: AppDependencies(database: served, signIn: signIn), logger: Logger(label: "test"))
+        do {
+            try await app.test(transport) { client in try await body(APIClient(client: client, token: nil), db) }
+        } catch {
+            await db.close()
+            await served.close()
+            throw error
+        }
+        await db.close()
+        await served.close()
+    }
+}
+
+/// The body of a sign-in request: a login, a password and, where asked, a two-factor or recovery code.
+func signInBody(_ name: String, _ password: String, code: String? = nil) -> String {
+    var fields = ["login": name, "password": password]
+    fields["code"] = code
+    return String(decoding: try! JSONSerialization.data(withJSONObject: fields), as: UTF8.self)
+}
