@@ -61,6 +61,11 @@ public struct DemoLoader: Sendable {
     /// The tree in force since 30 April 2026 over the 2025 one: 205 units respelled or retyped, keeping
     /// their identity, their villages and their work. Importing it again changes nothing.
     public func importTodaysTree(progress: (String) -> Void) async throws -> [String] {
+        // Every start runs the demo: once the tree is recorded, skip the import's reading of every unit.
+        let recorded = try await store.client.query("""
+            SELECT count(*) FROM hierarchy_imports WHERE kind = 'tree' AND effective = \(Self.todaysTreeDate)
+            """).decode(Int.self)[0]
+        guard recorded == 0 else { return ["units: the 2026 tree already in force"] }
         let text = try read("units_2026.csv")
         let request = HierarchyImportRequest(
             tree: try UnitFiles.units(in: text), effective: Self.todaysTreeDate,
