@@ -5,7 +5,7 @@ import CDTTesting
 import Foundation
 import Testing
 
-/// The importer against the real files in data/ (copies of ../shared/data/) and a real PostgreSQL.
+/// The importer against the real files in data/ and a real PostgreSQL.
 @Suite struct UnitImportTests {
     private let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../data").standardized
 
