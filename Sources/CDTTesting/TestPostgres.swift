@@ -1,3 +1,4 @@
+import CDTServer
 public import CDTPostgres
 import Foundation
 import Synchronization
@@ -16,6 +17,10 @@ import Synchronization
 /// process exits. When PostgreSQL is not installed, every call throws an error naming the command that
 /// installs it, so database tests fail loudly instead of skipping.
 public enum TestPostgres {
+    /// bcrypt's lowest cost: tests sign hundreds of accounts in at once, and at the server's cost they would
+    /// queue on two cores for longer than a client waits. Every database test lowers it for its process.
+    public static let testPasswordCost: UInt8 = 4
+
     /// The cluster every test in this process shares. Tests must not stop it; use ``makePrivateCluster()``.
     public static func shared() async throws -> EmbeddedCluster {
         try await SharedCluster.instance.get()
@@ -26,6 +31,7 @@ public enum TestPostgres {
     ///   cluster-wide, so a test of event delivery timing, which waits for older transactions, uses a
     ///   private cluster where no other test's transaction runs.
     public static func makeDatabase(in cluster: EmbeddedCluster? = nil) async throws -> TestDatabase {
+        Passwords.useCost(testPasswordCost)
         let cluster = if let cluster { cluster } else { try await shared() }
         let name = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         try await cluster.createDatabase(name)
@@ -36,6 +42,7 @@ public enum TestPostgres {
     /// A started cluster of its own, for tests that stop or restart the server. Stopped and deleted at
     /// process exit, or earlier with ``destroy(_:)``.
     public static func makePrivateCluster() async throws -> EmbeddedCluster {
+        Passwords.useCost(testPasswordCost)
         let folder = try makeTemporaryFolder()
         let cluster = try await EmbeddedCluster(folder: folder, durable: false)
         ExitCleanup.register(cluster)
