@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "cdt", targets: ["cdt"]),
         .library(name: "CDTDomain", targets: ["CDTDomain"]),
+        .library(name: "CDTPostgresClient", targets: ["CDTPostgresClient"]),
         .library(name: "CDTPostgres", targets: ["CDTPostgres"]),
         .library(name: "CDTModuleKit", targets: ["CDTModuleKit"]),
         .library(name: "CDTServer", targets: ["CDTServer"]),
@@ -44,14 +45,26 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // libpq under a Swift client: connections, pools, queries, values, migrations, a private cluster.
         .target(
-            name: "CDTPostgres",
+            name: "CDTPostgresClient",
             dependencies: [
                 "CDTDomain",
                 "CLibPQ",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The core's adapters: its schema (sql/core) and the stores of the domain's ports.
+        .target(
+            name: "CDTPostgres",
+            dependencies: [
+                "CDTDomain",
+                "CDTPostgresClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings,
             plugins: ["EmbedMigrationsPlugin"]
@@ -60,6 +73,7 @@ let package = Package(
             name: "CDTModuleKit",
             dependencies: [
                 "CDTDomain",
+                "CDTPostgresClient",
                 "CDTPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,4 @@
-public import CDTDomain
-public import CDTPostgres
+public import CDTModuleKit
 public import Foundation
 
 /// Targets for the demo data (`cdt demo`), so the dashboard shows progress and pace from the first run:

@@ -1,6 +1,4 @@
-import CDTDomain
 public import CDTModuleKit
-public import CDTPostgres
 import Foundation
 
 /// Coverage analytics: live figures of the teams' work for any unit and period (villages with a team,

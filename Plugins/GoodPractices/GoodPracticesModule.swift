@@ -1,6 +1,4 @@
-public import CDTDomain
 public import CDTModuleKit
-public import CDTPostgres
 
 /// The example module: localities share a good practice ("mô hình hay") with the core event
 /// `practice.shared`, everyone in the province reads them, and the province's curators endorse the best.

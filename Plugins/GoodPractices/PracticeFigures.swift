@@ -1,6 +1,4 @@
-import CDTDomain
 import CDTModuleKit
-import CDTPostgres
 
 /// The module's figures for other modules (``UnitFigures``): practices shared and endorsed in a unit's
 /// subtree. Runs in the asking request's task, so row-level security keeps it to that caller's provinces.

@@ -1,6 +1,4 @@
-import CDTDomain
 import CDTModuleKit
-import CDTPostgres
 import Foundation
 import Hummingbird
 

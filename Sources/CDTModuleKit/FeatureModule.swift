@@ -1,4 +1,4 @@
-public import CDTPostgres
+public import CDTPostgresClient
 
 /// An optional feature of the platform (rewards nomination, partner discounts, coverage analytics, or a
 /// module of your own), compiled into the server and enabled province by province.

@@ -1,4 +1,4 @@
-public import CDTDomain
+public import CDTModuleKit
 public import Foundation
 
 /// What one subject (a household, a team, a member's training record) adds to a metric of the unit where

@@ -1,4 +1,4 @@
-import CDTDomain
+import CDTModuleKit
 public import Foundation
 
 /// Households are most of what coverage stores (27 million at national scale), so they are stored in a

@@ -1,4 +1,4 @@
-public import CDTDomain
+public import CDTModuleKit
 public import Foundation
 
 /// Everything coverage needs to know about one household: each version of its details and what each

@@ -1,4 +1,3 @@
-public import CDTDomain
 public import CDTModuleKit
 
 /// What the module counts. Every base metric is a running count that events move up or down on a day

@@ -1,4 +1,4 @@
-public import CDTDomain
+public import CDTModuleKit
 public import Foundation
 
 /// A target an administrator set: reach `value` of `metric` in a unit by `deadline` (a share is a fraction:

@@ -1,4 +1,4 @@
-public import CDTDomain
+public import CDTModuleKit
 public import Foundation
 
 /// One team as coverage sees it: where and when it works, and who was on it when. It counts as an active

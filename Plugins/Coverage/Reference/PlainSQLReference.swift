@@ -1,5 +1,4 @@
-public import CDTDomain
-public import CDTPostgres
+public import CDTModuleKit
 public import Foundation
 
 /// The figures computed the plain way: GROUP BY over the raw event log at a date, per unit where

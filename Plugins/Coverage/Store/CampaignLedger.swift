@@ -1,5 +1,4 @@
-import CDTDomain
-import CDTPostgres
+import CDTModuleKit
 import Foundation
 
 /// Campaign progress: each household visited (and whether someone mastered a target skill) and each

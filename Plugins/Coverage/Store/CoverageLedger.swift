@@ -1,5 +1,4 @@
-import CDTDomain
-import CDTPostgres
+import CDTModuleKit
 import Foundation
 
 /// Writes what events change in the figures: contributions added to the unit where recorded and rolled up

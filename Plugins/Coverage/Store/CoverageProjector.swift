@@ -1,5 +1,4 @@
-import CDTDomain
-import CDTPostgres
+import CDTModuleKit
 import Foundation
 
 /// Applies a batch of a province's events to the module's tables, inside the transaction that moves its

@@ -1,5 +1,4 @@
-import CDTDomain
-import CDTPostgres
+import CDTModuleKit
 import Foundation
 
 /// A unit as the figures name it; `nil` id is the nation.

@@ -1,5 +1,4 @@
-import CDTDomain
-import CDTPostgres
+import CDTModuleKit
 import Foundation
 
 /// The subjects of one kind a batch of events touches: loaded in one statement, changed in memory event

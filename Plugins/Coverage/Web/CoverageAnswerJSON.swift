@@ -1,4 +1,3 @@
-import CDTDomain
 import CDTModuleKit
 import Foundation
 import Hummingbird

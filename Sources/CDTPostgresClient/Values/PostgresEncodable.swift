@@ -47,8 +47,9 @@ extension PostgresEncoded {
         }
     }
 }
+/// The lower-case hexadecimal digits of `bytes`.
 
-func hexString(_ bytes: [UInt8]) -> String {
+public func hexString(_ bytes: [UInt8]) -> String {
     let digits = Array("0123456789abcdef".utf8)
     var out = [UInt8]()
     out.reserveCapacity(bytes.count * 2)
