@@ -15,7 +15,13 @@ public struct ModuleHost: Sendable {
         self.registry = registry
         self.contexts = registry.contexts(ModuleEnvironment(
             database: database, hierarchy: PostgresHierarchyStore(client: database), work: PostgresWorkStore(client: database),
-            logger: logger, today: today))
+            logger: logger, today: today, storedSettings: { moduleID, province in
+                try await RowScope.$current.withValue(.everyProvince) {
+                    try await database.query(
+                        "SELECT settings::text FROM module_enablements WHERE module_id = \(moduleID) AND province_id = \(province) AND enabled"
+                    ).decode(String.self).first
+                }
+            }))
         self.enablements = ModuleEnablements(database: database)
     }
 
