@@ -16,6 +16,9 @@ public struct GoodPracticesModule: FeatureModule {
     public static let practiceShared = ModuleEventKind<PracticeShared>(
         "good-practices.practice_shared", submittedByClients: true, formerNames: ["practice.shared"])
 
+    /// A curator endorses a practice: recorded by the endorsement route only.
+    public static let practiceEndorsed = ModuleEventKind<PracticeEndorsed>("good-practices.practice_endorsed")
+
     public var manifest: ModuleManifest {
         ModuleManifest(
             id: "good-practices",
@@ -25,7 +28,7 @@ public struct GoodPracticesModule: FeatureModule {
             roles: [ModuleRole("good-practices.curator", "Chooses the practices the province recommends",
                                levels: [.province, .commune], permissions: ["good-practices.endorse"])],
             consumes: Self.practiceShared.storedTypes,
-            events: [Self.practiceShared.declaration])
+            events: [Self.practiceShared.declaration, Self.practiceEndorsed.declaration])
     }
 
     public var migrations: [Migration] {

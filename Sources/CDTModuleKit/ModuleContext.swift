@@ -1,6 +1,7 @@
 public import CDTDomain
 public import CDTPostgres
 public import Logging
+public import Foundation
 
 /// What a module is given to work with, wherever it runs: delivering events, answering requests, in its
 /// hooks and readiness check.
@@ -23,6 +24,8 @@ public struct ModuleContext: Sendable {
     public let logger: Logger
     /// Today's date in Vietnam.
     public let today: @Sendable () -> CalendarDate
+    /// The server's clock: when a route records an event, it happened now.
+    public let now: @Sendable () -> Date
     /// The module's settings schema: what a province may set, and the defaults.
     public let settingsSchema: SettingsSchema
     private let storedSettings: StoredSettings
@@ -30,8 +33,9 @@ public struct ModuleContext: Sendable {
     public init(
         moduleID: String, database: PostgresClient, hierarchy: any HierarchyStore, work: any WorkStore, services: ModuleServices,
         logger: Logger, today: @escaping @Sendable () -> CalendarDate, settingsSchema: SettingsSchema = SettingsSchema(),
-        storedSettings: @escaping StoredSettings = { _, _ in nil }
+        storedSettings: @escaping StoredSettings = { _, _ in nil }, now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.now = now
         self.settingsSchema = settingsSchema
         self.storedSettings = storedSettings
         self.moduleID = moduleID
@@ -95,9 +99,12 @@ public struct ModuleEnvironment: Sendable {
     public let today: @Sendable () -> CalendarDate
     /// Where modules' province settings are read from.
     public let storedSettings: ModuleContext.StoredSettings
+    /// The server's clock.
+    public let now: @Sendable () -> Date
 
     public init(database: PostgresClient, hierarchy: any HierarchyStore, work: any WorkStore, logger: Logger, today: @escaping @Sendable () -> CalendarDate,
-                storedSettings: @escaping ModuleContext.StoredSettings = { _, _ in nil }) {
+                storedSettings: @escaping ModuleContext.StoredSettings = { _, _ in nil }, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.now = now
         self.storedSettings = storedSettings
         self.database = database
         self.hierarchy = hierarchy

@@ -54,7 +54,8 @@ public struct ModuleRegistry: Sendable {
             contexts[manifest.id] = ModuleContext(
                 moduleID: manifest.id, database: environment.database, hierarchy: environment.hierarchy, work: environment.work,
                 services: ModuleServices(requester: manifest.id, allowedProviders: Set(manifest.dependencies), directory: directory),
-                logger: environment.logger, today: environment.today, settingsSchema: module.settings, storedSettings: environment.storedSettings)
+                logger: environment.logger, today: environment.today, settingsSchema: module.settings, storedSettings: environment.storedSettings,
+                now: environment.now)
         }
         for module in modules {
             var registrations = ModuleServiceRegistrations(provider: module.manifest.id)
