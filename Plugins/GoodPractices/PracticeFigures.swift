@@ -9,8 +9,8 @@ struct PracticeFigures: UnitFigures {
         let (shared, endorsed) = try await database.query("""
             SELECT count(*), count(e.practice_id) FROM good_practices_practices p
             LEFT JOIN good_practices_endorsements e ON e.province_id = p.province_id AND e.practice_id = p.id
-            JOIN administrative_units u ON u.id = p.unit_id
-            WHERE u.path LIKE (SELECT path FROM administrative_units WHERE id = \(unit)) || '%'
+            JOIN core_v1.units u ON u.id = p.unit_id
+            WHERE u.path LIKE (SELECT path FROM core_v1.units WHERE id = \(unit)) || '%'
             """).decode((Int64, Int64).self)[0]
         return [
             UnitFigure(key: "practicesShared", label: LocalizedName(vietnamese: "Mô hình đã chia sẻ", english: "Practices shared"), value: Double(shared)),
