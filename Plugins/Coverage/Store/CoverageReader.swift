@@ -63,9 +63,7 @@ struct CoverageReader: Sendable {
 
     /// Whether `unit` was in force on `day`.
     func isInForce(_ unit: UUID, on day: CalendarDate) async throws -> Bool {
-        try await database.query("""
-            SELECT EXISTS (SELECT 1 FROM core_v1.units WHERE id = \(unit) AND valid_from <= \(day) AND (valid_until IS NULL OR valid_until > \(day)))
-            """).decode(Bool.self)[0]
+        try await CoreReads(database).unit(ID(rawValue: unit))?.isInForce(on: day) ?? false
     }
 
     /// The units above `unit`, from its province down to its parent.
