@@ -109,6 +109,8 @@ COMMENT ON VIEW core_v1.events IS
 
 GRANT USAGE ON SCHEMA core_v1 TO cdt_app;
 GRANT SELECT ON ALL TABLES IN SCHEMA core_v1 TO cdt_app;
+-- A view a later core migration adds to core_v1 is readable by the application role too, and only readable.
+ALTER DEFAULT PRIVILEGES IN SCHEMA core_v1 GRANT SELECT ON TABLES TO cdt_app;
 
 -- What a module's migration calls to have its delivery start again from the beginning of the log in every
 -- province (after it emptied its tables for a new shape): its checkpoints and parked events go. Runs under
