@@ -56,9 +56,12 @@ struct CoverageReader: Sendable {
         CoverageUnit(id: row.0, name: row.1, level: row.2, path: row.3, provinceId: row.4 ?? (row.2 == "province" ? row.0 : nil), parentId: row.5)
     }
 
+    private static func unit(_ core: CoreUnit) -> CoverageUnit {
+        unit((core.id.rawValue, core.name, core.level, core.path, core.provinceID?.rawValue, core.parentID?.rawValue))
+    }
+
     func unit(_ id: UUID) async throws -> CoverageUnit? {
-        try await database.query("SELECT \(unsafeSQL: Self.unitColumns) FROM core_v1.units u WHERE u.id = \(id)")
-            .decode((UUID, String, String, String, UUID?, UUID?).self).first.map(Self.unit)
+        try await CoreReads(database).unit(ID(rawValue: id)).map(Self.unit)
     }
 
     /// Whether `unit` was in force on `day`.
@@ -70,9 +73,7 @@ struct CoverageReader: Sendable {
     func ancestors(of unit: CoverageUnit) async throws -> [CoverageUnit] {
         let ids = unit.path.split(separator: "/").compactMap { UUID(uuidString: String($0)) }.filter { $0 != unit.id }
         guard !ids.isEmpty else { return [] }
-        let rows = try await database.query("SELECT \(unsafeSQL: Self.unitColumns) FROM core_v1.units u WHERE u.id = ANY(\(ids)) ORDER BY length(u.path)")
-            .decode((UUID, String, String, String, UUID?, UUID?).self)
-        return rows.map(Self.unit)
+        return try await CoreReads(database).units(ids.map(ID.init(rawValue:))).map(Self.unit)
     }
 
     /// The units directly under `unit` (the provinces, under the nation) in force on `day`, among
