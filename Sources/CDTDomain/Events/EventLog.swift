@@ -34,20 +34,3 @@ public struct EventFilter: Hashable, Sendable {
         self.occurredUntil = occurredUntil
     }
 }
-
-/// The port storage implements for the event log. The PostgreSQL adapter is `PostgresEventLog`.
-///
-/// Appending an event validates it against what is stored (the unit exists on the day, the team is
-/// active, the village has no other team, the team no other head, …), stores it, and updates the
-/// tables built from the log, all at once: an event is applied whole or not at all.
-public protocol EventLog: Sendable {
-    /// Appends each event on its own, in order, and returns one outcome per event. A rejected event
-    /// leaves nothing behind and does not stop the others; later events see the earlier ones.
-    func append(_ events: [DomainEvent]) async throws -> [AppendOutcome]
-
-    /// The stored event with `id`, or `nil`.
-    func event(_ id: ID<DomainEvent>) async throws -> DomainEvent?
-
-    /// Stored events `filter` selects, in the order they were recorded, a page at a time.
-    func events(matching filter: EventFilter, page: PageRequest) async throws -> Page<DomainEvent>
-}

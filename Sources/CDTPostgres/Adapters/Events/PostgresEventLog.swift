@@ -4,7 +4,13 @@ public import Foundation
 /// The event log in PostgreSQL (`events`, `event_ids`; see `sql/core/0003_work.sql`), with the
 /// tables built from it (teams, members, memberships, households, campaigns, trainings) kept up to
 /// date in the same transaction.
-public struct PostgresEventLog: EventLog {
+///
+/// The one write path of every event, the core's and the modules': the domain's checks
+/// (`DomainEvent.validate`, then the rules that need stored facts and the recorder's ``EventAuthority``),
+/// then the projections and the log, in one savepoint per event. There is no `EventLog` protocol: the
+/// rules that need stored facts run in the same transaction as the write, and a second implementation
+/// would have to copy them; the domain's own rules are tested without a database.
+public struct PostgresEventLog: Sendable {
     public let client: PostgresClient
     /// The server's clock, for refusing events from the future.
     public let now: Clock
