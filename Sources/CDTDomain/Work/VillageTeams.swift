@@ -35,6 +35,49 @@ public enum TeamRules {
         return ended
     }
 
+    /// The level of a team for a unit at `level`: a village-level unit's or a commune's.
+    public static func teamLevel(forUnitAt level: UnitLevel) throws(ValidationFailure) -> TeamLevel {
+        guard let teamLevel = TeamLevel(unitLevel: level) else {
+            throw ValidationFailure(field: "unitId", rule: "must name a village-level unit or a commune")
+        }
+        return teamLevel
+    }
+
+    /// Checks that the unit issuing a team's decision is the team's unit or above it (`issuerPath` and
+    /// `unitPath` are the units' paths in the tree; `nil` for an issuer that does not exist).
+    public static func checkIssuer(path issuerPath: String?, ofTeamAt unitPath: String) throws(ValidationFailure) {
+        guard let issuerPath, unitPath.hasPrefix(issuerPath) else {
+            throw ValidationFailure(field: "payload.decision.issuingUnitId", rule: "must name the team's unit or a unit above it")
+        }
+    }
+
+    /// Checks that `survivor` may take in other teams on `date`: a `team.merged` is recorded in the
+    /// survivor's unit, and the survivor is active that day.
+    public static func checkMerge(into survivor: Team, recordedIn unit: ID<AdministrativeUnit>, on date: CalendarDate) throws(ValidationFailure) {
+        guard survivor.unitID == unit else {
+            throw ValidationFailure(field: "unitId", rule: "must be the unit of the team merged into (\(survivor.unitID))")
+        }
+        guard survivor.isActive(on: date) else {
+            throw ValidationFailure(field: "payload.intoTeamId", rule: "must name a team active on the day the event occurred")
+        }
+    }
+
+    /// Checks a `member.joined`: a new member comes with their details, an existing one without (joining
+    /// never rewrites or restores a member's details), and only within the province they were recorded in.
+    /// - Parameters:
+    ///   - storedIn: the province of the member already recorded with this id, `nil` for a new member.
+    public static func checkJoining(_ body: MemberJoined, storedIn: ID<AdministrativeUnit>?, teamProvince: ID<AdministrativeUnit>) throws(ValidationFailure) {
+        if let province = storedIn, province != teamProvince {
+            throw ValidationFailure(field: "payload.memberId", rule: "names a member recorded in another province")
+        }
+        if body.person != nil, storedIn != nil {
+            throw ValidationFailure(field: "payload.person", rule: "must be left out when memberId names an existing member")
+        }
+        if body.person == nil, storedIn == nil {
+            throw ValidationFailure(field: "payload.person", rule: "is required when memberId names a new member")
+        }
+    }
+
     /// Whether `team` is or will be active on `date` or later.
     private static func overlaps(_ team: Team, from date: CalendarDate) -> Bool {
         team.endedOn.map { $0 > date } ?? true

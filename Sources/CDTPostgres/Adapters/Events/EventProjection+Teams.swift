@@ -3,12 +3,8 @@ import Foundation
 
 extension EventProjection {
     func establish(_ body: TeamEstablished) async throws {
-        guard let level = TeamLevel(unitLevel: unit.level) else {
-            throw ValidationFailure(field: "unitId", rule: "must name a village-level unit or a commune")
-        }
-        guard let issuer = try await StoredUnit.load(body.decision.issuingUnitID, session), issuer.contains(unit) else {
-            throw ValidationFailure(field: "payload.decision.issuingUnitId", rule: "must name the team's unit or a unit above it")
-        }
+        let level = try TeamRules.teamLevel(forUnitAt: unit.level)
+        try TeamRules.checkIssuer(path: try await StoredUnit.load(body.decision.issuingUnitID, session)?.path, ofTeamAt: unit.path)
         let team = Team(id: body.teamId, name: body.name.trimmingCharacters(in: .whitespacesAndNewlines), unitID: unit.id, level: level,
                         decision: body.decision, chatLink: body.chatLink)
         let existing = try await session.query("""
@@ -34,12 +30,7 @@ extension EventProjection {
 
     func merge(_ body: TeamMerged) async throws {
         let survivor = try await lockedTeam(body.intoTeamId, field: "payload.intoTeamId")
-        guard survivor.unitID == event.unitID else {
-            throw ValidationFailure(field: "unitId", rule: "must be the unit of the team merged into (\(survivor.unitID))")
-        }
-        guard survivor.isActive(on: day) else {
-            throw ValidationFailure(field: "payload.intoTeamId", rule: "must name a team active on the day the event occurred")
-        }
+        try TeamRules.checkMerge(into: survivor, recordedIn: event.unitID, on: day)
         var survivorRoster = try await roster(of: survivor)
         for (index, id) in body.teamIds.enumerated() {
             let field = "payload.teamIds[\(index)]"
@@ -64,14 +55,8 @@ extension EventProjection {
         let team = try await teamOfThisUnit(body.teamId)
         let stored = try await session.query("SELECT province_id FROM members WHERE id = \(body.memberId) FOR UPDATE")
             .decode(ID<AdministrativeUnit>.self).first
-        if let province = stored, province != unit.provinceID {
-            throw ValidationFailure(field: "payload.memberId", rule: "names a member recorded in another province")
-        }
+        try TeamRules.checkJoining(body, storedIn: stored, teamProvince: unit.provinceID)
         if let person = body.person {
-            // Details come with a new member only: joining never rewrites (or restores, after an erasure) a member's details.
-            guard stored == nil else {
-                throw ValidationFailure(field: "payload.person", rule: "must be left out when memberId names an existing member")
-            }
             let member = person.member(id: body.memberId)
             let inserted = try await session.execute("""
                 INSERT INTO members (id, province_id, name, search_key, sort_key, phone, gender, birth_year, affiliations)
@@ -82,8 +67,6 @@ extension EventProjection {
                 """)
             // Taken meanwhile, or in a province this transaction cannot see.
             guard inserted == 1 else { throw ValidationFailure(field: "payload.memberId", rule: "is already used by another member") }
-        } else if stored == nil {
-            throw ValidationFailure(field: "payload.person", rule: "is required when memberId names a new member")
         }
         var roster = try await roster(of: team)
         try await store(try roster.join(body.memberId, as: body.role, on: day), of: team)
