@@ -47,15 +47,21 @@ import Testing
             #expect(undeclared.status == .badRequest && undeclared.fields == ["type"])
             let routeOnly = try await send("good-practices.practice_endorsed", #"{"practiceId": "\#(shared)", "note": "x"}"#)
             #expect(routeOnly.status == .badRequest && routeOnly.fields == ["type"])
+            // Province B has not turned the module on: its events are refused there.
+            let off = try await admin.post("/api/v1/events", body("good-practices.practice_shared", unit: units.villageB1, payload: #"{"title": "A", "summary": "B"}"#)
+                .replacingOccurrences(of: #""authorId": "[^"]*""#, with: #""authorId": "\#(author)""#, options: .regularExpression))
+            #expect(off.status == .unprocessableContent && off.fields == ["type"], "\(off.text)")
             // In a batch, each event answers for itself.
             let batch = try await admin.post("/api/v1/events/batch", #"{"events": ["# + [
                 body("good-practices.practice_shared", unit: units.villageA1, payload: #"{"title": "A", "summary": "B"}"#)
                     .replacingOccurrences(of: #""authorId": "[^"]*""#, with: #""authorId": "\#(author)""#, options: .regularExpression),
                 body("good-practices.practice_shared", unit: units.villageA1, payload: #"{"title": "A"}"#),
+                body("good-practices.practice_shared", unit: units.villageB1, payload: #"{"title": "A", "summary": "B"}"#)
+                    .replacingOccurrences(of: #""authorId": "[^"]*""#, with: #""authorId": "\#(author)""#, options: .regularExpression),
             ].joined(separator: ",") + "]}")
             #expect(batch.status == .ok)
             let outcomes = (batch.json["results"] as? [[String: Any]] ?? []).map { $0["outcome"] as? String }
-            #expect(outcomes == ["accepted", "rejected"], "\(batch.text)")
+            #expect(outcomes == ["accepted", "rejected", "rejected"], "\(batch.text)")
         }
         try await harness.catchUp()
         let titles = try await harness.snapshot("good_practices_practices")

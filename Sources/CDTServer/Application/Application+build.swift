@@ -41,7 +41,7 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
     let visibility = Visibility(hierarchy: PostgresHierarchyStore(client: dependencies.database))
     let work = PostgresWorkStore(client: dependencies.database)
     EventController(log: PostgresEventLog(client: dependencies.database, now: dependencies.now), visibility: visibility, work: work,
-                    catalog: ModuleEventCatalog(dependencies.modules.registry))
+                    catalog: ModuleEventCatalog(dependencies.modules.registry), enablements: dependencies.modules.enablements)
         .addRoutes(to: api.group("events"), checkpoint: checkpoint)
     TeamController(store: work, visibility: visibility).addRoutes(teams: api.group("teams"), members: api.group("members"), checkpoint: checkpoint)
     FieldWorkController(store: work, visibility: visibility).addRoutes(to: api, checkpoint: checkpoint)

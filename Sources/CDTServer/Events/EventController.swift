@@ -24,9 +24,12 @@ struct EventController: Sendable {
     let commits: SharedCommits
     /// The kinds of event the installed modules declare: a submitted event of one is checked by it.
     let catalog: ModuleEventCatalog
+    /// Where each module is enabled: a module's event is refused in a province that has not turned it on.
+    let enablements: ModuleEnablements
 
-    init(log: PostgresEventLog, visibility: Visibility, work: any WorkStore, catalog: ModuleEventCatalog) {
+    init(log: PostgresEventLog, visibility: Visibility, work: any WorkStore, catalog: ModuleEventCatalog, enablements: ModuleEnablements) {
         self.log = log
+        self.enablements = enablements
         self.catalog = catalog
         self.visibility = visibility
         self.work = work
@@ -64,6 +67,10 @@ struct EventController: Sendable {
         if !(try await visibility.outsideChangeScope([event.unitID], of: caller)).isEmpty {
             throw ProblemDetails(status: .forbidden, detail: "You may not record work in that unit.",
                                  errors: [.init(field: "unitId", rule: Self.outsideRule)])
+        }
+        if let module = event.type.moduleID, try await enablements.unitsWhereEnabled(module, among: [event.unitID]).isEmpty {
+            throw ProblemDetails(status: .unprocessableContent, detail: "The event breaks a rule; nothing was recorded.",
+                                 errors: [.init(field: "type", rule: Self.moduleOffRule(module))])
         }
         if event.type.changesTheHierarchy, !(try await visibility.outsideScope([event.unitID], of: caller, for: .manageUnits)).isEmpty {
             throw ProblemDetails(status: .forbidden, detail: "Only the province's administrators may change its villages.",
@@ -110,10 +117,19 @@ struct EventController: Sendable {
         let outside = try await visibility.outsideChangeScope(events.map(\.event.unitID), of: caller)
         let villages = events.filter { $0.event.type.changesTheHierarchy }.map(\.event.unitID)
         let unmanaged = villages.isEmpty ? [] : try await visibility.outsideScope(villages, of: caller, for: .manageUnits)
+        var enabledUnits: [String: Set<ID<AdministrativeUnit>>] = [:]
+        for module in Set(events.compactMap(\.event.type.moduleID)) {
+            enabledUnits[module] = try await enablements.unitsWhereEnabled(module, among: events.filter { $0.event.type.moduleID == module }.map(\.event.unitID))
+        }
         events.removeAll { item in
             if outside.contains(item.event.unitID) {
                 results[item.index] = BatchResult(index: item.index, id: item.event.id.description, outcome: "rejected",
                                                   errors: [.init(field: "events[\(item.index)].unitId", rule: Self.outsideRule)])
+                return true
+            }
+            if let module = item.event.type.moduleID, enabledUnits[module]?.contains(item.event.unitID) != true {
+                results[item.index] = BatchResult(index: item.index, id: item.event.id.description, outcome: "rejected",
+                                                  errors: [.init(field: "events[\(item.index)].type", rule: Self.moduleOffRule(module))])
                 return true
             }
             if item.event.type.changesTheHierarchy, unmanaged.contains(item.event.unitID) {
@@ -162,6 +178,7 @@ struct EventController: Sendable {
 
     static let outsideRule = "must name a unit where you may record work"
     static let villagesRule = "village events are recorded by the province's administrators"
+    static func moduleOffRule(_ module: String) -> String { "is an event of the module '\(module)', which is not enabled in the unit's province" }
 
     /// What the caller may name in the events they record (see ``EventAuthority``).
     static func authority(_ caller: Caller) -> EventAuthority {

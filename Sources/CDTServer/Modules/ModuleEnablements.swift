@@ -25,6 +25,19 @@ public struct ProvinceModuleState: Sendable, Hashable {
 public struct ModuleEnablements: Sendable {
     let database: PostgresClient
 
+    /// The units among `units` whose province has `moduleID` enabled, whatever the task's row scope: a
+    /// module's event is accepted only where its module is on.
+    public func unitsWhereEnabled(_ moduleID: String, among units: [ID<AdministrativeUnit>]) async throws -> Set<ID<AdministrativeUnit>> {
+        guard !units.isEmpty else { return [] }
+        let rows = try await RowScope.$current.withValue(.everyProvince) {
+            try await database.query("""
+                SELECT u.id FROM administrative_units u JOIN module_enablements e ON e.province_id = u.province_id
+                WHERE u.id = ANY(\(units)) AND e.module_id = \(moduleID) AND e.enabled
+                """).decode(ID<AdministrativeUnit>.self)
+        }
+        return Set(rows)
+    }
+
     /// The states recorded for `moduleID` (every module when `nil`), within the task's row scope.
     public func states(of moduleID: String?, schemas: (String) -> SettingsSchema) async throws -> [ProvinceModuleState] {
         try await database.query("""
