@@ -17,12 +17,17 @@ public struct ModuleEventCatalog: Sendable {
         self.init(registry.modules.map(\.manifest))
     }
 
+    /// The module that declares `type` (by its name or a former name): `nil` for the core's kinds.
+    public func moduleID(of type: EventType) -> String? {
+        type.isCore ? nil : declarations[type]?.type.moduleID ?? type.moduleID
+    }
+
     /// The declaration of `type` (by its name or a former name), if an installed module declares it.
     public func declaration(of type: EventType) -> ModuleEventDeclaration? { declarations[type] }
 
     /// `event` as it is stored: a core event as it came; a module's event checked by its declaration
-    /// (the version, the payload read strictly as the module's type and its own rules) and under the type's
-    /// current name, with the teams and members it names.
+    /// (the version, the payload read strictly as the module's type and its own rules), under the name it
+    /// was sent with (a former name too), with the teams and members it names.
     /// - Parameter prefix: where the event sits in the request (`events[3]` in a batch), for field paths.
     /// - Throws: ``ValidationFailure`` naming `type` for a kind no installed module declares or that clients
     ///   may not submit, and the payload's fields for a payload the module refuses.
@@ -53,12 +58,15 @@ public struct ModuleEventCatalog: Sendable {
         guard declaration.versions.contains(event.version) else {
             throw ValidationFailure(field: path("version"), rule: "must be from \(declaration.versions.lowerBound) to \(declaration.versions.upperBound) for \(declaration.type)")
         }
-        let payload: ModuleEventPayload
+        let checked: ModuleEventPayload
         do {
-            payload = try declaration.check(body.json)
+            checked = try declaration.check(body.json)
         } catch {
             throw ValidationFailure(error.violations.map { $0.nested(under: prefix) })
         }
+        // Kept under the name it was sent with: an offline client resending an event it made before the kind
+        // was renamed finds it stored once, and the module reads both names.
+        let payload = ModuleEventPayload(type: body.type, json: checked.json, references: checked.references)
         return DomainEvent(id: event.id, unitID: event.unitID, authorID: event.authorID, occurredAt: event.occurredAt,
                            recordedAt: event.recordedAt, version: event.version, payload: .module(payload))
     }

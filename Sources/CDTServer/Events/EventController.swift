@@ -68,7 +68,7 @@ struct EventController: Sendable {
             throw ProblemDetails(status: .forbidden, detail: "You may not record work in that unit.",
                                  errors: [.init(field: "unitId", rule: Self.outsideRule)])
         }
-        if let module = event.type.moduleID, try await enablements.unitsWhereEnabled(module, among: [event.unitID]).isEmpty {
+        if let module = catalog.moduleID(of: event.type), try await enablements.unitsWhereEnabled(module, among: [event.unitID]).isEmpty {
             throw ProblemDetails(status: .unprocessableContent, detail: "The event breaks a rule; nothing was recorded.",
                                  errors: [.init(field: "type", rule: Self.moduleOffRule(module))])
         }
@@ -118,8 +118,8 @@ struct EventController: Sendable {
         let villages = events.filter { $0.event.type.changesTheHierarchy }.map(\.event.unitID)
         let unmanaged = villages.isEmpty ? [] : try await visibility.outsideScope(villages, of: caller, for: .manageUnits)
         var enabledUnits: [String: Set<ID<AdministrativeUnit>>] = [:]
-        for module in Set(events.compactMap(\.event.type.moduleID)) {
-            enabledUnits[module] = try await enablements.unitsWhereEnabled(module, among: events.filter { $0.event.type.moduleID == module }.map(\.event.unitID))
+        for module in Set(events.compactMap({ catalog.moduleID(of: $0.event.type) })) {
+            enabledUnits[module] = try await enablements.unitsWhereEnabled(module, among: events.filter { catalog.moduleID(of: $0.event.type) == module }.map(\.event.unitID))
         }
         events.removeAll { item in
             if outside.contains(item.event.unitID) {
@@ -127,7 +127,7 @@ struct EventController: Sendable {
                                                   errors: [.init(field: "events[\(item.index)].unitId", rule: Self.outsideRule)])
                 return true
             }
-            if let module = item.event.type.moduleID, enabledUnits[module]?.contains(item.event.unitID) != true {
+            if let module = catalog.moduleID(of: item.event.type), enabledUnits[module]?.contains(item.event.unitID) != true {
                 results[item.index] = BatchResult(index: item.index, id: item.event.id.description, outcome: "rejected",
                                                   errors: [.init(field: "events[\(item.index)].type", rule: Self.moduleOffRule(module))])
                 return true
