@@ -205,6 +205,9 @@ let package = Package(
             dependencies: [
                 "CDTServer",
                 "CDTDemo",
+                // The OpenAPI drift test mounts the installed modules beside the core.
+                "CDTGoodPractices",
+                "CDTCoverage",
                 "CDTTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
