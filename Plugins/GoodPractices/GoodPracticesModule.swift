@@ -1,13 +1,23 @@
 public import CDTModuleKit
 
-/// The example module: localities share a good practice ("mô hình hay") with the core event
-/// `practice.shared`, everyone in the province reads them, and the province's curators endorse the best.
+/// The example module: localities share a good practice ("mô hình hay") with the module's own event
+/// `good-practices.practice_shared`, everyone in the province reads them, and the province's curators
+/// endorse the best.
 ///
-/// It uses every part of the module kit a new module needs: a migration (`sql/good-practices/`), an
-/// event handler, routes with access rules, a settings schema, a role, and a service other modules can
-/// read. `docs/modules.md` walks through it.
+/// It uses every part of the module kit a new module needs: an event kind of its own, a migration
+/// (`sql/good-practices/`), an event handler, routes with access rules, a settings schema, a role, and a
+/// service other modules can read. `docs/modules.md` walks through it.
 public struct GoodPracticesModule: FeatureModule {
     public init() {}
+
+    /// A locality shares a practice: submitted by clients to `POST /api/v1/events` like the core's work.
+    /// Until the module declared it, the core recorded it as `practice.shared`; the log keeps those as they
+    /// were, and they read as this kind.
+    public static let practiceShared = ModuleEventKind<PracticeShared>(
+        "good-practices.practice_shared", submittedByClients: true, formerNames: ["practice.shared"])
+
+    /// A curator endorses a practice: recorded by the endorsement route only.
+    public static let practiceEndorsed = ModuleEventKind<PracticeEndorsed>("good-practices.practice_endorsed")
 
     public var manifest: ModuleManifest {
         ModuleManifest(
@@ -17,7 +27,8 @@ public struct GoodPracticesModule: FeatureModule {
             permissions: [ModulePermission("good-practices.endorse", "Endorse a practice shared in the area")],
             roles: [ModuleRole("good-practices.curator", "Chooses the practices the province recommends",
                                levels: [.province, .commune], permissions: ["good-practices.endorse"])],
-            consumes: [.practiceShared])
+            consumes: Self.practiceShared.storedTypes,
+            events: [Self.practiceShared.declaration, Self.practiceEndorsed.declaration])
     }
 
     public var migrations: [Migration] {
@@ -51,7 +62,7 @@ public struct GoodPracticesModule: FeatureModule {
     }
 
     public func apply(_ event: FeedEvent, in transaction: PostgresSession, context: ModuleContext) async throws {
-        guard case .practiceShared(let practice) = event.event.payload else { return }
+        guard let practice = try Self.practiceShared.payload(of: event.event) else { return }
         try await PracticeStore.record(practice, from: event, transaction)
     }
 }

@@ -47,6 +47,10 @@ enum PracticeRoutes {
             throw ProblemDetails(status: .forbidden, detail: "You may endorse practices only in the area of your curator role.")
         }
         try await database.withTransaction { tx in
+            // The endorsement is a state change of the module: an event of its own in the log, with the row.
+            let event = try GoodPracticesModule.practiceEndorsed.event(
+                in: endorsed.unitId, by: account.rawValue, at: context.module.now(), PracticeEndorsed(practiceId: id, note: body.note))
+            try await context.record(event, in: tx)
             try await PracticeStore.endorse(id, province: province, by: account, note: body.note, tx)
             try await context.audit(action: "endorsement.set", unit: endorsed.unitId, subject: id.description, details: ["note": body.note], in: tx)
         }

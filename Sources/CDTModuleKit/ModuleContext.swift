@@ -1,6 +1,7 @@
 public import CDTDomain
 public import CDTPostgres
 public import Logging
+public import Foundation
 
 /// What a module is given to work with, wherever it runs: delivering events, answering requests, in its
 /// hooks and readiness check.
@@ -11,6 +12,8 @@ public import Logging
 /// - `hierarchy` and `work` are the domain's query ports: read the core's units, teams, members,
 ///   households and events through them (pass the caller's scope as `within:`), never its tables.
 /// - `services` reaches the services of the modules this one depends on.
+/// - ``settings(for:)`` reads a province's settings of the module, wherever it runs (an event handler
+///   included).
 public struct ModuleContext: Sendable {
     /// The module's id.
     public let moduleID: String
@@ -21,11 +24,20 @@ public struct ModuleContext: Sendable {
     public let logger: Logger
     /// Today's date in Vietnam.
     public let today: @Sendable () -> CalendarDate
+    /// The server's clock: when a route records an event, it happened now.
+    public let now: @Sendable () -> Date
+    /// The module's settings schema: what a province may set, and the defaults.
+    public let settingsSchema: SettingsSchema
+    private let storedSettings: StoredSettings
 
     public init(
         moduleID: String, database: PostgresClient, hierarchy: any HierarchyStore, work: any WorkStore, services: ModuleServices,
-        logger: Logger, today: @escaping @Sendable () -> CalendarDate
+        logger: Logger, today: @escaping @Sendable () -> CalendarDate, settingsSchema: SettingsSchema = SettingsSchema(),
+        storedSettings: @escaping StoredSettings = { _, _ in nil }, now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.now = now
+        self.settingsSchema = settingsSchema
+        self.storedSettings = storedSettings
         self.moduleID = moduleID
         self.database = database
         self.hierarchy = hierarchy
@@ -33,6 +45,26 @@ public struct ModuleContext: Sendable {
         self.services = services
         self.logger = logger
         self.today = today
+    }
+}
+
+extension ModuleContext {
+    /// Reads the settings a province stored for a module, as JSON text (`nil`: none stored).
+    public typealias StoredSettings = @Sendable (_ moduleID: String, _ province: ID<AdministrativeUnit>) async throws -> String?
+
+    /// The settings of the module in `province`: what the province set over the schema's defaults (the
+    /// defaults alone where it set nothing or the module is not enabled there). Event handlers read them for
+    /// the event's province:
+    ///
+    /// ```swift
+    /// func apply(_ event: FeedEvent, in transaction: PostgresSession, context: ModuleContext) async throws {
+    ///     let settings = try await context.settings(for: event.provinceID)
+    ///     guard settings.bool("countVisits") else { return }
+    ///     …
+    /// }
+    /// ```
+    public func settings(for province: ID<AdministrativeUnit>) async throws -> ModuleSettings {
+        settingsSchema.settings(fromStored: try await storedSettings(moduleID, province) ?? "{}")
     }
 }
 
@@ -65,8 +97,15 @@ public struct ModuleEnvironment: Sendable {
     public let work: any WorkStore
     public let logger: Logger
     public let today: @Sendable () -> CalendarDate
+    /// Where modules' province settings are read from.
+    public let storedSettings: ModuleContext.StoredSettings
+    /// The server's clock.
+    public let now: @Sendable () -> Date
 
-    public init(database: PostgresClient, hierarchy: any HierarchyStore, work: any WorkStore, logger: Logger, today: @escaping @Sendable () -> CalendarDate) {
+    public init(database: PostgresClient, hierarchy: any HierarchyStore, work: any WorkStore, logger: Logger, today: @escaping @Sendable () -> CalendarDate,
+                storedSettings: @escaping ModuleContext.StoredSettings = { _, _ in nil }, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.now = now
+        self.storedSettings = storedSettings
         self.database = database
         self.hierarchy = hierarchy
         self.work = work

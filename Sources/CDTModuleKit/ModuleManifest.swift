@@ -9,7 +9,8 @@ public import CDTDomain
 ///     version: ModuleVersion(1, 0, 0),
 ///     dependencies: ["coverage"],
 ///     permissions: [ModulePermission("good-practices.publish", "Publish a good practice for other localities")],
-///     consumes: [.practiceShared])
+///     events: [GoodPracticesModule.practiceShared.declaration],
+///     consumes: GoodPracticesModule.practiceShared.storedTypes)
 /// ```
 public struct ModuleManifest: Sendable, Hashable {
     /// Lower-case letters, digits and dashes, 2 to 40 characters, starting with a letter: the folder of its
@@ -25,13 +26,17 @@ public struct ModuleManifest: Sendable, Hashable {
     public let permissions: [ModulePermission]
     /// The roles it adds, scoped to the hierarchy like the core's.
     public let roles: [ModuleRole]
-    /// The event types it is delivered.
+    /// The event types it is delivered: the core's, its own, other modules'.
     public let consumes: [EventType]
+    /// The kinds of event it declares (``ModuleEventKind/declaration``), named `<id>.<name>`.
+    public let events: [ModuleEventDeclaration]
 
     public init(
         id: String, name: LocalizedName, version: ModuleVersion, moduleAPIVersion: ModuleVersion = ModuleAPI.version,
-        dependencies: [String] = [], permissions: [ModulePermission] = [], roles: [ModuleRole] = [], consumes: [EventType] = []
+        dependencies: [String] = [], permissions: [ModulePermission] = [], roles: [ModuleRole] = [], consumes: [EventType] = [],
+        events: [ModuleEventDeclaration] = []
     ) {
+        self.events = events
         self.id = id
         self.name = name
         self.version = version

@@ -61,7 +61,8 @@ public struct ModuleRegistry: Sendable {
             contexts[manifest.id] = ModuleContext(
                 moduleID: manifest.id, database: environment.database, hierarchy: environment.hierarchy, work: environment.work,
                 services: ModuleServices(requester: manifest.id, allowedProviders: Set(manifest.dependencies), directory: directory),
-                logger: environment.logger, today: environment.today)
+                logger: environment.logger, today: environment.today, settingsSchema: module.settings, storedSettings: environment.storedSettings,
+                now: environment.now)
         }
         for module in modules {
             var registrations = ModuleServiceRegistrations(provider: module.manifest.id)
@@ -82,7 +83,11 @@ public struct ModuleRegistry: Sendable {
         var seen: Set<String> = []
         var permissionOwners: [String: String] = [:]
         var roleOwners: [String: String] = [:]
+        var eventOwners: [String: String] = [:]
         for manifest in manifests {
+            if EventType.coreNamespaces.contains(manifest.id) {
+                throw .invalidPart(module: manifest.id, "its id is a namespace of the core's event types")
+            }
             guard ModuleManifest.isValidID(manifest.id) else { throw .invalidID(manifest.id) }
             guard seen.insert(manifest.id).inserted else { throw .duplicateID(manifest.id) }
             guard manifest.moduleAPIVersion.major == apiVersion.major, manifest.moduleAPIVersion <= apiVersion else {
@@ -92,6 +97,12 @@ public struct ModuleRegistry: Sendable {
                 guard permission.name.hasPrefix(manifest.id + ".") else { throw .unprefixedName(module: manifest.id, name: permission.name) }
                 if let owner = permissionOwners.updateValue(manifest.id, forKey: permission.name) {
                     throw .clashingPermission(permission.name, modules: owner == manifest.id ? [owner] : [owner, manifest.id])
+                }
+            }
+            for event in manifest.events {
+                guard event.type.moduleID == manifest.id else { throw .unprefixedName(module: manifest.id, name: event.type.rawValue) }
+                if let owner = eventOwners.updateValue(manifest.id, forKey: event.type.rawValue) {
+                    throw .invalidPart(module: manifest.id, "declares the event type '\(event.type)' that module '\(owner)' declares too")
                 }
             }
             for role in manifest.roles {

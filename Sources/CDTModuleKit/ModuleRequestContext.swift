@@ -15,8 +15,13 @@ public struct ModuleRequestContext: Sendable {
     public let provinces: Set<ID<AdministrativeUnit>>
     /// Where the caller may view work, within those provinces.
     public let viewScope: AccessScope
-    /// Where the caller may record work, within those provinces.
+    /// Where the caller may record work, within those provinces: their own area (a commune officer's
+    /// commune, a member's village), where ``viewScope`` may reach further (a commune officer views the
+    /// whole province).
     public let changeScope: AccessScope
+    /// The caller's roles in the hierarchy, each at its unit (empty for an external actor); the module's
+    /// own roles show through ``scope(for:)``.
+    public let roles: [RoleAssignment]
     /// The route's path parameters.
     public let parameters: Parameters
     /// Each of those provinces' settings.
@@ -27,13 +32,17 @@ public struct ModuleRequestContext: Sendable {
     public let viewsNationwide: Bool
     /// The caller's address, for the audit log.
     public let clientAddress: String?
+    /// Appends the module's events for the caller (see ``record(_:in:)``).
+    let recorder: (any ModuleEventRecording)?
     private let permissionScopes: [String: AccessScope]
 
     public init(
         module: ModuleContext, caller: ModuleCaller, provinces: Set<ID<AdministrativeUnit>>, viewScope: AccessScope, changeScope: AccessScope,
         permissionScopes: [String: AccessScope], parameters: Parameters, settingsByProvince: [ID<AdministrativeUnit>: ModuleSettings],
-        viewsNationwide: Bool = false, clientAddress: String? = nil
+        viewsNationwide: Bool = false, clientAddress: String? = nil, recorder: (any ModuleEventRecording)? = nil, roles: [RoleAssignment] = []
     ) {
+        self.roles = roles
+        self.recorder = recorder
         self.viewsNationwide = viewsNationwide
         self.clientAddress = clientAddress
         self.module = module
@@ -51,9 +60,9 @@ public struct ModuleRequestContext: Sendable {
         permissionScopes[permission] ?? .nowhere
     }
 
-    /// The settings of `province`, or the defaults when it is not one of ``provinces``.
+    /// The settings of `province`, or the module's defaults when it is not one of ``provinces``.
     public func settings(for province: ID<AdministrativeUnit>) -> ModuleSettings {
-        settingsByProvince[province] ?? ModuleSettings(schema: SettingsSchema(), values: [:])
+        settingsByProvince[province] ?? ModuleSettings(schema: module.settingsSchema, values: [:])
     }
 
     /// Records a change this request made in the audit log, as `<module id>.<action>`, with the caller's

@@ -43,8 +43,17 @@ public struct TestEvents: Sendable {
         DomainEvent(id: ID(), unitID: unit, authorID: author, occurredAt: Self.start.addingTimeInterval(TimeInterval(minute * 60)), payload: payload)
     }
 
-    /// A `practice.shared` event.
+    /// The type of the events ``shared(in:title:summary:minute:)`` makes: the good-practices module's.
+    public static let sharedType = EventType(rawValue: "good-practices.practice_shared")!
+
+    /// A `good-practices.practice_shared` event (a module's event, as the log stores it), the simplest event
+    /// there is: it needs nothing else to exist. Appended straight to the log, it needs no module declaring it.
     public func shared(in unit: ID<AdministrativeUnit>, title: String, summary: String = "Cách làm và kết quả, để nơi khác học theo.", minute: Int = 0) -> DomainEvent {
-        event(unit, minute: minute, .practiceShared(PracticeShared(title: title, summary: summary)))
+        module(Self.sharedType, in: unit, minute: minute, ["title": .string(title), "summary": .string(summary)])
+    }
+
+    /// An event of a module's `type` with the JSON payload `fields`.
+    public func module(_ type: EventType, in unit: ID<AdministrativeUnit>, minute: Int = 0, _ fields: [String: JSONValue]) -> DomainEvent {
+        event(unit, minute: minute, .module(ModuleEventPayload(type: type, json: .object(fields))))
     }
 }

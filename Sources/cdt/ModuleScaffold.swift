@@ -109,12 +109,15 @@ struct ModuleScaffold {
     public struct __NAME__Module: FeatureModule {
         public init() {}
 
+        /// The good-practices module's event (a module may consume another's events by type).
+        static let practiceShared = EventType(rawValue: "good-practices.practice_shared")!
+
         public var manifest: ModuleManifest {
             ModuleManifest(
                 id: "__ID__",
                 name: LocalizedName(vietnamese: "__NAME__", english: "__NAME__"),
                 version: ModuleVersion(0, 1, 0),
-                consumes: [.practiceShared])
+                consumes: [Self.practiceShared])
         }
 
         public var migrations: [Migration] {
@@ -136,7 +139,7 @@ struct ModuleScaffold {
         }
 
         public func apply(_ event: FeedEvent, in transaction: PostgresSession, context: ModuleContext) async throws {
-            guard case .practiceShared = event.event.payload else { return }
+            guard event.event.type == Self.practiceShared else { return }
             try await transaction.execute("""
                 INSERT INTO __PREFIX___counts (province_id, unit_id, shared) VALUES (\(event.provinceID), \(event.event.unitID), 1)
                 ON CONFLICT (province_id, unit_id) DO UPDATE SET shared = __PREFIX___counts.shared + 1

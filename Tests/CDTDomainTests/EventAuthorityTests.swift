@@ -59,7 +59,7 @@ import Testing
         let (here, there) = (ID<Member>(), ID<Member>())
         let places = NamedPlaces(members: [here: [a1], there: [c1]])
         let leader = authority(.teamLeader, at: a1, parent: a, commune: a)
-        let shared = EventPayload.practiceShared(PracticeShared(title: "Zalo", summary: "Nhóm"))
+        let shared = EventPayload.module(ModuleEventPayload(type: EventType(rawValue: "good-practices.practice_shared")!, json: .object(["title": .string("Zalo"), "summary": .string("Nhóm")])))
         #expect(leader.refusal(of: event(shared), unitPath: a1, places: places, today: today) == nil)
         #expect(leader.refusal(of: event(shared, author: here.rawValue), unitPath: a1, places: places, today: today) == nil)
         for author in [there.rawValue, UUID()] {
@@ -68,7 +68,7 @@ import Testing
     }
 
     @Test func backdatingIsBoundedByTheMostGenerousRoleThatMayRecordThere() {
-        let shared = EventPayload.practiceShared(PracticeShared(title: "Zalo", summary: "Nhóm"))
+        let shared = EventPayload.module(ModuleEventPayload(type: EventType(rawValue: "good-practices.practice_shared")!, json: .object(["title": .string("Zalo"), "summary": .string("Nhóm")])))
         let member = authority(.member, at: a1, parent: a, commune: a)
         #expect(member.refusal(of: event(shared, on: "2026-10-19"), unitPath: a1, places: NamedPlaces(), today: today) == nil)
         #expect(fields(member.refusal(of: event(shared, on: "2026-10-18"), unitPath: a1, places: NamedPlaces(), today: today)) == ["occurredAt"])

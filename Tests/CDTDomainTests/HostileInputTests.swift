@@ -40,7 +40,7 @@ import Testing
     @Test func theNilUUIDIsNotAnEventID() throws {
         let nilID = try #require(ID<DomainEvent>("00000000-0000-0000-0000-000000000000"))
         let event = DomainEvent(id: nilID, unitID: ID(), authorID: UUID(), occurredAt: Date(timeIntervalSince1970: 1_754_017_200),
-                                payload: .practiceShared(PracticeShared(title: "Mô hình", summary: "Cách làm")))
+                                payload: EventPayload.module(ModuleEventPayload(type: EventType(rawValue: "good-practices.practice_shared")!, json: .object(["title": .string("Mô hình"), "summary": .string("Cách làm")]))))
         #expect(throws: ValidationFailure(field: "id", rule: "must not be the nil UUID")) { try event.validate(now: Date(timeIntervalSince1970: 1_800_000_000)) }
     }
 

@@ -57,7 +57,7 @@ import Testing
         let (found, scannedTo) = try await RowScope.$current.withValue(.everyProvince) {
             try await harness.owner.withTransaction { tx in
                 try await PostgresEventFeed.events(in: harness.units.provinceA, after: FeedPosition(transactionID: 0, position: 0),
-                                                   types: [.practiceShared], limit: 200, window: 4000, tx)
+                                                   types: [TestEvents.sharedType], limit: 200, window: 4000, tx)
             }
         }
         #expect(found.isEmpty && scannedTo != nil)

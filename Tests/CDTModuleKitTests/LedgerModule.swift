@@ -1,11 +1,12 @@
 import CDTDomain
 import CDTModuleKit
 import CDTPostgres
+import CDTTesting
 import Foundation
 import Hummingbird
 import Synchronization
 
-/// A module for testing delivery: it writes down every `practice.shared` event it is given, in the
+/// A module for testing delivery: it writes down every `good-practices.practice_shared` event it is given, in the
 /// order given, and can be told to fail on a title or to lose its connection once mid-transaction.
 struct LedgerModule: FeatureModule {
     /// Titles that make `apply` throw every time, and titles that kill the connection once.
@@ -25,7 +26,7 @@ struct LedgerModule: FeatureModule {
     var manifest: ModuleManifest {
         ModuleManifest(
             id: id, name: LocalizedName(vietnamese: "Sổ ghi", english: "Ledger"), version: ModuleVersion(1, 0, 0),
-            dependencies: dependencies, consumes: [.practiceShared])
+            dependencies: dependencies, consumes: [TestEvents.sharedType])
     }
 
     var table: String { id.replacingOccurrences(of: "-", with: "_") + "_entries" }
@@ -66,21 +67,22 @@ struct LedgerModule: FeatureModule {
     }
 
     func apply(_ event: FeedEvent, in transaction: PostgresSession, context: ModuleContext) async throws {
-        guard case .practiceShared(let practice) = event.event.payload else { return }
+        guard case .module(let shared) = event.event.payload, case .object(let fields) = shared.json,
+              case .string(let title)? = fields["title"] else { return }
         try await transaction.execute("""
-            INSERT INTO \(unsafeSQL: table) (province_id, event_id, title) VALUES (\(event.provinceID), \(event.event.id), \(practice.title))
+            INSERT INTO \(unsafeSQL: table) (province_id, event_id, title) VALUES (\(event.provinceID), \(event.event.id), \(title))
             """)
-        if faults.failing.withLock({ $0.contains(practice.title) }) {
-            throw LedgerError(title: practice.title)
+        if faults.failing.withLock({ $0.contains(title) }) {
+            throw LedgerError(title: title)
         }
         if faults.unavailable.withLock({ left in
-            guard let count = left[practice.title], count > 0 else { return false }
-            left[practice.title] = count - 1
+            guard let count = left[title], count > 0 else { return false }
+            left[title] = count - 1
             return true
         }) {
             throw PostgresError(code: .server, message: "the database system is starting up", sqlState: SQLState.cannotConnectNow)
         }
-        if faults.killOnce.withLock({ $0.remove(practice.title) != nil }) {
+        if faults.killOnce.withLock({ $0.remove(title) != nil }) {
             // The process dies between the module's write and the checkpoint: the connection drops mid-transaction.
             _ = try? await transaction.query("SELECT pg_terminate_backend(pg_backend_pid())")
         }

@@ -151,7 +151,7 @@ import Testing
                 make.register(ID(), in: fixture.villageA1, size: 0),                             // 6 rejected: size
                 make.visit(household, in: fixture.villageB1, by: [lan]),                         // 7 rejected: other province
                 DomainEvent(id: reused.id, unitID: fixture.villageA2, authorID: make.author, occurredAt: make.on("2025-08-04"),
-                            payload: .practiceShared(PracticeShared(title: "x", summary: "y"))),  // 8 conflict
+                            payload: .householdRegistered(HouseholdDetails(householdId: ID(), label: "x", size: 3))),  // 8 conflict
             ]
             let answer = try await client.post("/api/v1/events/batch", EventJSON.batch(events, extra: [#"{"id": "not-a-uuid"}"#]))
             #expect(answer.status == .ok, "\(answer.text)")
@@ -196,7 +196,7 @@ import Testing
                 make.visit(first, in: fixture.villageA2, by: [lan]),                                        // 2 rejected: not the household's unit
                 make.visit(second, in: fixture.villageA1, by: [lan, ID()]),                                 // 3 rejected: memberIds[1]
                 future,                                                                                      // 4 rejected: occurredAt
-                make.event(fixture.villageA1, on: "2025-08-11", .practiceShared(PracticeShared(title: "Zalo", summary: "Nhóm Zalo thôn"))),  // 5 accepted
+                make.event(fixture.villageA1, on: "2025-08-11", .householdRegistered(HouseholdDetails(householdId: ID(), label: "Zalo", size: 3))),  // 5 accepted
                 make.visit(second, in: fixture.villageA1, by: [lan], on: "2025-08-12"),                     // 6 accepted
             ]
             let answer = try await client.post("/api/v1/events/batch", EventJSON.batch(run))
@@ -225,7 +225,7 @@ import Testing
         let db = fixture.database.makeApplicationClient()
         let other = try await WorkFixture.makeAccount([RoleAssignment(role: .nationalAdministrator, unitID: nil)], db)
         await db.close()
-        let events = (0..<40).map { n in make.event(fixture.villageA1, on: "2025-08-11", .practiceShared(PracticeShared(title: "Mẹo \(n)", summary: "Chia sẻ"))) }
+        let events = (0..<40).map { n in make.event(fixture.villageA1, on: "2025-08-11", .householdRegistered(HouseholdDetails(householdId: ID(), label: "Mẹo \(n)", size: 3))) }
         try await fixture.withApp(.live) { client in
             let otherClient = APIClient(client: client.client, token: try await client.signIn(other), accountID: other.accountID)
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in

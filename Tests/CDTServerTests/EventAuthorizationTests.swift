@@ -153,7 +153,7 @@ import Testing
         try await f.withApp(as: [RoleAssignment(role: .member, unitID: f.villageA1)]) { member throws in
             func shared(by author: UUID) -> DomainEvent {
                 DomainEvent(id: ID(), unitID: f.villageA1, authorID: author, occurredAt: CommuneWorld.make.on(EventFactory.recently),
-                            payload: .practiceShared(PracticeShared(title: "Zalo", summary: "Nhóm Zalo của tổ")))
+                            payload: .householdRegistered(HouseholdDetails(householdId: ID(), label: "Zalo", size: 3)))
             }
             for author in [DemoSeason.author, UUID(), world.memberC.rawValue] {
                 let answer = try await member.submit(shared(by: author))

@@ -112,7 +112,7 @@ struct FuzzWorld {
             make.visit(household, in: fixture.villageA1, by: [member], on: "2025-09-10"),
             make.event(fixture.villageA1, on: "2025-09-11", .householdSurveyed(HouseholdSurveyed(
                 householdId: household, smartphones: 2, computers: 1, internet: .mobile, hasBusiness: true, sellsOnline: true))),
-            make.event(fixture.villageA1, on: "2025-09-12", .practiceShared(PracticeShared(title: "Chợ 4.0", summary: "Mã QR ở mọi sạp", link: "https://example.vn/cho"))),
+            make.event(fixture.villageA1, on: "2025-09-12", .householdRegistered(HouseholdDetails(householdId: ID(), label: "Chợ 4.0", size: 3))),
         ]
         let ids = [team.description, member.description, household.description, campaign.description, training.description,
                    fixture.villageA1.description, fixture.provinceA.description, fixture.provinceB.description, setUp[0].id.description]

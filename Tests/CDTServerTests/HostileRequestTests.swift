@@ -53,8 +53,8 @@ import Testing
             #expect(single.fields == ["payload.label"])
             #expect(single.rules == [Validator.nulRule])
 
-            let practice = make.event(fixture.villageA1, .practiceShared(PracticeShared(title: "Mô hình", summary: "Tóm tắt")))
-            let practiceWithNUL = EventJSON.text(make.event(fixture.villageA1, .practiceShared(PracticeShared(title: "Mô hình NUL", summary: "Tóm tắt"))))
+            let practice = make.event(fixture.villageA1, .householdRegistered(HouseholdDetails(householdId: ID(), label: "Mô hình", size: 3)))
+            let practiceWithNUL = EventJSON.text(make.event(fixture.villageA1, .householdRegistered(HouseholdDetails(householdId: ID(), label: "Mô hình NUL", size: 3))))
                 .replacingOccurrences(of: "Mô hình NUL", with: #"Mô hình\u0000"#)
             let first = make.register(ID(), in: fixture.villageA1), last = make.register(ID(), in: fixture.villageA2)
             let body = #"{"events": ["# + [EventJSON.text(first), withNUL, EventJSON.text(practice), practiceWithNUL, EventJSON.text(last)].joined(separator: ",") + "]}"
@@ -64,8 +64,8 @@ import Testing
             #expect(results.map { $0["outcome"] as? String ?? "" } == ["accepted", "rejected", "accepted", "rejected", "accepted"])
             let fields = results.map { (($0["errors"] as? [[String: Any]]) ?? []).compactMap { $0["field"] as? String } }
             #expect(fields[1] == ["events[1].payload.label"])
-            #expect(fields[3] == ["events[3].payload.title"])
-            #expect(try await client.get("/api/v1/households?under=\(fixture.communeA)").items.count == 2)
+            #expect(fields[3] == ["events[3].payload.label"])
+            #expect(try await client.get("/api/v1/households?under=\(fixture.communeA)").items.count == 3)
         }
     }
 
@@ -85,7 +85,7 @@ import Testing
         await owner.close()
         let make = EventFactory()
         try await fixture.withApp { client in
-            let shared = { (title: String) in make.event(fixture.villageA1, .practiceShared(PracticeShared(title: title, summary: "Tóm tắt"))) }
+            let shared = { (title: String) in make.event(fixture.villageA1, .householdRegistered(HouseholdDetails(householdId: ID(), label: title, size: 3))) }
             let boomHousehold = make.event(fixture.villageA1, .householdRegistered(HouseholdDetails(householdId: ID(), label: "boom", size: 2)))
             let events = [shared("một"), shared("boom"), shared("hai"), boomHousehold, make.register(ID(), in: fixture.villageA1)]
             let answer = try await client.post("/api/v1/events/batch", EventJSON.batch(events))

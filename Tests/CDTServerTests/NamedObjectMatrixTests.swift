@@ -73,11 +73,11 @@ import Testing
         Row(object: "author",
             inScope: { w, _ in
                 DomainEvent(id: ID(), unitID: w.fixture.villageA1, authorID: w.memberA1.rawValue, occurredAt: CommuneWorld.make.on(EventFactory.recently),
-                            payload: .practiceShared(PracticeShared(title: "Zalo", summary: "Nhóm Zalo của tổ")))
+                            payload: .householdRegistered(HouseholdDetails(householdId: ID(), label: "Zalo", size: 3)))
             },
             outOfScope: { w, _ in
                 DomainEvent(id: ID(), unitID: w.fixture.villageA1, authorID: w.memberC.rawValue, occurredAt: CommuneWorld.make.on(EventFactory.recently),
-                            payload: .practiceShared(PracticeShared(title: "Zalo", summary: "Nhóm Zalo của tổ")))
+                            payload: .householdRegistered(HouseholdDetails(householdId: ID(), label: "Zalo", size: 3)))
             },
             mayInScope: changers, mayOutOfScope: provinceWide),
         // Last: merging ends teams the rows above name.

@@ -33,7 +33,7 @@ import Testing
 
     static func event() -> DomainEvent {
         DomainEvent(id: ID(), unitID: ID(), authorID: UUID(), occurredAt: Date(timeIntervalSince1970: 1_754_017_200),
-                    payload: .practiceShared(PracticeShared(title: "Zalo", summary: "Nhóm Zalo thôn")))
+                    payload: .householdRegistered(HouseholdDetails(householdId: ID(), label: "Zalo", size: 3)))
     }
 
     static func recorder(_ name: String) -> AuditEntry {

@@ -103,7 +103,7 @@ struct CoverageProjector {
             try await CoverageLedger.followLineage(tx)
         case .villageAdded, .villageRenamed:
             break
-        case .memberRoleChanged, .teamChatLinkChanged, .householdSurveyed, .practiceShared:
+        case .memberRoleChanged, .teamChatLinkChanged, .householdSurveyed, .module:
             break
         }
     }

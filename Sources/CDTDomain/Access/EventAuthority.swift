@@ -36,6 +36,7 @@ public struct EventAuthority: Hashable, Sendable {
         case .memberRoleChanged(let body): [(body.teamId, "payload.teamId")]
         case .teamMerged(let body):
             [(body.intoTeamId, "payload.intoTeamId")] + body.teamIds.enumerated().map { ($0.element, "payload.teamIds[\($0.offset)]") }
+        case .module(let body): body.references.teams.map { ($0.id, $0.field) }
         default: []
         }
     }
@@ -46,6 +47,7 @@ public struct EventAuthority: Hashable, Sendable {
         case .memberJoined(let body): [(body.memberId, "payload.memberId")]
         case .householdVisited(let body): body.memberIds.enumerated().map { ($0.element, "payload.memberIds[\($0.offset)]") }
         case .trainingHeld(let body): body.attendeeIds.enumerated().map { ($0.element, "payload.attendeeIds[\($0.offset)]") }
+        case .module(let body): body.references.members.map { ($0.id, $0.field) }
         default: []
         }
     }

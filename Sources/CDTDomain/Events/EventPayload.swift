@@ -14,12 +14,13 @@ public enum EventPayload: Hashable, Sendable {
     case householdUpdated(HouseholdDetails)
     case householdVisited(HouseholdVisited)
     case householdSurveyed(HouseholdSurveyed)
-    case practiceShared(PracticeShared)
     case unitsReorganized(UnitsReorganized)
     case villageAdded(VillageAdded)
     case villageRenamed(VillageRenamed)
     case villageMoved(VillageMoved)
     case villageClosed(VillageClosed)
+    /// An event of a kind a module declares, its payload as JSON; the module checks and reads it.
+    case module(ModuleEventPayload)
 
     public var type: EventType {
         switch self {
@@ -37,12 +38,12 @@ public enum EventPayload: Hashable, Sendable {
         case .householdUpdated: .householdUpdated
         case .householdVisited: .householdVisited
         case .householdSurveyed: .householdSurveyed
-        case .practiceShared: .practiceShared
         case .unitsReorganized: .unitsReorganized
         case .villageAdded: .villageAdded
         case .villageRenamed: .villageRenamed
         case .villageMoved: .villageMoved
         case .villageClosed: .villageClosed
+        case .module(let body): body.type
         }
     }
 
@@ -63,12 +64,12 @@ public enum EventPayload: Hashable, Sendable {
         case .householdUpdated(let body): body
         case .householdVisited(let body): body
         case .householdSurveyed(let body): body
-        case .practiceShared(let body): body
         case .unitsReorganized(let body): body
         case .villageAdded(let body): body
         case .villageRenamed(let body): body
         case .villageMoved(let body): body
         case .villageClosed(let body): body
+        case .module(let body): body
         }
     }
 
@@ -89,12 +90,12 @@ public enum EventPayload: Hashable, Sendable {
         case .householdUpdated: .householdUpdated(try .init(from: decoder))
         case .householdVisited: .householdVisited(try .init(from: decoder))
         case .householdSurveyed: .householdSurveyed(try .init(from: decoder))
-        case .practiceShared: .practiceShared(try .init(from: decoder))
         case .unitsReorganized: .unitsReorganized(try .init(from: decoder))
         case .villageAdded: .villageAdded(try .init(from: decoder))
         case .villageRenamed: .villageRenamed(try .init(from: decoder))
         case .villageMoved: .villageMoved(try .init(from: decoder))
         case .villageClosed: .villageClosed(try .init(from: decoder))
+        default: .module(ModuleEventPayload(type: type, json: try JSONValue(from: decoder)))
         }
     }
 }

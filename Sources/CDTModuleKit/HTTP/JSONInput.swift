@@ -149,7 +149,6 @@ public enum JSONInput {
     }
 
     private static let enumValues: [String: [String]] = [
-        "EventType": EventType.allCases.filter(\.isSubmittedByClients).map(\.rawValue),
         "GuidanceOutcome": GuidanceOutcome.allCases.map(\.rawValue),
         "TeamRole": TeamRole.allCases.map(\.rawValue),
         "Gender": Gender.allCases.map(\.rawValue),

@@ -46,7 +46,7 @@ public struct AppDependencies: Sendable {
         self.accessPolicy = accessPolicy ?? SessionPolicy(accounts: PostgresAccountStore(client: database), settings: signIn)
         self.today = today
         self.now = now
-        self.modules = modules.map { ModuleHost(registry: $0, database: database, logger: Logger(label: "cdt.modules"), today: today) }
+        self.modules = modules.map { ModuleHost(registry: $0, database: database, logger: Logger(label: "cdt.modules"), today: today, now: now) }
             ?? .none(database: database)
         self.metrics = metrics
         self.migrations = migrations + (modules?.migrations ?? [])

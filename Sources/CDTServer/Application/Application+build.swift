@@ -40,7 +40,8 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
         .addRoutes(to: api.group("units"), checkpoint: checkpoint)
     let visibility = Visibility(hierarchy: PostgresHierarchyStore(client: dependencies.database))
     let work = PostgresWorkStore(client: dependencies.database)
-    EventController(log: PostgresEventLog(client: dependencies.database, now: dependencies.now), visibility: visibility, work: work)
+    EventController(log: PostgresEventLog(client: dependencies.database, now: dependencies.now), visibility: visibility, work: work,
+                    catalog: ModuleEventCatalog(dependencies.modules.registry))
         .addRoutes(to: api.group("events"), checkpoint: checkpoint)
     TeamController(store: work, visibility: visibility).addRoutes(teams: api.group("teams"), members: api.group("members"), checkpoint: checkpoint)
     FieldWorkController(store: work, visibility: visibility).addRoutes(to: api, checkpoint: checkpoint)
@@ -54,7 +55,7 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
     PersonalDataController(store: work, audit: audit).addRoutes(to: api.group("members"), checkpoint: checkpoint)
     ModuleController(administration: ModuleAdministration(host: dependencies.modules, database: dependencies.database))
         .addRoutes(to: api.group("modules"), checkpoint: checkpoint)
-    mountModuleRoutes(dependencies.modules, on: api, checkpoint: checkpoint)
+    mountModuleRoutes(dependencies.modules, on: api, checkpoint: checkpoint, now: dependencies.now)
     OpenAPIController(document: OpenAPIDocument.text(modules: dependencies.modules.registry)).addRoutes(to: router.group())
     // Every route declares its access rule: one added around the checkpoint stops start-up here.
     let publicRoutes = 4  // /healthz, /readyz, /metrics, /openapi.json
@@ -69,13 +70,14 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
 }
 
 /// Mounts every module's routes under `/api/v1/modules/<id>/`, each through the checkpoint.
-func mountModuleRoutes(_ host: ModuleHost, on api: RouterGroup<AppRequestContext>, checkpoint: AccessCheckpoint) {
+func mountModuleRoutes(_ host: ModuleHost, on api: RouterGroup<AppRequestContext>, checkpoint: AccessCheckpoint, now: @escaping Clock) {
     let roles = PostgresModuleRoles(client: host.enablements.database)
+    let catalog = ModuleEventCatalog(host.registry)
     for module in host.registry.modules {
         let id = module.manifest.id
         guard let context = host.contexts[id] else { continue }
         let group = api.group(RouterPath("modules/\(id)"))
-        let moduleGuard = ModuleRouteGuard(module: module, context: context, host: host, roles: roles)
+        let moduleGuard = ModuleRouteGuard(module: module, context: context, host: host, roles: roles, catalog: catalog, now: now)
         for route in host.registry.routes[id] ?? [] {
             checkpoint.mount(route, on: group, guard: moduleGuard)
         }

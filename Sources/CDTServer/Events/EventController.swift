@@ -22,9 +22,12 @@ struct EventController: Sendable {
     let work: any WorkStore
     /// Single events sent at the same moment share a transaction (see ``SharedCommits``).
     let commits: SharedCommits
+    /// The kinds of event the installed modules declare: a submitted event of one is checked by it.
+    let catalog: ModuleEventCatalog
 
-    init(log: PostgresEventLog, visibility: Visibility, work: any WorkStore) {
+    init(log: PostgresEventLog, visibility: Visibility, work: any WorkStore, catalog: ModuleEventCatalog) {
         self.log = log
+        self.catalog = catalog
         self.visibility = visibility
         self.work = work
         self.commits = SharedCommits(log: log)
@@ -44,9 +47,18 @@ struct EventController: Sendable {
     }
 
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<SubmittedEventResponse> {
-        let event = try await JSONBody.decode(DomainEvent.self, from: request, limit: Self.eventBodyLimit, detail: "The event is malformed.")
-        if event.recordedAt != nil {
+        let decoded = try await JSONBody.decode(DomainEvent.self, from: request, limit: Self.eventBodyLimit, detail: "The event is malformed.")
+        if decoded.recordedAt != nil {
             throw ProblemDetails(status: .badRequest, detail: "The event is malformed.", errors: [.init(field: "recordedAt", rule: "is set by the server, not sent")])
+        }
+        let event: DomainEvent
+        do {
+            event = try catalog.submitted(decoded)
+        } catch {
+            let unknownType = error.violations.contains { $0.field == "type" }
+            throw ProblemDetails(status: unknownType ? .badRequest : .unprocessableContent,
+                                 detail: unknownType ? "The event is malformed." : "The event breaks a rule; nothing was recorded.",
+                                 errors: error.violations.map(ProblemDetails.FieldError.init))
         }
         let caller = try context.requireCaller()
         if !(try await visibility.outsideChangeScope([event.unitID], of: caller)).isEmpty {
@@ -86,7 +98,8 @@ struct EventController: Sendable {
             do throws(ValidationFailure) {
                 // A key given twice or a NUL character refuses this event alone, not the batch.
                 if let found = problems[index] { throw ValidationFailure(found) }
-                let event = try JSONInput.decode(DomainEvent.self, from: item, prefix: "events[\(index)]")
+                let decoded = try JSONInput.decode(DomainEvent.self, from: item, prefix: "events[\(index)]")
+                let event = try catalog.submitted(decoded, prefix: "events[\(index)]")
                 if event.recordedAt != nil { throw ValidationFailure(field: "events[\(index)].recordedAt", rule: "is set by the server, not sent") }
                 events.append((index, event))
             } catch {

@@ -2,7 +2,7 @@ public import CDTDomain
 public import CDTModuleKit
 public import CDTPostgres
 public import Logging
-import Foundation
+public import Foundation
 
 /// The modules compiled into this server, each with its context, built once at start-up and shared by
 /// the routes, the administration and the dispatcher.
@@ -11,11 +11,18 @@ public struct ModuleHost: Sendable {
     public let contexts: [String: ModuleContext]
     public let enablements: ModuleEnablements
 
-    public init(registry: ModuleRegistry, database: PostgresClient, logger: Logger, today: @escaping @Sendable () -> CalendarDate) {
+    public init(registry: ModuleRegistry, database: PostgresClient, logger: Logger, today: @escaping @Sendable () -> CalendarDate,
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.registry = registry
         self.contexts = registry.contexts(ModuleEnvironment(
             database: database, hierarchy: PostgresHierarchyStore(client: database), work: PostgresWorkStore(client: database),
-            logger: logger, today: today))
+            logger: logger, today: today, storedSettings: { moduleID, province in
+                try await RowScope.$current.withValue(.everyProvince) {
+                    try await database.query(
+                        "SELECT settings::text FROM module_enablements WHERE module_id = \(moduleID) AND province_id = \(province) AND enabled"
+                    ).decode(String.self).first
+                }
+            }, now: now))
         self.enablements = ModuleEnablements(database: database)
     }
 

@@ -1,6 +1,7 @@
 import CDTDomain
 import CDTModuleKit
 import CDTPostgres
+import Foundation
 import Hummingbird
 
 /// Checks a module route's rule before its handler runs, and hands the handler a context narrowed to
@@ -13,6 +14,9 @@ struct ModuleRouteGuard: Sendable {
     let context: ModuleContext
     let host: ModuleHost
     let roles: PostgresModuleRoles
+    /// The installed modules' kinds of event, for the events a route records.
+    let catalog: ModuleEventCatalog
+    let now: @Sendable () -> Date
 
     func respond(_ route: ModuleRoute, request: Request, context appContext: AppRequestContext, policy: any AccessPolicy) async throws -> Response {
         let enabled = try await host.enablements.enabledProvinces(of: module.manifest.id, schema: module.settings)
@@ -23,10 +27,14 @@ struct ModuleRouteGuard: Sendable {
             guard let caller = try await policy.authorize(.moduleRoute, request: request, context: appContext) else { throw SessionPolicy.unauthorized }
             admitted = try await admit(caller, to: route, enabled: Set(enabled.keys))
         }
+        let address = SessionPolicy.clientAddress(request, appContext, (policy as? SessionPolicy)?.settings.trustedProxies ?? .none)
+        var entry = AuditEntry(accountID: admitted.caller.accountID, clientAddress: address, action: "event.recorded")
+        if let actor = admitted.caller.externalActorID { entry.details["actor"] = actor }
+        let recorder = RouteEventRecorder(catalog: catalog, recorder: entry, authority: admitted.authority, now: now)
         let requestContext = ModuleRequestContext(
             module: context, caller: admitted.caller, provinces: admitted.provinces, viewScope: admitted.view, changeScope: admitted.change,
             permissionScopes: admitted.permissions, parameters: appContext.parameters, settingsByProvince: enabled.filter { admitted.provinces.contains($0.key) },
-            viewsNationwide: admitted.viewsNationwide, clientAddress: SessionPolicy.clientAddress(request, appContext, (policy as? SessionPolicy)?.settings.trustedProxies ?? .none))
+            viewsNationwide: admitted.viewsNationwide, clientAddress: address, recorder: recorder, roles: admitted.roles)
         return try await RowScope.$current.withValue(.provinces(admitted.provinces.map(\.rawValue))) {
             try await route.respond(request, requestContext, appContext)
         }
@@ -39,6 +47,10 @@ struct ModuleRouteGuard: Sendable {
         var change: AccessScope
         var permissions: [String: AccessScope]
         var viewsNationwide = false
+        /// What an account may name in the events the route records (`nil` for an external actor).
+        var authority: EventAuthority? = nil
+        /// The caller's roles in the hierarchy.
+        var roles: [RoleAssignment] = []
     }
 
     /// The same answer the router gives for a path it does not know.
@@ -54,7 +66,8 @@ struct ModuleRouteGuard: Sendable {
         let admitted = Admitted(
             caller: .account(caller.account.id, displayName: caller.account.displayName), provinces: provinces,
             view: view.narrowed(toProvinces: provinces), change: change.narrowed(toProvinces: provinces),
-            permissions: permissions.mapValues { $0.narrowed(toProvinces: provinces) }, viewsNationwide: view.isNationwide)
+            permissions: permissions.mapValues { $0.narrowed(toProvinces: provinces) }, viewsNationwide: view.isNationwide,
+            authority: EventAuthority(accountID: caller.account.id.rawValue, access: caller.access), roles: caller.account.assignments)
         let required: AccessScope = switch route.access {
         case .view: admitted.view
         case .change: admitted.change

@@ -104,7 +104,7 @@ struct QueryParameters {
         var types: [EventType] = []
         for part in text.split(separator: ",") {
             guard let type = EventType(rawValue: String(part)) else {
-                errors.append(.init(field: name, rule: "must be event types separated by commas, from: \(EventType.allCases.map(\.rawValue).joined(separator: ", "))"))
+                errors.append(.init(field: name, rule: "must be event types separated by commas, from: \(EventType.core.map(\.rawValue).joined(separator: ", ")) or a module's <module-id>.<name>"))
                 return []
             }
             types.append(type)

@@ -73,26 +73,6 @@ public struct CampaignClosed: EventBody {
     public func validate(into check: inout Validator) {}
 }
 
-/// `practice.shared`: a good practice shared with other localities.
-public struct PracticeShared: EventBody {
-    public var title: String
-    public var summary: String
-    public var link: String?
-
-    public init(title: String, summary: String, link: String? = nil) {
-        self.title = title
-        self.summary = summary
-        self.link = link
-    }
-
-    public func validate(into check: inout Validator) {
-        check.text(title, "title")
-        check.text(summary, "summary", maximumLength: 5000)
-        if let link { check.require(link.hasPrefix("https://") || link.hasPrefix("http://"), "link", "must be an http(s) link") }
-        check.storable(link, "link")
-    }
-}
-
 /// `units.reorganized`: an import changed the hierarchy of a province (a tree or a reorganization map
 /// took effect); recorded by `cdt import`, one event in each province the import changed, never by clients.
 public struct UnitsReorganized: EventBody {

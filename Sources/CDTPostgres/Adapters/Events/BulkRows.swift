@@ -50,7 +50,7 @@ struct BulkRows: Sendable {
             case .campaignLaunched(let body):
                 campaigns.append([body.campaignId, province, event.unitID, body.name, VietnameseText.searchKey(body.name), body.startsOn, body.endsOn,
                                   body.targetSkills.map(\.rawValue), (body.targetServices ?? []).map(\.rawValue), try WorkRecords.json(body.targets ?? [])])
-            case .householdVisited, .householdSurveyed, .practiceShared:
+            case .householdVisited, .householdSurveyed, .module:
                 break
             default:
                 throw ValidationFailure(field: "events[\(index)].type", rule: "\(event.type.rawValue) cannot be bulk loaded; append it to the log")

@@ -27,7 +27,7 @@ struct EventProjection {
         case .householdUpdated(let body): try await update(body)
         case .householdVisited(let body): try await visit(body)
         case .householdSurveyed(let body): try await survey(body)
-        case .practiceShared: return
+        case .module: return  // a module's event changes only what the module builds from it
         case .unitsReorganized: throw ValidationFailure(field: "type", rule: "is recorded by the importer")
         case .villageAdded(let body): try await addVillage(body)
         case .villageRenamed(let body): try await renameVillage(body)

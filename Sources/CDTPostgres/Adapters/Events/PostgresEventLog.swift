@@ -138,6 +138,13 @@ public struct PostgresEventLog: EventLog {
 
     // MARK: Appending one event
 
+    /// Appends one event inside the caller's transaction (in a savepoint of its own), as ``append(_:recordedBy:authorities:)``
+    /// does for each event: a module's route records its event and writes its own tables in one transaction.
+    public static func append(_ event: DomainEvent, recordedBy recorder: AuditEntry?, authority: EventAuthority?, now: Date,
+                              in transaction: PostgresSession) async throws -> AppendOutcome {
+        try await append(event, now: now, recorder: recorder, authority: authority, transaction)
+    }
+
     /// Thrown inside an event's savepoint when its recorder may not name something in it.
     struct Forbidden: Error { let failure: ValidationFailure }
 

@@ -27,7 +27,7 @@ struct ReadOnlyEventRun {
 
     /// Whether events of `type` are appended in runs.
     static func takes(_ type: EventType) -> Bool {
-        type == .householdVisited || type == .householdSurveyed || type == .practiceShared
+        type == .householdVisited || type == .householdSurveyed || !type.isCore
     }
 
     /// Whether two events with one id are the same event (a resend).
@@ -171,7 +171,7 @@ struct ReadOnlyEventRun {
         }
     }
 
-    /// The household a visit or survey names, with the members who visited; `nil` for a practice shared.
+    /// The household a visit or survey names, with the members who visited; `nil` for a module's event.
     private static func household(visitedOrSurveyedIn event: DomainEvent) -> (household: ID<Household>, members: [ID<Member>])? {
         switch event.payload {
         case .householdVisited(let body): (body.householdId, body.memberIds)
