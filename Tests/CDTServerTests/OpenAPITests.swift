@@ -123,6 +123,11 @@ import Testing
         }
         let schemas = (document["components"] as? [String: Any])?["schemas"] as? [String: Any] ?? [:]
         #expect(schemas["coverage.Figures"] != nil && schemas["good-practices.Practice"] != nil)
+        // The modules' event types: in EventType (GET /api/v1/modules lists them) and among stored events.
+        let eventTypes = (schemas["EventType"] as? [String: Any])?["enum"] as? [String] ?? []
+        #expect(eventTypes.contains("good-practices.practice_shared") && eventTypes.contains("good-practices.practice_endorsed"))
+        let stored = ((schemas["StoredEvent"] as? [String: Any])?["discriminator"] as? [String: Any])?["mapping"] as? [String: String] ?? [:]
+        #expect(stored["good-practices.practice_endorsed"] == "#/components/schemas/good-practices.practice_endorsed.event")
         let endorse = try #require(modules.first { $0.operation.path == "/api/v1/modules/good-practices/practices/{id}/endorsement" })
         let body = ((endorse.object["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"] as? [String: Any]
         #expect((body?["schema"] as? [String: Any])?["additionalProperties"] as? Bool == false)

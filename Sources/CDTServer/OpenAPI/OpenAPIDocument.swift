@@ -5,7 +5,8 @@ import Hummingbird
 /// The OpenAPI document `/openapi.json` serves, assembled when the router is built: the core's part,
 /// kept as `Sources/CDTServer/Documents/openapi.json` (embedded at build time), and each installed
 /// module's routes and schemas, from the documentation the module gives them (``RouteDocumentation``),
-/// under `/api/v1/modules/<id>/…`, tagged with the module's name, its schemas as `<id>.<name>`.
+/// under `/api/v1/modules/<id>/…`, tagged with the module's name, its schemas as `<id>.<name>`, and the
+/// event types the modules declare.
 ///
 /// The core's part stays a file: it is 43 operations written and reviewed by hand, and a typed copy
 /// would be a second description to keep true; modules, written by others and more often, describe
@@ -53,11 +54,48 @@ enum OpenAPIDocument {
                 paths[path] = .object(item)
             }
         }
+        addModuleEvents(modules, to: &schemas)
         document["paths"] = .object(paths)
         document["tags"] = .array(tags)
         components["schemas"] = .object(schemas)
         document["components"] = .object(components)
         return .object(document)
+    }
+
+    /// The event types the installed modules declare, in `EventType` (which `GET /api/v1/modules` lists
+    /// in `consumes`) and as kinds of `StoredEvent` (and of `NewEvent` for those clients may submit):
+    /// the envelope with a payload the module checks, described as an object.
+    static func addModuleEvents(_ modules: ModuleRegistry, to schemas: inout [String: JSONValue]) {
+        for module in modules.modules {
+            for declaration in module.manifest.events {
+                let type = declaration.type.rawValue
+                if case .object(var eventType)? = schemas["EventType"], case .array(var values)? = eventType["enum"] {
+                    for name in [type] + declaration.formerNames where !values.contains(.string(name)) { values.append(.string(name)) }
+                    eventType["enum"] = .array(values)
+                    schemas["EventType"] = .object(eventType)
+                }
+                let name = "\(type).event"
+                schemas[name] = .object([
+                    "description": .string("`\(type)`: an event of the `\(module.manifest.id)` module, its payload checked by the module"
+                                           + (declaration.submittedByClients ? "." : "; recorded by the module's routes, not submitted by clients.")),
+                    "allOf": .array([.object(["$ref": .string("#/components/schemas/EventEnvelope")])]),
+                    "properties": .object(["type": .object(["const": .string(type)]), "payload": .object(["type": .string("object")])]),
+                    "required": .array([.string("type"), .string("payload")]),
+                    "unevaluatedProperties": .boolean(false),
+                ])
+                for union in declaration.submittedByClients ? ["StoredEvent", "NewEvent"] : ["StoredEvent"] {
+                    guard case .object(var object)? = schemas[union], case .array(var oneOf)? = object["oneOf"] else { continue }
+                    oneOf.append(.object(["$ref": .string("#/components/schemas/\(name)")]))
+                    object["oneOf"] = .array(oneOf)
+                    if case .object(var discriminator)? = object["discriminator"], case .object(var mapping)? = discriminator["mapping"] {
+                        mapping[type] = .string("#/components/schemas/\(name)")
+                        discriminator["mapping"] = .object(mapping)
+                        object["discriminator"] = .object(discriminator)
+                    }
+                    schemas[union] = .object(object)
+                }
+            }
+        }
     }
 
     /// A module schema's name among the document's components.
