@@ -111,8 +111,10 @@ public struct APISchema: Sendable, Hashable {
             object = ["type": .string("array"), "items": element.json(reference: reference)]
         case .object(let properties, let closed):
             object = ["type": .string("object")]
-            object["properties"] = .object(Dictionary(uniqueKeysWithValues: properties.map { ($0.name, $0.schema.json(reference: reference)) }))
-            let required = properties.filter(\.required).map(\.name)
+            // A name given twice keeps its last schema (never a trap at start-up).
+            object["properties"] = .object(Dictionary(properties.map { ($0.name, $0.schema.json(reference: reference)) }, uniquingKeysWith: { _, last in last }))
+            var seen: Set<String> = []
+            let required = properties.filter(\.required).map(\.name).filter { seen.insert($0).inserted }
             if !required.isEmpty { object["required"] = .array(required.map(JSONValue.string)) }
             if closed { object["additionalProperties"] = .boolean(false) }
         case .map(let value):
