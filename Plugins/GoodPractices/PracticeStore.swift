@@ -30,7 +30,7 @@ enum PracticeStore {
         p.id, p.unit_id, p.title, p.summary, p.link, p.shared_at, e.practice_id IS NOT NULL, e.note, p.province_id, u.path
         FROM good_practices_practices p
         LEFT JOIN good_practices_endorsements e ON e.province_id = p.province_id AND e.practice_id = p.id
-        JOIN administrative_units u ON u.id = p.unit_id
+        JOIN core_v1.units u ON u.id = p.unit_id
         """
 
     /// Practices inside `scope`, matching `query` without regard to diacritics, endorsed ones first when asked.

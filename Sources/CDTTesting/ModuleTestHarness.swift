@@ -58,11 +58,13 @@ public final class ModuleTestHarness: Sendable {
     /// - Parameter cluster: where to create it; the test run's shared cluster by default (see
     ///   ``TestPostgres/makeDatabase(in:)`` for when a private one is needed).
     /// - Throws: the registry's error when the modules are invalid together.
-    public static func make(_ modules: [any FeatureModule], in cluster: EmbeddedCluster? = nil) async throws -> ModuleTestHarness {
+    /// - Parameter units: the hierarchy to add; ``TestUnits/init(secondCommunes:)`` with a second commune
+    ///   in each province for a module whose figures or rules span communes.
+    public static func make(_ modules: [any FeatureModule], in cluster: EmbeddedCluster? = nil,
+                            units: TestUnits = TestUnits()) async throws -> ModuleTestHarness {
         let registry = try ModuleRegistry(modules)
         let database = try await TestPostgres.makeDatabase(in: cluster)
         let owner = database.makeClient()
-        let units = TestUnits()
         do {
             try await MigrationRunner(client: owner, migrations: registry.schemaMigrations).apply()
             try await units.add(to: owner)

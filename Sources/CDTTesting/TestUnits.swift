@@ -2,14 +2,33 @@ public import CDTDomain
 public import CDTPostgres
 public import Foundation
 
-/// A small hierarchy for tests: two provinces, a commune in each, two villages in the first commune and
-/// one in the second, all in force from 2025-07-01.
+/// A small hierarchy for tests, all in force from 2025-07-01: two provinces, each with a commune, and with
+/// ``secondCommunes`` a second commune in each (a module's test harness has them).
+///
+/// | province | commune | villages |
+/// | --- | --- | --- |
+/// | A, Thành phố Hà Nội | A, Phường Ba Đình | A1, A2 |
+/// | | A2, Phường Hoàn Kiếm (second communes) | A3 |
+/// | B, Thành phố Hồ Chí Minh | B, Phường Sài Gòn | B1 |
+/// | | B2, Phường Bến Thành (second communes) | B2 |
 public struct TestUnits: Sendable {
+    /// Whether the second commune of each province (and its village) is added.
+    public let secondCommunes: Bool
     public let provinceA = ID<AdministrativeUnit>(), provinceB = ID<AdministrativeUnit>()
     public let communeA = ID<AdministrativeUnit>(), communeB = ID<AdministrativeUnit>()
+    public let communeA2 = ID<AdministrativeUnit>(), communeB2 = ID<AdministrativeUnit>()
     public let villageA1 = ID<AdministrativeUnit>(), villageA2 = ID<AdministrativeUnit>(), villageB1 = ID<AdministrativeUnit>()
+    public let villageA3 = ID<AdministrativeUnit>(), villageB2 = ID<AdministrativeUnit>()
 
-    public init() {}
+    /// Each village added with its commune, for making work in every one of them.
+    public var villages: [(village: ID<AdministrativeUnit>, commune: ID<AdministrativeUnit>)] {
+        [(villageA1, communeA), (villageA2, communeA), (villageB1, communeB)]
+            + (secondCommunes ? [(villageA3, communeA2), (villageB2, communeB2)] : [])
+    }
+
+    public init(secondCommunes: Bool = false) {
+        self.secondCommunes = secondCommunes
+    }
 
     /// Adds the units to the database `client` (the tables' owner) reaches.
     public func add(to client: PostgresClient) async throws {
@@ -25,6 +44,13 @@ public struct TestUnits: Sendable {
             try unit(villageA1, "00004.1", "Tổ dân phố 1", .village, "Tổ dân phố", communeA),
             try unit(villageA2, "00004.2", "Tổ dân phố 2", .village, "Tổ dân phố", communeA),
             try unit(villageB1, "26734.1", "Khu phố 1", .village, "Khu phố", communeB),
+        ])
+        guard secondCommunes else { return }
+        try await PostgresHierarchyStore(client: client).add([
+            try unit(communeA2, "00070", "Phường Hoàn Kiếm", .commune, "Phường", provinceA),
+            try unit(communeB2, "26740", "Phường Bến Thành", .commune, "Phường", provinceB),
+            try unit(villageA3, "00070.1", "Tổ dân phố 3", .village, "Tổ dân phố", communeA2),
+            try unit(villageB2, "26740.1", "Khu phố 2", .village, "Khu phố", communeB2),
         ])
     }
 

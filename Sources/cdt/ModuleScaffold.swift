@@ -100,76 +100,140 @@ struct ModuleScaffold {
     }
 
     static let moduleTemplate = #"""
-    public import CDTDomain
     public import CDTModuleKit
-    public import CDTPostgres
+    import Foundation
     import Hummingbird
 
-    /// __NAME__: counts the practices shared in each unit (a starting point: change it to what your module does).
+    /// __NAME__: counts the households visited in each village and lets the village's team note a follow-up
+    /// (a starting point: change it to what your module does). It shows each part of the kit: it consumes a
+    /// core event, declares and records an event of its own, reads the core through the kit (`CoreReads`,
+    /// `core_v1` views), has a setting, and audits what its routes change.
     public struct __NAME__Module: FeatureModule {
         public init() {}
 
-        /// The good-practices module's event (a module may consume another's events by type).
-        static let practiceShared = EventType(rawValue: "good-practices.practice_shared")!
+        /// The module's own event: recorded by `POST notes`, in the transaction that stores the note.
+        public static let noted = ModuleEventKind<Noted>("__ID__.noted")
 
         public var manifest: ModuleManifest {
             ModuleManifest(
                 id: "__ID__",
                 name: LocalizedName(vietnamese: "__NAME__", english: "__NAME__"),
                 version: ModuleVersion(0, 1, 0),
-                consumes: [Self.practiceShared])
+                consumes: [.householdVisited],
+                events: [Self.noted.declaration])
         }
 
         public var migrations: [Migration] {
             Migration.embedded(owner: EmbeddedMigrations.owner, files: EmbeddedMigrations.files)
         }
 
-        /// Built from the event log alone: emptied and replayed by `cdt modules rebuild __ID__`.
-        public var projectionTables: [String] { ["__PREFIX___counts"] }
+        public var settings: SettingsSchema {
+            SettingsSchema([.integer("listSize", SettingLabel(vietnamese: "Số dòng mỗi danh sách", english: "Rows per list"), range: 5...500, default: 100)])
+        }
+
+        /// Built from the event log alone: emptied and replayed by `cdt modules rebuild __ID__`. The notes are
+        /// what users entered: not listed, so a rebuild keeps them.
+        public var projectionTables: [String] { ["__PREFIX___visits"] }
 
         public func addRoutes(to routes: inout ModuleRoutes) {
-            routes.get("counts", access: .view, summary: "Practices shared per unit in the caller's area") { _, context in
+            routes.get("counts", access: .view, summary: "Households visited per village in the caller's area") { _, context in
                 let patterns = context.viewScope.isNationwide ? ["/%"] : context.viewScope.paths.sorted().map { $0 + "%" }
+                let limit = context.settingsByProvince.values.map { $0.integer("listSize") }.max() ?? 100
+                // The module's table joined with the core's view of units: never the core's tables.
                 let rows = try await context.module.database.query("""
-                    SELECT c.unit_id, c.shared FROM __PREFIX___counts c JOIN administrative_units u ON u.id = c.unit_id
-                    WHERE u.path LIKE ANY(\(patterns)) ORDER BY c.shared DESC, c.unit_id LIMIT 100
+                    SELECT c.unit_id, c.visits FROM __PREFIX___visits c JOIN core_v1.units u ON u.id = c.unit_id
+                    WHERE u.path LIKE ANY(\(patterns)) ORDER BY c.visits DESC, c.unit_id LIMIT \(limit)
                     """).decode((ID<AdministrativeUnit>, Int64).self)
-                return Counts(items: rows.map { Counts.Item(unitId: $0.0, shared: $0.1) })
+                // A unit's province, through the kit's read port.
+                let reads = CoreReads(context.module.database)
+                var items: [Counts.Item] = []
+                for (unit, visits) in rows {
+                    let province = try await reads.province(of: unit)
+                    items.append(Counts.Item(unitId: unit, visits: visits, province: province?.name ?? ""))
+                }
+                return Counts(items: items)
+            }
+            routes.post("notes", access: .change, summary: "Note a follow-up in a village of the caller's own area") { request, context in
+                let input = try await context.decode(NoteInput.self, from: request)
+                var check = Validator()
+                check.text(input.note, "note", maximumLength: 500)
+                do throws(ValidationFailure) { try check.finish() } catch { throw ProblemDetails.unprocessable(error) }
+                // Where the caller records work (their own area), not merely where they may look.
+                guard let unit = try await CoreReads(context.module.database).unit(input.unitId),
+                      context.changeScope.contains(path: unit.path), let account = context.caller.accountID else {
+                    throw ProblemDetails(status: .forbidden, detail: "You may note follow-ups only in your own area.",
+                                         errors: [.init(field: "unitId", rule: "must name a unit where you may record work")])
+                }
+                let event = try Self.noted.event(in: unit.id, by: account.rawValue, at: context.module.now(), Noted(note: input.note))
+                try await context.module.database.withTransaction { tx in
+                    try await context.record(event, in: tx)
+                    try await tx.execute("""
+                        INSERT INTO __PREFIX___notes (province_id, id, unit_id, note) VALUES (\(unit.provinceID ?? unit.id), \(event.id), \(unit.id), \(input.note))
+                        """)
+                    try await context.audit(action: "note.added", unit: unit.id, subject: event.id.description, in: tx)
+                }
+                return EditedResponse(status: .created, response: Note(id: event.id, unitId: unit.id, note: input.note))
             }
         }
 
         public func apply(_ event: FeedEvent, in transaction: PostgresSession, context: ModuleContext) async throws {
-            guard event.event.type == Self.practiceShared else { return }
+            guard event.event.type == .householdVisited else { return }
             try await transaction.execute("""
-                INSERT INTO __PREFIX___counts (province_id, unit_id, shared) VALUES (\(event.provinceID), \(event.event.unitID), 1)
-                ON CONFLICT (province_id, unit_id) DO UPDATE SET shared = __PREFIX___counts.shared + 1
+                INSERT INTO __PREFIX___visits (province_id, unit_id, visits) VALUES (\(event.provinceID), \(event.event.unitID), 1)
+                ON CONFLICT (province_id, unit_id) DO UPDATE SET visits = __PREFIX___visits.visits + 1
                 """)
         }
     }
 
+    /// The payload of `__ID__.noted`.
+    public struct Noted: EventBody {
+        public var note: String
+        public func validate(into check: inout Validator) { check.text(note, "note", maximumLength: 500) }
+    }
+
+    struct NoteInput: Codable {
+        var unitId: ID<AdministrativeUnit>
+        var note: String
+    }
+
+    struct Note: ResponseEncodable {
+        var id: ID<DomainEvent>
+        var unitId: ID<AdministrativeUnit>
+        var note: String
+    }
+
     struct Counts: ResponseEncodable {
-        struct Item: Codable { var unitId: ID<AdministrativeUnit>; var shared: Int64 }
+        struct Item: Codable { var unitId: ID<AdministrativeUnit>; var visits: Int64; var province: String }
         var items: [Item]
     }
 
     """#
 
     static let migrationTemplate = #"""
-    -- __NAME__: practices shared per unit, built from the event log.
-    CREATE TABLE __PREFIX___counts (
+    -- __NAME__: households visited per village, built from the event log, and the follow-ups users note.
+    -- A module's SQL names only its own tables and the core's views (core_v1), never the core's tables.
+    CREATE TABLE __PREFIX___visits (
         province_id uuid NOT NULL,
         unit_id uuid NOT NULL,
-        shared bigint NOT NULL,
+        visits bigint NOT NULL,
         PRIMARY KEY (province_id, unit_id)
     );
 
-    -- Row-level security by province, and the server's role may read and write it.
-    SELECT cdt_tenant_table('__PREFIX___counts');
+    CREATE TABLE __PREFIX___notes (
+        province_id uuid NOT NULL,
+        id uuid NOT NULL,
+        unit_id uuid NOT NULL,
+        note text NOT NULL,
+        PRIMARY KEY (province_id, id)
+    );
+
+    -- Row-level security by province, and the server's role may read and write them.
+    SELECT cdt_tenant_table('__PREFIX___visits');
+    SELECT cdt_tenant_table('__PREFIX___notes');
 
     """#
 
-    static let testTemplate = #"""
-    import CDTDomain
+    static let testTemplate = ##"""
     import CDTModuleKit
     import CDTTesting
     import HTTPTypes
@@ -179,26 +243,37 @@ struct ModuleScaffold {
     @Suite struct __NAME__Tests {
         @Test func conformance() async throws {
             try await ModuleConformance.check(__NAME__Module()) { units, events in
-                [events.shared(in: units.villageA1, title: "Thanh toán không tiền mặt ở chợ")]
+                events.visit(in: units.villageA1, commune: units.communeA).events
+            } sampleMutations: { harness, _ in
+                [ModuleSampleRequest(.post, "notes", body: #"{"unitId": "\#(harness.units.villageA1)", "note": "Quay lại hướng dẫn VNeID"}"#)]
             }
         }
 
-        @Test func countsPracticesWhereEnabled() async throws {
-            let harness = try await ModuleTestHarness.make([__NAME__Module()])
-            try await harness.enable("__ID__", in: harness.units.provinceA)
-            try await harness.append([
-                harness.events.shared(in: harness.units.villageA1, title: "Chợ 4.0", minute: 1),
-                harness.events.shared(in: harness.units.villageA1, title: "Cài VNeID tại nhà", minute: 2),
-            ])
+        @Test func countsVisitsAndNotesFollowUpsInTheCallersOwnArea() async throws {
+            let harness = try await ModuleTestHarness.make([__NAME__Module()], units: TestUnits(secondCommunes: true))
+            let units = harness.units
+            try await harness.enable("__ID__", in: units.provinceA)
+            try await harness.append(harness.events.visit(in: units.villageA1, commune: units.communeA).events)
+            try await harness.append(harness.events.visit(in: units.villageA3, commune: units.communeA2, minute: 10).events)
             try await harness.catchUp()
-            try await harness.withClient(as: [RoleAssignment(role: .communeOfficer, unitID: harness.units.communeA)]) { client in
-                let answer = try await client.get("/api/v1/modules/__ID__/counts")
-                #expect(answer.status == .ok)
-                #expect(answer.items.first?["shared"] as? Int == 2)
+            try await harness.withClient(as: [RoleAssignment(role: .communeOfficer, unitID: units.communeA)]) { officer in
+                let counts = try await officer.get("/api/v1/modules/__ID__/counts")
+                #expect(counts.status == .ok)
+                #expect(counts.items.first?["province"] as? String == "Thành phố Hà Nội")
+                let noted = try await officer.post("/api/v1/modules/__ID__/notes", #"{"unitId": "\#(units.villageA1)", "note": "Quay lại"}"#)
+                #expect(noted.status == .created)
+                // The other commune of the province is outside the officer's own area.
+                let elsewhere = try await officer.post("/api/v1/modules/__ID__/notes", #"{"unitId": "\#(units.villageA3)", "note": "Quay lại"}"#)
+                #expect(elsewhere.status == .forbidden && elsewhere.fields == ["unitId"])
+                let blank = try await officer.post("/api/v1/modules/__ID__/notes", #"{"unitId": "\#(units.villageA1)", "note": " "}"#)
+                #expect(blank.status == .unprocessableContent && blank.fields == ["note"])
+                // The note is the module's own event in the platform's log.
+                let events = try await officer.get("/api/v1/events?type=__ID__.noted")
+                #expect(events.items.count == 1)
             }
             await harness.close()
         }
     }
 
-    """#
+    """##
 }

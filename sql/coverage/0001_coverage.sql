@@ -1,3 +1,6 @@
+-- Rewritten for issue 19 to read the core through core_v1 only; 0004_core_views.sql brings a database migrated
+-- by the earlier text to the same state (docs/core-views.md, "Upgrading a shipped module migration").
+-- cdt:replaces-checksum 14f85d5437b67de3e544be4a35e6114415aae6d082ca4bf6af3fc7a12076f33d
 -- Coverage analytics: live figures per unit and day, rolled up along the hierarchy.
 --
 -- How the figures are kept (docs/coverage.md has the whole story):
@@ -132,7 +135,7 @@ SELECT cdt_tenant_table('coverage_targets');
 -- The hierarchy epochs: from each reorganization's effective day to the next one's.
 CREATE FUNCTION coverage_epochs() RETURNS TABLE (epoch_start date, epoch_end date) LANGUAGE sql STABLE AS $$
     SELECT s, coalesce(lead(s) OVER (ORDER BY s), 'infinity'::date)
-    FROM (SELECT '-infinity'::date AS s UNION SELECT DISTINCT effective FROM unit_lineage) starts
+    FROM (SELECT '-infinity'::date AS s UNION SELECT DISTINCT effective_on FROM core_v1.unit_lineage) starts
 $$;
 
 -- The units in force on `at` that `leaf` carries on as, with the share of it each takes: itself while in
@@ -145,16 +148,16 @@ CREATE FUNCTION coverage_resolve(leaf uuid, at date) RETURNS TABLE (unit_id uuid
         SELECT coalesce(l.successor_id, u.parent_id),
                w.share * CASE WHEN l.successor_id IS NULL THEN 1.0
                               ELSE coalesce(l.share::double precision,
-                                            1.0 / (SELECT count(*) FROM unit_lineage x WHERE x.predecessor_id = w.id AND x.effective <= at)) END,
+                                            1.0 / (SELECT count(*) FROM core_v1.unit_lineage x WHERE x.predecessor_id = w.id AND x.effective_on <= at)) END,
                w.depth + 1
         FROM walk w
-        JOIN administrative_units u ON u.id = w.id
-        LEFT JOIN unit_lineage l ON l.predecessor_id = w.id AND l.effective <= at
+        JOIN core_v1.units u ON u.id = w.id
+        LEFT JOIN core_v1.unit_lineage l ON l.predecessor_id = w.id AND l.effective_on <= at
         WHERE NOT (u.valid_from <= at AND (u.valid_until IS NULL OR u.valid_until > at))
           AND (l.successor_id IS NOT NULL OR u.parent_id IS NOT NULL)
           AND w.depth < 12
     )
-    SELECT w.id, sum(w.share) FROM walk w JOIN administrative_units u ON u.id = w.id
+    SELECT w.id, sum(w.share) FROM walk w JOIN core_v1.units u ON u.id = w.id
     WHERE u.valid_from <= at AND (u.valid_until IS NULL OR u.valid_until > at)
     GROUP BY w.id
 $$;
@@ -164,12 +167,12 @@ $$;
 CREATE FUNCTION coverage_map_leaves(leaves uuid[]) RETURNS void LANGUAGE sql AS $$
     INSERT INTO coverage_unit_map (leaf_id, epoch_start, epoch_end, unit_id, unit_province_id, share)
     SELECT lu.id, e.epoch_start, e.epoch_end, a.id, coalesce(au.province_id, au.id), sum(r.share)
-    FROM administrative_units lu
+    FROM core_v1.units lu
     CROSS JOIN coverage_epochs() e
     CROSS JOIN LATERAL coverage_resolve(lu.id, greatest(e.epoch_start, lu.valid_from)) r
-    JOIN administrative_units ru ON ru.id = r.unit_id
+    JOIN core_v1.units ru ON ru.id = r.unit_id
     CROSS JOIN LATERAL unnest(string_to_array(trim(BOTH '/' FROM ru.path), '/')::uuid[]) a(id)
-    JOIN administrative_units au ON au.id = a.id
+    JOIN core_v1.units au ON au.id = a.id
     WHERE lu.id = ANY(leaves) AND e.epoch_end > lu.valid_from
       AND NOT EXISTS (SELECT 1 FROM coverage_unit_map m WHERE m.leaf_id = lu.id)
     GROUP BY 1, 2, 3, 4, 5

@@ -1,3 +1,6 @@
+-- Rewritten for issue 19 to read the core through core_v1 only; 0004_core_views.sql brings a database migrated
+-- by the earlier text to the same state (docs/core-views.md, "Upgrading a shipped module migration").
+-- cdt:replaces-checksum 3ef7313b826a7a907da3c28ef82fb892f2dc44ff5156bca4977491b11024aecc
 -- coverage_map_leaves is called with the leaves of every batch delivered, nearly all of them mapped long
 -- ago: find the ones without map rows first, so the lineage walk runs only for those (it ran for every leaf
 -- and epoch before the NOT EXISTS dropped them: 120 ms for 200 mapped villages, now a few).
@@ -9,12 +12,12 @@ CREATE OR REPLACE FUNCTION coverage_map_leaves(leaves uuid[]) RETURNS void LANGU
     INSERT INTO coverage_unit_map (leaf_id, epoch_start, epoch_end, unit_id, unit_province_id, share)
     SELECT lu.id, e.epoch_start, e.epoch_end, a.id, coalesce(au.province_id, au.id), sum(r.share)
     FROM missing
-    JOIN administrative_units lu ON lu.id = missing.id
+    JOIN core_v1.units lu ON lu.id = missing.id
     CROSS JOIN coverage_epochs() e
     CROSS JOIN LATERAL coverage_resolve(lu.id, greatest(e.epoch_start, lu.valid_from)) r
-    JOIN administrative_units ru ON ru.id = r.unit_id
+    JOIN core_v1.units ru ON ru.id = r.unit_id
     CROSS JOIN LATERAL unnest(string_to_array(trim(BOTH '/' FROM ru.path), '/')::uuid[]) a(id)
-    JOIN administrative_units au ON au.id = a.id
+    JOIN core_v1.units au ON au.id = a.id
     WHERE e.epoch_end > lu.valid_from
     GROUP BY 1, 2, 3, 4, 5
     ON CONFLICT DO NOTHING

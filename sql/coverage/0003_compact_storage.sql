@@ -1,3 +1,7 @@
+-- Rewritten for issue 19: the delivery restarts through the kit's cdt_module_restart_delivery instead of the
+-- kit's tables; the earlier text did the same, so a database migrated by it needs nothing more
+-- (docs/core-views.md, "Upgrading a shipped module migration").
+-- cdt:replaces-checksum 87624ce656de916fda9d6c92e4139d051f1140f62d52b2cb6d9062111aaa719d
 -- Compact storage, for national scale (27 million households, tens of millions of visits): at province
 -- scale the old shapes took 1.8 KB per household (JSON state with every visit, plus its contributions as
 -- JSON) and a row per unit, metric and day (about 230 bytes each, 12 metrics moving on an average day).
@@ -12,8 +16,7 @@
 -- module replays the log into the new shapes (as `cdt modules rebuild coverage` does).
 
 SELECT set_config('cdt.all_provinces', 'on', true);
-DELETE FROM module_checkpoints WHERE module_id = 'coverage';
-DELETE FROM module_parked_events WHERE module_id = 'coverage';
+SELECT cdt_module_restart_delivery('coverage');
 TRUNCATE coverage_subjects, coverage_totals, coverage_campaigns, coverage_campaign_reach;
 
 ALTER TABLE coverage_subjects DROP COLUMN contributions, DROP COLUMN state, ADD COLUMN state bytea NOT NULL;

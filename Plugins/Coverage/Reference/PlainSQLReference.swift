@@ -21,8 +21,8 @@ public enum PlainSQLReference {
         let sql = """
             WITH leaf(unit_id, metric, value) AS (\(leafSQL(at: date, provincesOf: ids)))
             SELECT c.id, l.metric, sum(l.value)::float8 FROM leaf l
-            JOIN administrative_units u ON u.id = l.unit_id
-            JOIN administrative_units c ON c.id = ANY(\(ids)) AND u.path LIKE c.path || '%'
+            JOIN core_v1.units u ON u.id = l.unit_id
+            JOIN core_v1.units c ON c.id = ANY(\(ids)) AND u.path LIKE c.path || '%'
             GROUP BY 1, 2
             """
         return rows(try await db.query(PostgresQuery(unsafeSQL: sql)).decode((UUID, String, Double).self))
@@ -37,7 +37,7 @@ public enum PlainSQLReference {
     /// The SQL of ``leafValues(at:_:)``; the date is a CalendarDate (digits and dashes only), so it goes
     /// into the text as a literal.
     static func leafSQL(at date: CalendarDate, provincesOf units: String? = nil) -> String {
-        let scope = units.map { "WHERE province_id IN (SELECT coalesce(province_id, id) FROM administrative_units WHERE id = ANY(\($0)))" } ?? ""
+        let scope = units.map { "WHERE province_id IN (SELECT coalesce(province_id, id) FROM core_v1.units WHERE id = ANY(\($0)))" } ?? ""
         let skills = BasicSkill.allCases.map { ("skills", $0.rawValue, "skill.\($0.rawValue)") }
             + DigitalService.allCases.map { ("services", $0.rawValue, "service.\($0.rawValue)") }
         // Per household: whether any visit up to the date mastered each skill or service, or recorded it
@@ -81,7 +81,7 @@ public enum PlainSQLReference {
         // and at national scale the sorts then spill over 15 GB of payloads to temporary files.
         let sql = """
             WITH ev AS NOT MATERIALIZED (
-                SELECT position, unit_id, type, payload, \(day) AS day FROM events \(scope)
+                SELECT position, unit_id, type, payload, \(day) AS day FROM core_v1.events \(scope)
             ), versions AS NOT MATERIALIZED (
                 SELECT (payload->>'householdId')::uuid AS hh, position, unit_id, day, payload->>'notApplicable' IS NULL AS in_scope, \(bandSums)
                 FROM ev WHERE type IN ('household.registered', 'household.updated') OFFSET 0
@@ -104,11 +104,11 @@ public enum PlainSQLReference {
                 SELECT unit_id, \(householdColumns) FROM hh GROUP BY unit_id
             ), dissolved AS (
                 SELECT payload->>'teamId' AS team, min(day) AS ended FROM ev WHERE type = 'team.dissolved' GROUP BY 1
-            ), teams AS (
+            ), team_spans AS (
                 SELECT t.payload->>'teamId' AS team, t.unit_id, t.day AS established, d.ended
                 FROM ev t LEFT JOIN dissolved d ON d.team = t.payload->>'teamId' WHERE t.type = 'team.established'
             ), active AS (
-                SELECT * FROM teams WHERE established <= $1 AND (ended IS NULL OR ended > $1)
+                SELECT * FROM team_spans WHERE established <= $1 AND (ended IS NULL OR ended > $1)
             ), joins AS (
                 SELECT payload->>'teamId' AS team, payload->>'memberId' AS member, day FROM ev WHERE type = 'member.joined'
             ), lefts AS (
@@ -119,7 +119,7 @@ public enum PlainSQLReference {
             )
             SELECT p.unit_id, x.metric, x.value FROM per_unit p CROSS JOIN LATERAL (VALUES \(householdRows)) AS x(metric, value)
             UNION ALL SELECT unit_id, 'teams', count(*) FROM active GROUP BY 1
-            UNION ALL SELECT a.unit_id, 'villagesWithTeam', count(*) FROM active a JOIN administrative_units u ON u.id = a.unit_id WHERE u.level = 'village' GROUP BY 1
+            UNION ALL SELECT a.unit_id, 'villagesWithTeam', count(*) FROM active a JOIN core_v1.units u ON u.id = a.unit_id WHERE u.level = 'village' GROUP BY 1
             UNION ALL SELECT a.unit_id, 'members', count(*) FROM joins j JOIN active a ON a.team = j.team
                       LEFT JOIN lefts l ON l.team = j.team AND l.member = j.member
                       WHERE j.day <= $1 AND (l.day IS NULL OR l.day > $1) GROUP BY 1
@@ -136,12 +136,12 @@ public enum PlainSQLReference {
             WITH c AS (
                 SELECT (payload->>'campaignId')::uuid AS id, u.path, (payload->>'startsOn')::date AS starts,
                        least((payload->>'endsOn')::date,
-                             coalesce((SELECT min(\(unsafeSQL: day.replacingOccurrences(of: "occurred_at", with: "x.occurred_at"))) FROM events x
+                             coalesce((SELECT min(\(unsafeSQL: day.replacingOccurrences(of: "occurred_at", with: "x.occurred_at"))) FROM core_v1.events x
                                        WHERE x.type = 'campaign.closed' AND x.payload->>'campaignId' = e.payload->>'campaignId'), 'infinity')) AS ends,
                        ARRAY(SELECT jsonb_array_elements_text(payload->'targetSkills')) AS skills
-                FROM events e JOIN administrative_units u ON u.id = e.unit_id WHERE e.type = 'campaign.launched'
+                FROM core_v1.events e JOIN core_v1.units u ON u.id = e.unit_id WHERE e.type = 'campaign.launched'
             ), work AS (
-                SELECT e.type, e.payload, u.path, \(unsafeSQL: day) AS day FROM events e JOIN administrative_units u ON u.id = e.unit_id
+                SELECT e.type, e.payload, u.path, \(unsafeSQL: day) AS day FROM core_v1.events e JOIN core_v1.units u ON u.id = e.unit_id
             )
             SELECT c.id,
                    (SELECT count(DISTINCT w.payload->>'householdId') FROM work w WHERE w.type = 'household.visited' AND w.path LIKE c.path || '%' AND w.day BETWEEN c.starts AND c.ends),

@@ -12,7 +12,7 @@ enum CampaignLedger {
             INSERT INTO coverage_campaigns (province_id, id, scope_unit_id, scope_path, name, starts_on, ends_on, target_skills, targets)
             SELECT \(event.provinceID), \(campaign.campaignId), u.id, u.path, \(campaign.name), \(campaign.startsOn), \(campaign.endsOn),
                    \(campaign.targetSkills.map(\.rawValue)), \(PostgresJSON(campaign.targets ?? []))
-            FROM administrative_units u WHERE u.id = \(event.event.unitID)
+            FROM core_v1.units u WHERE u.id = \(event.event.unitID)
             ON CONFLICT (province_id, id) DO NOTHING
             """)
         try await recount(campaign.campaignId, province: event.provinceID, tx)
@@ -37,15 +37,15 @@ enum CampaignLedger {
             INSERT INTO coverage_campaign_reach (province_id, campaign_id, kind, subject_id, mastered_target)
             SELECT c.province_id, c.id, 'household', (e.payload->>'householdId')::uuid,
                    bool_or(EXISTS (SELECT 1 FROM jsonb_each_text(e.payload->'skills') s WHERE s.value = 'mastered' AND s.key = ANY(c.target_skills)))
-            FROM c JOIN events e ON e.province_id = c.province_id AND e.type = 'household.visited'
-            JOIN administrative_units u ON u.id = e.unit_id
+            FROM c JOIN core_v1.events e ON e.province_id = c.province_id AND e.type = 'household.visited'
+            JOIN core_v1.units u ON u.id = e.unit_id
             WHERE \(unsafeSQL: eventDay) BETWEEN c.starts_on AND least(c.ends_on, coalesce(c.closed_on, c.ends_on))
               AND u.path LIKE c.scope_path || '%'
             GROUP BY 1, 2, 3, 4
             UNION ALL
             SELECT DISTINCT c.province_id, c.id, 'member', a.member::uuid, false
-            FROM c JOIN events e ON e.province_id = c.province_id AND e.type = 'training.held'
-            JOIN administrative_units u ON u.id = e.unit_id
+            FROM c JOIN core_v1.events e ON e.province_id = c.province_id AND e.type = 'training.held'
+            JOIN core_v1.units u ON u.id = e.unit_id
             CROSS JOIN LATERAL jsonb_array_elements_text(e.payload->'attendeeIds') a(member)
             WHERE \(unsafeSQL: eventDay) BETWEEN c.starts_on AND least(c.ends_on, coalesce(c.closed_on, c.ends_on))
               AND u.path LIKE c.scope_path || '%'
@@ -93,7 +93,7 @@ enum CampaignLedger {
                         AS v(kind, subject_id, unit_id, day, mastered)
                 ), hits AS (
                     SELECT c.province_id, c.id, v.kind, v.subject_id, bool_or(c.target_skills && string_to_array(v.mastered, ',')) AS mastered
-                    FROM v JOIN administrative_units u ON u.id = v.unit_id
+                    FROM v JOIN core_v1.units u ON u.id = v.unit_id
                     JOIN coverage_campaigns c ON c.province_id = \(province)
                          AND v.day BETWEEN c.starts_on AND least(c.ends_on, coalesce(c.closed_on, c.ends_on))
                          AND u.path LIKE c.scope_path || '%'

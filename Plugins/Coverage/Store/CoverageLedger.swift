@@ -69,9 +69,9 @@ enum CoverageLedger {
     /// province where the module is off still changes the epochs), as does enabling the module.
     static func followLineage(_ tx: PostgresSession) async throws {
         let signature = try await tx.query("""
-            SELECT md5(coalesce(string_agg(predecessor_id::text || successor_id::text || kind || coalesce(share::text, '') || effective::text, ','
+            SELECT md5(coalesce(string_agg(predecessor_id::text || successor_id::text || kind || coalesce(share::text, '') || effective_on::text, ','
                                            ORDER BY predecessor_id, successor_id), ''))
-            FROM unit_lineage
+            FROM core_v1.unit_lineage
             """).decode(String.self)[0]
         let stored = try await tx.query("SELECT lineage_signature FROM coverage_map_state").decode(String.self).first
         guard stored != signature else { return }

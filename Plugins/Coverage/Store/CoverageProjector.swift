@@ -54,9 +54,7 @@ struct CoverageProjector {
         teams = try await .load(teamIDs, province: province, tx)
         trainees = try await .load(memberIDs, province: province, tx)
         if !teamUnits.isEmpty {
-            for (id, level) in try await tx.query("SELECT id, level FROM administrative_units WHERE id = ANY(\(Array(teamUnits)))").decode((UUID, String).self) {
-                levels[id] = level
-            }
+            for unit in try await CoreReads(tx).units(teamUnits.map(ID.init(rawValue:))) { levels[unit.id.rawValue] = unit.level }
         }
     }
 

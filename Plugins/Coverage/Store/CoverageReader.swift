@@ -56,25 +56,24 @@ struct CoverageReader: Sendable {
         CoverageUnit(id: row.0, name: row.1, level: row.2, path: row.3, provinceId: row.4 ?? (row.2 == "province" ? row.0 : nil), parentId: row.5)
     }
 
+    private static func unit(_ core: CoreUnit) -> CoverageUnit {
+        unit((core.id.rawValue, core.name, core.level, core.path, core.provinceID?.rawValue, core.parentID?.rawValue))
+    }
+
     func unit(_ id: UUID) async throws -> CoverageUnit? {
-        try await database.query("SELECT \(unsafeSQL: Self.unitColumns) FROM administrative_units u WHERE u.id = \(id)")
-            .decode((UUID, String, String, String, UUID?, UUID?).self).first.map(Self.unit)
+        try await CoreReads(database).unit(ID(rawValue: id)).map(Self.unit)
     }
 
     /// Whether `unit` was in force on `day`.
     func isInForce(_ unit: UUID, on day: CalendarDate) async throws -> Bool {
-        try await database.query("""
-            SELECT EXISTS (SELECT 1 FROM administrative_units WHERE id = \(unit) AND valid_from <= \(day) AND (valid_until IS NULL OR valid_until > \(day)))
-            """).decode(Bool.self)[0]
+        try await CoreReads(database).unit(ID(rawValue: unit))?.isInForce(on: day) ?? false
     }
 
     /// The units above `unit`, from its province down to its parent.
     func ancestors(of unit: CoverageUnit) async throws -> [CoverageUnit] {
         let ids = unit.path.split(separator: "/").compactMap { UUID(uuidString: String($0)) }.filter { $0 != unit.id }
         guard !ids.isEmpty else { return [] }
-        let rows = try await database.query("SELECT \(unsafeSQL: Self.unitColumns) FROM administrative_units u WHERE u.id = ANY(\(ids)) ORDER BY length(u.path)")
-            .decode((UUID, String, String, String, UUID?, UUID?).self)
-        return rows.map(Self.unit)
+        return try await CoreReads(database).units(ids.map(ID.init(rawValue:))).map(Self.unit)
     }
 
     /// The units directly under `unit` (the provinces, under the nation) in force on `day`, among
@@ -82,7 +81,7 @@ struct CoverageReader: Sendable {
     func children(of unit: CoverageUnit, on day: CalendarDate, provinces: Set<ID<AdministrativeUnit>>) async throws -> [CoverageUnit] {
         let allowed = provinces.map(\.rawValue)
         let rows = try await database.query("""
-            SELECT \(unsafeSQL: Self.unitColumns) FROM administrative_units u
+            SELECT \(unsafeSQL: Self.unitColumns) FROM core_v1.units u
             WHERE ((\(unit.id)::uuid IS NULL AND u.level = 'province') OR u.parent_id = \(unit.id))
               AND u.valid_from <= \(day) AND (u.valid_until IS NULL OR u.valid_until > \(day))
               AND coalesce(u.province_id, u.id) = ANY(\(allowed))
@@ -96,7 +95,7 @@ struct CoverageReader: Sendable {
     func search(_ query: String, provinces: Set<ID<AdministrativeUnit>>, today: CalendarDate, limit: Int = 20) async throws -> [CoverageUnit] {
         let pattern = "%" + VietnameseText.searchKey(query) + "%"
         return try await database.query("""
-            SELECT \(unsafeSQL: Self.unitColumns) FROM administrative_units u
+            SELECT \(unsafeSQL: Self.unitColumns) FROM core_v1.units u
             WHERE u.search_key LIKE \(pattern) AND coalesce(u.province_id, u.id) = ANY(\(provinces.map(\.rawValue)))
               AND u.valid_from <= \(today) AND (u.valid_until IS NULL OR u.valid_until > \(today))
             ORDER BY array_position(ARRAY['province', 'district', 'commune', 'village'], u.level), u.sort_key, u.id
@@ -178,7 +177,7 @@ struct CoverageReader: Sendable {
     /// Village-level units in force at the end of each of `days` under `unit`, from one read of the hierarchy.
     func villageCounts(of unit: CoverageUnit, on days: [CalendarDate], provinces: Set<ID<AdministrativeUnit>>) async throws -> [CalendarDate: Int] {
         let periods = try await database.query("""
-            SELECT valid_from, valid_until FROM administrative_units
+            SELECT valid_from, valid_until FROM core_v1.units
             WHERE level = 'village' AND province_id = ANY(\(provinces.map(\.rawValue))) AND path LIKE \(unit.path + "%")
             """).decode((CalendarDate, CalendarDate?).self)
         var result: [CalendarDate: Int] = [:]
@@ -196,17 +195,17 @@ struct CoverageReader: Sendable {
         }.joined(separator: ", ") + "]::int8[]"
         let ids = Array(Set(units.compactMap(\.id) + (units.contains { $0.id == nil } ? provinces.map(\.rawValue) : [])))
         let rows = try await database.query("""
-            SELECT u.id, \(unsafeSQL: counts) FROM administrative_units u
-            JOIN administrative_units v ON v.province_id = u.id AND v.level = 'village'
+            SELECT u.id, \(unsafeSQL: counts) FROM core_v1.units u
+            JOIN core_v1.units v ON v.province_id = u.id AND v.level = 'village'
             WHERE u.id = ANY(\(ids)) AND u.level = 'province' GROUP BY u.id
             UNION ALL
-            SELECT u.id, \(unsafeSQL: counts) FROM administrative_units u
-            JOIN administrative_units c ON c.parent_id = u.id
-            JOIN administrative_units v ON v.parent_id = c.id AND v.level = 'village'
+            SELECT u.id, \(unsafeSQL: counts) FROM core_v1.units u
+            JOIN core_v1.units c ON c.parent_id = u.id
+            JOIN core_v1.units v ON v.parent_id = c.id AND v.level = 'village'
             WHERE u.id = ANY(\(ids)) AND u.level = 'district' GROUP BY u.id
             UNION ALL
-            SELECT u.id, \(unsafeSQL: counts) FROM administrative_units u
-            JOIN administrative_units v ON v.parent_id = u.id AND v.level = 'village'
+            SELECT u.id, \(unsafeSQL: counts) FROM core_v1.units u
+            JOIN core_v1.units v ON v.parent_id = u.id AND v.level = 'village'
             WHERE u.id = ANY(\(ids)) AND u.level = 'commune' GROUP BY u.id
             """).decode((UUID, [Int64]).self)
         let found = Dictionary(rows.map { ($0.0, $0.1.map(Int.init)) }, uniquingKeysWith: { first, _ in first })

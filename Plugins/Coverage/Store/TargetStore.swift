@@ -7,7 +7,7 @@ enum TargetStore {
     static func targets(under unit: CoverageUnit, provinces: Set<ID<AdministrativeUnit>>, _ db: PostgresClient) async throws -> [(CoverageTarget, CoverageUnit)] {
         let rows = try await db.query("""
             SELECT t.id, t.unit_id, t.metric, t.value, t.deadline, \(unsafeSQL: CoverageReader.unitColumns)
-            FROM coverage_targets t JOIN administrative_units u ON u.id = t.unit_id
+            FROM coverage_targets t JOIN core_v1.units u ON u.id = t.unit_id
             WHERE t.province_id = ANY(\(provinces.map(\.rawValue))) AND u.path LIKE \(unit.path + "%")
             ORDER BY length(u.path), u.sort_key, t.metric, t.deadline
             """).decode((UUID, UUID, String, Double, CalendarDate, UUID, String, String, String, UUID?, UUID?).self)
@@ -33,7 +33,7 @@ enum TargetStore {
     /// The target with `id` and the path of its unit.
     static func target(_ id: UUID, _ db: PostgresClient) async throws -> (CoverageTarget, String)? {
         try await db.query("""
-            SELECT t.id, t.unit_id, t.metric, t.value, t.deadline, u.path FROM coverage_targets t JOIN administrative_units u ON u.id = t.unit_id
+            SELECT t.id, t.unit_id, t.metric, t.value, t.deadline, u.path FROM coverage_targets t JOIN core_v1.units u ON u.id = t.unit_id
             WHERE t.id = \(id)
             """).decode((UUID, UUID, String, Double, CalendarDate, String).self).first.map {
             (CoverageTarget(id: $0.0, unitId: $0.1, metric: $0.2, value: $0.3, deadline: $0.4), $0.5)

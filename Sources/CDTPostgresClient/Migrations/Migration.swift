@@ -1,6 +1,18 @@
 public import Foundation
 
 /// One schema migration: a plain SQL file `sql/<owner>/NNNN_name.sql`.
+///
+/// An applied migration is never changed: ``MigrationRunner`` records each one's SHA-256 and stops at a
+/// file whose text changed. One exception lets a shipped file be rewritten (as issue 19 rewrote modules'
+/// SQL to read the core through `core_v1`): the new text names each earlier text's checksum on a line
+///
+///     -- cdt:replaces-checksum <sha256 of the earlier text, hex>
+///
+/// and a later migration of the same owner brings a database migrated by the earlier text to the state the
+/// new text makes (typically `CREATE OR REPLACE` of the same functions). The runner then accepts the
+/// earlier checksum and records the new one. A fresh database runs the new text and the later migration
+/// both, so the later one must be harmless after the new text. `MigrationUpgradeTests` checks an upgrade
+/// from the earlier texts.
 public struct Migration: Sendable, Hashable, CustomStringConvertible {
     /// Who owns it: `core`, or a module id such as `rewards`.
     public var owner: String
@@ -13,6 +25,16 @@ public struct Migration: Sendable, Hashable, CustomStringConvertible {
         self.owner = owner
         self.name = name
         self.sql = sql
+    }
+
+    /// The checksums of earlier texts of this file that a later migration of its owner makes up for
+    /// (`-- cdt:replaces-checksum <hex>` lines), lower-case hex.
+    public var replacedChecksums: [String] {
+        sql.split(separator: "\n").compactMap { line -> String? in
+            let marker = "-- cdt:replaces-checksum "
+            guard line.hasPrefix(marker) else { return nil }
+            return line.dropFirst(marker.count).trimmingCharacters(in: .whitespaces).lowercased()
+        }
     }
 
     /// The path it has in the source tree, used in every message about it.

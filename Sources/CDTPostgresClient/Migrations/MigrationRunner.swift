@@ -5,6 +5,8 @@ public import Logging
 ///
 /// For each owner, the applied migrations must be the first ones registered, unchanged: a changed applied
 /// file, or an applied migration this build does not know, stops the run with a message naming the file.
+/// A file rewritten under the rule of ``Migration`` (it names the earlier text's checksum) is accepted,
+/// and its record takes the new checksum when the run applies what is pending.
 /// Runners on several processes at once are serialized by an advisory lock.
 public struct MigrationRunner: Sendable {
     public let client: PostgresClient
@@ -44,6 +46,7 @@ public struct MigrationRunner: Sendable {
             do {
                 try await ensureTable(session)
                 let applied = try await applyPending(session)
+                try await recordRewrittenTexts(session)
                 try await session.control("SELECT pg_advisory_unlock(\(Self.lockKey))")
                 return applied
             } catch {
@@ -76,6 +79,16 @@ public struct MigrationRunner: Sendable {
                 }
             }
             return pending.map(\.path)
+        }
+    }
+
+    /// Records the current checksum of every applied file rewritten under the rule of ``Migration``.
+    private func recordRewrittenTexts(_ session: PostgresSession) async throws {
+        for migration in migrations where !migration.replacedChecksums.isEmpty {
+            try await session.execute("""
+                UPDATE cdt_schema_migrations SET checksum = encode(sha256(convert_to(\(migration.sql), 'UTF8')), 'hex')
+                WHERE owner = \(migration.owner) AND name = \(migration.name) AND checksum = ANY(\(migration.replacedChecksums))
+                """)
         }
     }
 
@@ -117,7 +130,7 @@ public struct MigrationRunner: Sendable {
                     return .conflict("the database has migration sql/\(owner)/\(record.name) applied, which this build does not have in that place; is an older cdt running against a newer database?")
                 }
                 let checksum = checksumByPath[known[index].path] ?? ""
-                guard checksum == record.checksum else {
+                guard checksum == record.checksum || known[index].replacedChecksums.contains(record.checksum) else {
                     return .conflict("\(known[index].path) was changed after it was applied (recorded checksum \(record.checksum.prefix(12))…, file now \(checksum.prefix(12))…); restore the file and put the change in a new migration")
                 }
             }
