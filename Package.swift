@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "CDTPostgres", targets: ["CDTPostgres"]),
         .library(name: "CDTModuleKit", targets: ["CDTModuleKit"]),
         .library(name: "CDTServer", targets: ["CDTServer"]),
+        .library(name: "CDTDemo", targets: ["CDTDemo"]),
         .library(name: "CDTTesting", targets: ["CDTTesting"]),
         .library(name: "CDTGoodPractices", targets: ["CDTGoodPractices"]),
         .library(name: "CDTCoverage", targets: ["CDTCoverage"]),
@@ -99,10 +100,18 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: ["EmbedMigrationsPlugin"]
         ),
+        // The demo's and the benchmarks' data: real units, synthetic villages and seasons of synthetic work.
+        // Outside the server: `cdt demo`, `cdt bench` and the tests that load data depend on it.
+        .target(
+            name: "CDTDemo",
+            dependencies: ["CDTDomain", "CDTPostgres", "CDTServer"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "cdt",
             dependencies: [
                 "CDTServer",
+                "CDTDemo",
                 "CDTPostgres",
                 "CDTModuleKit",
                 "CDTGoodPractices",
@@ -176,7 +185,7 @@ let package = Package(
         .testTarget(
             name: "CDTCoverageTests",
             dependencies: [
-                "CDTCoverage", "CDTModuleKit", "CDTPostgres", "CDTTesting", "CDTServer",
+                "CDTCoverage", "CDTModuleKit", "CDTPostgres", "CDTTesting", "CDTServer", "CDTDemo",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -195,6 +204,10 @@ let package = Package(
             name: "CDTServerTests",
             dependencies: [
                 "CDTServer",
+                "CDTDemo",
+                // The OpenAPI drift test mounts the installed modules beside the core.
+                "CDTGoodPractices",
+                "CDTCoverage",
                 "CDTTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

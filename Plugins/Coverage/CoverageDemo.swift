@@ -4,8 +4,8 @@ public import Foundation
 /// Targets for the demo data (`cdt demo`), so the dashboard shows progress and pace from the first run:
 /// 80% of eligible households visited and every village with a team by the end of 2026, half of the
 /// households mastering cashless payment by mid-2027.
-public enum CoverageDemo {
-    public static func addTargets(in province: ID<AdministrativeUnit>, setBy author: UUID, _ owner: PostgresClient) async throws {
+extension CoverageModule: ModuleDemoData {
+    public func addDemoData(in province: ID<AdministrativeUnit>, author: UUID, _ owner: PostgresClient) async throws {
         let targets: [(String, Double, String)] = [
             (Metric.householdsVisitedShare.key, 0.8, "2026-12-31"),
             (Metric.villagesWithTeamShare.key, 1.0, "2026-12-31"),

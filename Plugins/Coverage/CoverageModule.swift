@@ -50,16 +50,17 @@ public struct CoverageModule: FeatureModule {
     }
 
     public func addRoutes(to routes: inout ModuleRoutes) {
-        routes.get("figures", access: .view, summary: "A unit's figures and its children's (drill-down)") { try await CoverageRoutes.figures($0, $1) }
-        routes.get("ranking", access: .view, summary: "A unit's children ranked by a metric") { try await CoverageRoutes.ranking($0, $1) }
-        routes.get("series", access: .view, summary: "A metric over time by day, week or month") { try await CoverageRoutes.series($0, $1) }
-        routes.get("metrics", access: .view, summary: "The metrics, with their labels") { try await CoverageRoutes.metrics($0, $1) }
-        routes.get("targets", access: .view, summary: "Targets on a unit and below, with progress and pace") { try await CoverageRoutes.targets($0, $1) }
-        routes.post("targets", access: .change, summary: "Set a target (national and province administrators)") { try await CoverageRoutes.setTarget($0, $1) }
-        routes.delete("targets/{id}", access: .change, summary: "Remove a target") { try await CoverageRoutes.deleteTarget($0, $1) }
-        routes.get("campaigns", access: .view, summary: "Campaigns' progress against their targets") { try await CoverageRoutes.campaigns($0, $1) }
-        routes.get("export", access: .view, summary: "Any table as CSV (UTF-8 with BOM)") { try await CoverageExport.export($0, $1) }
-        routes.get("dashboard", access: .view, summary: "The dashboard page (HTML)") { try await DashboardPage.render($0, $1) }
+        CoverageDocumentation.registerSchemas(&routes)
+        routes.get("figures", access: .view, documentation: CoverageDocumentation.figures) { try await CoverageRoutes.figures($0, $1) }
+        routes.get("ranking", access: .view, documentation: CoverageDocumentation.ranking) { try await CoverageRoutes.ranking($0, $1) }
+        routes.get("series", access: .view, documentation: CoverageDocumentation.series) { try await CoverageRoutes.series($0, $1) }
+        routes.get("metrics", access: .view, documentation: CoverageDocumentation.metrics) { try await CoverageRoutes.metrics($0, $1) }
+        routes.get("targets", access: .view, documentation: CoverageDocumentation.targets) { try await CoverageRoutes.targets($0, $1) }
+        routes.post("targets", access: .change, documentation: CoverageDocumentation.setTarget) { try await CoverageRoutes.setTarget($0, $1) }
+        routes.delete("targets/{id}", access: .change, documentation: CoverageDocumentation.deleteTarget) { try await CoverageRoutes.deleteTarget($0, $1) }
+        routes.get("campaigns", access: .view, documentation: CoverageDocumentation.campaigns) { try await CoverageRoutes.campaigns($0, $1) }
+        routes.get("export", access: .view, documentation: CoverageDocumentation.export) { try await CoverageExport.export($0, $1) }
+        routes.get("dashboard", access: .view, documentation: CoverageDocumentation.dashboard) { try await DashboardPage.render($0, $1) }
     }
 
     public func applyBatch(_ events: [FeedEvent], in transaction: PostgresSession, context: ModuleContext) async throws {

@@ -49,13 +49,14 @@ public struct GoodPracticesModule: FeatureModule {
     }
 
     public func addRoutes(to routes: inout ModuleRoutes) {
-        routes.get("practices", access: .view, summary: "Practices shared in the caller's area") { request, context in
+        PracticeDocumentation.registerSchemas(&routes)
+        routes.get("practices", access: .view, documentation: PracticeDocumentation.list) { request, context in
             try await PracticeRoutes.list(request, context)
         }
-        routes.get("practices/{id}", access: .view, summary: "One practice") { request, context in
+        routes.get("practices/{id}", access: .view, documentation: PracticeDocumentation.detail) { request, context in
             try await PracticeRoutes.detail(request, context)
         }
-        routes.post("practices/{id}/endorsement", access: .permission("good-practices.endorse"), summary: "Endorse a practice") { request, context in
+        routes.post("practices/{id}/endorsement", access: .permission("good-practices.endorse"), documentation: PracticeDocumentation.endorse) { request, context in
             try await PracticeRoutes.endorse(request, context)
         }
     }

@@ -8,12 +8,15 @@ public import CDTPostgres
 /// id, a dependency that is not installed or that forms a cycle, a module API version this build does not
 /// offer, a permission or role that clashes with another module's or is not prefixed by the module's id,
 /// a role granting a permission no module defines, a route added twice or in a place the server keeps,
-/// a migration outside `sql/<id>/`, an invalid settings schema, a projection table not named after the module.
+/// a migration outside `sql/<id>/`, an invalid settings schema, a projection table not named after the module,
+/// route documentation naming a schema the module did not register.
 public struct ModuleRegistry: Sendable {
     /// The modules, dependencies before their dependents.
     public let modules: [any FeatureModule]
     /// Each module's routes, by module id.
     public let routes: [String: [ModuleRoute]]
+    /// Each module's schemas for `/openapi.json` (``ModuleRoutes/schema(_:_:)``), by module id.
+    public let schemas: [String: [String: APISchema]]
 
     /// - Parameter apiVersion: the module API this build offers (``ModuleAPI/version``; tests pass others).
     public init(_ modules: [any FeatureModule], apiVersion: ModuleVersion = ModuleAPI.version) throws(ModuleRegistryError) {
@@ -23,14 +26,18 @@ public struct ModuleRegistry: Sendable {
         let byID = Dictionary(uniqueKeysWithValues: modules.map { ($0.manifest.id, $0) })
         self.modules = order.map { byID[$0]! }
         var routes: [String: [ModuleRoute]] = [:]
+        var schemas: [String: [String: APISchema]] = [:]
         for module in self.modules {
             try Self.validateParts(of: module)
             var builder = ModuleRoutes(moduleID: module.manifest.id)
             module.addRoutes(to: &builder)
             try Self.validate(builder.routes, of: module.manifest.id)
+            try Self.validateDocumentation(builder, of: module.manifest.id)
             routes[module.manifest.id] = builder.routes
+            schemas[module.manifest.id] = builder.schemas
         }
         self.routes = routes
+        self.schemas = schemas
     }
 
     /// The module with `id`, if installed.
@@ -140,6 +147,23 @@ public struct ModuleRegistry: Sendable {
             let first = route.path.split(separator: "/").first.map(String.init) ?? ""
             if ModuleRoutes.reservedSegments.contains(first) {
                 throw .invalidPart(module: id, "route \(key) starts with '\(first)', which the server keeps for module administration")
+            }
+        }
+    }
+
+    /// Every schema the routes' documentation (and the registered schemas) name is registered.
+    static func validateDocumentation(_ builder: ModuleRoutes, of id: String) throws(ModuleRegistryError) {
+        for route in builder.routes {
+            let documentation = route.documentation
+            let named = ([documentation.body, documentation.answer.schema].compactMap { $0 } + documentation.parameters.map(\.schema))
+                .reduce(into: Set<String>()) { $0.formUnion($1.references) }
+            for name in named.sorted() where builder.schemas[name] == nil {
+                throw .invalidPart(module: id, "route \(route.method) \(route.path) names the schema '\(name)', which the module does not register")
+            }
+        }
+        for (name, schema) in builder.schemas.sorted(by: { $0.key < $1.key }) {
+            for missing in schema.references.sorted() where builder.schemas[missing] == nil {
+                throw .invalidPart(module: id, "schema '\(name)' names the schema '\(missing)', which the module does not register")
             }
         }
     }

@@ -4,17 +4,33 @@ public import Hummingbird
 /// parameter, read with `context.parameters.get("name")`. Each route declares who may call it, and the
 /// server checks that (and that the module is enabled for the caller's province) before the handler runs.
 ///
+/// Each route carries its documentation (``RouteDocumentation``), and the schemas it names are
+/// registered with ``schema(_:_:)``: the server writes them into `/openapi.json` under the module's path
+/// (a route given only a `summary` is documented as answering any JSON).
+///
 /// ```swift
 /// func addRoutes(to routes: inout ModuleRoutes) {
-///     routes.get("practices", access: .view) { request, context in
-///         try await context.json(PracticeStore(context).list(within: context.viewScope))
+///     routes.schema("Practice", .object(["id": .uuid, "title": .string, "sharedOn": .date]))
+///     routes.get("practices", access: .view, documentation: RouteDocumentation(
+///         summary: "Practices shared in the caller's area",
+///         parameters: [.query("q", .text(maximumLength: 100), "Only practices whose title contains this text.")],
+///         answer: .json(.object(["items": .array(of: .reference("Practice"))]), "The practices."),
+///         errors: [.badRequest])) { request, context in
+///         try await PracticeRoutes.list(request, context)
 ///     }
-///     routes.post("practices/{id}/endorse", access: .permission("good-practices.endorse")) { request, context in … }
+///     routes.post("practices/{id}/endorsement", access: .permission("good-practices.endorse"), documentation: RouteDocumentation(
+///         summary: "Endorse a practice",
+///         parameters: [.path("id", .uuid, "The practice.")],
+///         body: .object(["note": .text(maximumLength: 500)], closed: true),
+///         answer: .json(.reference("Practice"), "The practice, endorsed."),
+///         errors: [.notFound])) { request, context in … }
 /// }
 /// ```
 public struct ModuleRoutes: Sendable {
     public let moduleID: String
     public private(set) var routes: [ModuleRoute] = []
+    /// The schemas the routes' documentation names with ``APISchema/reference(_:)``, by name.
+    public private(set) var schemas: [String: APISchema] = [:]
 
     init(moduleID: String) {
         self.moduleID = moduleID
@@ -23,36 +39,66 @@ public struct ModuleRoutes: Sendable {
     /// First path segments the server keeps for module administration (`/api/v1/modules/<id>/provinces`…).
     public static let reservedSegments: Set<String> = ["provinces", "status"]
 
-    /// Adds `GET path`.
+    /// Registers a schema the routes' documentation can name with ``APISchema/reference(_:)``; it
+    /// appears in `/openapi.json` as `<module-id>.<name>`. Registering a name again replaces it.
+    public mutating func schema(_ name: String, _ schema: APISchema) {
+        schemas[name] = schema
+    }
+
+    /// Adds `GET path`, documented.
+    public mutating func get<Output: ResponseGenerator>(
+        _ path: String, access: ModuleRouteAccess, documentation: RouteDocumentation,
+        _ handler: @escaping @Sendable (Request, ModuleRequestContext) async throws -> Output
+    ) {
+        add(.get, path, access, documentation, handler)
+    }
+
+    /// Adds `POST path`, documented.
+    public mutating func post<Output: ResponseGenerator>(
+        _ path: String, access: ModuleRouteAccess, documentation: RouteDocumentation,
+        _ handler: @escaping @Sendable (Request, ModuleRequestContext) async throws -> Output
+    ) {
+        add(.post, path, access, documentation, handler)
+    }
+
+    /// Adds `DELETE path`, documented.
+    public mutating func delete<Output: ResponseGenerator>(
+        _ path: String, access: ModuleRouteAccess, documentation: RouteDocumentation,
+        _ handler: @escaping @Sendable (Request, ModuleRequestContext) async throws -> Output
+    ) {
+        add(.delete, path, access, documentation, handler)
+    }
+
+    /// Adds `GET path`, documented by its summary alone (answering any JSON).
     public mutating func get<Output: ResponseGenerator>(
         _ path: String, access: ModuleRouteAccess, summary: String = "",
         _ handler: @escaping @Sendable (Request, ModuleRequestContext) async throws -> Output
     ) {
-        add(.get, path, access, summary, handler)
+        add(.get, path, access, RouteDocumentation(summary: summary), handler)
     }
 
-    /// Adds `POST path`.
+    /// Adds `POST path`, documented by its summary alone (taking and answering any JSON).
     public mutating func post<Output: ResponseGenerator>(
         _ path: String, access: ModuleRouteAccess, summary: String = "",
         _ handler: @escaping @Sendable (Request, ModuleRequestContext) async throws -> Output
     ) {
-        add(.post, path, access, summary, handler)
+        add(.post, path, access, RouteDocumentation(summary: summary, body: .anything), handler)
     }
 
-    /// Adds `DELETE path`.
+    /// Adds `DELETE path`, documented by its summary alone (answering any JSON).
     public mutating func delete<Output: ResponseGenerator>(
         _ path: String, access: ModuleRouteAccess, summary: String = "",
         _ handler: @escaping @Sendable (Request, ModuleRequestContext) async throws -> Output
     ) {
-        add(.delete, path, access, summary, handler)
+        add(.delete, path, access, RouteDocumentation(summary: summary), handler)
     }
 
     private mutating func add<Output: ResponseGenerator>(
-        _ method: HTTPRequest.Method, _ path: String, _ access: ModuleRouteAccess, _ summary: String,
+        _ method: HTTPRequest.Method, _ path: String, _ access: ModuleRouteAccess, _ documentation: RouteDocumentation,
         _ handler: @escaping @Sendable (Request, ModuleRequestContext) async throws -> Output
     ) {
         let trimmed = path.split(separator: "/").joined(separator: "/")
-        routes.append(ModuleRoute(method: method, path: trimmed, access: access, summary: summary) { request, context, requestContext in
+        routes.append(ModuleRoute(method: method, path: trimmed, access: access, documentation: documentation) { request, context, requestContext in
             try await handler(request, context).response(from: request, context: requestContext)
         })
     }
@@ -64,7 +110,10 @@ public struct ModuleRoute: Sendable {
     /// Relative to `/api/v1/modules/<id>/`, without leading or trailing slashes.
     public let path: String
     public let access: ModuleRouteAccess
-    public let summary: String
+    /// What `/openapi.json` says about it.
+    public let documentation: RouteDocumentation
+    /// Its one-line summary.
+    public var summary: String { documentation.summary }
     /// Runs the handler; the server passes its own request context for encoding the answer.
     public let respond: @Sendable (Request, ModuleRequestContext, any RequestContext) async throws -> Response
 }

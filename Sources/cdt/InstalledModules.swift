@@ -2,6 +2,7 @@ import CDTCoverage
 import CDTGoodPractices
 import CDTModuleKit
 import CDTPostgres
+import Foundation
 
 /// The feature modules compiled into `cdt`: the composition root, and the one place that imports them.
 /// To install a module, add its target to the `cdt` target's dependencies in Package.swift and its value here.
@@ -24,4 +25,15 @@ enum InstalledModules {
     static var migrations: [Migration] {
         get throws { try registry().schemaMigrations }
     }
+
+    // MARK: What a module-specific benchmark reaches, here so no other file imports a module
+
+    /// The coverage module's base figures of `units` on `date` by a plain GROUP BY over the raw events,
+    /// and the keys of those figures: `cdt bench coverage-reads` measures the module against them.
+    static func coverageReference(_ units: [ID<AdministrativeUnit>], at date: CalendarDate, _ db: PostgresClient) async throws -> [UUID: [String: Double]] {
+        try await PlainSQLReference.drillDown(units, at: date, db)
+    }
+
+    /// The keys of the coverage module's base metrics (those ``coverageReference(_:at:_:)`` computes).
+    static var coverageBaseMetrics: Set<String> { Set(Metric.base.map(\.key)) }
 }

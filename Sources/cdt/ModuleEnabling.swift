@@ -1,4 +1,4 @@
-import CDTCoverage
+import CDTDemo
 import CDTDomain
 import CDTModuleKit
 import CDTPostgres
@@ -7,8 +7,8 @@ import Foundation
 import Logging
 
 /// Enables every installed module in the provinces of `codes` (comma-separated 2025 codes) where nobody
-/// decided about it yet, with the coverage module's example targets; what was decided before (enabled or
-/// disabled) stays as it is. For `cdt demo` and `cdt bench`.
+/// decided about it yet, with the example data of each module that offers some (``ModuleDemoData``); what
+/// was decided before (enabled or disabled) stays as it is. For `cdt demo` and `cdt bench`.
 func enableInstalledModules(inProvinces codes: String, _ client: PostgresClient, _ logger: Logger) async throws {
     let codes = codes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     guard !codes.isEmpty else { return }
@@ -24,7 +24,7 @@ func enableInstalledModules(inProvinces codes: String, _ client: PostgresClient,
             for module in registry.modules where !decided.contains("\(module.manifest.id) \(province)") {
                 let id = module.manifest.id
                 _ = try await administration.change(id, in: province, ModuleChange(enabled: true), by: ModuleAdministration.Actor(accountID: nil, clientAddress: "cdt"))
-                if id == CoverageModule().manifest.id { try await CoverageDemo.addTargets(in: province, setBy: DemoSeason.author, client) }
+                if let demo = module as? any ModuleDemoData { try await demo.addDemoData(in: province, author: DemoSeason.author, client) }
                 print("modules: \(id) enabled in \(names[province] ?? code)")
             }
         }

@@ -1,3 +1,4 @@
+import CDTDemo
 import CDTDomain
 import CDTModuleKit
 import CDTPostgres

@@ -1,3 +1,6 @@
+import CDTCoverage
+import CDTGoodPractices
+import CDTModuleKit
 import CDTPostgres
 import CDTServer
 import Foundation
@@ -7,9 +10,11 @@ import HummingbirdTesting
 import Logging
 import Testing
 
-/// The OpenAPI document served at `/openapi.json` describes exactly the routes the router serves, and
-/// is well-formed enough for client generators: OpenAPI 3.1, one unique `operationId` and a success
-/// response per operation, every path parameter declared, every `$ref` resolving.
+/// The OpenAPI document served at `/openapi.json` describes exactly the routes the router serves, the
+/// core's and the installed modules' (this drift test mounts both modules of the repository, and a
+/// module documented by its summaries alone), and is well-formed enough for client generators: OpenAPI
+/// 3.1, one unique `operationId` and a success response per operation, every path parameter declared,
+/// every `$ref` resolving.
 ///
 /// No database is needed: the router is built over a client that is never connected (building routes
 /// and serving the document open no connection).
@@ -27,12 +32,16 @@ import Testing
     /// The methods an OpenAPI path item may hold operations under.
     static let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 
-    /// The routes the router serves, and the document it serves at `/openapi.json` (as raw JSON).
-    private func routesAndDocument() async throws -> (routes: Set<Operation>, document: Data) {
+    /// The modules of the repository, as `cdt` installs them.
+    static let installedModules: [any FeatureModule] = [GoodPracticesModule(), CoverageModule()]
+
+    /// The routes the router serves with `modules` installed, and the document it serves at `/openapi.json` (as raw JSON).
+    private func routesAndDocument(modules: [any FeatureModule] = installedModules) async throws -> (routes: Set<Operation>, document: Data) {
         let client = PostgresClient(configuration: .init(
             conninfo: "postgresql://127.0.0.1:1/never-connected", maximumConnections: 1, leaseTimeout: .seconds(1), connectTimeoutSeconds: 1))
         let logger = Logger(label: "test")
-        let router = buildRouter(dependencies: AppDependencies(database: client), logger: logger)
+        let registry = try ModuleRegistry(modules)
+        let router = buildRouter(dependencies: AppDependencies(database: client, modules: registry), logger: logger)
         let routes = Set(router.routes.map { Operation(method: $0.method.rawValue.uppercased(), path: Self.normalized($0.path.description)) })
         let app = Application(router: router, logger: logger)
         let document: Data
@@ -79,14 +88,49 @@ import Testing
         }
     }
 
-    @Test func theDocumentDescribesExactlyTheRoutesTheRouterServes() async throws {
-        let (routes, data) = try await routesAndDocument()
+    @Test(arguments: [
+        ("the installed modules", installedModules),
+        ("no module", []),
+        ("a module documented by its summaries alone", [SummaryOnlyModule()]),
+    ] as [(String, [any FeatureModule])])
+    func theDocumentDescribesExactlyTheRoutesTheRouterServes(_ name: String, _ modules: [any FeatureModule]) async throws {
+        let (routes, data) = try await routesAndDocument(modules: modules)
         let documented = Set(try operations(of: parse(data)).map(\.operation))
         #expect(routes.count > 20, "the router serves \(routes.sorted())")
         let undocumented = routes.subtracting(documented).sorted()
         let unserved = documented.subtracting(routes).sorted()
         #expect(undocumented.isEmpty, "served but missing from openapi.json: \(undocumented)")
         #expect(unserved.isEmpty, "in openapi.json but not served: \(unserved)")
+        let moduleRoutes = routes.filter { $0.path.hasPrefix("/api/v1/modules/") && !$0.path.hasPrefix("/api/v1/modules/{id}") }
+        let expected = try ModuleRegistry(modules).routes.values.reduce(0) { $0 + $1.count }
+        #expect(moduleRoutes.count == expected, "module routes served: \(moduleRoutes.sorted())")
+    }
+
+    /// The installed modules' routes say what they answer (a schema, not "any JSON") and their schemas
+    /// are in the document under the module's prefix.
+    @Test func theInstalledModulesDocumentTheirAnswers() async throws {
+        let document = try parse(try await routesAndDocument().document)
+        let modules = operations(of: document).filter { $0.operation.path.hasPrefix("/api/v1/modules/") && !$0.operation.path.hasPrefix("/api/v1/modules/{id}") }
+        #expect(modules.count == 13, "\(modules.map(\.operation))")
+        for (operation, object, _) in modules {
+            let responses = object["responses"] as? [String: Any] ?? [:]
+            let success = (responses["200"] ?? responses["204"]) as? [String: Any] ?? [:]
+            let content = success["content"] as? [String: Any] ?? [:]
+            let schemas = content.values.compactMap { ($0 as? [String: Any])?["schema"] as? [String: Any] }
+            #expect(responses["204"] != nil || schemas.contains { !$0.isEmpty }, "\(operation) documents no answer schema")
+            #expect(responses["401"] != nil && responses["404"] != nil, "\(operation) does not document the module guard's 401 and 404")
+            #expect((object["tags"] as? [String])?.first?.hasPrefix("Module: ") == true, "\(operation) is not tagged with its module")
+        }
+        let schemas = (document["components"] as? [String: Any])?["schemas"] as? [String: Any] ?? [:]
+        #expect(schemas["coverage.Figures"] != nil && schemas["good-practices.Practice"] != nil)
+        // The modules' event types: in EventType (GET /api/v1/modules lists them) and among stored events.
+        let eventTypes = (schemas["EventType"] as? [String: Any])?["enum"] as? [String] ?? []
+        #expect(eventTypes.contains("good-practices.practice_shared") && eventTypes.contains("good-practices.practice_endorsed"))
+        let stored = ((schemas["StoredEvent"] as? [String: Any])?["discriminator"] as? [String: Any])?["mapping"] as? [String: String] ?? [:]
+        #expect(stored["good-practices.practice_endorsed"] == "#/components/schemas/good-practices.practice_endorsed.event")
+        let endorse = try #require(modules.first { $0.operation.path == "/api/v1/modules/good-practices/practices/{id}/endorsement" })
+        let body = ((endorse.object["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"] as? [String: Any]
+        #expect((body?["schema"] as? [String: Any])?["additionalProperties"] as? Bool == false)
     }
 
     @Test func everyOperationHasAUniqueIdAndASuccessResponse() async throws {
@@ -155,5 +199,18 @@ import Testing
             current = next
         }
         return current
+    }
+}
+
+/// A module whose routes carry only a summary, as a first draft does: they are documented all the same.
+private struct SummaryOnlyModule: FeatureModule {
+    var manifest: ModuleManifest {
+        ModuleManifest(id: "drafts", name: LocalizedName(vietnamese: "Bản nháp", english: "Drafts"), version: ModuleVersion(0, 1, 0))
+    }
+
+    func addRoutes(to routes: inout ModuleRoutes) {
+        routes.get("notes", access: .view, summary: "The notes") { _, _ in "[]" }
+        routes.post("notes/{id}/done", access: .change, summary: "Mark a note done") { _, _ in "{}" }
+        routes.delete("notes/{id}", access: .change) { _, _ in "{}" }
     }
 }

@@ -56,7 +56,7 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
     ModuleController(administration: ModuleAdministration(host: dependencies.modules, database: dependencies.database))
         .addRoutes(to: api.group("modules"), checkpoint: checkpoint)
     mountModuleRoutes(dependencies.modules, on: api, checkpoint: checkpoint, now: dependencies.now)
-    OpenAPIController().addRoutes(to: router.group())
+    OpenAPIController(document: OpenAPIDocument.text(modules: dependencies.modules.registry)).addRoutes(to: router.group())
     // Every route declares its access rule: one added around the checkpoint stops start-up here.
     let publicRoutes = 4  // /healthz, /readyz, /metrics, /openapi.json
     precondition(router.routes.count == checkpoint.routeCount + publicRoutes, """

@@ -174,3 +174,10 @@ public enum RecoveryCodes {
         text.uppercased().filter { $0 != "-" && $0 != " " }.count == 10
     }
 }
+
+extension String {
+    /// The text with zeros before it up to `width` characters (a one-time code keeps its leading zeros).
+    fileprivate func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
+    }
+}

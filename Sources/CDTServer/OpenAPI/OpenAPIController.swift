@@ -1,18 +1,19 @@
 import Hummingbird
 
-/// Serves the OpenAPI 3.1 description of the API at `/openapi.json`. The document is kept in the
-/// repository as `Sources/CDTServer/Documents/openapi.json` and embedded in the binary at build time;
-/// a test checks that it describes exactly the routes the router serves.
+/// Serves the OpenAPI 3.1 description of the API at `/openapi.json`: the core's part with the installed
+/// modules' routes (``OpenAPIDocument``), assembled once when the router is built. A test checks that it
+/// describes exactly the routes the router serves.
 struct OpenAPIController: Sendable {
     /// The document's text.
-    static var document: String { EmbeddedDocuments.files["openapi.json"] ?? "{}" }
+    let document: String
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        let document = document
         group.get("openapi.json") { _, _ in
             Response(
                 status: .ok,
                 headers: [.contentType: "application/json; charset=utf-8"],
-                body: .init(byteBuffer: .init(string: Self.document)))
+                body: .init(byteBuffer: .init(string: document)))
         }
     }
 }

@@ -1,3 +1,4 @@
+import CDTDemo
 import Foundation
 import CDTServer
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CDTDemo
 import CDTDomain
 import CDTPostgres
 import CDTServer

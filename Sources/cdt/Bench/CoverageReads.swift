@@ -1,5 +1,4 @@
 import ArgumentParser
-import CDTCoverage
 import CDTDomain
 import CDTPostgres
 import CDTServer
@@ -104,7 +103,7 @@ struct CoverageReadsMeasurement {
             var reference: [UUID: [String: Double]] = [:]
             for _ in 0..<baselineRuns {
                 let started = ContinuousClock.now
-                reference = try await PlainSQLReference.drillDown(childIDs, at: today, db)
+                reference = try await InstalledModules.coverageReference(childIDs, at: today, db)
                 baseline.append(milliseconds(ContinuousClock.now - started))
             }
             let mismatches = compare(answer, reference)
@@ -128,10 +127,11 @@ struct CoverageReadsMeasurement {
     /// The children's base metrics in the module's answer that differ from the reference.
     private func compare(_ answer: [String: Any], _ reference: [UUID: [String: Double]]) -> [String] {
         var mismatches: [String] = []
+        let baseMetrics = InstalledModules.coverageBaseMetrics
         for child in answer["children"] as? [[String: Any]] ?? [] {
             guard let unit = child["unit"] as? [String: Any], let id = (unit["id"] as? String).flatMap(UUID.init(uuidString:)) else { continue }
             for figure in child["figures"] as? [[String: Any]] ?? [] {
-                guard let metric = figure["metric"] as? String, Metric.base.contains(where: { $0.key == metric }) else { continue }
+                guard let metric = figure["metric"] as? String, baseMetrics.contains(metric) else { continue }
                 let got = figure["value"] as? Double ?? 0, want = reference[id]?[metric] ?? 0
                 if abs(got - want) > 1e-6 { mismatches.append("\(unit["name"] ?? id) \(metric): module \(got), plain \(want)") }
             }

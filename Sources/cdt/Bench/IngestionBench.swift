@@ -1,3 +1,4 @@
+import CDTDemo
 import CDTDomain
 import CDTPostgres
 import CDTServer

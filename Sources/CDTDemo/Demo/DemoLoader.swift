@@ -1,5 +1,6 @@
 public import CDTDomain
 public import CDTPostgres
+import CDTServer
 public import Foundation
 
 /// Loads the demo: the real administrative units of 2024 and 2025 with the whole 2025 reorganization,

@@ -1,0 +1,27 @@
+public import CDTDomain
+public import CDTPostgresClient
+public import Foundation
+
+/// A module that adds example data of its own when `cdt demo` (or `cdt bench`) enables it in a
+/// province, so the demo shows the module at work from the first start (the coverage module sets a few
+/// targets). `cdt` treats every installed module alike: it calls this on each module that adopts it,
+/// once, right after enabling the module in a province where nobody had decided about it.
+///
+/// Write only the module's own tables, through `owner` (the schema owner's connection, which row-level
+/// security does not narrow); make running it twice change nothing (`ON CONFLICT DO NOTHING`).
+///
+/// ```swift
+/// extension CoverageModule: ModuleDemoData {
+///     func addDemoData(in province: ID<AdministrativeUnit>, author: UUID, _ owner: PostgresClient) async throws {
+///         try await owner.execute("""
+///             INSERT INTO coverage_targets (province_id, id, unit_id, metric, value, deadline, set_by)
+///             VALUES (\(province), \(UUID()), \(province), 'householdsVisitedShare', 0.8, '2026-12-31', \(author))
+///             ON CONFLICT (unit_id, metric, deadline) DO NOTHING
+///             """)
+///     }
+/// }
+/// ```
+public protocol ModuleDemoData: FeatureModule {
+    /// Adds the module's example data in `province`, recorded as set by `author` (the demo's author of record).
+    func addDemoData(in province: ID<AdministrativeUnit>, author: UUID, _ owner: PostgresClient) async throws
+}
