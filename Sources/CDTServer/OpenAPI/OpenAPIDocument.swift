@@ -79,7 +79,10 @@ enum OpenAPIDocument {
                     "description": .string("`\(type)`: an event of the `\(module.manifest.id)` module, its payload checked by the module"
                                            + (declaration.submittedByClients ? "." : "; recorded by the module's routes, not submitted by clients.")),
                     "allOf": .array([.object(["$ref": .string("#/components/schemas/EventEnvelope")])]),
-                    "properties": .object(["type": .object(["const": .string(type)]), "payload": .object(["type": .string("object")])]),
+                    "properties": .object([
+                        "type": .object(["enum": .array(([type] + declaration.formerNames).map(JSONValue.string))]),
+                        "payload": .object(["type": .string("object")]),
+                    ]),
                     "required": .array([.string("type"), .string("payload")]),
                     "unevaluatedProperties": .boolean(false),
                 ])
@@ -88,7 +91,8 @@ enum OpenAPIDocument {
                     oneOf.append(.object(["$ref": .string("#/components/schemas/\(name)")]))
                     object["oneOf"] = .array(oneOf)
                     if case .object(var discriminator)? = object["discriminator"], case .object(var mapping)? = discriminator["mapping"] {
-                        mapping[type] = .string("#/components/schemas/\(name)")
+                        // A former name is read (and may be sent) as the same kind.
+                        for alias in [type] + declaration.formerNames { mapping[alias] = .string("#/components/schemas/\(name)") }
                         discriminator["mapping"] = .object(mapping)
                         object["discriminator"] = .object(discriminator)
                     }
