@@ -6,7 +6,7 @@ enum PracticeDocumentation {
     /// The schemas the routes name.
     static func registerSchemas(_ routes: inout ModuleRoutes) {
         routes.schema("Practice", .object([
-            "id": APISchema.uuid.described("The id of the `practice.shared` event that shared it."),
+            "id": APISchema.uuid.described("The id of the `good-practices.practice_shared` event that shared it."),
             "unitId": APISchema.uuid.described("Where it was shared."),
             "title": .string,
             "summary": .string,
@@ -33,7 +33,8 @@ enum PracticeDocumentation {
 
     static let endorse = RouteDocumentation(
         summary: "Endorse a practice",
-        description: "Marks the practice endorsed with a note, for curators (`good-practices.curator`) in whose area it lies; recorded in the audit log.",
+        description: "Marks the practice endorsed with a note, for curators (`good-practices.curator`) in whose area it lies; "
+            + "recorded in the event log as `good-practices.practice_endorsed` and in the audit log.",
         parameters: [.path("id", .uuid, "The practice.")],
         body: .object(["note": .text(maximumLength: 500)], closed: true),
         answer: .json(.reference("Practice"), "The practice, endorsed."),

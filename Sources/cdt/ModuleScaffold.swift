@@ -136,7 +136,14 @@ struct ModuleScaffold {
         public var projectionTables: [String] { ["__PREFIX___visits"] }
 
         public func addRoutes(to routes: inout ModuleRoutes) {
-            routes.get("counts", access: .view, summary: "Households visited per village in the caller's area") { _, context in
+            // What /openapi.json says about the routes: the schemas they name, then each route's documentation.
+            routes.schema("Counts", .object(["items": .array(of: .object([
+                "unitId": .uuid, "visits": .integer, "province": APISchema.string.described("The village's province."),
+            ], closed: true))], closed: true))
+            routes.schema("Note", .object(["id": .uuid, "unitId": .uuid, "note": .string], closed: true))
+            routes.get("counts", access: .view, documentation: RouteDocumentation(
+                summary: "Households visited per village in the caller's area",
+                answer: .json(.reference("Counts"), "The villages, most visits first."))) { _, context in
                 let patterns = context.viewScope.isNationwide ? ["/%"] : context.viewScope.paths.sorted().map { $0 + "%" }
                 let limit = context.settingsByProvince.values.map { $0.integer("listSize") }.max() ?? 100
                 // The module's table joined with the core's view of units: never the core's tables.
@@ -153,7 +160,11 @@ struct ModuleScaffold {
                 }
                 return Counts(items: items)
             }
-            routes.post("notes", access: .change, summary: "Note a follow-up in a village of the caller's own area") { request, context in
+            routes.post("notes", access: .change, documentation: RouteDocumentation(
+                summary: "Note a follow-up in a village of the caller's own area",
+                body: .object(["unitId": .uuid, "note": .text(maximumLength: 500)], closed: true),
+                answer: APIAnswer(status: .created, mediaType: "application/json", schema: .reference("Note"), summary: "The note, recorded as the event `__ID__.noted`."),
+                errors: [.unprocessableContent, .conflict])) { request, context in
                 let input = try await context.decode(NoteInput.self, from: request)
                 var check = Validator()
                 check.text(input.note, "note", maximumLength: 500)
