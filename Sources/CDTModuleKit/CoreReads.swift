@@ -10,7 +10,7 @@ public import Foundation
 ///
 /// ```swift
 /// // In a route: where is this unit, and which province is it in?
-/// let core = CoreReads(context.database)
+/// let core = CoreReads(context.module.database)
 /// guard let unit = try await core.unit(unitID) else { throw HTTPError(.notFound) }
 /// let province = unit.provinceID                   // its own id for a province
 /// let above = try await core.ancestors(of: unitID) // province first, parent last

@@ -14,21 +14,24 @@ public import CDTPostgresClient
 ///
 /// ```swift
 /// struct GoodPracticesModule: FeatureModule {
+///     static let practiceShared = ModuleEventKind<PracticeShared>("good-practices.practice_shared", submittedByClients: true)
+///
 ///     var manifest: ModuleManifest {
 ///         ModuleManifest(id: "good-practices",
 ///                        name: LocalizedName(vietnamese: "Mô hình hay", english: "Good practices"),
-///                        version: ModuleVersion(1, 0, 0), consumes: [.practiceShared])
+///                        version: ModuleVersion(1, 0, 0),
+///                        consumes: [Self.practiceShared.type], events: [Self.practiceShared.declaration])
 ///     }
 ///     var migrations: [Migration] { Migration.embedded(owner: EmbeddedMigrations.owner, files: EmbeddedMigrations.files) }
 ///     var projectionTables: [String] { ["good_practices_practices"] }
 ///
 ///     func addRoutes(to routes: inout ModuleRoutes) {
-///         routes.get("practices", access: .view) { request, context in try await PracticeList.answer(request, context) }
+///         routes.get("practices", access: .view) { request, context in try await PracticeRoutes.list(request, context) }
 ///     }
 ///
 ///     func apply(_ event: FeedEvent, in transaction: PostgresSession, context: ModuleContext) async throws {
-///         guard case .practiceShared(let practice) = event.event.payload else { return }
-///         try await transaction.execute("INSERT INTO good_practices_practices … VALUES (\(event.provinceID), …)")
+///         guard let practice = try Self.practiceShared.payload(of: event.event) else { return }
+///         try await transaction.execute("INSERT INTO good_practices_practices … VALUES (\(event.provinceID), \(practice.title), …)")
 ///     }
 /// }
 /// ```

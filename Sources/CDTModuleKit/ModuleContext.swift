@@ -8,18 +8,31 @@ public import Foundation
 ///
 /// - `database` is the server's client, connected as the application role: row-level security lets a
 ///   request's statements see only the provinces of its caller where the module is enabled, and an event
-///   delivery's only the event's province.
-/// - `hierarchy` and `work` are the domain's query ports: read the core's units, teams, members,
-///   households and events through them (pass the caller's scope as `within:`), never its tables.
+///   delivery's only the event's province. The module writes its own tables with it (in a handler, through
+///   the delivery's transaction instead).
+/// - Read the core's data through ``CoreReads`` (`CoreReads(context.database)`, or `CoreReads(transaction)`
+///   in a handler) or, in SQL joined with the module's tables, the `core_v1` views (docs/core-views.md):
+///   units with path, province, ancestors, subtree and lineage, teams, members without personal data,
+///   households, events. Never the core's tables: `ModuleBoundaryTests` fails on SQL that names one.
+/// - `hierarchy` and `work` are the domain's query ports, the ones the core's own API answers through.
+///   They return the domain's full records (a member's phone, gender and birth year included, which the
+///   core shows only to callers allowed to see them), and ``HierarchyStore`` carries the tree imports too.
+///   Prefer ``CoreReads``.
 /// - `services` reaches the services of the modules this one depends on.
 /// - ``settings(for:)`` reads a province's settings of the module, wherever it runs (an event handler
-///   included).
+///   included); ``today`` and ``now`` are the server's calendar and clock.
 public struct ModuleContext: Sendable {
     /// The module's id.
     public let moduleID: String
+    /// The server's client, as the application role, under the task's ``RowScope``.
     public let database: PostgresClient
+    /// The domain's hierarchy port (full ``AdministrativeUnit`` records, and the tree imports a module
+    /// does not call). Read units through ``CoreReads`` instead.
     public let hierarchy: any HierarchyStore
+    /// The domain's work port (teams, members with their personal data, households, campaigns,
+    /// trainings), as the core's API reads them. Read through ``CoreReads`` or `core_v1` instead.
     public let work: any WorkStore
+    /// The services of the modules this one depends on.
     public let services: ModuleServices
     public let logger: Logger
     /// Today's date in Vietnam.

@@ -18,10 +18,11 @@ public import Foundation
 ///     static let endorsed = ModuleEventKind<Endorsed>("good-practices.endorsed")
 /// }
 ///
-/// // In the manifest: events: [Self.endorsed.declaration], consumes: [Self.endorsed.type]
+/// // In the manifest: consumes: [Self.endorsed.type], events: [Self.endorsed.declaration]
 /// // In apply(_:in:context:):
 /// if let endorsement = try Self.endorsed.payload(of: feed.event) { … }
-/// // In a route: try await context.record(Self.endorsed.event(in: unit, by: author, Endorsed(…)))
+/// // In a route, in the transaction of the module's own writes:
+/// try await context.record(Self.endorsed.event(in: unit, by: author, at: context.module.now(), Endorsed(…)), in: tx)
 /// ```
 public struct ModuleEventKind<Payload: EventBody>: Sendable {
     /// `<module-id>.<name>`.

@@ -9,8 +9,8 @@ public import CDTDomain
 ///     version: ModuleVersion(1, 0, 0),
 ///     dependencies: ["coverage"],
 ///     permissions: [ModulePermission("good-practices.publish", "Publish a good practice for other localities")],
-///     events: [GoodPracticesModule.practiceShared.declaration],
-///     consumes: GoodPracticesModule.practiceShared.storedTypes)
+///     consumes: GoodPracticesModule.practiceShared.storedTypes,
+///     events: [GoodPracticesModule.practiceShared.declaration])
 /// ```
 public struct ModuleManifest: Sendable, Hashable {
     /// Lower-case letters, digits and dashes, 2 to 40 characters, starting with a letter: the folder of its

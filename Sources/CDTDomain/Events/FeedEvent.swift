@@ -1,8 +1,5 @@
-/// A place in one province's event log, in delivery order, and an event as a subscriber (a module)
-/// receives it. The PostgreSQL adapter explains why positions alone are not enough
-/// (`sql/core/0007_modules.sql`).
 /// A place in one province's event log, in delivery order: the transaction that wrote an event, then
-/// its position. See `the core schema's `0007_modules.sql`` for why positions alone are not enough.
+/// its position. The core's schema (`sql/core/0007_modules.sql`) explains why positions alone are not enough.
 public struct FeedPosition: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let transactionID: UInt64
     public let position: Int64
