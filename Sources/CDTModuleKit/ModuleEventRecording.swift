@@ -8,6 +8,15 @@ public protocol ModuleEventRecording: Sendable {
     func record(_ event: DomainEvent, in transaction: PostgresSession) async throws -> AppendOutcome
 }
 
+extension ModuleRequestContext {
+    /// Whether `unit` lies where the caller records work or holds one of the module's permissions; for an
+    /// external actor, in a province where the module is enabled.
+    func reaches(_ unit: CoreUnit) -> Bool {
+        if caller.externalActorID != nil { return unit.provinceID.map(provinces.contains) ?? provinces.contains(unit.id) }
+        return permissionReach.union(changeScope).contains(path: unit.path)
+    }
+}
+
 /// What ``ModuleRequestContext/record(_:in:)`` did with an event.
 public enum RecordedEvent: Sendable, Hashable {
     /// Stored now.
@@ -31,7 +40,8 @@ extension ModuleRequestContext {
     /// }
     /// ```
     /// - Throws: a `ProblemDetails` the route may pass on: 409 for an id used by another event, 422 for a
-    ///   rule broken, 403 for something named outside the caller's reach.
+    ///   rule broken, 403 for a unit or something named outside the caller's reach (the unit must be where
+    ///   they record work or hold one of the module's permissions).
     @discardableResult
     public func record(_ event: DomainEvent, in transaction: PostgresSession) async throws -> RecordedEvent {
         guard event.type.moduleID == module.moduleID else {
@@ -39,6 +49,13 @@ extension ModuleRequestContext {
         }
         guard let recorder else {
             throw ProblemDetails(status: .internalServerError, detail: "This context cannot record events.")
+        }
+        // The event's unit must be within the caller's reach: where they record work or hold one of the
+        // module's permissions (an external actor: a province where the module is enabled).
+        let unit = try await CoreReads(module.database).unit(event.unitID)
+        guard let unit, reaches(unit) else {
+            throw ProblemDetails(status: .forbidden, detail: "You may not record this module's events in that unit.",
+                                 errors: [.init(field: "unitId", rule: "must name a unit where you may record work or hold a role of the module")])
         }
         switch try await recorder.record(event, in: transaction) {
         case .accepted: return .stored

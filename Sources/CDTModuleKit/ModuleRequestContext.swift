@@ -55,6 +55,11 @@ public struct ModuleRequestContext: Sendable {
         self.settingsByProvince = settingsByProvince
     }
 
+    /// Where the caller holds any of the module's permissions, within the enabled provinces.
+    var permissionReach: AccessScope {
+        permissionScopes.values.reduce(AccessScope.nowhere) { $0.union($1) }
+    }
+
     /// Where the caller holds one of the module's permissions, within the enabled provinces.
     public func scope(for permission: String) -> AccessScope {
         permissionScopes[permission] ?? .nowhere
