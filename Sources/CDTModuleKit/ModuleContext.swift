@@ -1,5 +1,5 @@
 public import CDTDomain
-public import CDTPostgres
+public import CDTPostgresClient
 public import Logging
 public import Foundation
 
@@ -14,10 +14,6 @@ public import Foundation
 ///   in a handler) or, in SQL joined with the module's tables, the `core_v1` views (docs/core-views.md):
 ///   units with path, province, ancestors, subtree and lineage, teams, members without personal data,
 ///   households, events. Never the core's tables: `ModuleBoundaryTests` fails on SQL that names one.
-/// - `hierarchy` and `work` are the domain's query ports, the ones the core's own API answers through.
-///   They return the domain's full records (a member's phone, gender and birth year included, which the
-///   core shows only to callers allowed to see them), and ``HierarchyStore`` carries the tree imports too.
-///   Prefer ``CoreReads``.
 /// - `services` reaches the services of the modules this one depends on.
 /// - ``settings(for:)`` reads a province's settings of the module, wherever it runs (an event handler
 ///   included); ``today`` and ``now`` are the server's calendar and clock.
@@ -26,12 +22,6 @@ public struct ModuleContext: Sendable {
     public let moduleID: String
     /// The server's client, as the application role, under the task's ``RowScope``.
     public let database: PostgresClient
-    /// The domain's hierarchy port (full ``AdministrativeUnit`` records, and the tree imports a module
-    /// does not call). Read units through ``CoreReads`` instead.
-    public let hierarchy: any HierarchyStore
-    /// The domain's work port (teams, members with their personal data, households, campaigns,
-    /// trainings), as the core's API reads them. Read through ``CoreReads`` or `core_v1` instead.
-    public let work: any WorkStore
     /// The services of the modules this one depends on.
     public let services: ModuleServices
     public let logger: Logger
@@ -44,7 +34,7 @@ public struct ModuleContext: Sendable {
     private let storedSettings: StoredSettings
 
     public init(
-        moduleID: String, database: PostgresClient, hierarchy: any HierarchyStore, work: any WorkStore, services: ModuleServices,
+        moduleID: String, database: PostgresClient, services: ModuleServices,
         logger: Logger, today: @escaping @Sendable () -> CalendarDate, settingsSchema: SettingsSchema = SettingsSchema(),
         storedSettings: @escaping StoredSettings = { _, _ in nil }, now: @escaping @Sendable () -> Date = { Date() }
     ) {
@@ -53,8 +43,6 @@ public struct ModuleContext: Sendable {
         self.storedSettings = storedSettings
         self.moduleID = moduleID
         self.database = database
-        self.hierarchy = hierarchy
-        self.work = work
         self.services = services
         self.logger = logger
         self.today = today
@@ -106,8 +94,6 @@ public enum ModuleReadiness: Sendable, Hashable {
 /// What the server gives every module, from which each module's ``ModuleContext`` is made.
 public struct ModuleEnvironment: Sendable {
     public let database: PostgresClient
-    public let hierarchy: any HierarchyStore
-    public let work: any WorkStore
     public let logger: Logger
     public let today: @Sendable () -> CalendarDate
     /// Where modules' province settings are read from.
@@ -115,13 +101,11 @@ public struct ModuleEnvironment: Sendable {
     /// The server's clock.
     public let now: @Sendable () -> Date
 
-    public init(database: PostgresClient, hierarchy: any HierarchyStore, work: any WorkStore, logger: Logger, today: @escaping @Sendable () -> CalendarDate,
+    public init(database: PostgresClient, logger: Logger, today: @escaping @Sendable () -> CalendarDate,
                 storedSettings: @escaping ModuleContext.StoredSettings = { _, _ in nil }, now: @escaping @Sendable () -> Date = { Date() }) {
         self.now = now
         self.storedSettings = storedSettings
         self.database = database
-        self.hierarchy = hierarchy
-        self.work = work
         self.logger = logger
         self.today = today
     }

@@ -112,5 +112,8 @@ public struct ModuleRole: Sendable, Hashable {
 /// The module API this build of the platform offers.
 public enum ModuleAPI {
     /// A module written against `x.y` runs on `x.z` for any `z ≥ y`.
-    public static let version = ModuleVersion(1, 0, 0)
+    ///
+    /// 2.0: the kit is all a module sees. `ModuleContext` no longer carries the domain's `hierarchy` and
+    /// `work` ports (read through ``CoreReads`` and `core_v1`); modules declare events of their own.
+    public static let version = ModuleVersion(2, 0, 0)
 }

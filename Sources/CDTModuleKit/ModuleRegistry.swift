@@ -59,7 +59,7 @@ public struct ModuleRegistry: Sendable {
         for module in modules {
             let manifest = module.manifest
             contexts[manifest.id] = ModuleContext(
-                moduleID: manifest.id, database: environment.database, hierarchy: environment.hierarchy, work: environment.work,
+                moduleID: manifest.id, database: environment.database,
                 services: ModuleServices(requester: manifest.id, allowedProviders: Set(manifest.dependencies), directory: directory),
                 logger: environment.logger, today: environment.today, settingsSchema: module.settings, storedSettings: environment.storedSettings,
                 now: environment.now)

@@ -57,8 +57,9 @@ struct FixedFigures: FiguresService { func households(of team: String) -> Int { 
         #expect(failure([TestModule("rewards", dependencies: ["coverage"])]) == .missingDependency(module: "rewards", dependency: "coverage"))
         #expect(failure([TestModule("a-b", dependencies: ["c-d"]), TestModule("c-d", dependencies: ["e-f"]), TestModule("e-f", dependencies: ["a-b"])])
                 == .cyclicDependency(["a-b", "c-d", "e-f", "a-b"]))
-        #expect(failure([TestModule("rewards", api: ModuleVersion(2, 0, 0))])
-                == .apiVersionMismatch(module: "rewards", needs: ModuleVersion(2, 0, 0), offered: ModuleAPI.version))
+        let nextMajor = ModuleVersion(ModuleAPI.version.major + 1, 0, 0)
+        #expect(failure([TestModule("rewards", api: nextMajor)]) == .apiVersionMismatch(module: "rewards", needs: nextMajor, offered: ModuleAPI.version))
+        #expect(failure([TestModule("rewards", api: ModuleVersion(1, 0, 0))]) == .apiVersionMismatch(module: "rewards", needs: ModuleVersion(1, 0, 0), offered: ModuleAPI.version))
         #expect(failure([TestModule("rewards", api: ModuleVersion(1, 1, 0))], api: ModuleVersion(1, 0, 3))
                 == .apiVersionMismatch(module: "rewards", needs: ModuleVersion(1, 1, 0), offered: ModuleVersion(1, 0, 3)))
         #expect(failure([TestModule("rewards", permissions: ["review"])]) == .unprefixedName(module: "rewards", name: "review"))
@@ -89,8 +90,7 @@ struct FixedFigures: FiguresService { func households(of team: String) -> Int { 
         // Nothing connects: the client opens connections only when a query needs one.
         let client = PostgresClient(configuration: .init(conninfo: "postgresql://nowhere.invalid/none"))
         let contexts = registry.contexts(ModuleEnvironment(
-            database: client, hierarchy: PostgresHierarchyStore(client: client), work: PostgresWorkStore(client: client),
-            logger: Logger(label: "test"), today: { CalendarDate("2026-11-22")! }))
+            database: client, logger: Logger(label: "test"), today: { CalendarDate("2026-11-22")! }))
         let figures = try contexts["rewards"]!.services.service((any FiguresService).self)
         #expect(figures.households(of: "t") == 42)
         #expect(try contexts["rewards"]!.services.service((any FiguresService).self, from: "coverage").households(of: "t") == 42)

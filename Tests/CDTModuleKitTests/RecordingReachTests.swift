@@ -13,7 +13,7 @@ import Testing
     func context(caller: ModuleCaller, change: AccessScope, permissions: [String: AccessScope]) -> ModuleRequestContext {
         let client = PostgresClient(configuration: .init(conninfo: "postgresql://localhost/none"))
         let module = ModuleContext(
-            moduleID: "follow-ups", database: client, hierarchy: PostgresHierarchyStore(client: client), work: PostgresWorkStore(client: client),
+            moduleID: "follow-ups", database: client,
             services: ModuleServices(requester: "follow-ups", allowedProviders: [], directory: ServiceDirectory()),
             logger: Logger(label: "test"), today: { CalendarDate("2026-11-18")! })
         return ModuleRequestContext(module: module, caller: caller, provinces: [province], viewScope: .nowhere, changeScope: change,

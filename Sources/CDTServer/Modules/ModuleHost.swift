@@ -15,8 +15,7 @@ public struct ModuleHost: Sendable {
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.registry = registry
         self.contexts = registry.contexts(ModuleEnvironment(
-            database: database, hierarchy: PostgresHierarchyStore(client: database), work: PostgresWorkStore(client: database),
-            logger: logger, today: today, storedSettings: { moduleID, province in
+            database: database, logger: logger, today: today, storedSettings: { moduleID, province in
                 try await RowScope.$current.withValue(.everyProvince) {
                     try await database.query(
                         "SELECT settings::text FROM module_enablements WHERE module_id = \(moduleID) AND province_id = \(province) AND enabled"
