@@ -91,3 +91,28 @@ public struct CoreEvent: Sendable, Hashable {
     public let recordedAt: Date
     public let payload: Data
 }
+
+/// A campaign as `core_v1.campaigns` shows it.
+public struct CoreCampaign: Sendable, Hashable, Codable {
+    public let id: ID<Campaign>
+    public let provinceID: ID<AdministrativeUnit>
+    /// The unit whose subtree the campaign covers.
+    public let scopeUnitID: ID<AdministrativeUnit>
+    public let name: String
+    public let startsOn: CalendarDate
+    public let endsOn: CalendarDate
+    /// The day it was closed early, if it was.
+    public let closedOn: CalendarDate?
+}
+
+/// A training as `core_v1.trainings` shows it.
+public struct CoreTraining: Sendable, Hashable, Codable {
+    public let id: ID<Training>
+    public let provinceID: ID<AdministrativeUnit>
+    public let unitID: ID<AdministrativeUnit>
+    public let topic: String
+    /// `onSite` or `online`.
+    public let format: String
+    public let heldOn: CalendarDate
+    public let attendees: Int
+}

@@ -123,6 +123,45 @@ public struct CoreReads: Sendable {
             .first.map { CoreHousehold(id: $0.0, provinceID: $0.1, unitID: $0.2, size: $0.3, notApplicable: $0.4, registeredOn: $0.5) }
     }
 
+    // MARK: Campaigns and trainings
+
+    /// The campaigns over `unit`'s subtree or a unit above it (those its work counts towards) running on
+    /// any day from `from` to `until`, earliest first.
+    public func campaigns(reaching unit: ID<AdministrativeUnit>, from: CalendarDate, until: CalendarDate) async throws -> [CoreCampaign] {
+        guard let root = try await self.unit(unit) else { return [] }
+        return try await run("""
+            SELECT c.id, c.province_id, c.scope_unit_id, c.name, c.starts_on, c.ends_on, c.closed_on
+            FROM core_v1.campaigns c JOIN core_v1.units s ON s.id = c.scope_unit_id
+            WHERE (\(root.path) LIKE s.path || '%' OR s.path LIKE \(root.path + "%"))
+              AND c.starts_on <= \(until) AND coalesce(c.closed_on, c.ends_on) >= \(from)
+            ORDER BY c.starts_on, c.id
+            """).decode((ID<Campaign>, ID<AdministrativeUnit>, ID<AdministrativeUnit>, String, CalendarDate, CalendarDate, CalendarDate?).self)
+            .map { CoreCampaign(id: $0.0, provinceID: $0.1, scopeUnitID: $0.2, name: $0.3, startsOn: $0.4, endsOn: $0.5, closedOn: $0.6) }
+    }
+
+    /// The trainings held in `unit`'s subtree from `from` to `until`, with how many attended, in date order.
+    public func trainings(under unit: ID<AdministrativeUnit>, from: CalendarDate, until: CalendarDate) async throws -> [CoreTraining] {
+        guard let root = try await self.unit(unit) else { return [] }
+        return try await run("""
+            SELECT t.id, t.province_id, t.unit_id, t.topic, t.format, t.held_on, t.attendee_count
+            FROM core_v1.trainings t JOIN core_v1.units u ON u.id = t.unit_id
+            WHERE u.path LIKE \(root.path + "%") AND t.held_on BETWEEN \(from) AND \(until)
+            ORDER BY t.held_on, t.id
+            """).decode((ID<Training>, ID<AdministrativeUnit>, ID<AdministrativeUnit>, String, String, CalendarDate, Int).self)
+            .map { CoreTraining(id: $0.0, provinceID: $0.1, unitID: $0.2, topic: $0.3, format: $0.4, heldOn: $0.5, attendees: $0.6) }
+    }
+
+    /// The trainings `member` attended from `from` to `until`, in date order.
+    public func trainings(attendedBy member: ID<Member>, from: CalendarDate, until: CalendarDate) async throws -> [CoreTraining] {
+        try await run("""
+            SELECT t.id, t.province_id, t.unit_id, t.topic, t.format, t.held_on, t.attendee_count
+            FROM core_v1.training_attendees a JOIN core_v1.trainings t ON t.id = a.training_id
+            WHERE a.member_id = \(member) AND t.held_on BETWEEN \(from) AND \(until)
+            ORDER BY t.held_on, t.id
+            """).decode((ID<Training>, ID<AdministrativeUnit>, ID<AdministrativeUnit>, String, String, CalendarDate, Int).self)
+            .map { CoreTraining(id: $0.0, provinceID: $0.1, unitID: $0.2, topic: $0.3, format: $0.4, heldOn: $0.5, attendees: $0.6) }
+    }
+
     // MARK: Events
 
     /// Events of `types` recorded in `unit`'s subtree, in the order recorded, after `position` (0: from the

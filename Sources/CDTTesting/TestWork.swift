@@ -42,3 +42,21 @@ extension TestEvents {
         return TestWork(team: team, member: member, household: household, visit: visited, events: [established, joined, registered, visited])
     }
 }
+
+extension TestEvents {
+    /// A training held in `unit` that `work`'s member attended, `minute` minutes after the start.
+    public func training(in unit: ID<AdministrativeUnit>, attendedBy members: [ID<Member>], topic: String = "Cài đặt và dùng VNeID",
+                         minute: Int = 0) -> (training: ID<Training>, event: DomainEvent) {
+        let training = ID<Training>()
+        return (training, event(unit, minute: minute, .trainingHeld(TrainingHeld(
+            trainingId: training, organiser: "UBND xã", topic: topic, format: .onSite, attendeeIds: members))))
+    }
+
+    /// A campaign over `unit`'s subtree from `startsOn` to `endsOn`, launched `minute` minutes after the start.
+    public func campaign(over unit: ID<AdministrativeUnit>, name: String = "Chiến dịch 90 ngày VNeID", startsOn: CalendarDate,
+                         endsOn: CalendarDate, minute: Int = 0) -> (campaign: ID<Campaign>, event: DomainEvent) {
+        let campaign = ID<Campaign>()
+        return (campaign, event(unit, minute: minute, .campaignLaunched(CampaignLaunched(
+            campaignId: campaign, name: name, startsOn: startsOn, endsOn: endsOn, targetSkills: [.onlinePublicServices]))))
+    }
+}
