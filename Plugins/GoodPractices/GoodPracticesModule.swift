@@ -14,10 +14,13 @@ public struct GoodPracticesModule: FeatureModule {
     /// Until the module declared it, the core recorded it as `practice.shared`; the log keeps those as they
     /// were, and they read as this kind.
     public static let practiceShared = ModuleEventKind<PracticeShared>(
-        "good-practices.practice_shared", submittedByClients: true, formerNames: ["practice.shared"])
+        "good-practices.practice_shared", submittedByClients: true, formerNames: ["practice.shared"],
+        payloadSchema: .object(["title": .text(maximumLength: 200), "summary": .text(maximumLength: 5000), "link": APISchema.matching("^https?://").described("An http(s) link to more.")],
+                               optional: ["link"], closed: true))
 
     /// A curator endorses a practice: recorded by the endorsement route only.
-    public static let practiceEndorsed = ModuleEventKind<PracticeEndorsed>("good-practices.practice_endorsed")
+    public static let practiceEndorsed = ModuleEventKind<PracticeEndorsed>(
+        "good-practices.practice_endorsed", payloadSchema: .object(["practiceId": .uuid, "note": .text(maximumLength: 500)], closed: true))
 
     public var manifest: ModuleManifest {
         ModuleManifest(

@@ -33,14 +33,17 @@ public struct ModuleEventKind<Payload: EventBody>: Sendable {
     public let submittedByClients: Bool
     /// Names the log holds it under from before it was the module's (read as this kind, never written).
     public let formerNames: [String]
+    /// What `/openapi.json` says the payload is (`nil`: a JSON object); names refer to the module's schemas.
+    public let payloadSchema: APISchema?
     private let references: @Sendable (Payload) -> EventReferences
 
     /// - Parameters:
     ///   - type: `<module-id>.<name>`: the module's id, a dot, then lower-case letters, digits, `_` and `.`.
+    ///   - payloadSchema: the payload as `/openapi.json` documents it (a plain JSON object when `nil`).
     ///   - references: the teams and members the payload names (with the field naming each), so the
     ///     recorder's authority over each is checked as for the core's events. None by default.
     public init(_ type: String, versions: ClosedRange<Int> = 1...1, submittedByClients: Bool = false, formerNames: [String] = [],
-                references: @escaping @Sendable (Payload) -> EventReferences = { _ in EventReferences() }) {
+                payloadSchema: APISchema? = nil, references: @escaping @Sendable (Payload) -> EventReferences = { _ in EventReferences() }) {
         guard let parsed = EventType(rawValue: type), !parsed.isCore else {
             preconditionFailure("'\(type)' is not a module's event type: use <module-id>.<name>")
         }
@@ -48,6 +51,7 @@ public struct ModuleEventKind<Payload: EventBody>: Sendable {
         self.versions = versions
         self.submittedByClients = submittedByClients
         self.formerNames = formerNames
+        self.payloadSchema = payloadSchema
         self.references = references
     }
 
@@ -72,7 +76,8 @@ public struct ModuleEventKind<Payload: EventBody>: Sendable {
     /// What the manifest lists, for the server to check submitted events of this kind.
     public var declaration: ModuleEventDeclaration {
         let versions = versions, references = references, type = type
-        return ModuleEventDeclaration(type: type, versions: versions, submittedByClients: submittedByClients, formerNames: formerNames) { (json: JSONValue) throws(ValidationFailure) -> ModuleEventPayload in
+        return ModuleEventDeclaration(type: type, versions: versions, submittedByClients: submittedByClients, formerNames: formerNames,
+                                      payloadSchema: payloadSchema) { (json: JSONValue) throws(ValidationFailure) -> ModuleEventPayload in
             let payload = try JSONInput.decode(Payload.self, from: json.foundationValue, prefix: "payload")
             var check = Validator()
             check.nested("payload") { payload.validate(into: &$0) }
@@ -88,6 +93,8 @@ public struct ModuleEventDeclaration: Sendable, Hashable {
     public let versions: ClosedRange<Int>
     public let submittedByClients: Bool
     public let formerNames: [String]
+    /// What `/openapi.json` says the payload is (`nil`: a JSON object).
+    public let payloadSchema: APISchema?
     let check: @Sendable (JSONValue) throws(ValidationFailure) -> ModuleEventPayload
 
     public static func == (lhs: Self, rhs: Self) -> Bool {

@@ -112,7 +112,7 @@ struct ModuleScaffold {
         public init() {}
 
         /// The module's own event: recorded by `POST notes`, in the transaction that stores the note.
-        public static let noted = ModuleEventKind<Noted>("__ID__.noted")
+        public static let noted = ModuleEventKind<Noted>("__ID__.noted", payloadSchema: .object(["note": .text(maximumLength: 500)], closed: true))
 
         public var manifest: ModuleManifest {
             ModuleManifest(

@@ -128,6 +128,11 @@ import Testing
         #expect(eventTypes.contains("good-practices.practice_shared") && eventTypes.contains("good-practices.practice_endorsed"))
         let stored = ((schemas["StoredEvent"] as? [String: Any])?["discriminator"] as? [String: Any])?["mapping"] as? [String: String] ?? [:]
         #expect(stored["good-practices.practice_endorsed"] == "#/components/schemas/good-practices.practice_endorsed.event")
+        // A kind's payload as the module documents it; its former name maps to the same schema.
+        let shared = schemas["good-practices.practice_shared.event"] as? [String: Any] ?? [:]
+        let payload = (shared["properties"] as? [String: Any])?["payload"] as? [String: Any] ?? [:]
+        #expect(((payload["properties"] as? [String: Any])?.keys).map(Set.init) == ["title", "summary", "link"])
+        #expect(stored["practice.shared"] == "#/components/schemas/good-practices.practice_shared.event")
         let endorse = try #require(modules.first { $0.operation.path == "/api/v1/modules/good-practices/practices/{id}/endorsement" })
         let body = ((endorse.object["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"] as? [String: Any]
         #expect((body?["schema"] as? [String: Any])?["additionalProperties"] as? Bool == false)

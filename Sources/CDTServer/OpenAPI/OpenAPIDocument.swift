@@ -81,7 +81,9 @@ enum OpenAPIDocument {
                     "allOf": .array([.object(["$ref": .string("#/components/schemas/EventEnvelope")])]),
                     "properties": .object([
                         "type": .object(["enum": .array(([type] + declaration.formerNames).map(JSONValue.string))]),
-                        "payload": .object(["type": .string("object")]),
+                        "payload": declaration.payloadSchema.map { schema in
+                            schema.json(reference: { "#/components/schemas/\(schemaName($0, of: module.manifest.id))" })
+                        } ?? .object(["type": .string("object")]),
                     ]),
                     "required": .array([.string("type"), .string("payload")]),
                     "unevaluatedProperties": .boolean(false),
