@@ -62,15 +62,23 @@ public struct ModuleEventKind<Payload: EventBody>: Sendable {
     /// - Throws: when the stored payload does not read as `Payload` (a version this build does not know).
     public func payload(of event: DomainEvent) throws -> Payload? {
         guard case .module(let body) = event.payload, body.type == type || formerNames.contains(body.type.rawValue) else { return nil }
-        return try JSONDecoder().decode(Payload.self, from: JSONEncoder().encode(body.json))
+        return try JSONInput.decoder.decode(Payload.self, from: JSONEncoder().encode(body.json))
     }
 
     /// A new event of this kind, its id made now unless given.
     public func event(id: ID<DomainEvent> = ID(), in unit: ID<AdministrativeUnit>, by author: UUID, at occurredAt: Date = Date(),
                       version: Int = 1, _ payload: Payload) throws -> DomainEvent {
-        let json = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(payload))
+        let json = try JSONDecoder().decode(JSONValue.self, from: Self.encoder.encode(payload))
         return DomainEvent(id: id, unitID: unit, authorID: author, occurredAt: occurredAt, version: version,
                            payload: .module(ModuleEventPayload(type: type, json: json, references: references(payload))))
+    }
+
+    /// Writes a payload as a client would send it: instants in ISO 8601 (`…Z`), read back by the same strict
+    /// decoder that checks submitted events.
+    private static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
     }
 
     /// What the manifest lists, for the server to check submitted events of this kind.

@@ -7,6 +7,7 @@ import Testing
     struct Noted: EventBody {
         var note: String
         var teamId: ID<Team>?
+        var dueAt: Date?
         func validate(into check: inout Validator) { check.text(note, "note", maximumLength: 20) }
     }
 
@@ -30,11 +31,13 @@ import Testing
     @Test func theCatalogChecksAPayloadStrictlyAndNamesWhatItReferences() throws {
         let catalog = ModuleEventCatalog([manifest([Self.noted.declaration])])
         let team = ID<Team>()
-        let event = try Self.noted.event(in: ID(), by: UUID(), Noted(note: "Quay lại", teamId: team))
+        let due = Date(timeIntervalSince1970: 1_795_000_000)
+        let event = try Self.noted.event(in: ID(), by: UUID(), Noted(note: "Quay lại", teamId: team, dueAt: due))
         let checked = try catalog.submitted(event)
         guard case .module(let payload) = checked.payload else { Issue.record("not a module's event"); return }
         #expect(payload.references.teams.map(\.id) == [team] && payload.references.teams.map(\.field) == ["payload.teamId"])
-        #expect(try Self.noted.payload(of: checked) == Noted(note: "Quay lại", teamId: team))
+        // An instant in the payload goes out as ISO 8601 and reads back through the strict decoder.
+        #expect(try Self.noted.payload(of: checked) == Noted(note: "Quay lại", teamId: team, dueAt: due))
 
         func refusal(_ json: JSONValue, type: String = "follow-ups.noted", version: Int = 1) -> [String] {
             let raw = DomainEvent(id: ID(), unitID: ID(), authorID: UUID(), occurredAt: Date(), version: version,
