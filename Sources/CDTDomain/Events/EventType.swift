@@ -9,7 +9,7 @@ public struct EventType: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     /// A kind by name: a core kind's, or one shaped as a module's (`<module-id>.<name>`: lower-case
     /// letters, digits, `-` in the module id, `_` and `.` in the name). `nil` for anything else.
     public init?(rawValue: String) {
-        guard Self.core.contains(where: { $0.rawValue == rawValue }) || Self.isModuleName(rawValue) else { return nil }
+        guard Self.coreNames.contains(rawValue) || Self.isModuleName(rawValue) else { return nil }
         self.rawValue = rawValue
     }
 
@@ -47,8 +47,11 @@ public struct EventType: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     /// The first words of the core's kinds (`team`, `household`, …): no module may take one as its id.
     public static let coreNamespaces: Set<String> = Set(core.map { String($0.rawValue.prefix { $0 != "." }) })
 
+    /// The core's names, for the checks every event on the ingest path goes through.
+    private static let coreNames: Set<String> = Set(core.map(\.rawValue))
+
     /// Whether the core defines it (otherwise a module declares it).
-    public var isCore: Bool { Self.core.contains(self) }
+    public var isCore: Bool { Self.coreNames.contains(rawValue) }
 
     /// The id of the module a module's kind belongs to (`good-practices` for `good-practices.practice_shared`).
     public var moduleID: String? { isCore ? nil : String(rawValue.prefix { $0 != "." }) }
