@@ -142,21 +142,20 @@ public struct CoreReads: Sendable {
     /// The trainings held in `unit`'s subtree from `from` to `until`, with how many attended, in date order.
     public func trainings(under unit: ID<AdministrativeUnit>, from: CalendarDate, until: CalendarDate) async throws -> [CoreTraining] {
         guard let root = try await self.unit(unit) else { return [] }
-        return try await run("""
-            SELECT t.id, t.province_id, t.unit_id, t.topic, t.format, t.held_on, t.attendee_count
-            FROM core_v1.trainings t JOIN core_v1.units u ON u.id = t.unit_id
-            WHERE u.path LIKE \(root.path + "%") AND t.held_on BETWEEN \(from) AND \(until)
-            ORDER BY t.held_on, t.id
-            """).decode((ID<Training>, ID<AdministrativeUnit>, ID<AdministrativeUnit>, String, String, CalendarDate, Int).self)
-            .map { CoreTraining(id: $0.0, provinceID: $0.1, unitID: $0.2, topic: $0.3, format: $0.4, heldOn: $0.5, attendees: $0.6) }
+        return try await trainings(joining: "JOIN core_v1.units u ON u.id = t.unit_id", where: "u.path LIKE \(root.path + "%")", from: from, until: until)
     }
 
     /// The trainings `member` attended from `from` to `until`, in date order.
     public func trainings(attendedBy member: ID<Member>, from: CalendarDate, until: CalendarDate) async throws -> [CoreTraining] {
+        try await trainings(joining: "JOIN core_v1.training_attendees a ON a.training_id = t.id", where: "a.member_id = \(member)",
+                            from: from, until: until)
+    }
+
+    /// The trainings `join` and `condition` select, held from `from` to `until`, in date order.
+    private func trainings(joining join: PostgresQuery, where condition: PostgresQuery, from: CalendarDate, until: CalendarDate) async throws -> [CoreTraining] {
         try await run("""
             SELECT t.id, t.province_id, t.unit_id, t.topic, t.format, t.held_on, t.attendee_count
-            FROM core_v1.training_attendees a JOIN core_v1.trainings t ON t.id = a.training_id
-            WHERE a.member_id = \(member) AND t.held_on BETWEEN \(from) AND \(until)
+            FROM core_v1.trainings t \(join) WHERE \(condition) AND t.held_on BETWEEN \(from) AND \(until)
             ORDER BY t.held_on, t.id
             """).decode((ID<Training>, ID<AdministrativeUnit>, ID<AdministrativeUnit>, String, String, CalendarDate, Int).self)
             .map { CoreTraining(id: $0.0, provinceID: $0.1, unitID: $0.2, topic: $0.3, format: $0.4, heldOn: $0.5, attendees: $0.6) }
