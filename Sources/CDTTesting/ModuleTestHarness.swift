@@ -80,7 +80,7 @@ public final class ModuleTestHarness: Sendable {
         await owner.close()
     }
 
-    /// The context module `id` runs with, as the server gives it (its services, database and ports).
+    /// The context module `id` runs with, as the server gives it (its services, database, settings and clock).
     public func context(of id: String) -> ModuleContext? {
         dependencies.modules.contexts[id]
     }

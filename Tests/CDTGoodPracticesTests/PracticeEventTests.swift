@@ -97,4 +97,19 @@ import Testing
         ).decode(Int.self)
         #expect(audit == [1])
     }
+
+    /// A handler reads the province's settings as the province set them, and the module's defaults where it
+    /// set nothing or has not enabled the module.
+    @Test func aHandlerReadsTheProvincesSettingsOrTheDefaults() async throws {
+        let harness = try await ModuleTestHarness.make([GoodPracticesModule()])
+        defer { Task { await harness.close() } }
+        let units = harness.units
+        try await harness.enable("good-practices", in: units.provinceA, settings: ["pageSize": .number(5)])
+        let context = try #require(harness.context(of: "good-practices"))
+        #expect(try await context.settings(for: units.provinceA).integer("pageSize") == 5)
+        #expect(try await context.settings(for: units.provinceA).bool("endorsedFirst") == true)
+        #expect(try await context.settings(for: units.provinceB).integer("pageSize") == 20)
+        try await harness.disable("good-practices", in: units.provinceA)
+        #expect(try await context.settings(for: units.provinceA).integer("pageSize") == 20)
+    }
 }

@@ -25,6 +25,16 @@ public struct ProvinceModuleState: Sendable, Hashable {
 public struct ModuleEnablements: Sendable {
     let database: PostgresClient
 
+    /// The settings `province` stored for `moduleID` where it is enabled, as JSON text, whatever the task's
+    /// row scope: what an event handler of the province reads (``ModuleContext/settings(for:)``).
+    @Sendable public func storedSettings(of moduleID: String, in province: ID<AdministrativeUnit>) async throws -> String? {
+        try await RowScope.$current.withValue(.everyProvince) {
+            try await database.query(
+                "SELECT settings::text FROM module_enablements WHERE module_id = \(moduleID) AND province_id = \(province) AND enabled"
+            ).decode(String.self).first
+        }
+    }
+
     /// The units among `units` whose province has `moduleID` enabled, whatever the task's row scope: a
     /// module's event is accepted only where its module is on.
     public func unitsWhereEnabled(_ moduleID: String, among units: [ID<AdministrativeUnit>]) async throws -> Set<ID<AdministrativeUnit>> {

@@ -13,16 +13,11 @@ public struct ModuleHost: Sendable {
 
     public init(registry: ModuleRegistry, database: PostgresClient, logger: Logger, today: @escaping @Sendable () -> CalendarDate,
                 now: @escaping @Sendable () -> Date = { Date() }) {
+        let enablements = ModuleEnablements(database: database)
         self.registry = registry
         self.contexts = registry.contexts(ModuleEnvironment(
-            database: database, logger: logger, today: today, storedSettings: { moduleID, province in
-                try await RowScope.$current.withValue(.everyProvince) {
-                    try await database.query(
-                        "SELECT settings::text FROM module_enablements WHERE module_id = \(moduleID) AND province_id = \(province) AND enabled"
-                    ).decode(String.self).first
-                }
-            }, now: now))
-        self.enablements = ModuleEnablements(database: database)
+            database: database, logger: logger, today: today, storedSettings: enablements.storedSettings(of:in:), now: now))
+        self.enablements = enablements
     }
 
     /// A host without modules.
