@@ -2,6 +2,7 @@ import CDTCoverage
 import CDTGoodPractices
 import CDTModuleKit
 import CDTPostgres
+import CDTRewards
 import Foundation
 
 /// The feature modules compiled into `cdt`: the composition root, and the one place that imports them.
@@ -10,6 +11,7 @@ enum InstalledModules {
     static let all: [any FeatureModule] = [
         GoodPracticesModule(),
         CoverageModule(),
+        RewardsModule(),
     ]
 
     /// The registry, validated; an invalid set of modules stops the command with the registry's message.

@@ -2,6 +2,7 @@ import CDTCoverage
 import CDTGoodPractices
 import CDTModuleKit
 import CDTPostgres
+import CDTRewards
 import CDTServer
 import Foundation
 import HTTPTypes
@@ -33,7 +34,7 @@ import Testing
     static let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 
     /// The modules of the repository, as `cdt` installs them.
-    static let installedModules: [any FeatureModule] = [GoodPracticesModule(), CoverageModule()]
+    static let installedModules: [any FeatureModule] = [GoodPracticesModule(), CoverageModule(), RewardsModule()]
 
     /// The routes the router serves with `modules` installed, and the document it serves at `/openapi.json` (as raw JSON).
     private func routesAndDocument(modules: [any FeatureModule] = installedModules) async throws -> (routes: Set<Operation>, document: Data) {

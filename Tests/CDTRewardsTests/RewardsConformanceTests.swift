@@ -1,0 +1,64 @@
+import CDTModuleKit
+import CDTTesting
+import Foundation
+import HTTPTypes
+import Testing
+@testable import CDTRewards
+
+@Suite struct RewardsConformanceTests {
+    /// Every rule a module must keep, with a sample request for each of the module's changing routes,
+    /// each starting from a nomination at the stage the step needs.
+    @Test func conformance() async throws {
+        try await ModuleConformance.check(RewardsModule()) { units, events in
+            Samples.events(units, events)
+        } sampleMutations: { harness, events in
+            let units = harness.units
+            let work = Samples.work(events)
+            let n = Samples.nominations(events)
+            return [
+                ModuleSampleRequest(.post, "rounds", body: """
+                    {"provinceId": "\(units.provinceB)", "titleVi": "Đợt 2", "titleEn": "Round 2", "periodFrom": "2025-07-01", "periodUntil": "2026-06-30"}
+                    """),
+                ModuleSampleRequest(.post, "nominations", body: """
+                    {"roundId": "\(Samples.round(events))", "category": "exemplaryMember", "subjectId": "\(work.member)", "citation": "Tận tuỵ"}
+                    """),
+                ModuleSampleRequest(.post, "nominations/\(n[0])/submit", body: "{}"),
+                ModuleSampleRequest(.post, "nominations/\(n[1])/endorse", body: #"{"note": "Đồng ý"}"#),
+                ModuleSampleRequest(.post, "nominations/\(n[2])/return", body: #"{"reason": "Bổ sung minh chứng"}"#),
+                ModuleSampleRequest(.post, "nominations/\(n[3])/reject", body: #"{"reason": "Chưa đủ tiêu chuẩn"}"#),
+                ModuleSampleRequest(.post, "nominations/\(n[4])/approve", body: "{}"),
+                ModuleSampleRequest(.post, "nominations/\(n[5])/award", body: """
+                    {"decisionNumber": "125/QĐ-UBND", "decisionDate": "2026-11-15", "signer": "Chủ tịch UBND", "awardTitle": "Bằng khen"}
+                    """),
+                ModuleSampleRequest(.post, "nominations/\(n[6])/withdraw", body: "{}"),
+                ModuleSampleRequest(.post, "rounds/\(Samples.round(events))/close", body: "{}"),
+            ]
+        }
+    }
+}
+
+/// The conformance check's sample events: a visit in province B, a round there, and seven nominations
+/// at the stages the sample requests need (two drafts, three under review, one awaiting the decision,
+/// one approved).
+enum Samples {
+    static func events(_ units: TestUnits, _ events: TestEvents) -> [DomainEvent] {
+        let work = events.visit(in: units.villageB1, commune: units.communeB)
+        var fixture = RewardsFixture(events, province: units.provinceB, commune: units.communeB)
+        let chain = [units.communeB, units.provinceB]
+        var all = work.events + [try! fixture.opened()]
+        let stages: [[ReviewAction]] = [[], [.submit], [.submit], [.submit], [.submit, .endorse, .endorse], [.submit, .endorse, .endorse, .approve], []]
+        for steps in stages { all += try! fixture.nomination(of: work.team, steps: steps, chain: chain).events }
+        return all
+    }
+
+    static func work(_ events: [DomainEvent]) -> (team: UUID, member: UUID) {
+        guard case .memberJoined(let joined) = events[1].payload else { preconditionFailure("the second sample event is member.joined") }
+        return (joined.teamId.rawValue, joined.memberId.rawValue)
+    }
+
+    static func round(_ events: [DomainEvent]) -> ID<DomainEvent> { events[4].id }
+
+    static func nominations(_ events: [DomainEvent]) -> [ID<DomainEvent>] {
+        events.filter { (try? RewardsModule.nominationDrafted.payload(of: $0)) != nil }.map(\.id)
+    }
+}
