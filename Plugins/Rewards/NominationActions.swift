@@ -61,12 +61,12 @@ enum NominationActions {
 
     static func validate(_ action: ReviewAction, _ input: Input) throws {
         var check = Validator()
-        check.text(input.note, "note", required: false, maximumLength: 2000)
+        if input.note?.isEmpty == false { check.text(input.note, "note", maximumLength: 2000) }
         switch action {
         case .return, .reject:
             check.text(input.reason, "reason", maximumLength: 2000)
         case .withdraw:
-            check.text(input.reason, "reason", required: false, maximumLength: 2000)
+            if input.reason?.isEmpty == false { check.text(input.reason, "reason", maximumLength: 2000) }
         case .award:
             check.text(input.decisionNumber, "decisionNumber", maximumLength: 100)
             check.require(input.decisionDate != nil, "decisionDate", "must be the decision's date, YYYY-MM-DD")
@@ -109,7 +109,8 @@ enum NominationActions {
         guard nomination.state == "under_review", let index = nomination.levelIndex,
               let unit = try await CoreReads(context.module.database).unit(nomination.reviewUnits[index]) else { return false }
         let scope = context.scope(for: "rewards.review")
-        return scope.isNationwide || scope.paths.contains(unit.path)
+        // National administrators hold every module permission everywhere.
+        return scope.isNationwide || scope.paths.contains(unit.path) || context.roles.contains { $0.role == .nationalAdministrator }
     }
 
     static func requireReviewer(_ nomination: Nomination, _ context: ModuleRequestContext) async throws {

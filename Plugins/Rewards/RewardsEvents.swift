@@ -131,7 +131,7 @@ public struct NominationStep: EventBody {
     public var note: String
 
     public func validate(into check: inout Validator) {
-        check.text(note, "note", required: false, maximumLength: 2000)
+        if !note.isEmpty { check.text(note, "note", maximumLength: 2000) }
     }
 }
 
