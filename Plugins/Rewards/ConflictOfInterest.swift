@@ -8,9 +8,9 @@ enum ConflictOfInterest {
     static func check(_ nomination: Nomination, _ context: ModuleRequestContext) async throws {
         let members = try await context.callerMembers()
         let own = members.contains { member in
-            member.memberID.rawValue == nomination.subjectId
-                || nomination.teamId.map { $0 == member.teamID.rawValue } == true
-                || (nomination.subjectKind == "team" && member.teamID.rawValue == nomination.subjectId)
+            member.memberID.rawValue == nomination.subjectId.rawValue
+                || nomination.teamId == member.teamID
+                || (nomination.subjectKind == "team" && member.teamID.rawValue == nomination.subjectId.rawValue)
         }
         guard !own else {
             throw ProblemDetails(status: .forbidden, detail: "You may not judge a nomination of your own team or of yourself (conflict of interest).",

@@ -15,6 +15,8 @@ enum NominationActions {
         let database = context.module.database
         let seen = try await NominationRoutes.visible(id, context)
         let round = try await RoundRoutes.visibleRound(context, id: seen.roundId)
+        // The caller acted on what they saw: if it changed since (another reviewer's step), say how it is now.
+        if let version = input.version, version != seen.version { throw conflict(seen, round) }
         try validate(action, input)
         guard let account = context.caller.accountID else { throw ProblemDetails(status: .forbidden, detail: "Only accounts act on nominations.") }
         try await authorize(action, seen, round, context)
@@ -22,7 +24,7 @@ enum NominationActions {
         var evidence: [EvidenceFigure] = []
         if action == .submit {
             guard let kind = Subject(rawValue: seen.subjectKind),
-                  let subject = try await Subjects.find(kind, seen.subjectId, on: round.periodUntil, database) else {
+                  let subject = try await Subjects.find(kind, seen.subjectId.rawValue, on: round.periodUntil, database) else {
                 throw ProblemDetails.unprocessable(ValidationFailure(field: "subjectId", rule: "must still name a \(seen.subjectKind) of the round's province"))
             }
             evidence = try await Evidence.figures(for: subject.evidenceSubject, from: round.periodFrom, until: round.periodUntil, database)

@@ -31,7 +31,7 @@ enum NominationRoutes {
             filter.reviewUnitPaths = review.isNationwide ? nil : Array(review.paths)
             filter.state = "under_review"
         }
-        return NominationList(items: try await RewardsStore.nominations(within: context.viewScope, filter, context.module.database))
+        return NominationList(items: try await RewardsStore.nominations(within: scope(context), filter, context.module.database))
     }
 
     /// A nomination with its history and its evidence now beside the frozen one.
@@ -54,9 +54,15 @@ enum NominationRoutes {
         enum Keys: String, CodingKey { case history, liveEvidence, shownMetrics }
     }
 
-    /// A nomination the caller may see: in their view scope (404 otherwise, as for one that does not exist).
+    /// Where the caller sees nominations: their own area (the nominating side), and where they review or
+    /// decide. A commune officer views the whole province's work, but only their commune's nominations.
+    static func scope(_ context: ModuleRequestContext) -> AccessScope {
+        context.changeScope.union(context.scope(for: "rewards.review")).union(context.scope(for: "rewards.decide"))
+    }
+
+    /// A nomination the caller may see (404 otherwise, as for one that does not exist).
     static func visible(_ id: ID<DomainEvent>, _ context: ModuleRequestContext) async throws -> Nomination {
-        guard let nomination = try await RewardsStore.nomination(id, context.module.database), context.viewScope.contains(path: nomination.unitPath) else {
+        guard let nomination = try await RewardsStore.nomination(id, context.module.database), scope(context).contains(path: nomination.unitPath) else {
             throw ProblemDetails(status: .notFound, detail: "No such nomination in your area.")
         }
         return nomination
@@ -72,7 +78,7 @@ enum NominationRoutes {
         let round = try await RoundRoutes.visibleRound(context, id: nomination.roundId)
         var live: [EvidenceFigure] = []
         if let kind = Subject(rawValue: nomination.subjectKind),
-           let subject = try await Subjects.find(kind, nomination.subjectId, on: round.periodUntil, database) {
+           let subject = try await Subjects.find(kind, nomination.subjectId.rawValue, on: round.periodUntil, database) {
             live = try await Evidence.figures(for: subject.evidenceSubject, from: round.periodFrom, until: round.periodUntil, database)
         }
         let province = context.provinces.contains(round.provinceId) ? round.provinceId : nomination.reviewUnits.last!
@@ -83,7 +89,7 @@ enum NominationRoutes {
     struct DraftInput: Codable {
         var roundId: ID<DomainEvent>
         var category: String
-        var subjectId: UUID
+        var subjectId: ID<Nominee>
         var citation: String
     }
 
@@ -108,7 +114,7 @@ enum NominationRoutes {
         do { try check.finish() } catch { throw ProblemDetails.unprocessable(error) }
         guard let account = context.caller.accountID else { throw ProblemDetails(status: .forbidden, detail: "Only accounts nominate.") }
         let kind = Subject(rawValue: category!.subject) ?? .team
-        guard let subject = try await Subjects.find(kind, input.subjectId, on: context.module.today(), database),
+        guard let subject = try await Subjects.find(kind, input.subjectId.rawValue, on: context.module.today(), database),
               subject.unit.provinceID == round.provinceId else {
             throw ProblemDetails.unprocessable(ValidationFailure(field: "subjectId", rule: "must name a \(kind.rawValue) of the round's province"))
         }
@@ -121,8 +127,8 @@ enum NominationRoutes {
         guard reviewUnits.count == round.chain.count else {
             throw ProblemDetails.unprocessable(ValidationFailure(field: "subjectId", rule: "must lie under a unit of each level of the round's review chain"))
         }
-        let drafted = NominationDrafted(roundId: round.id, category: input.category, subjectKind: kind.rawValue, subjectId: subject.id, subjectName: subject.name,
-                                        subjectRole: subject.role, teamId: subject.team?.id.rawValue, teamName: subject.team?.name,
+        let drafted = NominationDrafted(roundId: round.id, category: input.category, subjectKind: kind.rawValue, subjectId: ID(rawValue: subject.id), subjectName: subject.name,
+                                        subjectRole: subject.role, teamId: subject.team?.id, teamName: subject.team?.name,
                                         reviewUnits: reviewUnits, citation: input.citation)
         let event = try RewardsModule.nominationDrafted.event(in: commune.id, by: account.rawValue, at: context.module.now(), drafted)
         try await database.withTransaction { tx in

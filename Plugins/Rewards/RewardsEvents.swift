@@ -23,6 +23,10 @@ public struct RoundCategory: Codable, Hashable, Sendable {
     }
 }
 
+/// What a nomination names: a team, a member or a practice (its id is the team's, the member's or the
+/// `good-practices.practice_shared` event's).
+public enum Nominee {}
+
 /// What a nomination names.
 enum Subject: String, Codable, Sendable, CaseIterable {
     case team, member, practice
@@ -93,12 +97,12 @@ public struct NominationDrafted: EventBody {
     public var category: String
     /// `team`, `member` or `practice`.
     public var subjectKind: String
-    public var subjectId: UUID
+    public var subjectId: ID<Nominee>
     /// The team's or member's name (or the practice's title) when nominated.
     public var subjectName: String
     /// A member's role on their team.
     public var subjectRole: String?
-    public var teamId: UUID?
+    public var teamId: ID<Team>?
     public var teamName: String?
     /// The reviewing unit at each level of the round's chain (the commune first).
     public var reviewUnits: [ID<AdministrativeUnit>]

@@ -63,8 +63,8 @@ enum RewardsProjection {
     private static func draft(_ nomination: NominationDrafted, _ event: DomainEvent, _ province: ID<AdministrativeUnit>, _ tx: PostgresSession) async throws {
         try await tx.execute("""
             WITH h AS (
-                INSERT INTO rewards_history (province_id, event_id, nomination_id, action, level, note, actor, occurred_at)
-                VALUES (\(province), \(event.id), \(event.id), 'drafted', NULL, '', \(event.authorID), \(event.occurredAt))
+                INSERT INTO rewards_history (province_id, event_id, nomination_id, version, action, level, note, actor, occurred_at)
+                VALUES (\(province), \(event.id), \(event.id), 1, 'drafted', NULL, '', \(event.authorID), \(event.occurredAt))
                 ON CONFLICT (province_id, event_id) DO NOTHING RETURNING 1)
             INSERT INTO rewards_nominations (province_id, id, round_id, category, subject_kind, subject_id, subject_name, subject_role, team_id,
                                              team_name, unit_id, review_units, citation, state, nominated_by, version, updated_at)
@@ -82,8 +82,8 @@ enum RewardsProjection {
                              note: String, set: PostgresQuery, _ tx: PostgresSession) async throws {
         try await tx.execute("""
             WITH h AS (
-                INSERT INTO rewards_history (province_id, event_id, nomination_id, action, level, note, actor, occurred_at)
-                SELECT \(province), \(event.id), \(nomination), \(action), r.chain ->> \(level)::int, \(note), \(event.authorID), \(event.occurredAt)
+                INSERT INTO rewards_history (province_id, event_id, nomination_id, version, action, level, note, actor, occurred_at)
+                SELECT \(province), \(event.id), \(nomination), n.version + 1, \(action), r.chain ->> \(level)::int, \(note), \(event.authorID), \(event.occurredAt)
                 FROM rewards_nominations n JOIN rewards_rounds r ON r.province_id = n.province_id AND r.id = n.round_id
                 WHERE n.province_id = \(province) AND n.id = \(nomination)
                 ON CONFLICT (province_id, event_id) DO NOTHING RETURNING 1)

@@ -29,10 +29,10 @@ struct Nomination: ResponseEncodable, Codable, Sendable, Equatable {
     var roundId: ID<DomainEvent>
     var category: String
     var subjectKind: String
-    var subjectId: UUID
+    var subjectId: ID<Nominee>
     var subjectName: String
     var subjectRole: String?
-    var teamId: UUID?
+    var teamId: ID<Team>?
     var teamName: String?
     var unitId: ID<AdministrativeUnit>
     var unitName: String
@@ -180,7 +180,7 @@ enum RewardsStore {
     /// The history of a nomination, oldest first.
     static func history(of id: ID<DomainEvent>, _ db: PostgresClient) async throws -> [HistoryEntry] {
         try await db.query("""
-            SELECT event_id, action, level, note, actor, occurred_at FROM rewards_history WHERE nomination_id = \(id) ORDER BY occurred_at, event_id
+            SELECT event_id, action, level, note, actor, occurred_at FROM rewards_history WHERE nomination_id = \(id) ORDER BY version
             """).decode((ID<DomainEvent>, String, String?, String, UUID, Date).self)
             .map { HistoryEntry(eventId: $0.0, action: $0.1, level: $0.2, note: $0.3, actor: $0.4, occurredAt: $0.5) }
     }

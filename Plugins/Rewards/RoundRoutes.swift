@@ -124,7 +124,7 @@ enum RoundRoutes {
     struct Candidate: Codable, Sendable {
         var rank: Int
         var subjectKind: String
-        var subjectId: UUID
+        var subjectId: ID<Nominee>
         var name: String
         var role: String?
         var teamName: String?
@@ -159,7 +159,7 @@ enum RoundRoutes {
         var scored: [Candidate] = []
         for candidate in try await Subjects.candidates(subject, under: unit, on: round.periodUntil, database) {
             let evidence = try await Evidence.figures(for: candidate.evidenceSubject, from: round.periodFrom, until: round.periodUntil, database)
-            scored.append(Candidate(rank: 0, subjectKind: kind, subjectId: candidate.id, name: candidate.name, role: candidate.role,
+            scored.append(Candidate(rank: 0, subjectKind: kind, subjectId: ID(rawValue: candidate.id), name: candidate.name, role: candidate.role,
                                     teamName: candidate.team?.name, unitName: candidate.unit.name,
                                     value: evidence.first { $0.key == metric.rawValue }?.value ?? 0, evidence: evidence))
         }

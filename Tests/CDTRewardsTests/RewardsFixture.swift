@@ -34,8 +34,8 @@ struct RewardsFixture {
         minute += 1
         let id = ID<DomainEvent>()
         var made = [try RewardsModule.nominationDrafted.event(id: id, in: commune, by: events.author, at: at, NominationDrafted(
-            roundId: round, category: "exemplaryTeam", subjectKind: "team", subjectId: team.rawValue, subjectName: name, subjectRole: nil,
-            teamId: team.rawValue, teamName: name, reviewUnits: chain, citation: "Đã hướng dẫn hàng trăm hộ cài VNeID."))]
+            roundId: round, category: "exemplaryTeam", subjectKind: "team", subjectId: ID(rawValue: team.rawValue), subjectName: name, subjectRole: nil,
+            teamId: team, teamName: name, reviewUnits: chain, citation: "Đã hướng dẫn hàng trăm hộ cài VNeID."))]
         var level = 0
         for step in steps {
             minute += 1

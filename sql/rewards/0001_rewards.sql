@@ -59,6 +59,7 @@ CREATE TABLE rewards_history (
     province_id uuid NOT NULL,
     event_id uuid NOT NULL,
     nomination_id uuid NOT NULL,
+    version int NOT NULL,             -- the nomination's version this step made: the history's order
     action text NOT NULL,
     level text,
     note text NOT NULL DEFAULT '',
@@ -66,7 +67,7 @@ CREATE TABLE rewards_history (
     occurred_at timestamptz NOT NULL,
     PRIMARY KEY (province_id, event_id)
 );
-CREATE INDEX rewards_history_nomination ON rewards_history (nomination_id, occurred_at);
+CREATE INDEX rewards_history_nomination ON rewards_history (nomination_id, version);
 
 SELECT cdt_tenant_table('rewards_rounds');
 SELECT cdt_tenant_table('rewards_nominations');

@@ -23,7 +23,7 @@ enum AwardList {
         var filter = RewardsStore.Filter()
         filter.round = round.id
         filter.state = "awarded"
-        let awarded = try await RewardsStore.nominations(within: context.viewScope, filter, context.module.database)
+        let awarded = try await RewardsStore.nominations(within: NominationRoutes.scope(context), filter, context.module.database)
         let order = round.categories.map(\.key)
         let sorted = awarded.sorted {
             let (a, b) = (order.firstIndex(of: $0.category) ?? 0, order.firstIndex(of: $1.category) ?? 0)

@@ -30,8 +30,8 @@ enum RoundPages {
         let review = context.scope(for: "rewards.review")
         var queueFilter = RewardsStore.Filter(round: round.id, state: "under_review")
         queueFilter.reviewUnitPaths = review.isNationwide ? nil : Array(review.paths)
-        let queue = review.isEmpty ? [] : try await RewardsStore.nominations(within: context.viewScope, queueFilter, database)
-        let all = try await RewardsStore.nominations(within: context.viewScope, RewardsStore.Filter(round: round.id), database)
+        let queue = review.isEmpty ? [] : try await RewardsStore.nominations(within: NominationRoutes.scope(context), queueFilter, database)
+        let all = try await RewardsStore.nominations(within: NominationRoutes.scope(context), RewardsStore.Filter(round: round.id), database)
         // Counts against quotas at each unit where the caller reviews.
         var quotaRows = ""
         let reviewUnits = try await CoreReads(database).units(Array(Set(all.flatMap(\.reviewUnits))))
