@@ -31,23 +31,33 @@ import Testing
                     {"decisionNumber": "125/QĐ-UBND", "decisionDate": "2026-11-15", "signer": "Chủ tịch UBND", "awardTitle": "Bằng khen"}
                     """),
                 ModuleSampleRequest(.post, "nominations/\(n[6])/withdraw", body: "{}"),
+                // The pages' forms, on the second set of nominations.
+                ModuleSampleRequest.form("pages/nominations/\(n[7])/submit", []),
+                ModuleSampleRequest.form("pages/nominations/\(n[8])/endorse", [("note", "Đồng ý")]),
+                ModuleSampleRequest.form("pages/nominations/\(n[9])/return", [("reason", "Bổ sung minh chứng")]),
+                ModuleSampleRequest.form("pages/nominations/\(n[10])/reject", [("reason", "Chưa đủ tiêu chuẩn")]),
+                ModuleSampleRequest.form("pages/nominations/\(n[11])/approve", []),
+                ModuleSampleRequest.form("pages/nominations/\(n[12])/award", [
+                    ("decisionNumber", "126/QĐ-UBND"), ("decisionDate", "2026-11-15"), ("signer", "Chủ tịch UBND"), ("awardTitle", "Bằng khen"),
+                ]),
+                ModuleSampleRequest.form("pages/nominations/\(n[13])/withdraw", []),
                 ModuleSampleRequest(.post, "rounds/\(Samples.round(events))/close", body: "{}"),
             ]
         }
     }
 }
 
-/// The conformance check's sample events: a visit in province B, a round there, and seven nominations
-/// at the stages the sample requests need (two drafts, three under review, one awaiting the decision,
+/// The conformance check's sample events: a visit in province B, a round there, and twice seven
+/// nominations (for the API and for the pages' forms) at the stages the sample requests need (two drafts, three under review, one awaiting the decision,
 /// one approved).
 enum Samples {
     static func events(_ units: TestUnits, _ events: TestEvents) -> [DomainEvent] {
         let work = events.visit(in: units.villageB1, commune: units.communeB)
         var fixture = RewardsFixture(events, province: units.provinceB, commune: units.communeB)
         let chain = [units.communeB, units.provinceB]
-        var all = work.events + [try! fixture.opened()]
+        var all = work.events + [try! fixture.opened(quota: 20)]
         let stages: [[ReviewAction]] = [[], [.submit], [.submit], [.submit], [.submit, .endorse, .endorse], [.submit, .endorse, .endorse, .approve], []]
-        for steps in stages { all += try! fixture.nomination(of: work.team, steps: steps, chain: chain).events }
+        for steps in stages + stages { all += try! fixture.nomination(of: work.team, steps: steps, chain: chain).events }
         return all
     }
 

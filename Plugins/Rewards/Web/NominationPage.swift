@@ -29,7 +29,12 @@ enum NominationPage {
                 + "\(entry.level.map { " · " + HTML.escape(RewardsLevels.name($0).vietnamese) } ?? "")\(entry.note.isEmpty ? "" : ": " + HTML.escape(entry.note))</li>"
         }.joined()
         let role = n.subjectRole.map { roleName($0) }
-        let forms = try await availableActions(n, round, context).map { form($0, n, context, refusal: refusal?.action == $0 ? refusal : nil) }.joined()
+        let actions = try await availableActions(n, round, context)
+        var forms = actions.map { form($0, n, context, refusal: refusal?.action == $0 ? refusal : nil) }.joined()
+        if let refusal, !actions.contains(refusal.action) {
+            // The step is no longer possible (another reviewer acted, the round closed): say why above the rest.
+            forms = "<p class=\"notice\" role=\"alert\" id=\"refusal\">\(HTML.escape(refusal.message))</p>" + forms
+        }
         let body = """
             <section><h2 id="nominee">\(HTML.escape(n.subjectName))</h2>
             <dl><dt>Đợt <small lang="en">Round</small></dt><dd><a href="/api/v1/modules/rewards/pages/rounds/\(round.id)">\(HTML.escape(round.titleVi))</a></dd>

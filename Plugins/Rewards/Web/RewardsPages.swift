@@ -25,12 +25,9 @@ enum RewardsPages {
         NominationPage.addForms(to: &routes)
     }
 
-    /// An HTML answer under the pages' strict policy.
+    /// An HTML answer under the kit's strict policy for pages.
     static func page(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+        ModuleResponse.page(html, status: status)
     }
 
     /// Vietnamese, then English in a smaller line.
