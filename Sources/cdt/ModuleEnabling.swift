@@ -24,7 +24,16 @@ func enableInstalledModules(inProvinces codes: String, _ client: PostgresClient,
             for module in registry.modules where !decided.contains("\(module.manifest.id) \(province)") {
                 let id = module.manifest.id
                 _ = try await administration.change(id, in: province, ModuleChange(enabled: true), by: ModuleAdministration.Actor(accountID: nil, clientAddress: "cdt"))
-                if let demo = module as? any ModuleDemoData { try await demo.addDemoData(in: province, author: DemoSeason.author, client) }
+                if let demo = module as? any ModuleDemoData {
+                    try await demo.addDemoData(in: province, author: DemoSeason.author, client)
+                    let events = try await demo.demoEvents(in: province, author: DemoSeason.author, client)
+                    for outcome in try await PostgresEventLog(client: client).append(events) {
+                        switch outcome {
+                        case .accepted, .duplicate: break
+                        default: print("modules: \(id) example event refused: \(outcome)")
+                        }
+                    }
+                }
                 print("modules: \(id) enabled in \(names[province] ?? code)")
             }
         }
