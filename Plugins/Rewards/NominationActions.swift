@@ -132,7 +132,7 @@ enum NominationActions {
     /// The step's event, after the checks that need the locked rows: quotas and deadlines.
     static func makeEvent(_ action: ReviewAction, _ current: Nomination, _ round: Round, _ input: Input, evidence: [EvidenceFigure], today: CalendarDate,
                           account: ID<Account>, _ context: ModuleRequestContext, _ tx: PostgresSession) async throws -> DomainEvent {
-        let unit = current.unitId, by = account.rawValue, at = context.module.now()
+        let unit = current.subjectUnitId, by = account.rawValue, at = context.module.now()
         switch action {
         case .submit:
             try checkDeadline(round, level: 0, today: today)

@@ -130,7 +130,7 @@ enum NominationRoutes {
         let drafted = NominationDrafted(roundId: round.id, category: input.category, subjectKind: kind.rawValue, subjectId: ID(rawValue: subject.id), subjectName: subject.name,
                                         subjectRole: subject.role, teamId: subject.team?.id, teamName: subject.team?.name,
                                         reviewUnits: reviewUnits, citation: input.citation)
-        let event = try RewardsModule.nominationDrafted.event(in: commune.id, by: account.rawValue, at: context.module.now(), drafted)
+        let event = try RewardsModule.nominationDrafted.event(in: subject.unit.id, by: account.rawValue, at: context.module.now(), drafted)
         try await database.withTransaction { tx in
             _ = try await RewardsStore.round(round.id, lockedIn: tx)
             let already = try await tx.query("""

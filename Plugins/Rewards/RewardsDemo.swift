@@ -41,9 +41,10 @@ extension RewardsModule: ModuleDemoData {
             guard let subject = try await Subjects.find(.team, team.rawValue, on: until, owner) else { continue }
             let places = try await core.ancestors(of: subject.unit.id) + [subject.unit]
             let reviewUnits = chain.compactMap { level in places.first { $0.level == level }?.id }
-            guard let commune = places.first(where: { $0.level == "commune" }), reviewUnits.count == chain.count else { continue }
+            guard reviewUnits.count == chain.count else { continue }
             let id = nextID()
-            events.append(try Self.nominationDrafted.event(id: id, in: commune.id, by: author, at: at, NominationDrafted(
+            let place = subject.unit.id
+            events.append(try Self.nominationDrafted.event(id: id, in: place, by: author, at: at, NominationDrafted(
                 roundId: round, category: "exemplaryTeam", subjectKind: "team", subjectId: ID(rawValue: team.rawValue), subjectName: subject.name,
                 subjectRole: nil, teamId: team, teamName: subject.name, reviewUnits: reviewUnits,
                 citation: "Tổ đã đến từng hộ hướng dẫn cài đặt VNeID, thanh toán không dùng tiền mặt và nhận biết lừa đảo trực tuyến.")))
@@ -54,19 +55,19 @@ extension RewardsModule: ModuleDemoData {
                 switch step {
                 case .submit:
                     let evidence = try await Evidence.figures(for: subject.evidenceSubject, from: from, until: until, owner)
-                    event = try Self.nominationSubmitted.event(id: nextID(), in: commune.id, by: author, at: at, NominationSubmitted(nominationId: id, evidence: evidence))
+                    event = try Self.nominationSubmitted.event(id: nextID(), in: place, by: author, at: at, NominationSubmitted(nominationId: id, evidence: evidence))
                 case .endorse:
                     let next = level + 1 < chain.count ? level + 1 : nil
-                    event = try Self.nominationEndorsed.event(id: nextID(), in: commune.id, by: author, at: at,
+                    event = try Self.nominationEndorsed.event(id: nextID(), in: place, by: author, at: at,
                                                               NominationStep(nominationId: id, fromLevel: level, toLevel: next, note: "Đồng ý đề nghị"))
                     level += 1
                 case .return:
-                    event = try Self.nominationReturned.event(id: nextID(), in: commune.id, by: author, at: at,
+                    event = try Self.nominationReturned.event(id: nextID(), in: place, by: author, at: at,
                                                               NominationStep(nominationId: id, fromLevel: 0, note: "Đề nghị bổ sung hình ảnh hoạt động"))
                 case .approve:
-                    event = try Self.nominationApproved.event(id: nextID(), in: commune.id, by: author, at: at, NominationStep(nominationId: id, note: ""))
+                    event = try Self.nominationApproved.event(id: nextID(), in: place, by: author, at: at, NominationStep(nominationId: id, note: ""))
                 default:
-                    event = try Self.nominationAwarded.event(id: nextID(), in: commune.id, by: author, at: at, NominationAwarded(
+                    event = try Self.nominationAwarded.event(id: nextID(), in: place, by: author, at: at, NominationAwarded(
                         nominationId: id, decisionNumber: "2150/QĐ-UBND", decisionDate: CalendarDate("2026-11-10")!,
                         signer: "Chủ tịch Uỷ ban nhân dân tỉnh", awardTitle: "Bằng khen của Chủ tịch Uỷ ban nhân dân tỉnh"))
                 }

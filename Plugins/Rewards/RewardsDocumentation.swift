@@ -20,6 +20,7 @@ enum RewardsDocumentation {
             "id": APISchema.uuid.described("The id of the `rewards.nomination_drafted` event."),
             "roundId": .uuid, "category": .string, "subjectKind": .oneOf(["team", "member", "practice"]), "subjectId": .uuid, "subjectName": .string,
             "subjectRole": .string, "teamId": .uuid, "teamName": .string, "unitId": APISchema.uuid.described("The nominating commune."), "unitName": .string,
+            "subjectUnitId": APISchema.uuid.described("Where the nominee's work is recorded (a team's village): the unit of the nomination's events."),
             "reviewUnits": APISchema.array(of: .uuid).described("The reviewing unit at each level of the chain."), "citation": .string,
             "state": .oneOf(NominationRoutes.states.sorted()), "level": .oneOf(RewardsLevels.reviewing), "levelIndex": .integer, "reached": .integer,
             "evidence": APISchema.array(of: .reference("Evidence")).described("Frozen when submitted."), "submittedAt": .dateTime,

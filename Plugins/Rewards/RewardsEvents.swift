@@ -91,7 +91,8 @@ public struct RoundClosed: EventBody {
 }
 
 /// The payload of `rewards.nomination_drafted`: a locality names a team, a member or a practice. The
-/// event's id is the nomination's; its unit is the nominating commune.
+/// event's id is the nomination's; its unit, and that of every later step, is the nominee's (a team's village), where
+/// its work is recorded: the nominator, the reviewers above it and the decider may all record there.
 public struct NominationDrafted: EventBody {
     public var roundId: ID<DomainEvent>
     public var category: String

@@ -17,7 +17,7 @@ public struct RewardsModule: FeatureModule {
     public static let roundOpened = ModuleEventKind<RoundOpened>("rewards.round_opened")
     /// The round is closed: read-only from then on.
     public static let roundClosed = ModuleEventKind<RoundClosed>("rewards.round_closed", payloadSchema: .object(["roundId": .uuid], closed: true))
-    /// A nomination is drafted; the event's id is the nomination's, its unit the nominating commune.
+    /// A nomination is drafted; the event's id is the nomination's, its unit the nominee's (a team's village).
     public static let nominationDrafted = ModuleEventKind<NominationDrafted>("rewards.nomination_drafted")
     /// Submitted (or resubmitted) with its evidence frozen.
     public static let nominationSubmitted = ModuleEventKind<NominationSubmitted>("rewards.nomination_submitted")

@@ -67,10 +67,10 @@ enum RewardsProjection {
                 VALUES (\(province), \(event.id), \(event.id), 1, 'drafted', NULL, '', \(event.authorID), \(event.occurredAt))
                 ON CONFLICT (province_id, event_id) DO NOTHING RETURNING 1)
             INSERT INTO rewards_nominations (province_id, id, round_id, category, subject_kind, subject_id, subject_name, subject_role, team_id,
-                                             team_name, unit_id, review_units, citation, state, nominated_by, version, updated_at)
+                                             team_name, unit_id, subject_unit_id, review_units, citation, state, nominated_by, version, updated_at)
             SELECT \(province), \(event.id), \(nomination.roundId), \(nomination.category), \(nomination.subjectKind), \(nomination.subjectId),
-                   \(nomination.subjectName), \(nomination.subjectRole), \(nomination.teamId), \(nomination.teamName), \(event.unitID),
-                   \(try json(nomination.reviewUnits))::jsonb, \(nomination.citation), 'draft', \(event.authorID), 1, \(event.occurredAt)
+                   \(nomination.subjectName), \(nomination.subjectRole), \(nomination.teamId), \(nomination.teamName), \(nomination.reviewUnits[0]),
+                   \(event.unitID), \(try json(nomination.reviewUnits))::jsonb, \(nomination.citation), 'draft', \(event.authorID), 1, \(event.occurredAt)
             WHERE EXISTS (SELECT 1 FROM h)
             ON CONFLICT (province_id, id) DO NOTHING
             """)

@@ -50,8 +50,10 @@ struct Nomination: ResponseEncodable, Codable, Sendable, Equatable {
     var nominatedBy: UUID
     var version: Int
     var updatedAt: Date
-    /// The path of the nominating commune, for scope checks.
+    /// The path of the nominee's unit (a team's village), for scope checks.
     var unitPath: String
+    /// Where the nominee's work is recorded: the unit of the nomination's events.
+    var subjectUnitId: ID<AdministrativeUnit>
 }
 
 /// One step of a nomination's history.
@@ -99,10 +101,11 @@ enum RewardsStore {
     static let nominationColumns = """
         n.id, n.round_id, n.category, n.subject_kind, n.subject_id, n.subject_name, n.subject_role, n.team_id, n.team_name, n.unit_id, u.name,
         n.review_units::text, n.citation, n.state, r.chain ->> n.level_index, n.level_index, n.reached, n.evidence::text, n.submitted_at,
-        n.return_reason, n.decision::text, n.nominated_by, n.version, n.updated_at, u.path
+        n.return_reason, n.decision::text, n.nominated_by, n.version, n.updated_at, s.path, n.subject_unit_id
         FROM rewards_nominations n
         JOIN rewards_rounds r ON r.province_id = n.province_id AND r.id = n.round_id
         JOIN core_v1.units u ON u.id = n.unit_id
+        JOIN core_v1.units s ON s.id = n.subject_unit_id
         """
 
     static func nomination(_ row: PostgresRow) throws -> Nomination {
@@ -112,7 +115,7 @@ enum RewardsStore {
             subjectRole: try at(6), teamId: try at(7), teamName: try at(8), unitId: try at(9), unitName: try at(10),
             reviewUnits: try decode(try at(11, String.self)), citation: try at(12), state: try at(13), level: try at(14), levelIndex: try at(15),
             reached: try at(16), evidence: try at(17, String?.self).map(decode), submittedAt: try at(18), returnReason: try at(19),
-            decision: try at(20, String?.self).map(decode), nominatedBy: try at(21), version: try at(22), updatedAt: try at(23), unitPath: try at(24))
+            decision: try at(20, String?.self).map(decode), nominatedBy: try at(21), version: try at(22), updatedAt: try at(23), unitPath: try at(24), subjectUnitId: try at(25))
     }
 
     /// One nomination, if the request's provinces hold it.
@@ -142,7 +145,7 @@ enum RewardsStore {
         let patterns = scope.isNationwide ? ["/%"] : scope.paths.sorted().map { $0 + "%" }
         let rows = try await db.query("""
             SELECT \(unsafeSQL: nominationColumns)
-            WHERE u.path LIKE ANY(\(patterns))
+            WHERE s.path LIKE ANY(\(patterns))
               AND (\(filter.round)::uuid IS NULL OR n.round_id = \(filter.round)::uuid)
               AND (\(filter.state)::text IS NULL OR n.state = \(filter.state)::text)
               AND (\(filter.category)::text IS NULL OR n.category = \(filter.category)::text)

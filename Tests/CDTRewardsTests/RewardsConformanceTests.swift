@@ -57,7 +57,7 @@ enum Samples {
         let chain = [units.communeB, units.provinceB]
         var all = work.events + [try! fixture.opened(quota: 20)]
         let stages: [[ReviewAction]] = [[], [.submit], [.submit], [.submit], [.submit, .endorse, .endorse], [.submit, .endorse, .endorse, .approve], []]
-        for steps in stages + stages { all += try! fixture.nomination(of: work.team, steps: steps, chain: chain).events }
+        for steps in stages + stages { all += try! fixture.nomination(of: work.team, in: units.villageB1, steps: steps, chain: chain).events }
         return all
     }
 

@@ -29,11 +29,12 @@ struct RewardsFixture {
     }
 
     /// A nomination of `team` drafted and taken through `steps` (`submit`, `endorse`, `approve`…).
-    mutating func nomination(of team: ID<Team>, named name: String = "Tổ Công nghệ số cộng đồng", steps: [ReviewAction] = [],
-                             chain: [ID<AdministrativeUnit>]) throws -> (id: ID<DomainEvent>, events: [DomainEvent]) {
+    /// `village` is the team's unit, where the nomination's events are recorded.
+    mutating func nomination(of team: ID<Team>, in village: ID<AdministrativeUnit>, named name: String = "Tổ Công nghệ số cộng đồng",
+                             steps: [ReviewAction] = [], chain: [ID<AdministrativeUnit>]) throws -> (id: ID<DomainEvent>, events: [DomainEvent]) {
         minute += 1
         let id = ID<DomainEvent>()
-        var made = [try RewardsModule.nominationDrafted.event(id: id, in: commune, by: events.author, at: at, NominationDrafted(
+        var made = [try RewardsModule.nominationDrafted.event(id: id, in: village, by: events.author, at: at, NominationDrafted(
             roundId: round, category: "exemplaryTeam", subjectKind: "team", subjectId: ID(rawValue: team.rawValue), subjectName: name, subjectRole: nil,
             teamId: team, teamName: name, reviewUnits: chain, citation: "Đã hướng dẫn hàng trăm hộ cài VNeID."))]
         var level = 0
@@ -41,16 +42,16 @@ struct RewardsFixture {
             minute += 1
             switch step {
             case .submit:
-                made.append(try RewardsModule.nominationSubmitted.event(in: commune, by: events.author, at: at, NominationSubmitted(
+                made.append(try RewardsModule.nominationSubmitted.event(in: village, by: events.author, at: at, NominationSubmitted(
                     nominationId: id, evidence: [EvidenceFigure(key: "householdsVisited", labelVi: "Hộ đã đến hướng dẫn", labelEn: "Households visited", value: 1)])))
                 level = 0
             case .endorse:
                 let next = level + 1 < chain.count ? level + 1 : nil
-                made.append(try RewardsModule.nominationEndorsed.event(in: commune, by: events.author, at: at,
+                made.append(try RewardsModule.nominationEndorsed.event(in: village, by: events.author, at: at,
                                                                        NominationStep(nominationId: id, fromLevel: level, toLevel: next, note: "Đồng ý")))
                 level += 1
             case .approve:
-                made.append(try RewardsModule.nominationApproved.event(in: commune, by: events.author, at: at, NominationStep(nominationId: id, note: "")))
+                made.append(try RewardsModule.nominationApproved.event(in: village, by: events.author, at: at, NominationStep(nominationId: id, note: "")))
             default:
                 preconditionFailure("not a fixture step: \(step)")
             }

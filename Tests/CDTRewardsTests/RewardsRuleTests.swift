@@ -17,7 +17,7 @@ import Testing
         let mine = try await s.nominate(s.first.team, round: round)
         // Province B's round and nomination.
         var fixture = RewardsFixture(harness.events, province: units.provinceB, commune: units.communeB)
-        let theirs = try fixture.nomination(of: s.elsewhere.team, steps: [.submit], chain: [units.communeB, units.provinceB])
+        let theirs = try fixture.nomination(of: s.elsewhere.team, in: units.villageB1, steps: [.submit], chain: [units.communeB, units.provinceB])
         try await harness.append([try fixture.opened()] + theirs.events)
         // Commune A2's nomination (another commune of province A).
         try await harness.withClient(as: [RoleAssignment(role: .communeOfficer, unitID: units.communeA2)]) { officer in

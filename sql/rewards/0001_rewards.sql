@@ -35,7 +35,8 @@ CREATE TABLE rewards_nominations (
     subject_role text,                -- a member's role on the team (head, deputyHead, member)
     team_id uuid,                     -- the team nominated, or the nominated member's team
     team_name text,
-    unit_id uuid NOT NULL,            -- the nominating commune
+    unit_id uuid NOT NULL,            -- the nominating commune (the first reviewing unit)
+    subject_unit_id uuid NOT NULL,    -- where the nominee's work is recorded (a team's village): the events' unit
     review_units jsonb NOT NULL,      -- the reviewing unit at each level of the round's chain
     citation text NOT NULL,
     state text NOT NULL CHECK (state IN ('draft', 'under_review', 'endorsed', 'returned', 'approved', 'rejected', 'awarded', 'withdrawn')),
