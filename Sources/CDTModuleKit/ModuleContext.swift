@@ -67,6 +67,12 @@ extension ModuleContext {
     public func settings(for province: ID<AdministrativeUnit>) async throws -> ModuleSettings {
         settingsSchema.settings(fromStored: try await storedSettings(moduleID, province) ?? "{}")
     }
+
+    /// Whether module `id` (this one, or an optional dependency) is enabled in `province`: ask before
+    /// using an optional dependency's service for that province.
+    public func isEnabled(_ id: String, in province: ID<AdministrativeUnit>) async throws -> Bool {
+        try await storedSettings(id, province) != nil
+    }
 }
 
 /// A module being enabled or disabled for one province, as its hooks see it.

@@ -30,13 +30,19 @@ public struct ModuleManifest: Sendable, Hashable {
     public let consumes: [EventType]
     /// The kinds of event it declares (``ModuleEventKind/declaration``), named `<id>.<name>`.
     public let events: [ModuleEventDeclaration]
+    /// The ids of modules whose services it uses where they are installed and enabled (rewards shows
+    /// coverage's figures beside its evidence where coverage is on). They need not be installed, are not
+    /// migrated or enabled before it, and a province need not enable them; ask
+    /// ``ModuleContext/isEnabled(_:in:)`` before using one for a province.
+    public let optionalDependencies: [String]
 
     public init(
         id: String, name: LocalizedName, version: ModuleVersion, moduleAPIVersion: ModuleVersion = ModuleAPI.version,
         dependencies: [String] = [], permissions: [ModulePermission] = [], roles: [ModuleRole] = [], consumes: [EventType] = [],
-        events: [ModuleEventDeclaration] = []
+        events: [ModuleEventDeclaration] = [], optionalDependencies: [String] = []
     ) {
         self.events = events
+        self.optionalDependencies = optionalDependencies
         self.id = id
         self.name = name
         self.version = version

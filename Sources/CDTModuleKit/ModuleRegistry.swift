@@ -60,7 +60,7 @@ public struct ModuleRegistry: Sendable {
             let manifest = module.manifest
             contexts[manifest.id] = ModuleContext(
                 moduleID: manifest.id, database: environment.database,
-                services: ModuleServices(requester: manifest.id, allowedProviders: Set(manifest.dependencies), directory: directory),
+                services: ModuleServices(requester: manifest.id, allowedProviders: Set(manifest.dependencies + manifest.optionalDependencies), directory: directory),
                 logger: environment.logger, today: environment.today, settingsSchema: module.settings, storedSettings: environment.storedSettings,
                 now: environment.now)
         }
