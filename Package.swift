@@ -206,7 +206,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CDTRewardsTests",
-            dependencies: ["CDTRewards", "CDTModuleKit", "CDTTesting", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["CDTRewards", "CDTCoverage", "CDTModuleKit", "CDTTesting", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -73,6 +73,24 @@ enum Evidence {
     }
 }
 
+extension Evidence {
+    /// The figures other modules give about the subject's unit, where they are enabled in its province:
+    /// coverage's headline figures for every subject, good-practices' for a practice; each keyed
+    /// `<module>.<key>`. Read through the kit's ``UnitFigures`` service of those optional dependencies.
+    static func fromOtherModules(for subject: EvidenceSubject, _ module: ModuleContext) async throws -> [EvidenceFigure] {
+        guard let province = subject.unit.provinceID else { return [] }
+        let providers = subject.kind == .practice ? ["coverage", "good-practices"] : ["coverage"]
+        var figures: [EvidenceFigure] = []
+        for provider in providers where try await module.isEnabled(provider, in: province) {
+            guard let service = try? module.services.service((any UnitFigures).self, from: provider) else { continue }
+            for figure in try await service.figures(for: subject.unit.id) {
+                figures.append(EvidenceFigure(key: "\(provider).\(figure.key)", labelVi: figure.label.vietnamese, labelEn: figure.label.english, value: figure.value))
+            }
+        }
+        return figures
+    }
+}
+
 /// A subject a nominator names, found in the core and placed in the hierarchy.
 struct FoundSubject: Sendable {
     var kind: Subject

@@ -28,6 +28,7 @@ enum NominationActions {
                 throw ProblemDetails.unprocessable(ValidationFailure(field: "subjectId", rule: "must still name a \(seen.subjectKind) of the round's province"))
             }
             evidence = try await Evidence.figures(for: subject.evidenceSubject, from: round.periodFrom, until: round.periodUntil, database)
+                + Evidence.fromOtherModules(for: subject.evidenceSubject, context.module)
         }
         let today = context.module.today()
         return try await database.withTransaction { tx in

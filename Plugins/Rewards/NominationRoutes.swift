@@ -80,6 +80,7 @@ enum NominationRoutes {
         if let kind = Subject(rawValue: nomination.subjectKind),
            let subject = try await Subjects.find(kind, nomination.subjectId.rawValue, on: round.periodUntil, database) {
             live = try await Evidence.figures(for: subject.evidenceSubject, from: round.periodFrom, until: round.periodUntil, database)
+                + Evidence.fromOtherModules(for: subject.evidenceSubject, context.module)
         }
         let province = context.provinces.contains(round.provinceId) ? round.provinceId : nomination.reviewUnits.last!
         return NominationDetail(nomination: nomination, history: try await RewardsStore.history(of: id, database), liveEvidence: live,

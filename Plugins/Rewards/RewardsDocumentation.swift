@@ -14,7 +14,8 @@ enum RewardsDocumentation {
             "chain": APISchema.array(of: .oneOf(RewardsLevels.reviewing)).described("The levels that review, bottom-up."),
             "state": .oneOf(["open", "closed"]), "openedAt": .dateTime, "closedAt": .dateTime,
         ], optional: ["closedAt"]))
-        routes.schema("Evidence", .object(["key": .oneOf(EvidenceMetric.allCases.map(\.rawValue)), "labelVi": .string, "labelEn": .string, "value": .number]))
+        routes.schema("Evidence", .object(["key": APISchema.string.described(
+            "One of \(EvidenceMetric.allCases.map(\.rawValue).joined(separator: ", ")), or `<module>.<key>` for a figure of coverage or good-practices."), "labelVi": .string, "labelEn": .string, "value": .number]))
         routes.schema("Decision", .object(["decisionNumber": .string, "decisionDate": .date, "signer": .string, "awardTitle": .string]))
         routes.schema("Nomination", .object([
             "id": APISchema.uuid.described("The id of the `rewards.nomination_drafted` event."),

@@ -61,7 +61,8 @@ public struct RewardsModule: FeatureModule {
                            levels: [.province, .nation], permissions: ["rewards.decide"]),
             ],
             consumes: Self.kinds.map(\.type),
-            events: Self.kinds)
+            events: Self.kinds,
+            optionalDependencies: ["coverage", "good-practices"])
     }
 
     public var migrations: [Migration] {

@@ -20,8 +20,9 @@ struct RewardsScenario {
     /// The head of the first team's phone, as the visit's `member.joined` gave it.
     static let firstPhone = "+84 912 345 678"
 
-    static func make() async throws -> RewardsScenario {
-        let harness = try await ModuleTestHarness.make([RewardsModule()], units: TestUnits(secondCommunes: true))
+    /// With `beside`, other modules installed too (not enabled).
+    static func make(beside others: [any FeatureModule] = []) async throws -> RewardsScenario {
+        let harness = try await ModuleTestHarness.make(others + [RewardsModule()], units: TestUnits(secondCommunes: true))
         let units = harness.units
         try await harness.enable("rewards", in: units.provinceA)
         try await harness.enable("rewards", in: units.provinceB)

@@ -18,7 +18,8 @@ enum NominationPage {
         let n = detail.nomination
         let round = try await RoundRoutes.visibleRound(context, id: n.roundId)
         let shown = Set(detail.shownMetrics)
-        let evidenceRows = detail.liveEvidence.filter { shown.contains($0.key) }.map { live in
+        // The module's own metrics as the province's setting shows them; other modules' figures (`coverage.…`) always.
+        let evidenceRows = detail.liveEvidence.filter { shown.contains($0.key) || $0.key.contains(".") }.map { live in
             let frozen = n.evidence?.first { $0.key == live.key }
             return "<tr><td>\(HTML.escape(live.labelVi)) <small lang=\"en\">\(HTML.escape(live.labelEn))</small></td>"
                 + "<td class=\"n\" data-frozen=\"\(HTML.escape(live.key))\">\(frozen.map { number($0.value) } ?? "—")</td>"
