@@ -32,8 +32,8 @@ enum NominationActions {
         }
         let today = context.module.today()
         return try await database.withTransaction { tx in
-            guard let current = try await RewardsStore.nomination(id, lockedIn: tx),
-                  let locked = try await RewardsStore.round(round.id, lockedIn: tx) else {
+            guard let locked = try await RewardsStore.round(round.id, lockedIn: tx, exclusive: action == .endorse),
+                  let current = try await RewardsStore.nomination(id, lockedIn: tx) else {
                 throw ProblemDetails(status: .notFound, detail: "No such nomination in your area.")
             }
             guard locked.state == "open" else {

@@ -133,7 +133,9 @@ enum NominationRoutes {
                                         reviewUnits: reviewUnits, citation: input.citation)
         let event = try RewardsModule.nominationDrafted.event(in: subject.unit.id, by: account.rawValue, at: context.module.now(), drafted)
         try await database.withTransaction { tx in
-            _ = try await RewardsStore.round(round.id, lockedIn: tx)
+            guard try await RewardsStore.round(round.id, lockedIn: tx, exclusive: true)?.state == "open" else {
+                throw ProblemDetails(status: .conflict, detail: "The round is closed: it is read-only.", errors: [.init(field: "roundId", rule: "must be an open round")])
+            }
             let already = try await tx.query("""
                 SELECT count(*)::int FROM rewards_nominations
                 WHERE round_id = \(round.id) AND category = \(input.category) AND subject_id = \(subject.id) AND state NOT IN ('withdrawn', 'rejected')

@@ -94,8 +94,12 @@ enum RewardsStore {
         try await db.query("SELECT \(unsafeSQL: roundColumns) FROM rewards_rounds r WHERE r.id = \(id)").map(round).first
     }
 
-    static func round(_ id: ID<DomainEvent>, lockedIn tx: PostgresSession) async throws -> Round? {
-        try await tx.query("SELECT \(unsafeSQL: roundColumns) FROM rewards_rounds r WHERE r.id = \(id) FOR SHARE").map(round).first
+    /// The round, locked for the rest of the transaction: shared by steps that only need it to stay open,
+    /// `exclusive` for those that count against it (a draft checks for a double, an endorsement the quota),
+    /// so two of those in one round take turns.
+    static func round(_ id: ID<DomainEvent>, lockedIn tx: PostgresSession, exclusive: Bool = false) async throws -> Round? {
+        try await tx.query("SELECT \(unsafeSQL: roundColumns) FROM rewards_rounds r WHERE r.id = \(id) \(unsafeSQL: exclusive ? "FOR UPDATE" : "FOR SHARE")")
+            .map(round).first
     }
 
     static let nominationColumns = """
