@@ -206,7 +206,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CDTRewardsTests",
-            dependencies: ["CDTRewards", "CDTCoverage", "CDTModuleKit", "CDTTesting", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "CDTRewards", "CDTCoverage", "CDTModuleKit", "CDTTesting", "CDTDemo", "CDTPostgres",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
