@@ -14,13 +14,22 @@ public struct RewardsModule: FeatureModule {
     public init() {}
 
     /// A province (or national) administrator opens a round; its unit is the province.
-    public static let roundOpened = ModuleEventKind<RoundOpened>("rewards.round_opened")
+    public static let roundOpened = ModuleEventKind<RoundOpened>("rewards.round_opened", payloadSchema: .object([
+        "titleVi": .text(maximumLength: 200), "titleEn": .text(maximumLength: 200), "periodFrom": .date, "periodUntil": .date,
+        "categories": .array(of: .reference("Category")), "quotas": .array(of: .reference("Quota")), "deadlines": .array(of: .reference("Deadline")),
+        "chain": .array(of: .oneOf(RewardsLevels.reviewing)),
+    ], closed: true))
     /// The round is closed: read-only from then on.
     public static let roundClosed = ModuleEventKind<RoundClosed>("rewards.round_closed", payloadSchema: .object(["roundId": .uuid], closed: true))
     /// A nomination is drafted; the event's id is the nomination's, its unit the nominee's (a team's village).
-    public static let nominationDrafted = ModuleEventKind<NominationDrafted>("rewards.nomination_drafted")
+    public static let nominationDrafted = ModuleEventKind<NominationDrafted>("rewards.nomination_drafted", payloadSchema: .object([
+        "roundId": .uuid, "category": .string, "subjectKind": .oneOf(["team", "member", "practice"]), "subjectId": .uuid, "subjectName": .string,
+        "subjectRole": .string, "teamId": .uuid, "teamName": .string, "reviewUnits": .array(of: .uuid), "citation": .text(maximumLength: 2000),
+    ], optional: ["subjectRole", "teamId", "teamName"], closed: true))
     /// Submitted (or resubmitted) with its evidence frozen.
-    public static let nominationSubmitted = ModuleEventKind<NominationSubmitted>("rewards.nomination_submitted")
+    public static let nominationSubmitted = ModuleEventKind<NominationSubmitted>("rewards.nomination_submitted", payloadSchema: .object([
+        "nominationId": .uuid, "evidence": .array(of: .reference("Evidence")),
+    ], closed: true))
     /// A reviewer endorses it to the next level (or, at the top, to the decision).
     public static let nominationEndorsed = ModuleEventKind<NominationStep>("rewards.nomination_endorsed", payloadSchema: stepSchema)
     /// A reviewer returns it to the nominator with a reason.
