@@ -26,6 +26,8 @@ import Testing
             RewardsRoundTests.log("queue page", queue)
             #expect(queue.status == .ok && queue.text.contains("Hồ sơ chờ tôi xét <small lang=\"en\">My review queue</small> (2)"))
             #expect(queue.text.contains("data-quota=\"exemplaryTeam\">0 / 1</td>"))
+            // The overview: two team nominations under review (none in draft).
+            #expect(queue.text.contains("<tr><td>Tập thể tiêu biểu</td><td class=\"n\">0</td><td class=\"n\">2</td>"))
 
             // The nomination: who, the frozen evidence beside today's, the forms with the token and version.
             let page = try await reviewer.openPage("\(base)/pages/nominations/\(id)")

@@ -46,6 +46,14 @@ enum RoundPages {
                     + "<td class=\"n\(limit.map { passed >= $0 } == true ? " over" : "")\" data-quota=\"\(HTML.escape(category.key))\">\(passed) / \(limit.map(String.init) ?? "—")</td></tr>"
             }
         }
+        // The overview: how many nominations of each category are in each state, in the caller's area.
+        let states = ["draft", "under_review", "returned", "endorsed", "approved", "awarded", "rejected", "withdrawn"]
+        let overview = round.categories.map { category in
+            "<tr><td>\(HTML.escape(category.nameVi))</td>" + states.map { state in
+                "<td class=\"n\">\(all.filter { $0.category == category.key && $0.state == state }.count)</td>"
+            }.joined() + "</tr>"
+        }.joined()
+        let overviewHead = states.map { "<th>\(RewardsPages.both(NominationStates.name($0)))</th>" }.joined()
         let body = """
             <section><h2>\(HTML.escape(round.titleVi)) <small lang="en">\(HTML.escape(round.titleEn))</small></h2>
             <dl><dt>Kỳ tính kết quả <small lang="en">Period</small></dt><dd>\(VietnameseDates.long(round.periodFrom)) – \(VietnameseDates.long(round.periodUntil))</dd>
@@ -53,7 +61,10 @@ enum RoundPages {
             <dt>Hạn <small lang="en">Deadlines</small></dt><dd>\(round.deadlines.map { "\(HTML.escape(RewardsLevels.name($0.level).vietnamese)): \(VietnameseDates.long($0.date))" }.joined(separator: "; "))</dd>
             <dt>Trạng thái <small lang="en">State</small></dt><dd>\(round.state == "open" ? "Đang mở <small lang=\"en\">Open</small>" : "Đã đóng, chỉ xem <small lang=\"en\">Closed, read-only</small>")</dd></dl>
             <p><a href="/api/v1/modules/rewards/rounds/\(round.id)/annex">Phụ lục danh sách khen thưởng <small lang="en">Award annex</small></a> ·
-            <a href="/api/v1/modules/rewards/rounds/\(round.id)/awards.csv">Tải CSV <small lang="en">Download CSV</small></a></p></section>
+            <a href="/api/v1/modules/rewards/rounds/\(round.id)/awards.csv">Tải CSV <small lang="en">Download CSV</small></a></p>
+            <h3>Tổng hợp hồ sơ <small lang="en">Nominations by state</small></h3>
+            <div class="scroll"><table id="overview"><thead><tr><th>Danh hiệu <small lang="en">Category</small></th>\(overviewHead)</tr></thead>
+            <tbody>\(overview)</tbody></table></div></section>
             \(review.isEmpty ? "" : """
             <section id="queue"><h2>Hồ sơ chờ tôi xét <small lang="en">My review queue</small> (\(queue.count))</h2>
             \(table(queue, round))
