@@ -17,6 +17,7 @@ enum NominationActions {
         let round = try await RoundRoutes.visibleRound(context, id: seen.roundId)
         // The caller acted on what they saw: if it changed since (another reviewer's step), say how it is now.
         if let version = input.version, version != seen.version { throw conflict(seen, round) }
+        guard action.fromStates.contains(seen.state) else { throw notNow(action, seen) }
         try validate(action, input)
         guard let account = context.caller.accountID else { throw ProblemDetails(status: .forbidden, detail: "Only accounts act on nominations.") }
         try await authorize(action, seen, round, context)
@@ -41,9 +42,8 @@ enum NominationActions {
             }
             let stale = input.version.map { $0 != current.version } ?? false
             // The step was judged against what the caller saw: a change since (another reviewer's) is a conflict.
-            guard !stale, action.fromStates.contains(current.state), current.levelIndex == seen.levelIndex || action == .submit || action == .withdraw else {
-                throw conflict(current, round)
-            }
+            guard !stale, current.levelIndex == seen.levelIndex || action == .submit || action == .withdraw else { throw conflict(current, round) }
+            guard action.fromStates.contains(current.state) else { throw notNow(action, current) }
             let step = try await makeEvent(action, current, locked, input, evidence: evidence, today: today, account: account, context, tx)
             try await context.record(step, in: tx)
             try await RewardsProjection.apply(step, province: round.provinceId, tx)
@@ -60,6 +60,14 @@ enum NominationActions {
         return ProblemDetails(
             status: .conflict, detail: "The nomination changed since you saw it: it is now \(current.state)\(level), version \(current.version).",
             errors: [.init(field: "version", rule: "must be the current version \(current.version) (state \(current.state)\(level))")])
+    }
+
+    /// A 409 for a step the nomination's state does not allow, saying where it is.
+    static func notNow(_ action: ReviewAction, _ current: Nomination) -> ProblemDetails {
+        let level = current.level.map { " at the \($0) level" } ?? ""
+        return ProblemDetails(
+            status: .conflict, detail: "The nomination is \(current.state)\(level), version \(current.version): it cannot be \(action.eventType.split(separator: "_").last ?? "") now.",
+            errors: [.init(field: "state", rule: "must be \(action.fromStates.sorted().joined(separator: " or ")) to \(action.rawValue)")])
     }
 
     static func validate(_ action: ReviewAction, _ input: Input) throws {

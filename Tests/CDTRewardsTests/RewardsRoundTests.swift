@@ -9,7 +9,13 @@ import Testing
 @Suite struct RewardsRoundTests {
     /// Prints each step's answer (the issue's note quotes them).
     static func log(_ step: String, _ answer: TestAnswer) {
-        print("STEP \(step): \(answer.status.code) \(answer.text.prefix(160))")
+        let json = answer.json
+        var summary = String(answer.text.prefix(200))
+        if let state = json["state"] as? String, json["status"] == nil {
+            summary = "state=\(state)" + [("level", json["level"]), ("version", json["version"]), ("chain", json["chain"])]
+                .compactMap { key, value in value.map { " \(key)=\($0)" } }.joined()
+        }
+        print("STEP \(step): \(answer.status.code) \(summary.replacingOccurrences(of: "\n", with: " "))")
     }
 
     @Test func aRoundFromOpeningToTheAwardList() async throws {

@@ -62,6 +62,7 @@ struct RewardsScenario {
                  "quotas": [{"category": "exemplaryTeam", "level": "commune", "limit": 1}, {"category": "exemplaryTeam", "level": "province", "limit": 5}],
                  "deadlines": [{"level": "commune", "date": "2026-12-15"}, {"level": "province", "date": "2026-12-31"}]}
                 """)
+            RewardsRoundTests.log("open the round", answer)
             guard answer.status == .created, let round = answer.json["id"] as? String else { throw TestHarnessError("round not opened: \(answer.text)") }
             id.withLock { $0 = round }
         }
@@ -75,8 +76,10 @@ struct RewardsScenario {
             let drafted = try await officer.post("/api/v1/modules/rewards/nominations", """
                 {"roundId": "\(round)", "category": "exemplaryTeam", "subjectId": "\(team)", "citation": "Hướng dẫn người dân cài VNeID, thanh toán số."}
                 """)
+            RewardsRoundTests.log("draft", drafted)
             guard drafted.status == .created, let nomination = drafted.json["id"] as? String else { throw TestHarnessError("not drafted: \(drafted.text)") }
             let submitted = try await officer.post("/api/v1/modules/rewards/nominations/\(nomination)/submit", "{}")
+            RewardsRoundTests.log("submit", submitted)
             guard submitted.status == .ok else { throw TestHarnessError("not submitted: \(submitted.text)") }
             id.withLock { $0 = nomination }
         }
