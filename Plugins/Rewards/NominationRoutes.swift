@@ -82,9 +82,8 @@ enum NominationRoutes {
             live = try await Evidence.figures(for: subject.evidenceSubject, from: round.periodFrom, until: round.periodUntil, database)
                 + Evidence.fromOtherModules(for: subject.evidenceSubject, context.module)
         }
-        let province = context.provinces.contains(round.provinceId) ? round.provinceId : nomination.reviewUnits.last!
         return NominationDetail(nomination: nomination, history: try await RewardsStore.history(of: id, database), liveEvidence: live,
-                                shownMetrics: context.settings(for: province).strings("evidenceMetrics"))
+                                shownMetrics: context.settings(for: round.provinceId).strings("evidenceMetrics"))
     }
 
     struct DraftInput: Codable {
