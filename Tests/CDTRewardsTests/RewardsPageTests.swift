@@ -59,6 +59,11 @@ import Testing
             // The same form posted again (an old page): 409, and the page says what happened.
             let again = try await reviewer.submitForm("\(base)/pages/nominations/\(id)/endorse", [("version", "2")])
             #expect(again.status == .conflict && again.text.contains("id=\"refusal\""))
+            // The province shows only the metrics its setting names.
+            #expect(after.text.contains("data-live=\"visits\""))
+            try await harness.enable("rewards", in: units.provinceA, settings: ["evidenceMetrics": .array([.string("householdsVisited")])])
+            let fewer = try await reviewer.openPage("\(base)/pages/nominations/\(id)")
+            #expect(fewer.text.contains("data-live=\"householdsVisited\"") && !fewer.text.contains("data-live=\"visits\""))
         }
         await harness.close()
     }
