@@ -28,4 +28,41 @@ import Testing
         }
         await harness.close()
     }
+
+    /// At a phone's width, a reviewer signs in, opens the nomination from their queue, writes a reason and
+    /// returns it: the page shows it returned, and nothing is wider than the screen.
+    @Test func aReviewerReturnsANominationFromAPhone() async throws {
+        let s = try await RewardsScenario.make()
+        let units = s.units, harness = s.harness
+        try await harness.catchUp()
+        let round = try await s.openRound()
+        let id = try await s.nominate(s.first.team, round: round)
+        try await harness.withClient(as: RewardsScenario.officer(units), transport: .live) { reviewer in
+            try await harness.grant(moduleRole: "rewards.reviewer", to: reviewer.accountID!, at: units.communeA)
+            let port = try #require(reviewer.port), login = try #require(reviewer.login)
+            let browser = try await BrowserSession.start(width: 360)
+            do {
+                try await browser.signIn(origin: "http://127.0.0.1:\(port)", login: login["login"]!, password: login["password"]!,
+                                         next: "/api/v1/modules/rewards/pages/rounds/\(round)")
+                #expect(try await browser.text(of: "#queue h2").contains("(1)"))
+                try await browser.click("#queue a")
+                #expect(try await browser.currentURL().hasSuffix("/api/v1/modules/rewards/pages/nominations/\(id)"))
+                #expect(try await browser.text(of: "#nominee") == "Tổ Công nghệ số cộng đồng")
+                let fits = try await browser.run("return document.documentElement.scrollWidth <= window.innerWidth") as? Bool
+                #expect(fits == true, "the page fits a 360 px screen")
+                try await browser.type(into: "#return-reason", "Bổ sung ảnh hoạt động của tổ")
+                try await browser.click("#form-return button")
+                #expect(try await browser.currentURL().hasSuffix("/api/v1/modules/rewards/pages/nominations/\(id)"))
+                #expect(try await browser.text(of: "#state").contains("Trả lại bổ sung"))
+                #expect(try await browser.text(of: "#history").contains("Bổ sung ảnh hoạt động của tổ"))
+            } catch {
+                await browser.close()
+                throw error
+            }
+            await browser.close()
+        }
+        let state = try await harness.owner.query("SELECT state, return_reason FROM rewards_nominations").decode((String, String?).self)
+        #expect(state.first?.0 == "returned" && state.first?.1 == "Bổ sung ảnh hoạt động của tổ")
+        await harness.close()
+    }
 }
