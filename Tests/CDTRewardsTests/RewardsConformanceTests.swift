@@ -41,6 +41,9 @@ import Testing
                     ("decisionNumber", "126/QĐ-UBND"), ("decisionDate", "2026-11-15"), ("signer", "Chủ tịch UBND"), ("awardTitle", "Bằng khen"),
                 ]),
                 ModuleSampleRequest.form("pages/nominations/\(n[13])/withdraw", []),
+                ModuleSampleRequest.form("pages/rounds/\(Samples.round(events))/nominate", [
+                    ("subjectId", Samples.practice(events).description), ("category", "innovativeModel"), ("citation", "Mô hình chợ số"),
+                ]),
                 ModuleSampleRequest(.post, "rounds/\(Samples.round(events))/close", body: "{}"),
             ]
         }
@@ -58,7 +61,7 @@ enum Samples {
         var all = work.events + [try! fixture.opened(quota: 20)]
         let stages: [[ReviewAction]] = [[], [.submit], [.submit], [.submit], [.submit, .endorse, .endorse], [.submit, .endorse, .endorse, .approve], []]
         for steps in stages + stages { all += try! fixture.nomination(of: work.team, in: units.villageB1, steps: steps, chain: chain).events }
-        return all
+        return all + [events.shared(in: units.villageB1, title: "Chợ 4.0 ở Khu phố 1", minute: 500)]
     }
 
     static func work(_ events: [DomainEvent]) -> (team: UUID, member: UUID) {
@@ -67,6 +70,9 @@ enum Samples {
     }
 
     static func round(_ events: [DomainEvent]) -> ID<DomainEvent> { events[4].id }
+
+    /// The practice shared last, for the page's nominate form.
+    static func practice(_ events: [DomainEvent]) -> ID<DomainEvent> { events[events.count - 1].id }
 
     static func nominations(_ events: [DomainEvent]) -> [ID<DomainEvent>] {
         events.filter { (try? RewardsModule.nominationDrafted.payload(of: $0)) != nil }.map(\.id)

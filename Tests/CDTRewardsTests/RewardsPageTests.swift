@@ -67,4 +67,32 @@ import Testing
         }
         await harness.close()
     }
+
+    @Test func aCommuneNominatesFromTheRoundPage() async throws {
+        let s = try await RewardsScenario.make()
+        let units = s.units, harness = s.harness
+        try await s.moreVisits(s.second, in: units.villageA2, count: 2, minute: 60)
+        try await harness.catchUp()
+        let round = try await s.openRound()
+        try await harness.withClient(as: RewardsScenario.officer(units)) { officer in
+            // The commune's teams, the one with more households visited first, each with its form.
+            let page = try await officer.openPage("\(base)/pages/rounds/\(round)")
+            let second = try #require(page.text.range(of: "name=\"subjectId\" value=\"\(s.second.team)\""))
+            let first = try #require(page.text.range(of: "name=\"subjectId\" value=\"\(s.first.team)\""))
+            #expect(second.lowerBound < first.lowerBound)
+            #expect(!page.text.contains(s.other.team.description), "not another commune's team")
+            let blank = try await officer.submitForm("\(base)/pages/rounds/\(round)/nominate", [("subjectId", s.second.team.description), ("category", "exemplaryTeam")])
+            RewardsRoundTests.log("nominate form without a citation", blank)
+            #expect(blank.status == .unprocessableContent && blank.text.contains("id=\"nominate-error\""))
+            let drafted = try await officer.submitForm("\(base)/pages/rounds/\(round)/nominate", [
+                ("subjectId", s.second.team.description), ("category", "exemplaryTeam"), ("citation", "Đến 3 hộ trong tuần đầu"),
+            ])
+            RewardsRoundTests.log("nominate form", drafted)
+            #expect(drafted.status == .seeOther)
+            let location = try #require(drafted.headers[.location])
+            let draft = try await officer.openPage(location)
+            #expect(draft.text.contains("id=\"form-submit\"") && draft.text.contains("Bản nháp"))
+        }
+        await harness.close()
+    }
 }

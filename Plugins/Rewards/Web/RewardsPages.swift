@@ -23,6 +23,7 @@ enum RewardsPages {
             try await NominationPage.render(try context.id("id"), context)
         }
         NominationPage.addForms(to: &routes)
+        NominateForm.addForm(to: &routes)
     }
 
     /// An HTML answer under the kit's strict policy for pages.

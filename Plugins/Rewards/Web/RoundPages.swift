@@ -24,7 +24,13 @@ enum RoundPages {
     }
 
     static func round(_ request: Request, _ context: ModuleRequestContext) async throws -> Response {
-        let round = try await RoundRoutes.visibleRound(context)
+        try await round(try context.id("id"), context)
+    }
+
+    /// The round's page; with `refusal`, after a nomination from its form was refused.
+    static func round(_ id: ID<DomainEvent>, _ context: ModuleRequestContext, refusal: NominateForm.Refusal? = nil,
+                      status: HTTPResponse.Status = .ok) async throws -> Response {
+        let round = try await RoundRoutes.visibleRound(context, id: id)
         let database = context.module.database
         // The caller's queue: under review at a unit where they hold the reviewer's role.
         let review = context.scope(for: "rewards.review")
@@ -75,9 +81,10 @@ enum RoundPages {
             """)
             </section>
             """)
+            \(try await NominateForm.section(round, context, refusal: refusal))
             <section id="all"><h2>Tất cả hồ sơ trong địa bàn <small lang="en">All nominations in your area</small> (\(all.count))</h2>\(table(all, round))</section>
             """
-        return RewardsPages.page(RewardsPages.document(title: "\(round.titleVi) — Thi đua, khen thưởng", body: body))
+        return RewardsPages.page(RewardsPages.document(title: "\(round.titleVi) — Thi đua, khen thưởng", body: body), status: status)
     }
 
     static func table(_ nominations: [Nomination], _ round: Round) -> String {
