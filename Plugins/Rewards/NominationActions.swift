@@ -14,7 +14,7 @@ enum NominationActions {
     static func perform(_ action: ReviewAction, on id: ID<DomainEvent>, _ input: Input, _ context: ModuleRequestContext) async throws -> Nomination {
         let database = context.module.database
         let seen = try await NominationRoutes.visible(id, context)
-        let round = try await RoundRoutes.visibleRound(context, id: seen.roundId)
+        let round = try await RoundRoutes.visibleRound(context, id: seen.roundId, province: seen.provinceId)
         // The caller acted on what they saw: if it changed since (another reviewer's step), say how it is now.
         if let version = input.version, version != seen.version { throw conflict(seen, round) }
         guard action.fromStates.contains(seen.state) else { throw notNow(action, seen) }
@@ -33,7 +33,7 @@ enum NominationActions {
         }
         let today = context.module.today()
         return try await database.withTransaction { tx in
-            guard let locked = try await RewardsStore.round(round.id, lockedIn: tx, exclusive: action == .endorse),
+            guard let locked = try await RewardsStore.round(round.id, province: seen.provinceId, lockedIn: tx, exclusive: action == .endorse),
                   let current = try await RewardsStore.nomination(id, lockedIn: tx) else {
                 throw ProblemDetails(status: .notFound, detail: "No such nomination in your area.")
             }
@@ -95,6 +95,7 @@ enum NominationActions {
     /// Who may take each step: the nominator's side submits and withdraws; a reviewer holding
     /// `rewards.review` at the reviewing unit of the nomination's current level endorses, returns and
     /// rejects; a decider holding `rewards.decide` over the round's province approves, rejects and awards.
+    /// In a national round the nation level and the decision are national (``NationalRounds``).
     static func authorize(_ action: ReviewAction, _ nomination: Nomination, _ round: Round, _ context: ModuleRequestContext) async throws {
         switch action {
         case .submit, .withdraw:
@@ -117,11 +118,13 @@ enum NominationActions {
     /// Whether the caller holds `rewards.review` at the unit reviewing the nomination now (the role at
     /// that unit itself: a province's reviewer does not act for a commune).
     static func isReviewer(_ nomination: Nomination, _ context: ModuleRequestContext) async throws -> Bool {
-        guard nomination.state == "under_review", let index = nomination.levelIndex,
-              let unit = try await CoreReads(context.module.database).unit(nomination.reviewUnits[index]) else { return false }
-        let scope = context.scope(for: "rewards.review")
+        guard nomination.state == "under_review", let index = nomination.levelIndex else { return false }
         // National administrators hold every module permission everywhere.
-        return scope.isNationwide || scope.paths.contains(unit.path) || context.roles.contains { $0.role == .nationalAdministrator }
+        let national = NationalRounds.holdsNationally("rewards.review", context)
+        // The nation level of a national round: no unit stands for it.
+        guard let reviewing = nomination.reviewUnit(at: index) else { return national }
+        guard let unit = try await CoreReads(context.module.database).unit(reviewing) else { return false }
+        return national || context.scope(for: "rewards.review").paths.contains(unit.path)
     }
 
     static func requireReviewer(_ nomination: Nomination, _ context: ModuleRequestContext) async throws {
@@ -132,7 +135,9 @@ enum NominationActions {
     }
 
     static func requireDecider(_ round: Round, _ context: ModuleRequestContext) throws {
-        guard context.scope(for: "rewards.decide").contains(path: AccessScope.provincePath(round.provinceId)) else {
+        let decides = round.isNational ? NationalRounds.holdsNationally("rewards.decide", context)
+            : context.scope(for: "rewards.decide").contains(path: AccessScope.provincePath(round.provinceId))
+        guard decides else {
             throw ProblemDetails(status: .forbidden, detail: "Only the round's decider approves, rejects at the decision and awards.",
                                  errors: [.init(field: "id", rule: "must be a nomination of a round where you hold rewards.decider")])
         }
@@ -151,10 +156,11 @@ enum NominationActions {
             let next = level + 1 < round.chain.count ? level + 1 : nil
             if let next { try checkDeadline(round, level: next, today: today) }
             if let limit = round.quota(current.category, level: round.chain[level]) {
-                let passed = try await RewardsStore.passed(round: round.id, category: current.category, level: level, unit: current.reviewUnits[level], tx)
+                // At a national round's nation level the quota counts every province's nominations.
+                let passed = try await RewardsStore.passed(round: round.id, category: current.category, level: level, unit: current.reviewUnit(at: level), tx)
                 guard passed < limit else {
                     throw ProblemDetails.unprocessable(ValidationFailure(
-                        field: "quota", rule: "at most \(limit) \(current.category) nominations may pass each \(round.chain[level]); \(passed) have already"))
+                        field: "quota", rule: "at most \(limit) \(current.category) nominations may pass \(round.chain[level] == RewardsLevels.nation ? "the nation, across provinces" : "each \(round.chain[level])"); \(passed) have already"))
                 }
             }
             return try RewardsModule.nominationEndorsed.event(in: unit, by: by, at: at,

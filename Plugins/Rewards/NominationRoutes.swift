@@ -22,7 +22,7 @@ enum NominationRoutes {
             filter.state = state
         }
         if let level = request.queryText("level") {
-            guard RewardsLevels.reviewing.contains(level) else { throw ProblemDetails.invalidQuery("level", "must be commune, district or province") }
+            guard RewardsLevels.all.contains(level) else { throw ProblemDetails.invalidQuery("level", "must be commune, district, province or nation") }
             filter.level = level
         }
         filter.category = request.queryText("category")
@@ -75,7 +75,7 @@ enum NominationRoutes {
     static func detail(_ id: ID<DomainEvent>, _ context: ModuleRequestContext) async throws -> NominationDetail {
         let nomination = try await visible(id, context)
         let database = context.module.database
-        let round = try await RoundRoutes.visibleRound(context, id: nomination.roundId)
+        let round = try await RoundRoutes.visibleRound(context, id: nomination.roundId, province: nomination.provinceId)
         var live: [EvidenceFigure] = []
         if let kind = Subject(rawValue: nomination.subjectKind),
            let subject = try await Subjects.find(kind, nomination.subjectId.rawValue, on: round.periodUntil, database) {
@@ -83,7 +83,7 @@ enum NominationRoutes {
                 + Evidence.fromOtherModules(for: subject.evidenceSubject, context.module)
         }
         return NominationDetail(nomination: nomination, history: try await RewardsStore.history(of: id, database), liveEvidence: live,
-                                shownMetrics: context.settings(for: round.provinceId).strings("evidenceMetrics"))
+                                shownMetrics: context.settings(for: nomination.provinceId).strings("evidenceMetrics"))
     }
 
     struct DraftInput: Codable {
@@ -102,29 +102,33 @@ enum NominationRoutes {
     /// commune; a village team leader's village where the province allows them to nominate).
     static func draft(_ input: DraftInput, _ context: ModuleRequestContext) async throws -> Nomination {
         let database = context.module.database
-        let round = try await RoundRoutes.visibleRound(context, id: input.roundId)
-        guard round.state == "open" else {
+        let anyRow = try await RoundRoutes.visibleRound(context, id: input.roundId)
+        guard anyRow.state == "open" else {
             throw ProblemDetails(status: .conflict, detail: "The round is closed: it is read-only.", errors: [.init(field: "roundId", rule: "must be an open round")])
         }
         var check = Validator()
-        let category = round.category(input.category)
-        check.require(category != nil, "category", "must be one of the round's categories (\(round.categories.map(\.key).joined(separator: ", ")))")
+        let category = anyRow.category(input.category)
+        check.require(category != nil, "category", "must be one of the round's categories (\(anyRow.categories.map(\.key).joined(separator: ", ")))")
         check.text(input.citation, "citation", maximumLength: 2000)
         check.storable(input.citation, "citation")
         do { try check.finish() } catch { throw ProblemDetails.unprocessable(error) }
         guard let account = context.caller.accountID else { throw ProblemDetails(status: .forbidden, detail: "Only accounts nominate.") }
         let kind = Subject(rawValue: category!.subject) ?? .team
         guard let subject = try await Subjects.find(kind, input.subjectId.rawValue, on: context.module.today(), database),
-              subject.unit.provinceID == round.provinceId else {
+              let province = subject.unit.provinceID, anyRow.provinces.contains(province) else {
             throw ProblemDetails.unprocessable(ValidationFailure(field: "subjectId", rule: "must name a \(kind.rawValue) of the round's province"))
         }
+        // The row of the nominee's province (a national round has one in each province).
+        let round = province == anyRow.provinceId ? anyRow : try await RoundRoutes.visibleRound(context, id: anyRow.id, province: province)
         try mayNominate(at: subject.unit, province: round.provinceId, context)
         let places = try await CoreReads(database).ancestors(of: subject.unit.id) + [subject.unit]
         guard let commune = places.first(where: { $0.level == "commune" }) else {
             throw ProblemDetails.unprocessable(ValidationFailure(field: "subjectId", rule: "must lie in a commune"))
         }
-        let reviewUnits = round.chain.compactMap { level in places.first { $0.level == level }?.id }
-        guard reviewUnits.count == round.chain.count else {
+        // A unit for each level of the chain but a national round's nation level, which no unit stands for.
+        let unitLevels = round.chain.filter { $0 != RewardsLevels.nation }
+        let reviewUnits = unitLevels.compactMap { level in places.first { $0.level == level }?.id }
+        guard reviewUnits.count == unitLevels.count else {
             throw ProblemDetails.unprocessable(ValidationFailure(field: "subjectId", rule: "must lie under a unit of each level of the round's review chain"))
         }
         let drafted = NominationDrafted(roundId: round.id, category: input.category, subjectKind: kind.rawValue, subjectId: ID(rawValue: subject.id), subjectName: subject.name,
@@ -132,7 +136,7 @@ enum NominationRoutes {
                                         reviewUnits: reviewUnits, citation: input.citation)
         let event = try RewardsModule.nominationDrafted.event(in: subject.unit.id, by: account.rawValue, at: context.module.now(), drafted)
         try await database.withTransaction { tx in
-            guard try await RewardsStore.round(round.id, lockedIn: tx, exclusive: true)?.state == "open" else {
+            guard try await RewardsStore.round(round.id, province: province, lockedIn: tx, exclusive: true)?.state == "open" else {
                 throw ProblemDetails(status: .conflict, detail: "The round is closed: it is read-only.", errors: [.init(field: "roundId", rule: "must be an open round")])
             }
             let already = try await tx.query("""

@@ -5,13 +5,18 @@ import Hummingbird
 enum RewardsDocumentation {
     static func registerSchemas(_ routes: inout ModuleRoutes) {
         routes.schema("Category", .object(["key": .string, "nameVi": .string, "nameEn": .string, "subject": .oneOf(["team", "member", "practice"])]))
-        routes.schema("Quota", .object(["category": .string, "level": .oneOf(RewardsLevels.reviewing), "limit": .integer(1...10_000)]))
-        routes.schema("Deadline", .object(["level": .oneOf(RewardsLevels.reviewing), "date": .date]))
+        routes.schema("Quota", .object(["category": .string, "level": APISchema.oneOf(RewardsLevels.all).described(
+            "`nation` only in a national round, where it counts every province's nominations."), "limit": .integer(1...10_000)]))
+        routes.schema("Deadline", .object(["level": .oneOf(RewardsLevels.all), "date": .date]))
         routes.schema("Round", .object([
-            "id": APISchema.uuid.described("The id of the `rewards.round_opened` event."),
-            "provinceId": .uuid, "titleVi": .string, "titleEn": .string, "periodFrom": .date, "periodUntil": .date,
+            "id": APISchema.uuid.described("The id of the `rewards.round_opened` event (a national round: of the first province's)."),
+            "provinceId": APISchema.uuid.described("The province; for a national round, the first of `provinces`."),
+            "scope": APISchema.oneOf(["province", "nation"]).described("A province's round, or a national round (a row in each of its provinces)."),
+            "provinces": APISchema.array(of: .uuid).described("The round's provinces you see: one, or a national round's within your reach."),
+            "titleVi": .string, "titleEn": .string, "periodFrom": .date, "periodUntil": .date,
             "categories": .array(of: .reference("Category")), "quotas": .array(of: .reference("Quota")), "deadlines": .array(of: .reference("Deadline")),
-            "chain": APISchema.array(of: .oneOf(RewardsLevels.reviewing)).described("The levels that review, bottom-up."),
+            "chain": APISchema.array(of: .oneOf(RewardsLevels.all)).described(
+                "The levels that review, bottom-up (the province's; a national round's ends with `nation`)."),
             "state": .oneOf(["open", "closed"]), "openedAt": .dateTime, "closedAt": .dateTime,
         ], optional: ["closedAt"]))
         routes.schema("Evidence", .object(["key": APISchema.string.described(
@@ -22,8 +27,9 @@ enum RewardsDocumentation {
             "roundId": .uuid, "category": .string, "subjectKind": .oneOf(["team", "member", "practice"]), "subjectId": .uuid, "subjectName": .string,
             "subjectRole": .string, "teamId": .uuid, "teamName": .string, "unitId": APISchema.uuid.described("The nominating commune."), "unitName": .string,
             "subjectUnitId": APISchema.uuid.described("Where the nominee's work is recorded (a team's village): the unit of the nomination's events."),
-            "reviewUnits": APISchema.array(of: .uuid).described("The reviewing unit at each level of the chain."), "citation": .string,
-            "state": .oneOf(NominationRoutes.states.sorted()), "level": .oneOf(RewardsLevels.reviewing), "levelIndex": .integer, "reached": .integer,
+            "reviewUnits": APISchema.array(of: .uuid).described("The reviewing unit at each level of the chain (none for a national round's `nation`)."),
+            "citation": .string, "provinceId": APISchema.uuid.described("The nominee's province."),
+            "state": .oneOf(NominationRoutes.states.sorted()), "level": .oneOf(RewardsLevels.all), "levelIndex": .integer, "reached": .integer,
             "evidence": APISchema.array(of: .reference("Evidence")).described("Frozen when submitted."), "submittedAt": .dateTime,
             "returnReason": .string, "decision": .reference("Decision"), "nominatedBy": .uuid,
             "version": APISchema.integer.described("One more with each step: send it back to act on what you saw."), "updatedAt": .dateTime, "unitPath": .string,
@@ -36,19 +42,22 @@ enum RewardsDocumentation {
         summary: "The rounds of the caller's provinces", answer: .json(.object(["items": .array(of: .reference("Round"))]), "Newest first."))
 
     static let openRound = RouteDocumentation(
-        summary: "Open a round",
-        description: "For the province's administrators and national administrators. The review chain is derived from the province's hierarchy; "
-            + "categories and quotas default to the province's settings. Recorded as `rewards.round_opened`.",
-        body: .object(["provinceId": .uuid, "titleVi": .text(maximumLength: 200), "titleEn": .text(maximumLength: 200), "periodFrom": .date,
+        summary: "Open a round (of a province, or national)",
+        description: "A province's round (`provinceId`): for the province's administrators and national administrators. The review chain is derived "
+            + "from the province's hierarchy; categories and quotas default to the province's settings. Recorded as `rewards.round_opened`. "
+            + "A national round (`\"scope\": \"nation\"`, no `provinceId`): for national administrators only (403 otherwise); it opens in every "
+            + "province where rewards is enabled, one `rewards.round_opened` per province, each chain the province's with `nation` on top; "
+            + "categories default to all three; quotas given apply in each province at the levels it has, `nation` counting all provinces.",
+        body: .object(["provinceId": .uuid, "scope": .oneOf(["province", "nation"]), "titleVi": .text(maximumLength: 200), "titleEn": .text(maximumLength: 200), "periodFrom": .date,
                        "periodUntil": .date, "categories": .array(of: .reference("Category")), "quotas": .array(of: .reference("Quota")),
-                       "deadlines": .array(of: .reference("Deadline"))], optional: ["categories", "quotas", "deadlines"], closed: true),
+                       "deadlines": .array(of: .reference("Deadline"))], optional: ["provinceId", "scope", "categories", "quotas", "deadlines"], closed: true),
         answer: APIAnswer(status: .created, mediaType: "application/json", schema: .reference("Round"), summary: "The round, open."),
-        errors: [.unprocessableContent])
+        errors: [.forbidden, .unprocessableContent])
 
     static let round = RouteDocumentation(summary: "One round", parameters: [.path("id", .uuid, "The round.")], answer: .json(.reference("Round"), "The round."))
 
     static let closeRound = RouteDocumentation(
-        summary: "Close a round (read-only from then on)", parameters: [.path("id", .uuid, "The round.")], body: .object([:], closed: true),
+        summary: "Close a round (read-only from then on; a national round in every province, by national administrators)", parameters: [.path("id", .uuid, "The round.")], body: .object([:], closed: true),
         answer: .json(.reference("Round"), "The round, closed."), errors: [.conflict])
 
     static let candidates = RouteDocumentation(
@@ -73,7 +82,7 @@ enum RewardsDocumentation {
     static let nominations = RouteDocumentation(
         summary: "Nominations in the caller's area",
         parameters: [.query("round", .uuid, "Only this round's."), .query("state", .oneOf(NominationRoutes.states.sorted()), "Only in this state."),
-                     .query("category", .string, "Only this category."), .query("level", .oneOf(RewardsLevels.reviewing), "Only under review at this level."),
+                     .query("category", .string, "Only this category."), .query("level", .oneOf(RewardsLevels.all), "Only under review at this level (`nation`: a national round's top level)."),
                      .query("queue", .oneOf(["mine"]), "Only those under review at a unit where the caller is a reviewer.")],
         answer: .json(.object(["items": .array(of: .reference("Nomination"))]), "In Vietnamese order of their names."), errors: [.badRequest])
 

@@ -53,7 +53,9 @@ public struct LevelDeadline: Codable, Hashable, Sendable {
     }
 }
 
-/// The payload of `rewards.round_opened`: a province opens a round. The event's unit is the province.
+/// The payload of `rewards.round_opened`: a round opens in a province. The event's unit is the province.
+/// A national round opens with one such event in each province where rewards is enabled, each with
+/// `scope` `nation` and the national round's id in `roundId` (the id of the first of those events).
 public struct RoundOpened: EventBody {
     public var titleVi: String
     public var titleEn: String
@@ -62,8 +64,23 @@ public struct RoundOpened: EventBody {
     public var categories: [RoundCategory]
     public var quotas: [Quota]
     public var deadlines: [LevelDeadline]
-    /// The levels that review, bottom-up, as the province's hierarchy had them when the round opened.
+    /// The levels that review, bottom-up, as the province's hierarchy had them when the round opened; a
+    /// national round's ends with `nation`.
     public var chain: [String]
+    /// `nation` for a province's part of a national round; absent (or `province`) for a province's own round.
+    public var scope: String?
+    /// A national round's id, the same in every province's event; absent for a province's own round, whose
+    /// id is the event's.
+    public var roundId: ID<DomainEvent>?
+
+    public init(titleVi: String, titleEn: String, periodFrom: CalendarDate, periodUntil: CalendarDate, categories: [RoundCategory], quotas: [Quota],
+                deadlines: [LevelDeadline], chain: [String], scope: String? = nil, roundId: ID<DomainEvent>? = nil) {
+        (self.titleVi, self.titleEn, self.periodFrom, self.periodUntil) = (titleVi, titleEn, periodFrom, periodUntil)
+        (self.categories, self.quotas, self.deadlines, self.chain, self.scope, self.roundId) = (categories, quotas, deadlines, chain, scope, roundId)
+    }
+
+    /// Whether this is a province's part of a national round.
+    var isNational: Bool { scope == RewardsLevels.nation }
 
     public func validate(into check: inout Validator) {
         check.text(titleVi, "titleVi")
@@ -72,7 +89,14 @@ public struct RoundOpened: EventBody {
         check.require(!categories.isEmpty && categories.count <= 20, "categories", "must name 1 to 20 categories")
         for (index, category) in categories.enumerated() { check.nested("categories[\(index)]") { category.validate(into: &$0) } }
         check.require(Set(categories.map(\.key)).count == categories.count, "categories", "must not repeat a key")
-        check.require(!chain.isEmpty && chain.allSatisfy(RewardsLevels.reviewing.contains), "chain", "must list reviewing levels (commune, district, province)")
+        check.require(scope == nil || scope == "province" || scope == RewardsLevels.nation, "scope", "must be nation or province")
+        if isNational {
+            check.require(roundId != nil, "roundId", "must be the national round's id")
+            check.require(chain.last == RewardsLevels.nation && chain.dropLast().allSatisfy(RewardsLevels.reviewing.contains) && chain.count > 1,
+                          "chain", "must list reviewing levels (commune, district, province) and end with nation")
+        } else {
+            check.require(!chain.isEmpty && chain.allSatisfy(RewardsLevels.reviewing.contains), "chain", "must list reviewing levels (commune, district, province)")
+        }
         for (index, quota) in quotas.enumerated() {
             check.require(categories.contains { $0.key == quota.category }, "quotas[\(index)].category", "must be one of the round's categories")
             check.require(chain.contains(quota.level), "quotas[\(index)].level", "must be a level of the review chain")
@@ -166,12 +190,17 @@ public struct EvidenceFigure: Codable, Hashable, Sendable {
 /// The hierarchy's levels that may review, bottom-up.
 enum RewardsLevels {
     static let reviewing = ["commune", "district", "province"]
+    /// The top of a national round's chain, above every province; reviewed and decided nationally.
+    static let nation = "nation"
+    /// Every level a chain may name.
+    static let all = reviewing + [nation]
 
     static func name(_ level: String) -> LocalizedName {
         switch level {
         case "commune": LocalizedName(vietnamese: "Cấp xã", english: "Commune")
         case "district": LocalizedName(vietnamese: "Cấp huyện", english: "District")
         case "province": LocalizedName(vietnamese: "Cấp tỉnh", english: "Province")
+        case "nation": LocalizedName(vietnamese: "Cấp trung ương", english: "Nation")
         default: LocalizedName(vietnamese: level, english: level)
         }
     }

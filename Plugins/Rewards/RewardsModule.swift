@@ -13,13 +13,14 @@ import Foundation
 public struct RewardsModule: FeatureModule {
     public init() {}
 
-    /// A province (or national) administrator opens a round; its unit is the province.
+    /// A province (or national) administrator opens a round; its unit is the province. A national round is
+    /// one such event per province, each naming the national round (`scope`, `roundId`).
     public static let roundOpened = ModuleEventKind<RoundOpened>("rewards.round_opened", payloadSchema: .object([
         "titleVi": .text(maximumLength: 200), "titleEn": .text(maximumLength: 200), "periodFrom": .date, "periodUntil": .date,
         "categories": .array(of: .reference("Category")), "quotas": .array(of: .reference("Quota")), "deadlines": .array(of: .reference("Deadline")),
-        "chain": .array(of: .oneOf(RewardsLevels.reviewing)),
-    ], closed: true))
-    /// The round is closed: read-only from then on.
+        "chain": .array(of: .oneOf(RewardsLevels.all)), "scope": .oneOf(["province", "nation"]), "roundId": .uuid,
+    ], optional: ["scope", "roundId"], closed: true))
+    /// The round is closed: read-only from then on (a national round: one event in each of its provinces).
     public static let roundClosed = ModuleEventKind<RoundClosed>("rewards.round_closed", payloadSchema: .object(["roundId": .uuid], closed: true))
     /// A nomination is drafted; the event's id is the nomination's, its unit the nominee's (a team's village).
     public static let nominationDrafted = ModuleEventKind<NominationDrafted>("rewards.nomination_drafted", payloadSchema: .object([
@@ -65,7 +66,7 @@ public struct RewardsModule: FeatureModule {
             ],
             roles: [
                 ModuleRole("rewards.reviewer", "Reviews the nominations that reach their unit (the commune, district or province council)",
-                           levels: [.commune, .district, .province], permissions: ["rewards.review"]),
+                           levels: [.commune, .district, .province, .nation], permissions: ["rewards.review"]),
                 ModuleRole("rewards.decider", "Decides and awards (the chairman of the People's Committee, or whom they delegate)",
                            levels: [.province, .nation], permissions: ["rewards.decide"]),
             ],

@@ -49,13 +49,17 @@ enum RewardsProjection {
         }
     }
 
+    /// A province's own round is keyed by its event's id; a province's part of a national round by the
+    /// national round's id, the same in every province's row.
     private static func openRound(_ round: RoundOpened, _ event: DomainEvent, _ province: ID<AdministrativeUnit>, _ tx: PostgresSession) async throws {
+        let id = round.isNational ? (round.roundId ?? event.id) : event.id
+        let scope = round.isNational ? RewardsLevels.nation : "province"
         try await tx.execute("""
             INSERT INTO rewards_rounds (province_id, id, scope_unit_id, title_vi, title_en, period_from, period_until, categories, quotas,
-                                        deadlines, chain, state, opened_at, opened_by)
-            VALUES (\(province), \(event.id), \(event.unitID), \(round.titleVi), \(round.titleEn), \(round.periodFrom), \(round.periodUntil),
+                                        deadlines, chain, state, opened_at, opened_by, scope)
+            VALUES (\(province), \(id), \(event.unitID), \(round.titleVi), \(round.titleEn), \(round.periodFrom), \(round.periodUntil),
                     \(try json(round.categories))::jsonb, \(try json(round.quotas))::jsonb, \(try json(round.deadlines))::jsonb,
-                    \(try json(round.chain))::jsonb, 'open', \(event.occurredAt), \(event.authorID))
+                    \(try json(round.chain))::jsonb, 'open', \(event.occurredAt), \(event.authorID), \(scope))
             ON CONFLICT (province_id, id) DO NOTHING
             """)
     }

@@ -21,12 +21,14 @@ enum RoundRoutes {
         RoundList(items: try await RewardsStore.rounds(in: context.provinces, context.module.database))
     }
 
-    /// A round the caller may see: one of their provinces' (404 otherwise).
-    static func visibleRound(_ context: ModuleRequestContext, id: ID<DomainEvent>? = nil) async throws -> Round {
+    /// A round the caller may see: one of their provinces' (404 otherwise). A national round shows the
+    /// provinces of it the caller reaches; with `province`, that province's row of it.
+    static func visibleRound(_ context: ModuleRequestContext, id: ID<DomainEvent>? = nil, province: ID<AdministrativeUnit>? = nil) async throws -> Round {
         let id = try id ?? context.id("id")
-        guard let round = try await RewardsStore.round(id, context.module.database), context.provinces.contains(round.provinceId) else {
+        guard var round = try await RewardsStore.round(id, province: province, context.module.database), context.provinces.contains(round.provinceId) else {
             throw ProblemDetails(status: .notFound, detail: "No such round in your provinces.")
         }
+        round.provinces = round.provinces.filter(context.provinces.contains)
         return round
     }
 
@@ -35,7 +37,10 @@ enum RoundRoutes {
     }
 
     struct OpenInput: Codable {
-        var provinceId: ID<AdministrativeUnit>
+        /// The province of a province's round; absent for a national round.
+        var provinceId: ID<AdministrativeUnit>?
+        /// `province` (the default) or `nation`.
+        var scope: String?
         var titleVi: String
         var titleEn: String
         var periodFrom: CalendarDate
@@ -50,26 +55,58 @@ enum RoundRoutes {
     /// the villages, bottom-up: commune → province, or commune → district → province where there are districts.
     static func open(_ request: Request, _ context: ModuleRequestContext) async throws -> EditedResponse<Round> {
         let input = try await context.decode(OpenInput.self, from: request)
+        switch input.scope ?? "province" {
+        case RewardsLevels.nation:
+            return EditedResponse(status: .created, response: try await NationalRounds.open(input, context))
+        case "province":
+            guard let province = input.provinceId else {
+                throw ProblemDetails.unprocessable(ValidationFailure(field: "provinceId", rule: "must name the province of a province's round"))
+            }
+            return EditedResponse(status: .created, response: try await open(input, in: province, context))
+        default:
+            throw ProblemDetails.unprocessable(ValidationFailure(field: "scope", rule: "must be province or nation"))
+        }
+    }
+
+    /// Opens a province's own round.
+    static func open(_ input: OpenInput, in province: ID<AdministrativeUnit>, _ context: ModuleRequestContext) async throws -> Round {
         let database = context.module.database
-        guard context.provinces.contains(input.provinceId) else {
+        guard context.provinces.contains(province) else {
             throw ProblemDetails(status: .notFound, detail: "No such province where rewards is enabled for you.")
         }
-        guard mayManageRounds(in: input.provinceId, context), let account = context.caller.accountID else {
+        guard mayManageRounds(in: province, context), let account = context.caller.accountID else {
             throw ProblemDetails(status: .forbidden, detail: "Only the province's administrators and national administrators open rounds.",
                                  errors: [.init(field: "provinceId", rule: "must be a province you administer")])
         }
         let today = context.module.today()
-        let chain = try await reviewChain(of: input.provinceId, on: today, database)
-        let settings = context.settings(for: input.provinceId)
+        let chain = try await reviewChain(of: province, on: today, database)
+        let settings = context.settings(for: province)
         let categories = input.categories ?? RoundDefaults.categories.filter { settings.strings("categories").contains($0.key) }
-        let quotas = input.quotas ?? categories.flatMap { category in
-            chain.map { level in
+        let quotas = input.quotas ?? defaultQuotas(categories, chain: chain, settings)
+        let opened = RoundOpened(titleVi: input.titleVi, titleEn: input.titleEn, periodFrom: input.periodFrom, periodUntil: input.periodUntil,
+                                 categories: categories, quotas: quotas, deadlines: input.deadlines ?? [], chain: chain)
+        try validate(opened, input, today: today)
+        let event = try RewardsModule.roundOpened.event(in: province, by: account.rawValue, at: context.module.now(), opened)
+        try await database.withTransaction { tx in
+            try await context.record(event, in: tx)
+            try await RewardsProjection.apply(event, province: province, tx)
+            try await context.audit(action: "round.opened", unit: province, subject: event.id.description, details: ["title": input.titleVi], in: tx)
+        }
+        return try await visibleRound(context, id: event.id)
+    }
+
+    /// The quotas of the province's settings at each of its levels in `chain` (none at the nation level).
+    static func defaultQuotas(_ categories: [RoundCategory], chain: [String], _ settings: ModuleSettings) -> [Quota] {
+        categories.flatMap { category in
+            chain.filter(RewardsLevels.reviewing.contains).map { level in
                 Quota(category: category.key, level: level, limit: settings.integer(
                     level == "commune" ? "quotaPerCommune" : level == "district" ? "quotaPerDistrict" : "quotaPerProvince"))
             }
         }
-        let opened = RoundOpened(titleVi: input.titleVi, titleEn: input.titleEn, periodFrom: input.periodFrom, periodUntil: input.periodUntil,
-                                 categories: categories, quotas: quotas, deadlines: input.deadlines ?? [], chain: chain)
+    }
+
+    /// The round's own rules, and the ones that depend on today: a period already begun, deadlines to come.
+    static func validate(_ opened: RoundOpened, _ input: OpenInput, today: CalendarDate) throws {
         var check = Validator()
         opened.validate(into: &check)
         check.require(input.periodFrom <= today, "periodFrom", "must be today or earlier: evidence is work already recorded")
@@ -77,21 +114,15 @@ enum RoundRoutes {
             check.require(deadline.date >= today, "deadlines[\(index)].date", "must be today or later")
         }
         do { try check.finish() } catch { throw ProblemDetails.unprocessable(error) }
-        let event = try RewardsModule.roundOpened.event(in: input.provinceId, by: account.rawValue, at: context.module.now(), opened)
-        try await database.withTransaction { tx in
-            try await context.record(event, in: tx)
-            try await RewardsProjection.apply(event, province: input.provinceId, tx)
-            try await context.audit(action: "round.opened", unit: input.provinceId, subject: event.id.description, details: ["title": input.titleVi], in: tx)
-        }
-        return EditedResponse(status: .created, response: try await visibleRound(context, id: event.id))
     }
 
     struct CloseInput: Codable {}
 
-    /// Closes a round: read-only from then on.
+    /// Closes a round: read-only from then on. A national round closes in every province.
     static func close(_ request: Request, _ context: ModuleRequestContext) async throws -> Round {
         _ = try await context.decode(CloseInput.self, from: request)
         let round = try await visibleRound(context)
+        if round.isNational { return try await NationalRounds.close(round, context) }
         guard mayManageRounds(in: round.provinceId, context), let account = context.caller.accountID else {
             throw ProblemDetails(status: .forbidden, detail: "Only the province's administrators and national administrators close rounds.")
         }
@@ -107,8 +138,9 @@ enum RoundRoutes {
         return try await visibleRound(context)
     }
 
-    /// Rounds are opened and closed by national administrators anywhere and by a province's own
-    /// administrators: callers whose right to record work covers the whole province.
+    /// A province's rounds are opened and closed by national administrators anywhere and by a province's own
+    /// administrators: callers whose right to record work covers the whole province. (National rounds:
+    /// ``NationalRounds/mayManage(_:)``.)
     static func mayManageRounds(in province: ID<AdministrativeUnit>, _ context: ModuleRequestContext) -> Bool {
         context.changeScope.contains(path: AccessScope.provincePath(province))
     }
@@ -152,7 +184,7 @@ enum RoundRoutes {
         guard let metric = EvidenceMetric(rawValue: metricText), EvidenceMetric.measured(for: subject).contains(metric) else {
             throw ProblemDetails.invalidQuery("metric", "must be one of \(EvidenceMetric.measured(for: subject).map(\.rawValue).joined(separator: ", "))")
         }
-        guard let unit = try await CoreReads(database).unit(ID(rawValue: unitID)), unit.provinceID == round.provinceId,
+        guard let unit = try await CoreReads(database).unit(ID(rawValue: unitID)), let province = unit.provinceID, round.provinces.contains(province),
               context.viewScope.contains(path: unit.path) else {
             throw ProblemDetails(status: .notFound, detail: "No such unit of the round's province in your area.")
         }

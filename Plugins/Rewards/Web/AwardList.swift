@@ -17,7 +17,8 @@ enum AwardList {
     }
 
     /// The awarded nominations of the round the path names, in the caller's view scope: by category, then
-    /// in Vietnamese order of their names.
+    /// in Vietnamese order of their names. A national round's span the provinces the caller sees, each
+    /// unit followed by its province.
     static func rows(_ context: ModuleRequestContext) async throws -> (Round, [Row]) {
         let round = try await RoundRoutes.visibleRound(context)
         var filter = RewardsStore.Filter()
@@ -25,12 +26,15 @@ enum AwardList {
         filter.state = "awarded"
         let awarded = try await RewardsStore.nominations(within: NominationRoutes.scope(context), filter, context.module.database)
         let order = round.categories.map(\.key)
+        let provinceNames = round.isNational
+            ? Dictionary(uniqueKeysWithValues: try await CoreReads(context.module.database).units(round.provinces).map { ($0.id, $0.name) }) : [:]
         let sorted = awarded.sorted {
             let (a, b) = (order.firstIndex(of: $0.category) ?? 0, order.firstIndex(of: $1.category) ?? 0)
             return a != b ? a < b : VietnameseText.areInIncreasingOrder($0.subjectName, $1.subjectName)
         }
         let rows = sorted.enumerated().map { index, n in
-            let unit = [n.teamName.flatMap { n.subjectKind == "member" ? $0 : nil }, n.unitName].compactMap { $0 }.joined(separator: ", ")
+            let unit = [n.teamName.flatMap { n.subjectKind == "member" ? $0 : nil }, n.unitName, provinceNames[n.provinceId]].compactMap { $0 }
+                .joined(separator: ", ")
             return Row(number: index + 1, name: n.subjectName, kind: n.subjectKind, unit: unit,
                        category: round.category(n.category)?.nameVi ?? n.category, award: n.decision?.awardTitle ?? "",
                        decision: n.decision.map { "\($0.decisionNumber) ngày \(VietnameseDates.long($0.decisionDate))" } ?? "")
@@ -52,8 +56,11 @@ enum AwardList {
     /// `GET rounds/{id}/annex`: PHỤ LỤC — DANH SÁCH … as the decision's annex, ready to print.
     static func annex(_ request: Request, _ context: ModuleRequestContext) async throws -> Response {
         let (round, rows) = try await rows(context)
-        let province = try await CoreReads(context.module.database).unit(round.provinceId)
+        let province = round.isNational ? nil : try await CoreReads(context.module.database).unit(round.provinceId)
         let provinceName = province?.name ?? ""
+        // A national round's decision is the nation's: its issuer is left for the decision to name.
+        let issuer = round.isNational ? "CẤP TRUNG ƯƠNG" : "UỶ BAN NHÂN DÂN<br>\(HTML.escape(provinceName.uppercased()))"
+        let signedBy = round.isNational ? "" : " của Chủ tịch Uỷ ban nhân dân \(HTML.escape(provinceName))"
         let decisions = Set(rows.map(\.decision)).sorted()
         let body = rows.map { row in
             "<tr><td class=\"n\">\(row.number)</td><td>\(HTML.escape(row.name))</td><td>\(HTML.escape(row.unit))</td>"
@@ -64,11 +71,11 @@ enum AwardList {
             <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>Phụ lục — \(HTML.escape(round.titleVi))</title><style>\(style)</style></head>
             <body><main class="annex">
-            <table class="heading"><tr><td><strong>UỶ BAN NHÂN DÂN<br>\(HTML.escape(provinceName.uppercased()))</strong></td>
+            <table class="heading"><tr><td><strong>\(issuer)</strong></td>
             <td><strong>CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM<br><u>Độc lập - Tự do - Hạnh phúc</u></strong></td></tr></table>
             <h1>PHỤ LỤC</h1>
             <h2>DANH SÁCH \(HTML.escape(round.titleVi.uppercased()))</h2>
-            <p class="sub"><em>(Kèm theo Quyết định số \(HTML.escape(decisions.isEmpty ? "……" : decisions.joined(separator: "; "))) của Chủ tịch Uỷ ban nhân dân \(HTML.escape(provinceName)))</em></p>
+            <p class="sub"><em>(Kèm theo Quyết định số \(HTML.escape(decisions.isEmpty ? "……" : decisions.joined(separator: "; ")))\(signedBy))</em></p>
             <p class="sub" lang="en">Annex: list of awards — \(HTML.escape(round.titleEn))</p>
             <table class="list"><thead><tr><th>STT</th><th>Họ và tên / Tên tập thể</th><th>Đơn vị</th><th>Danh hiệu</th><th>Hình thức khen thưởng</th></tr></thead>
             <tbody>\(body.isEmpty ? "<tr><td colspan=\"5\">Chưa có khen thưởng. / No awards yet.</td></tr>" : body)</tbody></table>

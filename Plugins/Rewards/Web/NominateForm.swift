@@ -16,7 +16,7 @@ enum NominateForm {
         guard round.state == "open", !categories.isEmpty, !context.changeScope.isNationwide else { return "" }
         let database = context.module.database
         let own = context.changeScope.paths.compactMap { $0.split(separator: "/").last.flatMap { UUID(uuidString: String($0)) } }.map(ID<AdministrativeUnit>.init)
-        let units = try await CoreReads(database).units(own).filter { $0.provinceID == round.provinceId && ($0.level == "commune" || $0.level == "village") }
+        let units = try await CoreReads(database).units(own).filter { $0.provinceID.map(round.provinces.contains) == true && ($0.level == "commune" || $0.level == "village") }
         var ranked: [(team: FoundSubject, visited: Double)] = []
         for unit in units {
             for team in try await Subjects.candidates(.team, under: unit, on: round.periodUntil, database) {

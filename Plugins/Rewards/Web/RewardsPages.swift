@@ -31,6 +31,9 @@ enum RewardsPages {
         ModuleResponse.page(html, status: status)
     }
 
+    /// How a page names a national round.
+    static let nationalRound = LocalizedName(vietnamese: "Đợt toàn quốc", english: "National round")
+
     /// Vietnamese, then English in a smaller line.
     static func both(_ name: LocalizedName) -> String {
         "\(HTML.escape(name.vietnamese)) <small lang=\"en\">\(HTML.escape(name.english))</small>"

@@ -7,7 +7,8 @@ enum RoundPages {
     static func overview(_ request: Request, _ context: ModuleRequestContext) async throws -> Response {
         let rounds = try await RewardsStore.rounds(in: context.provinces, context.module.database)
         let rows = rounds.map { round in
-            "<tr><td><a href=\"/api/v1/modules/rewards/pages/rounds/\(round.id)\">\(HTML.escape(round.titleVi))</a><br><small lang=\"en\">\(HTML.escape(round.titleEn))</small></td>"
+            "<tr><td><a href=\"/api/v1/modules/rewards/pages/rounds/\(round.id)\">\(HTML.escape(round.titleVi))</a><br><small lang=\"en\">\(HTML.escape(round.titleEn))</small>"
+                + "\(round.isNational ? " <span class=\"scope\">\(RewardsPages.both(RewardsPages.nationalRound))</span>" : "")</td>"
                 + "<td>\(VietnameseDates.long(round.periodFrom)) – \(VietnameseDates.long(round.periodUntil))</td>"
                 + "<td>\(round.chain.map { HTML.escape(RewardsLevels.name($0).vietnamese) }.joined(separator: " → "))</td>"
                 + "<td><span class=\"state\">\(round.state == "open" ? "Đang mở <small lang=\"en\">Open</small>" : "Đã đóng <small lang=\"en\">Closed</small>")</span></td></tr>"
@@ -47,7 +48,7 @@ enum RoundPages {
             for category in round.categories {
                 let passed = try await RewardsStore.passed(round: round.id, category: category.key, level: level, unit: unit.id, database)
                 let limit = round.quota(category.key, level: unit.level)
-                let waiting = queue.filter { $0.category == category.key && $0.reviewUnits[level] == unit.id }.count
+                let waiting = queue.filter { $0.category == category.key && $0.reviewUnit(at: level) == unit.id }.count
                 quotaRows += "<tr><td>\(HTML.escape(unit.name))</td><td>\(HTML.escape(category.nameVi))</td><td class=\"n\">\(waiting)</td>"
                     + "<td class=\"n\(limit.map { passed >= $0 } == true ? " over" : "")\" data-quota=\"\(HTML.escape(category.key))\">\(passed) / \(limit.map(String.init) ?? "—")</td></tr>"
             }
@@ -62,7 +63,7 @@ enum RoundPages {
         let overviewHead = states.map { "<th>\(RewardsPages.both(NominationStates.name($0)))</th>" }.joined()
         let body = """
             <section><h2>\(HTML.escape(round.titleVi)) <small lang="en">\(HTML.escape(round.titleEn))</small></h2>
-            <dl><dt>Kỳ tính kết quả <small lang="en">Period</small></dt><dd>\(VietnameseDates.long(round.periodFrom)) – \(VietnameseDates.long(round.periodUntil))</dd>
+            <dl>\(round.isNational ? "<dt>Phạm vi <small lang=\"en\">Scope</small></dt><dd>\(RewardsPages.both(RewardsPages.nationalRound))</dd>" : "")<dt>Kỳ tính kết quả <small lang="en">Period</small></dt><dd>\(VietnameseDates.long(round.periodFrom)) – \(VietnameseDates.long(round.periodUntil))</dd>
             <dt>Các cấp xét <small lang="en">Review chain</small></dt><dd>\(round.chain.map { RewardsPages.both(RewardsLevels.name($0)) }.joined(separator: " → "))</dd>
             <dt>Hạn <small lang="en">Deadlines</small></dt><dd>\(round.deadlines.map { "\(HTML.escape(RewardsLevels.name($0.level).vietnamese)): \(VietnameseDates.long($0.date))" }.joined(separator: "; "))</dd>
             <dt>Trạng thái <small lang="en">State</small></dt><dd>\(round.state == "open" ? "Đang mở <small lang=\"en\">Open</small>" : "Đã đóng, chỉ xem <small lang=\"en\">Closed, read-only</small>")</dd></dl>
