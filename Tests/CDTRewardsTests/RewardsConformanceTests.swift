@@ -19,6 +19,9 @@ import Testing
                 ModuleSampleRequest(.post, "rounds", body: """
                     {"provinceId": "\(units.provinceB)", "titleVi": "Đợt 2", "titleEn": "Round 2", "periodFrom": "2025-07-01", "periodUntil": "2026-06-30"}
                     """),
+                ModuleSampleRequest(.post, "rounds", body: """
+                    {"scope": "nation", "titleVi": "Đợt toàn quốc", "titleEn": "National round", "periodFrom": "2025-07-01", "periodUntil": "2026-06-30"}
+                    """),
                 ModuleSampleRequest(.post, "nominations", body: """
                     {"roundId": "\(Samples.round(events))", "category": "exemplaryMember", "subjectId": "\(work.member)", "citation": "Tận tuỵ"}
                     """),
@@ -52,7 +55,7 @@ import Testing
 
 /// The conformance check's sample events: a visit in province B, a round there, and twice seven
 /// nominations (for the API and for the pages' forms) at the stages the sample requests need (two drafts, three under review, one awaiting the decision,
-/// one approved).
+/// one approved); then a national round in both provinces with a nomination of B's under review at the nation and one approved nationally.
 enum Samples {
     static func events(_ units: TestUnits, _ events: TestEvents) -> [DomainEvent] {
         let work = events.visit(in: units.villageB1, commune: units.communeB)
@@ -61,6 +64,12 @@ enum Samples {
         var all = work.events + [try! fixture.opened(quota: 20)]
         let stages: [[ReviewAction]] = [[], [.submit], [.submit], [.submit], [.submit, .endorse, .endorse], [.submit, .endorse, .endorse, .approve], []]
         for steps in stages + stages { all += try! fixture.nomination(of: work.team, in: units.villageB1, steps: steps, chain: chain).events }
+        var national = RewardsFixture(events, province: units.provinceB, commune: units.communeB)
+        national.minute = 400
+        all += try! national.openedNationally(in: [units.provinceA, units.provinceB])
+        for steps: [ReviewAction] in [[.submit, .endorse, .endorse], [.submit, .endorse, .endorse, .endorse, .approve]] {
+            all += try! national.nomination(of: work.team, in: units.villageB1, steps: steps, chain: chain, levels: 3).events
+        }
         return all + [events.shared(in: units.villageB1, title: "Chợ 4.0 ở Khu phố 1", minute: 500)]
     }
 

@@ -28,10 +28,26 @@ struct RewardsFixture {
             quotas: Self.categories.flatMap { c in chain.map { Quota(category: c.key, level: $0, limit: quota) } }, deadlines: [], chain: chain))
     }
 
+    /// A national round opened in `provinces` (one event each, the first's id the round's), chain commune →
+    /// province → nation.
+    mutating func openedNationally(in provinces: [ID<AdministrativeUnit>], quota: Int = 3) throws -> [DomainEvent] {
+        minute += 1
+        let chain = ["commune", "province", "nation"]
+        return try provinces.enumerated().map { index, province in
+            try RewardsModule.roundOpened.event(id: index == 0 ? round : ID(), in: province, by: events.author, at: at, RoundOpened(
+                titleVi: "Tập thể tiêu biểu chuyển đổi số cộng đồng toàn quốc 2025", titleEn: "National exemplary community digital teams 2025",
+                periodFrom: CalendarDate("2025-07-01")!, periodUntil: CalendarDate("2026-06-30")!, categories: Self.categories,
+                quotas: Self.categories.flatMap { c in chain.map { Quota(category: c.key, level: $0, limit: quota) } }, deadlines: [], chain: chain,
+                scope: "nation", roundId: round))
+        }
+    }
+
     /// A nomination of `team` drafted and taken through `steps` (`submit`, `endorse`, `approve`…).
     /// `village` is the team's unit, where the nomination's events are recorded.
     mutating func nomination(of team: ID<Team>, in village: ID<AdministrativeUnit>, named name: String = "Tổ Công nghệ số cộng đồng",
-                             steps: [ReviewAction] = [], chain: [ID<AdministrativeUnit>]) throws -> (id: ID<DomainEvent>, events: [DomainEvent]) {
+                             steps: [ReviewAction] = [], chain: [ID<AdministrativeUnit>], levels: Int? = nil) throws -> (id: ID<DomainEvent>, events: [DomainEvent]) {
+        // The round's chain may be longer than the units reviewing (a national round's nation level has none).
+        let depth = levels ?? chain.count
         minute += 1
         let id = ID<DomainEvent>()
         var made = [try RewardsModule.nominationDrafted.event(id: id, in: village, by: events.author, at: at, NominationDrafted(
@@ -46,7 +62,7 @@ struct RewardsFixture {
                     nominationId: id, evidence: [EvidenceFigure(key: "householdsVisited", labelVi: "Hộ đã đến hướng dẫn", labelEn: "Households visited", value: 1)])))
                 level = 0
             case .endorse:
-                let next = level + 1 < chain.count ? level + 1 : nil
+                let next = level + 1 < depth ? level + 1 : nil
                 made.append(try RewardsModule.nominationEndorsed.event(in: village, by: events.author, at: at,
                                                                        NominationStep(nominationId: id, fromLevel: level, toLevel: next, note: "Đồng ý")))
                 level += 1
