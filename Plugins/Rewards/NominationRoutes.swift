@@ -29,6 +29,7 @@ enum NominationRoutes {
         if request.queryText("queue") == "mine" {
             let review = context.scope(for: "rewards.review")
             filter.reviewUnitPaths = review.isNationwide ? nil : Array(review.paths)
+            filter.nationLevel = NationalRounds.holdsNationally("rewards.review", context)
             filter.state = "under_review"
         }
         return NominationList(items: try await RewardsStore.nominations(within: scope(context), filter, context.module.database))

@@ -184,6 +184,8 @@ enum RewardsStore {
         var level: String?
         /// Only those under review at one of these units (a reviewer's queue), when given.
         var reviewUnitPaths: [String]?
+        /// With `reviewUnitPaths`: also those under review at a national round's nation level (a national reviewer's queue).
+        var nationLevel = false
     }
 
     /// The nominations inside `scope` matching `filter`, in Vietnamese order of their names.
@@ -203,7 +205,11 @@ enum RewardsStore {
         if let paths = filter.reviewUnitPaths {
             let units = Set(try await CoreReads(db).units(found.compactMap { n in n.levelIndex.flatMap(n.reviewUnit(at:)) })
                 .filter { unit in paths.contains(unit.path) }.map(\.id))
-            found = found.filter { n in n.state == "under_review" && n.levelIndex.flatMap(n.reviewUnit(at:)).map(units.contains) == true }
+            found = found.filter { n in
+                guard n.state == "under_review", let index = n.levelIndex else { return false }
+                guard let unit = n.reviewUnit(at: index) else { return filter.nationLevel }
+                return units.contains(unit)
+            }
         }
         return found.sorted { VietnameseText.areInIncreasingOrder($0.subjectName, $1.subjectName) }
     }

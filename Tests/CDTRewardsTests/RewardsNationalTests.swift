@@ -144,6 +144,8 @@ import Testing
             let queue = try await admin.get("\(base)/nominations?round=\(round)&level=nation")
             RewardsRoundTests.log("the nation's queue", queue)
             #expect(Set(queue.items.compactMap { $0["id"] as? String }) == [fromA, fromB])
+            let mine = try await admin.get("\(base)/nominations?queue=mine")
+            #expect(Set(mine.items.compactMap { $0["id"] as? String }) == [fromA, fromB])
             let endorsed = try await admin.post("\(base)/nominations/\(fromA)/endorse", "{}")
             RewardsRoundTests.log("endorse at the nation", endorsed)
             #expect(endorsed.status == .ok && endorsed.json["state"] as? String == "endorsed")
@@ -193,6 +195,41 @@ import Testing
             #expect(closed.json["state"] as? String == "closed")
             let late = try await admin.post("\(base)/nominations/\(fromB)/withdraw", "{}")
             #expect(late.status == .conflict)
+        }
+        await harness.close()
+    }
+
+    @Test func theNationsQueueAndAStepOnThePages() async throws {
+        let s = try await RewardsScenario.make()
+        let units = s.units, harness = s.harness, base = Self.base
+        try await harness.catchUp()
+        let round = try await Self.openNationalRound(s)
+        let fromA = try await Self.nominate(s, s.first.team, as: RewardsScenario.officer(units), round: round)
+        let fromB = try await Self.nominate(s, s.elsewhere.team, as: Self.officerB(units), round: round)
+        try await Self.endorseThroughProvince(s, fromA, commune: units.communeA, communeRoles: RewardsScenario.officer(units),
+                                              province: units.provinceA, provinceRoles: RewardsScenario.provinceAdmin(units))
+        try await harness.withClient(as: Self.national) { admin in
+            let rounds = try await admin.openPage("\(base)/pages/rounds")
+            #expect(rounds.text.contains("Đợt toàn quốc <small lang=\"en\">National round</small>"))
+            let page = try await admin.openPage("\(base)/pages/rounds/\(round)")
+            RewardsRoundTests.log("the nation's round page", page)
+            #expect(page.text.contains("Hồ sơ chờ tôi xét <small lang=\"en\">My review queue</small> (1)"))
+            #expect(page.text.contains("data-quota=\"exemplaryTeam\" data-level=\"nation\">0 / 1</td>"))
+            #expect(page.text.contains("Cấp xã <small lang=\"en\">Commune</small> → Cấp tỉnh <small lang=\"en\">Province</small> → Cấp trung ương"))
+            let nomination = try await admin.openPage("\(base)/pages/nominations/\(fromA)")
+            #expect(nomination.text.contains("id=\"form-endorse\"") && nomination.text.contains("name=\"version\" value=\"4\""))
+            let endorsed = try await admin.submitForm("\(base)/pages/nominations/\(fromA)/endorse", [("version", "4"), ("note", "Xứng đáng toàn quốc")])
+            RewardsRoundTests.log("endorse form at the nation", endorsed)
+            #expect(endorsed.status == .seeOther)
+            let after = try await admin.openPage("\(base)/pages/rounds/\(round)")
+            #expect(after.text.contains("data-quota=\"exemplaryTeam\" data-level=\"nation\">1 / 1</td>"))
+        }
+        // Province B's pages show its own nomination and nothing of A's.
+        try await s.withReviewer(Self.provinceAdminB(units), "rewards.reviewer", at: units.provinceB) { reviewerB in
+            let page = try await reviewerB.openPage("\(base)/pages/rounds/\(round)")
+            #expect(page.status == .ok && page.text.contains(fromB) && !page.text.contains(fromA) && !page.text.contains("Phường Ba Đình"))
+            let other = try await reviewerB.openPage("\(base)/pages/nominations/\(fromA)")
+            #expect(other.status == .notFound)
         }
         await harness.close()
     }

@@ -37,20 +37,33 @@ enum RoundPages {
         let review = context.scope(for: "rewards.review")
         var queueFilter = RewardsStore.Filter(round: round.id, state: "under_review")
         queueFilter.reviewUnitPaths = review.isNationwide ? nil : Array(review.paths)
-        let queue = review.isEmpty ? [] : try await RewardsStore.nominations(within: NominationRoutes.scope(context), queueFilter, database)
+        let nationalReviewer = round.isNational && NationalRounds.holdsNationally("rewards.review", context)
+        queueFilter.nationLevel = nationalReviewer
+        let queue = review.isEmpty && !nationalReviewer ? [] : try await RewardsStore.nominations(within: NominationRoutes.scope(context), queueFilter, database)
         let all = try await RewardsStore.nominations(within: NominationRoutes.scope(context), RewardsStore.Filter(round: round.id), database)
-        // Counts against quotas at each unit where the caller reviews.
+        // Counts against quotas at each unit where the caller reviews (in its province's row of the round:
+        // a national round's chain may differ by province), and at the nation for a national round's reviewers.
         var quotaRows = ""
         let reviewUnits = try await CoreReads(database).units(Array(Set(all.flatMap(\.reviewUnits))))
             .filter { review.isNationwide ? false : review.paths.contains($0.path) }
         for unit in reviewUnits {
-            guard let level = round.chain.firstIndex(of: unit.level) else { continue }
+            let part = round.isNational ? try await RewardsStore.round(round.id, province: unit.provinceID ?? unit.id, database) ?? round : round
+            guard let level = part.chain.firstIndex(of: unit.level) else { continue }
             for category in round.categories {
                 let passed = try await RewardsStore.passed(round: round.id, category: category.key, level: level, unit: unit.id, database)
-                let limit = round.quota(category.key, level: unit.level)
+                let limit = part.quota(category.key, level: unit.level)
                 let waiting = queue.filter { $0.category == category.key && $0.reviewUnit(at: level) == unit.id }.count
                 quotaRows += "<tr><td>\(HTML.escape(unit.name))</td><td>\(HTML.escape(category.nameVi))</td><td class=\"n\">\(waiting)</td>"
                     + "<td class=\"n\(limit.map { passed >= $0 } == true ? " over" : "")\" data-quota=\"\(HTML.escape(category.key))\">\(passed) / \(limit.map(String.init) ?? "—")</td></tr>"
+            }
+        }
+        if nationalReviewer, let level = round.chain.firstIndex(of: RewardsLevels.nation) {
+            for category in round.categories {
+                let passed = try await RewardsStore.passed(round: round.id, category: category.key, level: level, unit: nil, database)
+                let limit = round.quota(category.key, level: RewardsLevels.nation)
+                let waiting = queue.filter { $0.category == category.key && $0.level == RewardsLevels.nation }.count
+                quotaRows += "<tr><td>\(RewardsPages.both(RewardsLevels.name(RewardsLevels.nation)))</td><td>\(HTML.escape(category.nameVi))</td><td class=\"n\">\(waiting)</td>"
+                    + "<td class=\"n\(limit.map { passed >= $0 } == true ? " over" : "")\" data-quota=\"\(HTML.escape(category.key))\" data-level=\"nation\">\(passed) / \(limit.map(String.init) ?? "—")</td></tr>"
             }
         }
         // The overview: how many nominations of each category are in each state, in the caller's area.
@@ -72,7 +85,7 @@ enum RoundPages {
             <h3>Tổng hợp hồ sơ <small lang="en">Nominations by state</small></h3>
             <div class="scroll"><table id="overview"><thead><tr><th>Danh hiệu <small lang="en">Category</small></th>\(overviewHead)</tr></thead>
             <tbody>\(overview)</tbody></table></div></section>
-            \(review.isEmpty ? "" : """
+            \(review.isEmpty && !nationalReviewer ? "" : """
             <section id="queue"><h2>Hồ sơ chờ tôi xét <small lang="en">My review queue</small> (\(queue.count))</h2>
             \(table(queue, round))
             \(quotaRows.isEmpty ? "" : """
