@@ -5,8 +5,10 @@ public import Foundation
 /// default): "Tập thể, cá nhân tiêu biểu chuyển đổi số cộng đồng năm 2025", with nominations of the
 /// province's first village teams at different stages: a draft, one under review at the commune, one
 /// returned, one under review at the province, one awaiting the decision, one approved and one awarded.
-/// They are the module's own events, so a rebuild keeps them; their ids come from the province's, so a
-/// second run records nothing new.
+/// The province also takes part in the example national round ("… toàn quốc năm 2025", the same round id
+/// in every province the demo enables), its first team's nomination under review at the nation. They are
+/// the module's own events, so a rebuild keeps them; their ids come from the province's, so a second run
+/// records nothing new.
 extension RewardsModule: ModuleDemoData {
     public func demoEvents(in province: ID<AdministrativeUnit>, author: UUID, _ owner: PostgresClient) async throws -> [DomainEvent] {
         let at = Date(timeIntervalSince1970: 1_794_794_400)  // 2026-11-10 09:00 in Vietnam
@@ -73,6 +75,42 @@ extension RewardsModule: ModuleDemoData {
                 }
                 events.append(event)
             }
+        }
+        return events + (try await nationalDemoEvents(in: province, chain: chain, team: teams[0], author: author, at: at, owner))
+    }
+
+    /// The example national round's id: the same in every province.
+    static let demoNationalRound = ID<DomainEvent>(rawValue: UUID(uuidString: "DE705A70-2025-4000-8000-00000000A710")!)
+
+    /// The province's part of the example national round, and its first team nominated, endorsed at each of
+    /// the province's levels and under review at the nation.
+    func nationalDemoEvents(in province: ID<AdministrativeUnit>, chain provinceChain: [String], team: ID<Team>, author: UUID, at: Date,
+                            _ owner: PostgresClient) async throws -> [DomainEvent] {
+        let from = CalendarDate("2025-07-01")!, until = CalendarDate("2026-06-30")!
+        let chain = provinceChain + [RewardsLevels.nation]
+        guard let subject = try await Subjects.find(.team, team.rawValue, on: until, owner) else { return [] }
+        let places = try await CoreReads(owner).ancestors(of: subject.unit.id) + [subject.unit]
+        let reviewUnits = provinceChain.compactMap { level in places.first { $0.level == level }?.id }
+        guard reviewUnits.count == provinceChain.count else { return [] }
+        let categories = RoundDefaults.categories
+        let quotas = categories.flatMap { category in
+            chain.map { Quota(category: category.key, level: $0, limit: $0 == RewardsLevels.nation ? 10 : 5) }
+        }
+        let round = Self.demoNationalRound, place = subject.unit.id, nomination = ID<DomainEvent>(rawValue: Self.demoID(province, 0xA1))
+        var events = [try Self.roundOpened.event(id: ID(rawValue: Self.demoID(province, 0xA0)), in: province, by: author, at: at, RoundOpened(
+            titleVi: "Tập thể tiêu biểu chuyển đổi số cộng đồng toàn quốc năm 2025", titleEn: "National exemplary community digital teams, 2025",
+            periodFrom: from, periodUntil: until, categories: categories, quotas: quotas, deadlines: [], chain: chain,
+            scope: RewardsLevels.nation, roundId: round))]
+        events.append(try Self.nominationDrafted.event(id: nomination, in: place, by: author, at: at, NominationDrafted(
+            roundId: round, category: "exemplaryTeam", subjectKind: "team", subjectId: ID(rawValue: team.rawValue), subjectName: subject.name,
+            subjectRole: nil, teamId: team, teamName: subject.name, reviewUnits: reviewUnits,
+            citation: "Tổ tiêu biểu của tỉnh: hướng dẫn người dân dùng dịch vụ công trực tuyến, VNeID và thanh toán số.")))
+        let evidence = try await Evidence.figures(for: subject.evidenceSubject, from: from, until: until, owner)
+        events.append(try Self.nominationSubmitted.event(id: ID(rawValue: Self.demoID(province, 0xA2)), in: place, by: author, at: at,
+                                                         NominationSubmitted(nominationId: nomination, evidence: evidence)))
+        for level in provinceChain.indices {
+            events.append(try Self.nominationEndorsed.event(id: ID(rawValue: Self.demoID(province, 0xA3 + UInt8(level))), in: place, by: author, at: at,
+                                                            NominationStep(nominationId: nomination, fromLevel: level, toLevel: level + 1, note: "Đồng ý đề nghị")))
         }
         return events
     }

@@ -21,8 +21,14 @@ import Testing
         #expect(outcomes.allSatisfy { if case .accepted = $0 { true } else { false } }, "\(outcomes)")
         try await harness.catchUp()
         let states = try await harness.owner.query("SELECT state FROM rewards_nominations ORDER BY state").decode(String.self)
-        // Province A has three village teams: a draft, one under review at the commune, one returned.
-        #expect(states == ["draft", "returned", "under_review"])
+        // Province A has three village teams: a draft, one under review at the commune, one returned; and the
+        // first of them in the national round, under review at the nation.
+        #expect(states == ["draft", "returned", "under_review", "under_review"])
+        let levels = try await harness.owner.query("""
+            SELECT r.scope, r.chain ->> n.level_index FROM rewards_nominations n JOIN rewards_rounds r ON r.province_id = n.province_id AND r.id = n.round_id
+            WHERE n.state = 'under_review' ORDER BY r.scope
+            """).decode((String, String).self)
+        #expect(levels.map(\.0) == ["nation", "province"] && levels.map(\.1) == ["nation", "commune"])
         let evidence = try await harness.owner.query("SELECT evidence::text FROM rewards_nominations WHERE state = 'under_review'").decode(String.self)
         #expect(evidence.first?.contains("\"householdsVisited\"") == true)
         await harness.close()

@@ -30,11 +30,12 @@ import Testing
         let outcomes = try await harness.append(events)
         #expect(outcomes.allSatisfy { if case .accepted = $0 { true } else { false } }, "\(outcomes)")
         try await harness.catchUp()
-        let rounds = try await harness.owner.query("SELECT title_vi, chain::text FROM rewards_rounds").decode((String, String).self)
-        #expect(rounds.count == 1 && rounds.first?.0 == "Tập thể, cá nhân tiêu biểu chuyển đổi số cộng đồng năm 2025")
-        #expect(rounds.first?.1 == #"["commune", "province"]"#)
+        let rounds = try await harness.owner.query("SELECT title_vi, chain::text FROM rewards_rounds ORDER BY scope DESC").decode((String, String).self)
+        #expect(rounds.count == 2 && rounds.first?.0 == "Tập thể, cá nhân tiêu biểu chuyển đổi số cộng đồng năm 2025")
+        #expect(rounds.map(\.1) == [#"["commune", "province"]"#, #"["commune", "province", "nation"]"#])
         let states = try await harness.owner.query("SELECT state FROM rewards_nominations ORDER BY state").decode(String.self)
-        #expect(states == ["approved", "awarded", "draft", "endorsed", "returned", "under_review", "under_review"])
+        // Seven in the province's round, one in the national round (under review at the nation).
+        #expect(states == ["approved", "awarded", "draft", "endorsed", "returned", "under_review", "under_review", "under_review"])
         let visited = try await harness.owner.query("""
             SELECT max((f ->> 'value')::float8) FROM rewards_nominations n, jsonb_array_elements(n.evidence) f WHERE f ->> 'key' = 'householdsVisited'
             """).decode(Double?.self)[0]
