@@ -140,7 +140,7 @@ enum RoundRoutes {
 
     /// A province's rounds are opened and closed by national administrators anywhere and by a province's own
     /// administrators: callers whose right to record work covers the whole province. (National rounds:
-    /// ``NationalRounds/mayManage(_:)``.)
+    /// ``NationalRounds/isNationalAdministrator(_:)``.)
     static func mayManageRounds(in province: ID<AdministrativeUnit>, _ context: ModuleRequestContext) -> Bool {
         context.changeScope.contains(path: AccessScope.provincePath(province))
     }
