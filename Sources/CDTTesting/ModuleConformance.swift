@@ -143,7 +143,8 @@ extension ModuleConformance {
         for sample in samples {
             let count: PostgresQuery = "SELECT count(*), count(*) FILTER (WHERE province_id IS NULL) FROM audit_log WHERE action LIKE \(id + ".%")"
             let (before, _) = try await harness.owner.query(count).decode((Int64, Int64).self)[0]
-            try await harness.withClient(as: sample.roles) { client in
+            try await harness.withClient(as: sample.roles) { signedIn in
+                let client = sample.token.map { signedIn.withToken($0) } ?? signedIn
                 let answer = try await client.send(sample.method, "/api/v1/modules/\(id)/\(sample.path)", body: sample.body)
                 guard (200..<300).contains(answer.status.code) else {
                     throw ConformanceFailure(check: "mutations audited", "the sample \(sample.method) \(sample.path) answered \(answer.status.code): \(answer.text)")
@@ -168,13 +169,17 @@ public struct ModuleSampleRequest: Sendable {
     public var body: String?
     /// The roles of the account sending it.
     public var roles: [RoleAssignment]
+    /// A token sent instead of the account's session: an external actor's API key (`cdtk_…`), for a module's
+    /// ``ModuleRouteAccess/externalActor`` routes.
+    public var token: String?
 
     public init(_ method: HTTPRequest.Method, _ path: String, body: String? = nil,
-                as roles: [RoleAssignment] = [RoleAssignment(role: .nationalAdministrator, unitID: nil)]) {
+                as roles: [RoleAssignment] = [RoleAssignment(role: .nationalAdministrator, unitID: nil)], token: String? = nil) {
         self.method = method
         self.path = path
         self.body = body
         self.roles = roles
+        self.token = token
     }
 
     /// Whether this request is one of `route`'s (its `{parameters}` match any segment).

@@ -21,8 +21,12 @@ struct ModuleRouteGuard: Sendable {
     func respond(_ route: ModuleRoute, request: Request, context appContext: AppRequestContext, policy: any AccessPolicy) async throws -> Response {
         let enabled = try await host.enablements.enabledProvinces(of: module.manifest.id, schema: module.settings)
         let admitted: Admitted
-        if route.access == .externalActor {
+        if route.access == .externalActor, SessionPolicy.bearerToken(request)?.hasPrefix(ModuleActorKeys.prefix) ?? Self.withoutSession(request) {
             admitted = try await admitExternalActor(request, enabled: Set(enabled.keys))
+        } else if route.access == .externalActor {
+            // A signed-in account the module bound to one of its actors (a partner's staff) acts as that actor.
+            guard let caller = try await policy.authorize(.moduleRoute, request: request, context: appContext) else { throw SessionPolicy.unauthorized }
+            admitted = try await admitBoundAccount(caller, enabled: Set(enabled.keys))
         } else {
             guard let caller = try await policy.authorize(.moduleRoute, request: request, context: appContext) else { throw SessionPolicy.unauthorized }
             admitted = try await admit(caller, to: route, enabled: Set(enabled.keys))
@@ -51,6 +55,12 @@ struct ModuleRouteGuard: Sendable {
         var authority: EventAuthority? = nil
         /// The caller's roles in the hierarchy.
         var roles: [RoleAssignment] = []
+    }
+
+    /// Whether a request carries neither a bearer token nor a session cookie: on an external actor's route,
+    /// it is asked for the module's API key.
+    static func withoutSession(_ request: Request) -> Bool {
+        SignInPage.cookieToken(request) == nil && SignInPage.cookieToken(request, https: true) == nil
     }
 
     /// The same answer the router gives for a path it does not know.
@@ -95,6 +105,13 @@ struct ModuleRouteGuard: Sendable {
             for permission in role.permissions { scopes[permission] = (scopes[permission] ?? .nowhere).union(scope) }
         }
         return scopes
+    }
+
+    private func admitBoundAccount(_ caller: Caller, enabled: Set<ID<AdministrativeUnit>>) async throws -> Admitted {
+        // An account the module bound to none of its actors is refused as one that reaches no enabled province.
+        guard !enabled.isEmpty, let actor = try await roles.actor(boundTo: caller.account.id, module: module.manifest.id) else { throw Self.notInstalled }
+        let everywhere = AccessScope.nationwide.narrowed(toProvinces: enabled)
+        return Admitted(caller: .actorAccount(caller.account.id, actor: actor), provinces: enabled, view: everywhere, change: .nowhere, permissions: [:])
     }
 
     private func admitExternalActor(_ request: Request, enabled: Set<ID<AdministrativeUnit>>) async throws -> Admitted {
