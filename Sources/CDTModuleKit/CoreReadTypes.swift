@@ -123,3 +123,32 @@ public struct CoreTraining: Sendable, Hashable, Codable {
     public let heldOn: CalendarDate
     public let attendees: Int
 }
+
+/// The signed-in caller as a member of a team (``ModuleRequestContext/callerMembers()``): the member record
+/// whose phone number is the account's, and one team it belongs to today. Names only, like `core_v1.members`.
+public struct CallerMember: Sendable, Hashable, Codable {
+    public let memberID: ID<Member>
+    public let name: String
+    public let teamID: ID<Team>
+    /// The team's unit: its village (or commune, for a commune-level team).
+    public let teamUnitID: ID<AdministrativeUnit>
+    /// `head`, `deputyHead` or `member`.
+    public let role: String
+    public let provinceID: ID<AdministrativeUnit>
+    /// The day the membership began.
+    public let joinedOn: CalendarDate
+
+    public init(memberID: ID<Member>, name: String, teamID: ID<Team>, teamUnitID: ID<AdministrativeUnit>, role: String,
+                provinceID: ID<AdministrativeUnit>, joinedOn: CalendarDate) {
+        self.memberID = memberID
+        self.name = name
+        self.teamID = teamID
+        self.teamUnitID = teamUnitID
+        self.role = role
+        self.provinceID = provinceID
+        self.joinedOn = joinedOn
+    }
+
+    /// Whether the caller leads the team (its head or deputy head).
+    public var leadsTeam: Bool { role == "head" || role == "deputyHead" }
+}

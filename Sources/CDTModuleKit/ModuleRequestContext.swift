@@ -32,15 +32,27 @@ public struct ModuleRequestContext: Sendable {
     public let viewsNationwide: Bool
     /// The caller's address, for the audit log.
     public let clientAddress: String?
+    /// The fields of the HTML form posted to a form route (``ModuleRoutes/form(_:access:documentation:_:)``);
+    /// `nil` on every other route.
+    public let form: FormFields?
+    /// The caller's form token, for the pages a route renders to carry in their forms
+    /// (``HTML/csrfField(_:)``); `nil` for a caller without a session (an API key).
+    public let csrfToken: String?
     /// Appends the module's events for the caller (see ``record(_:in:)``).
     let recorder: (any ModuleEventRecording)?
+    /// Reads the caller's member records (see ``callerMembers()``).
+    let callerMembersLoader: (@Sendable () async throws -> [CallerMember])?
     private let permissionScopes: [String: AccessScope]
 
     public init(
         module: ModuleContext, caller: ModuleCaller, provinces: Set<ID<AdministrativeUnit>>, viewScope: AccessScope, changeScope: AccessScope,
         permissionScopes: [String: AccessScope], parameters: Parameters, settingsByProvince: [ID<AdministrativeUnit>: ModuleSettings],
-        viewsNationwide: Bool = false, clientAddress: String? = nil, recorder: (any ModuleEventRecording)? = nil, roles: [RoleAssignment] = []
+        viewsNationwide: Bool = false, clientAddress: String? = nil, recorder: (any ModuleEventRecording)? = nil, roles: [RoleAssignment] = [],
+        form: FormFields? = nil, csrfToken: String? = nil, callerMembers: (@Sendable () async throws -> [CallerMember])? = nil
     ) {
+        self.form = form
+        self.csrfToken = csrfToken
+        self.callerMembersLoader = callerMembers
         self.roles = roles
         self.recorder = recorder
         self.viewsNationwide = viewsNationwide
@@ -58,6 +70,22 @@ public struct ModuleRequestContext: Sendable {
     /// Where the caller holds any of the module's permissions, within the enabled provinces.
     var permissionReach: AccessScope {
         permissionScopes.values.reduce(AccessScope.nowhere) { $0.union($1) }
+    }
+
+    /// Who the signed-in caller is on the teams: the member records whose phone number is the account's, each
+    /// with a team they belong to today (one entry per current membership), in the provinces where the module
+    /// is enabled. Empty for an account without a phone number, one that is no member, and an external actor.
+    /// Read when asked (one query), for rules about the caller's own team or self: a reviewer may not judge a
+    /// nomination of their own team; an offer is claimed by a member of an active team.
+    ///
+    /// ```swift
+    /// let mine = try await context.callerMembers()
+    /// if mine.contains(where: { $0.teamID == nomination.teamID || $0.memberID == nomination.memberID }) {
+    ///     throw ProblemDetails(status: .forbidden, detail: "You may not review a nomination of your own team.")
+    /// }
+    /// ```
+    public func callerMembers() async throws -> [CallerMember] {
+        try await callerMembersLoader?() ?? []
     }
 
     /// Where the caller holds one of the module's permissions, within the enabled provinces.

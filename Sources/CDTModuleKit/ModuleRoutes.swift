@@ -93,12 +93,51 @@ public struct ModuleRoutes: Sendable {
         add(.delete, path, access, RouteDocumentation(summary: summary), handler)
     }
 
-    private mutating func add<Output: ResponseGenerator>(
-        _ method: HTTPRequest.Method, _ path: String, _ access: ModuleRouteAccess, _ documentation: RouteDocumentation,
+    /// Adds `POST path` for an HTML form a module page posts (`application/x-www-form-urlencoded`): the
+    /// one kind of route that accepts the session cookie a browser sends on a post. The server lets the
+    /// post through only when it comes from this site and carries the caller's form token in the hidden
+    /// field `csrf` (render it with ``HTML/csrfField(_:)``): another site cannot make a signed-in browser
+    /// post it (cross-site request forgery). The handler reads the fields from ``ModuleRequestContext/form``,
+    /// and answers a page (the form again with the messages beside its fields, 422) or
+    /// ``ModuleResponse/seeOther(_:)`` after success.
+    ///
+    /// ```swift
+    /// routes.form("notes/new", access: .change, summary: "Note a follow-up from the page") { request, context in
+    ///     let note = context.form?["note"] ?? ""
+    ///     guard !note.isEmpty else { return ModuleResponse.page(NotesPage(error: "Nhập ghi chú · Enter a note", context).html, status: .unprocessableContent) }
+    ///     …
+    ///     return ModuleResponse.seeOther("/api/v1/modules/field-notes/notes/page")
+    /// }
+    /// ```
+    ///
+    /// The caller's rule (`access`) is checked as for any module route, and the form counts as a change:
+    /// the conformance suite asks for a sample post (``ModuleSampleRequest/form(_:_:)`` in CDTTesting).
+    public mutating func form<Output: ResponseGenerator>(
+        _ path: String, access: ModuleRouteAccess, documentation: RouteDocumentation,
         _ handler: @escaping @Sendable (Request, ModuleRequestContext) async throws -> Output
     ) {
+        var documentation = documentation
+        documentation.bodyMediaType = RouteDocumentation.formMediaType
+        if documentation.body == nil { documentation.body = .object([:], closed: false) }
+        add(.post, path, access, documentation, handler, isForm: true)
+    }
+
+    /// Adds a form route documented by its summary alone (any fields, answering a page or a redirect).
+    public mutating func form<Output: ResponseGenerator>(
+        _ path: String, access: ModuleRouteAccess, summary: String,
+        _ handler: @escaping @Sendable (Request, ModuleRequestContext) async throws -> Output
+    ) {
+        form(path, access: access, documentation: RouteDocumentation(
+            summary: summary, answer: APIAnswer(status: .seeOther, mediaType: nil, schema: nil, summary: "Done: the browser goes on to the page that shows it."),
+            errors: [.unprocessableContent]), handler)
+    }
+
+    private mutating func add<Output: ResponseGenerator>(
+        _ method: HTTPRequest.Method, _ path: String, _ access: ModuleRouteAccess, _ documentation: RouteDocumentation,
+        _ handler: @escaping @Sendable (Request, ModuleRequestContext) async throws -> Output, isForm: Bool = false
+    ) {
         let trimmed = path.split(separator: "/").joined(separator: "/")
-        routes.append(ModuleRoute(method: method, path: trimmed, access: access, documentation: documentation) { request, context, requestContext in
+        routes.append(ModuleRoute(method: method, path: trimmed, access: access, documentation: documentation, isForm: isForm) { request, context, requestContext in
             try await handler(request, context).response(from: request, context: requestContext)
         })
     }
@@ -114,6 +153,9 @@ public struct ModuleRoute: Sendable {
     public let documentation: RouteDocumentation
     /// Its one-line summary.
     public var summary: String { documentation.summary }
+    /// Whether it takes an HTML form posted from a page, with the session cookie and the form token
+    /// (``ModuleRoutes/form(_:access:documentation:_:)``).
+    public let isForm: Bool
     /// Runs the handler; the server passes its own request context for encoding the answer.
     public let respond: @Sendable (Request, ModuleRequestContext, any RequestContext) async throws -> Response
 }

@@ -145,8 +145,14 @@ extension ModuleConformance {
             let (before, _) = try await harness.owner.query(count).decode((Int64, Int64).self)[0]
             try await harness.withClient(as: sample.roles) { signedIn in
                 let client = sample.token.map { signedIn.withToken($0) } ?? signedIn
-                let answer = try await client.send(sample.method, "/api/v1/modules/\(id)/\(sample.path)", body: sample.body)
-                guard (200..<300).contains(answer.status.code) else {
+                let uri = "/api/v1/modules/\(id)/\(sample.path)"
+                let answer = if let form = sample.form {
+                    try await client.submitForm(uri, form)
+                } else {
+                    try await client.send(sample.method, uri, body: sample.body)
+                }
+                // A form answers 303 when it succeeded: the browser goes on to the page that shows the change.
+                guard (200..<300).contains(answer.status.code) || (sample.form != nil && answer.status == .seeOther) else {
                     throw ConformanceFailure(check: "mutations audited", "the sample \(sample.method) \(sample.path) answered \(answer.status.code): \(answer.text)")
                 }
             }
@@ -167,6 +173,9 @@ public struct ModuleSampleRequest: Sendable {
     /// Under `/api/v1/modules/<id>/`, with the ids filled in: `practices/<id>/endorsement`.
     public var path: String
     public var body: String?
+    /// The fields of a form route's post (``form(_:_:as:)``), sent as a browser would with the session
+    /// cookie and the form token; `nil` for a JSON request.
+    public var form: [(String, String)]?
     /// The roles of the account sending it.
     public var roles: [RoleAssignment]
     /// A token sent instead of the account's session: an external actor's API key (`cdtk_…`), for a module's
@@ -180,6 +189,15 @@ public struct ModuleSampleRequest: Sendable {
         self.body = body
         self.roles = roles
         self.token = token
+    }
+
+    /// A post of a form route's fields (``CDTModuleKit/ModuleRoutes/form(_:access:documentation:_:)``), sent as a
+    /// browser sends it: the session cookie, the form token, from this site.
+    public static func form(_ path: String, _ fields: [(String, String)],
+                            as roles: [RoleAssignment] = [RoleAssignment(role: .nationalAdministrator, unitID: nil)]) -> ModuleSampleRequest {
+        var sample = ModuleSampleRequest(.post, path, as: roles)
+        sample.form = fields
+        return sample
     }
 
     /// Whether this request is one of `route`'s (its `{parameters}` match any segment).

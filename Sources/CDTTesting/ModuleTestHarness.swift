@@ -141,11 +141,14 @@ public final class ModuleTestHarness: Sendable {
     /// Runs `body` with a client of the app signed in as a new account holding `roles` (with two-factor
     /// sign-in on when a role requires it), or anonymous when `roles` is empty. With `.live` the app
     /// serves on a real socket on 127.0.0.1 (its port is ``ModuleTestClient/port``), for a browser to visit.
+    ///
+    /// With `phone`, the account carries that phone number, which is how it is found on the teams
+    /// (``CDTModuleKit/ModuleRequestContext/callerMembers()``): give it a member's phone to act as that member.
     public func withClient(
-        as roles: [RoleAssignment], transport: TestingSetup = .router, _ body: @Sendable (ModuleTestClient) async throws -> Void
+        as roles: [RoleAssignment], phone: String? = nil, transport: TestingSetup = .router, _ body: @Sendable (ModuleTestClient) async throws -> Void
     ) async throws {
         let app = buildApplication(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), dependencies: dependencies, logger: Logger(label: "test"))
-        let login = roles.isEmpty ? nil : try await makeAccount(roles)
+        let login = roles.isEmpty ? nil : try await makeAccount(roles, phone: phone)
         try await app.test(transport) { client in
             var token: String?
             if let login {
@@ -170,10 +173,10 @@ public final class ModuleTestHarness: Sendable {
         var body: String { String(decoding: try! JSONSerialization.data(withJSONObject: fields), as: UTF8.self) }
     }
 
-    private func makeAccount(_ roles: [RoleAssignment]) async throws -> Login {
+    private func makeAccount(_ roles: [RoleAssignment], phone: String? = nil) async throws -> Login {
         let name = "user-" + UUID().uuidString.prefix(8).lowercased()
         let password = "correct horse battery staple"
-        let account = try await AccountAdministration(client: owner).createAccount(username: name, phone: nil, displayName: "Người thử", password: password, roles: roles)
+        let account = try await AccountAdministration(client: owner).createAccount(username: name, phone: phone, displayName: "Người thử", password: password, roles: roles)
         var fields = ["login": name, "password": password]
         if roles.contains(where: { $0.role.requiresTwoFactor }) {
             try await AccountAdministration(client: owner).turnOnTwoFactor(account.id, secret: "TESTSECRETTESTSECRET", secrets: dependencies.signIn.secrets)
@@ -213,6 +216,34 @@ public struct ModuleTestClient: Sendable {
 
     public func post(_ uri: String, _ body: String) async throws -> TestAnswer {
         try await send(.post, uri, body: body)
+    }
+
+    /// Posts an HTML form to `uri` as a browser does after opening one of the server's pages: the session in
+    /// the cookie (not the bearer header), the session's form token in the `csrf` field (unless `fields`
+    /// has one), `Sec-Fetch-Site: same-origin`. A form route answers 303 when it succeeded.
+    public func submitForm(_ uri: String, _ fields: [(String, String)], site: String = "same-origin") async throws -> TestAnswer {
+        var fields = fields
+        if let token, !fields.contains(where: { $0.0 == FormFields.tokenField }) {
+            fields.append((FormFields.tokenField, FormTokens.token(forSession: token)))
+        }
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let body = fields.map { ($0.0.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.0) + "=" + ($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.1) }
+            .joined(separator: "&")
+        var headers: HTTPFields = [.contentType: RouteDocumentation.formMediaType, .init("Sec-Fetch-Site")!: site]
+        if let token { headers[.cookie] = "cdt_session=\(token)" }
+        return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body)) {
+            TestAnswer(status: $0.status, text: String(buffer: $0.body), headers: $0.headers)
+        }
+    }
+
+    /// Opens a page as a browser does: the session in the cookie, asking for HTML.
+    public func openPage(_ uri: String) async throws -> TestAnswer {
+        var headers: HTTPFields = [.accept: "text/html"]
+        if let token { headers[.cookie] = "cdt_session=\(token)" }
+        return try await client.execute(uri: uri, method: .get, headers: headers, body: nil) {
+            TestAnswer(status: $0.status, text: String(buffer: $0.body), headers: $0.headers)
+        }
     }
 
     public func send(_ method: HTTPRequest.Method, _ uri: String, body: String?) async throws -> TestAnswer {

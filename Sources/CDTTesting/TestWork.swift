@@ -23,9 +23,11 @@ public struct TestWork: Sendable {
 extension TestEvents {
     /// A village's team established by `commune`'s decision, with one member (its head), a household
     /// registered and visited by that member: the four events in order, a minute apart from `minute`.
+    /// The member is Trần Thị Lan; give each member a `phone` of their own when a test signs in as one
+    /// (``ModuleTestHarness/withClient(as:phone:transport:_:)``).
     public func visit(in village: ID<AdministrativeUnit>, commune: ID<AdministrativeUnit>, minute: Int = 0,
                       skills: SkillOutcomes = SkillOutcomes(onlinePublicServices: .guided, onlinePayment: .mastered),
-                      services: ServiceOutcomes = ServiceOutcomes(vneidActivated: .mastered)) -> TestWork {
+                      services: ServiceOutcomes = ServiceOutcomes(vneidActivated: .mastered), phone: String = "+84 912 345 678") -> TestWork {
         let team = ID<Team>(), member = ID<Member>(), household = ID<Household>()
         let day = CalendarDate(Self.start.addingTimeInterval(TimeInterval(minute * 60)))
         let established = event(village, minute: minute, .teamEstablished(TeamEstablished(
@@ -33,7 +35,7 @@ extension TestEvents {
             decision: EstablishmentDecision(number: "12/QĐ-UBND", date: day, signer: "Nguyễn Văn An", issuingUnitID: commune))))
         let joined = event(village, minute: minute + 1, .memberJoined(MemberJoined(
             teamId: team, memberId: member, role: .head,
-            person: PersonDetails(name: "Trần Thị Lan", phone: "+84 912 345 678", gender: .female, birthYear: 1990, affiliations: [.youthUnion]))))
+            person: PersonDetails(name: "Trần Thị Lan", phone: phone, gender: .female, birthYear: 1990, affiliations: [.youthUnion]))))
         let registered = event(village, minute: minute + 2, .householdRegistered(HouseholdDetails(
             householdId: household, label: "Số 12 ngõ 3", size: 4,
             residents: [ResidentCount(ageBand: .working, count: 2, withSmartphone: 2), ResidentCount(ageBand: .elderly, count: 2, withSmartphone: 1)])))

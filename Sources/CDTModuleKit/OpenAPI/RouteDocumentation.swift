@@ -18,8 +18,10 @@ public struct RouteDocumentation: Sendable {
     /// More words, when one line is not enough (Markdown).
     public var description: String?
     public var parameters: [APIParameter]
-    /// The JSON body the route decodes, if any.
+    /// The body the route reads, if any: JSON, or for a form route the form's fields.
     public var body: APISchema?
+    /// How the body is sent: `application/json`, or `application/x-www-form-urlencoded` for a form route.
+    public var bodyMediaType: String = "application/json"
     /// The success answer.
     public var answer: APIAnswer
     /// Other statuses the handler itself answers with a problem (`application/problem+json`).
@@ -34,6 +36,9 @@ public struct RouteDocumentation: Sendable {
         self.answer = answer
         self.errors = errors
     }
+
+    /// The media type of a form route's body.
+    public static let formMediaType = "application/x-www-form-urlencoded"
 }
 
 /// A query or path parameter of a module route.

@@ -31,6 +31,10 @@ public enum RouteAccess: Hashable, Sendable, CustomStringConvertible {
     /// A route of a feature module: any signed-in caller past two-factor set-up; the module's own rule
     /// (``CDTModuleKit/ModuleRouteAccess``) and its enablement are checked when the route is mounted.
     case moduleRoute
+    /// A form route of a feature module (``CDTModuleKit/ModuleRoutes/form(_:access:documentation:_:)``): as
+    /// ``moduleRoute``, and the session cookie is accepted on the post, the route guard having checked that
+    /// it comes from this site and carries the session's form token.
+    case moduleForm
 
     /// The capability a caller needs somewhere for the route, if any.
     public var capability: Capability? {
@@ -42,7 +46,7 @@ public enum RouteAccess: Hashable, Sendable, CustomStringConvertible {
         case .readAudit: .readAudit
         case .handlePersonalData: .manageAccounts
         case .manageModules: .manageAccounts
-        case .moduleRoute: nil
+        case .moduleRoute, .moduleForm: nil
         }
     }
 
@@ -61,6 +65,7 @@ public enum RouteAccess: Hashable, Sendable, CustomStringConvertible {
         case .handlePersonalData: "handle personal data"
         case .manageModules: "manage modules"
         case .moduleRoute: "module route"
+        case .moduleForm: "module form"
         }
     }
 }

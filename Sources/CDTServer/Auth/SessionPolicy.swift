@@ -26,7 +26,7 @@ public struct SessionPolicy: AccessPolicy {
 
     public func authorize(_ access: RouteAccess, request: Request, context: AppRequestContext) async throws -> Caller? {
         guard access.needsCaller else { return nil }
-        guard let token = Self.bearerToken(request) ?? SignInPage.cookieToken(request, https: settings.trustedProxies.isHTTPS(request, peer: Self.peer(context))) else { throw Self.noSession(request) }
+        guard let token = presentedToken(request, context: context, access: access) else { throw Self.noSession(request) }
         let hash = SessionTokens.hash(token)
         guard let session = try await accounts.session(tokenHash: hash, idleTimeout: settings.idleTimeout) else { throw Self.noSession(request) }
         let callerAccess = CallerAccess(assignments: session.placedAssignments)
@@ -41,6 +41,13 @@ public struct SessionPolicy: AccessPolicy {
             throw ProblemDetails(status: .forbidden, detail: "Your roles do not allow this (\(access)).")
         }
         return caller
+    }
+
+    /// The session token the request presents: its bearer token, or the session cookie on a GET (and on the
+    /// post of a module's form, whose origin and form token the route guard checks).
+    func presentedToken(_ request: Request, context: AppRequestContext, access: RouteAccess) -> String? {
+        Self.bearerToken(request) ?? SignInPage.cookieToken(
+            request, https: settings.trustedProxies.isHTTPS(request, peer: Self.peer(context)), acceptingPost: access == .moduleForm)
     }
 
     static let unauthorized = ProblemDetails(status: .unauthorized, detail: "Sign in first: send Authorization: Bearer <token> from POST /api/v1/auth/login.")

@@ -8,7 +8,9 @@ import NIOCore
 ///
 /// The session token goes into a cookie that scripts cannot read (`HttpOnly`), that other sites' links
 /// do not carry on anything but a plain navigation (`SameSite=Lax`), and that the server accepts on GET
-/// requests only: whatever changes data still needs the bearer token, so a forged form cannot use it.
+/// requests and on the posts of modules' form routes only, where the route guard also asks for the
+/// session's form token (``FormTokens``): every other change still needs the bearer token, so a forged
+/// form cannot use it.
 /// Served over HTTPS (TLS, or a trusted proxy's `X-Forwarded-Proto: https`) the cookie is
 /// `__Host-cdt_session` with `Secure` and `Path=/`, and only that one is read.
 ///
@@ -93,9 +95,10 @@ struct SignInPage: Sendable {
         return origin == (https ? "https://" : "http://") + host
     }
 
-    /// The session token of the cookie, on GET and HEAD requests only; over HTTPS only the `__Host-` one.
-    static func cookieToken(_ request: Request, https: Bool = false) -> String? {
-        guard request.method == .get || request.method == .head else { return nil }
+    /// The session token of the cookie, on GET and HEAD requests only (and on a module form's post with
+    /// `acceptingPost`); over HTTPS only the `__Host-` one.
+    static func cookieToken(_ request: Request, https: Bool = false, acceptingPost: Bool = false) -> String? {
+        guard request.method == .get || request.method == .head || (acceptingPost && request.method == .post) else { return nil }
         let name = https ? secureCookieName : cookieName
         for header in request.headers[values: .cookie] {
             for part in header.split(separator: ";") {

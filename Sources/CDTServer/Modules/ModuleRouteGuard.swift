@@ -20,25 +20,39 @@ struct ModuleRouteGuard: Sendable {
 
     func respond(_ route: ModuleRoute, request: Request, context appContext: AppRequestContext, policy: any AccessPolicy) async throws -> Response {
         let enabled = try await host.enablements.enabledProvinces(of: module.manifest.id, schema: module.settings)
+        let sessions = policy as? SessionPolicy
         let admitted: Admitted
-        if route.access == .externalActor, SessionPolicy.bearerToken(request)?.hasPrefix(ModuleActorKeys.prefix) ?? Self.withoutSession(request) {
+        var sessionToken: String?
+        var form: FormFields?
+        // An external actor's route takes the module's key (`cdtk_…`); without one, a signed-in account the
+        // module bound to one of its actors (a partner's staff) acts as that actor.
+        let presentsKey = SessionPolicy.bearerToken(request).map { $0.hasPrefix(ModuleActorKeys.prefix) } ?? (!route.isForm && Self.withoutSession(request))
+        if route.access == .externalActor, presentsKey {
             admitted = try await admitExternalActor(request, enabled: Set(enabled.keys))
-        } else if route.access == .externalActor {
-            // A signed-in account the module bound to one of its actors (a partner's staff) acts as that actor.
-            guard let caller = try await policy.authorize(.moduleRoute, request: request, context: appContext) else { throw SessionPolicy.unauthorized }
-            admitted = try await admitBoundAccount(caller, enabled: Set(enabled.keys))
         } else {
-            guard let caller = try await policy.authorize(.moduleRoute, request: request, context: appContext) else { throw SessionPolicy.unauthorized }
-            admitted = try await admit(caller, to: route, enabled: Set(enabled.keys))
+            let access: RouteAccess = route.isForm ? .moduleForm : .moduleRoute
+            guard let caller = try await policy.authorize(access, request: request, context: appContext) else { throw SessionPolicy.unauthorized }
+            admitted = route.access == .externalActor
+                ? try await admitBoundAccount(caller, enabled: Set(enabled.keys)) : try await admit(caller, to: route, enabled: Set(enabled.keys))
+            sessionToken = sessions?.presentedToken(request, context: appContext, access: access)
+            if route.isForm {
+                let fields = try await Self.formFields(of: request, https: sessions?.settings.trustedProxies.isHTTPS(request, peer: SessionPolicy.peer(appContext)) ?? false)
+                guard let sessionToken, FormTokens.matches(fields[FormFields.tokenField], sessionToken: sessionToken) else {
+                    throw ProblemDetails(status: .forbidden, detail: "The form is out of date or was not sent from this site's page: open the page again and send it again.",
+                                         errors: [.init(field: FormFields.tokenField, rule: "must be the form token of the page this server rendered for your session")])
+                }
+                form = fields
+            }
         }
-        let address = SessionPolicy.clientAddress(request, appContext, (policy as? SessionPolicy)?.settings.trustedProxies ?? .none)
+        let address = SessionPolicy.clientAddress(request, appContext, sessions?.settings.trustedProxies ?? .none)
         var entry = AuditEntry(accountID: admitted.caller.accountID, clientAddress: address, action: "event.recorded")
         if let actor = admitted.caller.externalActorID { entry.details["actor"] = actor }
         let recorder = RouteEventRecorder(catalog: catalog, recorder: entry, authority: admitted.authority, now: now)
         let requestContext = ModuleRequestContext(
             module: context, caller: admitted.caller, provinces: admitted.provinces, viewScope: admitted.view, changeScope: admitted.change,
             permissionScopes: admitted.permissions, parameters: appContext.parameters, settingsByProvince: enabled.filter { admitted.provinces.contains($0.key) },
-            viewsNationwide: admitted.viewsNationwide, clientAddress: address, recorder: recorder, roles: admitted.roles)
+            viewsNationwide: admitted.viewsNationwide, clientAddress: address, recorder: recorder, roles: admitted.roles,
+            form: form, csrfToken: sessionToken.map(FormTokens.token(forSession:)), callerMembers: callerMembers(admitted.phone))
         return try await RowScope.$current.withValue(.provinces(admitted.provinces.map(\.rawValue))) {
             try await route.respond(request, requestContext, appContext)
         }
@@ -55,6 +69,32 @@ struct ModuleRouteGuard: Sendable {
         var authority: EventAuthority? = nil
         /// The caller's roles in the hierarchy.
         var roles: [RoleAssignment] = []
+        /// The account's phone number, which finds it on the teams.
+        var phone: String? = nil
+    }
+
+    /// The caller's member records, read when the handler asks (under the request's row scope).
+    private func callerMembers(_ phone: String?) -> (@Sendable () async throws -> [CallerMember])? {
+        guard let phone else { return nil }
+        let lookup = CallerMemberLookup(client: context.database), today = context.today
+        return { try await lookup.members(withPhone: phone, on: today()) }
+    }
+
+    /// The fields of a module form's post, after checking it is one and comes from this site: 415 for another
+    /// body, 403 from another site (`Sec-Fetch-Site`, or `Origin`), 400 for a malformed body.
+    static func formFields(of request: Request, https: Bool) async throws -> FormFields {
+        let type = request.headers[.contentType]?.lowercased() ?? ""
+        guard type.hasPrefix(RouteDocumentation.formMediaType) else {
+            throw ProblemDetails(status: .unsupportedMediaType, detail: "Send the form as \(RouteDocumentation.formMediaType).")
+        }
+        guard SignInPage.isFromThisSite(request, https: https) else {
+            throw ProblemDetails(status: .forbidden, detail: "The form was sent from another site.")
+        }
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        guard let fields = FormFields(urlEncoded: String(buffer: body)) else {
+            throw ProblemDetails(status: .badRequest, detail: "The form is malformed.", errors: [.init(field: "body", rule: "must be valid percent-encoding")])
+        }
+        return fields
     }
 
     /// Whether a request carries neither a bearer token nor a session cookie: on an external actor's route,
@@ -77,7 +117,8 @@ struct ModuleRouteGuard: Sendable {
             caller: .account(caller.account.id, displayName: caller.account.displayName), provinces: provinces,
             view: view.narrowed(toProvinces: provinces), change: change.narrowed(toProvinces: provinces),
             permissions: permissions.mapValues { $0.narrowed(toProvinces: provinces) }, viewsNationwide: view.isNationwide,
-            authority: EventAuthority(accountID: caller.account.id.rawValue, access: caller.access), roles: caller.account.assignments)
+            authority: EventAuthority(accountID: caller.account.id.rawValue, access: caller.access), roles: caller.account.assignments,
+            phone: caller.account.phone)
         let required: AccessScope = switch route.access {
         case .view: admitted.view
         case .change: admitted.change

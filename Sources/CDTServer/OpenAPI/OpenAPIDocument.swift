@@ -144,7 +144,7 @@ enum OpenAPIDocument {
         if let body = documentation.body {
             operation["requestBody"] = .object([
                 "required": .boolean(true),
-                "content": .object(["application/json": .object(["schema": body.json(reference: reference)])]),
+                "content": .object([documentation.bodyMediaType: .object(["schema": body.json(reference: reference)])]),
             ])
         }
 
