@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "CDTTesting", targets: ["CDTTesting"]),
         .library(name: "CDTGoodPractices", targets: ["CDTGoodPractices"]),
         .library(name: "CDTCoverage", targets: ["CDTCoverage"]),
+        .library(name: "CDTPartnerDiscounts", targets: ["CDTPartnerDiscounts"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -116,6 +117,7 @@ let package = Package(
                 "CDTModuleKit",
                 "CDTGoodPractices",
                 "CDTCoverage",
+                "CDTPartnerDiscounts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -150,6 +152,17 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Plugins/Coverage",
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedMigrationsPlugin"]
+        ),
+        .target(
+            name: "CDTPartnerDiscounts",
+            dependencies: [
+                "CDTModuleKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Plugins/PartnerDiscounts",
             swiftSettings: swiftSettings,
             plugins: ["EmbedMigrationsPlugin"]
         ),
@@ -191,6 +204,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CDTPartnerDiscountsTests",
+            dependencies: [
+                "CDTPartnerDiscounts", "CDTModuleKit", "CDTPostgres", "CDTTesting", "CDTServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CDTDomainTests",
             dependencies: ["CDTDomain"],
             swiftSettings: swiftSettings
@@ -208,6 +229,7 @@ let package = Package(
                 // The OpenAPI drift test mounts the installed modules beside the core.
                 "CDTGoodPractices",
                 "CDTCoverage",
+                "CDTPartnerDiscounts",
                 "CDTTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -40,7 +40,7 @@ public struct ModuleActorKeys: Sendable {
         return key
     }
 
-    /// Revokes every key of `actorID`; returns how many were live.
+    /// Revokes every key of `actorID`; returns how many it revoked (expired ones not yet revoked included).
     @discardableResult
     public func revokeAll(of actorID: String) async throws -> Int {
         try await RowScope.$current.withValue(.everyProvince) {

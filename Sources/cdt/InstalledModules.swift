@@ -1,6 +1,7 @@
 import CDTCoverage
 import CDTGoodPractices
 import CDTModuleKit
+import CDTPartnerDiscounts
 import CDTPostgres
 import Foundation
 
@@ -10,6 +11,7 @@ enum InstalledModules {
     static let all: [any FeatureModule] = [
         GoodPracticesModule(),
         CoverageModule(),
+        PartnerDiscountsModule(),
     ]
 
     /// The registry, validated; an invalid set of modules stops the command with the registry's message.
