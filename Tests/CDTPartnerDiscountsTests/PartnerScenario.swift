@@ -14,6 +14,9 @@ struct PartnerScenario {
     var units: TestUnits { harness.units }
 
     static let national = [RoleAssignment(role: .nationalAdministrator, unitID: nil)]
+    /// Trần Thị Lan's account: a member of village A1's team, signed in with the phone she joined with.
+    var memberA: [RoleAssignment] { [RoleAssignment(role: .member, unitID: units.villageA1)] }
+    static let phoneA = "0912345678"
     var provinceAdminA: [RoleAssignment] { [RoleAssignment(role: .provinceAdministrator, unitID: units.provinceA)] }
     var provinceAdminB: [RoleAssignment] { [RoleAssignment(role: .provinceAdministrator, unitID: units.provinceB)] }
 
@@ -23,7 +26,7 @@ struct PartnerScenario {
         try await harness.enable("partner-discounts", in: u.provinceA)
         try await harness.enable("partner-discounts", in: u.provinceB)
         let workA = harness.events.visit(in: u.villageA1, commune: u.communeA)
-        let workB = harness.events.visit(in: u.villageB1, commune: u.communeB, minute: 10)
+        let workB = harness.events.visit(in: u.villageB1, commune: u.communeB, minute: 10, phone: "0987654321")
         _ = try await harness.append(workA.events + workB.events)
         try await harness.catchUp()
         return PartnerScenario(harness: harness, workA: workA, workB: workB)
