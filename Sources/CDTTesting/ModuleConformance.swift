@@ -143,7 +143,7 @@ extension ModuleConformance {
         for sample in samples {
             let count: PostgresQuery = "SELECT count(*), count(*) FILTER (WHERE province_id IS NULL) FROM audit_log WHERE action LIKE \(id + ".%")"
             let (before, _) = try await harness.owner.query(count).decode((Int64, Int64).self)[0]
-            try await harness.withClient(as: sample.roles) { signedIn in
+            try await harness.withClient(as: sample.roles, phone: sample.phone) { signedIn in
                 let client = sample.token.map { signedIn.withToken($0) } ?? signedIn
                 let uri = "/api/v1/modules/\(id)/\(sample.path)"
                 let answer = if let form = sample.form {
@@ -181,9 +181,12 @@ public struct ModuleSampleRequest: Sendable {
     /// A token sent instead of the account's session: an external actor's API key (`cdtk_…`), for a module's
     /// ``ModuleRouteAccess/externalActor`` routes.
     public var token: String?
+    /// The account's phone number, to act as the team member with that phone (``CDTModuleKit/ModuleRequestContext/callerMembers()``).
+    public var phone: String?
 
     public init(_ method: HTTPRequest.Method, _ path: String, body: String? = nil,
-                as roles: [RoleAssignment] = [RoleAssignment(role: .nationalAdministrator, unitID: nil)], token: String? = nil) {
+                as roles: [RoleAssignment] = [RoleAssignment(role: .nationalAdministrator, unitID: nil)], token: String? = nil, phone: String? = nil) {
+        self.phone = phone
         self.method = method
         self.path = path
         self.body = body
