@@ -144,6 +144,7 @@ extension ModuleConformance {
             let count: PostgresQuery = "SELECT count(*), count(*) FILTER (WHERE province_id IS NULL) FROM audit_log WHERE action LIKE \(id + ".%")"
             let (before, _) = try await harness.owner.query(count).decode((Int64, Int64).self)[0]
             try await harness.withClient(as: sample.roles, phone: sample.phone) { signedIn in
+                try await sample.prepare?(signedIn)
                 let client = sample.token.map { signedIn.withToken($0) } ?? signedIn
                 let uri = "/api/v1/modules/\(id)/\(sample.path)"
                 let answer = if let form = sample.form {
@@ -183,6 +184,9 @@ public struct ModuleSampleRequest: Sendable {
     public var token: String?
     /// The account's phone number, to act as the team member with that phone (``CDTModuleKit/ModuleRequestContext/callerMembers()``).
     public var phone: String?
+    /// Runs with the signed-in client before the request is sent: to give the new account what the request
+    /// needs (a module binding it to an external actor, say).
+    public var prepare: (@Sendable (ModuleTestClient) async throws -> Void)?
 
     public init(_ method: HTTPRequest.Method, _ path: String, body: String? = nil,
                 as roles: [RoleAssignment] = [RoleAssignment(role: .nationalAdministrator, unitID: nil)], token: String? = nil, phone: String? = nil) {
