@@ -7,16 +7,16 @@ import Hummingbird
 /// account's.
 enum ClaimRoutes {
     static func add(to routes: inout ModuleRoutes) {
-        routes.get("my/offers", access: .view, summary: "The offers open in the caller's provinces, and whether each is open to them") { _, context in
+        routes.get("my/offers", access: .view, documentation: PartnerDocumentation.offersForMe) { _, context in
             Items(items: try await offersForMe(context))
         }
-        routes.post("offers/{id}/claims", access: .change, summary: "Claim an offer: a one-time code, valid for the offer's days") { _, context in
+        routes.post("offers/{id}/claims", access: .change, documentation: PartnerDocumentation.claim) { _, context in
             EditedResponse(status: .created, response: try await claim(try context.id("id"), context))
         }
-        routes.get("my/codes", access: .view, summary: "The caller's codes, newest first") { _, context in
+        routes.get("my/codes", access: .view, documentation: PartnerDocumentation.myCodes) { _, context in
             Items(items: try await myCodes(context))
         }
-        routes.get("my/codes/{id}/qr.svg", access: .view, summary: "A code of the caller's as a QR code (SVG)") { _, context in
+        routes.get("my/codes/{id}/qr.svg", access: .view, documentation: PartnerDocumentation.qr) { _, context in
             try await qr(context)
         }
     }

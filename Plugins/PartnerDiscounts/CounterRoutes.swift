@@ -8,10 +8,10 @@ import Hummingbird
 /// partner's offer reads exactly as a code that does not exist.
 enum CounterRoutes {
     static func add(to routes: inout ModuleRoutes) {
-        routes.post("partner/codes/lookup", access: .externalActor, summary: "Look a code up: the offer, its state, the holder's given name and phone's last 3 digits") { request, context in
+        routes.post("partner/codes/lookup", access: .externalActor, documentation: PartnerDocumentation.lookUp) { request, context in
             try await lookUp(try await context.decode(CodeInput.self, from: request).code, context)
         }
-        routes.post("partner/codes/redemption", access: .externalActor, summary: "Redeem a code, once; eligibility is checked again") { request, context in
+        routes.post("partner/codes/redemption", access: .externalActor, documentation: PartnerDocumentation.redeem) { request, context in
             try await redeem(try await context.decode(CodeInput.self, from: request).code, context)
         }
     }

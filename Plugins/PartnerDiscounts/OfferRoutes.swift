@@ -5,19 +5,19 @@ import Hummingbird
 /// A partner drafts and withdraws its offers; each province's administrator approves them there.
 enum OfferRoutes {
     static func add(to routes: inout ModuleRoutes) {
-        routes.get("partner/offers", access: .externalActor, summary: "The partner's own offers, per province, with claims and redemptions") { _, context in
+        routes.get("partner/offers", access: .externalActor, documentation: PartnerDocumentation.ownOffers) { _, context in
             try await own(context)
         }
-        routes.post("partner/offers", access: .externalActor, summary: "Draft an offer for provinces or communes; it awaits each province's approval") { request, context in
+        routes.post("partner/offers", access: .externalActor, documentation: PartnerDocumentation.draft) { request, context in
             try await draft(request, context)
         }
-        routes.post("partner/offers/{id}/withdrawal", access: .externalActor, summary: "Withdraw one of the partner's offers everywhere") { request, context in
+        routes.post("partner/offers/{id}/withdrawal", access: .externalActor, documentation: PartnerDocumentation.withdraw) { request, context in
             try await withdraw(request, context)
         }
-        routes.get("approvals", access: .change, summary: "Offers awaiting approval in the provinces the caller administers") { _, context in
+        routes.get("approvals", access: .change, documentation: PartnerDocumentation.approvals) { _, context in
             try await awaiting(context)
         }
-        routes.post("offers/{id}/approval", access: .change, summary: "Approve an offer in a province the caller administers, with its co-funding") { request, context in
+        routes.post("offers/{id}/approval", access: .change, documentation: PartnerDocumentation.approve) { request, context in
             try await approve(request, context)
         }
     }
@@ -142,8 +142,11 @@ enum OfferRoutes {
     }
 
     static func approve(_ request: Request, _ context: ModuleRequestContext) async throws -> OfferView {
-        let body = try await context.decode(Approval.self, from: request)
-        let id: ID<Offer> = try context.id("id")
+        try await approve(try context.id("id"), try await context.decode(Approval.self, from: request), context)
+    }
+
+    /// Approves offer `id` in `body.provinceId` for its administrator, with the province's co-funding.
+    static func approve(_ id: ID<Offer>, _ body: Approval, _ context: ModuleRequestContext) async throws -> OfferView {
         let payload = OfferApproved(offerId: id, subsidyPerRedemption: body.subsidyPerRedemption, budgetCap: body.budgetCap)
         var check = Validator()
         payload.validate(into: &check)

@@ -7,22 +7,22 @@ import Hummingbird
 /// a province's administrator registers local ones, for their province, and manages those.
 enum PartnerAdminRoutes {
     static func add(to routes: inout ModuleRoutes) {
-        routes.post("partners", access: .change, summary: "Register a partner organisation (national or for one province)") { request, context in
+        routes.post("partners", access: .change, documentation: PartnerDocumentation.register) { request, context in
             try await register(request, context)
         }
-        routes.get("partners", access: .change, summary: "The partners registered in the caller's provinces") { _, context in
+        routes.get("partners", access: .change, documentation: PartnerDocumentation.partners) { _, context in
             try await list(context)
         }
-        routes.post("partners/{id}/keys", access: .change, summary: "Issue an API key for a partner's system (shown once)") { request, context in
+        routes.post("partners/{id}/keys", access: .change, documentation: PartnerDocumentation.issueKey) { request, context in
             try await issueKey(request, context)
         }
-        routes.post("partners/{id}/keys/revocation", access: .change, summary: "Revoke every API key of a partner") { _, context in
+        routes.post("partners/{id}/keys/revocation", access: .change, documentation: PartnerDocumentation.revokeKeys) { _, context in
             try await revokeKeys(context)
         }
-        routes.post("partners/{id}/staff", access: .change, summary: "Bind a staff account (role enterprisePartner) to a partner") { request, context in
+        routes.post("partners/{id}/staff", access: .change, documentation: PartnerDocumentation.bindStaff) { request, context in
             try await bindStaff(request, context)
         }
-        routes.delete("partners/{id}/staff/{accountId}", access: .change, summary: "Unbind a staff account from its partner") { _, context in
+        routes.delete("partners/{id}/staff/{accountId}", access: .change, documentation: PartnerDocumentation.unbindStaff) { _, context in
             try await unbindStaff(context)
         }
     }

@@ -57,11 +57,13 @@ public struct PartnerDiscountsModule: FeatureModule {
     }
 
     public func addRoutes(to routes: inout ModuleRoutes) {
+        PartnerDocumentation.registerSchemas(&routes)
         PartnerAdminRoutes.add(to: &routes)
         OfferRoutes.add(to: &routes)
         ClaimRoutes.add(to: &routes)
         CounterRoutes.add(to: &routes)
         ReportRoutes.add(to: &routes)
+        PartnerPages.add(to: &routes)
     }
 
     public func apply(_ event: FeedEvent, in transaction: PostgresSession, context: ModuleContext) async throws {

@@ -8,16 +8,16 @@ import NIOCore
 /// uptake per province nationally.
 enum ReportRoutes {
     static func add(to routes: inout ModuleRoutes) {
-        routes.get("reports/province", access: .view, summary: "A province's claims and redemptions per offer and commune, and the co-funding it owes") { request, context in
+        routes.get("reports/province", access: .view, documentation: PartnerDocumentation.provinceReport) { request, context in
             try await province(request, context)
         }
-        routes.get("reports/province.csv", access: .view, summary: "The province's report for Excel (CSV, UTF-8 with a byte-order mark, Vietnamese headers)") { request, context in
+        routes.get("reports/province.csv", access: .view, documentation: PartnerDocumentation.provinceCSV) { request, context in
             csv(try await province(request, context))
         }
-        routes.get("partner/report", access: .externalActor, summary: "The partner's redemptions per offer and day") { _, context in
+        routes.get("partner/report", access: .externalActor, documentation: PartnerDocumentation.partnerReport) { _, context in
             Items(items: try await partnerDays(context))
         }
-        routes.get("reports/national", access: .view, summary: "Offers and uptake per province (national roles)") { _, context in
+        routes.get("reports/national", access: .view, documentation: PartnerDocumentation.national) { _, context in
             Items(items: try await national(context))
         }
     }
