@@ -58,9 +58,17 @@ struct QRCode: Sendable {
     /// The code as an SVG image, `moduleSize` pixels a module, with the quiet zone of four modules.
     func svg(moduleSize: Int) -> String {
         let side = (size + 8) * moduleSize
+        // One rectangle for each run of dark modules in a row.
         var path = ""
         for y in 0..<size {
-            for x in 0..<size where modules[y][x] { path += "M\(x + 4),\(y + 4)h1v1h-1z" }
+            var x = 0
+            while x < size {
+                guard modules[y][x] else { x += 1; continue }
+                var run = 1
+                while x + run < size, modules[y][x + run] { run += 1 }
+                path += "M\(x + 4),\(y + 4)h\(run)v1h-\(run)z"
+                x += run
+            }
         }
         return """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(side)" height="\(side)" viewBox="0 0 \(size + 8) \(size + 8)" shape-rendering="crispEdges" role="img">\
