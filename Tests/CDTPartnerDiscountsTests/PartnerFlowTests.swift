@@ -241,3 +241,26 @@ import Testing
         await s.harness.close()
     }
 }
+
+/// `cdt demo`'s example data, recorded through the log and delivered like any event.
+@Suite struct PartnerDemoTests {
+    @Test func theDemoRegistersAPartnerWithAnApprovedOfferAndClaims() async throws {
+        let s = try await PartnerScenario.make()
+        let events = try await PartnerDiscountsModule().demoEvents(in: s.units.provinceA, author: UUID(), at: ModuleTestHarness.now, s.harness.owner)
+        #expect(events.map(\.payload.type.rawValue) == ["partner-discounts.partner_registered", "partner-discounts.offer_drafted",
+                                                        "partner-discounts.offer_approved", "partner-discounts.offer_claimed"])
+        let outcomes = try await s.harness.append(events)
+        #expect(outcomes.allSatisfy { if case .accepted = $0 { true } else { false } }, "\(outcomes)")
+        try await s.harness.catchUp()
+        let offers = try await s.harness.owner.query("SELECT status, partner_name FROM partner_discounts_offers").decode((String, String).self)
+        #expect(offers.map(\.0) == ["approved"] && offers.first?.1 == "Viễn thông Thành phố Hà Nội (ví dụ)")
+        let claims = try await s.harness.owner.query("""
+            SELECT count(*) FROM partner_discounts_claims c JOIN partner_discounts_codes k ON k.claim_id = c.id
+            WHERE c.code_hash = sha256(convert_to(k.code, 'UTF8'))
+            """).decode(Int.self)[0]
+        #expect(claims == 1)
+        // Once there, the demo adds nothing more.
+        #expect(try await PartnerDiscountsModule().demoEvents(in: s.units.provinceA, author: UUID(), at: ModuleTestHarness.now, s.harness.owner).isEmpty)
+        await s.harness.close()
+    }
+}
