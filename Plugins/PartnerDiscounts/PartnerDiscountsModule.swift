@@ -13,17 +13,35 @@ public struct PartnerDiscountsModule: FeatureModule {
     public init() {}
 
     /// An administrator registered a partner organisation in its home province.
-    public static let partnerRegistered = ModuleEventKind<PartnerRegistered>("partner-discounts.partner_registered")
+    public static let partnerRegistered = ModuleEventKind<PartnerRegistered>(
+        "partner-discounts.partner_registered", payloadSchema: .object([
+            "partnerId": .uuid, "name": .string, "taxCode": .matching("^[0-9]{10}(-[0-9]{3})?$"), "contact": .text(maximumLength: 300),
+            "reach": .oneOf(["national", "province"]),
+        ], closed: true))
     /// A partner drafted an offer in a province; it awaits the province's approval.
-    public static let offerDrafted = ModuleEventKind<OfferDrafted>("partner-discounts.offer_drafted")
+    public static let offerDrafted = ModuleEventKind<OfferDrafted>(
+        "partner-discounts.offer_drafted", payloadSchema: .object([
+            "offerId": .uuid, "partnerId": .uuid, "partnerName": .string, "title": PartnerDocumentation.bilingual, "terms": PartnerDocumentation.bilingual,
+            "benefit": PartnerDocumentation.benefit, "communeIds": .array(of: .uuid), "leadersOnly": .boolean, "trainedOnly": .boolean,
+            "validFrom": .date, "validUntil": .date, "quantity": .integer(1...1_000_000), "perMemberLimit": .integer(1...100), "codeValidDays": .integer(1...365),
+        ], closed: true))
     /// A province's administrator approved an offer there, with the province's co-funding.
-    public static let offerApproved = ModuleEventKind<OfferApproved>("partner-discounts.offer_approved")
+    public static let offerApproved = ModuleEventKind<OfferApproved>(
+        "partner-discounts.offer_approved", payloadSchema: .object([
+            "offerId": .uuid, "subsidyPerRedemption": .integer(0...100_000_000), "budgetCap": .integer(0...1_000_000_000_000),
+        ], closed: true))
     /// The partner withdrew an offer in a province.
-    public static let offerWithdrawn = ModuleEventKind<OfferWithdrawn>("partner-discounts.offer_withdrawn")
+    public static let offerWithdrawn = ModuleEventKind<OfferWithdrawn>(
+        "partner-discounts.offer_withdrawn", payloadSchema: .object(["offerId": .uuid, "reason": .text(maximumLength: 500)], closed: true))
     /// A member claimed an offer and got a code (only its hash is in the event).
-    public static let offerClaimed = ModuleEventKind<OfferClaimed>("partner-discounts.offer_claimed")
+    public static let offerClaimed = ModuleEventKind<OfferClaimed>(
+        "partner-discounts.offer_claimed", payloadSchema: .object([
+            "claimId": .uuid, "offerId": .uuid, "memberId": .uuid, "teamId": .uuid, "communeId": .uuid,
+            "codeHash": APISchema.matching("^[0-9a-f]{64}$").described("The code's SHA-256, never the code."), "expiresAt": .dateTime,
+        ], closed: true))
     /// A partner's counter redeemed a code.
-    public static let codeRedeemed = ModuleEventKind<CodeRedeemed>("partner-discounts.code_redeemed")
+    public static let codeRedeemed = ModuleEventKind<CodeRedeemed>(
+        "partner-discounts.code_redeemed", payloadSchema: .object(["claimId": .uuid, "offerId": .uuid], closed: true))
 
     public var manifest: ModuleManifest {
         ModuleManifest(
