@@ -64,9 +64,14 @@ enum PartnerAdminRoutes {
         return EditedResponse(status: .created, response: partner)
     }
 
+    /// The partners an administrator deals with: every one for a national administrator; for a province's
+    /// administrator the national partners and their province's own.
     static func list(_ context: ModuleRequestContext) async throws -> Items<PartnerRecord> {
+        let administered = context.provinces.filter { Authority.administers($0, context) }
+        guard !administered.isEmpty else { throw ProblemDetails(status: .forbidden, detail: "Only administrators see the partners.") }
         let rows = try await context.module.database.query("""
-            SELECT id, province_id, name, tax_code, contact, reach, registered_at FROM partner_discounts_partners ORDER BY name, id
+            SELECT id, province_id, name, tax_code, contact, reach, registered_at FROM partner_discounts_partners
+            WHERE reach = 'national' OR province_id = ANY(\(Array(administered))) ORDER BY name, id
             """).decode((ID<Partner>, ID<AdministrativeUnit>, String, String, String, String, Date).self)
         return Items(items: rows.map { PartnerRecord(id: $0.0, provinceId: $0.1, name: $0.2, taxCode: $0.3, contact: $0.4, reach: $0.5, registeredAt: $0.6) }
             .sorted { VietnameseText.areInIncreasingOrder($0.name, $1.name) })

@@ -52,8 +52,9 @@ enum PartnerDocumentation {
                        "reach": .oneOf(["national", "province"])], closed: true),
         answer: APIAnswer(status: .created, mediaType: "application/json", schema: .reference("Partner"), summary: "The partner."),
         errors: [.forbidden, .conflict, .unprocessableContent])
-    static let partners = RouteDocumentation(summary: "The partners registered in the caller's provinces",
-                                             answer: .json(.object(["items": .array(of: .reference("Partner"))]), "The partners, in Vietnamese order."))
+    static let partners = RouteDocumentation(summary: "The partners an administrator deals with",
+                                             description: "Every partner for a national administrator; the national ones and the province's own for a province's administrator.",
+                                             answer: .json(.object(["items": .array(of: .reference("Partner"))]), "The partners, in Vietnamese order."), errors: [.forbidden])
     static let issueKey = RouteDocumentation(
         summary: "Issue an API key for a partner's system", description: "The key is shown once; it expires after `validDays`.", parameters: partner,
         body: .object(["label": .string, "validDays": .integer(1...730)], closed: true),

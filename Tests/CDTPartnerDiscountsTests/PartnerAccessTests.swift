@@ -108,6 +108,10 @@ import Testing
 
     @Test func provinceAdministratorsRegisterLocalPartnersForTheirProvinceOnly() async throws {
         let s = try await PartnerScenario.make()
+        try await s.harness.withClient(as: [RoleAssignment(role: .communeOfficer, unitID: s.units.communeA)]) { officer in
+            let listed = try await officer.get("\(base)/partners")
+            #expect(listed.status == .forbidden)
+        }
         try await s.harness.withClient(as: s.provinceAdminA) { adminA in
             let national = try await adminA.post("\(base)/partners", """
                 {"name": "VNPT", "taxCode": "0100684378", "contact": "1800 1091", "provinceId": "\(s.units.provinceA)", "reach": "national"}
@@ -128,6 +132,8 @@ import Testing
             let id = try #require(local.json["id"] as? String)
             let key = try await adminA.post("\(base)/partners/\(id)/keys", #"{"label": "Quầy", "validDays": 30}"#)
             #expect(key.status == .created)
+            let listed = try await adminA.get("\(base)/partners")
+            #expect(listed.items.map { $0["name"] as? String } == ["Tin học Ba Đình"])
             let twice = try await adminA.post("\(base)/partners", """
                 {"name": "Tin học Ba Đình 2", "taxCode": "0101248141", "contact": "024", "provinceId": "\(s.units.provinceA)", "reach": "province"}
                 """)
