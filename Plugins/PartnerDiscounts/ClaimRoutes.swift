@@ -31,6 +31,9 @@ enum ClaimRoutes {
         return found.compactMap { seen.insert($0.memberID).inserted ? ($0.memberID, $0.provinceID) : nil }
     }
 
+    static let noneLeft = "none left"
+    static let limitReached = "you have claimed all you may"
+
     struct OfferForMe: Codable, Sendable {
         var offer: OfferView
         var openToMe: Bool
@@ -60,7 +63,7 @@ enum ClaimRoutes {
                     """).decode(Int.self)[0]
                 let remaining = max(0, offer.quantity - offer.claimed)
                 let open = verdict.place != nil && remaining > 0 && claimedByMe < offer.perMemberLimit
-                let reason = verdict.rule ?? (remaining == 0 ? "none left" : claimedByMe >= offer.perMemberLimit ? "you have claimed all you may" : nil)
+                let reason = verdict.rule ?? (remaining == 0 ? noneLeft : claimedByMe >= offer.perMemberLimit ? limitReached : nil)
                 answers.append(OfferForMe(offer: offer.view, openToMe: open, reason: open ? nil : reason, remaining: remaining, claimedByMe: claimedByMe))
             }
         }

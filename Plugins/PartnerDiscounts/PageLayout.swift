@@ -21,7 +21,7 @@ enum PageLayout {
         input[type=text],input[type=number]{width:100%;box-sizing:border-box;font-size:1.2rem;padding:10px;border:1px solid #888;border-radius:6px}
         input.code{font-family:ui-monospace,monospace;letter-spacing:.1em;text-transform:uppercase}
         button{font-size:1.1rem;padding:10px 16px;margin:8px 8px 0 0;border-radius:6px;border:1px solid #245;background:#2a5db0;color:#fff;min-height:44px}
-        button.secondary{background:#fff;color:#245}
+        button.secondary{background:#fff;color:#245}button .en{color:inherit;opacity:.9}
         .error{color:#a00;font-weight:600;margin:.3rem 0}
         .state{font-size:1.3rem;font-weight:700;padding:8px;border-radius:6px}
         .ok{background:#e3f4e3;color:#145214}.no{background:#fbe3e3;color:#7a1010}
@@ -62,6 +62,28 @@ enum PageLayout {
         calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
         let parts = calendar.dateComponents([.day, .month, .year, .hour, .minute], from: date)
         return String(format: "%02d/%02d/%04d %02d:%02d", parts.day!, parts.month!, parts.year!, parts.hour!, parts.minute!)
+    }
+
+    /// Why an offer is not open to a member, in Vietnamese and English.
+    static func reason(_ rule: String) -> String {
+        switch rule {
+        case Eligibility.notOnTeam: both("Bạn không ở Tổ nào đang hoạt động trong tỉnh", "You are not on an active team in the province")
+        case Eligibility.outsideArea: both("Tổ của bạn ở ngoài các xã, phường của ưu đãi", "Your team is outside the offer's communes")
+        case Eligibility.leadersOnly: both("Chỉ dành cho tổ trưởng, tổ phó", "For team heads and deputies only")
+        case Eligibility.trainedOnly: both("Chỉ dành cho thành viên đã dự tập huấn", "For members who attended a training only")
+        case ClaimRoutes.noneLeft: both("Đã hết mã", "None left")
+        case ClaimRoutes.limitReached: both("Bạn đã nhận đủ số mã được phép", "You have claimed all you may")
+        default: HTML.escape(rule)
+        }
+    }
+
+    /// A refused claim, as HTML: the eligibility reason in both languages, or the problem's own words.
+    static func refusal(_ problem: ProblemDetails) -> String {
+        let rule = problem.errors?.first?.rule ?? ""
+        if [Eligibility.notOnTeam, Eligibility.outsideArea, Eligibility.leadersOnly, Eligibility.trainedOnly].contains(rule) { return reason(rule) }
+        if rule.hasPrefix("must have codes left") { return reason(ClaimRoutes.noneLeft) }
+        if rule.hasPrefix("must be within your limit") { return reason(ClaimRoutes.limitReached) }
+        return HTML.escape(message(problem))
     }
 
     /// The message of a refusal, for a page: the rule beside the field when there is one.

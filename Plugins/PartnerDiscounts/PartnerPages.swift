@@ -61,14 +61,14 @@ enum PartnerPages {
                 <div>\(PageLayout.benefit(offer.benefit))</div><div class="muted">\(HTML.escape(offer.partnerName)) · \(offer.validFrom) – \(offer.validUntil) ·
                 \(PageLayout.both("còn \(item.remaining)", "\(item.remaining) left"))</div><div class="muted">\(HTML.escape(offer.terms.vi))</div>
                 """
-            if let refused, refused.offer == offer.id { html += "<p class=\"error\" role=\"alert\">\(HTML.escape(refused.message))</p>" }
+            if let refused, refused.offer == offer.id { html += "<p class=\"error\" role=\"alert\">\(refused.message)</p>" }
             if item.openToMe {
                 html += """
                     <form method="post" action="\(PageLayout.base)/pages/member/claim">\(HTML.csrfField(context))
                     <input type="hidden" name="offer" value="\(offer.id)"><button>\(PageLayout.both("Nhận mã", "Get a code"))</button></form>
                     """
             } else if let reason = item.reason {
-                html += "<p class=\"muted\">\(PageLayout.both("Chưa nhận được", "Not for you now")): \(HTML.escape(reason))</p>"
+                html += "<p class=\"muted\">\(PageLayout.reason(reason))</p>"
             }
             html += "</div>"
         }
@@ -100,7 +100,7 @@ enum PartnerPages {
         do {
             _ = try await ClaimRoutes.claim(offer, context)
         } catch let problem as ProblemDetails where problem.status < 500 {
-            return try await member(context, refused: (offer, PageLayout.message(problem)))
+            return try await member(context, refused: (offer, PageLayout.refusal(problem)))
         }
         return ModuleResponse.seeOther("\(PageLayout.base)/pages/member#codes")
     }
