@@ -85,6 +85,11 @@ import Testing
                 #expect(redeemed.status == .ok && redeemed.text.contains("Đã đổi"))
                 let twice = try await staff.submitForm("\(base)/pages/counter", [("code", code), ("action", "redeem")])
                 #expect(twice.status == .unprocessableContent && twice.text.contains("id=\"code-error\""))
+                // The audit log names the staff account beside the partner it acts for.
+                let audited = try await s.harness.owner.query("""
+                    SELECT action FROM audit_log WHERE account_id = \(try #require(staff.accountID)) AND details->>'actor' = \(partner) ORDER BY id
+                    """).decode(String.self)
+                #expect(audited.contains("partner-discounts.code.looked_up") && audited.contains("partner-discounts.code.redeemed"), "\(audited)")
             }
         }
         await s.harness.close()
