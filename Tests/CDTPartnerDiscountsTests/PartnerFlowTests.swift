@@ -93,8 +93,14 @@ import Testing
                 #expect(Set((answer.json["person"] as? [String: Any])?.keys ?? [:].keys) == ["givenName", "phoneLast3"])
                 for personal in ["0912345678", "912345678", "1990", "Trần", "Số 12", "female"] { #expect(!answer.text.contains(personal), "\(personal) in \(answer.text)") }
             }
+            // The partner's other answers: its offers and its report, with nothing about any member.
             let offers = try await counter.get("\(base)/partner/offers")
-            #expect(!offers.text.contains("Lan") && !offers.text.contains("345"))
+            #expect(offers.items.map { Set($0.keys) } == [["id", "provinceId", "partnerId", "partnerName", "title", "terms", "benefit", "communeIds",
+                                                           "leadersOnly", "trainedOnly", "validFrom", "validUntil", "quantity", "perMemberLimit",
+                                                           "codeValidDays", "status", "subsidyPerRedemption", "budgetCap", "claimed", "redeemed"]])
+            let report = try await counter.get("\(base)/partner/report")
+            #expect(report.items.map { Set($0.keys) } == [["offerId", "title", "day", "redemptions"]])
+            for answer in [offers, report] { #expect(!answer.text.contains("Lan") && !answer.text.contains("345")) }
         }
         await s.harness.close()
     }
