@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 
 /// Keeps counters from guessing codes. Every lookup (and redemption) is a row in
-/// `partner_discounts_lookups` and an audit entry naming who looked up which claim. A counter (a staff
+/// `partner_discounts_lookups` (kept for a day) and an audit entry naming who looked up which claim. A counter (a staff
 /// account, or the partner's keys together) gets `lookupsPerMinute` lookups a minute, and after
 /// `missesBeforeLockout` codes not found within `lockoutMinutes` it is locked out until that many minutes
 /// have passed since its last miss; the refusal is audited. The settings are those of the partner's home
@@ -49,7 +49,13 @@ enum CounterGuard {
             INSERT INTO partner_discounts_lookups (province_id, id, partner_id, caller, looked_up_at, found)
             VALUES (\(partner.provinceId), \(UUID()), \(partner.id), \(caller(context)), \(context.module.now()), \(found != nil))
             """
-        if let transaction { try await transaction.execute(insert) } else { try await context.module.database.execute(insert) }
+        // What the limits no longer read goes (the audit log keeps every lookup).
+        let prune: PostgresQuery = """
+            DELETE FROM partner_discounts_lookups WHERE partner_id = \(partner.id) AND looked_up_at < \(context.module.now().addingTimeInterval(-86_400))
+            """
+        for query in [insert, prune] {
+            if let transaction { _ = try await transaction.execute(query) } else { _ = try await context.module.database.execute(query) }
+        }
         try await context.audit(action: found == nil ? "code.lookup_missed" : "code.looked_up", unit: found?.unit ?? partner.provinceId,
                                 subject: found?.claimID.description, details: ["state": state], in: transaction)
     }
