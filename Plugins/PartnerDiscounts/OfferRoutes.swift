@@ -20,6 +20,9 @@ enum OfferRoutes {
         routes.post("offers/{id}/approval", access: .change, documentation: PartnerDocumentation.approve) { request, context in
             try await approve(request, context)
         }
+        routes.post("offers/{id}/suspension", access: .change, documentation: PartnerDocumentation.suspend) { request, context in
+            try await suspend(request, context)
+        }
     }
 
     static func own(_ context: ModuleRequestContext) async throws -> Items<OfferView> {
@@ -168,6 +171,43 @@ enum OfferRoutes {
             try await PartnerProjection.apply(event, province: body.provinceId, tx)
             try await context.audit(action: "offer.approved", unit: body.provinceId, subject: id.description,
                                     details: ["subsidyPerRedemption": String(body.subsidyPerRedemption), "budgetCap": String(body.budgetCap)], in: tx)
+        }
+        guard let offer = try await OfferRow.select(where: "o.province_id = \(body.provinceId) AND o.id = \(id)", database).first else {
+            throw ProblemDetails(status: .notFound, detail: "No such offer in that province.")
+        }
+        return offer.view
+    }
+
+    struct Suspension: Codable {
+        var provinceId: ID<AdministrativeUnit>
+        var reason: String
+    }
+
+    /// A province's administrator withdraws an offer in their province (approved or awaiting approval): the
+    /// same `offer_withdrawn` event as the partner's, recorded in that province only.
+    static func suspend(_ request: Request, _ context: ModuleRequestContext) async throws -> OfferView {
+        let body = try await context.decode(Suspension.self, from: request)
+        let id: ID<Offer> = try context.id("id")
+        var check = Validator()
+        check.text(body.reason, "reason", maximumLength: 500)
+        try check.finishOr422()
+        guard Authority.administers(body.provinceId, context), context.provinces.contains(body.provinceId) else {
+            throw ProblemDetails.rule("provinceId", "must be a province you administer where the module is enabled", status: .forbidden,
+                                      "Only that province's administrator withdraws an offer there.")
+        }
+        let database = context.module.database
+        let author = try Authority.author(context)
+        try await database.withTransaction { tx in
+            let status = try await tx.query("""
+                SELECT status FROM partner_discounts_offers WHERE province_id = \(body.provinceId) AND id = \(id) FOR UPDATE
+                """).decode(String.self)
+            guard let current = status.first else { throw ProblemDetails(status: .notFound, detail: "No such offer in that province.") }
+            guard current != "withdrawn" else { throw ProblemDetails.rule("id", "must be an offer not withdrawn already", status: .conflict) }
+            let event = try PartnerDiscountsModule.offerWithdrawn.event(in: body.provinceId, by: author, at: context.module.now(),
+                                                                         OfferWithdrawn(offerId: id, reason: body.reason))
+            try await context.record(event, in: tx)
+            try await PartnerProjection.apply(event, province: body.provinceId, tx)
+            try await context.audit(action: "offer.withdrawn", unit: body.provinceId, subject: id.description, details: ["reason": body.reason], in: tx)
         }
         guard let offer = try await OfferRow.select(where: "o.province_id = \(body.provinceId) AND o.id = \(id)", database).first else {
             throw ProblemDetails(status: .notFound, detail: "No such offer in that province.")

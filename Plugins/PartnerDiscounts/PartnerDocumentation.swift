@@ -83,6 +83,10 @@ enum PartnerDocumentation {
         summary: "Approve an offer in a province", description: "By that province's administrator, with its co-funding (both 0: none). Recorded as `partner-discounts.offer_approved`.",
         parameters: offer, body: .object(["provinceId": .uuid, "subsidyPerRedemption": .integer(0...100_000_000), "budgetCap": .integer], closed: true),
         answer: .json(.reference("Offer"), "The offer in the province."), errors: [.forbidden, .conflict, .unprocessableContent])
+    static let suspend = RouteDocumentation(
+        summary: "Withdraw an offer in a province", description: "By that province's administrator; codes claimed there are no longer honoured. Recorded as `partner-discounts.offer_withdrawn`.",
+        parameters: offer, body: .object(["provinceId": .uuid, "reason": .text(maximumLength: 500)], closed: true),
+        answer: .json(.reference("Offer"), "The offer in the province, withdrawn."), errors: [.forbidden, .conflict, .unprocessableContent])
     static let offersForMe = RouteDocumentation(
         summary: "The offers open in the caller's provinces",
         answer: .json(.object(["items": .array(of: .object(["offer": .reference("Offer"), "openToMe": .boolean, "reason": .string, "remaining": .integer, "claimedByMe": .integer],

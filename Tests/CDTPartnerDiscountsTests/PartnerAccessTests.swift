@@ -34,6 +34,13 @@ import Testing
             let again = try await adminA.post("\(base)/offers/\(offerID)/approval", #"{"provinceId": "\#(s.units.provinceA)", "subsidyPerRedemption": 0, "budgetCap": 0}"#)
             #expect(again.status == .conflict && again.fields == ["id"])
         }
+        // Province A's administrator withdraws A's part, not B's.
+        try await s.harness.withClient(as: s.provinceAdminA) { adminA in
+            let forB = try await adminA.post("\(base)/offers/\(offerID)/suspension", #"{"provinceId": "\#(s.units.provinceB)", "reason": "Không phù hợp"}"#)
+            #expect(forB.status == .forbidden && forB.fields == ["provinceId"])
+            let inA = try await adminA.post("\(base)/offers/\(offerID)/suspension", #"{"provinceId": "\#(s.units.provinceA)", "reason": "Tạm dừng"}"#)
+            #expect(inA.status == .ok && inA.json["status"] as? String == "withdrawn", "\(inA.text)")
+        }
         // B's part still awaits B's administrator.
         try await s.harness.withClient(as: s.provinceAdminB) { adminB in
             let awaiting = try await adminB.get("\(base)/approvals")

@@ -85,6 +85,7 @@ import Testing
                 ModuleSampleRequest(.post, "partner/codes/lookup", body: #"{"code": "\#(Self.code)"}"#, token: key),
                 ModuleSampleRequest(.post, "partner/codes/redemption", body: #"{"code": "\#(Self.code)"}"#, token: key),
                 ModuleSampleRequest(.post, "offers/\(awaitingToo)/approval", body: #"{"provinceId": "\#(u.provinceB)", "subsidyPerRedemption": 0, "budgetCap": 0}"#),
+                ModuleSampleRequest(.post, "offers/\(awaitingToo)/suspension", body: #"{"provinceId": "\#(u.provinceB)", "reason": "Tạm dừng"}"#),
                 ModuleSampleRequest(.post, "partner/offers/\(offer)/withdrawal", body: #"{"reason": "Kết thúc"}"#, token: key),
                 ModuleSampleRequest(.post, "partners/\(partner)/keys/revocation", body: "{}"),
             ]
