@@ -151,6 +151,12 @@ enum PartnerPages {
             html += "<tr><td>\(HTML.escape(offer.title.vi))</td><td>\(status)</td><td class=\"n\">\(offer.claimed)</td><td class=\"n\">\(offer.redeemed)</td></tr>"
         }
         html += "</table>"
+        let days = try await ReportRoutes.partnerDays(context).prefix(30)
+        if !days.isEmpty {
+            html += "<h2>\(PageLayout.both("Đổi mã theo ngày", "Redemptions per day"))</h2><table><tr><th>\(PageLayout.both("Ngày", "Day"))</th><th>\(PageLayout.both("Ưu đãi", "Offer"))</th><th>\(PageLayout.both("Lượt", "Redeemed"))</th></tr>"
+            for day in days { html += "<tr><td>\(day.day)</td><td>\(HTML.escape(day.title.vi))</td><td class=\"n\">\(day.redemptions)</td></tr>" }
+            html += "</table>"
+        }
         return ModuleResponse.page(PageLayout.page(title: "Quầy đổi ưu đãi · Redemption counter", html), status: status)
     }
 
