@@ -26,7 +26,10 @@ struct ModuleRouteGuard: Sendable {
         var form: FormFields?
         // An external actor's route takes the module's key (`cdtk_…`); without one, a signed-in account the
         // module bound to one of its actors (a partner's staff) acts as that actor.
-        let presentsKey = SessionPolicy.bearerToken(request).map { $0.hasPrefix(ModuleActorKeys.prefix) } ?? (!route.isForm && Self.withoutSession(request))
+        // A browser without a session asking for a page goes to the sign-in form, as on any module page.
+        let asksForPage = request.method == .get && (request.headers[.accept]?.contains("text/html") ?? false)
+        let presentsKey = SessionPolicy.bearerToken(request).map { $0.hasPrefix(ModuleActorKeys.prefix) }
+            ?? (!route.isForm && !asksForPage && Self.withoutSession(request))
         if route.access == .externalActor, presentsKey {
             admitted = try await admitExternalActor(request, enabled: Set(enabled.keys))
         } else {
