@@ -62,6 +62,9 @@ import Testing
             let withdraw = try await anonymous.withToken(keyB).post("\(base)/partner/offers/\(offer)/withdrawal", #"{"reason": "Thử"}"#)
             #expect(withdraw.status == .notFound)
             // No key, or a made-up one: 401.
+            // A browser without a session asking for the counter page goes to the sign-in form.
+            let page = try await anonymous.openPage("\(base)/pages/counter")
+            #expect(page.status == .seeOther || page.status == .found, "\(page.status)")
             let none = try await anonymous.get("\(base)/partner/offers")
             let madeUp = try await anonymous.withToken("cdtk_notakey").get("\(base)/partner/offers")
             #expect(none.status == .unauthorized && madeUp.status == .unauthorized)
