@@ -4,7 +4,6 @@ import Hummingbird
 
 /// A province administrator's pages: the offers awaiting approval, and the province's report.
 extension PartnerPages {
-
     static func approvals(_ context: ModuleRequestContext, refused: (offer: ID<Offer>, province: ID<AdministrativeUnit>, field: String, message: String)? = nil) async throws -> Response {
         let offers = try await OfferRoutes.awaiting(context).items
         var html = "<h1>\(PageLayout.both("Ưu đãi chờ duyệt", "Offers awaiting approval"))</h1>"

@@ -4,7 +4,6 @@ import Hummingbird
 
 /// The partner's counter: code in, answer out, on a phone at a shop counter; the partner's offers and redemptions per day.
 extension PartnerPages {
-
     static func counter(_ context: ModuleRequestContext, code: String = "", answer: CounterRoutes.CounterAnswer? = nil, refusal: String? = nil,
                         status: HTTPResponse.Status = .ok) async throws -> Response {
         var html = """

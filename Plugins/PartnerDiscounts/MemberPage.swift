@@ -4,7 +4,6 @@ import Hummingbird
 
 /// A member's page: the offers open to them, a form to claim each, their codes with QR codes.
 extension PartnerPages {
-
     static func member(_ context: ModuleRequestContext, refused: (offer: ID<Offer>, message: String)? = nil) async throws -> Response {
         let offers: [ClaimRoutes.OfferForMe], codes: [ClaimRoutes.MyCode]
         do {
