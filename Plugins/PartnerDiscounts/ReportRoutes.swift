@@ -151,7 +151,8 @@ enum CSVText {
     static func lines(_ rows: [[String]]) -> String {
         rows.map { row in
             row.map { cell in
-                let isNumber = !cell.isEmpty && cell.allSatisfy { $0.isASCII && $0.isNumber }
+                let digits = cell.hasPrefix("-") ? cell.dropFirst() : Substring(cell)
+                let isNumber = !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
                 let field = (cell.first.map { "=+-@\t\r".contains($0) } ?? false) && !isNumber ? "'" + cell : cell
                 return field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                     ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field

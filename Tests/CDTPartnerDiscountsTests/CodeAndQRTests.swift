@@ -79,3 +79,15 @@ import Testing
         #expect(throws: QRCode.TooLong.self) { try QRCode(text: String(repeating: "a", count: 63)) }
     }
 }
+
+/// The province's CSV for Excel, without a database.
+@Suite struct ReportCSVTests {
+    @Test func textAFormulaCouldBeStaysTextAndFieldsAreQuoted() {
+        let text = CSVText.lines([["Ưu đãi", "Số"], ["=HYPERLINK(\"x\")", "12"], ["Giảm 5%, tặng 1 GB", "-3"]])
+        #expect(text == "Ưu đãi,Số\r\n\"'=HYPERLINK(\"\"x\"\")\",12\r\n\"Giảm 5%, tặng 1 GB\",-3\r\n")
+    }
+
+    @Test func amountsAreWrittenAsInVietnam() {
+        #expect(PageLayout.money(1_000_000) == "1.000.000" && PageLayout.money(20000) == "20.000" && PageLayout.money(5) == "5")
+    }
+}
