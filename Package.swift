@@ -187,6 +187,7 @@ let package = Package(
                 "CDTModuleKit", "CDTDomain", "CDTPostgres", "CDTServer", "CDTTesting",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

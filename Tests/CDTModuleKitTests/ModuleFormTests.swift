@@ -4,6 +4,7 @@ import CDTServer
 import CDTTesting
 import Foundation
 import Hummingbird
+import HummingbirdTesting
 import Testing
 
 /// A module with a page, the form it posts, a JSON change and "who am I on the teams": what the kit gives
@@ -111,6 +112,35 @@ private struct FormProbeModule: FeatureModule {
             let answer = try await member.get("/api/v1/modules/form-probe/me")
             #expect(answer.text == "[]")
         }
+        await harness.close()
+    }
+
+    /// A person in Chromium at a phone's width: signs in through the form, types a note, presses the button,
+    /// and the post (cookie, form token, this site) is taken.
+    @Test func aPersonInABrowserPostsTheForm() async throws {
+        let harness = try await ModuleTestHarness.make([FormProbeModule()])
+        try await harness.enable("form-probe", in: harness.units.provinceA)
+        try await harness.withClient(as: [RoleAssignment(role: .communeOfficer, unitID: harness.units.communeA)], transport: .live) { officer in
+            let port = try #require(officer.port), login = try #require(officer.login)
+            let browser = try await BrowserSession.start(width: 360)
+            do {
+                try await browser.signIn(origin: "http://127.0.0.1:\(port)", login: login["login"]!, password: login["password"]!,
+                                         next: "/api/v1/modules/form-probe/page")
+                try await browser.type(into: "#note", "Hộ bà Năm cần cài VNeID")
+                try await browser.click("button[type=submit]")
+                #expect(try await browser.currentURL().hasSuffix("/api/v1/modules/form-probe/page"))
+                // With the network cut, the page cannot be reached: the browser says so, nothing is posted.
+                try await browser.setOffline(true)
+                try? await browser.click("button[type=submit]")
+                try await browser.setOffline(false)
+            } catch {
+                await browser.close()
+                throw error
+            }
+            await browser.close()
+        }
+        let notes = try await harness.owner.query("SELECT target FROM audit_log WHERE action = 'form-probe.note.posted'").decode(String.self)
+        #expect(notes == ["Hộ bà Năm cần cài VNeID"])
         await harness.close()
     }
 }

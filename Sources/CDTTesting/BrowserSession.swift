@@ -1,0 +1,244 @@
+public import Foundation
+
+/// A real Chromium driven as a person uses it: it opens pages, types into fields, clicks buttons, reads
+/// what the page shows, and can lose the network. It drives headless Chromium through Debian's
+/// `chromium-driver` (ChromeDriver, the W3C WebDriver protocol over HTTP on 127.0.0.1), with a profile of
+/// its own that lives as long as the session (restart the browser on the same profile with
+/// ``restart()``).
+///
+/// ```swift
+/// let browser = try await BrowserSession.start(width: 360)
+/// try await browser.signIn(origin: "http://127.0.0.1:\(port)", login: "officer", password: "…", next: "/api/v1/modules/rewards/queue")
+/// try await browser.type(into: "#reason", "Thiếu minh chứng tập huấn")
+/// try await browser.click("button[name=action][value=return]")
+/// #expect(try await browser.text(of: "[role=status]").contains("Đã trả lại"))
+/// await browser.close()
+/// ```
+public final class BrowserSession: @unchecked Sendable {
+    private let driver: Process
+    private let base: URL
+    private var session: String
+    private let profile: URL
+    private let capabilities: [String: Any]
+
+    /// The key WebDriver names an element by.
+    private static let elementKey = "element-6066-11e4-a52e-4f735466cecf"
+
+    private init(driver: Process, base: URL, session: String, profile: URL, capabilities: [String: Any]) {
+        self.driver = driver
+        self.base = base
+        self.session = session
+        self.profile = profile
+        self.capabilities = capabilities
+    }
+
+    /// Starts ChromeDriver and a headless Chromium `width` pixels wide (a phone's 360 by default); fails
+    /// with the command that installs what is missing.
+    public static func start(width: Int = 360, height: Int = 800) async throws -> BrowserSession {
+        let candidates = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+        guard let driverPath = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw TestHarnessError("ChromeDriver is not installed: run `sudo apt-get install -y chromium-driver` (scripts/ensure-dependencies --for-tests does it)")
+        }
+        let browser = try HeadlessBrowser.find()
+        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("cdt-webdriver-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: profile, withIntermediateDirectories: true)
+        for _ in 0..<5 {
+            let port = Int.random(in: 20_000...60_000)
+            let driver = Process()
+            driver.executableURL = URL(fileURLWithPath: driverPath)
+            driver.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
+            driver.standardOutput = FileHandle.nullDevice
+            driver.standardError = FileHandle.nullDevice
+            try driver.run()
+            let base = URL(string: "http://127.0.0.1:\(port)")!
+            guard await waitUntilReady(base, driver) else { stop(driver); continue }
+            let capabilities: [String: Any] = ["capabilities": ["alwaysMatch": [
+                "browserName": "chrome",
+                "goog:chromeOptions": [
+                    "binary": browser.executable.path,
+                    "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+                             "--disable-dev-shm-usage", "--window-size=\(width),\(height)", "--user-data-dir=\(profile.path)"],
+                ],
+            ]]]
+            do {
+                let answer = try await request(base, "POST", "/session", capabilities)
+                guard let value = answer["value"] as? [String: Any], let id = value["sessionId"] as? String else {
+                    throw TestHarnessError("ChromeDriver started no session: \(answer)")
+                }
+                return BrowserSession(driver: driver, base: base, session: id, profile: profile, capabilities: capabilities)
+            } catch {
+                stop(driver)
+                throw error
+            }
+        }
+        throw TestHarnessError("ChromeDriver did not start on any of five ports")
+    }
+
+    /// Opens `url` and waits until it has loaded.
+    public func open(_ url: String) async throws {
+        _ = try await command("POST", "url", ["url": url])
+    }
+
+    /// Signs in through the server's sign-in form at `origin` as a person does (types the login and the
+    /// password, presses the button), and lands on `next`.
+    public func signIn(origin: String, login: String, password: String, code: String? = nil, next: String) async throws {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~/")
+        try await open(origin + "/api/v1/auth/signin?next=" + (next.addingPercentEncoding(withAllowedCharacters: allowed) ?? next))
+        try await type(into: "#login", login)
+        try await type(into: "#password", password)
+        if let code { try await type(into: "#code", code) }
+        try await click("button[type=submit]")
+    }
+
+    /// Types `text` into the field `selector` names (a CSS selector), after what it holds.
+    public func type(into selector: String, _ text: String) async throws {
+        let element = try await find(selector)
+        _ = try await command("POST", "element/\(element)/value", ["text": text])
+    }
+
+    /// Empties the field `selector` names.
+    public func clear(_ selector: String) async throws {
+        let element = try await find(selector)
+        _ = try await command("POST", "element/\(element)/clear", [:])
+    }
+
+    /// Clicks what `selector` names (a button, a link, a check box) and waits for the page it leads to.
+    public func click(_ selector: String) async throws {
+        let element = try await find(selector)
+        _ = try await command("POST", "element/\(element)/click", [:])
+    }
+
+    /// Chooses the option whose value is `value` in the select `selector` names, by clicking it.
+    public func select(_ selector: String, value: String) async throws {
+        try await click("\(selector) option[value=\"\(value)\"]")
+    }
+
+    /// The text `selector` shows (its rendered text, as a person reads it).
+    public func text(of selector: String) async throws -> String {
+        let element = try await find(selector)
+        return try await command("GET", "element/\(element)/text", nil)["value"] as? String ?? ""
+    }
+
+    /// Whether the page has an element `selector` names.
+    public func has(_ selector: String) async throws -> Bool {
+        let answer = try await command("POST", "elements", ["using": "css selector", "value": selector])
+        return !((answer["value"] as? [Any])?.isEmpty ?? true)
+    }
+
+    /// The page's HTML as the browser holds it now.
+    public func pageSource() async throws -> String {
+        try await command("GET", "source", nil)["value"] as? String ?? ""
+    }
+
+    /// The address of the page shown.
+    public func currentURL() async throws -> String {
+        try await command("GET", "url", nil)["value"] as? String ?? ""
+    }
+
+    /// Runs `script` in the page (`return …` gives a value), for what a person cannot do by hand, such as
+    /// reading what the page keeps in its storage.
+    public func run(_ script: String, arguments: [Any] = []) async throws -> Any? {
+        try await command("POST", "execute/sync", ["script": script, "args": arguments])["value"]
+    }
+
+    /// Cuts the network (`offline: true`) or gives it back, as the DevTools protocol's network emulation does.
+    public func setOffline(_ offline: Bool) async throws {
+        _ = try await command("POST", "chromium/network_conditions", ["network_conditions": [
+            "offline": offline, "latency": 0, "download_throughput": -1, "upload_throughput": -1,
+        ]])
+    }
+
+    /// Quits the browser and starts it again on the same profile (what it stored survives, as on a phone
+    /// turned off and on).
+    public func restart() async throws {
+        _ = try? await command("DELETE", "", nil)
+        let answer = try await Self.request(base, "POST", "/session", capabilities)
+        guard let value = answer["value"] as? [String: Any], let id = value["sessionId"] as? String else {
+            throw TestHarnessError("ChromeDriver started no session: \(answer)")
+        }
+        session = id
+    }
+
+    /// Quits the browser and the driver and removes the profile.
+    public func close() async {
+        _ = try? await command("DELETE", "", nil)
+        Self.stop(driver)
+        try? FileManager.default.removeItem(at: profile)
+    }
+
+    // MARK: WebDriver
+
+    private func find(_ selector: String) async throws -> String {
+        let answer = try await command("POST", "element", ["using": "css selector", "value": selector])
+        guard let value = answer["value"] as? [String: Any], let id = value[Self.elementKey] as? String else {
+            throw TestHarnessError("no element matches \(selector) on \(try await currentURL())")
+        }
+        return id
+    }
+
+    private func command(_ method: String, _ path: String, _ body: [String: Any]?) async throws -> [String: Any] {
+        try await Self.request(base, method, "/session/\(session)" + (path.isEmpty ? "" : "/\(path)"), body)
+    }
+
+    /// One WebDriver command, sent with `curl` (Foundation's URLSession fails on this platform's
+    /// loopback with "Failed writing header"), waited for on a thread of its own so the tests' and the
+    /// server's tasks keep every thread of the cooperative pool.
+    private static func request(_ base: URL, _ method: String, _ path: String, _ body: [String: Any]?) async throws -> [String: Any] {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") else {
+            throw TestHarnessError("curl is not installed: run `sudo apt-get install -y curl` (scripts/ensure-dependencies --for-tests does it)")
+        }
+        var arguments = ["--silent", "--show-error", "--max-time", "60", "--request", method, base.absoluteString + path]
+        if body != nil { arguments += ["--header", "Content-Type: application/json", "--data-binary", "@-"] }
+        let payload = try body.map { try JSONSerialization.data(withJSONObject: $0) }
+        let data: Data = try await withCheckedThrowingContinuation { continuation in
+            let fixedArguments = arguments
+            Thread.detachNewThread {
+                do {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+                    process.arguments = fixedArguments
+                    let input = Pipe(), output = Pipe()
+                    process.standardInput = input
+                    process.standardOutput = output
+                    process.standardError = FileHandle.nullDevice
+                    try process.run()
+                    if let payload { input.fileHandleForWriting.write(payload) }
+                    try input.fileHandleForWriting.close()
+                    let data = output.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    guard process.terminationStatus == 0 else {
+                        throw TestHarnessError("WebDriver \(method) \(path): curl exited with \(process.terminationStatus)")
+                    }
+                    continuation.resume(returning: data)
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+        let answer = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        if let value = answer["value"] as? [String: Any], let error = value["error"] as? String {
+            throw TestHarnessError("WebDriver \(method) \(path): \(error): \(value["message"] as? String ?? "")")
+        }
+        return answer
+    }
+
+    /// Ends ChromeDriver: it does not stop on SIGTERM while it serves, so SIGKILL (its browser is gone
+    /// once the session was deleted).
+    private static func stop(_ driver: Process) {
+        guard driver.isRunning else { return }
+        kill(driver.processIdentifier, SIGKILL)
+        driver.waitUntilExit()
+    }
+
+    private static func waitUntilReady(_ base: URL, _ driver: Process) async -> Bool {
+        for _ in 0..<100 {
+            guard driver.isRunning else { return false }
+            if let answer = try? await request(base, "GET", "/status", nil), let value = answer["value"] as? [String: Any], value["ready"] as? Bool == true {
+                return true
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+}
