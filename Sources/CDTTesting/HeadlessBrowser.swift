@@ -23,8 +23,8 @@ public struct HeadlessBrowser: Sendable {
     }
 
     /// Signs in at `origin` with `fields` (login, password, code) and returns the DOM of `next` (a path),
-    /// or, with `screenshot`, also saves a PNG of it there. `width` is the window's, in CSS pixels (360: a phone).
-    public func signInAndOpen(origin: String, fields: [String: String], next: String, screenshot: URL? = nil, width: Int = 1280) async throws -> String {
+    /// or, with `screenshot`, also saves a PNG of it there.
+    public func signInAndOpen(origin: String, fields: [String: String], next: String, screenshot: URL? = nil) async throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cdt-browser-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -40,8 +40,7 @@ public struct HeadlessBrowser: Sendable {
         }
         let portal = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         var arguments = Self.flags(profile: folder.appendingPathComponent("profile")) + ["--hide-scrollbars"]
-        arguments.append("--window-size=\(width),\(width < 800 ? 1600 : 2000)")
-        if let screenshot { arguments.append("--screenshot=\(screenshot.path)") } else { arguments.append("--dump-dom") }
+        if let screenshot { arguments += ["--window-size=1280,2000", "--screenshot=\(screenshot.path)"] } else { arguments.append("--dump-dom") }
         let fixed = arguments
         return try await portal.test(.live) { client in
             guard let port = client.port else { throw TestHarnessError("the sign-in page has no port") }

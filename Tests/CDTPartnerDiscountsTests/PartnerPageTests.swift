@@ -58,40 +58,73 @@ import Testing
         await s.harness.close()
     }
 
-    /// The member's page and the counter as a person sees them, in headless Chromium: the member signs
-    /// in and sees their code with its QR code; the partner's staff sign in and look the code up.
+    /// The member's page and the counter as people use them, in headless Chromium as narrow as it opens
+    /// (a phone's 360 pixels asked; the window is at least 500): the member signs in, presses "Nhận mã" and sees their code with its QR code; the
+    /// partner's staff sign in, type the code, look it up (the given name and the phone's last three
+    /// digits) and redeem it.
     @Test func theMembersPageAndTheCounterInABrowser() async throws {
-        let browser = try HeadlessBrowser.find()
         let s = try await PartnerScenario.make()
         let (partner, key) = try await s.partner("Viettel Hà Nội", taxCode: "0100109106")
         let offer = try await s.approvedOffer(key: key, areas: [s.units.provinceA])
+        let browser = try await BrowserSession.start(width: 360)
+        defer { Task { await browser.close() } }
+        let code = Box<String>()
         try await s.harness.withClient(as: s.memberA, phone: PartnerScenario.phoneA, transport: .live) { member in
-            let claimed = try await member.post("\(base)/offers/\(offer)/claims", "{}")
-            let code = try #require(claimed.json["code"] as? String)
             let origin = "http://127.0.0.1:\(try #require(member.port))"
-            let dom = try await browser.signInAndOpen(origin: origin, fields: try #require(member.login), next: "\(base)/pages/member", width: 360)
-            #expect(dom.contains("Ưu đãi cho tôi") && dom.contains(code) && dom.contains("<svg"), "\(dom.prefix(2000))")
-            #expect(dom.contains("width=device-width"))
-            try await s.harness.withClient(as: [RoleAssignment(role: .enterprisePartner, unitID: s.units.provinceA)], transport: .live) { staff in
-                let context = try #require(s.harness.context(of: "partner-discounts"))
-                try await ModuleActorAccounts(context).bind(try #require(staff.accountID), to: partner)
-                let counterOrigin = "http://127.0.0.1:\(try #require(staff.port))"
-                let counter = try await browser.signInAndOpen(origin: counterOrigin, fields: try #require(staff.login), next: "\(base)/pages/counter", width: 360)
-                #expect(counter.contains("Quầy đổi ưu đãi") && counter.contains("name=\"code\"") && counter.contains("Giảm 50% gói 4G"), "\(counter.prefix(2000))")
-                // The counter's form, posted as the browser would: the answer with the given name and the phone's last three digits.
-                let answer = try await staff.submitForm("\(base)/pages/counter", [("code", code), ("action", "lookup")])
-                #expect(answer.status == .ok && answer.text.contains("id=\"given-name\">Lan<") && answer.text.contains("id=\"phone-last3\">678<"), "\(answer.text)")
-                let redeemed = try await staff.submitForm("\(base)/pages/counter", [("code", code), ("action", "redeem")])
-                #expect(redeemed.status == .ok && redeemed.text.contains("Đã đổi") && redeemed.text.contains("Đổi mã theo ngày"))
-                let twice = try await staff.submitForm("\(base)/pages/counter", [("code", code), ("action", "redeem")])
-                #expect(twice.status == .unprocessableContent && twice.text.contains("id=\"code-error\""))
-                // The audit log names the staff account beside the partner it acts for.
-                let audited = try await s.harness.owner.query("""
-                    SELECT action FROM audit_log WHERE account_id = \(try #require(staff.accountID)) AND details->>'actor' = \(partner) ORDER BY id
-                    """).decode(String.self)
-                #expect(audited.contains("partner-discounts.code.looked_up") && audited.contains("partner-discounts.code.redeemed"), "\(audited)")
-            }
+            let login = try #require(member.login)
+            try await browser.signIn(origin: origin, login: try #require(login["login"]), password: try #require(login["password"]), next: "\(base)/pages/member")
+            #expect(try await browser.text(of: "h1").contains("Ưu đãi cho tôi"))
+            try await browser.click("#offer-\(offer) button")
+            try await waitFor(".code-card .code", in: browser)
+            let shown = try await browser.text(of: ".code-card .code")
+            #expect(shown.range(of: "^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}$", options: .regularExpression) != nil, "\(shown)")
+            #expect(try await browser.has(".code-card .qr svg"))
+            // The page fits the window (Chromium's narrowest, 500 pixels, whatever the width asked): nothing to scroll sideways.
+            let fits = try await browser.run("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]") as? [Int]
+            #expect(fits?.count == 2 && fits?[0] == fits?[1], "\(String(describing: fits))")
+            code.value = shown
+        }
+        let claimed = try #require(code.value)
+        try await s.harness.withClient(as: [RoleAssignment(role: .enterprisePartner, unitID: s.units.provinceA)], transport: .live) { staff in
+            let context = try #require(s.harness.context(of: "partner-discounts"))
+            try await ModuleActorAccounts(context).bind(try #require(staff.accountID), to: partner)
+            let origin = "http://127.0.0.1:\(try #require(staff.port))"
+            let login = try #require(staff.login)
+            // A fresh profile: sign in again, this time as the partner's staff.
+            try await browser.restart()
+            try await browser.signIn(origin: origin, login: try #require(login["login"]), password: try #require(login["password"]), next: "\(base)/pages/counter")
+            #expect(try await browser.text(of: "h1").contains("Quầy đổi ưu đãi"))
+            try await browser.type(into: "#code", claimed.lowercased())
+            try await browser.click("button[value=lookup]")
+            try await waitFor("#given-name", in: browser)
+            #expect(try await browser.text(of: "#given-name") == "Lan")
+            #expect(try await browser.text(of: "#phone-last3") == "678")
+            try await browser.click("button[value=redeem]")
+            try await waitFor("#answer .state", containing: "Đã đổi", in: browser)
+            try await browser.click("button[value=redeem]")
+            try await waitFor("#code-error", in: browser)
+            #expect(try await browser.text(of: "#code-error").contains("must not be redeemed already"))
+            let fits = try await browser.run("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]") as? [Int]
+            #expect(fits?.count == 2 && fits?[0] == fits?[1], "\(String(describing: fits))")
+            // The audit log names the staff account beside the partner it acts for.
+            let audited = try await s.harness.owner.query("""
+                SELECT action FROM audit_log WHERE account_id = \(try #require(staff.accountID)) AND details->>'actor' = \(partner) ORDER BY id
+                """).decode(String.self)
+            #expect(audited.contains("partner-discounts.code.looked_up") && audited.contains("partner-discounts.code.redeemed"), "\(audited)")
         }
         await s.harness.close()
+    }
+
+    /// Waits up to five seconds for the page the browser goes on to after a click to show `selector`
+    /// (with `text` in it, when given).
+    func waitFor(_ selector: String, containing text: String? = nil, in browser: BrowserSession) async throws {
+        for _ in 0..<50 {
+            if (try? await browser.has(selector)) == true {
+                guard let text else { return }
+                if let shown = try? await browser.text(of: selector), shown.contains(text) { return }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("the page never showed \(selector)\(text.map { " with \($0)" } ?? "")")
     }
 }
