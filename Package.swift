@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "CDTGoodPractices", targets: ["CDTGoodPractices"]),
         .library(name: "CDTCoverage", targets: ["CDTCoverage"]),
         .library(name: "CDTRewards", targets: ["CDTRewards"]),
+        .library(name: "CDTPartnerDiscounts", targets: ["CDTPartnerDiscounts"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -118,6 +119,7 @@ let package = Package(
                 "CDTGoodPractices",
                 "CDTCoverage",
                 "CDTRewards",
+                "CDTPartnerDiscounts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -152,6 +154,17 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Plugins/Coverage",
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedMigrationsPlugin"]
+        ),
+        .target(
+            name: "CDTPartnerDiscounts",
+            dependencies: [
+                "CDTModuleKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Plugins/PartnerDiscounts",
             swiftSettings: swiftSettings,
             plugins: ["EmbedMigrationsPlugin"]
         ),
@@ -214,6 +227,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CDTPartnerDiscountsTests",
+            dependencies: [
+                "CDTPartnerDiscounts", "CDTModuleKit", "CDTPostgres", "CDTTesting", "CDTServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CDTDomainTests",
             dependencies: ["CDTDomain"],
             swiftSettings: swiftSettings
@@ -232,6 +253,7 @@ let package = Package(
                 "CDTGoodPractices",
                 "CDTCoverage",
                 "CDTRewards",
+                "CDTPartnerDiscounts",
                 "CDTTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

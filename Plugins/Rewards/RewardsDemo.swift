@@ -10,7 +10,7 @@ public import Foundation
 /// the module's own events, so a rebuild keeps them; their ids come from the province's, so a second run
 /// records nothing new.
 extension RewardsModule: ModuleDemoData {
-    public func demoEvents(in province: ID<AdministrativeUnit>, author: UUID, _ owner: PostgresClient) async throws -> [DomainEvent] {
+    public func demoEvents(in province: ID<AdministrativeUnit>, author: UUID, at now: Date, _ owner: PostgresClient) async throws -> [DomainEvent] {
         let at = Date(timeIntervalSince1970: 1_794_794_400)  // 2026-11-10 09:00 in Vietnam
         let from = CalendarDate("2025-07-01")!, until = CalendarDate("2026-06-30")!
         let chain = try await RoundRoutes.reviewChain(of: province, on: CalendarDate(at), owner)

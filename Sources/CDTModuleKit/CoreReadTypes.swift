@@ -68,6 +68,13 @@ public struct CoreTeamMember: Sendable, Hashable, Codable {
     public let joinedOn: CalendarDate
 }
 
+/// What a counter may see of a member (`core_v1.member_counter_identity`): the given name, the last word
+/// of the name, and the last three digits of the phone. Never the full phone, birth year or address.
+public struct CoreCounterIdentity: Sendable, Hashable, Codable {
+    public let givenName: String
+    public let phoneLast3: String
+}
+
 /// A household as `core_v1.households` shows it (no label).
 public struct CoreHousehold: Sendable, Hashable, Codable {
     public let id: ID<Household>

@@ -115,6 +115,15 @@ public struct CoreReads: Sendable {
             .map { CoreTeamMember(memberID: $0.0, name: $0.1, role: $0.2, joinedOn: $0.3) }
     }
 
+    /// What a counter may see of member `id` to check the person holding a code (an enterprise partner's
+    /// shop): the given name and the last three digits of the phone, from `core_v1.member_counter_identity`.
+    /// Nothing else about the member; `nil` when the scope does not show them.
+    public func counterIdentity(of id: ID<Member>) async throws -> CoreCounterIdentity? {
+        try await run("""
+            SELECT given_name, phone_last3 FROM core_v1.member_counter_identity WHERE member_id = \(id)
+            """).decode((String, String).self).first.map { CoreCounterIdentity(givenName: $0.0, phoneLast3: $0.1) }
+    }
+
     /// The household with `id` (no label, no names), if the scope shows it.
     public func household(_ id: ID<Household>) async throws -> CoreHousehold? {
         try await run("""

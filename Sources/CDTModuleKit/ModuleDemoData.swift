@@ -25,16 +25,20 @@ public protocol ModuleDemoData: FeatureModule {
     /// Adds the module's example data in `province`, recorded as set by `author` (the demo's author of record).
     func addDemoData(in province: ID<AdministrativeUnit>, author: UUID, _ owner: PostgresClient) async throws
 
-    /// Example events of the module's own kinds, which `cdt demo` appends through the platform's log after
-    /// ``addDemoData(in:author:_:)``: for a module whose tables are projections of its events (rewards),
-    /// so the example survives `cdt modules rebuild`. Read the province's data through `owner` (the
-    /// `core_v1` views, ``CoreReads``); give the events ids of your own that stay the same from one run to
-    /// the next, so running it twice records them once. None by default.
-    func demoEvents(in province: ID<AdministrativeUnit>, author: UUID, _ owner: PostgresClient) async throws -> [DomainEvent]
+    /// Example events of the module's own kinds, which `cdt demo` records through the platform's log after
+    /// ``addDemoData(in:author:_:)`` (each checked by its kind's declaration, audited as recorded by `cdt`,
+    /// all in one transaction; one the log refuses stops the demo with the reason), for a module whose
+    /// tables are projections of its events (rewards' example round, partner discounts' partner, offer and
+    /// claims): the dispatcher delivers them like events its routes record, and `cdt modules rebuild`
+    /// replays them. Read the province's data through `owner` (the `core_v1` views, ``CoreReads``); `now`
+    /// is the clock `cdt` records by. Give the events ids that stay the same from one run to the next, or
+    /// return none when the province has the example already, so running it twice records them once.
+    /// None by default.
+    func demoEvents(in province: ID<AdministrativeUnit>, author: UUID, at now: Date, _ owner: PostgresClient) async throws -> [DomainEvent]
 }
 
 extension ModuleDemoData {
     public func addDemoData(in province: ID<AdministrativeUnit>, author: UUID, _ owner: PostgresClient) async throws {}
 
-    public func demoEvents(in province: ID<AdministrativeUnit>, author: UUID, _ owner: PostgresClient) async throws -> [DomainEvent] { [] }
+    public func demoEvents(in province: ID<AdministrativeUnit>, author: UUID, at now: Date, _ owner: PostgresClient) async throws -> [DomainEvent] { [] }
 }

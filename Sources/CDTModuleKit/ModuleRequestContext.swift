@@ -149,17 +149,24 @@ public enum ModuleCaller: Sendable, Hashable {
     case account(ID<Account>, displayName: String)
     /// An actor outside the hierarchy, by the id the module gave it when it issued the key.
     case externalActor(String)
+    /// A signed-in account the module bound to one of its external actors (``ModuleActorAccounts``), on an
+    /// ``ModuleRouteAccess/externalActor`` route: it acts as `actor`, and the audit log names the account.
+    case actorAccount(ID<Account>, actor: String)
 
-    /// The account's id, for accounts.
+    /// The account's id, for accounts (an actor's bound account too).
     public var accountID: ID<Account>? {
-        if case .account(let id, _) = self { return id }
-        return nil
+        switch self {
+        case .account(let id, _), .actorAccount(let id, _): id
+        case .externalActor: nil
+        }
     }
 
-    /// The external actor's id, for external actors.
+    /// The external actor's id, for external actors and the accounts bound to one.
     public var externalActorID: String? {
-        if case .externalActor(let id) = self { return id }
-        return nil
+        switch self {
+        case .externalActor(let id), .actorAccount(_, let id): id
+        case .account: nil
+        }
     }
 }
 

@@ -143,7 +143,9 @@ extension ModuleConformance {
         for sample in samples {
             let count: PostgresQuery = "SELECT count(*), count(*) FILTER (WHERE province_id IS NULL) FROM audit_log WHERE action LIKE \(id + ".%")"
             let (before, _) = try await harness.owner.query(count).decode((Int64, Int64).self)[0]
-            try await harness.withClient(as: sample.roles) { client in
+            try await harness.withClient(as: sample.roles, phone: sample.phone) { signedIn in
+                try await sample.prepare?(signedIn)
+                let client = sample.token.map { signedIn.withToken($0) } ?? signedIn
                 let uri = "/api/v1/modules/\(id)/\(sample.path)"
                 let answer = if let form = sample.form {
                     try await client.submitForm(uri, form)
@@ -177,13 +179,23 @@ public struct ModuleSampleRequest: Sendable {
     public var form: [(String, String)]?
     /// The roles of the account sending it.
     public var roles: [RoleAssignment]
+    /// A token sent instead of the account's session: an external actor's API key (`cdtk_…`), for a module's
+    /// ``ModuleRouteAccess/externalActor`` routes.
+    public var token: String?
+    /// The account's phone number, to act as the team member with that phone (``CDTModuleKit/ModuleRequestContext/callerMembers()``).
+    public var phone: String?
+    /// Runs with the signed-in client before the request is sent: to give the new account what the request
+    /// needs (a module binding it to an external actor, say).
+    public var prepare: (@Sendable (ModuleTestClient) async throws -> Void)?
 
     public init(_ method: HTTPRequest.Method, _ path: String, body: String? = nil,
-                as roles: [RoleAssignment] = [RoleAssignment(role: .nationalAdministrator, unitID: nil)]) {
+                as roles: [RoleAssignment] = [RoleAssignment(role: .nationalAdministrator, unitID: nil)], token: String? = nil, phone: String? = nil) {
+        self.phone = phone
         self.method = method
         self.path = path
         self.body = body
         self.roles = roles
+        self.token = token
     }
 
     /// A post of a form route's fields (``CDTModuleKit/ModuleRoutes/form(_:access:documentation:_:)``), sent as a

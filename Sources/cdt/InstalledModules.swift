@@ -1,6 +1,7 @@
 import CDTCoverage
 import CDTGoodPractices
 import CDTModuleKit
+import CDTPartnerDiscounts
 import CDTPostgres
 import CDTRewards
 import Foundation
@@ -12,6 +13,7 @@ enum InstalledModules {
         GoodPracticesModule(),
         CoverageModule(),
         RewardsModule(),
+        PartnerDiscountsModule(),
     ]
 
     /// The registry, validated; an invalid set of modules stops the command with the registry's message.

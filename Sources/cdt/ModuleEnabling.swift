@@ -26,15 +26,24 @@ func enableInstalledModules(inProvinces codes: String, _ client: PostgresClient,
                 _ = try await administration.change(id, in: province, ModuleChange(enabled: true), by: ModuleAdministration.Actor(accountID: nil, clientAddress: "cdt"))
                 if let demo = module as? any ModuleDemoData {
                     try await demo.addDemoData(in: province, author: DemoSeason.author, client)
-                    let events = try await demo.demoEvents(in: province, author: DemoSeason.author, client)
-                    for outcome in try await PostgresEventLog(client: client).append(events) {
-                        switch outcome {
-                        case .accepted, .duplicate: break
-                        default: print("modules: \(id) example event refused: \(outcome)")
-                        }
-                    }
+                    try await record(try await demo.demoEvents(in: province, author: DemoSeason.author, at: Date(), client), catalog: ModuleEventCatalog(registry), client)
                 }
                 print("modules: \(id) enabled in \(names[province] ?? code)")
+            }
+        }
+    }
+}
+
+/// Records a module's example events through the log, as `cdt`: each checked by its kind's declaration; one
+/// the log refuses stops the demo with the reason.
+private func record(_ events: [DomainEvent], catalog: ModuleEventCatalog, _ client: PostgresClient) async throws {
+    guard !events.isEmpty else { return }
+    try await client.withTransaction { tx in
+        for event in events {
+            let checked = try catalog.recorded(event)
+            let recorder = AuditEntry(accountID: nil, clientAddress: "cdt", action: "event.recorded")
+            if case .rejected(let failure) = try await PostgresEventLog.append(checked, recordedBy: recorder, authority: nil, now: Date(), in: tx) {
+                throw CommandError("the demo's \(event.payload.type) event was refused: \(failure)")
             }
         }
     }

@@ -105,7 +105,13 @@ import Testing
         #expect(byView["households"]?.contains("label") == false)
         #expect(byView["teams"]?.contains("decision_signer") == false && byView["teams"]?.contains("chat_link") == false)
         #expect(Set(byView.keys) == ["units", "unit_ancestors", "unit_lineage", "unit_names", "teams", "members", "memberships", "households",
-                                     "campaigns", "trainings", "training_attendees", "events"])
+                                     "campaigns", "trainings", "training_attendees", "events", "member_counter_identity"])
+        // What a partner's counter sees of a member: the given name and the phone's last three digits only.
+        #expect(byView["member_counter_identity"] == "member_id,province_id,given_name,phone_last3")
+        let counter = try await f.reads(in: [f.units.provinceA]) { try await $0.counterIdentity(of: f.member) }
+        #expect(counter?.givenName == "Bình" && counter?.phoneLast3 == "678")
+        let elsewhere = try await f.reads(in: [f.units.provinceB]) { try await $0.counterIdentity(of: f.member) }
+        #expect(elsewhere == nil)
         // Every view is security_invoker and commented.
         let options = try await f.harness.owner.query("""
             SELECT c.relname, coalesce(array_to_string(c.reloptions, ','), ''), obj_description(c.oid, 'pg_class') IS NOT NULL

@@ -11,10 +11,10 @@ import Testing
         let units = s.units, harness = s.harness
         try await harness.catchUp()
         let events = try await RowScope.$current.withValue(.everyProvince) {
-            try await RewardsModule().demoEvents(in: units.provinceA, author: harness.events.author, harness.owner)
+            try await RewardsModule().demoEvents(in: units.provinceA, author: harness.events.author, at: ModuleTestHarness.now, harness.owner)
         }
         let again = try await RowScope.$current.withValue(.everyProvince) {
-            try await RewardsModule().demoEvents(in: units.provinceA, author: harness.events.author, harness.owner)
+            try await RewardsModule().demoEvents(in: units.provinceA, author: harness.events.author, at: ModuleTestHarness.now, harness.owner)
         }
         #expect(events.map(\.id) == again.map(\.id), "the same ids on every run")
         let outcomes = try await harness.append(events)

@@ -25,7 +25,7 @@ import Testing
             """).decode(ID<AdministrativeUnit>.self)[0]
         try await harness.enable("rewards", in: langSon)
         let events = try await RowScope.$current.withValue(.everyProvince) {
-            try await RewardsModule().demoEvents(in: langSon, author: DemoSeason.author, harness.owner)
+            try await RewardsModule().demoEvents(in: langSon, author: DemoSeason.author, at: ModuleTestHarness.now, harness.owner)
         }
         let outcomes = try await harness.append(events)
         #expect(outcomes.allSatisfy { if case .accepted = $0 { true } else { false } }, "\(outcomes)")

@@ -24,12 +24,19 @@ struct ModuleRouteGuard: Sendable {
         let admitted: Admitted
         var sessionToken: String?
         var form: FormFields?
-        if route.access == .externalActor {
+        // An external actor's route takes the module's key (`cdtk_…`); without one, a signed-in account the
+        // module bound to one of its actors (a partner's staff) acts as that actor.
+        // A browser without a session asking for a page goes to the sign-in form, as on any module page.
+        let asksForPage = request.method == .get && (request.headers[.accept]?.contains("text/html") ?? false)
+        let presentsKey = SessionPolicy.bearerToken(request).map { $0.hasPrefix(ModuleActorKeys.prefix) }
+            ?? (!route.isForm && !asksForPage && Self.withoutSession(request))
+        if route.access == .externalActor, presentsKey {
             admitted = try await admitExternalActor(request, enabled: Set(enabled.keys))
         } else {
             let access: RouteAccess = route.isForm ? .moduleForm : .moduleRoute
             guard let caller = try await policy.authorize(access, request: request, context: appContext) else { throw SessionPolicy.unauthorized }
-            admitted = try await admit(caller, to: route, enabled: Set(enabled.keys))
+            admitted = route.access == .externalActor
+                ? try await admitBoundAccount(caller, enabled: Set(enabled.keys)) : try await admit(caller, to: route, enabled: Set(enabled.keys))
             sessionToken = sessions?.presentedToken(request, context: appContext, access: access)
             if route.isForm {
                 let fields = try await Self.formFields(of: request, https: sessions?.settings.trustedProxies.isHTTPS(request, peer: SessionPolicy.peer(appContext)) ?? false)
@@ -93,6 +100,12 @@ struct ModuleRouteGuard: Sendable {
         return fields
     }
 
+    /// Whether a request carries neither a bearer token nor a session cookie: on an external actor's route,
+    /// it is asked for the module's API key.
+    static func withoutSession(_ request: Request) -> Bool {
+        SignInPage.cookieToken(request) == nil && SignInPage.cookieToken(request, https: true) == nil
+    }
+
     /// The same answer the router gives for a path it does not know.
     static let notInstalled = HTTPError(.notFound)
 
@@ -136,6 +149,13 @@ struct ModuleRouteGuard: Sendable {
             for permission in role.permissions { scopes[permission] = (scopes[permission] ?? .nowhere).union(scope) }
         }
         return scopes
+    }
+
+    private func admitBoundAccount(_ caller: Caller, enabled: Set<ID<AdministrativeUnit>>) async throws -> Admitted {
+        // An account the module bound to none of its actors is refused as one that reaches no enabled province.
+        guard !enabled.isEmpty, let actor = try await roles.actor(boundTo: caller.account.id, module: module.manifest.id) else { throw Self.notInstalled }
+        let everywhere = AccessScope.nationwide.narrowed(toProvinces: enabled)
+        return Admitted(caller: .actorAccount(caller.account.id, actor: actor), provinces: enabled, view: everywhere, change: .nowhere, permissions: [:])
     }
 
     private func admitExternalActor(_ request: Request, enabled: Set<ID<AdministrativeUnit>>) async throws -> Admitted {

@@ -56,6 +56,16 @@ public struct PostgresModuleRoles: Sendable {
             try await client.query("""
                 SELECT actor_id FROM module_api_keys
                 WHERE module_id = \(module) AND key_hash = sha256(convert_to(\(key), 'UTF8')) AND revoked_at IS NULL
+                  AND (expires_at IS NULL OR expires_at > now())
+                """).decode(String.self).first
+        }
+    }
+
+    /// The actor of `module` that `account` is bound to (`module_actor_accounts`), if any. Runs as sign-in.
+    public func actor(boundTo account: ID<Account>, module: String) async throws -> String? {
+        try await RowScope.$current.withValue(.authenticating) {
+            try await client.query("""
+                SELECT actor_id FROM module_actor_accounts WHERE module_id = \(module) AND account_id = \(account)
                 """).decode(String.self).first
         }
     }
