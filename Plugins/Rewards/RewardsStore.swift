@@ -216,7 +216,8 @@ enum RewardsStore {
 
     /// How many nominations of `category` in `round` have passed level `level` at `unit` (endorsed there
     /// since they were last submitted, and not withdrawn): what the quota of that level counts. With no
-    /// unit (a national round's `nation` level), in every province the request sees.
+    /// unit (a national round's `nation` level), those that passed the nation in every province the request
+    /// sees, each by its own province's chain.
     static func passed(round: ID<DomainEvent>, category: String, level: Int, unit: ID<AdministrativeUnit>?, _ tx: PostgresSession) async throws -> Int {
         try await tx.query(passedQuery(round: round, category: category, level: level, unit: unit)).decode(Int.self)[0]
     }
@@ -226,11 +227,18 @@ enum RewardsStore {
     }
 
     private static func passedQuery(round: ID<DomainEvent>, category: String, level: Int, unit: ID<AdministrativeUnit>?) -> PostgresQuery {
-        let unitText = unit?.rawValue.uuidString.lowercased()
+        guard let unit else {
+            // The nation level is the top of every province's chain, whose lengths may differ (districts):
+            // passed it means endorsed at every level of its own province's chain.
+            return """
+            SELECT count(*)::int FROM rewards_nominations n JOIN rewards_rounds r ON r.province_id = n.province_id AND r.id = n.round_id
+            WHERE n.round_id = \(round) AND n.category = \(category) AND n.state <> 'withdrawn' AND n.reached >= jsonb_array_length(r.chain)
+            """
+        }
         return """
         SELECT count(*)::int FROM rewards_nominations
         WHERE round_id = \(round) AND category = \(category) AND reached > \(level) AND state <> 'withdrawn'
-          AND (\(unitText)::text IS NULL OR review_units ->> \(level)::int = \(unitText)::text)
+          AND review_units ->> \(level)::int = \(unit.rawValue.uuidString.lowercased())
         """
     }
 

@@ -29,12 +29,12 @@ struct RewardsFixture {
     }
 
     /// A national round opened in `provinces` (one event each, the first's id the round's), chain commune →
-    /// province → nation.
-    mutating func openedNationally(in provinces: [ID<AdministrativeUnit>], quota: Int = 3) throws -> [DomainEvent] {
+    /// province → nation unless `chains` gives each province's.
+    mutating func openedNationally(in provinces: [ID<AdministrativeUnit>], quota: Int = 3, chains: [[String]]? = nil) throws -> [DomainEvent] {
         minute += 1
-        let chain = ["commune", "province", "nation"]
         return try provinces.enumerated().map { index, province in
-            try RewardsModule.roundOpened.event(id: index == 0 ? round : ID(), in: province, by: events.author, at: at, RoundOpened(
+            let chain = chains?[index] ?? ["commune", "province", "nation"]
+            return try RewardsModule.roundOpened.event(id: index == 0 ? round : ID(), in: province, by: events.author, at: at, RoundOpened(
                 titleVi: "Tập thể tiêu biểu chuyển đổi số cộng đồng toàn quốc 2025", titleEn: "National exemplary community digital teams 2025",
                 periodFrom: CalendarDate("2025-07-01")!, periodUntil: CalendarDate("2026-06-30")!, categories: Self.categories,
                 quotas: Self.categories.flatMap { c in chain.map { Quota(category: c.key, level: $0, limit: quota) } }, deadlines: [], chain: chain,

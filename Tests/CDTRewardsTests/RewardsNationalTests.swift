@@ -234,6 +234,32 @@ import Testing
         await harness.close()
     }
 
+    /// The nation's quota counts what passed the nation by each province's own chain: one with districts
+    /// has a longer chain, and its nomination under review at the nation has not passed it.
+    @Test func theNationsQuotaCountsByEachProvincesChain() async throws {
+        let s = try await RewardsScenario.make()
+        let units = s.units, harness = s.harness
+        var fixture = RewardsFixture(harness.events, province: units.provinceA, commune: units.communeA)
+        let opened = try fixture.openedNationally(in: [units.provinceA, units.provinceB],
+                                                  chains: [["commune", "province", "nation"], ["commune", "district", "province", "nation"]])
+        // B's nomination: endorsed at its commune, district and province, so under review at the nation (reached 3 of 4).
+        let waiting = try fixture.nomination(of: s.elsewhere.team, in: units.villageB1, steps: [.submit, .endorse, .endorse, .endorse],
+                                             chain: [units.communeB, units.communeB2, units.provinceB], levels: 4)
+        try await harness.append(opened + waiting.events)
+        try await harness.catchUp()
+        let nationLevelInA = 2
+        let before = try await RewardsStore.passed(round: fixture.round, category: "exemplaryTeam", level: nationLevelInA, unit: nil, harness.owner)
+        #expect(before == 0, "under review at the nation is not past it")
+        // A's nomination passes the nation (reached 3 of 3): now one has.
+        let passing = try fixture.nomination(of: s.first.team, in: units.villageA1, steps: [.submit, .endorse, .endorse, .endorse],
+                                             chain: [units.communeA, units.provinceA], levels: 3)
+        try await harness.append(passing.events)
+        try await harness.catchUp()
+        let after = try await RewardsStore.passed(round: fixture.round, category: "exemplaryTeam", level: nationLevelInA, unit: nil, harness.owner)
+        #expect(after == 1)
+        await harness.close()
+    }
+
     @Test func replayingANationalRoundGivesTheSameState() async throws {
         let s = try await RewardsScenario.make()
         let units = s.units, harness = s.harness
