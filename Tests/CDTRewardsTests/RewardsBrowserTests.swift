@@ -65,4 +65,40 @@ import Testing
         #expect(state.first?.0 == "returned" && state.first?.1 == "Bổ sung ảnh hoạt động của tổ")
         await harness.close()
     }
+    /// At a phone's width, a national administrator opens a national round, follows the nomination that
+    /// reached the nation from their queue and endorses it to the decision.
+    @Test func theNationEndorsesFromAPhone() async throws {
+        let s = try await RewardsScenario.make()
+        let units = s.units, harness = s.harness
+        try await harness.catchUp()
+        let round = try await RewardsNationalTests.openNationalRound(s)
+        let id = try await RewardsNationalTests.nominate(s, s.first.team, as: RewardsScenario.officer(units), round: round)
+        try await RewardsNationalTests.endorseThroughProvince(s, id, commune: units.communeA, communeRoles: RewardsScenario.officer(units),
+                                                             province: units.provinceA, provinceRoles: RewardsScenario.provinceAdmin(units))
+        try await harness.withClient(as: RewardsNationalTests.national, transport: .live) { admin in
+            let port = try #require(admin.port), login = try #require(admin.login)
+            let browser = try await BrowserSession.start(width: 360)
+            do {
+                // A national administrator signs in with a second factor; the API sign-in used the first code.
+                let code = await TestTwoFactorCodes.next(for: login["login"]!, secret: "TESTSECRETTESTSECRET")
+                try await browser.signIn(origin: "http://127.0.0.1:\(port)", login: login["login"]!, password: login["password"]!, code: code,
+                                         next: "/api/v1/modules/rewards/pages/rounds/\(round)")
+                #expect(try await browser.text(of: "#queue h2").contains("(1)"))
+                try await browser.click("#queue a")
+                #expect(try await browser.currentURL().hasSuffix("/api/v1/modules/rewards/pages/nominations/\(id)"))
+                #expect(try await browser.text(of: "#state").contains("Cấp trung ương"))
+                let fits = try await browser.run("return document.documentElement.scrollWidth <= window.innerWidth") as? Bool
+                #expect(fits == true, "the page fits a 360 px screen")
+                try await browser.click("#form-endorse button")
+                #expect(try await browser.text(of: "#state").contains("Chờ quyết định"))
+            } catch {
+                await browser.close()
+                throw error
+            }
+            await browser.close()
+        }
+        let state = try await harness.owner.query("SELECT state FROM rewards_nominations").decode(String.self)
+        #expect(state == ["endorsed"])
+        await harness.close()
+    }
 }
