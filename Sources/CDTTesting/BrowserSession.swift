@@ -24,7 +24,12 @@ public final class BrowserSession: @unchecked Sendable {
     /// The key WebDriver names an element by.
     private static let elementKey = "element-6066-11e4-a52e-4f735466cecf"
 
-    private init(driver: Process, base: URL, session: String, profile: URL, capabilities: [String: Any]) {
+    /// The viewport's size in CSS pixels.
+    public let width: Int, height: Int
+
+    private init(driver: Process, base: URL, session: String, profile: URL, capabilities: [String: Any], width: Int, height: Int) {
+        self.width = width
+        self.height = height
         self.driver = driver
         self.base = base
         self.session = session
@@ -65,7 +70,9 @@ public final class BrowserSession: @unchecked Sendable {
                 guard let value = answer["value"] as? [String: Any], let id = value["sessionId"] as? String else {
                     throw TestHarnessError("ChromeDriver started no session: \(answer)")
                 }
-                return BrowserSession(driver: driver, base: base, session: id, profile: profile, capabilities: capabilities)
+                let browser = BrowserSession(driver: driver, base: base, session: id, profile: profile, capabilities: capabilities, width: width, height: height)
+                try await browser.emulateViewport()
+                return browser
             } catch {
                 stop(driver)
                 throw error
@@ -158,6 +165,15 @@ public final class BrowserSession: @unchecked Sendable {
             throw TestHarnessError("ChromeDriver started no session: \(answer)")
         }
         session = id
+        try await emulateViewport()
+    }
+
+    /// Chromium makes no window narrower than 500 px: the page's viewport is set to `width` × `height`
+    /// through the DevTools protocol instead (as a phone's, touch and all), for every page the tab opens.
+    private func emulateViewport() async throws {
+        _ = try await command("POST", "goog/cdp/execute", ["cmd": "Emulation.setDeviceMetricsOverride", "params": [
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": true,
+        ]])
     }
 
     /// Quits the browser and the driver and removes the profile.

@@ -17,7 +17,7 @@ private struct FormProbeModule: FeatureModule {
     func addRoutes(to routes: inout ModuleRoutes) {
         routes.get("page", access: .view, summary: "The page with the form") { _, context in
             ModuleResponse.page("""
-                <!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Ghi chú</title></head><body>
+                <!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Ghi chú</title></head><body>
                 <form method="post" action="/api/v1/modules/form-probe/notes">\(HTML.csrfField(context))
                 <label for="note">Ghi chú · Note</label><input id="note" name="note"><button type="submit">Gửi · Send</button></form></body></html>
                 """)
@@ -126,6 +126,9 @@ private struct FormProbeModule: FeatureModule {
             do {
                 try await browser.signIn(origin: "http://127.0.0.1:\(port)", login: login["login"]!, password: login["password"]!,
                                          next: "/api/v1/modules/form-probe/page")
+                // The page is laid out at a phone's width.
+                let innerWidth = try await browser.run("return window.innerWidth")
+                #expect(innerWidth as? Int == 360, "\(String(describing: innerWidth))")
                 try await browser.type(into: "#note", "Hộ bà Năm cần cài VNeID")
                 try await browser.click("button[type=submit]")
                 #expect(try await browser.currentURL().hasSuffix("/api/v1/modules/form-probe/page"))
