@@ -154,28 +154,11 @@ enum OfferRoutes {
         var check = Validator()
         payload.validate(into: &check)
         try check.finishOr422()
-        guard Authority.administers(body.provinceId, context), context.provinces.contains(body.provinceId) else {
-            throw ProblemDetails.rule("provinceId", "must be a province you administer where the module is enabled", status: .forbidden,
-                                      "Only that province's administrator approves an offer there.")
-        }
-        let database = context.module.database
-        let author = try Authority.author(context)
-        try await database.withTransaction { tx in
-            let status = try await tx.query("""
-                SELECT status FROM partner_discounts_offers WHERE province_id = \(body.provinceId) AND id = \(id) FOR UPDATE
-                """).decode(String.self)
-            guard let current = status.first else { throw ProblemDetails(status: .notFound, detail: "No such offer in that province.") }
+        return try await decide(id, in: body.provinceId, "approves", context) { current in
             guard current == "awaitingApproval" else { throw ProblemDetails.rule("id", "must be an offer awaiting approval (it is \(current))", status: .conflict) }
-            let event = try PartnerDiscountsModule.offerApproved.event(in: body.provinceId, by: author, at: context.module.now(), payload)
-            try await context.record(event, in: tx)
-            try await PartnerProjection.apply(event, province: body.provinceId, tx)
-            try await context.audit(action: "offer.approved", unit: body.provinceId, subject: id.description,
-                                    details: ["subsidyPerRedemption": String(body.subsidyPerRedemption), "budgetCap": String(body.budgetCap)], in: tx)
-        }
-        guard let offer = try await OfferRow.select(where: "o.province_id = \(body.provinceId) AND o.id = \(id)", database).first else {
-            throw ProblemDetails(status: .notFound, detail: "No such offer in that province.")
-        }
-        return offer.view
+        } event: { author in
+            try PartnerDiscountsModule.offerApproved.event(in: body.provinceId, by: author, at: context.module.now(), payload)
+        } audit: { ("offer.approved", ["subsidyPerRedemption": String(body.subsidyPerRedemption), "budgetCap": String(body.budgetCap)]) }
     }
 
     struct Suspension: Codable {
@@ -191,25 +174,40 @@ enum OfferRoutes {
         var check = Validator()
         check.text(body.reason, "reason", maximumLength: 500)
         try check.finishOr422()
-        guard Authority.administers(body.provinceId, context), context.provinces.contains(body.provinceId) else {
+        return try await decide(id, in: body.provinceId, "withdraws", context) { current in
+            guard current != "withdrawn" else { throw ProblemDetails.rule("id", "must be an offer not withdrawn already", status: .conflict) }
+        } event: { author in
+            try PartnerDiscountsModule.offerWithdrawn.event(in: body.provinceId, by: author, at: context.module.now(), OfferWithdrawn(offerId: id, reason: body.reason))
+        } audit: { ("offer.withdrawn", ["reason": body.reason]) }
+    }
+
+    /// A province administrator's decision on offer `id` in `province`: in one transaction, the offer's row
+    /// there locked, `allowed` checking its status, the decision's event recorded and applied, the audit
+    /// entry written; then the offer as it is now. Refused (403) outside the provinces the caller administers.
+    private static func decide(
+        _ id: ID<Offer>, in province: ID<AdministrativeUnit>, _ verb: String, _ context: ModuleRequestContext,
+        allowed: @Sendable (String) throws -> Void, event: @Sendable (UUID) throws -> DomainEvent,
+        audit: @Sendable () -> (action: String, details: [String: String])
+    ) async throws -> OfferView {
+        guard Authority.administers(province, context), context.provinces.contains(province) else {
             throw ProblemDetails.rule("provinceId", "must be a province you administer where the module is enabled", status: .forbidden,
-                                      "Only that province's administrator withdraws an offer there.")
+                                      "Only that province's administrator \(verb) an offer there.")
         }
         let database = context.module.database
         let author = try Authority.author(context)
         try await database.withTransaction { tx in
             let status = try await tx.query("""
-                SELECT status FROM partner_discounts_offers WHERE province_id = \(body.provinceId) AND id = \(id) FOR UPDATE
+                SELECT status FROM partner_discounts_offers WHERE province_id = \(province) AND id = \(id) FOR UPDATE
                 """).decode(String.self)
             guard let current = status.first else { throw ProblemDetails(status: .notFound, detail: "No such offer in that province.") }
-            guard current != "withdrawn" else { throw ProblemDetails.rule("id", "must be an offer not withdrawn already", status: .conflict) }
-            let event = try PartnerDiscountsModule.offerWithdrawn.event(in: body.provinceId, by: author, at: context.module.now(),
-                                                                         OfferWithdrawn(offerId: id, reason: body.reason))
-            try await context.record(event, in: tx)
-            try await PartnerProjection.apply(event, province: body.provinceId, tx)
-            try await context.audit(action: "offer.withdrawn", unit: body.provinceId, subject: id.description, details: ["reason": body.reason], in: tx)
+            try allowed(current)
+            let decision = try event(author)
+            try await context.record(decision, in: tx)
+            try await PartnerProjection.apply(decision, province: province, tx)
+            let (action, details) = audit()
+            try await context.audit(action: action, unit: province, subject: id.description, details: details, in: tx)
         }
-        guard let offer = try await OfferRow.select(where: "o.province_id = \(body.provinceId) AND o.id = \(id)", database).first else {
+        guard let offer = try await OfferRow.select(where: "o.province_id = \(province) AND o.id = \(id)", database).first else {
             throw ProblemDetails(status: .notFound, detail: "No such offer in that province.")
         }
         return offer.view
