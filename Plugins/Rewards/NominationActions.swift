@@ -99,9 +99,17 @@ enum NominationActions {
     static func authorize(_ action: ReviewAction, _ nomination: Nomination, _ round: Round, _ context: ModuleRequestContext) async throws {
         switch action {
         case .submit, .withdraw:
-            guard nomination.nominatedBy == context.caller.accountID?.rawValue || context.changeScope.contains(path: nomination.unitPath) else {
+            // The account that drafted it, or another who may nominate there (a fellow officer of the commune).
+            guard nomination.nominatedBy != context.caller.accountID?.rawValue else { return }
+            guard let unit = try await CoreReads(context.module.database).unit(nomination.subjectUnitId) else {
                 throw ProblemDetails(status: .forbidden, detail: "Only the nominator's side submits or withdraws a nomination.",
                                      errors: [.init(field: "id", rule: "must be a nomination of your own area")])
+            }
+            do {
+                try NominationRoutes.mayNominate(at: unit, province: nomination.provinceId, context)
+            } catch {
+                throw ProblemDetails(status: .forbidden, detail: "Only the nominator's side submits or withdraws a nomination.",
+                                     errors: [.init(field: "id", rule: "must be a nomination you may make: drafted by you, or in your own area as one who nominates there")])
             }
         case .endorse, .return:
             try await requireReviewer(nomination, context)

@@ -58,7 +58,14 @@ enum NominationRoutes {
     /// Where the caller sees nominations: their own area (the nominating side), and where they review or
     /// decide. A commune officer views the whole province's work, but only their commune's nominations.
     static func scope(_ context: ModuleRequestContext) -> AccessScope {
-        context.changeScope.union(context.scope(for: "rewards.review")).union(context.scope(for: "rewards.decide"))
+        nominatorScope(context).union(context.scope(for: "rewards.review")).union(context.scope(for: "rewards.decide"))
+    }
+
+    /// Where the caller is on the nominator's side: their own area, for those whose roles nominate
+    /// (officers, administrators, team leaders); a plain member's village shows them no nomination.
+    static func nominatorScope(_ context: ModuleRequestContext) -> AccessScope {
+        let nominates = context.roles.contains { [.communeOfficer, .provinceAdministrator, .nationalAdministrator, .teamLeader].contains($0.role) }
+        return nominates ? context.changeScope : .nowhere
     }
 
     /// A nomination the caller may see (404 otherwise, as for one that does not exist).
@@ -162,8 +169,12 @@ enum NominationRoutes {
             throw ProblemDetails(status: .forbidden, detail: "You may nominate only in your own area.",
                                  errors: [.init(field: "subjectId", rule: "must be in your own area")])
         }
-        let officer = context.roles.contains { [.communeOfficer, .provinceAdministrator, .nationalAdministrator].contains($0.role) }
-        guard officer || (context.roles.contains { $0.role == .teamLeader } && context.settings(for: province).bool("villageLeadersMayNominate")) else {
+        // A role counts only where it is held: at the unit or above it (a national role everywhere).
+        func holds(_ roles: Set<Role>) -> Bool {
+            context.roles.contains { roles.contains($0.role) && ($0.unitID.map(unit.pathIDs.contains) ?? true) }
+        }
+        let officer = holds([.communeOfficer, .provinceAdministrator, .nationalAdministrator])
+        guard officer || (holds([.teamLeader]) && context.settings(for: province).bool("villageLeadersMayNominate")) else {
             throw ProblemDetails(status: .forbidden, detail: "Commune officers nominate; village team leaders only where the province allows it.",
                                  errors: [.init(field: "subjectId", rule: "village team leaders may nominate only when the province's setting villageLeadersMayNominate is on")])
         }

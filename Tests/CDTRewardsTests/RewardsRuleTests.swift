@@ -49,6 +49,40 @@ import Testing
         await harness.close()
     }
 
+    /// A member of the nominee's village is not the nominator's side: they neither read the commune's
+    /// nominations nor submit or withdraw one; a village team leader may not either while the province does
+    /// not let leaders nominate; another officer of the commune may.
+    @Test func onlyTheNominatorsSideSubmitsOrWithdraws() async throws {
+        let s = try await RewardsScenario.make()
+        let units = s.units, harness = s.harness
+        try await harness.catchUp()
+        let round = try await s.openRound()
+        let drafted = try await s.nominate(s.first.team, round: round)   // drafted and submitted by the commune's officer
+        try await harness.withClient(as: [RoleAssignment(role: .member, unitID: units.villageA1)]) { member in
+            let list = try await member.get("\(base)/nominations")
+            #expect(list.status == .ok && list.items.isEmpty)
+            let withdrawn = try await member.post("\(base)/nominations/\(drafted)/withdraw", "{}")
+            #expect(withdrawn.status == .notFound)
+            let submitted = try await member.post("\(base)/nominations/\(drafted)/submit", "{}")
+            #expect(submitted.status == .notFound)
+        }
+        try await harness.withClient(as: [RoleAssignment(role: .teamLeader, unitID: units.villageA1)]) { leader in
+            let withdrawn = try await leader.post("\(base)/nominations/\(drafted)/withdraw", "{}")
+            #expect(withdrawn.status == .forbidden && withdrawn.fields == ["id"], "\(withdrawn.text)")
+        }
+        // An officer elsewhere who is a team leader in the village is no officer there.
+        try await harness.withClient(as: [RoleAssignment(role: .teamLeader, unitID: units.villageA1),
+                                          RoleAssignment(role: .communeOfficer, unitID: units.communeA2)]) { both in
+            let withdrawn = try await both.post("\(base)/nominations/\(drafted)/withdraw", "{}")
+            #expect(withdrawn.status == .forbidden, "\(withdrawn.text)")
+        }
+        try await harness.withClient(as: [RoleAssignment(role: .communeOfficer, unitID: units.communeA)]) { officer in
+            let withdrawn = try await officer.post("\(base)/nominations/\(drafted)/withdraw", "{}")
+            #expect(withdrawn.status == .ok && withdrawn.json["state"] as? String == "withdrawn", "\(withdrawn.text)")
+        }
+        await harness.close()
+    }
+
     @Test func aReviewerMayNotJudgeTheirOwnTeam() async throws {
         let s = try await RewardsScenario.make()
         let units = s.units, harness = s.harness
