@@ -79,8 +79,9 @@ enum ClaimRoutes {
     }
 
     /// Claims offer `id` for the caller. The offer's row is locked for the transaction, so claims of one
-    /// offer in a province go one at a time: the count of claims made before is exact, and the quantity and
-    /// the member's limit are never exceeded, however many claim at once.
+    /// offer in a province go one at a time; the claims made before are counted after the lock is taken (a
+    /// statement of its own), so the quantity and the member's limit are never exceeded, however many claim
+    /// at once.
     static func claim(_ id: ID<Offer>, _ context: ModuleRequestContext) async throws -> Claimed {
         let mine = try await members(context)
         let database = context.module.database
@@ -108,7 +109,12 @@ enum ClaimRoutes {
                 if chosen != nil { break }
             }
             guard let (member, place) = chosen else { throw ProblemDetails.rule("id", refusal, status: .forbidden, "The offer is not open to you.") }
-            guard offer.claimed < offer.quantity else {
+            // Counted again now that the row is ours: the locking statement's own count was read from its
+            // snapshot, taken before it waited for the claim that held the lock (READ COMMITTED).
+            let claimed = try await tx.query("""
+                SELECT count(*) FROM partner_discounts_claims WHERE province_id = \(offer.provinceId) AND offer_id = \(id)
+                """).decode(Int.self)[0]
+            guard claimed < offer.quantity else {
                 throw ProblemDetails.rule("id", "must have codes left (all \(offer.quantity) are claimed)", status: .conflict, "None left.")
             }
             let members = mine.map(\.member)

@@ -142,6 +142,10 @@ enum PartnerAdminRoutes {
             try await accounts.bind(body.accountId, to: partner.id.description)
         } catch is PostgresError {
             throw ProblemDetails.rule("accountId", "must name an existing account")
+        } catch is ModuleActorAccounts.BoundElsewhere {
+            // Said without naming the other partner: whose staff an account is stays theirs to know.
+            throw ProblemDetails.rule("accountId", "must not be another partner's staff (its binding there must end first)", status: .conflict,
+                                      "That account works for another partner.")
         }
         try await context.audit(action: "partner.staff_bound", unit: partner.provinceId, subject: partner.id.description,
                                 details: ["account": body.accountId.description])

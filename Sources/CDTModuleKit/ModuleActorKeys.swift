@@ -55,9 +55,10 @@ public struct ModuleActorKeys: Sendable {
 /// sign in with their own account (core role `enterprisePartner`, which gives nothing in the core) rather
 /// than a key. On the module's ``ModuleRouteAccess/externalActor`` routes such an account is admitted as
 /// the actor (``ModuleCaller/actorAccount(_:actor:)``): it sees what the actor sees, and the audit log
-/// names the account beside the actor. An account is bound to at most one actor of a module; binding it
-/// again moves it. Like keys, bindings belong to no province: this type writes them in a national scope,
-/// and the module decides who may ask.
+/// names the account beside the actor. An account is bound to at most one actor of a module, and binding
+/// never moves it: an account another actor holds must be unbound there first (so one partner's
+/// administrator cannot take another partner's staff). Like keys, bindings belong to no province: this type
+/// writes them in a national scope, and the module decides who may ask.
 ///
 /// ```swift
 /// try await ModuleActorAccounts(context.module).bind(staffAccount, to: partner.id.description)
@@ -71,15 +72,27 @@ public struct ModuleActorAccounts: Sendable {
         self.database = context.database
     }
 
-    /// Binds `account` to `actorID` (moving it from another actor of this module); returns whether anything changed.
+    /// An account is bound to another actor of the module already: unbind it there first.
+    public struct BoundElsewhere: Error, Sendable, Hashable {
+        /// The actor that holds the account.
+        public let actorID: String
+    }
+
+    /// Binds `account` to `actorID`; returns whether it was new (`false`: bound to that actor already).
+    /// Throws ``BoundElsewhere`` when another actor of this module holds the account.
     @discardableResult
     public func bind(_ account: ID<Account>, to actorID: String) async throws -> Bool {
         try await RowScope.$current.withValue(.everyProvince) {
-            try await database.execute("""
+            let inserted = try await database.execute("""
                 INSERT INTO module_actor_accounts (module_id, account_id, actor_id) VALUES (\(moduleID), \(account), \(actorID))
-                ON CONFLICT (module_id, account_id) DO UPDATE SET actor_id = excluded.actor_id, bound_at = now()
-                WHERE module_actor_accounts.actor_id <> excluded.actor_id
+                ON CONFLICT (module_id, account_id) DO NOTHING
                 """) == 1
+            if inserted { return true }
+            let holder = try await database.query("""
+                SELECT actor_id FROM module_actor_accounts WHERE module_id = \(moduleID) AND account_id = \(account)
+                """).decode(String.self).first
+            if let holder, holder != actorID { throw BoundElsewhere(actorID: holder) }
+            return false
         }
     }
 

@@ -100,20 +100,17 @@ public final class BrowserSession: @unchecked Sendable {
 
     /// Types `text` into the field `selector` names (a CSS selector), after what it holds.
     public func type(into selector: String, _ text: String) async throws {
-        let element = try await find(selector)
-        _ = try await command("POST", "element/\(element)/value", ["text": text])
+        _ = try await onElement(selector, "POST", "value", ["text": text])
     }
 
     /// Empties the field `selector` names.
     public func clear(_ selector: String) async throws {
-        let element = try await find(selector)
-        _ = try await command("POST", "element/\(element)/clear", [:])
+        _ = try await onElement(selector, "POST", "clear", [:])
     }
 
     /// Clicks what `selector` names (a button, a link, a check box) and waits for the page it leads to.
     public func click(_ selector: String) async throws {
-        let element = try await find(selector)
-        _ = try await command("POST", "element/\(element)/click", [:])
+        _ = try await onElement(selector, "POST", "click", [:])
     }
 
     /// Chooses the option whose value is `value` in the select `selector` names, by clicking it.
@@ -123,8 +120,7 @@ public final class BrowserSession: @unchecked Sendable {
 
     /// The text `selector` shows (its rendered text, as a person reads it).
     public func text(of selector: String) async throws -> String {
-        let element = try await find(selector)
-        return try await command("GET", "element/\(element)/text", nil)["value"] as? String ?? ""
+        try await onElement(selector, "GET", "text", nil)["value"] as? String ?? ""
     }
 
     /// Whether the page has an element `selector` names.
@@ -171,6 +167,8 @@ public final class BrowserSession: @unchecked Sendable {
     /// Chromium makes no window narrower than 500 px: the page's viewport is set to `width` × `height`
     /// through the DevTools protocol instead (as a phone's, touch and all), for every page the tab opens.
     private func emulateViewport() async throws {
+        // Looking for an element waits up to 5 s for it to appear, as a person waits for a page to load.
+        _ = try await command("POST", "timeouts", ["implicit": 5000])
         _ = try await command("POST", "goog/cdp/execute", ["cmd": "Emulation.setDeviceMetricsOverride", "params": [
             "width": width, "height": height, "deviceScaleFactor": 1, "mobile": true,
         ]])
@@ -184,6 +182,21 @@ public final class BrowserSession: @unchecked Sendable {
     }
 
     // MARK: WebDriver
+
+    /// Runs an element command on what `selector` names, finding it again when the page it was found on
+    /// has just been replaced (a form's post navigating): as a person looks again at the new page.
+    private func onElement(_ selector: String, _ method: String, _ action: String, _ body: [String: Any]?) async throws -> [String: Any] {
+        var attempt = 0
+        while true {
+            do {
+                let element = try await find(selector)
+                return try await command(method, "element/\(element)/\(action)", body)
+            } catch let error as TestHarnessError where error.description.contains("stale element") && attempt < 10 {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+    }
 
     private func find(_ selector: String) async throws -> String {
         let answer = try await command("POST", "element", ["using": "css selector", "value": selector])

@@ -86,6 +86,12 @@ import Testing
                 let nobody = try await admin.post("\(base)/partners/\(partner)/staff", #"{"accountId": "\#(UUID())"}"#)
                 #expect(nobody.status == .unprocessableContent && nobody.fields == ["accountId"])
             }
+            // Another partner's administrator cannot take the account over: binding never moves it.
+            let (other, _) = try await s.partner("VNPT Hà Nội", taxCode: "0106869738")
+            try await s.harness.withClient(as: PartnerScenario.national) { admin in
+                let taken = try await admin.post("\(base)/partners/\(other)/staff", #"{"accountId": "\#(account)"}"#)
+                #expect(taken.status == .conflict && taken.fields == ["accountId"] && !taken.text.contains(partner), "\(taken.text)")
+            }
             let own = try await staff.get("\(base)/partner/offers")
             #expect(own.status == .ok && own.items.map { $0["id"] as? String } == [offer], "\(own.text)")
             // The staff account cannot do what administrators do.
