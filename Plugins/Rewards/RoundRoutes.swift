@@ -131,6 +131,10 @@ enum RoundRoutes {
         }
         let event = try RewardsModule.roundClosed.event(in: round.provinceId, by: account.rawValue, at: context.module.now(), RoundClosed(roundId: round.id))
         try await context.module.database.withTransaction { tx in
+            // Two closings at once: the second finds the round closed under the lock and records nothing.
+            guard try await RewardsStore.round(round.id, province: round.provinceId, lockedIn: tx, exclusive: true)?.state == "open" else {
+                throw ProblemDetails(status: .conflict, detail: "The round is closed already.", errors: [.init(field: "state", rule: "must be open")])
+            }
             try await context.record(event, in: tx)
             try await RewardsProjection.apply(event, province: round.provinceId, tx)
             try await context.audit(action: "round.closed", unit: round.provinceId, subject: round.id.description, in: tx)

@@ -83,6 +83,22 @@ import Testing
         await harness.close()
     }
 
+    @Test func twoClosingsAtOnceCloseTheRoundOnce() async throws {
+        let s = try await RewardsScenario.make()
+        let harness = s.harness
+        try await harness.catchUp()
+        let round = try await s.openRound()
+        try await harness.withClient(as: RewardsScenario.provinceAdmin(s.units)) { admin in
+            async let first = admin.post("\(base)/rounds/\(round)/close", "{}")
+            async let second = admin.post("\(base)/rounds/\(round)/close", "{}")
+            let statuses = [try await first.status.code, try await second.status.code].sorted()
+            #expect(statuses == [200, 409], "\(statuses)")
+        }
+        let closings = try await harness.owner.query("SELECT count(*)::int FROM events WHERE type = 'rewards.round_closed'").decode(Int.self)
+        #expect(closings == [1])
+        await harness.close()
+    }
+
     @Test func aReviewerMayNotJudgeTheirOwnTeam() async throws {
         let s = try await RewardsScenario.make()
         let units = s.units, harness = s.harness
