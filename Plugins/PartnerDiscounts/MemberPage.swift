@@ -10,10 +10,11 @@ extension PartnerPages {
             offers = try await ClaimRoutes.offersForMe(context)
             codes = try await ClaimRoutes.myCodes(context)
         } catch let problem as ProblemDetails where problem.status == 403 {
+            // A page that says so, to the person who opened it (the JSON routes answer 403).
             return ModuleResponse.page(PageLayout.page(title: "Ưu đãi cho tôi", """
                 <h1>\(PageLayout.both("Ưu đãi cho tôi", "Offers for me"))</h1>
                 <p class="error">\(PageLayout.both("Tài khoản của bạn chưa gắn với thành viên Tổ nào (theo số điện thoại).", "Your account is not a team member's (by its phone number)."))</p>
-                """), status: .forbidden)
+                """))
         }
         var html = "<h1>\(PageLayout.both("Ưu đãi cho tôi", "Offers for me"))</h1>"
         if offers.isEmpty { html += "<p class=\"muted\">\(PageLayout.both("Chưa có ưu đãi nào.", "No offers yet."))</p>" }

@@ -11,6 +11,18 @@ import Testing
 @Suite struct PartnerPageTests {
     let base = "/api/v1/modules/partner-discounts"
 
+    /// An account no member's phone matches opens the page and is told why it has no offers.
+    @Test func anAccountThatIsNoMemberIsToldSo() async throws {
+        let s = try await PartnerScenario.make()
+        try await s.harness.withClient(as: s.memberA) { account in
+            let page = try await account.openPage("\(base)/pages/member")
+            #expect(page.status == .ok && page.text.contains("chưa gắn với thành viên Tổ nào"), "\(page.status)")
+            let offers = try await account.get("\(base)/my/offers")
+            #expect(offers.status == .forbidden)
+        }
+        await s.harness.close()
+    }
+
     @Test func aMemberClaimsFromTheirPageAndSeesTheCodeWithItsQRCode() async throws {
         let s = try await PartnerScenario.make()
         let (_, key) = try await s.partner("Viettel Hà Nội", taxCode: "0100109106")
