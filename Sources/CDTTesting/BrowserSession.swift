@@ -174,6 +174,12 @@ public final class BrowserSession: @unchecked Sendable {
         ]])
     }
 
+    /// A session a failing test never closed still ends its driver (its browser goes with the driver's
+    /// session only on ``close()``).
+    deinit {
+        Self.stop(driver)
+    }
+
     /// Quits the browser and the driver and removes the profile.
     public func close() async {
         _ = try? await command("DELETE", "", nil)
