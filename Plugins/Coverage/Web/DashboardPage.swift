@@ -42,7 +42,7 @@ enum DashboardPage {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         // No script, no outside resource: styles inline, images the inline SVG.
-        headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        headers[.contentSecurityPolicy] = ModuleResponse.contentSecurityPolicy
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: page.html)))
     }
 

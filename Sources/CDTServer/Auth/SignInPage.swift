@@ -70,17 +70,10 @@ struct SignInPage: Sendable {
         }
     }
 
-    /// The fields of an `application/x-www-form-urlencoded` body; `nil` when one is not valid
-    /// percent-encoding.
+    /// The fields of an `application/x-www-form-urlencoded` body, the last value of a repeated name;
+    /// `nil` when one is not valid percent-encoding.
     static func formFields(_ body: String) -> [String: String]? {
-        var fields: [String: String] = [:]
-        for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ text: Substring) -> String? { text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
-            guard let name = decode(parts[0]), let value = parts.count > 1 ? decode(parts[1]) : "" else { return nil }
-            fields[name] = value
-        }
-        return fields
+        FormFields(urlEncoded: body).map { Dictionary($0.pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }) }
     }
 
     /// Whether a form post comes from this server's site: `Sec-Fetch-Site` (sent by browsers) must not be
