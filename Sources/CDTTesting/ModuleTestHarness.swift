@@ -232,25 +232,25 @@ public struct ModuleTestClient: Sendable {
             .joined(separator: "&")
         var headers: HTTPFields = [.contentType: RouteDocumentation.formMediaType, .init("Sec-Fetch-Site")!: site]
         if let token { headers[.cookie] = "cdt_session=\(token)" }
-        return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body)) {
-            TestAnswer(status: $0.status, text: String(buffer: $0.body), headers: $0.headers)
-        }
+        return try await execute(.post, uri, headers, ByteBuffer(string: body))
     }
 
     /// Opens a page as a browser does: the session in the cookie, asking for HTML.
     public func openPage(_ uri: String) async throws -> TestAnswer {
         var headers: HTTPFields = [.accept: "text/html"]
         if let token { headers[.cookie] = "cdt_session=\(token)" }
-        return try await client.execute(uri: uri, method: .get, headers: headers, body: nil) {
-            TestAnswer(status: $0.status, text: String(buffer: $0.body), headers: $0.headers)
-        }
+        return try await execute(.get, uri, headers, nil)
     }
 
     public func send(_ method: HTTPRequest.Method, _ uri: String, body: String?) async throws -> TestAnswer {
         var headers: HTTPFields = [:]
         if let token { headers[.authorization] = "Bearer \(token)" }
         if body != nil { headers[.contentType] = "application/json" }
-        return try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) {
+        return try await execute(method, uri, headers, body.map { ByteBuffer(string: $0) })
+    }
+
+    private func execute(_ method: HTTPRequest.Method, _ uri: String, _ headers: HTTPFields, _ body: ByteBuffer?) async throws -> TestAnswer {
+        try await client.execute(uri: uri, method: method, headers: headers, body: body) {
             TestAnswer(status: $0.status, text: String(buffer: $0.body), headers: $0.headers)
         }
     }
