@@ -88,13 +88,20 @@ enum CounterRoutes {
                              expiresAt: found.expiresAt, redeemedAt: redeemedAt ?? found.redeemedAt, person: person)
     }
 
-    static func lookUp(_ typed: String, _ context: ModuleRequestContext) async throws -> CounterAnswer {
+    /// The caller's partner, once its counter may look up another code, and the code as typed; a code that
+    /// cannot be one counts as a miss (422).
+    static func admit(_ typed: String, _ context: ModuleRequestContext) async throws -> (PartnerRecord, RedemptionCode) {
         let partner = try await CounterGuard.admit(context)
-        let database = context.module.database
         guard let code = RedemptionCode(typed: typed) else {
             try await CounterGuard.note(found: nil, partner, context)
             throw ProblemDetails.rule("code", "must be 10 characters of the code, as XXXX-XXXX-XX")
         }
+        return (partner, code)
+    }
+
+    static func lookUp(_ typed: String, _ context: ModuleRequestContext) async throws -> CounterAnswer {
+        let (partner, code) = try await admit(typed, context)
+        let database = context.module.database
         guard let found = try await find(code, partner: partner.id, { try await database.query($0) }, lock: false) else {
             try await CounterGuard.note(found: nil, partner, context)
             throw unknown
@@ -106,12 +113,8 @@ enum CounterRoutes {
     }
 
     static func redeem(_ typed: String, _ context: ModuleRequestContext) async throws -> CounterAnswer {
-        let partner = try await CounterGuard.admit(context)
+        let (partner, code) = try await admit(typed, context)
         let database = context.module.database
-        guard let code = RedemptionCode(typed: typed) else {
-            try await CounterGuard.note(found: nil, partner, context)
-            throw ProblemDetails.rule("code", "must be 10 characters of the code, as XXXX-XXXX-XX")
-        }
         let author = try Authority.author(context)
         let outcome: Result<CounterAnswer, ProblemDetails> = try await database.withTransaction { tx in
             guard let found = try await find(code, partner: partner.id, { try await tx.query($0) }, lock: true) else { return .failure(unknown) }
