@@ -110,6 +110,7 @@ import Testing
         read("/api/v1/teams/{id}/memberships", in: { w in "/api/v1/teams/\(w.teamA)/memberships" }, out: { w in "/api/v1/teams/\(w.teamB)/memberships" }),
         read("/api/v1/members/{id}", in: { w in "/api/v1/members/\(w.memberA)" }, out: { w in "/api/v1/members/\(w.memberB)" }),
         read("/api/v1/members/{id}/memberships", in: { w in "/api/v1/members/\(w.memberA)/memberships" }, out: { w in "/api/v1/members/\(w.memberB)/memberships" }),
+        read("/api/v1/members/{id}/progress", in: { w in "/api/v1/members/\(w.memberA)/progress" }, out: { w in "/api/v1/members/\(w.memberB)/progress" }),
         read("/api/v1/households/{id}", in: { w in "/api/v1/households/\(w.householdA)" }, out: { w in "/api/v1/households/\(w.householdB)" }),
         read("/api/v1/campaigns/{id}", in: { w in "/api/v1/campaigns/\(w.campaignA)" }, out: { w in "/api/v1/campaigns/\(w.campaignB)" }),
         read("/api/v1/trainings/{id}", in: { w in "/api/v1/trainings/\(w.trainingA)" }, out: { w in "/api/v1/trainings/\(w.trainingB)" }),
