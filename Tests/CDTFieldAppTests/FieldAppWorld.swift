@@ -89,6 +89,7 @@ extension BrowserSession {
     func keepEvidence(_ name: String) async {
         try? await screenshot(to: FieldAppArtifacts.file("failed-\(name)"))
         let outbox = (try? await run("return import('/app/queue.js').then(q => q.items()).then(items => JSON.stringify(items.map(i => [i.state, i.event.type, i.errors, i.reason])))")) as? String
-        print("field app evidence (\(name)): \((try? await pageSource())?.prefix(0) ?? "")outbox \(outbox ?? "-")")
+        let state = (try? await run("return [location.href, document.documentElement.lang, localStorage.getItem('cdt-language'), document.activeElement && document.activeElement.outerHTML.slice(0, 120)].join(' | ')")) as? String
+        print("field app evidence (\(name)): \(state ?? "-") outbox \(outbox ?? "-")")
     }
 }

@@ -123,7 +123,7 @@ async function renderSignIn(section) {
     ui.field({ id: 'login', label: ['Số điện thoại hoặc tên đăng nhập', 'Phone number or username'], required: true,
       value: (session && session.login) || '', attributes: { autocomplete: 'username', autocapitalize: 'none' } }),
     ui.field({ id: 'password', label: ['Mật khẩu', 'Password'], type: 'password', required: true, attributes: { autocomplete: 'current-password' } }),
-    ui.field({ id: 'code', label: ['Mã xác thực hai bước (nếu có)', 'Two-factor code (if you use one)'], attributes: { inputmode: 'numeric', autocomplete: 'one-time-code' } }),
+    ui.field({ id: 'code', label: ['Mã xác thực hai bước (nếu có)', 'Two-factor code (if you use one)'], attributes: { inputmode: 'numeric' } }),
     h('p', { class: 'error', id: 'signin-error', role: 'alert', hidden: true }),
     h('button', { type: 'submit', id: 'signin-submit', class: 'primary' }, t('Đăng nhập', 'Sign in')));
   form.addEventListener('submit', async (event) => {

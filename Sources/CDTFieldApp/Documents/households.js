@@ -9,7 +9,7 @@ async function renderList(section, ctx) {
   const [name, list] = [await work.unitName(ctx, unit), await work.households(ctx, unit)];
   const results = h('ul', { class: 'households', id: 'household-list', 'aria-live': 'polite' });
   const count = h('p', { class: 'muted', id: 'household-count' });
-  const search = h('input', { type: 'search', id: 'household-search', name: 'q', autocomplete: 'off',
+  const search = h('input', { type: 'search', id: 'household-search', name: 'q',
     placeholder: t('ví dụ: nguyen van', 'e.g. nguyen van') });
   const show = () => {
     const wanted = ctx.searchKey(search.value);

@@ -6,6 +6,7 @@
 import * as store from './store.js';
 import * as api from './api.js';
 import { explain } from './reasons.js';
+import { uuid } from './ui.js';
 
 const listeners = new Set();
 let draining = null;
@@ -27,7 +28,7 @@ export async function record({ type, unitId, payload, summary, base = null, scre
   const session = api.currentSession();
   if (!session || !session.accountId) throw new Error('not signed in');
   const event = {
-    id: crypto.randomUUID(), type, version: 1, unitId, authorId: session.accountId,
+    id: uuid(), type, version: 1, unitId, authorId: session.accountId,
     occurredAt: nowInVietnam(), payload,
   };
   const item = {

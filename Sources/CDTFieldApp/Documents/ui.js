@@ -125,5 +125,13 @@ export function today() {
   return new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10);
 }
 
-/** A fresh id for a new team, member, household or training. */
-export function uuid() { return crypto.randomUUID(); }
+/** A fresh random id (UUID version 4) for an event, a team, a member, a household or a training.
+ *  `crypto.randomUUID` exists only on HTTPS (and localhost); the same from `getRandomValues` elsewhere. */
+export function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map(byte => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
