@@ -82,8 +82,12 @@ async function renderHeader() {
   const link = document.getElementById('outbox-link');
   link.className = `outbox-link${refused ? ' attention' : unsent.length ? ' waiting' : ''}`;
   link.setAttribute('aria-label', t(`${unsent.length} mục chờ gửi, ${refused} cần sửa`, `${unsent.length} items unsent, ${refused} to fix`));
-  document.getElementById('lang').textContent = ui.currentLanguage() === 'vi' ? 'English' : 'Tiếng Việt';
-  document.getElementById('lang').setAttribute('lang', ui.currentLanguage() === 'vi' ? 'en' : 'vi');
+  // The switch names the other language in that language: a short label, its full name for screen readers.
+  const other = ui.currentLanguage() === 'vi' ? { code: 'en', short: 'EN', name: 'English' } : { code: 'vi', short: 'VI', name: 'Tiếng Việt' };
+  const switcher = document.getElementById('lang');
+  switcher.textContent = other.short;
+  switcher.setAttribute('lang', other.code);
+  switcher.setAttribute('aria-label', other.name);
   document.getElementById('skip-link').textContent = t('Bỏ qua đến nội dung', 'Skip to content');
 }
 

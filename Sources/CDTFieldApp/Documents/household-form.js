@@ -72,7 +72,7 @@ async function renderNew(section, ctx, params, fixing = null) {
     event.preventDefault();
     const { payload, messages } = read(element, fixing ? fixing.event.payload.householdId : ctx.uuid());
     if (ctx.ui.showErrors(element, messages || {})) return;
-    const summary = [`Thêm hộ ${payload.label}`, `New household ${payload.label}`];
+    const summary = [`Hộ mới: ${payload.label}`, `New household: ${payload.label}`];
     if (fixing) await ctx.queue.correct(fixing.id, { payload, summary });
     else await ctx.record({ type: 'household.registered', unitId: unit, payload, summary, screen: 'household-new' });
     ctx.announce(t(`Đã lưu hộ ${payload.label}.`, `Household ${payload.label} saved.`));
@@ -97,7 +97,7 @@ async function renderEdit(section, ctx, [id], fixing = null) {
     event.preventDefault();
     const { payload, messages } = read(element, household.id);
     if (ctx.ui.showErrors(element, messages || {})) return;
-    const summary = [`Sửa hộ ${payload.label}`, `Household ${payload.label} changed`];
+    const summary = [`Sửa thông tin: ${payload.label}`, `Household changed: ${payload.label}`];
     const base = { changedAt: household.changedAt || null };
     if (fixing) await ctx.queue.correct(fixing.id, { payload, summary, base });
     else await ctx.record({ type: 'household.updated', unitId: household.unitId, payload, summary, base, screen: `household-edit/${household.id}` });

@@ -62,7 +62,7 @@ async function render(section, ctx, [householdId], fixing = null) {
     if (ctx.ui.showErrors(form, messages)) return;
     const visited = (await work.household(ctx, payload.householdId)) || household;
     const label = (visited && visited.label) || '';
-    const input = { unitId: visited ? visited.unitId : fixing.event.unitId, payload, summary: [`Thăm hộ ${label}`, `Visit to ${label}`] };
+    const input = { unitId: visited ? visited.unitId : fixing.event.unitId, payload, summary: [`Lần thăm: ${label}`, `Visit: ${label}`] };
     if (fixing) await ctx.queue.correct(fixing.id, input);
     else await ctx.record({ type: 'household.visited', ...input, screen: `visit/${payload.householdId}` });
     ctx.announce(navigator.onLine ? t('Đã lưu lần thăm, đang gửi.', 'Visit saved, sending.') : t('Đã lưu lần thăm trên máy; sẽ gửi khi có mạng.', 'Visit saved on the phone; it will be sent when online.'));
