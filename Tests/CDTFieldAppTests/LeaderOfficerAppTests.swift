@@ -1,0 +1,226 @@
+import CDTDomain
+import CDTTesting
+import Foundation
+import Testing
+
+/// The team leader's and the commune officer's screens of the field app, in headless Chromium at a
+/// phone's 360 × 800, over a real socket against a real PostgreSQL: what they record reaches the log as
+/// the right events, what they see stays inside where they work, and what the server refuses shows in
+/// the outbox as refused.
+@Suite(.serialized) struct LeaderOfficerAppTests {
+    private static func leader(_ units: TestUnits) -> [RoleAssignment] { [RoleAssignment(role: .teamLeader, unitID: units.villageA1)] }
+    private static func officer(_ units: TestUnits) -> [RoleAssignment] { [RoleAssignment(role: .communeOfficer, unitID: units.communeA)] }
+
+    @Test func aTeamLeaderAddsAMemberRecordsWhoLeftAndATraining() async throws {
+        let world = try await LeaderOfficerWorld.make(teamInSecondVillage: true)
+        let units = world.units
+        try await world.harness.withClient(as: Self.leader(units), transport: .live) { client in
+            let phone = try await LeaderOfficerPhone.signIn(port: try #require(client.port), login: try #require(client.login))
+            do {
+                // The roster: the team's two members, heads first; nobody of the other village's team.
+                try await phone.go("#/roster")
+                let roster = try await phone.waitForText("#roster-list", containing: LeaderOfficerWorld.binhName)
+                #expect(roster.contains(LeaderOfficerWorld.lan) && !roster.contains(LeaderOfficerWorld.xuan))
+                #expect(try await phone.browser.text(of: "#roster-list li:first-child").contains("Tổ trưởng"))
+                #expect(try await phone.fitsTheScreen())
+                try await phone.screenshot("leader-roster.png")
+                // Searching without diacritics keeps Bình only.
+                try await phone.browser.type(into: "#roster-search", "pham van binh")
+                try await phone.waitForText("#roster-count", containing: "1 trên 2")
+
+                // A new member: the form refuses a wrong phone number beside the field, then records.
+                try await phone.go("#/member-new")
+                try await phone.browser.type(into: "#member-name", "Nguyễn Thị Hoà")
+                try await phone.browser.type(into: "#member-phone", "12345")
+                try await phone.browser.click("label[for=member-gender-0]")
+                try await phone.browser.type(into: "#member-birth-year", "1995")
+                try await phone.browser.click("label[for=member-affiliation-2]")
+                try await phone.browser.click("#member-submit")
+                try await phone.waitForText("#member-phone-error", containing: "0 và 9 chữ số")
+                #expect(try await phone.browser.run("return document.activeElement.id") as? String == "member-phone")
+                #expect(try await world.stored("member.joined").count == 3, "nothing is recorded while the form is wrong")
+                try await phone.browser.clear("#member-phone")
+                try await phone.browser.type(into: "#member-phone", "0987 654 321")
+                #expect(try await phone.fitsTheScreen())
+                try await phone.screenshot("leader-member-new.png")
+                try await phone.browser.click("#member-submit")
+                let joined = try await world.waitForStored("member.joined", count: 4)
+                let added = try #require(joined.last)
+                #expect(added.unit == apiID(units.villageA1))
+                #expect(added.payload["teamId"] as? String == apiID(world.first.team))
+                #expect(added.payload["role"] as? String == "member")
+                let person = try #require(added.payload["person"] as? [String: Any])
+                #expect(person["name"] as? String == "Nguyễn Thị Hoà")
+                #expect(person["phone"] as? String == "0987654321")
+                #expect(person["gender"] as? String == "female")
+                #expect(person["birthYear"] as? Int == 1995)
+                #expect(person["affiliations"] as? [String] == ["youthUnion"])
+                // Sent, the new member is on the roster.
+                try await phone.go("#/roster")
+                try await phone.waitForText("#roster-list", containing: "Nguyễn Thị Hoà")
+
+                // Bình leaves, with a reason.
+                try await phone.go("#/member-left/\(apiID(world.binh))")
+                try await phone.waitForText("#left-member", containing: LeaderOfficerWorld.binhName)
+                try await phone.browser.type(into: "#left-reason", "Chuyển công tác")
+                try await phone.screenshot("leader-member-left.png")
+                try await phone.browser.click("#left-submit")
+                let left = try #require(try await world.waitForStored("member.left").first)
+                #expect(left.unit == apiID(units.villageA1))
+                #expect(left.payload["memberId"] as? String == apiID(world.binh))
+                #expect(left.payload["teamId"] as? String == apiID(world.first.team))
+                #expect(left.payload["reason"] as? String == "Chuyển công tác")
+
+                // A training Lan attended; without an attendee ticked the form asks for one first.
+                try await phone.go("#/training-new")
+                try await phone.browser.type(into: "#training-topic", "Cài đặt và dùng VNeID")
+                try await phone.browser.click("#training-submit")
+                try await phone.waitForText("#training-attendee-error", containing: "ít nhất một")
+                try await phone.browser.click("label[for=training-attendee-0]")
+                try await phone.browser.click("label[for=training-format-1]")
+                try await phone.screenshot("leader-training-new.png")
+                try await phone.browser.click("#training-submit")
+                let training = try #require(try await world.waitForStored("training.held").first)
+                #expect(training.unit == apiID(units.villageA1))
+                #expect(training.payload["topic"] as? String == "Cài đặt và dùng VNeID")
+                #expect(training.payload["format"] as? String == "online")
+                #expect(training.payload["attendeeIds"] as? [String] == [apiID(world.first.member)])
+            } catch {
+                await phone.close()
+                throw error
+            }
+            await phone.close()
+        }
+        await world.harness.close()
+    }
+
+    @Test func aTeamLeadersAppOffersNothingOutsideTheirVillageAndShowsARefusalInTheOutbox() async throws {
+        let world = try await LeaderOfficerWorld.make(teamInSecondVillage: true)
+        let units = world.units
+        let other = try #require(world.second)
+        try await world.harness.withClient(as: Self.leader(units), transport: .live) { client in
+            let phone = try await LeaderOfficerPhone.signIn(port: try #require(client.port), login: try #require(client.login))
+            do {
+                // The home screen offers the leader's screens and none of the officer's.
+                #expect(try await phone.browser.has("a[href='#/roster']"))
+                #expect(try await !phone.browser.has("a[href='#/commune']"))
+                // The other village's member cannot be chosen, even by address.
+                try await phone.go("#/member-left/\(apiID(other.head))")
+                try await phone.waitForText("main", containing: "không có trong tổ của bạn")
+                #expect(try await !phone.browser.has("#left-form"))
+                // The officer's screens refuse a team leader.
+                try await phone.go("#/team/\(apiID(other.team))")
+                try await phone.waitForText("main", containing: "dành cho cán bộ xã")
+                #expect(try await !phone.browser.has("#team-facts"))
+                try await phone.go("#/member-left")
+                let choices = try await phone.waitForText("#left-member", containing: LeaderOfficerWorld.binhName)
+                #expect(!choices.contains(LeaderOfficerWorld.xuan))
+
+                // An event for the other village's team, as a tampered app could make it, goes through the
+                // outbox, is refused by the server and shows as refused, with the reason.
+                _ = try await phone.browser.run("""
+                    import('/app/queue.js').then(queue => queue.record({type: 'member.left', unitId: arguments[0],
+                      payload: {teamId: arguments[1], memberId: arguments[2]}, summary: ['Ghi rời tổ (thử)', 'Left (forged)']}));
+                    return true;
+                    """, arguments: [apiID(units.villageA2), apiID(other.team), apiID(other.head)])
+                try await phone.waitUntil("the forged item refused") { try await outboxState(phone) == "refused" }
+                try await phone.go("#/queue")
+                try await phone.waitForText("main", containing: "Ghi rời tổ (thử)")
+                try await phone.screenshot("leader-outbox-refused.png")
+            } catch {
+                await phone.close()
+                throw error
+            }
+            await phone.close()
+        }
+        #expect(try await world.stored("member.left").isEmpty, "the refused event is not in the log")
+        await world.harness.close()
+    }
+
+    @Test func aCommuneOfficerEstablishesATeamSetsItsChatLinkAndMergesOnlyAfterConfirming() async throws {
+        let world = try await LeaderOfficerWorld.make(teamInSecondVillage: false)
+        let units = world.units
+        try await world.harness.withClient(as: Self.officer(units), transport: .live) { client in
+            let phone = try await LeaderOfficerPhone.signIn(port: try #require(client.port), login: try #require(client.login))
+            do {
+                // The commune: both villages, the second without a team.
+                try await phone.go("#/commune")
+                try await phone.waitForText("#commune-summary", containing: "1 thôn chưa có tổ")
+                let secondVillage = "#village-list li[data-village-id='\(apiID(units.villageA2))']"
+                #expect(try await phone.browser.text(of: secondVillage).contains("Chưa có tổ"))
+                #expect(try await phone.browser.text(of: "#village-list").contains("Tổ Công nghệ số cộng đồng"))
+                #expect(try await phone.fitsTheScreen())
+                try await phone.screenshot("officer-commune.png")
+
+                // Establishing the second village's team by decision.
+                try await phone.browser.click("\(secondVillage) a")
+                try await phone.browser.clear("#team-name")
+                try await phone.browser.type(into: "#team-name", "Tổ CNS Tổ dân phố 2")
+                try await phone.browser.type(into: "#decision-number", "15/QĐ-UBND")
+                try await phone.browser.type(into: "#decision-signer", "Lê Văn Cường")
+                try await phone.browser.type(into: "#team-chat-link", "zalo.me/g/abc")
+                try await phone.browser.click("#team-submit")
+                try await phone.waitForText("#team-chat-link-error", containing: "https://")
+                try await phone.browser.clear("#team-chat-link")
+                try await phone.screenshot("officer-team-new.png")
+                try await phone.browser.click("#team-submit")
+                let established = try await world.waitForStored("team.established", count: 2)
+                let made = try #require(established.last)
+                #expect(made.unit == apiID(units.villageA2))
+                #expect(made.payload["name"] as? String == "Tổ CNS Tổ dân phố 2")
+                let decision = try #require(made.payload["decision"] as? [String: Any])
+                #expect(decision["number"] as? String == "15/QĐ-UBND" && decision["signer"] as? String == "Lê Văn Cường")
+                #expect(decision["issuingUnitId"] as? String == apiID(units.communeA))
+                let newTeam = try #require(made.payload["teamId"] as? String)
+                try await phone.go("#/commune")
+                try await phone.waitForText(secondVillage, containing: "Tổ CNS Tổ dân phố 2")
+
+                // Its chat-group link.
+                try await phone.go("#/team/\(newTeam)")
+                try await phone.waitForText("#team-facts", containing: "15/QĐ-UBND")
+                try await phone.browser.type(into: "#chat-link", "https://zalo.me/g/tocns2")
+                try await phone.screenshot("officer-team.png")
+                try await phone.browser.click("#chat-submit")
+                let linked = try #require(try await world.waitForStored("team.chat_link_changed").first)
+                #expect(linked.unit == apiID(units.villageA2))
+                #expect(linked.payload["teamId"] as? String == newTeam)
+                #expect(linked.payload["chatLink"] as? String == "https://zalo.me/g/tocns2")
+
+                // Dissolving asks again; cancelled, nothing is recorded.
+                try await phone.go("#/team/\(apiID(world.first.team))")
+                try await phone.browser.click("#dissolve-start")
+                try await phone.waitForText("#dissolve-confirm-panel", containing: "Giải thể")
+                try await phone.screenshot("officer-team-dissolve-confirm.png")
+                try await phone.browser.click("#dissolve-cancel")
+                #expect(try await phone.browser.run("return document.getElementById('dissolve-confirm-panel').hidden") as? Bool == true)
+                // Merging the first village's team into the new one, confirmed: recorded in the survivor's village.
+                try await phone.browser.select("#merge-into", value: newTeam)
+                try await phone.browser.click("#merge-start")
+                try await phone.waitForText("#merge-confirm-panel", containing: "Tổ CNS Tổ dân phố 2")
+                try await phone.browser.click("#merge-confirm")
+                let merged = try #require(try await world.waitForStored("team.merged").first)
+                #expect(merged.unit == apiID(units.villageA2))
+                #expect(merged.payload["teamIds"] as? [String] == [apiID(world.first.team)])
+                #expect(merged.payload["intoTeamId"] as? String == newTeam)
+            } catch {
+                await phone.close()
+                throw error
+            }
+            await phone.close()
+        }
+        #expect(try await world.stored("team.dissolved").isEmpty)
+        await world.harness.close()
+    }
+}
+
+/// The state of the newest item of the app's outbox (`waiting`, `sent`, `refused`, …), read from the page.
+private func outboxState(_ phone: LeaderOfficerPhone) async throws -> String? {
+    _ = try await phone.browser.run("""
+        import('/app/queue.js').then(queue => queue.items()).then(items => {
+          window.__leaderOutbox = items.length ? items[items.length - 1].state : 'empty';
+        });
+        return true;
+        """)
+    try await Task.sleep(for: .milliseconds(200))
+    return try await phone.browser.run("return window.__leaderOutbox || null") as? String
+}

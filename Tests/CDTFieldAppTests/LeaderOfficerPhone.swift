@@ -1,0 +1,71 @@
+import CDTTesting
+import Foundation
+import Testing
+
+/// The field app in a phone-sized headless Chromium (360 × 800), used as a person uses it: signs in through
+/// the app's form, goes from screen to screen, waits for what the screen shows, and keeps a screenshot of
+/// each screen among the test artefacts.
+struct LeaderOfficerPhone {
+    let browser: BrowserSession
+    let origin: String
+
+    /// Starts the browser, opens the app served on `port` and signs in with `login` (`login`, `password`).
+    static func signIn(port: Int, login: [String: String]) async throws -> LeaderOfficerPhone {
+        let browser = try await BrowserSession.start(width: 360, height: 800)
+        let phone = LeaderOfficerPhone(browser: browser, origin: "http://127.0.0.1:\(port)")
+        do {
+            try await browser.open(phone.origin + "/app/")
+            try await browser.type(into: "#login", login["login"] ?? "")
+            try await browser.type(into: "#password", login["password"] ?? "")
+            try await browser.click("#signin-submit")
+            try await phone.waitUntil("the signed-in home screen") { try await !browser.has("#signin-submit") }
+        } catch {
+            await browser.close()
+            throw error
+        }
+        return phone
+    }
+
+    /// Goes to `route` (`#/roster`), rendering it afresh even when it is the route shown.
+    func go(_ route: String) async throws {
+        _ = try await browser.run("if (location.hash === arguments[0]) { location.hash = '#/'; } return true;", arguments: [route])
+        try await Task.sleep(for: .milliseconds(100))
+        _ = try await browser.run("location.hash = arguments[0]; return true;", arguments: [route])
+    }
+
+    /// Waits until `selector` shows text containing `expected` (up to 10 s); answers the text shown.
+    @discardableResult
+    func waitForText(_ selector: String, containing expected: String) async throws -> String {
+        var shown = ""
+        for _ in 0..<50 {
+            if try await browser.has(selector) {
+                shown = (try? await browser.text(of: selector)) ?? ""
+                if shown.contains(expected) { return shown }
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        Issue.record("\(selector) never showed “\(expected)”; it showed “\(shown)”")
+        return shown
+    }
+
+    /// Waits until `condition` holds (up to 10 s), or records an issue naming `what`.
+    func waitUntil(_ what: String, _ condition: () async throws -> Bool) async throws {
+        for _ in 0..<50 {
+            if (try? await condition()) == true { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        Issue.record("never saw \(what)")
+    }
+
+    /// Whether the page fits the phone's width (nothing to scroll sideways).
+    func fitsTheScreen() async throws -> Bool {
+        try await browser.run("return document.documentElement.scrollWidth <= window.innerWidth") as? Bool ?? false
+    }
+
+    /// Saves what the phone shows as `name` (`leader-roster.png`) among the test artefacts.
+    func screenshot(_ name: String) async throws {
+        try await browser.screenshot(to: FieldAppArtifacts.directory.appendingPathComponent(name))
+    }
+
+    func close() async { await browser.close() }
+}
