@@ -1,9 +1,9 @@
 // The team leader's screens: the roster of their team, adding a member, recording who left, and
 // recording a training with its attendance. Each change is an event recorded through `ctx.record`
-// (the outbox sends it, and shows the server's answer).
+// (the outbox sends it and shows the server's answer; a refused one opens here again to be corrected).
 import {
-  checkGroup, heading, ledTeam, normalizedPhone, notice, readFailure, rosterOf, showProblems, textProblem,
-  tickedValues, unitsWithRole, valueOf,
+  checkGroup, fixingBanner, heading, ledTeam, normalizedPhone, notice, readFailure, rosterOf, showProblems, textProblem,
+  tickedValues, unitsWithRole, valueOf, waiting,
 } from './team-data.js';
 
 /** The team roles, as a person reads them. */
@@ -40,7 +40,7 @@ const birthYears = { first: 1920, last: 2012 };
  * Loads the leader's team (and, with `withRoster`, its members) into a screen, or shows why it cannot:
  * not a team leader, no active team, nothing kept offline. Returns null when the screen has nothing more to do.
  */
-async function loadTeam(view, ctx, h1, { withRoster = true } = {}) {
+async function loadTeam(view, ctx, { withRoster = true } = {}) {
   if (unitsWithRole(ctx, 'teamLeader').length === 0) {
     view.append(notice(ctx, 'Màn hình này dành cho tổ trưởng.', 'This screen is for team leaders.'));
     return null;
@@ -55,24 +55,28 @@ async function loadTeam(view, ctx, h1, { withRoster = true } = {}) {
   } catch (error) {
     view.append(readFailure(ctx, error));
     return null;
-  } finally {
-    h1.focus();
   }
 }
 
-/** The button that sends a form, 44 px high, with an id tests and people can find. */
-function submitButton(ctx, id, vi, en) {
-  return ctx.h('button', { type: 'submit', id, class: 'button primary' }, ctx.t(vi, en));
+/** A form's buttons: send (or, correcting, send again) and cancel. */
+function formActions(ctx, id, [vi, en], fixing, back = '#/roster') {
+  return ctx.h('div', { class: 'actions' },
+    ctx.h('button', { type: 'submit', id, class: 'primary' }, fixing ? ctx.t('Sửa và gửi lại', 'Correct and send again') : ctx.t(vi, en)),
+    ctx.h('a', { href: fixing ? '#/queue' : back, class: 'button secondary' }, ctx.t('Huỷ', 'Cancel')));
 }
 
-/** Records `event` once (the button is disabled meanwhile), says so, and goes back to the roster. */
-async function recordAndReturn(ctx, form, event, said) {
+/**
+ * Records `event` once (its button disabled meanwhile), or, correcting a refused item, replaces that
+ * item's event (same id) and sends it again; says so through the live region and goes on.
+ */
+async function save(ctx, form, event, fixing, said) {
   const button = form.querySelector('button[type=submit]');
   if (button) button.disabled = true;
   try {
-    await ctx.record(event);
+    if (fixing) await ctx.queue.correct(fixing.id, { unitId: event.unitId, payload: event.payload, summary: event.summary });
+    else await ctx.record(event);
     ctx.announce(ctx.t(...said));
-    ctx.navigate('#/roster');
+    ctx.navigate(fixing ? '#/queue' : '#/roster');
   } finally {
     if (button) button.disabled = false;
   }
@@ -80,14 +84,35 @@ async function recordAndReturn(ctx, form, event, said) {
 
 // MARK: The roster
 
+/**
+ * The roster as the server last told it, with what waits in the outbox laid over it: a member added on
+ * the phone shows (waiting to be sent), and one recorded as leaving is marked so.
+ */
+async function rosterWithWaiting(ctx, team, members) {
+  const pending = (await waiting(ctx, 'member.joined', 'member.left')).filter((event) => event.payload.teamId === team.id);
+  const shown = members.map((member) => ({ ...member }));
+  for (const event of pending) {
+    const { memberId, role, person } = event.payload;
+    if (event.type === 'member.joined' && person && !shown.some((member) => member.id === memberId)) {
+      shown.push({ id: memberId, name: person.name, phone: person.phone, role, joinedOn: event.occurredAt.slice(0, 10), waiting: 'joined' });
+    }
+    if (event.type === 'member.left') {
+      const member = shown.find((candidate) => candidate.id === memberId);
+      if (member) member.waiting = 'left';
+    }
+  }
+  return shown;
+}
+
 async function renderRoster(view, ctx) {
-  const h1 = heading(ctx, view, 'Thành viên tổ', 'Team roster');
-  const loaded = await loadTeam(view, ctx, h1);
+  heading(ctx, view, 'Thành viên tổ', 'Team roster');
+  const loaded = await loadTeam(view, ctx);
   if (!loaded) return;
-  const { team, members } = loaded;
-  const list = ctx.h('ul', { class: 'card-list', id: 'roster-list' }, members.map((member) => rosterItem(ctx, member)));
-  const count = ctx.h('p', { id: 'roster-count', 'aria-live': 'polite' }, countText(ctx, members.length, members.length));
-  const search = ctx.ui.field({ id: 'roster-search', label: ['Tìm theo tên', 'Search by name'], type: 'text',
+  const { team } = loaded;
+  const members = await rosterWithWaiting(ctx, team, loaded.members);
+  const list = ctx.h('ul', { class: 'roster', id: 'roster-list' }, members.map((member) => rosterItem(ctx, member)));
+  const count = ctx.h('p', { id: 'roster-count', class: 'muted', 'aria-live': 'polite' }, countText(ctx, members.length, members.length));
+  const search = ctx.ui.field({ id: 'roster-search', label: ['Tìm theo tên', 'Search by name'], type: 'search',
     help: ['Gõ không dấu cũng được', 'Diacritics are optional'] });
   search.querySelector('input').addEventListener('input', (event) => {
     const key = ctx.searchKey(event.target.value);
@@ -100,13 +125,12 @@ async function renderRoster(view, ctx) {
     count.textContent = countText(ctx, shown, members.length);
   });
   view.append(
-    ctx.h('p', { class: 'subtitle', id: 'team-name' }, team.name),
+    ctx.h('p', { class: 'muted', id: 'team-name' }, team.name),
     ctx.h('nav', { class: 'actions', 'aria-label': ctx.t('Việc của tổ trưởng', "Team leader's tasks") },
       ctx.h('a', { href: '#/member-new', class: 'button primary', id: 'go-member-new' }, ctx.t('Thêm thành viên', 'Add a member')),
-      ctx.h('a', { href: '#/member-left', class: 'button secondary', id: 'go-member-left' }, ctx.t('Ghi thành viên rời tổ', 'Record who left')),
       ctx.h('a', { href: '#/training-new', class: 'button secondary', id: 'go-training-new' }, ctx.t('Ghi buổi tập huấn', 'Record a training'))),
     search, count,
-    members.length ? list : ctx.h('p', {}, ctx.t('Tổ chưa có thành viên.', 'The team has no members yet.')));
+    members.length ? list : ctx.h('p', { class: 'empty' }, ctx.t('Tổ chưa có thành viên.', 'The team has no members yet.')));
 }
 
 function countText(ctx, shown, total) {
@@ -114,12 +138,14 @@ function countText(ctx, shown, total) {
 }
 
 function rosterItem(ctx, member) {
-  const item = ctx.h('li', { class: 'card roster-item' },
-    ctx.h('p', { class: 'card-title' }, member.name),
-    ctx.h('p', {}, ctx.t(...(roleNames[member.role] || roleNames.member)), ' · ',
-      ctx.h('span', { class: 'phone' }, member.phone)),
-    ctx.h('p', { class: 'muted' }, ctx.t('Vào tổ ngày ', 'Joined on ') + member.joinedOn),
-    ctx.h('a', { href: `#/member-left/${member.id}`, class: 'button secondary small',
+  const badge = member.waiting === 'joined' ? ctx.t('Mới thêm, chờ gửi', 'New, waiting to be sent')
+    : member.waiting === 'left' ? ctx.t('Rời tổ, chờ gửi', 'Left, waiting to be sent') : null;
+  const item = ctx.h('li', { class: 'person' },
+    ctx.h('p', { class: 'name' }, member.name),
+    ctx.h('p', { class: 'muted' }, ctx.t(...(roleNames[member.role] || roleNames.member)), ' · ', member.phone,
+      ' · ', ctx.t('vào tổ ', 'joined ') + ctx.formatDate(member.joinedOn)),
+    badge ? ctx.h('span', { class: 'badge' }, badge) : null,
+    member.waiting ? null : ctx.h('a', { href: `#/member-left/${member.id}`, class: 'button secondary',
       'aria-label': ctx.t(`Ghi ${member.name} rời tổ`, `Record that ${member.name} left`) }, ctx.t('Ghi rời tổ', 'Record leaving')));
   item.dataset.key = ctx.searchKey(member.name);
   item.dataset.memberId = member.id;
@@ -128,46 +154,51 @@ function rosterItem(ctx, member) {
 
 // MARK: Adding a member
 
-async function renderMemberNew(view, ctx) {
-  const h1 = heading(ctx, view, 'Thêm thành viên', 'Add a member');
-  const loaded = await loadTeam(view, ctx, h1, { withRoster: false });
+async function renderMemberNew(view, ctx, params, fixing = null) {
+  heading(ctx, view, fixing ? 'Sửa thành viên mới' : 'Thêm thành viên', fixing ? 'Correct the new member' : 'Add a member');
+  const loaded = await loadTeam(view, ctx, { withRoster: false });
   if (!loaded) return;
   const { team } = loaded;
-  const form = ctx.h('form', { id: 'member-form', novalidate: '' },
-    ctx.h('p', { class: 'subtitle' }, team.name),
-    ctx.ui.field({ id: 'member-name', label: ['Họ và tên', 'Full name'], type: 'text', required: true }),
-    ctx.ui.field({ id: 'member-phone', label: ['Số điện thoại', 'Phone number'], type: 'tel', required: true,
-      help: ['Số 0 và 9 chữ số, ví dụ 0912345678', '0 and 9 digits, e.g. 0912345678'] }),
-    ctx.ui.choice({ name: 'member-gender', legend: ['Giới tính', 'Gender'], options: genders }),
-    ctx.ui.field({ id: 'member-birth-year', label: ['Năm sinh', 'Year of birth'], type: 'number', required: true,
-      help: [`Từ ${birthYears.first} đến ${birthYears.last}`, `From ${birthYears.first} to ${birthYears.last}`] }),
-    ctx.ui.field({ id: 'member-role', label: ['Vai trò trong tổ', 'Role on the team'], type: 'select', value: 'member',
+  const before = fixing ? fixing.event.payload : { role: 'member', person: {} };
+  const person = before.person || {};
+  const form = ctx.h('form', { id: 'member-form', novalidate: true },
+    fixingBanner(ctx, fixing),
+    ctx.h('p', { class: 'muted' }, team.name),
+    ctx.ui.field({ id: 'member-name', label: ['Họ và tên', 'Full name'], required: true, value: person.name || '',
+      attributes: { autocomplete: 'off' } }),
+    ctx.ui.field({ id: 'member-phone', label: ['Số điện thoại', 'Phone number'], type: 'tel', required: true, value: person.phone || '',
+      help: ['Số 0 và 9 chữ số, ví dụ 0912345678', '0 and 9 digits, e.g. 0912345678'], attributes: { inputmode: 'tel', autocomplete: 'off' } }),
+    ctx.ui.choice({ name: 'member-gender', legend: ['Giới tính', 'Gender'], options: genders, value: person.gender || null }),
+    ctx.ui.field({ id: 'member-birth-year', label: ['Năm sinh', 'Year of birth'], type: 'number', required: true, value: person.birthYear || '',
+      help: [`Từ ${birthYears.first} đến ${birthYears.last}`, `From ${birthYears.first} to ${birthYears.last}`],
+      attributes: { inputmode: 'numeric', min: birthYears.first, max: birthYears.last } }),
+    ctx.ui.field({ id: 'member-role', label: ['Vai trò trong tổ', 'Role on the team'], type: 'select', value: before.role,
       options: ['member', 'deputyHead', 'head'].map((role) => [role, roleNames[role]]) }),
-    checkGroup(ctx, { name: 'member-affiliation', legend: ['Đơn vị, đoàn thể', 'Affiliations'],
-      options: affiliationNames, help: ['Chọn mọi mục phù hợp (không bắt buộc)', 'Tick all that apply (optional)'] }),
-    submitButton(ctx, 'member-submit', 'Ghi thành viên mới', 'Record the new member'));
+    checkGroup(ctx, { name: 'member-affiliation', legend: ['Đơn vị, đoàn thể', 'Affiliations'], options: affiliationNames,
+      ticked: person.affiliations || [], help: ['Chọn mọi mục phù hợp (không bắt buộc)', 'Tick all that apply (optional)'] }),
+    formActions(ctx, 'member-submit', ['Ghi thành viên mới', 'Record the new member'], fixing));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const person = {
+    const details = {
       name: valueOf(form, 'member-name'),
       phone: normalizedPhone(valueOf(form, 'member-phone')),
       gender: tickedValues(form, 'member-gender')[0] || null,
       birthYear: Number(valueOf(form, 'member-birth-year')),
       affiliations: tickedValues(form, 'member-affiliation'),
     };
-    const role = valueOf(form, 'member-role') || 'member';
     if (showProblems(ctx, form, {
-      'member-name': textProblem(person.name),
-      'member-phone': person.phone ? null : ['Số điện thoại gồm số 0 và 9 chữ số', 'A phone number is 0 and 9 digits'],
-      'member-gender': person.gender ? null : ['Chọn giới tính', 'Choose a gender'],
-      'member-birth-year': Number.isInteger(person.birthYear) && person.birthYear >= birthYears.first && person.birthYear <= birthYears.last
+      'member-name': textProblem(details.name),
+      'member-phone': details.phone ? null : ['Số điện thoại gồm số 0 và 9 chữ số', 'A phone number is 0 and 9 digits'],
+      'member-gender': details.gender ? null : ['Chọn giới tính', 'Choose a gender'],
+      'member-birth-year': Number.isInteger(details.birthYear) && details.birthYear >= birthYears.first && details.birthYear <= birthYears.last
         ? null : [`Năm sinh từ ${birthYears.first} đến ${birthYears.last}`, `A year from ${birthYears.first} to ${birthYears.last}`],
     })) return;
-    await recordAndReturn(ctx, form, {
-      type: 'member.joined', unitId: team.unitId,
-      payload: { teamId: team.id, memberId: ctx.uuid(), role, person },
-      summary: [`${person.name} vào tổ`, `${person.name} joined the team`],
-    }, [`Đã ghi ${person.name} vào tổ`, `${person.name} recorded as joining`]);
+    const memberId = fixing ? before.memberId : ctx.uuid();
+    await save(ctx, form, {
+      type: 'member.joined', unitId: team.unitId, screen: 'member-new',
+      payload: { teamId: team.id, memberId, role: valueOf(form, 'member-role') || 'member', person: details },
+      summary: [`${details.name} vào tổ`, `${details.name} joined the team`],
+    }, fixing, [`Đã ghi ${details.name} vào tổ`, `${details.name} recorded as joining`]);
   });
   view.append(form);
 }
@@ -175,8 +206,8 @@ async function renderMemberNew(view, ctx) {
 // MARK: Recording who left
 
 async function renderMemberLeft(view, ctx, params) {
-  const h1 = heading(ctx, view, 'Ghi thành viên rời tổ', 'Record who left');
-  const loaded = await loadTeam(view, ctx, h1);
+  heading(ctx, view, 'Ghi thành viên rời tổ', 'Record who left');
+  const loaded = await loadTeam(view, ctx);
   if (!loaded) return;
   const { team, members } = loaded;
   const chosen = params[0];
@@ -188,12 +219,12 @@ async function renderMemberLeft(view, ctx, params) {
     view.append(notice(ctx, 'Tổ chưa có thành viên.', 'The team has no members yet.'));
     return;
   }
-  const form = ctx.h('form', { id: 'left-form', novalidate: '' },
-    ctx.h('p', { class: 'subtitle' }, team.name),
+  const form = ctx.h('form', { id: 'left-form', novalidate: true },
+    ctx.h('p', { class: 'muted' }, team.name),
     ctx.ui.field({ id: 'left-member', label: ['Thành viên', 'Member'], type: 'select', required: true, value: chosen || '',
       options: [['', ['Chọn thành viên', 'Choose a member']]].concat(members.map((member) => [member.id, [member.name, member.name]])) }),
     ctx.ui.field({ id: 'left-reason', label: ['Lý do (không bắt buộc)', 'Reason (optional)'], type: 'textarea' }),
-    submitButton(ctx, 'left-submit', 'Ghi rời tổ', 'Record leaving'));
+    formActions(ctx, 'left-submit', ['Ghi rời tổ', 'Record leaving'], null));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const memberId = valueOf(form, 'left-member');
@@ -203,32 +234,33 @@ async function renderMemberLeft(view, ctx, params) {
       'left-member': member ? null : ['Chọn thành viên', 'Choose a member'],
       'left-reason': textProblem(reason, { required: false, maximum: 500 }),
     })) return;
-    await recordAndReturn(ctx, form, {
+    await save(ctx, form, {
       type: 'member.left', unitId: team.unitId,
       payload: reason ? { teamId: team.id, memberId, reason } : { teamId: team.id, memberId },
       summary: [`${member.name} rời tổ`, `${member.name} left the team`],
-    }, [`Đã ghi ${member.name} rời tổ`, `${member.name} recorded as leaving`]);
+    }, null, [`Đã ghi ${member.name} rời tổ`, `${member.name} recorded as leaving`]);
   });
   view.append(form);
 }
 
 // MARK: Recording a training
 
-async function renderTrainingNew(view, ctx) {
-  const h1 = heading(ctx, view, 'Ghi buổi tập huấn', 'Record a training');
-  const loaded = await loadTeam(view, ctx, h1);
+async function renderTrainingNew(view, ctx, params, fixing = null) {
+  heading(ctx, view, fixing ? 'Sửa buổi tập huấn' : 'Ghi buổi tập huấn', fixing ? 'Correct the training' : 'Record a training');
+  const loaded = await loadTeam(view, ctx);
   if (!loaded) return;
   const { team, members } = loaded;
-  const form = ctx.h('form', { id: 'training-form', novalidate: '' },
-    ctx.h('p', { class: 'subtitle' }, team.name),
-    ctx.h('p', { class: 'help' }, ctx.t('Buổi tập huấn được ghi vào hôm nay.', 'The training is recorded as held today.')),
-    ctx.ui.field({ id: 'training-topic', label: ['Chủ đề', 'Topic'], type: 'text', required: true }),
-    ctx.ui.field({ id: 'training-organiser', label: ['Đơn vị tổ chức', 'Organiser'], type: 'text', required: true, value: team.name }),
-    ctx.ui.choice({ name: 'training-format', legend: ['Hình thức', 'Format'], value: 'onSite',
+  const before = fixing ? fixing.event.payload : { organiser: team.name, format: 'onSite', attendeeIds: [] };
+  const form = ctx.h('form', { id: 'training-form', novalidate: true },
+    fixingBanner(ctx, fixing),
+    ctx.h('p', { class: 'muted' }, team.name, ' · ', ctx.t('buổi tập huấn được ghi vào hôm nay', 'recorded as held today')),
+    ctx.ui.field({ id: 'training-topic', label: ['Chủ đề', 'Topic'], required: true, value: before.topic || '' }),
+    ctx.ui.field({ id: 'training-organiser', label: ['Đơn vị tổ chức', 'Organiser'], required: true, value: before.organiser || '' }),
+    ctx.ui.choice({ name: 'training-format', legend: ['Hình thức', 'Format'], value: before.format,
       options: [['onSite', ['Trực tiếp', 'On site']], ['online', ['Trực tuyến', 'Online']]] }),
-    checkGroup(ctx, { name: 'training-attendee', legend: ['Ai đã tham dự', 'Who attended'],
+    checkGroup(ctx, { name: 'training-attendee', legend: ['Ai đã tham dự', 'Who attended'], ticked: before.attendeeIds,
       options: members.map((member) => [member.id, member.name]) }),
-    submitButton(ctx, 'training-submit', 'Ghi buổi tập huấn', 'Record the training'));
+    formActions(ctx, 'training-submit', ['Ghi buổi tập huấn', 'Record the training'], fixing));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const topic = valueOf(form, 'training-topic');
@@ -239,19 +271,26 @@ async function renderTrainingNew(view, ctx) {
       'training-organiser': textProblem(organiser),
       'training-attendee': attendeeIds.length ? null : ['Đánh dấu ít nhất một người tham dự', 'Tick at least one attendee'],
     })) return;
-    await recordAndReturn(ctx, form, {
-      type: 'training.held', unitId: team.unitId,
-      payload: { trainingId: ctx.uuid(), organiser, topic, format: tickedValues(form, 'training-format')[0] || 'onSite', attendeeIds },
+    await save(ctx, form, {
+      type: 'training.held', unitId: team.unitId, screen: 'training-new',
+      payload: { trainingId: fixing ? before.trainingId : ctx.uuid(), organiser, topic,
+        format: tickedValues(form, 'training-format')[0] || 'onSite', attendeeIds },
       summary: [`Tập huấn: ${topic} (${attendeeIds.length} người)`, `Training: ${topic} (${attendeeIds.length} attended)`],
-    }, ['Đã ghi buổi tập huấn', 'Training recorded']);
+    }, fixing, ['Đã ghi buổi tập huấn', 'Training recorded']);
   });
   view.append(form);
 }
 
+/** Keeps the leader's team and its roster on the phone, for the screens to open offline. */
+async function prefetch(ctx) {
+  const team = await ledTeam(ctx);
+  if (team) await rosterOf(ctx, team);
+}
+
 /** The team leader's screens, for the shell's router (`#/roster`, `#/member-new`, `#/member-left/<id>`, `#/training-new`). */
 export const screens = {
-  roster: { title: ['Thành viên tổ', 'Team roster'], roles: ['teamLeader'], render: renderRoster },
-  'member-new': { title: ['Thêm thành viên', 'Add a member'], roles: ['teamLeader'], render: renderMemberNew },
-  'member-left': { title: ['Ghi thành viên rời tổ', 'Record who left'], roles: ['teamLeader'], render: renderMemberLeft },
-  'training-new': { title: ['Ghi buổi tập huấn', 'Record a training'], roles: ['teamLeader'], render: renderTrainingNew },
+  roster: { title: ['Thành viên tổ', 'Team roster'], menu: true, roles: ['teamLeader'], render: renderRoster, prefetch },
+  'member-new': { title: ['Thêm thành viên', 'Add a member'], menu: true, roles: ['teamLeader'], render: renderMemberNew },
+  'member-left': { title: ['Ghi thành viên rời tổ', 'Record who left'], menu: true, roles: ['teamLeader'], render: renderMemberLeft },
+  'training-new': { title: ['Ghi buổi tập huấn', 'Record a training'], menu: true, roles: ['teamLeader'], render: renderTrainingNew },
 };

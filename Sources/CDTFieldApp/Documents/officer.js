@@ -2,8 +2,8 @@
 // establishing a team by decision, and one team's page (its chat-group link, dissolving it, merging it
 // into another). Dissolving and merging ask a second time before they record.
 import {
-  allItems, chatLinkProblem, communeOverview, dayProblem, heading, notice, readFailure, showProblems,
-  textProblem, unitLabel, unitsWithRole, valueOf,
+  allItems, chatLinkProblem, communeOverview, dayProblem, fixingBanner, heading, notice, readFailure, showProblems,
+  textProblem, unitLabel, unitsWithRole, valueOf, waiting,
 } from './team-data.js';
 
 /** The commune the officer works in: `wanted` when it is one of theirs, else their first. */
@@ -12,21 +12,14 @@ function officerCommune(ctx, wanted) {
   return communes.includes(wanted) ? wanted : communes[0] || null;
 }
 
-/** A day `YYYY-MM-DD` as Vietnamese write it (`01/08/2025`). */
-function dayText(day) {
-  const [year, month, date] = String(day || '').split('-');
-  return year && month && date ? `${date}/${month}/${year}` : '';
-}
-
 /**
  * Loads what an officer's screen needs (the commune, its villages and active teams), or shows why it
- * cannot; returns null then. The heading gets the focus either way.
+ * cannot; returns null then.
  */
-async function loadCommune(view, ctx, h1, wanted) {
+async function loadCommune(view, ctx, wanted) {
   const communeId = officerCommune(ctx, wanted);
   if (!communeId) {
     view.append(notice(ctx, 'Màn hình này dành cho cán bộ xã.', 'This screen is for commune officers.'));
-    h1.focus();
     return null;
   }
   try {
@@ -35,22 +28,24 @@ async function loadCommune(view, ctx, h1, wanted) {
   } catch (error) {
     view.append(readFailure(ctx, error));
     return null;
-  } finally {
-    h1.focus();
   }
 }
 
 function submitButton(ctx, id, vi, en, kind = 'primary') {
-  return ctx.h('button', { type: 'submit', id, class: `button ${kind}` }, ctx.t(vi, en));
+  return ctx.h('button', { type: 'submit', id, class: kind }, ctx.t(vi, en));
 }
 
-/** Records `event` once, says `said` through the live region, and goes to `next`. */
-async function record(ctx, button, event, said, next) {
+/**
+ * Records `event` once (its button disabled meanwhile), or, correcting a refused item, replaces that
+ * item's event (same id) and sends it again; says `said` through the live region and goes to `next`.
+ */
+async function record(ctx, button, event, said, next, fixing = null) {
   button.disabled = true;
   try {
-    await ctx.record(event);
+    if (fixing) await ctx.queue.correct(fixing.id, { unitId: event.unitId, payload: event.payload, summary: event.summary });
+    else await ctx.record(event);
     ctx.announce(ctx.t(...said));
-    ctx.navigate(next);
+    ctx.navigate(fixing ? '#/queue' : next);
   } finally {
     button.disabled = false;
   }
@@ -59,15 +54,16 @@ async function record(ctx, button, event, said, next) {
 // MARK: The commune
 
 async function renderCommune(view, ctx, params) {
-  const h1 = heading(ctx, view, 'Tổ và thôn của xã', 'Teams and villages of the commune');
-  const loaded = await loadCommune(view, ctx, h1, params[0]);
+  heading(ctx, view, 'Tổ và thôn của xã', 'Teams and villages of the commune');
+  const loaded = await loadCommune(view, ctx, params[0]);
   if (!loaded) return;
   const { communeId, commune, villages, teams } = loaded;
   const teamOf = new Map(teams.map((team) => [team.unitId, team]));
+  const establishing = new Map((await waiting(ctx, 'team.established')).map((event) => [event.unitId, event.payload]));
   const without = villages.filter((village) => !teamOf.has(village.id));
   const communeTeams = teams.filter((team) => team.unitId === communeId);
   view.append(
-    ctx.h('p', { class: 'subtitle', id: 'commune-name' }, unitLabel(commune)),
+    ctx.h('p', { class: 'muted', id: 'commune-name' }, unitLabel(commune)),
     ctx.h('p', { id: 'commune-summary' }, ctx.t(
       `${villages.length} thôn, ${teams.length} tổ đang hoạt động; ${without.length} thôn chưa có tổ.`,
       `${villages.length} villages, ${teams.length} active teams; ${without.length} villages without a team.`)),
@@ -75,54 +71,65 @@ async function renderCommune(view, ctx, params) {
       ctx.h('a', { href: '#/team-new', class: 'button primary', id: 'go-team-new' }, ctx.t('Thành lập tổ', 'Establish a team'))),
     ctx.h('h2', {}, ctx.t('Các thôn', 'Villages')),
     villages.length
-      ? ctx.h('ul', { class: 'card-list', id: 'village-list' }, villages.map((village) => villageItem(ctx, village, teamOf.get(village.id))))
-      : ctx.h('p', {}, ctx.t('Xã chưa có thôn nào trong danh sách.', 'The commune has no villages listed.')),
+      ? ctx.h('ul', { class: 'places', id: 'village-list' },
+        villages.map((village) => villageItem(ctx, village, teamOf.get(village.id), establishing.get(village.id))))
+      : ctx.h('p', { class: 'empty' }, ctx.t('Xã chưa có thôn nào trong danh sách.', 'The commune has no villages listed.')),
     communeTeams.length ? [
       ctx.h('h2', {}, ctx.t('Tổ cấp xã', 'Commune-level teams')),
-      ctx.h('ul', { class: 'card-list', id: 'commune-team-list' }, communeTeams.map((team) => ctx.h('li', { class: 'card' },
-        ctx.h('a', { href: `#/team/${team.id}`, class: 'card-title' }, team.name)))),
+      ctx.h('ul', { class: 'places', id: 'commune-team-list' }, communeTeams.map((team) => ctx.h('li', { class: 'place' },
+        ctx.h('a', { href: `#/team/${team.id}`, class: 'team-link' }, team.name)))),
     ] : null);
 }
 
-function villageItem(ctx, village, team) {
-  const item = ctx.h('li', { class: team ? 'card village' : 'card village no-team' },
-    ctx.h('p', { class: 'card-title' }, unitLabel(village)),
-    team
-      ? ctx.h('p', {}, ctx.h('a', { href: `#/team/${team.id}`, class: 'team-link' }, team.name))
-      : [ctx.h('p', { class: 'warning' }, ctx.t('Chưa có tổ', 'No team yet')),
-        ctx.h('a', { href: `#/team-new/${village.id}`, class: 'button secondary small',
-          'aria-label': ctx.t(`Thành lập tổ cho ${unitLabel(village)}`, `Establish a team for ${unitLabel(village)}`) },
-        ctx.t('Thành lập tổ', 'Establish a team'))]);
+/** A village with its team, the team waiting in the outbox to be sent, or a way to establish one. */
+function villageItem(ctx, village, team, establishing) {
+  let status;
+  if (team) {
+    status = ctx.h('p', {}, ctx.h('a', { href: `#/team/${team.id}`, class: 'team-link' }, team.name));
+  } else if (establishing) {
+    status = ctx.h('p', {}, establishing.name, ' ', ctx.h('span', { class: 'badge' }, ctx.t('Mới thành lập, chờ gửi', 'New, waiting to be sent')));
+  } else {
+    status = [ctx.h('p', { class: 'no-team' }, ctx.t('Chưa có tổ', 'No team yet')),
+      ctx.h('a', { href: `#/team-new/${village.id}`, class: 'button secondary',
+        'aria-label': ctx.t(`Thành lập tổ cho ${unitLabel(village)}`, `Establish a team for ${unitLabel(village)}`) },
+      ctx.t('Thành lập tổ', 'Establish a team'))];
+  }
+  const item = ctx.h('li', { class: team ? 'place' : 'place without-team' }, ctx.h('p', { class: 'name' }, unitLabel(village)), status);
   item.dataset.villageId = village.id;
   return item;
 }
 
 // MARK: Establishing a team
 
-async function renderTeamNew(view, ctx, params) {
-  const h1 = heading(ctx, view, 'Thành lập tổ', 'Establish a team');
-  const loaded = await loadCommune(view, ctx, h1);
+async function renderTeamNew(view, ctx, params, fixing = null) {
+  heading(ctx, view, fixing ? 'Sửa quyết định thành lập tổ' : 'Thành lập tổ', fixing ? 'Correct the new team' : 'Establish a team');
+  const loaded = await loadCommune(view, ctx);
   if (!loaded) return;
   const { communeId, commune, villages, teams } = loaded;
+  const before = fixing ? fixing.event.payload : { name: 'Tổ Công nghệ số cộng đồng', decision: { date: ctx.today() } };
   const withTeam = new Set(teams.map((team) => team.unitId));
-  const open = villages.filter((village) => !withTeam.has(village.id));
+  const open = villages.filter((village) => !withTeam.has(village.id) || (fixing && village.id === fixing.event.unitId));
   if (open.length === 0) {
     view.append(notice(ctx, 'Mọi thôn của xã đều đã có tổ.', 'Every village of the commune has a team.'));
     return;
   }
-  const chosen = open.some((village) => village.id === params[0]) ? params[0] : '';
-  const form = ctx.h('form', { id: 'team-form', novalidate: '' },
-    ctx.h('p', { class: 'subtitle' }, ctx.t('Quyết định của ', 'A decision of ') + unitLabel(commune)),
+  const wanted = fixing ? fixing.event.unitId : params[0];
+  const chosen = open.some((village) => village.id === wanted) ? wanted : '';
+  const form = ctx.h('form', { id: 'team-form', novalidate: true },
+    fixingBanner(ctx, fixing),
+    ctx.h('p', { class: 'muted' }, ctx.t('Quyết định của ', 'A decision of ') + unitLabel(commune)),
     ctx.ui.field({ id: 'team-village', label: ['Thôn', 'Village'], type: 'select', required: true, value: chosen,
       options: [['', ['Chọn thôn chưa có tổ', 'Choose a village without a team']]].concat(open.map((village) => [village.id, [unitLabel(village), unitLabel(village)]])) }),
-    ctx.ui.field({ id: 'team-name', label: ['Tên tổ', 'Team name'], type: 'text', required: true, value: 'Tổ Công nghệ số cộng đồng' }),
-    ctx.ui.field({ id: 'decision-number', label: ['Số quyết định', 'Decision number'], type: 'text', required: true,
+    ctx.ui.field({ id: 'team-name', label: ['Tên tổ', 'Team name'], required: true, value: before.name }),
+    ctx.ui.field({ id: 'decision-number', label: ['Số quyết định', 'Decision number'], required: true, value: before.decision.number || '',
       help: ['Ví dụ 12/QĐ-UBND', 'For example 12/QĐ-UBND'] }),
-    ctx.ui.field({ id: 'decision-date', label: ['Ngày quyết định', 'Decision date'], type: 'date', required: true, value: ctx.today() }),
-    ctx.ui.field({ id: 'decision-signer', label: ['Người ký', 'Signed by'], type: 'text', required: true }),
+    ctx.ui.field({ id: 'decision-date', label: ['Ngày quyết định', 'Decision date'], type: 'date', required: true, value: before.decision.date || '' }),
+    ctx.ui.field({ id: 'decision-signer', label: ['Người ký', 'Signed by'], required: true, value: before.decision.signer || '' }),
     ctx.ui.field({ id: 'team-chat-link', label: ['Đường dẫn nhóm chat (không bắt buộc)', 'Chat-group link (optional)'], type: 'url',
-      help: ['Bắt đầu bằng https://', 'Starts with https://'] }),
-    submitButton(ctx, 'team-submit', 'Ghi thành lập tổ', 'Record the new team'));
+      value: before.chatLink || '', help: ['Bắt đầu bằng https://', 'Starts with https://'], attributes: { inputmode: 'url' } }),
+    ctx.h('div', { class: 'actions' },
+      submitButton(ctx, 'team-submit', ...(fixing ? ['Sửa và gửi lại', 'Correct and send again'] : ['Ghi thành lập tổ', 'Record the new team'])),
+      ctx.h('a', { href: fixing ? '#/queue' : '#/commune', class: 'button secondary' }, ctx.t('Huỷ', 'Cancel'))));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const villageId = valueOf(form, 'team-village');
@@ -139,12 +146,12 @@ async function renderTeamNew(view, ctx, params) {
       'decision-signer': textProblem(decision.signer),
       'team-chat-link': chatLinkProblem(chatLink),
     })) return;
-    const payload = { teamId: ctx.uuid(), name, decision };
+    const payload = { teamId: fixing ? before.teamId : ctx.uuid(), name, decision };
     if (chatLink) payload.chatLink = chatLink;
     await record(ctx, form.querySelector('#team-submit'), {
-      type: 'team.established', unitId: village.id, payload,
+      type: 'team.established', unitId: village.id, payload, screen: 'team-new',
       summary: [`Thành lập ${name} (${unitLabel(village)})`, `${name} established (${unitLabel(village)})`],
-    }, [`Đã ghi thành lập tổ cho ${unitLabel(village)}`, `Team recorded for ${unitLabel(village)}`], '#/commune');
+    }, [`Đã ghi thành lập tổ cho ${unitLabel(village)}`, `Team recorded for ${unitLabel(village)}`], '#/commune', fixing);
   });
   view.append(form);
 }
@@ -153,7 +160,7 @@ async function renderTeamNew(view, ctx, params) {
 
 async function renderTeam(view, ctx, params) {
   const h1 = heading(ctx, view, 'Tổ', 'Team');
-  const loaded = await loadCommune(view, ctx, h1);
+  const loaded = await loadCommune(view, ctx);
   if (!loaded) return;
   const { communeId, villages, teams } = loaded;
   if (!params[0]) {
@@ -176,8 +183,14 @@ async function renderTeam(view, ctx, params) {
   h1.textContent = team.name;
   view.append(teamFacts(ctx, team, village, memberships.length));
   if (team.endedOn) {
-    view.append(notice(ctx, `Tổ đã kết thúc ngày ${dayText(team.endedOn)}.`, `The team ended on ${dayText(team.endedOn)}.`));
+    view.append(notice(ctx, `Tổ đã kết thúc ngày ${ctx.formatDate(team.endedOn)}.`, `The team ended on ${ctx.formatDate(team.endedOn)}.`));
     return;
+  }
+  const pending = (await waiting(ctx, 'team.dissolved', 'team.merged', 'team.chat_link_changed'))
+    .filter((event) => event.payload.teamId === team.id || (event.payload.teamIds || []).includes(team.id));
+  if (pending.length) {
+    view.append(ctx.h('p', { class: 'banner info', id: 'team-waiting' }, ctx.h('a', { href: '#/queue' }, ctx.t(
+      `${pending.length} thay đổi của tổ này đang chờ gửi.`, `${pending.length} changes to this team wait to be sent.`))));
   }
   const others = teams.filter((candidate) => candidate.id !== team.id);
   view.append(chatLinkForm(ctx, team), dissolveForm(ctx, team), mergeForm(ctx, team, others, villages));
@@ -188,9 +201,9 @@ function teamFacts(ctx, team, village, memberCount) {
   const fact = (label, value) => [ctx.h('dt', {}, ctx.t(...label)), ctx.h('dd', {}, value)];
   return ctx.h('dl', { class: 'facts', id: 'team-facts' },
     fact(['Nơi hoạt động', 'Works in'], village ? unitLabel(village) : ctx.t('Cấp xã', 'Commune level')),
-    fact(['Quyết định', 'Decision'], ctx.t(`Số ${decision.number} ngày ${dayText(decision.date)}, ${decision.signer} ký`,
-      `No. ${decision.number} of ${dayText(decision.date)}, signed by ${decision.signer}`)),
-    fact(['Thành lập', 'Established'], dayText(team.establishedOn)),
+    fact(['Quyết định', 'Decision'], ctx.t(`Số ${decision.number} ngày ${ctx.formatDate(decision.date)}, ${decision.signer} ký`,
+      `No. ${decision.number} of ${ctx.formatDate(decision.date)}, signed by ${decision.signer}`)),
+    fact(['Thành lập', 'Established'], ctx.formatDate(team.establishedOn)),
     fact(['Thành viên', 'Members'], String(memberCount)),
     fact(['Nhóm chat', 'Chat group'], team.chatLink
       ? ctx.h('a', { href: team.chatLink, rel: 'noopener noreferrer', target: '_blank', id: 'team-chat-current' }, team.chatLink)
@@ -198,7 +211,7 @@ function teamFacts(ctx, team, village, memberCount) {
 }
 
 function chatLinkForm(ctx, team) {
-  const form = ctx.h('form', { id: 'chat-form', novalidate: '', class: 'panel' },
+  const form = ctx.h('form', { id: 'chat-form', novalidate: true, class: 'panel' },
     ctx.h('h2', {}, ctx.t('Đường dẫn nhóm chat', 'Chat-group link')),
     ctx.ui.field({ id: 'chat-link', label: ['Đường dẫn', 'Link'], type: 'url', value: team.chatLink || '',
       help: ['Bắt đầu bằng https://; để trống để xoá', 'Starts with https://; leave empty to remove it'] }),
@@ -232,8 +245,8 @@ function twoStep(ctx, form, { id, question, confirmLabel, check, act }) {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (!check()) return;
-    const confirm = ctx.h('button', { type: 'button', id: `${id}-confirm`, class: 'button danger' }, ctx.t(...confirmLabel));
-    const cancel = ctx.h('button', { type: 'button', id: `${id}-cancel`, class: 'button secondary' }, ctx.t('Huỷ', 'Cancel'));
+    const confirm = ctx.h('button', { type: 'button', id: `${id}-confirm`, class: 'danger' }, ctx.t(...confirmLabel));
+    const cancel = ctx.h('button', { type: 'button', id: `${id}-cancel`, class: 'secondary' }, ctx.t('Huỷ', 'Cancel'));
     const text = ctx.h('p', { id: `${id}-question`, tabindex: '-1' }, ctx.t(...question()));
     panel.replaceChildren(text, ctx.h('div', { class: 'actions' }, confirm, cancel));
     confirm.addEventListener('click', () => act(confirm));
@@ -249,7 +262,7 @@ function twoStep(ctx, form, { id, question, confirmLabel, check, act }) {
 }
 
 function dissolveForm(ctx, team) {
-  const form = ctx.h('form', { id: 'dissolve-form', novalidate: '', class: 'panel' },
+  const form = ctx.h('form', { id: 'dissolve-form', novalidate: true, class: 'panel' },
     ctx.h('h2', {}, ctx.t('Giải thể tổ', 'Dissolve the team')),
     ctx.ui.field({ id: 'dissolve-reason', label: ['Lý do (không bắt buộc)', 'Reason (optional)'], type: 'textarea' }),
     submitButton(ctx, 'dissolve-start', 'Giải thể tổ…', 'Dissolve the team…', 'danger'));
@@ -275,7 +288,7 @@ function mergeForm(ctx, team, others, villages) {
     const village = villages.find((unit) => unit.id === candidate.unitId);
     return village ? `${candidate.name} (${unitLabel(village)})` : candidate.name;
   };
-  const form = ctx.h('form', { id: 'merge-form', novalidate: '', class: 'panel' },
+  const form = ctx.h('form', { id: 'merge-form', novalidate: true, class: 'panel' },
     ctx.h('h2', {}, ctx.t('Sáp nhập vào tổ khác', 'Merge into another team')));
   if (others.length === 0) {
     form.append(ctx.h('p', {}, ctx.t('Xã không có tổ nào khác để sáp nhập vào.', 'The commune has no other team to merge into.')));
@@ -304,9 +317,17 @@ function mergeForm(ctx, team, others, villages) {
   return form;
 }
 
+/** Keeps the officer's commune (its name, villages and teams) on the phone, for the screens to open offline. */
+async function prefetch(ctx) {
+  const communeId = officerCommune(ctx);
+  if (!communeId) return;
+  await ctx.get(`units/${communeId}`);
+  await communeOverview(ctx, communeId);
+}
+
 /** The commune officer's screens, for the shell's router (`#/commune`, `#/team-new/<village>`, `#/team/<id>`). */
 export const screens = {
-  commune: { title: ['Tổ và thôn của xã', 'Teams and villages'], roles: ['communeOfficer'], render: renderCommune },
-  'team-new': { title: ['Thành lập tổ', 'Establish a team'], roles: ['communeOfficer'], render: renderTeamNew },
+  commune: { title: ['Tổ và thôn của xã', 'Teams and villages'], menu: true, roles: ['communeOfficer'], render: renderCommune, prefetch },
+  'team-new': { title: ['Thành lập tổ', 'Establish a team'], menu: true, roles: ['communeOfficer'], render: renderTeamNew },
   team: { title: ['Tổ', 'Team'], roles: ['communeOfficer'], render: renderTeam },
 };

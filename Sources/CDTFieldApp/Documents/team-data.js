@@ -2,17 +2,14 @@
 // team, a team's roster, the commune's villages and teams, and the checks a form makes on the phone
 // before it records (the server's rules still decide; a refusal comes back in the outbox).
 
-/** Every item of a list of the API, following `nextCursor` page after page (500 a page). */
-export async function allItems(ctx, path) {
-  const separator = path.includes('?') ? '&' : '?';
-  let items = [];
-  let cursor = null;
-  do {
-    const page = await ctx.get(path + separator + 'limit=500' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
-    items = items.concat(page.items || []);
-    cursor = page.nextCursor || null;
-  } while (cursor);
-  return items;
+/** Every item of a list of the API (every page, 500 a page), kept on the phone for offline use. */
+export function allItems(ctx, path) {
+  return ctx.getAll(path + (path.includes('?') ? '&' : '?') + 'limit=500');
+}
+
+/** What waits in the outbox (recorded on the phone, not yet taken by the server) of the types given. */
+export async function waiting(ctx, ...types) {
+  return (await ctx.queue.unsent()).filter((item) => types.includes(item.event.type) && item.state === 'waiting').map((item) => item.event);
 }
 
 /** The units where the signed-in account holds `role` (`teamLeader`, `communeOfficer`). */
@@ -47,7 +44,7 @@ export async function rosterOf(ctx, team) {
   return memberships
     .filter((membership) => byId.has(membership.memberId))
     .map((membership) => ({ ...byId.get(membership.memberId), role: membership.role, joinedOn: membership.joinedOn }))
-    .sort((a, b) => (rank[a.role] - rank[b.role]) || a.name.localeCompare(b.name, 'vi'));
+    .sort((a, b) => (rank[a.role] - rank[b.role]) || ctx.collator.compare(a.name, b.name));
 }
 
 /** The commune's villages in force today (Vietnamese order, as the API gives them) and its active teams. */
@@ -145,11 +142,16 @@ export function heading(ctx, view, vi, en) {
   return h1;
 }
 
-/** A paragraph telling why the screen has nothing to show, with a way back home. */
+/** A banner telling why the screen has nothing to show, with a way back home. */
 export function notice(ctx, vi, en) {
-  return ctx.h('div', { class: 'notice', role: 'status' },
+  return ctx.h('div', { class: 'banner warn', role: 'status' },
     ctx.h('p', {}, ctx.t(vi, en)),
-    ctx.h('a', { href: '#/', class: 'button secondary' }, ctx.t('Về trang chính', 'Back to the home screen')));
+    ctx.h('p', {}, ctx.h('a', { href: '#/', class: 'button secondary' }, ctx.t('Về trang chính', 'Back to the home screen'))));
+}
+
+/** The banner above a form that corrects a refused item: the server's reason, in words. */
+export function fixingBanner(ctx, fixing) {
+  return fixing ? ctx.h('p', { class: 'banner bad', role: 'alert' }, ctx.t(fixing.reason || ['Máy chủ không nhận mục này.', 'The server did not take this item.'])) : null;
 }
 
 /** What to show when the data could not be read: offline with no copy, or the server's refusal. */
