@@ -18,7 +18,7 @@ struct LeaderOfficerPhone {
             try await browser.type(into: "#login", login["login"] ?? "")
             try await browser.type(into: "#password", login["password"] ?? "")
             try await browser.click("#signin-submit")
-            try await phone.waitUntil("the signed-in home screen") { try await !browser.has("#signin-submit") }
+            try await phone.waitUntil("the signed-in home screen") { try await browser.has("#signout") }
         } catch {
             await browser.close()
             throw error
@@ -62,10 +62,18 @@ struct LeaderOfficerPhone {
         try await browser.run("return document.documentElement.scrollWidth <= window.innerWidth") as? Bool ?? false
     }
 
-    /// Saves what the phone shows as `name` (`leader-roster.png`) among the test artefacts.
+    /// Saves what the phone shows, from the top of the screen, as `name` (`leader-roster.png`) among the
+    /// test artefacts, after checking the screen fits the phone's width and shows no `null` or `undefined`.
     func screenshot(_ name: String) async throws {
-        try await browser.screenshot(to: FieldAppArtifacts.directory.appendingPathComponent(name))
+        #expect(try await fitsTheScreen(), "\(name): the screen is wider than the phone")
+        let shown = try await browser.text(of: "main")
+        #expect(shown.range(of: #"\b(null|undefined|NaN)\b"#, options: .regularExpression) == nil, "\(name) shows a placeholder: \(shown)")
+        _ = try await browser.run("window.scrollTo(0, 0); return true;")
+        try await browser.screenshot(to: Self.artefacts.appendingPathComponent(name))
     }
 
     func close() async { await browser.close() }
+
+    /// Where the screenshots go. TODO: the shell's tests' `FieldAppArtifacts.directory` once main has it.
+    static var artefacts: URL { FileManager.default.temporaryDirectory.appendingPathComponent("cdt-field-app-artifacts") }
 }

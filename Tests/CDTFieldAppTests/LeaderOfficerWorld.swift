@@ -1,7 +1,11 @@
 import CDTDomain
 import CDTPostgres
+import CDTServer
 import CDTTesting
 import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
 import Testing
 
 /// The commune the team leader's and the commune officer's screens are tried in (commune A of
@@ -43,6 +47,20 @@ struct LeaderOfficerWorld {
         }
         try await harness.append(all)
         return LeaderOfficerWorld(harness: harness, first: first, binh: binh, second: second)
+    }
+
+    /// Serves the app on a real socket of 127.0.0.1 with the real clock (the browser's events occur now,
+    /// and the harness's fixed "now" would find them in the future), and runs `body` with its port and the
+    /// sign-in fields of a new account holding `roles`.
+    func serve(as roles: [RoleAssignment], _ body: @Sendable (_ port: Int, _ login: [String: String]) async throws -> Void) async throws {
+        let dependencies = AppDependencies(database: harness.application, modules: harness.registry)
+        let app = buildApplication(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), dependencies: dependencies, logger: Logger(label: "test"))
+        let login = ["login": "user-" + UUID().uuidString.prefix(8).lowercased(), "password": "correct horse battery staple"]
+        _ = try await AccountAdministration(client: harness.owner).createAccount(
+            username: login["login"], phone: nil, displayName: "Người thử", password: login["password"]!, roles: roles)
+        try await app.test(.live) { client in
+            try await body(try #require(client.port), login)
+        }
     }
 
     /// The events of `type` in the log, oldest first: their unit and payload.

@@ -74,11 +74,13 @@ async function renderCommune(view, ctx, params) {
       ? ctx.h('ul', { class: 'places', id: 'village-list' },
         villages.map((village) => villageItem(ctx, village, teamOf.get(village.id), establishing.get(village.id))))
       : ctx.h('p', { class: 'empty' }, ctx.t('Xã chưa có thôn nào trong danh sách.', 'The commune has no villages listed.')),
-    communeTeams.length ? [
+  );
+  if (communeTeams.length) {
+    view.append(
       ctx.h('h2', {}, ctx.t('Tổ cấp xã', 'Commune-level teams')),
       ctx.h('ul', { class: 'places', id: 'commune-team-list' }, communeTeams.map((team) => ctx.h('li', { class: 'place' },
-        ctx.h('a', { href: `#/team/${team.id}`, class: 'team-link' }, team.name)))),
-    ] : null);
+        ctx.h('a', { href: `#/team/${team.id}`, class: 'team-link' }, team.name)))));
+  }
 }
 
 /** A village with its team, the team waiting in the outbox to be sent, or a way to establish one. */
