@@ -10,6 +10,6 @@ struct CDT: AsyncParsableCommand {
             Settings come from flags, then environment variables, then a JSON file (--config or CDT_CONFIG).
             See docs/configuration.md for every key.
             """,
-        subcommands: [Serve.self, Migrate.self, Database.self, Import.self, Villages.self, Demo.self, Users.self, Modules.self, Bench.self]
+        subcommands: [Serve.self, Migrate.self, Database.self, Import.self, Villages.self, Demo.self, DemoAccounts.self, Users.self, Modules.self, Bench.self]
     )
 }

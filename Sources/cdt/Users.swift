@@ -123,7 +123,7 @@ struct Users: AsyncParsableCommand {
 }
 
 /// The password from the terminal without echo, or the first line of standard input.
-private func readPassword() throws -> String {
+func readPassword() throws -> String {
     if isatty(STDIN_FILENO) != 0, let typed = getpass("Password: ") {
         return String(cString: typed)
     }

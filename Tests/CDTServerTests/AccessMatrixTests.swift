@@ -75,6 +75,11 @@ import Testing
             expected: everyone(200)),
         Row(method: "GET", path: "/metrics", inScope: { _ in Call(uri: "/metrics", body: nil) }, outOfScope: nil,
             expected: everyone(200)),
+        // The field app's files hold no data: anyone may load them (the app then signs in).
+        Row(method: "GET", path: "/app", inScope: { _ in Call(uri: "/app/", body: nil) }, outOfScope: nil,
+            expected: everyone(200)),
+        Row(method: "GET", path: "/app/{file}", inScope: { _ in Call(uri: "/app/app.js", body: nil) }, outOfScope: nil,
+            expected: everyone(200)),
         // Module administration (this app has no modules installed, so a module id names nothing: 404 for
         // administrators once past the access rule; enablement by province is tested in CDTModuleKitTests)
         read("/api/v1/modules", in: { _ in "/api/v1/modules" }, out: nil),
@@ -105,6 +110,7 @@ import Testing
         read("/api/v1/teams/{id}/memberships", in: { w in "/api/v1/teams/\(w.teamA)/memberships" }, out: { w in "/api/v1/teams/\(w.teamB)/memberships" }),
         read("/api/v1/members/{id}", in: { w in "/api/v1/members/\(w.memberA)" }, out: { w in "/api/v1/members/\(w.memberB)" }),
         read("/api/v1/members/{id}/memberships", in: { w in "/api/v1/members/\(w.memberA)/memberships" }, out: { w in "/api/v1/members/\(w.memberB)/memberships" }),
+        read("/api/v1/members/{id}/progress", in: { w in "/api/v1/members/\(w.memberA)/progress" }, out: { w in "/api/v1/members/\(w.memberB)/progress" }),
         read("/api/v1/households/{id}", in: { w in "/api/v1/households/\(w.householdA)" }, out: { w in "/api/v1/households/\(w.householdB)" }),
         read("/api/v1/campaigns/{id}", in: { w in "/api/v1/campaigns/\(w.campaignA)" }, out: { w in "/api/v1/campaigns/\(w.campaignB)" }),
         read("/api/v1/trainings/{id}", in: { w in "/api/v1/trainings/\(w.trainingA)" }, out: { w in "/api/v1/trainings/\(w.trainingB)" }),

@@ -19,9 +19,9 @@ enum BuiltBinary {
         return binary
     }
 
-    /// Runs `binary` (the built one by default) with `arguments` in `folder`, and returns its exit status and
-    /// everything it printed, standard output and error together.
-    static func run(_ arguments: [String], binary: URL? = nil, in folder: URL? = nil) throws -> (status: Int32, output: String) {
+    /// Runs `binary` (the built one by default) with `arguments` in `folder`, `input` on its standard input
+    /// when given, and returns its exit status and everything it printed, standard output and error together.
+    static func run(_ arguments: [String], binary: URL? = nil, in folder: URL? = nil, input: String? = nil) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = try binary ?? url()
         process.arguments = arguments
@@ -29,7 +29,13 @@ enum BuiltBinary {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
+        let inputPipe = input.map { _ in Pipe() }
+        if let inputPipe { process.standardInput = inputPipe }
         try process.run()
+        if let input, let inputPipe {
+            inputPipe.fileHandleForWriting.write(Data(input.utf8))
+            try inputPipe.fileHandleForWriting.close()
+        }
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: output, as: UTF8.self))

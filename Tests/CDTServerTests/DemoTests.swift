@@ -29,10 +29,9 @@ import Testing
         #expect(first.allSatisfy { $0.kind.level == .village && $0.validity.from == CalendarDate("2025-07-01")! })
     }
 
-    @Test func loadingTwiceChangesNothing() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cdt-demo-\(UUID().uuidString)")
+    /// Writes a small tree (Hà Nội with two communes) as the demo's four unit files into `folder`.
+    static func writeUnitFiles(to folder: URL) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
         try "code,name,level,parent_code,type\n01,Thành phố Hà Nội,province,,Thành phố Trung ương\n001,Quận Ba Đình,district,01,Quận\n00004,Phường Trúc Bạch,commune,001,Phường\n"
             .write(to: folder.appendingPathComponent("units_2024.csv"), atomically: true, encoding: .utf8)
         try "code,name,level,parent_code,type\n01,Thành phố Hà Nội,province,,Thành phố Trung ương\n00004,Phường Ba Đình,commune,01,Phường\n00008,Xã Tây Tựu,commune,01,Xã\n"
@@ -41,6 +40,12 @@ import Testing
             .write(to: folder.appendingPathComponent("merge_map_2025.csv"), atomically: true, encoding: .utf8)
         try "code,name,level,parent_code,type\n01,Thành phố Hà Nội,province,,Thành phố Trung ương\n00004,Phường Ba Đình,commune,01,Phường\n00008,Phường Tây Tựu,commune,01,Phường\n"
             .write(to: folder.appendingPathComponent("units_2026.csv"), atomically: true, encoding: .utf8)
+    }
+
+    @Test func loadingTwiceChangesNothing() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cdt-demo-\(UUID().uuidString)")
+        try Self.writeUnitFiles(to: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
 
         let database = try await TestPostgres.makeDatabase()
         let db = database.makeClient()
@@ -75,6 +80,10 @@ import Testing
                 SELECT 1 FROM memberships s JOIN teams t ON t.id = s.team_id
                 WHERE t.unit_id = e.unit_id AND s.member_id = (e.payload->'memberIds'->>0)::uuid))
             """).decode(Int.self) == [0])
+        // Households are labelled after a person, as teams write them: `Hộ Nguyễn Văn An`.
+        let labels = try await db.query("SELECT label FROM households ORDER BY id").decode(String.self)
+        #expect(labels.allSatisfy { $0.hasPrefix("Hộ ") && $0.split(separator: " ").count == 4 }, "\(labels.prefix(5))")
+        #expect(Set(labels).count > labels.count / 2, "\(labels.prefix(5))")
         await db.close()
     }
 }

@@ -1,4 +1,5 @@
 import CDTDomain
+import Foundation
 
 /// Made-up Vietnamese people for the demo: names in the usual family–middle–given order, mobile numbers,
 /// birth years and the affiliations members typically come from.
@@ -27,6 +28,20 @@ struct DemoPeople {
         if leader == nil || Int.random(in: 0..<3, using: &generator) == 0, !affiliations.contains(other) { affiliations.append(other) }
         let birthYear = leader == nil ? Int.random(in: 1975...2005, using: &generator) : Int.random(in: 1960...1990, using: &generator)
         return PersonDetails(name: name, phone: phone, gender: female ? .female : .male, birthYear: birthYear, affiliations: affiliations)
+    }
+}
+
+extension DemoPeople {
+    /// A household's label as a team writes it, after the head of the household: `Hộ Nguyễn Văn An`. Drawn
+    /// from the household's id (its last bytes), not from the seeded generator, so the rest of the
+    /// generated data stays as it was.
+    static func householdLabel(for id: UUID) -> String {
+        let bytes = id.uuid
+        let female = bytes.15 & 1 == 1
+        let family = families[Int(bytes.14) % families.count]
+        let middle = (female ? femaleMiddles : maleMiddles)[Int(bytes.13) % (female ? femaleMiddles : maleMiddles).count]
+        let given = (female ? femaleNames : maleNames)[Int(bytes.12) % (female ? femaleNames : maleNames).count]
+        return "Hộ \(family) \(middle) \(given)"
     }
 }
 

@@ -79,7 +79,7 @@ public struct DemoSeason: Sendable {
 
     private func households(_ generator: inout SeededGenerator, in village: AdministrativeUnit, visitedBy members: [ID<Member>]) -> [DomainEvent] {
         var events: [DomainEvent] = []
-        for number in 1...max(1, householdsPerVillage) where householdsPerVillage > 0 {
+        for _ in 1...max(1, householdsPerVillage) where householdsPerVillage > 0 {
             let household = ID<Household>(rawValue: uuid(&generator))
             let size = Int.random(in: 1...7, using: &generator)
             let elderly = min(size, Int.random(in: 0...2, using: &generator))
@@ -88,7 +88,7 @@ public struct DemoSeason: Sendable {
             let notApplicable: NotApplicableReason? = Int.random(in: 0..<25, using: &generator) == 0
                 ? [.elderly, .noDevice, .movedAway].randomElement(using: &generator) : nil
             events.append(event(&generator, village.id, at: day(2025, 8, Int.random(in: 1...31, using: &generator)), .householdRegistered(HouseholdDetails(
-                householdId: household, label: "Hộ số \(number)", size: size,
+                householdId: household, label: DemoPeople.householdLabel(for: household.rawValue), size: size,
                 residents: [
                     ResidentCount(ageBand: .children, count: children),
                     ResidentCount(ageBand: .working, count: working, withSmartphone: Int.random(in: 0...working, using: &generator)),

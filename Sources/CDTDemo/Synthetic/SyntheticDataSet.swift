@@ -163,10 +163,10 @@ public struct SyntheticDataSet: Sendable {
                 }
             }
         }
-        try await tx.copy(into: "households", columns: ["id", "province_id", "unit_id", "label", "size", "residents", "not_applicable", "registered_on"]) { writer in
+        try await tx.copy(into: "households", columns: ["id", "province_id", "unit_id", "label", "search_key", "size", "residents", "not_applicable", "registered_on"]) { writer in
             for (village, made) in work {
                 for household in made.households {
-                    try writer.appendRow(household.id, village.provinceID, village.id, household.label, household.size, household.residents,
+                    try writer.appendRow(household.id, village.provinceID, village.id, household.label, VietnameseText.searchKey(household.label), household.size, household.residents,
                                          household.notApplicable, household.registeredOn)
                 }
             }

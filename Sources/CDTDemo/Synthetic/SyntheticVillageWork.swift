@@ -53,7 +53,7 @@ struct SyntheticVillageWork {
         households.reserveCapacity(count)
         var ids: [UUID] = []
         ids.reserveCapacity(count)
-        for number in 1...max(1, count) where count > 0 {
+        for _ in 1...max(1, count) where count > 0 {
             let id = DemoVillages.uuid(&generator)
             let size = Int.random(in: 1...7, using: &generator)
             let elderly = min(size, Int.random(in: 0...2, using: &generator))
@@ -71,7 +71,7 @@ struct SyntheticVillageWork {
             let residents = "[" + bands.joined(separator: ", ") + "]"
             let notApplicable: String? = Int.random(in: 0..<25, using: &generator) == 0 ? ["elderly", "noDevice", "movedAway"].randomElement(using: &generator) : nil
             let registered = Self.day(2025, 8, Int.random(in: 1...31, using: &generator))
-            let label = "Hộ số \(number)"
+            let label = DemoPeople.householdLabel(for: id)
             let idText = id.uuidString.lowercased()
             var payload = #"{"householdId": "\#(idText)", "label": "\#(label)", "size": \#(size), "residents": \#(residents)"#
             if let notApplicable { payload += #", "notApplicable": "\#(notApplicable)""# }

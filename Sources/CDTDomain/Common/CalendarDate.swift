@@ -41,6 +41,15 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         CalendarDate(daysSinceEpoch: daysSinceEpoch + count)
     }
 
+    /// The Monday of this date's week (the date itself on a Monday).
+    public var startOfWeek: CalendarDate {
+        // 1970-01-01 was a Thursday: three days after a Monday.
+        adding(days: -((daysSinceEpoch % 7 + 7 + 3) % 7))
+    }
+
+    /// The 1st of this date's month.
+    public var startOfMonth: CalendarDate { adding(days: 1 - day) }
+
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
 
     public var description: String {

@@ -103,3 +103,8 @@ extension Household {
         }
     }
 }
+
+extension Household {
+    /// The label as people search it (``VietnameseText/searchKey(_:)``); `nil` without a label.
+    public var searchKey: String? { label.map(VietnameseText.searchKey) }
+}

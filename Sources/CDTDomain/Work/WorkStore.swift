@@ -42,6 +42,12 @@ public protocol WorkStore: Sendable {
     /// Households in the filter's subtree, in id order (stable across pages).
     func households(matching filter: WorkFilter, page: PageRequest) async throws -> Page<Household>
     func household(_ id: ID<Household>) async throws -> Household?
+    /// What the log tells of each of `ids` (visits, what it still lacks, when it changed); a household the
+    /// log holds nothing for is left out. One read for a whole page.
+    func householdActivity(_ ids: [ID<Household>]) async throws -> [ID<Household>: HouseholdActivity]
+    /// The visits crediting `member` (its id in `memberIds`) that occurred in each of `periods`
+    /// (days in Vietnam, both ends included), in the same order.
+    func visitTallies(of member: ID<Member>, in periods: [ClosedRange<CalendarDate>]) async throws -> [VisitTally]
 
     /// Campaigns whose scope is in the filter's subtree, latest start first.
     func campaigns(matching filter: WorkFilter, page: PageRequest) async throws -> Page<Campaign>

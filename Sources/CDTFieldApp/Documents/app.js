@@ -37,6 +37,8 @@ async function route() {
   const screen = screens[name] || screens.home;
   view.replaceChildren();
   const section = h('section', { class: `screen screen-${name}` });
+  // Screens append optional parts as `cond ? part : null`: the section leaves nulls out, as h() does.
+  section.append = (...children) => Element.prototype.append.apply(section, children.flat(Infinity).filter(child => child !== null && child !== undefined && child !== false));
   view.append(section);
   try {
     await screen.render(section, ctx, parts.slice(1));

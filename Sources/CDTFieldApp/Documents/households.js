@@ -35,6 +35,7 @@ async function renderList(section, ctx) {
 }
 
 function lacking(ctx, household) {
+  if (!household.stillLacks) return '';
   const missing = (household.stillLacks?.skills?.length || 0) + (household.stillLacks?.services?.length || 0);
   if (household.notApplicable) return ctx.t('không áp dụng', 'not applicable');
   return missing ? ctx.t(`còn thiếu ${missing}/9`, `${missing} of 9 to go`) : ctx.t('đã đủ', 'complete');
@@ -61,8 +62,8 @@ async function renderOne(section, ctx, [id]) {
       reason ? [h('dt', {}, t('Không áp dụng', 'Not applicable')), h('dd', {}, t(reason[1]))] : null,
       h('dt', {}, t('Lần thăm gần nhất', 'Last visit')), h('dd', {}, household.lastVisitedAt ? ctx.formatDate(household.lastVisitedAt, true) : t('Chưa thăm', 'Not visited yet')),
       h('dt', {}, t('Số lần thăm', 'Visits')), h('dd', {}, String(household.visits || 0) + (household.waitingVisits ? t(` (+${household.waitingVisits} chờ gửi)`, ` (+${household.waitingVisits} unsent)`) : ''))),
-    h('h2', {}, t('Còn thiếu', 'Still lacks')),
-    lacks.length ? h('ul', { class: 'chips', id: 'still-lacks' }, lacks.map(key => h('li', {}, t(nameOf(key)))))
+    household.stillLacks ? h('h2', {}, t('Còn thiếu', 'Still lacks')) : null,
+    !household.stillLacks ? null : lacks.length ? h('ul', { class: 'chips', id: 'still-lacks' }, lacks.map(key => h('li', {}, t(nameOf(key)))))
       : h('p', {}, t('Đã thành thạo mọi kỹ năng và dịch vụ.', 'Every skill and service is mastered.')),
     h('div', { class: 'actions' },
       h('a', { class: 'button primary', href: `#/visit/${household.id}`, id: 'record-visit' }, t('Ghi lần thăm', 'Record a visit')),

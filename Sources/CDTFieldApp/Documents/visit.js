@@ -27,8 +27,8 @@ async function render(section, ctx, [householdId], fixing = null) {
   const group = (key, name, prefix) => ctx.ui.choice({ name: `${prefix}-${key}`, legend: name, options: outcomes,
     value: (before && before[prefix === 'skill' ? 'skills' : 'services'][key]) || '' });
   form.append(
-    h('h2', {}, t('5 kỹ năng', 'The 5 skills')), skills.map(([key, name]) => group(key, name, 'skill')),
-    h('h2', {}, t('4 dịch vụ', 'The 4 services')), services.map(([key, name]) => group(key, name, 'service')),
+    h('h2', {}, t('5 kỹ năng', 'The 5 skills')), ...skills.map(([key, name]) => group(key, name, 'skill')),
+    h('h2', {}, t('4 dịch vụ', 'The 4 services')), ...services.map(([key, name]) => group(key, name, 'service')),
     h('p', { class: 'error', id: 'outcomes-error', hidden: true }),
     h('fieldset', { class: 'people', id: 'members-group' },
       h('legend', {}, t('Ai trong tổ đã đến', 'Who of the team came')),

@@ -43,11 +43,12 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
     EventController(log: PostgresEventLog(client: dependencies.database, now: dependencies.now), visibility: visibility, work: work,
                     catalog: ModuleEventCatalog(dependencies.modules.registry), enablements: dependencies.modules.enablements)
         .addRoutes(to: api.group("events"), checkpoint: checkpoint)
-    TeamController(store: work, visibility: visibility).addRoutes(teams: api.group("teams"), members: api.group("members"), checkpoint: checkpoint)
+    TeamController(store: work, visibility: visibility, today: dependencies.today).addRoutes(teams: api.group("teams"), members: api.group("members"), checkpoint: checkpoint)
     FieldWorkController(store: work, visibility: visibility).addRoutes(to: api, checkpoint: checkpoint)
     let accounts = PostgresAccountStore(client: dependencies.database)
     let audit = PostgresAuditLog(client: dependencies.database)
-    AuthController(accounts: accounts, audit: audit, throttle: LoginThrottle(), settings: dependencies.signIn).addRoutes(to: api.group("auth"), checkpoint: checkpoint)
+    AuthController(accounts: accounts, audit: audit, throttle: LoginThrottle(), settings: dependencies.signIn,
+                   memberLookup: CallerMemberLookup(client: dependencies.database), today: dependencies.today).addRoutes(to: api.group("auth"), checkpoint: checkpoint)
     let moduleRoles = dependencies.modules.registry.modules.flatMap(\.manifest.roles).map { ($0.name, $0) }
     AccountController(accounts: accounts, audit: audit, moduleRoles: Dictionary(uniqueKeysWithValues: moduleRoles))
         .addRoutes(to: api.group("accounts"), checkpoint: checkpoint)

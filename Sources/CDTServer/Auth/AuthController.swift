@@ -11,7 +11,8 @@ import Hummingbird
 ///   (``LoginThrottle``): 429 with `Retry-After`, before any hashing.
 /// - `POST /logout` ends this session; `POST /logout-everywhere` ends all of the account's sessions.
 /// - `POST /password` `{"currentPassword", "newPassword"}` changes the password and ends the other sessions.
-/// - `GET /me`: the account and its roles.
+/// - `GET /me`: the account, its roles and `members`: who it is on the teams today (the member records with
+///   its phone number, ``CallerMemberLookup``), `[]` when none.
 /// - `POST /two-factor` `{"password", "code"?}` starts TOTP set-up (returns a base32 secret and an
 ///   `otpauth://` link; with two-factor sign-in already on, a current `code` is needed too, and the secret
 ///   in use is kept until the new one is confirmed); `POST /two-factor/confirm` `{"code"}` turns it on
@@ -23,6 +24,10 @@ struct AuthController: Sendable {
     let audit: PostgresAuditLog
     let throttle: LoginThrottle
     var settings = SignInSettings()
+    /// Finds the signed-in account on the teams by its phone number (`GET /me`).
+    var memberLookup: CallerMemberLookup? = nil
+    /// Today in Vietnam: the day whose memberships `GET /me` lists.
+    var today: @Sendable () -> CalendarDate = { CalendarDate(Date()) }
     let sessionLifetime: TimeInterval = 12 * 3600
 
     func addRoutes(to group: RouterGroup<AppRequestContext>, checkpoint: AccessCheckpoint) {
@@ -130,8 +135,13 @@ struct AuthController: Sendable {
         return Response(status: .noContent)
     }
 
-    @Sendable func me(_ request: Request, context: AppRequestContext) async throws -> AccountResponse {
-        AccountResponse(try context.requireCaller().account, showPhone: true)
+    @Sendable func me(_ request: Request, context: AppRequestContext) async throws -> CurrentAccountResponse {
+        let account = try context.requireCaller().account
+        var memberships: [CallerMemberLookup.Row] = []
+        if let phone = account.phone, let memberLookup {
+            memberships = try await memberLookup.memberships(withPhone: phone, on: today())
+        }
+        return CurrentAccountResponse(account: AccountResponse(account, showPhone: true), members: memberships.map(CallerMembershipResponse.init))
     }
 
     struct PasswordChange: Codable { var currentPassword: String; var newPassword: String }

@@ -20,13 +20,13 @@ struct FieldAppController: Sendable {
     ].joined(separator: "; ")
 
     /// The routes this controller adds, none through the access checkpoint (they are public).
-    static let routeCount = 3
+    static let routeCount = 2
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("app") { _, _ in
-            Response(status: .permanentRedirect, headers: [.location: "/app/"])
+        // The router takes `/app` and `/app/` for one path; the app's relative links need the slash.
+        router.get("app") { request, _ in
+            request.uri.path.hasSuffix("/") ? try Self.serve("index.html", request) : Response(status: .permanentRedirect, headers: [.location: "/app/"])
         }
-        router.get("app/") { request, _ in try Self.serve("index.html", request) }
         router.get("app/{file}") { request, context in
             try Self.serve(context.parameters.get("file") ?? "", request)
         }

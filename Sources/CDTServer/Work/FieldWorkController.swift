@@ -5,7 +5,8 @@ import Hummingbird
 
 /// Households, campaigns and trainings, read-only (changes are events); every list also takes
 /// `limit` and `cursor`:
-/// - `GET /api/v1/households?under=`, `GET /api/v1/households/{id}`
+/// - `GET /api/v1/households?under=&q=`, `GET /api/v1/households/{id}`: each with its last visit, visit count,
+///   what it still lacks and when it last changed (``HouseholdActivity``); `q` matches the label without diacritics
 /// - `GET /api/v1/campaigns?under=&activeOn=&from=&until=&q=`, `GET /api/v1/campaigns/{id}`
 /// - `GET /api/v1/trainings?under=&from=&until=`, `GET /api/v1/trainings/{id}`
 struct FieldWorkController: Sendable {
@@ -22,15 +23,18 @@ struct FieldWorkController: Sendable {
         checkpoint.get("{id}", on: trainings, access: .viewWork, use: training)
     }
 
+    /// Households with their visits and changes, read for the whole page at once.
     @Sendable func listHouseholds(_ request: Request, context: AppRequestContext) async throws -> PageResponse<HouseholdResponse> {
-        try await workList(request, context, supports: [.under], cursor: [.uuid], fetch: store.households(matching:page:), as: HouseholdResponse.init)
+        let page = try await workList(request, context, supports: [.under, .q], cursor: [.uuid], fetch: store.households(matching:page:), as: { $0 })
+        let activity = try await store.householdActivity(page.items.map(\.id))
+        return PageResponse(items: page.items.map { HouseholdResponse($0, activity: activity[$0.id] ?? .none) }, nextCursor: page.nextCursor)
     }
 
     @Sendable func household(_ request: Request, context: AppRequestContext) async throws -> HouseholdResponse {
         let id = try PathID.parse(context, as: Household.self, name: "household")
         let household = try found(try await store.household(id), "household", id) { $0 }
         try await visibility.requireVisible(household.unitID, to: try context.requireCaller(), notFound: "No household has id \(id).")
-        return HouseholdResponse(household)
+        return HouseholdResponse(household, activity: try await store.householdActivity([id])[id] ?? .none)
     }
 
     @Sendable func listCampaigns(_ request: Request, context: AppRequestContext) async throws -> PageResponse<CampaignResponse> {

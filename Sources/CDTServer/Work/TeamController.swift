@@ -1,5 +1,6 @@
 import CDTModuleKit
 import CDTDomain
+import Foundation
 import Hummingbird
 
 /// Teams and their members, read-only (changes are events):
@@ -7,9 +8,12 @@ import Hummingbird
 /// - `GET /api/v1/teams/{id}`, `GET /api/v1/teams/{id}/memberships?activeOn=`.
 /// - `GET /api/v1/members?under=&activeOn=&q=`: members of teams in a subtree.
 /// - `GET /api/v1/members/{id}`, `GET /api/v1/members/{id}/memberships?activeOn=`.
+/// - `GET /api/v1/members/{id}/progress`: the member's visits this week and this month (``MemberProgressResponse``).
 struct TeamController: Sendable {
     let store: any WorkStore
     let visibility: Visibility
+    /// Today in Vietnam, which the progress's week and month end on.
+    var today: @Sendable () -> CalendarDate = { CalendarDate(Date()) }
 
     func addRoutes(teams: RouterGroup<AppRequestContext>, members: RouterGroup<AppRequestContext>, checkpoint: AccessCheckpoint) {
         checkpoint.get("", on: teams, access: .viewWork, use: listTeams)
@@ -18,6 +22,7 @@ struct TeamController: Sendable {
         checkpoint.get("", on: members, access: .viewWork, use: listMembers)
         checkpoint.get("{id}", on: members, access: .viewWork, use: member)
         checkpoint.get("{id}/memberships", on: members, access: .viewWork, use: memberMemberships)
+        checkpoint.get("{id}/progress", on: members, access: .viewWork, use: memberProgress)
     }
 
     @Sendable func listTeams(_ request: Request, context: AppRequestContext) async throws -> PageResponse<TeamResponse> {
@@ -67,6 +72,17 @@ struct TeamController: Sendable {
     @Sendable func memberMemberships(_ request: Request, context: AppRequestContext) async throws -> PageResponse<MembershipResponse> {
         let (member, _) = try await visibleMember(context)
         return try await memberships(request, team: nil, member: member.id, within: try context.requireCaller().access.scope(for: .view))
+    }
+
+    /// What the member's visits came to from Monday of this week and from the 1st of this month to today
+    /// (days in Vietnam); a member the caller does not view is 404.
+    @Sendable func memberProgress(_ request: Request, context: AppRequestContext) async throws -> MemberProgressResponse {
+        let (member, _) = try await visibleMember(context)
+        let today = today()
+        let week = today.startOfWeek...today, month = today.startOfMonth...today
+        let tallies = try await store.visitTallies(of: member.id, in: [week, month])
+        return MemberProgressResponse(memberId: member.id.description,
+                                      week: .init(week, tallies[0]), month: .init(month, tallies[1]))
     }
 
     private func memberships(_ request: Request, team: ID<Team>?, member: ID<Member>?, within scope: AccessScope? = nil) async throws -> PageResponse<MembershipResponse> {

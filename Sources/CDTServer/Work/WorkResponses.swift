@@ -1,4 +1,5 @@
 import CDTDomain
+import Foundation
 import Hummingbird
 
 struct TeamResponse: ResponseEncodable {
@@ -74,6 +75,8 @@ struct MembershipResponse: ResponseEncodable {
     }
 }
 
+/// A household with what the log tells of it (``HouseholdActivity``): `lastVisitedAt` and `changedAt`
+/// are left out when there is none.
 struct HouseholdResponse: ResponseEncodable {
     var id: String
     var unitId: String
@@ -81,14 +84,28 @@ struct HouseholdResponse: ResponseEncodable {
     var size: Int
     var residents: [ResidentCount]
     var notApplicable: String?
+    var lastVisitedAt: Date?
+    var visits: Int
+    var stillLacks: StillLacks
+    var changedAt: Date?
 
-    init(_ household: Household) {
+    /// The skills and services no visit has marked mastered or not applicable, in the domain's order.
+    struct StillLacks: Encodable, Sendable {
+        var skills: [String]
+        var services: [String]
+    }
+
+    init(_ household: Household, activity: HouseholdActivity) {
         id = household.id.description
         unitId = household.unitID.description
         label = household.label
         size = household.size
         residents = household.residents
         notApplicable = household.notApplicable?.rawValue
+        lastVisitedAt = activity.lastVisitedAt
+        visits = activity.visits
+        stillLacks = StillLacks(skills: activity.skillsLacking.map(\.rawValue), services: activity.servicesLacking.map(\.rawValue))
+        changedAt = activity.changedAt
     }
 }
 
@@ -133,5 +150,33 @@ struct TrainingResponse: ResponseEncodable {
         format = training.format.rawValue
         heldOn = training.heldOn.description
         attendeeIds = training.attendeeIDs.map(\.description)
+    }
+}
+
+/// `GET /api/v1/members/{id}/progress`: the visits crediting the member this week (from Monday) and this
+/// month (from the 1st), to today.
+struct MemberProgressResponse: ResponseEncodable {
+    var memberId: String
+    var week: Period
+    var month: Period
+
+    /// The visits of some days: how many, to how many distinct households, and the skills and services
+    /// they marked mastered and guided.
+    struct Period: Encodable, Sendable {
+        var from: String
+        var until: String
+        var visits: Int
+        var households: Int
+        var mastered: Int
+        var guided: Int
+
+        init(_ days: ClosedRange<CalendarDate>, _ tally: VisitTally) {
+            from = days.lowerBound.description
+            until = days.upperBound.description
+            visits = tally.visits
+            households = tally.households
+            mastered = tally.mastered
+            guided = tally.guided
+        }
     }
 }

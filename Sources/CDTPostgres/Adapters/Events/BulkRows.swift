@@ -42,7 +42,7 @@ struct BulkRows: Sendable {
                 memberships.append([body.teamId, body.memberId, province, body.role.rawValue, day])
             case .householdRegistered(let body):
                 let household = body.household(in: event.unitID)
-                households.append([household.id, province, event.unitID, household.label, household.size,
+                households.append([household.id, province, event.unitID, household.label, household.searchKey, household.size,
                                    try WorkRecords.json(household.residents), household.notApplicable?.rawValue, day])
             case .trainingHeld(let body):
                 trainings.append([body.trainingId, province, event.unitID, body.organiser, body.topic, body.format.rawValue, day, body.attendeeIds.count])
@@ -67,7 +67,7 @@ struct BulkRows: Sendable {
                        "decision_signer", "issuing_unit_id", "chat_link", "established_on"], teams),
             ("members", ["id", "province_id", "name", "search_key", "sort_key", "phone", "gender", "birth_year", "affiliations"], members),
             ("memberships", ["team_id", "member_id", "province_id", "role", "joined_on"], memberships),
-            ("households", ["id", "province_id", "unit_id", "label", "size", "residents", "not_applicable", "registered_on"], households),
+            ("households", ["id", "province_id", "unit_id", "label", "search_key", "size", "residents", "not_applicable", "registered_on"], households),
             ("trainings", ["id", "province_id", "unit_id", "organiser", "topic", "format", "held_on", "attendee_count"], trainings),
             ("training_attendees", ["training_id", "member_id", "province_id"], attendees),
             ("campaigns", ["id", "province_id", "scope_unit_id", "name", "search_key", "starts_on", "ends_on", "target_skills",

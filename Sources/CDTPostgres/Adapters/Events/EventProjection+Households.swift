@@ -8,8 +8,8 @@ extension EventProjection {
         }
         let household = body.household(in: unit.id)
         let inserted = try await session.execute("""
-            INSERT INTO households (id, province_id, unit_id, label, size, residents, not_applicable, registered_on)
-            VALUES (\(household.id), \(unit.provinceID), \(unit.id), \(household.label), \(household.size),
+            INSERT INTO households (id, province_id, unit_id, label, search_key, size, residents, not_applicable, registered_on)
+            VALUES (\(household.id), \(unit.provinceID), \(unit.id), \(household.label), \(household.searchKey), \(household.size),
                     \(try WorkRecords.json(household.residents))::jsonb, \(household.notApplicable?.rawValue), \(day))
             ON CONFLICT (id) DO NOTHING
             """)
@@ -20,7 +20,7 @@ extension EventProjection {
         let household = try await householdOfThisUnit(body.householdId, lock: true)
         let updated = body.household(in: household.unitID)
         try await session.execute("""
-            UPDATE households SET label = \(updated.label), size = \(updated.size), residents = \(try WorkRecords.json(updated.residents))::jsonb,
+            UPDATE households SET label = \(updated.label), search_key = \(updated.searchKey), size = \(updated.size), residents = \(try WorkRecords.json(updated.residents))::jsonb,
                 not_applicable = \(updated.notApplicable?.rawValue)
             WHERE id = \(household.id)
             """)

@@ -6,9 +6,11 @@ extension PostgresWorkStore {
         let subtree = try await SubtreeScope.resolve(filter.underUnitID, client)
         if subtree.isEmpty { return Page(items: [], next: nil) }
         let afterID = page.after.flatMap { UUID(uuidString: $0.parts[0]) }
+        let text = Self.text(filter)
         let rows = try await client.query("""
             SELECT \(unsafeSQL: WorkRecords.householdColumns) FROM households h
             WHERE \(Self.inSubtree(subtree.scope, "h")) AND \(filter.readScope.condition("h"))
+              AND (\(text)::text IS NULL OR h.search_key LIKE '%' || \(text) || '%')
               AND (\(afterID)::uuid IS NULL OR h.id > \(afterID))
             ORDER BY h.id
             LIMIT \(page.limit + 1)
