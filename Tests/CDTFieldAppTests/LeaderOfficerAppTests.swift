@@ -23,7 +23,7 @@ import Testing
                 let roster = try await phone.waitForText("#roster-list", containing: LeaderOfficerWorld.binhName)
                 #expect(roster.contains(LeaderOfficerWorld.lan) && !roster.contains(LeaderOfficerWorld.xuan))
                 #expect(try await phone.browser.text(of: "#roster-list li:first-child").contains("Tổ trưởng"))
-                try await phone.screenshot("leader-roster.png")
+                try await phone.check("leader-roster")
                 // Searching without diacritics keeps Bình only.
                 try await phone.browser.type(into: "#roster-search", "pham van binh")
                 try await phone.waitForText("#roster-count", containing: "1 trên 2")
@@ -41,7 +41,7 @@ import Testing
                 #expect(try await world.stored("member.joined").count == 3, "nothing is recorded while the form is wrong")
                 try await phone.browser.clear("#member-phone")
                 try await phone.browser.type(into: "#member-phone", "0987 654 321")
-                try await phone.screenshot("leader-member-new.png")
+                try await phone.check("leader-member-new")
                 try await phone.browser.click("#member-submit")
                 let joined = try await world.waitForStored("member.joined", count: 4)
                 let added = try #require(joined.last)
@@ -62,7 +62,7 @@ import Testing
                 try await phone.go("#/member-left/\(apiID(world.binh))")
                 try await phone.waitForText("#left-member", containing: LeaderOfficerWorld.binhName)
                 try await phone.browser.type(into: "#left-reason", "Chuyển công tác")
-                try await phone.screenshot("leader-member-left.png")
+                try await phone.check("leader-member-left")
                 try await phone.browser.click("#left-submit")
                 let left = try #require(try await world.waitForStored("member.left").first)
                 #expect(left.unit == apiID(units.villageA1))
@@ -77,7 +77,7 @@ import Testing
                 try await phone.waitForText("#training-attendee-error", containing: "ít nhất một")
                 try await phone.browser.click("label[for=training-attendee-0]")
                 try await phone.browser.click("label[for=training-format-1]")
-                try await phone.screenshot("leader-training-new.png")
+                try await phone.check("leader-training-new")
                 try await phone.browser.click("#training-submit")
                 let training = try #require(try await world.waitForStored("training.held").first)
                 #expect(training.unit == apiID(units.villageA1))
@@ -103,6 +103,7 @@ import Testing
                 // The home screen offers the leader's screens and none of the officer's.
                 #expect(try await phone.browser.has("a[href='#/roster']"))
                 #expect(try await !phone.browser.has("a[href='#/commune']"))
+                try await phone.check("leader-home")
                 // The other village's member cannot be chosen, even by address.
                 try await phone.go("#/member-left/\(apiID(other.head))")
                 try await phone.waitForText("main", containing: "không có trong tổ của bạn")
@@ -126,7 +127,7 @@ import Testing
                 try await phone.go("#/queue")
                 let refused = try await phone.waitForText("#outbox-items li[data-state='refused']", containing: "Ghi rời tổ (thử)")
                 #expect(refused.contains("Bị từ chối"))
-                try await phone.screenshot("leader-outbox-refused.png")
+                try await phone.check("leader-outbox-refused")
             } catch {
                 await phone.close()
                 throw error
@@ -164,7 +165,7 @@ import Testing
                 #expect(try await phone.browser.run("return document.getElementById('member-name').value") as? String == "Đỗ Văn Hùng")
                 #expect(try await phone.browser.run("return document.getElementById('member-role').value") as? String == "head")
                 try await phone.browser.select("#member-role", value: "deputyHead")
-                try await phone.screenshot("leader-member-fix.png")
+                try await phone.check("leader-member-fix")
                 try await phone.browser.click("#member-submit")
                 let joined = try await world.waitForStored("member.joined", count: 3)
                 let corrected = try #require(joined.last)
@@ -189,13 +190,18 @@ import Testing
         try await world.serve(as: Self.officer(units)) { port, login in
             let phone = try await LeaderOfficerPhone.signIn(port: port, login: login)
             do {
+                // The home screen offers the officer's screens.
+                #expect(try await phone.browser.has("a[href='#/commune']"))
+                #expect(try await phone.browser.has("a[href='#/team-new']"))
+                #expect(try await !phone.browser.has("a[href='#/roster']"))
+                try await phone.check("officer-home")
                 // The commune: both villages, the second without a team.
                 try await phone.go("#/commune")
                 try await phone.waitForText("#commune-summary", containing: "1 thôn chưa có tổ")
                 let secondVillage = "#village-list li[data-village-id='\(apiID(units.villageA2))']"
                 #expect(try await phone.browser.text(of: secondVillage).contains("Chưa có tổ"))
                 #expect(try await phone.browser.text(of: "#village-list").contains("Tổ Công nghệ số cộng đồng"))
-                try await phone.screenshot("officer-commune.png")
+                try await phone.check("officer-commune")
 
                 // Establishing the second village's team by decision.
                 try await phone.browser.click("\(secondVillage) a")
@@ -203,7 +209,7 @@ import Testing
                 try await phone.browser.type(into: "#team-name", "Tổ CNS Tổ dân phố 2")
                 try await phone.browser.type(into: "#decision-number", "15/QĐ-UBND")
                 try await phone.browser.type(into: "#decision-signer", "Lê Văn Cường")
-                try await phone.screenshot("officer-team-new.png")
+                try await phone.check("officer-team-new")
                 // A link that is no https link is refused beside the field, before anything is recorded.
                 try await phone.browser.type(into: "#team-chat-link", "zalo.me/g/abc")
                 try await phone.browser.click("#team-submit")
@@ -226,7 +232,7 @@ import Testing
                 try await phone.go("#/team/\(newTeam)")
                 try await phone.waitForText("#team-facts", containing: "15/QĐ-UBND")
                 try await phone.browser.type(into: "#chat-link", "https://zalo.me/g/tocns2")
-                try await phone.screenshot("officer-team.png")
+                try await phone.check("officer-team")
                 try await phone.browser.click("#chat-submit")
                 let linked = try #require(try await world.waitForStored("team.chat_link_changed").first)
                 #expect(linked.unit == apiID(units.villageA2))
@@ -237,7 +243,7 @@ import Testing
                 try await phone.go("#/team/\(apiID(world.first.team))")
                 try await phone.browser.click("#dissolve-start")
                 try await phone.waitForText("#dissolve-confirm-panel", containing: "Giải thể")
-                try await phone.screenshot("officer-team-dissolve-confirm.png")
+                try await phone.check("officer-team-dissolve-confirm")
                 try await phone.browser.click("#dissolve-cancel")
                 #expect(try await phone.browser.run("return document.getElementById('dissolve-confirm-panel').hidden") as? Bool == true)
                 // Merging the first village's team into the new one, confirmed: recorded in the survivor's village.

@@ -14,11 +14,7 @@ struct LeaderOfficerPhone {
         let browser = try await BrowserSession.start(width: 360, height: 800)
         let phone = LeaderOfficerPhone(browser: browser, origin: "http://127.0.0.1:\(port)")
         do {
-            try await browser.open(phone.origin + "/app/")
-            try await browser.type(into: "#login", login["login"] ?? "")
-            try await browser.type(into: "#password", login["password"] ?? "")
-            try await browser.click("#signin-submit")
-            try await phone.waitUntil("the signed-in home screen") { try await browser.has("#signout") }
+            try await browser.signInToFieldApp(port: port, login: login)
         } catch {
             await browser.close()
             throw error
@@ -62,18 +58,18 @@ struct LeaderOfficerPhone {
         try await browser.run("return document.documentElement.scrollWidth <= window.innerWidth") as? Bool ?? false
     }
 
-    /// Saves what the phone shows, from the top of the screen, as `name` (`leader-roster.png`) among the
-    /// test artefacts, after checking the screen fits the phone's width and shows no `null` or `undefined`.
-    func screenshot(_ name: String) async throws {
+    /// Checks the screen as shown (it fits the phone's width, shows no `null` or `undefined`, and axe-core
+    /// finds no serious or critical accessibility violation), then saves it, from its top, as `name`
+    /// (`leader-roster`) among the test artefacts.
+    func check(_ name: String) async throws {
         #expect(try await fitsTheScreen(), "\(name): the screen is wider than the phone")
         let shown = try await browser.text(of: "main")
         #expect(shown.range(of: #"\b(null|undefined|NaN)\b"#, options: .regularExpression) == nil, "\(name) shows a placeholder: \(shown)")
+        let problems = try await AccessibilityCheck.violations(in: browser)
+        #expect(problems.isEmpty, "\(name): \(problems)")
         _ = try await browser.run("window.scrollTo(0, 0); return true;")
-        try await browser.screenshot(to: Self.artefacts.appendingPathComponent(name))
+        try await browser.screenshot(to: FieldAppArtifacts.file(name))
     }
 
     func close() async { await browser.close() }
-
-    /// Where the screenshots go. TODO: the shell's tests' `FieldAppArtifacts.directory` once main has it.
-    static var artefacts: URL { FileManager.default.temporaryDirectory.appendingPathComponent("cdt-field-app-artifacts") }
 }

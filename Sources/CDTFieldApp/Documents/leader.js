@@ -167,7 +167,7 @@ async function renderMemberNew(view, ctx, params, fixing = null) {
     ctx.ui.field({ id: 'member-name', label: ['Họ và tên', 'Full name'], required: true, value: person.name || '',
       attributes: { autocomplete: 'off' } }),
     ctx.ui.field({ id: 'member-phone', label: ['Số điện thoại', 'Phone number'], type: 'tel', required: true, value: person.phone || '',
-      help: ['Số 0 và 9 chữ số, ví dụ 0912345678', '0 and 9 digits, e.g. 0912345678'], attributes: { inputmode: 'tel', autocomplete: 'off' } }),
+      help: ['Số 0 và 9 chữ số, ví dụ 0912345678', '0 and 9 digits, e.g. 0912345678'], attributes: { inputmode: 'tel' } }),
     ctx.ui.choice({ name: 'member-gender', legend: ['Giới tính', 'Gender'], options: genders, value: person.gender || null }),
     ctx.ui.field({ id: 'member-birth-year', label: ['Năm sinh', 'Year of birth'], type: 'number', required: true, value: person.birthYear || '',
       help: [`Từ ${birthYears.first} đến ${birthYears.last}`, `From ${birthYears.first} to ${birthYears.last}`],
