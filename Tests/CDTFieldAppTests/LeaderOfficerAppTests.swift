@@ -138,6 +138,54 @@ import Testing
         await world.harness.close()
     }
 
+    /// Without network, the leader still opens the roster and adds a member: the member shows on the
+    /// roster as waiting to be sent, nothing reaches the server, and once the network is back the outbox
+    /// sends it, once. The screens speak English after the language switch.
+    @Test func aTeamLeaderAddsAMemberOfflineAndTheOutboxSendsItLater() async throws {
+        let world = try await LeaderOfficerWorld.make(teamInSecondVillage: false)
+        let units = world.units
+        try await world.serve(as: Self.leader(units)) { port, login in
+            let phone = try await LeaderOfficerPhone.signIn(port: port, login: login)
+            do {
+                try await phone.go("#/roster")
+                try await phone.waitForText("#roster-list", containing: LeaderOfficerWorld.binhName)
+                try await phone.browser.click("#lang")
+                try await phone.waitForText("h1", containing: "Team roster")
+                #expect(try await phone.browser.text(of: "#roster-list").contains("Head"))
+                try await phone.browser.click("#lang")
+                try await phone.waitForText("h1", containing: "Thành viên tổ")
+
+                try await phone.browser.setOffline(true)
+                try await phone.go("#/member-new")
+                try await phone.browser.type(into: "#member-name", "Vũ Thị Mai")
+                try await phone.browser.type(into: "#member-phone", "0912000010")
+                try await phone.browser.click("label[for=member-gender-0]")
+                try await phone.browser.type(into: "#member-birth-year", "2001")
+                try await phone.browser.click("#member-submit")
+                let roster = try await phone.waitForText("#roster-list", containing: "Vũ Thị Mai")
+                #expect(roster.contains("chờ gửi"), "the new member shows as waiting: \(roster)")
+                #expect(try await phone.browser.text(of: "#queue-count") == "1")
+                try await phone.check("leader-roster-offline")
+                #expect(try await world.stored("member.joined").count == 2, "nothing reached the server offline")
+
+                try await phone.browser.setOffline(false)
+                try await phone.go("#/queue")
+                try await phone.browser.click("#send-now")
+                let joined = try await world.waitForStored("member.joined", count: 3)
+                #expect((joined.last?.payload["person"] as? [String: Any])?["name"] as? String == "Vũ Thị Mai")
+                try await phone.waitForText("#outbox-items", containing: "Đã gửi")
+                try await phone.browser.click("#send-now")
+                try await Task.sleep(for: .milliseconds(500))
+                #expect(try await world.stored("member.joined").count == 3, "sending again records nothing twice")
+            } catch {
+                await phone.close()
+                throw error
+            }
+            await phone.close()
+        }
+        await world.harness.close()
+    }
+
     /// The server refuses a second head; the outbox says why in words, and "correct and send again" opens
     /// the form filled with what was recorded: corrected, the same item (the same event id) is taken.
     @Test func aTeamLeaderCorrectsARefusedMemberFromTheOutbox() async throws {
