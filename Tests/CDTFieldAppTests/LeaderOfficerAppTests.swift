@@ -291,7 +291,7 @@ import Testing
                 try await phone.go("#/team/\(apiID(world.first.team))")
                 try await phone.browser.click("#dissolve-start")
                 try await phone.waitForText("#dissolve-confirm-panel", containing: "Giải thể")
-                try await phone.check("officer-team-dissolve-confirm")
+                try await phone.check("officer-team-dissolve-confirm", showing: "#dissolve-confirm-panel")
                 try await phone.browser.click("#dissolve-cancel")
                 #expect(try await phone.browser.run("return document.getElementById('dissolve-confirm-panel').hidden") as? Bool == true)
                 // Merging the first village's team into the new one, confirmed: recorded in the survivor's village.

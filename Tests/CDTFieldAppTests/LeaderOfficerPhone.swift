@@ -59,15 +59,19 @@ struct LeaderOfficerPhone {
     }
 
     /// Checks the screen as shown (it fits the phone's width, shows no `null` or `undefined`, and axe-core
-    /// finds no serious or critical accessibility violation), then saves it, from its top, as `name`
-    /// (`leader-roster`) among the test artefacts.
-    func check(_ name: String) async throws {
+    /// finds no serious or critical accessibility violation), then saves it as `name` (`leader-roster`)
+    /// among the test artefacts: from its top, or with what `showing` names in the middle.
+    func check(_ name: String, showing selector: String? = nil) async throws {
         #expect(try await fitsTheScreen(), "\(name): the screen is wider than the phone")
         let shown = try await browser.text(of: "main")
         #expect(shown.range(of: #"\b(null|undefined|NaN)\b"#, options: .regularExpression) == nil, "\(name) shows a placeholder: \(shown)")
         let problems = try await AccessibilityCheck.violations(in: browser)
         #expect(problems.isEmpty, "\(name): \(problems)")
-        _ = try await browser.run("window.scrollTo(0, 0); return true;")
+        if let selector {
+            _ = try await browser.run("document.querySelector(arguments[0]).scrollIntoView({block: 'center'}); return true;", arguments: [selector])
+        } else {
+            _ = try await browser.run("window.scrollTo(0, 0); return true;")
+        }
         try await browser.screenshot(to: FieldAppArtifacts.file(name))
     }
 

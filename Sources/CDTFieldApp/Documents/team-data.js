@@ -23,7 +23,7 @@ export async function activeTeamAt(ctx, unitId) {
   return teams.find((team) => team.unitId === unitId) || null;
 }
 
-/** The team a team leader leads: the active team of the first unit where they lead, with that unit. */
+/** The team a team leader leads: the active team of the first unit where they lead, or null. */
 export async function ledTeam(ctx) {
   for (const unitId of unitsWithRole(ctx, 'teamLeader')) {
     const team = await activeTeamAt(ctx, unitId);
