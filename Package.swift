@@ -218,7 +218,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CDTFieldAppTests",
-            dependencies: ["CDTFieldApp", "CDTServer", "CDTDomain", "CDTPostgres", "CDTTesting"],
+            dependencies: ["CDTFieldApp", "CDTServer", "CDTDomain", "CDTPostgres", "CDTPostgresClient", "CDTTesting", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

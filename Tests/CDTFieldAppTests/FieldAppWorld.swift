@@ -1,4 +1,5 @@
 import CDTDomain
+import CDTPostgresClient
 import CDTTesting
 import Foundation
 
@@ -19,7 +20,7 @@ struct FieldAppWorld {
     static let headPhone = "0987654321", memberPhone = "0912000111"
 
     static func make() async throws -> FieldAppWorld {
-        let harness = try await ModuleTestHarness.make([])
+        let harness = try await ModuleTestHarness.make([], now: Date())
         let units = harness.units, events = harness.events
         let lan = events.visit(in: units.villageA1, commune: units.communeA, phone: headPhone)
         let other = events.visit(in: units.villageA2, commune: units.communeA, minute: 10, phone: "0911111111")
@@ -75,5 +76,14 @@ extension BrowserSession {
     /// How many items the header says wait to be sent.
     func unsentCount() async throws -> Int {
         Int(try await text(of: "#queue-count").trimmingCharacters(in: .whitespaces)) ?? -1
+    }
+}
+
+extension BrowserSession {
+    /// What a failing test leaves for whoever reads it: a screenshot (`failed-<name>.png`) and the outbox's text.
+    func keepEvidence(_ name: String) async {
+        try? await screenshot(to: FieldAppArtifacts.file("failed-\(name)"))
+        let outbox = (try? await run("return import('/app/queue.js').then(q => q.items()).then(items => JSON.stringify(items.map(i => [i.state, i.event.type, i.errors, i.reason])))")) as? String
+        print("field app evidence (\(name)): \((try? await pageSource())?.prefix(0) ?? "")outbox \(outbox ?? "-")")
     }
 }

@@ -1,6 +1,7 @@
 import CDTDomain
 import CDTTesting
 import Foundation
+import HummingbirdTesting
 import Testing
 
 /// A member uses the field app in headless Chromium at a phone's size (360×800), over a real socket
@@ -37,6 +38,7 @@ import Testing
                 try await browser.waitUntil("the household's page") { try await browser.text(of: "h1") == "Hộ Nguyễn Văn An" }
                 try await browser.screenshot(to: FieldAppArtifacts.file("member-household"))
                 try await browser.click("#record-visit")
+                _ = try await browser.text(of: "#save-visit")
                 // The member's own box is ticked: they came.
                 let ticked = try await browser.run("return document.querySelector('#member-\(world.member)').checked")
                 #expect(ticked as? Bool == true)
@@ -46,11 +48,16 @@ import Testing
                 try await browser.type(into: "#note", "Đã cài ứng dụng ngân hàng cho bà")
                 try await browser.screenshot(to: FieldAppArtifacts.file("member-visit"))
                 try await browser.click("#save-visit")
-                try await browser.waitUntil("the visit to be sent") { try await browser.unsentCount() == 0 && (try await world.stored("household.visited").count) == 3 }
+                try await browser.waitUntil("the visit to be sent") {
+                    let unsent = try await browser.unsentCount()
+                    let visits = try await world.stored("household.visited").count
+                    return unsent == 0 && visits == 3
+                }
                 try await browser.click("#outbox-link")
                 try await browser.waitUntil("the outbox to show it sent") { try await browser.text(of: "#outbox-items").contains("Đã gửi") }
                 try await browser.screenshot(to: FieldAppArtifacts.file("member-outbox"))
             } catch {
+                await browser.keepEvidence("member-visit")
                 await browser.close()
                 throw error
             }

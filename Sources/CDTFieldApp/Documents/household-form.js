@@ -3,6 +3,9 @@
 import * as work from './work.js';
 import { ageBands, notApplicableReasons } from './skills.js';
 
+/** An age band as it appears in element ids (`60+` → `60plus`: ids stay valid CSS selectors). */
+const slug = (band) => band.replace('+', 'plus');
+
 function form(ctx, before) {
   const { h, t } = ctx;
   const band = (key) => (before && (before.residents || []).find(resident => resident.ageBand === key)) || {};
@@ -13,12 +16,12 @@ function form(ctx, before) {
       help: ['Ví dụ: Hộ Nguyễn Văn An', 'For example: Hộ Nguyễn Văn An'] }),
     number('size', ['Số người trong hộ', 'People in the household'], before ? before.size : '', ['Từ 1 đến 60.', 'From 1 to 60.']),
     h('h2', {}, t('Theo độ tuổi (không bắt buộc)', 'By age (optional)')),
-    ageBands.map(([key, name]) => h('fieldset', { class: 'band', id: `band-${key}-group` },
+    ageBands.map(([key, name]) => h('fieldset', { class: 'band', id: `band-${slug(key)}-group` },
       h('legend', {}, t(name)),
-      number(`count-${key}`, ['Số người', 'People'], band(key).count),
-      number(`phone-${key}`, ['Có điện thoại thông minh', 'With a smartphone'], band(key).withSmartphone),
-      number(`na-${key}`, ['Không áp dụng', 'Not applicable'], band(key).notApplicable),
-      ctx.ui.field({ id: `reason-${key}`, label: ['Lý do không áp dụng', 'Why not applicable'], type: 'select', value: band(key).notApplicableReason || '',
+      number(`count-${slug(key)}`, ['Số người', 'People'], band(key).count),
+      number(`phone-${slug(key)}`, ['Có điện thoại thông minh', 'With a smartphone'], band(key).withSmartphone),
+      number(`na-${slug(key)}`, ['Không áp dụng', 'Not applicable'], band(key).notApplicable),
+      ctx.ui.field({ id: `reason-${slug(key)}`, label: ['Lý do không áp dụng', 'Why not applicable'], type: 'select', value: band(key).notApplicableReason || '',
         options: [['', ['—', '—']], ...notApplicableReasons] }))),
     ctx.ui.field({ id: 'notApplicable', label: ['Cả hộ không áp dụng (lý do)', 'Whole household not applicable (why)'], type: 'select',
       value: (before && before.notApplicable) || '', options: [['', ['Hộ thuộc diện hỗ trợ', 'The household is in scope']], ...notApplicableReasons] }),
@@ -35,16 +38,16 @@ function read(form, householdId) {
   if (!Number.isInteger(size) || size < 1 || size > 60) messages.size = ['Số người phải từ 1 đến 60.', 'From 1 to 60 people.'];
   const residents = [];
   for (const [key] of ageBands) {
-    const count = integer(`count-${key}`), phones = integer(`phone-${key}`) ?? 0, notApplicable = integer(`na-${key}`) ?? 0;
-    const reason = form[`reason-${key}`].value;
+    const count = integer(`count-${slug(key)}`), phones = integer(`phone-${slug(key)}`) ?? 0, notApplicable = integer(`na-${slug(key)}`) ?? 0;
+    const reason = form[`reason-${slug(key)}`].value;
     if (count === null) {
-      if (phones || notApplicable) messages[`count-${key}`] = ['Nhập số người của nhóm tuổi này.', 'Enter how many people of this age.'];
+      if (phones || notApplicable) messages[`count-${slug(key)}`] = ['Nhập số người của nhóm tuổi này.', 'Enter how many people of this age.'];
       continue;
     }
-    if (!Number.isInteger(count) || count < 0 || count > 60) { messages[`count-${key}`] = ['Từ 0 đến 60.', 'From 0 to 60.']; continue; }
-    if (!Number.isInteger(phones) || phones < 0 || phones > count) messages[`phone-${key}`] = ['Không quá số người của nhóm.', 'No more than the people of this age.'];
-    if (!Number.isInteger(notApplicable) || notApplicable < 0 || notApplicable > count) messages[`na-${key}`] = ['Không quá số người của nhóm.', 'No more than the people of this age.'];
-    if (notApplicable > 0 && !reason) messages[`reason-${key}`] = ['Chọn lý do.', 'Choose why.'];
+    if (!Number.isInteger(count) || count < 0 || count > 60) { messages[`count-${slug(key)}`] = ['Từ 0 đến 60.', 'From 0 to 60.']; continue; }
+    if (!Number.isInteger(phones) || phones < 0 || phones > count) messages[`phone-${slug(key)}`] = ['Không quá số người của nhóm.', 'No more than the people of this age.'];
+    if (!Number.isInteger(notApplicable) || notApplicable < 0 || notApplicable > count) messages[`na-${slug(key)}`] = ['Không quá số người của nhóm.', 'No more than the people of this age.'];
+    if (notApplicable > 0 && !reason) messages[`reason-${slug(key)}`] = ['Chọn lý do.', 'Choose why.'];
     const resident = { ageBand: key, count, withSmartphone: phones, notApplicable };
     if (notApplicable > 0 && reason) resident.notApplicableReason = reason;
     residents.push(resident);

@@ -14,6 +14,7 @@ const byField = [
   [/^payload\.(skills|services)/, ['Lần thăm phải ghi ít nhất một kỹ năng hoặc dịch vụ.', 'A visit must record at least one skill or service.']],
   [/^payload\.decision/, ['Thông tin quyết định thành lập chưa đúng (số, ngày, người ký).', 'The decision is not right (number, date, signer).']],
   [/^payload\.chatLink$/, ['Đường dẫn nhóm phải là một địa chỉ https://.', 'The group link must be an https:// address.']],
+  [/^occurredAt$/, /future/, ['Giờ trên điện thoại đang nhanh hơn giờ thật: chỉnh lại ngày giờ của điện thoại rồi gửi lại.', "The phone's clock is ahead of the real time: set the phone's date and time, then send again."]],
   [/^occurredAt$/, ['Việc này đã quá lâu để ghi lại (quá hạn ghi lùi ngày).', 'This happened too long ago to be recorded.']],
   [/^authorId$/, ['Tài khoản này không được ghi thay người khác. Đăng nhập bằng tài khoản của bạn.', 'This account may not record for someone else. Sign in with your own account.']],
   [/^type$/, ['Bạn không có quyền ghi loại việc này.', 'You may not record this kind of work.']],
@@ -28,7 +29,10 @@ export function explain(outcome, errors, type, detail) {
     return ['Trong lúc bạn ngoại tuyến, người khác đã sửa hộ này. Xem thông tin mới rồi chọn: gửi bản của bạn, hoặc bỏ.', 'While you were offline someone else changed this household. Look at the new details, then send yours anyway or drop it.'];
   }
   for (const error of errors) {
-    for (const [pattern, words] of byField) if (pattern.test(error.field)) return words;
+    for (const entry of byField) {
+      const [field, rule, words] = entry.length === 3 ? entry : [entry[0], null, entry[1]];
+      if (field.test(error.field) && (!rule || rule.test(error.rule || ''))) return words;
+    }
   }
   const technical = errors.map(error => `${error.field}: ${error.rule}`).join('; ') || detail || '';
   return [`Máy chủ không nhận mục này. ${technical}`.trim(), `The server did not take this item. ${technical}`.trim()];
