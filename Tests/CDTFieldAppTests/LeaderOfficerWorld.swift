@@ -1,11 +1,8 @@
 import CDTDomain
 import CDTPostgres
-import CDTServer
 import CDTTesting
 import Foundation
-import Hummingbird
 import HummingbirdTesting
-import Logging
 import Testing
 
 /// The commune the team leader's and the commune officer's screens are tried in (commune A of
@@ -24,7 +21,8 @@ struct LeaderOfficerWorld {
     static let lan = "Trần Thị Lan", binhName = "Phạm Văn Bình", xuan = "Hoàng Văn Xuân"
 
     static func make(teamInSecondVillage: Bool) async throws -> LeaderOfficerWorld {
-        let harness = try await ModuleTestHarness.make([])
+        // The machine's clock, as the browser's: the events it makes occur now.
+        let harness = try await ModuleTestHarness.make([], now: Date())
         let units = harness.units, events = harness.events
         let first = events.visit(in: units.villageA1, commune: units.communeA, phone: "0912000001")
         let binh = ID<Member>()
@@ -49,17 +47,11 @@ struct LeaderOfficerWorld {
         return LeaderOfficerWorld(harness: harness, first: first, binh: binh, second: second)
     }
 
-    /// Serves the app on a real socket of 127.0.0.1 with the real clock (the browser's events occur now,
-    /// and the harness's fixed "now" would find them in the future), and runs `body` with its port and the
-    /// sign-in fields of a new account holding `roles`.
+    /// Runs `body` with the port of the app served on a real socket of 127.0.0.1 and the sign-in fields of
+    /// a new account holding `roles`.
     func serve(as roles: [RoleAssignment], _ body: @Sendable (_ port: Int, _ login: [String: String]) async throws -> Void) async throws {
-        let dependencies = AppDependencies(database: harness.application, modules: harness.registry)
-        let app = buildApplication(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), dependencies: dependencies, logger: Logger(label: "test"))
-        let login = ["login": "user-" + UUID().uuidString.prefix(8).lowercased(), "password": "correct horse battery staple"]
-        _ = try await AccountAdministration(client: harness.owner).createAccount(
-            username: login["login"], phone: nil, displayName: "Người thử", password: login["password"]!, roles: roles)
-        try await app.test(.live) { client in
-            try await body(try #require(client.port), login)
+        try await harness.withClient(as: roles, transport: .live) { client in
+            try await body(try #require(client.port), try #require(client.login))
         }
     }
 
