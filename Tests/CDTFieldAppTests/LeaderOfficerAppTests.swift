@@ -102,16 +102,16 @@ import Testing
             do {
                 // The home screen offers the leader's screens and none of the officer's.
                 #expect(try await phone.browser.has("a[href='#/roster']"))
-                #expect(try await !phone.browser.has("a[href='#/commune']"))
+                #expect(try await phone.lacks("a[href='#/commune']"))
                 try await phone.check("leader-home")
                 // The other village's member cannot be chosen, even by address.
                 try await phone.go("#/member-left/\(apiID(other.head))")
                 try await phone.waitForText("main", containing: "không có trong tổ của bạn")
-                #expect(try await !phone.browser.has("#left-form"))
+                #expect(try await phone.lacks("#left-form"))
                 // The officer's screens refuse a team leader.
                 try await phone.go("#/team/\(apiID(other.team))")
                 try await phone.waitForText("main", containing: "dành cho cán bộ xã")
-                #expect(try await !phone.browser.has("#team-facts"))
+                #expect(try await phone.lacks("#team-facts"))
                 try await phone.go("#/member-left")
                 let choices = try await phone.waitForText("#left-member", containing: LeaderOfficerWorld.binhName)
                 #expect(!choices.contains(LeaderOfficerWorld.xuan))
@@ -186,6 +186,49 @@ import Testing
         await world.harness.close()
     }
 
+    /// The team is dissolved while the leader, offline, adds a member: when the network returns the item is
+    /// refused with the reason in words, and the leader's screens say their village has no active team
+    /// (correcting the item leads there too), rather than offering a team that no longer exists.
+    @Test func aTeamDissolvedMeanwhileIsToldAndNotOffered() async throws {
+        let world = try await LeaderOfficerWorld.make(teamInSecondVillage: false)
+        let units = world.units
+        try await world.serve(as: Self.leader(units)) { port, login in
+            let phone = try await LeaderOfficerPhone.signIn(port: port, login: login)
+            do {
+                try await phone.go("#/roster")
+                try await phone.waitForText("#roster-list", containing: LeaderOfficerWorld.binhName)
+                try await phone.browser.setOffline(true)
+                try await phone.go("#/member-new")
+                try await phone.browser.type(into: "#member-name", "Lý Văn Nam")
+                try await phone.browser.type(into: "#member-phone", "0912000011")
+                try await phone.browser.click("label[for=member-gender-1]")
+                try await phone.browser.type(into: "#member-birth-year", "1990")
+                try await phone.browser.click("#member-submit")
+                try await phone.waitForText("#roster-list", containing: "Lý Văn Nam")
+                // Meanwhile the commune dissolves the team.
+                try await world.harness.append([DomainEvent(id: ID(), unitID: units.villageA1, authorID: world.harness.events.author, occurredAt: Date(),
+                                                            payload: .teamDissolved(TeamDissolved(teamId: world.first.team, reason: "Sáp xếp lại tổ")))])
+                try await phone.browser.setOffline(false)
+                try await phone.go("#/queue")
+                try await phone.browser.click("#send-now")
+                let refused = try await phone.waitForText("#outbox-items li[data-state='refused']", containing: "Lý Văn Nam")
+                #expect(refused.contains("không còn hoạt động"), "the reason says the team is gone: \(refused)")
+                #expect(try await world.stored("member.joined").count == 2)
+                try await phone.browser.click("#outbox-items li[data-state='refused'] a.button")
+                try await phone.waitForText("main", containing: "chưa có tổ đang hoạt động")
+                #expect(try await phone.lacks("#member-form"))
+                try await phone.go("#/roster")
+                try await phone.waitForText("main", containing: "chưa có tổ đang hoạt động")
+                try await phone.check("leader-no-team")
+            } catch {
+                await phone.close()
+                throw error
+            }
+            await phone.close()
+        }
+        await world.harness.close()
+    }
+
     /// The server refuses a second head; the outbox says why in words, and "correct and send again" opens
     /// the form filled with what was recorded: corrected, the same item (the same event id) is taken.
     @Test func aTeamLeaderCorrectsARefusedMemberFromTheOutbox() async throws {
@@ -241,7 +284,7 @@ import Testing
                 // The home screen offers the officer's screens.
                 #expect(try await phone.browser.has("a[href='#/commune']"))
                 #expect(try await phone.browser.has("a[href='#/team-new']"))
-                #expect(try await !phone.browser.has("a[href='#/roster']"))
+                #expect(try await phone.lacks("a[href='#/roster']"))
                 try await phone.check("officer-home")
                 // The commune: both villages, the second without a team.
                 try await phone.go("#/commune")
@@ -291,8 +334,10 @@ import Testing
                 try await phone.go("#/team/\(apiID(world.first.team))")
                 try await phone.browser.click("#dissolve-start")
                 try await phone.waitForText("#dissolve-confirm-panel", containing: "Giải thể")
+                #expect(try await phone.focused() == "dissolve-question", "the question takes the focus, for keyboards and screen readers")
                 try await phone.check("officer-team-dissolve-confirm", showing: "#dissolve-confirm-panel")
                 try await phone.browser.click("#dissolve-cancel")
+                #expect(try await phone.focused() == "dissolve-start")
                 #expect(try await phone.browser.run("return document.getElementById('dissolve-confirm-panel').hidden") as? Bool == true)
                 // Merging the first village's team into the new one, confirmed: recorded in the survivor's village.
                 try await phone.browser.select("#merge-into", value: newTeam)

@@ -53,6 +53,16 @@ struct LeaderOfficerPhone {
         Issue.record("never saw \(what)")
     }
 
+    /// Whether the page has nothing `selector` names, now (without waiting for it to appear).
+    func lacks(_ selector: String) async throws -> Bool {
+        try await browser.run("return document.querySelector(arguments[0]) === null", arguments: [selector]) as? Bool ?? false
+    }
+
+    /// The id of the element that has the focus.
+    func focused() async throws -> String? {
+        try await browser.run("return document.activeElement && document.activeElement.id") as? String
+    }
+
     /// Whether the page fits the phone's width (nothing to scroll sideways).
     func fitsTheScreen() async throws -> Bool {
         try await browser.run("return document.documentElement.scrollWidth <= window.innerWidth") as? Bool ?? false
