@@ -357,6 +357,41 @@ import Testing
         #expect(try await world.stored("team.dissolved").isEmpty)
         await world.harness.close()
     }
+
+    /// An officer sees only their commune's villages; a team of another commune of the province (which they
+    /// may view) offers no action, and an event for it, as a tampered app could make it, is refused.
+    @Test func aCommuneOfficerIsOfferedNothingOutsideTheirCommune() async throws {
+        let world = try await LeaderOfficerWorld.make(teamInSecondVillage: false, teamInOtherCommune: true)
+        let units = world.units
+        let foreign = try #require(world.otherCommuneTeam)
+        try await world.serve(as: Self.officer(units)) { port, login in
+            let phone = try await LeaderOfficerPhone.signIn(port: port, login: login)
+            do {
+                try await phone.go("#/commune")
+                let villages = try await phone.waitForText("#village-list", containing: "Tổ dân phố 2")
+                #expect(!villages.contains("Tổ dân phố 3"))
+                try await phone.go("#/team/\(apiID(foreign))")
+                try await phone.waitForText("main", containing: "không thuộc xã của bạn")
+                #expect(try await phone.lacks("#chat-form"))
+                #expect(try await phone.lacks("#dissolve-form"))
+                _ = try await phone.browser.run("""
+                    import('/app/queue.js').then(queue => queue.record({type: 'team.dissolved', unitId: arguments[0],
+                      payload: {teamId: arguments[1]}, summary: ['Giải thể (thử)', 'Dissolved (forged)']}));
+                    return true;
+                    """, arguments: [apiID(units.villageA3), apiID(foreign)])
+                try await phone.waitUntil("the forged item refused") { try await outboxState(phone) == "refused" }
+                try await phone.go("#/queue")
+                let refused = try await phone.waitForText("#outbox-items li[data-state='refused']", containing: "Giải thể (thử)")
+                #expect(refused.contains("Bị từ chối"))
+            } catch {
+                await phone.close()
+                throw error
+            }
+            await phone.close()
+        }
+        #expect(try await world.stored("team.dissolved").isEmpty)
+        await world.harness.close()
+    }
 }
 
 /// The state of the newest item of the app's outbox (`waiting`, `sent`, `refused`, …), read from the page.

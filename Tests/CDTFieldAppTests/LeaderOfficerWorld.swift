@@ -17,12 +17,14 @@ struct LeaderOfficerWorld {
     let binh: ID<Member>
     /// Village A2's team and its head, when the world has them.
     let second: (team: ID<Team>, head: ID<Member>)?
+    /// The team of village A3, in commune A2 of the same province, when the world has it.
+    let otherCommuneTeam: ID<Team>?
 
     static let lan = "Trần Thị Lan", binhName = "Phạm Văn Bình", xuan = "Hoàng Văn Xuân"
 
-    static func make(teamInSecondVillage: Bool) async throws -> LeaderOfficerWorld {
+    static func make(teamInSecondVillage: Bool, teamInOtherCommune: Bool = false) async throws -> LeaderOfficerWorld {
         // The machine's clock, as the browser's: the events it makes occur now.
-        let harness = try await ModuleTestHarness.make([], now: Date())
+        let harness = try await ModuleTestHarness.make([], units: TestUnits(secondCommunes: teamInOtherCommune), now: Date())
         let units = harness.units, events = harness.events
         let first = events.visit(in: units.villageA1, commune: units.communeA, phone: "0912000001")
         let binh = ID<Member>()
@@ -43,8 +45,14 @@ struct LeaderOfficerWorld {
             ]
             second = (team, head)
         }
+        var otherCommuneTeam: ID<Team>?
+        if teamInOtherCommune {
+            let work = events.visit(in: units.villageA3, commune: units.communeA2, minute: 40, phone: "0912000004")
+            all += work.events
+            otherCommuneTeam = work.team
+        }
         try await harness.append(all)
-        return LeaderOfficerWorld(harness: harness, first: first, binh: binh, second: second)
+        return LeaderOfficerWorld(harness: harness, first: first, binh: binh, second: second, otherCommuneTeam: otherCommuneTeam)
     }
 
     /// Runs `body` with the port of the app served on a real socket of 127.0.0.1 and the sign-in fields of

@@ -1,31 +1,41 @@
 // One team's page for the commune officer: what the decision says, its chat-group link, dissolving it and
 // merging it into another team of the commune (both ask a second time before they record).
 import { loadCommune, record, submitButton } from './commune-data.js';
-import { allItems, chatLinkProblem, heading, notice, readFailure, showProblems, textProblem, unitLabel, valueOf, waiting } from './team-data.js';
+import {
+  allItems, chatLinkProblem, heading, notice, readFailure, showProblems, textProblem, unitLabel, unitsWithRole, valueOf, waiting,
+} from './team-data.js';
 
-/** `#/team/<id>`: the team's facts and the officer's actions on it. */
+/** `#/team/<id>`: the team's facts and the officer's actions on it, when it works in one of their communes. */
 export async function renderTeam(view, ctx, params) {
   const h1 = heading(ctx, view, 'Tổ', 'Team');
-  const loaded = await loadCommune(view, ctx);
-  if (!loaded) return;
-  const { communeId, villages, teams } = loaded;
+  const communes = unitsWithRole(ctx, 'communeOfficer');
+  if (communes.length === 0) {
+    view.append(notice(ctx, 'Màn hình này dành cho cán bộ xã.', 'This screen is for commune officers.'));
+    return;
+  }
   if (!params[0]) {
     view.append(notice(ctx, 'Chọn một tổ trong danh sách của xã.', "Choose a team from the commune's list."));
     return;
   }
-  let team, memberships;
+  let team, memberships, place;
   try {
     team = await ctx.get(`teams/${encodeURIComponent(params[0])}`);
-    memberships = await allItems(ctx, `teams/${team.id}/memberships?activeOn=${ctx.today()}`);
+    [memberships, place] = await Promise.all([
+      allItems(ctx, `teams/${team.id}/memberships?activeOn=${ctx.today()}`), ctx.get(`units/${team.unitId}`)]);
   } catch (error) {
     view.append(readFailure(ctx, error));
     return;
   }
-  const village = villages.find((candidate) => candidate.id === team.unitId);
-  if (!village && team.unitId !== communeId) {
+  // The officer's commune the team works in: its unit, or the unit's parent.
+  const communeId = [place.unit, ...(place.ancestors || [])].map((unit) => unit.id).find((id) => communes.includes(id));
+  if (!communeId) {
     view.append(notice(ctx, 'Tổ này không thuộc xã của bạn.', 'This team is not in your commune.'));
     return;
   }
+  const loaded = await loadCommune(view, ctx, communeId);
+  if (!loaded) return;
+  const { villages, teams } = loaded;
+  const village = villages.find((candidate) => candidate.id === team.unitId);
   h1.textContent = team.name;
   view.append(teamFacts(ctx, team, village, memberships.length));
   if (team.endedOn) {
