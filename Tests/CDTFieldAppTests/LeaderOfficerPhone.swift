@@ -86,4 +86,16 @@ struct LeaderOfficerPhone {
     }
 
     func close() async { await browser.close() }
+
+    /// The state of the newest item of the app's outbox (`waiting`, `sent`, `refused`, …), read from the page.
+    func outboxState() async throws -> String? {
+        _ = try await browser.run("""
+            import('/app/queue.js').then(queue => queue.items()).then(items => {
+              window.__leaderOutbox = items.length ? items[items.length - 1].state : 'empty';
+            });
+            return true;
+            """)
+        try await Task.sleep(for: .milliseconds(200))
+        return try await browser.run("return window.__leaderOutbox || null") as? String
+    }
 }
