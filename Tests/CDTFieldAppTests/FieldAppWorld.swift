@@ -73,6 +73,11 @@ extension BrowserSession {
         throw TestHarnessError("waited \(Int(seconds)) s for \(what)")
     }
 
+    /// Waits until the screen's heading reads `heading` (the app has finished moving to that screen).
+    func waitForScreen(_ heading: String) async throws {
+        try await waitUntil("the screen “\(heading)”") { try await text(of: "main h1") == heading }
+    }
+
     /// How many items the header says wait to be sent.
     func unsentCount() async throws -> Int {
         Int(try await text(of: "#queue-count").trimmingCharacters(in: .whitespaces)) ?? -1

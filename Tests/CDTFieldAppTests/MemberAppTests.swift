@@ -48,6 +48,7 @@ import Testing
                 try await browser.type(into: "#note", "Đã cài ứng dụng ngân hàng cho bà")
                 try await browser.screenshot(to: FieldAppArtifacts.file("member-visit"))
                 try await browser.click("#save-visit")
+                try await browser.waitForScreen("Hộ Nguyễn Văn An")
                 try await browser.waitUntil("the visit to be sent") {
                     let unsent = try await browser.unsentCount()
                     let visits = try await world.stored("household.visited").count

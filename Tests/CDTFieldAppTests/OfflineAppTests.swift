@@ -26,6 +26,7 @@ import Testing
                     try await browser.click("#record-visit")
                     try await browser.click("label[for='skill-onlinePublicServices-\(1 + index % 2)']")
                     try await browser.click("#save-visit")
+                    try await browser.waitForScreen(label)
                     try await browser.waitUntil("visit \(index + 1) kept on the phone") { try await browser.unsentCount() == index + 1 }
                 }
                 try await browser.open("http://127.0.0.1:\(port)/app/#/household-new")
@@ -33,6 +34,7 @@ import Testing
                 try await browser.type(into: "#size", "3")
                 try await browser.type(into: "#count-60plus", "1")
                 try await browser.click("#save-household")
+                try await browser.waitForScreen("Hộ Đặng Thị Mai")
                 try await browser.waitUntil("four items waiting") { try await browser.unsentCount() == 4 }
                 try await browser.screenshot(to: FieldAppArtifacts.file("offline-outbox-badge"))
                 // Reloaded offline: the service worker serves the app, IndexedDB still holds the four.

@@ -43,6 +43,7 @@ async function route() {
   try {
     await screen.render(section, ctx, parts.slice(1));
   } catch (error) {
+    if (error instanceof api.ApiError && error.status === 401 && name !== 'signin') return route();
     console.error(error);
     section.replaceChildren(h('h1', { tabindex: '-1' }, t('Không mở được màn hình này', 'This screen could not open')),
       h('p', { class: 'banner warn' }, error instanceof api.OfflineError
@@ -218,7 +219,12 @@ async function start() {
   window.addEventListener('online', () => { renderHeader(); queue.drain(); });
   window.addEventListener('offline', renderHeader);
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') queue.drain(); });
-  queue.onChange(() => { renderHeader(); const current = screens[location.hash.replace(/^#\/?/, '').split('/')[0]]; if (current && current.live) route(); });
+  queue.onChange(() => {
+    renderHeader();
+    // The server ended the session (expired, signed out elsewhere): ask to sign in again; the outbox stays.
+    const session = api.currentSession();
+    if (session && !session.token && !view.querySelector('#signin-form')) route();
+  });
   setInterval(() => { if (navigator.onLine) queue.drain(); }, 20000);
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('sw.js', { scope: './' }).catch(error => console.error('service worker', error));

@@ -13,7 +13,8 @@ async function render(section, ctx, [householdId], fixing = null) {
     return;
   }
   const unit = work.workUnit(ctx);
-  const roster = await work.roster(ctx, household ? household.unitId : unit).catch(() => []);
+  // Who came is someone of the account's own team(s), wherever the household is.
+  const roster = await work.roster(ctx, unit).catch(() => []);
   const mine = work.myMemberIds(ctx);
   const came = new Set(before ? before.memberIds : mine);
   const form = h('form', { id: 'visit-form', novalidate: true });
