@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "CDTPostgres", targets: ["CDTPostgres"]),
         .library(name: "CDTModuleKit", targets: ["CDTModuleKit"]),
         .library(name: "CDTServer", targets: ["CDTServer"]),
+        .library(name: "CDTFieldApp", targets: ["CDTFieldApp"]),
         .library(name: "CDTDemo", targets: ["CDTDemo"]),
         .library(name: "CDTTesting", targets: ["CDTTesting"]),
         .library(name: "CDTGoodPractices", targets: ["CDTGoodPractices"]),
@@ -83,10 +84,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The field app members, team leaders and commune officers use on their phones: static files
+        // (Documents/) the server serves at /app/; a client of the JSON API like any other.
+        .target(
+            name: "CDTFieldApp",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["Documents"],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedMigrationsPlugin"]
+        ),
         .target(
             name: "CDTServer",
             dependencies: [
                 "CDTDomain",
+                "CDTFieldApp",
                 "CDTPostgres",
                 "CDTModuleKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -203,6 +214,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CDTFieldAppTests",
+            dependencies: ["CDTFieldApp", "CDTServer", "CDTDomain", "CDTPostgres", "CDTPostgresClient", "CDTTesting", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

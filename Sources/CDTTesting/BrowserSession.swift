@@ -145,6 +145,16 @@ public final class BrowserSession: @unchecked Sendable {
         try await command("POST", "execute/sync", ["script": script, "args": arguments])["value"]
     }
 
+    /// Saves what the viewport shows (``width`` × ``height``) as a PNG file at `file`, making its folder.
+    public func screenshot(to file: URL) async throws {
+        let answer = try await command("GET", "screenshot", nil)
+        guard let encoded = answer["value"] as? String, let png = Data(base64Encoded: encoded) else {
+            throw TestHarnessError("ChromeDriver gave no screenshot")
+        }
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try png.write(to: file)
+    }
+
     /// Cuts the network (`offline: true`) or gives it back, as the DevTools protocol's network emulation does.
     public func setOffline(_ offline: Bool) async throws {
         _ = try await command("POST", "chromium/network_conditions", ["network_conditions": [

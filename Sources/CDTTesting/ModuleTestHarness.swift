@@ -37,10 +37,14 @@ public final class ModuleTestHarness: Sendable {
     public let dependencies: AppDependencies
     public let dispatcher: ModuleDispatcher
     public let metrics: PrometheusCollectorRegistry
-    /// The instant the app takes for "now".
+    /// The instant the app takes for "now" unless a test gives another to ``make(_:in:units:now:)``.
     public static let now = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18
+    /// The instant this harness's app takes for "now": ``now`` by default; a test driving a browser, whose
+    /// clock is the machine's, gives `Date()`.
+    public let now: Date
 
-    private init(database: TestDatabase, units: TestUnits, registry: ModuleRegistry, owner: PostgresClient, application: PostgresClient) {
+    private init(database: TestDatabase, units: TestUnits, registry: ModuleRegistry, owner: PostgresClient, application: PostgresClient, now: Date) {
+        self.now = now
         self.database = database
         self.units = units
         self.registry = registry
@@ -48,7 +52,7 @@ public final class ModuleTestHarness: Sendable {
         self.application = application
         self.metrics = PrometheusCollectorRegistry()
         self.dependencies = AppDependencies(
-            database: application, today: { CalendarDate(Self.now) }, now: { Self.now }, modules: registry, metrics: metrics)
+            database: application, today: { CalendarDate(now) }, now: { now }, modules: registry, metrics: metrics)
         self.dispatcher = ModuleDispatcher(
             host: dependencies.modules, database: application, listenConninfo: database.applicationConninfo, metrics: metrics,
             logger: Logger(label: "test.dispatcher"), retryDelays: [.milliseconds(10), .milliseconds(20)])
@@ -60,8 +64,9 @@ public final class ModuleTestHarness: Sendable {
     /// - Throws: the registry's error when the modules are invalid together.
     /// - Parameter units: the hierarchy to add; ``TestUnits/init(secondCommunes:)`` with a second commune
     ///   in each province for a module whose figures or rules span communes.
+    /// - Parameter now: the instant the app takes for "now" (``now`` by default).
     public static func make(_ modules: [any FeatureModule], in cluster: EmbeddedCluster? = nil,
-                            units: TestUnits = TestUnits()) async throws -> ModuleTestHarness {
+                            units: TestUnits = TestUnits(), now: Date = ModuleTestHarness.now) async throws -> ModuleTestHarness {
         let registry = try ModuleRegistry(modules)
         let database = try await TestPostgres.makeDatabase(in: cluster)
         let owner = database.makeClient()
@@ -72,7 +77,7 @@ public final class ModuleTestHarness: Sendable {
             await owner.close()
             throw error
         }
-        return ModuleTestHarness(database: database, units: units, registry: registry, owner: owner, application: database.makeApplicationClient(maximumConnections: 6))
+        return ModuleTestHarness(database: database, units: units, registry: registry, owner: owner, application: database.makeApplicationClient(maximumConnections: 6), now: now)
     }
 
     public func close() async {
@@ -111,7 +116,8 @@ public final class ModuleTestHarness: Sendable {
     @discardableResult
     public func append(_ events: [DomainEvent]) async throws -> [AppendOutcome] {
         try await RowScope.$current.withValue(.everyProvince) {
-            try await PostgresEventLog(client: application, now: { Self.now }).append(events)
+            let now = self.now
+            return try await PostgresEventLog(client: application, now: { now }).append(events)
         }
     }
 

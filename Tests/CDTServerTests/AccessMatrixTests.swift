@@ -75,6 +75,11 @@ import Testing
             expected: everyone(200)),
         Row(method: "GET", path: "/metrics", inScope: { _ in Call(uri: "/metrics", body: nil) }, outOfScope: nil,
             expected: everyone(200)),
+        // The field app's files hold no data: anyone may load them (the app then signs in).
+        Row(method: "GET", path: "/app", inScope: { _ in Call(uri: "/app/", body: nil) }, outOfScope: nil,
+            expected: everyone(200)),
+        Row(method: "GET", path: "/app/{file}", inScope: { _ in Call(uri: "/app/app.js", body: nil) }, outOfScope: nil,
+            expected: everyone(200)),
         // Module administration (this app has no modules installed, so a module id names nothing: 404 for
         // administrators once past the access rule; enablement by province is tested in CDTModuleKitTests)
         read("/api/v1/modules", in: { _ in "/api/v1/modules" }, out: nil),

@@ -58,8 +58,9 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
         .addRoutes(to: api.group("modules"), checkpoint: checkpoint)
     mountModuleRoutes(dependencies.modules, on: api, checkpoint: checkpoint, now: dependencies.now)
     OpenAPIController(document: OpenAPIDocument.text(modules: dependencies.modules.registry)).addRoutes(to: router.group())
+    FieldAppController().addRoutes(to: router)
     // Every route declares its access rule: one added around the checkpoint stops start-up here.
-    let publicRoutes = 4  // /healthz, /readyz, /metrics, /openapi.json
+    let publicRoutes = 4 + FieldAppController.routeCount  // /healthz, /readyz, /metrics, /openapi.json, the field app
     precondition(router.routes.count == checkpoint.routeCount + publicRoutes, """
         \(router.routes.count - checkpoint.routeCount - publicRoutes) route(s) were added without an access rule; \
         add every API route through AccessCheckpoint

@@ -1,0 +1,2 @@
+// The team leader's screens (roster, new member, who left, trainings).
+export const screens = {};
