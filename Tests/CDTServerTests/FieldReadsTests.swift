@@ -14,16 +14,22 @@ import Testing
     @Test func meListsTheTeamsOfTheMemberRecordsWithTheAccountsPhone() async throws {
         let fixture = try await WorkFixture.make()
         let make = EventFactory()
-        let team = ID<Team>(), lan = ID<Member>()
+        let team = ID<Team>(), lan = ID<Member>(), teamA2 = ID<Team>(), teamB = ID<Team>()
         try await fixture.withApp { admin async throws in
             #expect(try await admin.submit(make.establish(team, in: fixture.villageA1, issuer: fixture.communeA, name: "Tổ CNSCĐ thôn Một")).status == .created)
             #expect(try await admin.submit(make.join(lan, team, in: fixture.villageA1, as: .member)).status == .created)
+            // Member records with the same phone on teams the account does not view: another village, another province.
+            #expect(try await admin.submit(make.establish(teamA2, in: fixture.villageA2, issuer: fixture.communeA, name: "Tổ thôn Hai")).status == .created)
+            #expect(try await admin.submit(make.join(ID(), teamA2, in: fixture.villageA2, as: .head)).status == .created)
+            #expect(try await admin.submit(make.establish(teamB, in: fixture.villageB1, issuer: fixture.communeB, name: "Tổ tỉnh B")).status == .created)
+            #expect(try await admin.submit(make.join(ID(), teamB, in: fixture.villageB1, as: .head)).status == .created)
         }
         let member = [RoleAssignment(role: .member, unitID: fixture.villageA1)]
         try await fixture.withApp(as: member, phone: "0912345678") { client in
             let me = try await client.get("/api/v1/auth/me")
             #expect(me.status == .ok, "\(me.text)")
             let members = me.json["members"] as? [[String: Any]] ?? []
+            // Only the team of its village: the records in village A2 (not viewed) and province B are left out.
             #expect(members.count == 1, "\(me.text)")
             #expect(members.first?["memberId"] as? String == lan.description)
             #expect(members.first?["name"] as? String == "Trần Thị Lan")

@@ -48,7 +48,7 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
     let accounts = PostgresAccountStore(client: dependencies.database)
     let audit = PostgresAuditLog(client: dependencies.database)
     AuthController(accounts: accounts, audit: audit, throttle: LoginThrottle(), settings: dependencies.signIn,
-                   memberLookup: CallerMemberLookup(client: dependencies.database), today: dependencies.today).addRoutes(to: api.group("auth"), checkpoint: checkpoint)
+                   memberLookup: CallerMemberLookup(client: dependencies.database), visibility: visibility, today: dependencies.today).addRoutes(to: api.group("auth"), checkpoint: checkpoint)
     let moduleRoles = dependencies.modules.registry.modules.flatMap(\.manifest.roles).map { ($0.name, $0) }
     AccountController(accounts: accounts, audit: audit, moduleRoles: Dictionary(uniqueKeysWithValues: moduleRoles))
         .addRoutes(to: api.group("accounts"), checkpoint: checkpoint)

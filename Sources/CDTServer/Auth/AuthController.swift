@@ -26,6 +26,8 @@ struct AuthController: Sendable {
     var settings = SignInSettings()
     /// Finds the signed-in account on the teams by its phone number (`GET /me`).
     var memberLookup: CallerMemberLookup? = nil
+    /// Keeps `GET /me`'s memberships to teams the caller views.
+    var visibility: Visibility? = nil
     /// Today in Vietnam: the day whose memberships `GET /me` lists.
     var today: @Sendable () -> CalendarDate = { CalendarDate(Date()) }
     let sessionLifetime: TimeInterval = 12 * 3600
@@ -135,13 +137,17 @@ struct AuthController: Sendable {
         return Response(status: .noContent)
     }
 
+    /// The account, and its memberships today on teams whose unit the caller views (row-level security
+    /// keeps the query to the provinces they view; a team elsewhere in one is left out too).
     @Sendable func me(_ request: Request, context: AppRequestContext) async throws -> CurrentAccountResponse {
-        let account = try context.requireCaller().account
+        let caller = try context.requireCaller()
         var memberships: [CallerMemberLookup.Row] = []
-        if let phone = account.phone, let memberLookup {
+        if let phone = caller.account.phone, let memberLookup, let visibility {
             memberships = try await memberLookup.memberships(withPhone: phone, on: today())
+            let hidden = try await visibility.outsideScope(memberships.map(\.member.teamUnitID), of: caller, for: .view)
+            memberships.removeAll { hidden.contains($0.member.teamUnitID) }
         }
-        return CurrentAccountResponse(account: AccountResponse(account, showPhone: true), members: memberships.map(CallerMembershipResponse.init))
+        return CurrentAccountResponse(account: AccountResponse(caller.account, showPhone: true), members: memberships.map(CallerMembershipResponse.init))
     }
 
     struct PasswordChange: Codable { var currentPassword: String; var newPassword: String }
