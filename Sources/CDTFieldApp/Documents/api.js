@@ -108,8 +108,8 @@ export async function signOut() {
 }
 
 /** Every page of a list (`{items, nextCursor}`), as one array, kept on the phone as one copy under `key`
- *  (give one without the day in it for lists asked `activeOn` today, so tomorrow offline still finds it). */
-export async function getAll(path, { key = `all:${path}` } = {}) {
+ *  (a list asked `activeOn` today is kept as today's, so tomorrow, offline, the last copy still answers). */
+export async function getAll(path, { key = `all:${path.replace(/activeOn=\d{4}-\d{2}-\d{2}/, 'activeOn=today')}` } = {}) {
   try {
     const items = [];
     let cursor = null;

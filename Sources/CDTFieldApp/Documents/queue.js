@@ -169,7 +169,12 @@ async function setAsideConflicts(waiting) {
       } catch (error) {
         if (error instanceof api.OfflineError) return [];
       }
-      if (current && current.changedAt && current.changedAt > kept.base.changedAt) {
+      // Any change but the one seen, or one of this phone's own already sent (a late-synced change can carry
+      // an earlier time than the one seen, so any difference counts).
+      const own = (await items()).filter(other => other.state === 'sent' && other.event.payload.householdId === kept.event.payload.householdId)
+        .map(other => Date.parse(other.event.occurredAt));
+      const changedAt = current && current.changedAt ? Date.parse(current.changedAt) : null;
+      if (changedAt !== null && changedAt !== Date.parse(kept.base.changedAt) && !own.includes(changedAt)) {
         kept.state = 'conflict';
         kept.current = current;
         kept.reason = explain('changedMeanwhile', [], kept.event.type);
