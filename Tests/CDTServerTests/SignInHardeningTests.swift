@@ -212,6 +212,31 @@ import Testing
         }
     }
 
+    /// The field app's session (`"fieldDay": true`) lasts the field day without being used (a member walks
+    /// where there is no signal) and still ends at its expiry or when revoked; an account that must use
+    /// two-factor sign-in never gets one.
+    @Test func aFieldDaySessionOutlivesTheIdleTimeoutButNotItsExpiry() async throws {
+        let fixture = try await WorkFixture.make()
+        try await fixture.withAnonymousApp(signIn: SignInSettings(idleTimeout: 600)) { client, db in
+            let member = try await WorkFixture.makeAccount([RoleAssignment(role: .member, unitID: fixture.villageA1)], db)
+            let body = #"{"login": "\#(member.name)", "password": "\#(member.password)", "fieldDay": true}"#
+            let token = try #require(try await client.post("/api/v1/auth/login", body).json["token"] as? String)
+            let plain = client.withToken(try await client.signIn(member)), fieldDay = client.withToken(token)
+            try await db.execute("UPDATE sessions SET last_seen_at = now() - interval '3 hours'")
+            #expect(try await plain.get("/api/v1/auth/me").status == .unauthorized)
+            #expect(try await fieldDay.get("/api/v1/auth/me").status == .ok)
+            try await db.execute("UPDATE sessions SET expires_at = now() - interval '1 second'")
+            #expect(try await fieldDay.get("/api/v1/auth/me").status == .unauthorized)
+            let admin = try await WorkFixture.makeAccount([RoleAssignment(role: .provinceAdministrator, unitID: fixture.provinceA)], db)
+            var fields: [String: Any] = ["login": admin.name, "password": admin.password, "fieldDay": true]
+            if let secret = admin.totpSecret { fields["code"] = await TestTwoFactorCodes.next(for: admin.name, secret: secret) }
+            let adminBody = String(decoding: try JSONSerialization.data(withJSONObject: fields), as: UTF8.self)
+            let answer = try await client.post("/api/v1/auth/login", adminBody)
+            #expect(answer.status == .ok, "\(answer.text)")
+            #expect(try await db.query("SELECT count(*) FROM sessions WHERE field_day").decode(Int.self) == [1])
+        }
+    }
+
     /// Changing one's password needs the current one and ends the other sessions, not this one.
     @Test func changingOnesPasswordNeedsTheCurrentOneAndEndsOtherSessions() async throws {
         let fixture = try await WorkFixture.make()

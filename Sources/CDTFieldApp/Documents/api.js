@@ -85,7 +85,8 @@ export function kept(path) { return store.read('cache', path); }
 
 /** Signs in and keeps the session: `{token, expiresAt}` then the account (`auth/me`). */
 export async function signIn(login, password, code) {
-  const body = { login, password };
+  // A field-day session: the idle timeout does not end it while the member walks without signal.
+  const body = { login, password, fieldDay: true };
   if (code) body.code = code;
   const answer = await call('POST', 'auth/login', body, { token: null });
   if (answer.twoFactorSetupRequired) {

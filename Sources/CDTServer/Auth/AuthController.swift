@@ -5,8 +5,10 @@ import Foundation
 import Hummingbird
 
 /// Signing in and out, under `/api/v1/auth`:
-/// - `POST /login` `{"login": "<username or phone>", "password": "…", "code": "123456" or a recovery code?}`
-///   → `{"token", "expiresAt", "twoFactorSetupRequired"}`. Every failure answers the same 401, whether the
+/// - `POST /login` `{"login": "<username or phone>", "password": "…", "code": "123456" or a recovery code?,
+///   "fieldDay": true?}` → `{"token", "expiresAt", "twoFactorSetupRequired"}`. With `fieldDay` (the field
+///   app asks it), an account that need not use two-factor sign-in gets a session the idle timeout does not
+///   end: it lasts the field day (12 hours) unless revoked. Every failure answers the same 401, whether the
 ///   account exists or not, after the same bcrypt work; repeated failures make the next attempt wait
 ///   (``LoginThrottle``): 429 with `Retry-After`, before any hashing.
 /// - `POST /logout` ends this session; `POST /logout-everywhere` ends all of the account's sessions.
@@ -45,7 +47,7 @@ struct AuthController: Sendable {
         checkpoint.post("signin", on: group, access: .signIn, use: page.submit)
     }
 
-    struct LoginRequest: Codable { var login: String; var password: String; var code: String? }
+    struct LoginRequest: Codable { var login: String; var password: String; var code: String?; var fieldDay: Bool? }
     struct LoginResponse: ResponseEncodable { var token: String; var expiresAt: Date; var twoFactorSetupRequired: Bool }
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> LoginResponse {
@@ -81,7 +83,8 @@ struct AuthController: Sendable {
         let token = SessionTokens.make()
         let expiresAt = Date().addingTimeInterval(enrollmentOnly ? 900 : sessionLifetime)
         try await accounts.createSession(tokenHash: SessionTokens.hash(token), account: credentials.account.id, expiresAt: expiresAt,
-                                         enrollmentOnly: enrollmentOnly, clientAddress: address)
+                                         enrollmentOnly: enrollmentOnly, clientAddress: address,
+                                         fieldDay: input.fieldDay == true && !access.requiresTwoFactor)
         try await audit.record(AuditEntry(accountID: credentials.account.id, clientAddress: address, action: "login.succeeded", target: input.login))
         return LoginResponse(token: token, expiresAt: expiresAt, twoFactorSetupRequired: enrollmentOnly)
     }

@@ -299,17 +299,20 @@ public struct PostgresAccountStore: Sendable {
 
     // MARK: Sessions
 
-    /// Opens a session, as sign-in (``RowScope/authenticating``).
-    public func createSession(tokenHash: Data, account: ID<Account>, expiresAt: Date, enrollmentOnly: Bool, clientAddress: String?) async throws {
+    /// Opens a session, as sign-in (``RowScope/authenticating``). A `fieldDay` session is not ended by the
+    /// idle timeout, only by its expiry or revocation (the field app's, for work where the signal drops).
+    public func createSession(tokenHash: Data, account: ID<Account>, expiresAt: Date, enrollmentOnly: Bool, clientAddress: String?,
+                              fieldDay: Bool = false) async throws {
         _ = try await RowScope.$current.withValue(.authenticating) {
             try await client.execute("""
-                INSERT INTO sessions (token_hash, account_id, expires_at, enrollment_only, client_address)
-                VALUES (\(tokenHash), \(account), \(expiresAt), \(enrollmentOnly), \(clientAddress))
+                INSERT INTO sessions (token_hash, account_id, expires_at, enrollment_only, client_address, field_day)
+                VALUES (\(tokenHash), \(account), \(expiresAt), \(enrollmentOnly), \(clientAddress), \(fieldDay))
                 """)
         }
     }
 
-    /// The live session with this token hash (not expired, not revoked, used within `idleTimeout`, of an
+    /// The live session with this token hash (not expired, not revoked, used within `idleTimeout` unless it
+    /// is a field-day session, of an
     /// enabled account) and its account, in one statement, then the account's assignments. Its last use
     /// is moved to now (at most once a minute, to spare writes). Runs as sign-in (``RowScope/authenticating``).
     public func session(tokenHash: Data, idleTimeout: TimeInterval = 3600) async throws -> SessionLookup? {
@@ -322,7 +325,7 @@ public struct PostgresAccountStore: Sendable {
             SELECT \(unsafeSQL: Self.accountColumns), s.expires_at, s.enrollment_only, s.last_seen_at < now() - interval '60 seconds' AS stale
             FROM sessions s JOIN accounts a ON a.id = s.account_id
             WHERE s.token_hash = \(tokenHash) AND s.revoked_at IS NULL AND s.expires_at > now() AND a.disabled_at IS NULL
-              AND s.last_seen_at > now() - make_interval(secs => \(idle))
+              AND (s.field_day OR s.last_seen_at > now() - make_interval(secs => \(idle)))
             """)
         guard let row = rows.first else { return nil }
         if try row.decode(Bool.self, column: "stale") {
