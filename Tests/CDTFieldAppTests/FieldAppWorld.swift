@@ -2,6 +2,8 @@ import CDTDomain
 import CDTPostgresClient
 import CDTTesting
 import Foundation
+import HummingbirdTesting
+import Testing
 
 /// A village team with its households, as the field app's tests need them: in village A1 (commune A,
 /// province A) the team of Trần Thị Lan (head, phone 0987654321) with Nguyễn Thị Hoa (member, phone
@@ -50,6 +52,29 @@ struct FieldAppWorld {
         try await harness.owner.query("SELECT id::text, unit_id::text, payload::text FROM events WHERE type = \(type) ORDER BY position")
             .decode((String, String, String).self)
             .map { ($0.0, $0.1, (try? JSONSerialization.jsonObject(with: Data($0.2.utf8))) as? [String: Any] ?? [:]) }
+    }
+}
+
+extension FieldAppWorld {
+    /// Runs `body` with a headless Chromium at a phone's 360×800, signed in to the field app (unless
+    /// `signedIn` is false) as a new account holding `roles` with `phone`, served on a real socket; `body`
+    /// gets the browser, the server's port and the API client. A failure keeps a screenshot and the outbox
+    /// (`evidence`) and always closes the browser.
+    func onPhone(as roles: [RoleAssignment], phone: String, evidence: String, signedIn: Bool = true,
+                 _ body: @Sendable @escaping (BrowserSession, _ port: Int, ModuleTestClient) async throws -> Void) async throws {
+        try await harness.withClient(as: roles, phone: phone, transport: .live) { client in
+            let port = try #require(client.port)
+            let browser = try await BrowserSession.start(width: 360, height: 800)
+            do {
+                if signedIn { try await browser.signInToFieldApp(port: port, login: try #require(client.login)) }
+                try await body(browser, port, client)
+            } catch {
+                await browser.keepEvidence(evidence)
+                await browser.close()
+                throw error
+            }
+            await browser.close()
+        }
     }
 }
 

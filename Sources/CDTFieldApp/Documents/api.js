@@ -65,17 +65,23 @@ async function call(method, path, body, { timeout = 15000, token = session && se
 export function post(path, body, options) { return call('POST', path, body, options); }
 
 /** `GET /api/v1/<path>`, kept on the phone; offline (or while the server is unavailable) the last copy
- *  kept answers instead, and `stale(path)` tells when it was fetched. */
-export async function get(path) {
+ *  kept answers instead (`kept(path)` tells when it was fetched). */
+export function get(path) {
+  return keptWhenUnavailable(path, () => call('GET', path));
+}
+
+/** Reads with `read()` and keeps the answer under `key`; when the network or the server is unavailable,
+ *  answers the copy kept under `key` instead (or rethrows when there is none). */
+async function keptWhenUnavailable(key, read) {
   try {
-    const data = await call('GET', path);
-    await store.write('cache', { data, fetchedAt: new Date().toISOString() }, path);
+    const data = await read();
+    await store.write('cache', { data, fetchedAt: new Date().toISOString() }, key);
     return data;
   } catch (error) {
     const unavailable = error instanceof OfflineError || (error instanceof ApiError && error.status >= 500);
     if (!unavailable) throw error;
-    const kept = await store.read('cache', path);
-    if (kept) return kept.data;
+    const copy = await store.read('cache', key);
+    if (copy) return copy.data;
     throw error;
   }
 }
@@ -111,7 +117,7 @@ export async function signOut() {
 /** Every page of a list (`{items, nextCursor}`), as one array, kept on the phone as one copy under `key`
  *  (a list asked `activeOn` today is kept as today's, so tomorrow, offline, the last copy still answers). */
 export async function getAll(path, { key = `all:${path.replace(/activeOn=\d{4}-\d{2}-\d{2}/, 'activeOn=today')}` } = {}) {
-  try {
+  return keptWhenUnavailable(key, async () => {
     const items = [];
     let cursor = null;
     do {
@@ -120,13 +126,6 @@ export async function getAll(path, { key = `all:${path.replace(/activeOn=\d{4}-\
       items.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
-    await store.write('cache', { data: items, fetchedAt: new Date().toISOString() }, key);
     return items;
-  } catch (error) {
-    const unavailable = error instanceof OfflineError || (error instanceof ApiError && error.status >= 500);
-    if (!unavailable) throw error;
-    const copy = await store.read('cache', key);
-    if (copy) return copy.data;
-    throw error;
-  }
+  });
 }
