@@ -10,8 +10,7 @@ extension LeaderOfficerAppTests {
         let world = try await LeaderOfficerWorld.make(teamInSecondVillage: false)
         let units = world.units
         try await world.serve(as: Self.officer(units)) { port, login in
-            let phone = try await LeaderOfficerPhone.signIn(port: port, login: login)
-            do {
+            try await LeaderOfficerPhone.use(port: port, login: login) { phone in
                 // The home screen offers the officer's screens.
                 #expect(try await phone.browser.has("a[href='#/commune']"))
                 #expect(try await phone.browser.has("a[href='#/team-new']"))
@@ -79,11 +78,7 @@ extension LeaderOfficerAppTests {
                 #expect(merged.unit == apiID(units.villageA2))
                 #expect(merged.payload["teamIds"] as? [String] == [apiID(world.first.team)])
                 #expect(merged.payload["intoTeamId"] as? String == newTeam)
-            } catch {
-                await phone.close()
-                throw error
             }
-            await phone.close()
         }
         #expect(try await world.stored("team.dissolved").isEmpty)
         await world.harness.close()
@@ -96,8 +91,7 @@ extension LeaderOfficerAppTests {
         let units = world.units
         let foreign = try #require(world.otherCommuneTeam)
         try await world.serve(as: Self.officer(units)) { port, login in
-            let phone = try await LeaderOfficerPhone.signIn(port: port, login: login)
-            do {
+            try await LeaderOfficerPhone.use(port: port, login: login) { phone in
                 try await phone.go("#/commune")
                 let villages = try await phone.waitForText("#village-list", containing: "Tổ dân phố 2")
                 #expect(!villages.contains("Tổ dân phố 3"))
@@ -114,11 +108,7 @@ extension LeaderOfficerAppTests {
                 try await phone.go("#/queue")
                 let refused = try await phone.waitForText("#outbox-items li[data-state='refused']", containing: "Giải thể (thử)")
                 #expect(refused.contains("Bị từ chối"))
-            } catch {
-                await phone.close()
-                throw error
             }
-            await phone.close()
         }
         #expect(try await world.stored("team.dissolved").isEmpty)
         await world.harness.close()

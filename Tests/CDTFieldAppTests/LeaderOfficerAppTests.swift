@@ -16,8 +16,7 @@ import Testing
         let world = try await LeaderOfficerWorld.make(teamInSecondVillage: true)
         let units = world.units
         try await world.serve(as: Self.leader(units)) { port, login in
-            let phone = try await LeaderOfficerPhone.signIn(port: port, login: login)
-            do {
+            try await LeaderOfficerPhone.use(port: port, login: login) { phone in
                 // The roster: the team's two members, heads first; nobody of the other village's team.
                 try await phone.go("#/roster")
                 let roster = try await phone.waitForText("#roster-list", containing: LeaderOfficerWorld.binhName)
@@ -84,11 +83,7 @@ import Testing
                 #expect(training.payload["topic"] as? String == "Cài đặt và dùng VNeID")
                 #expect(training.payload["format"] as? String == "online")
                 #expect(training.payload["attendeeIds"] as? [String] == [apiID(world.first.member)])
-            } catch {
-                await phone.close()
-                throw error
             }
-            await phone.close()
         }
         await world.harness.close()
     }
@@ -98,8 +93,7 @@ import Testing
         let units = world.units
         let other = try #require(world.second)
         try await world.serve(as: Self.leader(units)) { port, login in
-            let phone = try await LeaderOfficerPhone.signIn(port: port, login: login)
-            do {
+            try await LeaderOfficerPhone.use(port: port, login: login) { phone in
                 // The home screen offers the leader's screens and none of the officer's.
                 #expect(try await phone.browser.has("a[href='#/roster']"))
                 #expect(try await phone.lacks("a[href='#/commune']"))
@@ -128,11 +122,7 @@ import Testing
                 let refused = try await phone.waitForText("#outbox-items li[data-state='refused']", containing: "Ghi rời tổ (thử)")
                 #expect(refused.contains("Bị từ chối"))
                 try await phone.check("leader-outbox-refused")
-            } catch {
-                await phone.close()
-                throw error
             }
-            await phone.close()
         }
         #expect(try await world.stored("member.left").isEmpty, "the refused event is not in the log")
         await world.harness.close()
@@ -145,8 +135,7 @@ import Testing
         let world = try await LeaderOfficerWorld.make(teamInSecondVillage: false)
         let units = world.units
         try await world.serve(as: Self.leader(units)) { port, login in
-            let phone = try await LeaderOfficerPhone.signIn(port: port, login: login)
-            do {
+            try await LeaderOfficerPhone.use(port: port, login: login) { phone in
                 try await phone.go("#/roster")
                 try await phone.waitForText("#roster-list", containing: LeaderOfficerWorld.binhName)
                 try await phone.browser.click("#lang")
@@ -177,11 +166,7 @@ import Testing
                 try await phone.browser.click("#send-now")
                 try await Task.sleep(for: .milliseconds(500))
                 #expect(try await world.stored("member.joined").count == 3, "sending again records nothing twice")
-            } catch {
-                await phone.close()
-                throw error
             }
-            await phone.close()
         }
         await world.harness.close()
     }
@@ -193,8 +178,7 @@ import Testing
         let world = try await LeaderOfficerWorld.make(teamInSecondVillage: false)
         let units = world.units
         try await world.serve(as: Self.leader(units)) { port, login in
-            let phone = try await LeaderOfficerPhone.signIn(port: port, login: login)
-            do {
+            try await LeaderOfficerPhone.use(port: port, login: login) { phone in
                 try await phone.go("#/roster")
                 try await phone.waitForText("#roster-list", containing: LeaderOfficerWorld.binhName)
                 try await phone.browser.setOffline(true)
@@ -220,11 +204,7 @@ import Testing
                 try await phone.go("#/roster")
                 try await phone.waitForText("main", containing: "chưa có tổ đang hoạt động")
                 try await phone.check("leader-no-team")
-            } catch {
-                await phone.close()
-                throw error
             }
-            await phone.close()
         }
         await world.harness.close()
     }
@@ -235,8 +215,7 @@ import Testing
         let world = try await LeaderOfficerWorld.make(teamInSecondVillage: false)
         let units = world.units
         try await world.serve(as: Self.leader(units)) { port, login in
-            let phone = try await LeaderOfficerPhone.signIn(port: port, login: login)
-            do {
+            try await LeaderOfficerPhone.use(port: port, login: login) { phone in
                 try await phone.go("#/member-new")
                 try await phone.browser.type(into: "#member-name", "Đỗ Văn Hùng")
                 try await phone.browser.type(into: "#member-phone", "0912000009")
@@ -266,11 +245,7 @@ import Testing
                     try await world.harness.owner.query("SELECT id::text FROM events WHERE type = 'member.joined' ORDER BY position DESC LIMIT 1").decode(String.self)
                 }
                 #expect(ids == [itemID], "the corrected event keeps the item's id")
-            } catch {
-                await phone.close()
-                throw error
             }
-            await phone.close()
         }
         await world.harness.close()
     }

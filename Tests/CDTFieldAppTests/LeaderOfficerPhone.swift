@@ -22,6 +22,19 @@ struct LeaderOfficerPhone {
         return phone
     }
 
+    /// Signs in as ``signIn(port:login:)`` does, runs `body` with the phone, and closes the browser
+    /// whether `body` succeeds or fails.
+    static func use(port: Int, login: [String: String], _ body: (LeaderOfficerPhone) async throws -> Void) async throws {
+        let phone = try await signIn(port: port, login: login)
+        do {
+            try await body(phone)
+        } catch {
+            await phone.close()
+            throw error
+        }
+        await phone.close()
+    }
+
     /// Goes to `route` (`#/roster`), rendering it afresh even when it is the route shown.
     func go(_ route: String) async throws {
         _ = try await browser.run("if (location.hash === arguments[0]) { location.hash = '#/'; } return true;", arguments: [route])

@@ -225,6 +225,15 @@ import Testing
             try await db.execute("UPDATE sessions SET last_seen_at = now() - interval '3 hours'")
             #expect(try await plain.get("/api/v1/auth/me").status == .unauthorized)
             #expect(try await fieldDay.get("/api/v1/auth/me").status == .ok)
+            // A role that requires two-factor sign-in, granted since, puts it under the idle timeout again.
+            try await db.execute("""
+                INSERT INTO role_assignments (account_id, role, unit_id, province_id)
+                SELECT account_id, 'provinceAdministrator', \(fixture.provinceA), \(fixture.provinceA) FROM sessions WHERE field_day
+                """)
+            try await db.execute("UPDATE sessions SET last_seen_at = now() - interval '3 hours'")
+            #expect(try await fieldDay.get("/api/v1/auth/me").status == .unauthorized)
+            try await db.execute("DELETE FROM role_assignments WHERE role = 'provinceAdministrator'")
+            #expect(try await fieldDay.get("/api/v1/auth/me").status == .ok)
             try await db.execute("UPDATE sessions SET expires_at = now() - interval '1 second'")
             #expect(try await fieldDay.get("/api/v1/auth/me").status == .unauthorized)
             let admin = try await WorkFixture.makeAccount([RoleAssignment(role: .provinceAdministrator, unitID: fixture.provinceA)], db)

@@ -46,8 +46,9 @@ public protocol WorkStore: Sendable {
     /// log holds nothing for is left out. One read for a whole page.
     func householdActivity(_ ids: [ID<Household>]) async throws -> [ID<Household>: HouseholdActivity]
     /// The visits crediting `member` (its id in `memberIds`) that occurred in each of `periods`
-    /// (days in Vietnam, both ends included), in the same order.
-    func visitTallies(of member: ID<Member>, in periods: [ClosedRange<CalendarDate>]) async throws -> [VisitTally]
+    /// (days in Vietnam, both ends included), in the same order, counting only visits recorded in units
+    /// `scope` holds.
+    func visitTallies(of member: ID<Member>, in periods: [ClosedRange<CalendarDate>], within scope: AccessScope) async throws -> [VisitTally]
 
     /// Campaigns whose scope is in the filter's subtree, latest start first.
     func campaigns(matching filter: WorkFilter, page: PageRequest) async throws -> Page<Campaign>

@@ -56,10 +56,14 @@ async function call(method, path, body, { timeout = 15000, token = session && se
   const text = await response.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch (error) { json = null; }
-  if (response.status === 401 && token) await endSession();
+  // Only the session this request was sent with ends: a late answer to an older token leaves a new one be.
+  if (response.status === 401 && token && session && token === session.token) await endSession();
   if (!response.ok) throw new ApiError(response.status, json);
   return json;
 }
+
+/** `GET /api/v1/<path>` from the server itself: never the copy kept on the phone. */
+export function fresh(path) { return call('GET', path); }
 
 /** `POST /api/v1/<path>` with a JSON body. */
 export function post(path, body, options) { return call('POST', path, body, options); }
@@ -73,9 +77,11 @@ export function get(path) {
 /** Reads with `read()` and keeps the answer under `key`; when the network or the server is unavailable,
  *  answers the copy kept under `key` instead (or rethrows when there is none). */
 async function keptWhenUnavailable(key, read) {
+  const reader = session;
   try {
     const data = await read();
-    await store.write('cache', { data, fetchedAt: new Date().toISOString() }, key);
+    // Kept only for the session that read it: nothing is written back after signing out (or in).
+    if (session === reader && session) await store.write('cache', { data, fetchedAt: new Date().toISOString() }, key);
     return data;
   } catch (error) {
     const unavailable = error instanceof OfflineError || (error instanceof ApiError && error.status >= 500);

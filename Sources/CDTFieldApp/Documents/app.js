@@ -141,7 +141,10 @@ async function renderSignIn(section) {
     failure.hidden = true;
     form.querySelector('#signin-submit').disabled = true;
     try {
+      const before = (api.currentSession() || {}).accountId;
       me = await api.signIn(login, password, code || undefined);
+      // Another person on this phone: what was kept for the one before is not theirs to see.
+      if (before && before !== me.id) await store.clear('cache');
       ui.announce(t('Đã đăng nhập.', 'Signed in.'));
       await refresh(true);
       queue.drain();
@@ -155,7 +158,9 @@ async function renderSignIn(section) {
           ? t('Tài khoản quản trị phải bật xác thực hai bước trước (qua API).', 'An administrator account must first turn on two-factor sign-in (through the API).')
           : error.status === 429
             ? t('Đăng nhập sai nhiều lần: chờ một lát rồi thử lại.', 'Too many failed attempts: wait a moment and try again.')
-            : t('Sai số điện thoại, tên đăng nhập, mật khẩu hoặc mã.', 'The login, password or code is wrong.');
+            : error.status >= 500
+              ? t('Máy chủ đang gặp sự cố: thử lại sau ít phút.', 'The server has a problem: try again in a few minutes.')
+              : t('Sai số điện thoại, tên đăng nhập, mật khẩu hoặc mã.', 'The login, password or code is wrong.');
       ui.announce(failure.textContent);
       form.querySelector('#signin-submit').disabled = false;
     }
@@ -184,12 +189,17 @@ async function signOut() {
 }
 
 async function signOutNow() {
+  const account = (api.currentSession() || {}).accountId;
   await api.signOut();
   await store.clear('cache');
-  await store.clear('outbox');
   await store.clear('kv');
+  // This account's outbox goes; another account's unsent items stay for it (nothing of theirs is lost).
+  for (const item of await queue.items()) if (item.accountId === account || ['sent', 'duplicate'].includes(item.state)) await store.remove('outbox', item.id);
   me = null;
-  ui.announce(t('Đã đăng xuất; dữ liệu trên máy đã được xoá.', 'Signed out; what the phone kept is deleted.'));
+  const others = (await queue.items()).length;
+  ui.announce(others
+    ? t(`Đã đăng xuất; dữ liệu của bạn trên máy đã được xoá. Còn ${others} mục chưa gửi của tài khoản khác.`, `Signed out; your data on the phone is deleted. ${others} unsent items of another account remain.`)
+    : t('Đã đăng xuất; dữ liệu trên máy đã được xoá.', 'Signed out; what the phone kept is deleted.'));
   location.hash = '#/';
   await route();
   renderHeader();

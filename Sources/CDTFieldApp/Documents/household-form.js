@@ -72,6 +72,9 @@ async function renderNew(section, ctx, params, fixing = null) {
     event.preventDefault();
     const { payload, messages } = read(element, fixing ? fixing.event.payload.householdId : ctx.uuid());
     if (ctx.ui.showErrors(element, messages || {})) return;
+    const button = element.querySelector('#save-household');
+    if (button.disabled) return;
+    button.disabled = true;
     const summary = [`Hộ mới: ${payload.label}`, `New household: ${payload.label}`];
     if (fixing) await ctx.queue.correct(fixing.id, { payload, summary });
     else await ctx.record({ type: 'household.registered', unitId: unit, payload, summary, screen: 'household-new' });
@@ -97,6 +100,9 @@ async function renderEdit(section, ctx, [id], fixing = null) {
     event.preventDefault();
     const { payload, messages } = read(element, household.id);
     if (ctx.ui.showErrors(element, messages || {})) return;
+    const button = element.querySelector('#save-household');
+    if (button.disabled) return;
+    button.disabled = true;
     const summary = [`Sửa thông tin: ${payload.label}`, `Household changed: ${payload.label}`];
     const base = { changedAt: household.changedAt || null };
     if (fixing) await ctx.queue.correct(fixing.id, { payload, summary, base });

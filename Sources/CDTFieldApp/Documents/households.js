@@ -7,8 +7,8 @@ async function renderList(section, ctx) {
   const { h, t } = ctx;
   const unit = work.workUnit(ctx);
   const [name, list] = [await work.unitName(ctx, unit), await work.households(ctx, unit)];
-  const results = h('ul', { class: 'households', id: 'household-list', 'aria-live': 'polite' });
-  const count = h('p', { class: 'muted', id: 'household-count' });
+  const results = h('ul', { class: 'households', id: 'household-list' });
+  const count = h('p', { class: 'muted', id: 'household-count', 'aria-live': 'polite' });
   const search = h('input', { type: 'search', id: 'household-search', name: 'q',
     placeholder: t('ví dụ: nguyen van', 'e.g. nguyen van') });
   const show = () => {

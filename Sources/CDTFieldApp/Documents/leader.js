@@ -26,7 +26,7 @@ export const affiliationNames = [
   ['teacher', ['Giáo viên', 'Teacher']],
   ['postalStaff', ['Nhân viên bưu điện', 'Postal staff']],
   ['telecomStaff', ['Nhân viên viễn thông', 'Telecom staff']],
-  ['itEnterpriseStaff', ['Doanh nghiệp công nghệ', 'IT enterprise staff']],
+  ['itEnterpriseStaff', ['Nhân viên doanh nghiệp công nghệ', 'IT enterprise staff']],
   ['volunteer', ['Tình nguyện viên', 'Volunteer']],
   ['other', ['Khác', 'Other']],
 ];

@@ -52,10 +52,17 @@ export async function unsent(accountId = (api.currentSession() || {}).accountId)
   return (await items()).filter(item => item.accountId === accountId && !['sent', 'duplicate'].includes(item.state));
 }
 
-/** Replaces a refused item's event with a corrected one (same id: nothing was stored under it) and sends it. */
+/** Replaces a refused item's event with a corrected one and sends it: under the same id (nothing was stored
+ *  under it), or a new one when the server holds another event under that id. */
 export async function correct(id, { unitId, payload, summary, base }) {
-  const kept = await item(id);
+  let kept = await item(id);
   if (!kept) return null;
+  if (kept.outcome === 'conflict') {
+    // The server holds another event under this id: the corrected one gets an id of its own.
+    await store.remove('outbox', id);
+    kept = { ...kept, id: uuid(), event: { ...kept.event, id: undefined } };
+    kept.event.id = kept.id;
+  }
   kept.event = { ...kept.event, unitId: unitId || kept.event.unitId, payload };
   if (summary) kept.summary = summary;
   if (base !== undefined) kept.base = base;
@@ -98,13 +105,14 @@ async function drainNow() {
     if (!session || !session.token) return;
     let waiting = (await items()).filter(kept => kept.accountId === session.accountId && kept.state === 'waiting');
     if (!waiting.length) return;
-    waiting = await setAsideConflicts(waiting);
-    if (!waiting.length) continue;
-    const batch = waiting.slice(0, 100);
-    let results;
+    let results, batch;
     try {
+      waiting = await setAsideConflicts(waiting);
+      if (!waiting.length) continue;
+      batch = waiting.slice(0, 100);
       results = await sendBatch(batch);
     } catch (error) {
+      // No network, the session over, the server unavailable or busy: the items wait for the next try.
       if (error instanceof api.OfflineError || (error instanceof api.ApiError && (error.status === 401 || error.status >= 500 || error.status === 429))) {
         changed();
         return;
@@ -143,7 +151,10 @@ async function sendOne(kept) {
 }
 
 async function settle(kept, result) {
+  // Signed out (the outbox cleared) or dropped while the batch was on its way: nothing to write back.
+  if (!(await item(kept.id))) return;
   kept.attempts += 1;
+  kept.outcome = result.outcome;
   kept.answeredAt = new Date().toISOString();
   if (result.outcome === 'accepted') {
     kept.state = 'sent';
@@ -165,14 +176,15 @@ async function setAsideConflicts(waiting) {
     if (kept.event.type === 'household.updated' && kept.base && kept.base.changedAt && !kept.force) {
       let current = null;
       try {
-        current = await api.get(`households/${kept.event.payload.householdId}`);
+        current = await api.fresh(`households/${kept.event.payload.householdId}`);
       } catch (error) {
-        if (error instanceof api.OfflineError) return [];
+        // Not reachable now: the item waits (the caller stops); a household gone is the server's to refuse.
+        if (!(error instanceof api.ApiError) || error.status === 401 || error.status >= 500 || error.status === 429) throw error;
       }
       // Any change but the one seen, or one of this phone's own already sent (a late-synced change can carry
       // an earlier time than the one seen, so any difference counts).
-      const own = (await items()).filter(other => other.state === 'sent' && other.event.payload.householdId === kept.event.payload.householdId)
-        .map(other => Date.parse(other.event.occurredAt));
+      const own = (await items()).filter(other => (other.id === kept.id || ['sent', 'duplicate'].includes(other.state))
+        && other.event.payload.householdId === kept.event.payload.householdId).map(other => Date.parse(other.event.occurredAt));
       const changedAt = current && current.changedAt ? Date.parse(current.changedAt) : null;
       if (changedAt !== null && changedAt !== Date.parse(kept.base.changedAt) && !own.includes(changedAt)) {
         kept.state = 'conflict';

@@ -23,7 +23,7 @@ const byField = [
 /** Why an item was not taken: [vi, en]. */
 export function explain(outcome, errors, type, detail) {
   if (outcome === 'conflict') {
-    return ['Mã của mục này đã được dùng cho một việc khác trên máy chủ. Hãy ghi lại việc này.', 'This item’s id was already used for something else on the server. Record it again.'];
+    return ['Máy chủ đã có một việc khác mang mã của mục này. Bấm “Sửa và gửi lại”: mục sẽ được gửi với mã mới.', 'The server holds something else under this item’s id. Press “Correct and send again”: it is sent under a new id.'];
   }
   if (outcome === 'changedMeanwhile') {
     return ['Trong lúc bạn ngoại tuyến, người khác đã sửa hộ này. Xem thông tin mới rồi chọn: gửi bản của bạn, hoặc bỏ.', 'While you were offline someone else changed this household. Look at the new details, then send yours anyway or drop it.'];

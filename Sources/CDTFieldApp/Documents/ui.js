@@ -98,8 +98,8 @@ export function showErrors(form, messages) {
   if (first) {
     const target = first.matches('fieldset') ? first.querySelector('input') : first;
     (target || first).focus();
-    announce(Object.values(messages).map(message => t(message)).join(' '));
   }
+  if (Object.keys(messages).length) announce(Object.values(messages).map(message => t(message)).join(' '));
   return Object.keys(messages).length > 0;
 }
 

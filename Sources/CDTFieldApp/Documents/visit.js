@@ -28,9 +28,10 @@ async function render(section, ctx, [householdId], fixing = null) {
   const group = (key, name, prefix) => ctx.ui.choice({ name: `${prefix}-${key}`, legend: name, options: outcomes,
     value: (before && before[prefix === 'skill' ? 'skills' : 'services'][key]) || '' });
   form.append(
-    h('h2', {}, t('5 kỹ năng', 'The 5 skills')), ...skills.map(([key, name]) => group(key, name, 'skill')),
-    h('h2', {}, t('4 dịch vụ', 'The 4 services')), ...services.map(([key, name]) => group(key, name, 'service')),
-    h('p', { class: 'error', id: 'outcomes-error', hidden: true }),
+    h('div', { id: 'outcomes-group', tabindex: '-1', 'aria-describedby': 'outcomes-error' },
+      h('h2', {}, t('5 kỹ năng', 'The 5 skills')), ...skills.map(([key, name]) => group(key, name, 'skill')),
+      h('h2', {}, t('4 dịch vụ', 'The 4 services')), ...services.map(([key, name]) => group(key, name, 'service')),
+      h('p', { class: 'error', id: 'outcomes-error', hidden: true })),
     h('fieldset', { class: 'people', id: 'members-group' },
       h('legend', {}, t('Ai trong tổ đã đến', 'Who of the team came')),
       roster.length ? roster.map(member => h('span', { class: 'option' },
@@ -60,7 +61,11 @@ async function render(section, ctx, [householdId], fixing = null) {
     if (payload.memberIds.length > 10) messages.members = ['Chọn tối đa 10 người.', 'Tick at most 10 people.'];
     if (note.length > 1000) messages.note = ['Ghi chú tối đa 1000 ký tự.', 'A note has at most 1,000 characters.'];
     if (ctx.ui.showErrors(form, messages)) return;
-    const visited = (await work.household(ctx, payload.householdId)) || household;
+    // One tap records once: the button stays off while saving.
+    const button = form.querySelector('#save-visit');
+    if (button.disabled) return;
+    button.disabled = true;
+    const visited = payload.householdId === household?.id ? household : (await work.household(ctx, payload.householdId)) || household;
     const label = (visited && visited.label) || '';
     const input = { unitId: visited ? visited.unitId : fixing.event.unitId, payload, summary: [`Lần thăm: ${label}`, `Visit: ${label}`] };
     if (fixing) await ctx.queue.correct(fixing.id, input);

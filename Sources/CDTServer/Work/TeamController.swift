@@ -80,7 +80,8 @@ struct TeamController: Sendable {
         let (member, _) = try await visibleMember(context)
         let today = today()
         let week = today.startOfWeek...today, month = today.startOfMonth...today
-        let tallies = try await store.visitTallies(of: member.id, in: [week, month])
+        let scope = try context.requireCaller().access.scope(for: .view)
+        let tallies = try await store.visitTallies(of: member.id, in: [week, month], within: scope)
         return MemberProgressResponse(memberId: member.id.description,
                                       week: .init(week, tallies[0]), month: .init(month, tallies[1]))
     }

@@ -322,16 +322,20 @@ public struct PostgresAccountStore: Sendable {
     private func liveSession(tokenHash: Data, idleTimeout: TimeInterval) async throws -> SessionLookup? {
         let idle = Int(idleTimeout)
         let rows = try await client.query("""
-            SELECT \(unsafeSQL: Self.accountColumns), s.expires_at, s.enrollment_only, s.last_seen_at < now() - interval '60 seconds' AS stale
+            SELECT \(unsafeSQL: Self.accountColumns), s.expires_at, s.enrollment_only, s.last_seen_at < now() - interval '60 seconds' AS stale,
+                   s.last_seen_at > now() - make_interval(secs => \(idle)) AS recent
             FROM sessions s JOIN accounts a ON a.id = s.account_id
             WHERE s.token_hash = \(tokenHash) AND s.revoked_at IS NULL AND s.expires_at > now() AND a.disabled_at IS NULL
               AND (s.field_day OR s.last_seen_at > now() - make_interval(secs => \(idle)))
             """)
         guard let row = rows.first else { return nil }
+        let (account, placed) = try await withPlacedAssignments(Self.account(from: row))
+        // A field-day session outlives the idle timeout only while the account need not use two-factor
+        // sign-in: a role that requires it, granted since, puts the session under the idle timeout again.
+        if try !row.decode(Bool.self, column: "recent"), CallerAccess(assignments: placed).requiresTwoFactor { return nil }
         if try row.decode(Bool.self, column: "stale") {
             try await client.execute("UPDATE sessions SET last_seen_at = now() WHERE token_hash = \(tokenHash)")
         }
-        let (account, placed) = try await withPlacedAssignments(Self.account(from: row))
         return SessionLookup(account: account, placedAssignments: placed, expiresAt: try row.decode(Date.self, column: "expires_at"),
                              isEnrollmentOnly: try row.decode(Bool.self, column: "enrollment_only"))
     }

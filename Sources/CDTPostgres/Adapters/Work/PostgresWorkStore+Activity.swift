@@ -26,16 +26,20 @@ extension PostgresWorkStore {
         return tallies.mapValues(\.activity)
     }
 
-    public func visitTallies(of member: ID<Member>, in periods: [ClosedRange<CalendarDate>]) async throws -> [VisitTally] {
+    public func visitTallies(of member: ID<Member>, in periods: [ClosedRange<CalendarDate>], within scope: AccessScope) async throws -> [VisitTally] {
         guard let earliest = periods.map(\.lowerBound).min(), let latest = periods.map(\.upperBound).max() else { return [] }
+        if scope.isEmpty { return periods.map { _ in VisitTally(visits: 0, households: 0, mastered: 0, guided: 0) } }
+        // Only visits recorded in units the caller views: a member who moved is seen where the caller sees them.
+        let viewPaths = scope.isNationwide ? nil : scope.paths.sorted()
         let rows = try await client.query("""
             SELECT e.occurred_at, e.payload ->> 'householdId',
                    (SELECT count(*) FROM jsonb_each_text(e.payload -> 'skills') s WHERE s.value = 'mastered')
                  + (SELECT count(*) FROM jsonb_each_text(e.payload -> 'services') s WHERE s.value = 'mastered'),
                    (SELECT count(*) FROM jsonb_each_text(e.payload -> 'skills') s WHERE s.value = 'guided')
                  + (SELECT count(*) FROM jsonb_each_text(e.payload -> 'services') s WHERE s.value = 'guided')
-            FROM events e
+            FROM events e JOIN administrative_units u ON u.id = e.unit_id
             WHERE e.province_id = (SELECT province_id FROM members WHERE id = \(member))
+              AND (\(viewPaths)::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest(\(viewPaths)::text[]) AS v(path) WHERE u.path LIKE v.path || '%'))
               AND e.occurred_at >= \(PostgresEventLog.startOfDay(earliest)) AND e.occurred_at < \(PostgresEventLog.startOfDay(latest.adding(days: 1)))
               AND e.type = 'household.visited'
               AND (e.payload -> 'memberIds') ? \(member.description)
