@@ -134,7 +134,7 @@ import Testing
         let fixture = try await WorkFixture.make()
         let make = EventFactory()
         let team = ID<Team>(), lan = ID<Member>(), minh = ID<Member>(), outsider = ID<Member>(), teamB = ID<Team>()
-        let first = ID<Household>(), second = ID<Household>()
+        let first = ID<Household>(), second = ID<Household>(), elsewhere = ID<Household>()
         try await fixture.withApp { client in
             #expect(try await client.submit(make.establish(team, in: fixture.villageA1, issuer: fixture.communeA)).status == .created)
             #expect(try await client.submit(make.join(lan, team, in: fixture.villageA1, as: .member)).status == .created)
@@ -144,6 +144,11 @@ import Testing
             for household in [first, second] {
                 #expect(try await client.submit(Self.register(household, label: "Hộ", in: fixture.villageA1, on: "2026-10-01")).status == .created)
             }
+            #expect(try await client.submit(Self.register(elsewhere, label: "Hộ", in: fixture.villageA2, on: "2026-10-01")).status == .created)
+            // Lan helped in the next village once this month: counted for those who view it, not for others.
+            var away = make.visit(elsewhere, in: fixture.villageA2, by: [lan], on: "2026-11-10")
+            away = DomainEvent(id: away.id, unitID: away.unitID, authorID: away.authorID, occurredAt: make.on("2026-11-10", hour: 9), payload: away.payload)
+            #expect(try await client.submit(away).status == .created)
             // Each factory visit marks one skill guided, one skill and one service mastered.
             let visits = [
                 (first, [lan], "2026-11-16", 1),        // Monday 01:00 in Vietnam (Sunday in UTC): this week
@@ -170,14 +175,19 @@ import Testing
             #expect(week?["guided"] as? Int == 2)
             #expect(month?["from"] as? String == "2026-11-01")
             #expect(month?["until"] as? String == "2026-11-18")
-            #expect(month?["visits"] as? Int == 4)
-            #expect(month?["households"] as? Int == 2)
-            #expect(month?["mastered"] as? Int == 8)
-            #expect(month?["guided"] as? Int == 4)
+            #expect(month?["visits"] as? Int == 5)
+            #expect(month?["households"] as? Int == 3)
+            #expect(month?["mastered"] as? Int == 10)
+            #expect(month?["guided"] as? Int == 5)
             let unknown = try await client.get("/api/v1/members/\(ID<Member>())/progress")
             #expect(unknown.status == .notFound)
             let malformed = try await client.get("/api/v1/members/not-an-id/progress")
             #expect(malformed.status == .badRequest)
+        }
+        // A member of village A1 views Lan, but not the visit she made in village A2.
+        try await fixture.withApp(as: [RoleAssignment(role: .member, unitID: fixture.villageA1)]) { client in
+            let month = try await client.get("/api/v1/members/\(lan)/progress").json["month"] as? [String: Any]
+            #expect(month?["visits"] as? Int == 4 && month?["households"] as? Int == 2)
         }
         // A commune officer of province A views Lan, not a member of province B.
         try await fixture.withApp(as: [RoleAssignment(role: .communeOfficer, unitID: fixture.communeA)]) { client in
