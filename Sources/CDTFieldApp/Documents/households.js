@@ -19,7 +19,7 @@ async function renderList(section, ctx) {
       h('a', { class: 'household', href: `#/household/${household.id}` },
         h('span', { class: 'label' }, household.label || t('(chưa đặt tên)', '(no name)')),
         h('span', { class: 'facts' },
-          t(`${household.size} người`, `${household.size} people`), ' · ',
+          ctx.ui.people(household.size), ' · ',
           household.lastVisitedAt ? t(`thăm ${ctx.formatDate(household.lastVisitedAt)}`, `visited ${ctx.formatDate(household.lastVisitedAt)}`) : t('chưa thăm', 'not visited'),
           ' · ', lacking(ctx, household)),
         household.pending || household.waitingVisits ? h('span', { class: 'badge' }, t('có mục chờ gửi', 'has unsent items')) : null))));

@@ -1,6 +1,7 @@
 // The outbox screen (#/queue): every item recorded on the phone with its state — waiting, sent, already
 // there, refused (with the reason, to correct or drop), or changed meanwhile by someone else.
 import * as api from './api.js';
+import { notApplicableReasons } from './skills.js';
 
 const states = {
   waiting: ['Chờ gửi', 'Waiting to be sent'],
@@ -60,7 +61,8 @@ function row(ctx, item) {
   if (item.state === 'conflict' && item.current) {
     const current = item.current;
     children.push(h('p', { class: 'muted' }, t('Bây giờ trên máy chủ: ', 'Now on the server: '),
-      `${current.label || ''} · ${current.size} ${t('người', 'people')}`, current.notApplicable ? ` · ${current.notApplicable}` : ''));
+      `${current.label || ''} · ${ctx.ui.people(current.size)}`,
+      current.notApplicable ? ` · ${t((notApplicableReasons.find(([key]) => key === current.notApplicable) || [null, [current.notApplicable, current.notApplicable]])[1])}` : ''));
   }
   const actions = [];
   if (item.state === 'refused' && item.screen) {

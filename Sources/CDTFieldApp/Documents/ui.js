@@ -111,6 +111,11 @@ export function searchKey(text) {
 /** Vietnamese order for names (diacritics after their base letter, `đ` after `d`). */
 export const collator = new Intl.Collator('vi', { sensitivity: 'base', numeric: true });
 
+/** How many people, in the current language: `4 người`, `1 person`, `4 people`. */
+export function people(count) {
+  return t(`${count} người`, `${count} ${count === 1 ? 'person' : 'people'}`);
+}
+
 /** A day or an instant shown as a person reads it (`12/11/2025`, with the time when `withTime`). */
 export function formatDate(value, withTime = false) {
   if (!value) return '';
