@@ -110,8 +110,9 @@ final class PostgresConnection: @unchecked Sendable {
 
     // MARK: Health
 
-    /// Whether the connection is still good. Costs no round trip: it only reads what the server may
-    /// already have sent (a termination notice after a restart, say).
+    /// Whether the connection is still good. Costs no round trip and never waits (a `poll` with no
+    /// timeout, then only input already there), so callers run it on their own thread: it only reads what
+    /// the server may already have sent (a termination notice after a restart, say).
     var isUsable: Bool {
         guard let handle, PQstatus(handle) == CONNECTION_OK else { return false }
         // A server shutting down sends a FATAL message and then closes: reading the message and then the

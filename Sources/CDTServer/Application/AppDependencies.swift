@@ -28,6 +28,8 @@ public struct AppDependencies: Sendable {
     /// The HMAC key list cursors are signed with (see `CursorSeal`): from `http.cursor-key`, or 32 random
     /// bytes made at start.
     public var cursorKey: Data
+    /// Which requests are logged at `info` (errors and slow ones by default; see ``RequestLogPolicy``).
+    public var requestLog = RequestLogPolicy()
 
     public init(
         database: PostgresClient,

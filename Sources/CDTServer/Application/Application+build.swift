@@ -27,7 +27,7 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
     router.addMiddleware {
         RequestIDMiddleware()
         SecurityHeadersMiddleware()
-        RequestLogMiddleware(.info)
+        RequestLogMiddleware(dependencies.requestLog)
         ProblemMiddleware()
         CursorSealMiddleware(seal: CursorSeal(key: dependencies.cursorKey))
     }

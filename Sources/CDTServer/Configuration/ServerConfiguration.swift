@@ -13,6 +13,7 @@ public import Logging
 /// | `database.pool.timeout` | `DATABASE_POOL_TIMEOUT` | `10` (seconds) |
 /// | `data.dir` | `CDT_DATA_DIR` | `/var/lib/cdt` as root, else `$XDG_DATA_HOME/cdt` or `~/.local/share/cdt` |
 /// | `log.level` | `LOG_LEVEL` | `info` |
+/// | `log.requests.slow` | `LOG_REQUESTS_SLOW` | `1000` (milliseconds; `0` logs every request at `info`) |
 /// | `http.trusted.proxies` | `HTTP_TRUSTED_PROXIES` | none |
 /// | `secret.key` | `CDT_SECRET_KEY` | `<data.dir>/secret.key`, made on first use |
 /// | `session.idle.timeout` | `SESSION_IDLE_TIMEOUT` | `3600` (seconds) |
@@ -36,6 +37,8 @@ public struct ServerConfiguration: Sendable {
     /// The data folder of the embedded cluster.
     public var dataDirectory: String
     public var logLevel: Logger.Level
+    /// Which answered requests get a line at `info`: errors, and requests slower than `log.requests.slow`.
+    public var requestLog = RequestLogPolicy()
     /// The reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
     public var trustedProxies: TrustedProxies = .none
     /// The key two-factor secrets are sealed with (base64 of 32 bytes); `nil` means the one kept in
@@ -90,6 +93,7 @@ public struct ServerConfiguration: Sendable {
             secretKey = text
         }
         sessionIdleTimeoutSeconds = try sources.integer("session.idle.timeout", in: 60...86_400) ?? sessionIdleTimeoutSeconds
+        if let slow = try sources.integer("log.requests.slow", in: 0...3_600_000) { requestLog.slowThreshold = .milliseconds(slow) }
         if let (text, source) = sources.value("log.level") {
             guard let level = Logger.Level(rawValue: text.lowercased()) else {
                 throw ConfigurationError("\(source) must be one of trace, debug, info, notice, warning, error, critical, not '\(text)'")

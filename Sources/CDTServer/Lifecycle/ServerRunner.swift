@@ -41,6 +41,7 @@ public enum ServerRunner {
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         var dependencies = AppDependencies(database: database, modules: modules, metrics: metrics, signIn: signIn)
+        dependencies.requestLog = configuration.requestLog
         if let key = configuration.cursorKey { dependencies.cursorKey = Data(SHA256.hash(data: Data(key.utf8))) }
         let dispatcher = ModuleDispatcher(
             host: dependencies.modules, database: database, listenConninfo: target.applicationConninfo ?? target.conninfo,

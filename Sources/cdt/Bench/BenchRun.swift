@@ -33,8 +33,11 @@ struct BenchRun: AsyncParsableCommand {
     @Option(help: "Freshness probes.") var probes: Int = 20
     @Option(help: "Visits per second sent while freshness is probed.") var freshnessLoad: Int = 200
     @Option(help: "Also write the figures to this JSON file.") var json: String?
+    @Option(help: "The server's log.level (info, a deployment's default; warning leaves the request log out of the figures).")
+    var serverLogLevel: String = "info"
 
     func validate() throws {
+        guard Logger.Level(rawValue: serverLogLevel) != nil else { throw ValidationError("--server-log-level must be one of trace, debug, info, notice, warning, error, critical") }
         guard (1...1000).contains(batchSize) else { throw ValidationError("--batch-size must be from 1 to 1000") }
         guard (1...64).contains(batchClients), (1...256).contains(clients) else { throw ValidationError("--batch-clients must be from 1 to 64, --clients from 1 to 256") }
         guard (10...10_000).contains(samples), (1...50).contains(baselineRuns), (1...1000).contains(probes) else {
@@ -69,7 +72,8 @@ struct BenchRun: AsyncParsableCommand {
         try keeper.update { report in report.unitImportSeconds = unitImportSeconds }
 
         let server = try BenchServer(conninfo: target.conninfo, applicationConninfo: target.applicationConninfo,
-                                     port: try BenchServer.freePort(), logFile: logFolder + "/bench-server.log")
+                                     port: try BenchServer.freePort(), logFile: logFolder + "/bench-server.log",
+                                     logLevel: serverLogLevel)
         defer { server.stop() }
         let http = BenchHTTP(base: server.base, connections: max(clients, batchClients) + 8)
         try await server.waitUntilReady(http)

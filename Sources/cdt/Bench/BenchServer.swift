@@ -11,14 +11,15 @@ final class BenchServer: @unchecked Sendable {
     var base: String { "http://127.0.0.1:\(port)" }
 
     /// Starts `cdt serve` connected to `conninfo` (as the owner) and `applicationConninfo` (as the
-    /// application role), with its log in `logFile`.
-    init(conninfo: String, applicationConninfo: String?, port: Int, logFile: String) throws {
+    /// application role), with its log in `logFile` at `logLevel` (a deployment's default, `info`, unless
+    /// told otherwise: the request log is part of what a request costs).
+    init(conninfo: String, applicationConninfo: String?, port: Int, logFile: String, logLevel: String = "info") throws {
         self.port = port
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
         if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path) {
             process.executableURL = Bundle.main.executableURL
         }
-        process.arguments = ["serve", "--database-url", conninfo, "--port", String(port), "--log-level", "warning"]
+        process.arguments = ["serve", "--database-url", conninfo, "--port", String(port), "--log-level", logLevel]
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_APP_URL"] = applicationConninfo
         let key = TwoFactorSecrets.makeKeyText()

@@ -147,7 +147,13 @@ public struct PostgresAccountStore: Sendable {
     }
 
     private func placedAssignments(of id: ID<Account>, from source: PostgresQuery) async throws -> [PlacedAssignment] {
-        try await client.query("""
+        try Self.placedAssignments(try await client.query(Self.placedAssignmentsQuery(of: id, from: source)))
+    }
+
+    /// The account's assignments from `source` (a table or function of `role_assignments`' shape), each
+    /// with where its unit sits.
+    private static func placedAssignmentsQuery(of id: ID<Account>, from source: PostgresQuery) -> PostgresQuery {
+        """
             SELECT r.role, r.unit_id, u.path, parent.path,
                    CASE u.level WHEN 'commune' THEN u.path WHEN 'village' THEN parent.path END, province.path, r.province_id
             FROM \(source) r
@@ -156,7 +162,11 @@ public struct PostgresAccountStore: Sendable {
             LEFT JOIN administrative_units province ON province.id = r.province_id
             WHERE r.account_id = \(id)
             ORDER BY r.granted_at, r.role
-            """).compactMap { row in
+            """
+    }
+
+    private static func placedAssignments(_ rows: PostgresRows) throws -> [PlacedAssignment] {
+        try rows.compactMap { row in
             let (role, unit, path, parentPath, communePath, provincePath, province) = try row.decode(
                 (String, ID<AdministrativeUnit>?, String?, String?, String?, String?, ID<AdministrativeUnit>?).self)
             guard let role = Role(rawValue: role) else { return nil }
@@ -319,25 +329,31 @@ public struct PostgresAccountStore: Sendable {
         try await RowScope.$current.withValue(.authenticating) { try await liveSession(tokenHash: tokenHash, idleTimeout: idleTimeout) }
     }
 
+    /// One lease for the session, its account's assignments and the touch: a lease costs a row-scope
+    /// statement and two hand-offs to the blocking pool, and every signed-in request looks its session up.
     private func liveSession(tokenHash: Data, idleTimeout: TimeInterval) async throws -> SessionLookup? {
         let idle = Int(idleTimeout)
-        let rows = try await client.query("""
-            SELECT \(unsafeSQL: Self.accountColumns), s.expires_at, s.enrollment_only, s.last_seen_at < now() - interval '60 seconds' AS stale,
-                   s.last_seen_at > now() - make_interval(secs => \(idle)) AS recent
-            FROM sessions s JOIN accounts a ON a.id = s.account_id
-            WHERE s.token_hash = \(tokenHash) AND s.revoked_at IS NULL AND s.expires_at > now() AND a.disabled_at IS NULL
-              AND (s.field_day OR s.last_seen_at > now() - make_interval(secs => \(idle)))
-            """)
-        guard let row = rows.first else { return nil }
-        let (account, placed) = try await withPlacedAssignments(Self.account(from: row))
-        // A field-day session outlives the idle timeout only while the account need not use two-factor
-        // sign-in: a role that requires it, granted since, puts the session under the idle timeout again.
-        if try !row.decode(Bool.self, column: "recent"), CallerAccess(assignments: placed).requiresTwoFactor { return nil }
-        if try row.decode(Bool.self, column: "stale") {
-            try await client.execute("UPDATE sessions SET last_seen_at = now() WHERE token_hash = \(tokenHash)")
+        return try await client.withConnection { db -> SessionLookup? in
+            let rows = try await db.query("""
+                SELECT \(unsafeSQL: Self.accountColumns), s.expires_at, s.enrollment_only, s.last_seen_at < now() - interval '60 seconds' AS stale,
+                       s.last_seen_at > now() - make_interval(secs => \(idle)) AS recent
+                FROM sessions s JOIN accounts a ON a.id = s.account_id
+                WHERE s.token_hash = \(tokenHash) AND s.revoked_at IS NULL AND s.expires_at > now() AND a.disabled_at IS NULL
+                  AND (s.field_day OR s.last_seen_at > now() - make_interval(secs => \(idle)))
+                """)
+            guard let row = rows.first else { return nil }
+            var account = try Self.account(from: row)
+            let placed = try Self.placedAssignments(try await db.query(Self.placedAssignmentsQuery(of: account.id, from: "role_assignments")))
+            account.assignments = placed.map { RoleAssignment(role: $0.role, unitID: $0.unitID) }
+            // A field-day session outlives the idle timeout only while the account need not use two-factor
+            // sign-in: a role that requires it, granted since, puts the session under the idle timeout again.
+            if try !row.decode(Bool.self, column: "recent"), CallerAccess(assignments: placed).requiresTwoFactor { return nil }
+            if try row.decode(Bool.self, column: "stale") {
+                try await db.execute("UPDATE sessions SET last_seen_at = now() WHERE token_hash = \(tokenHash)")
+            }
+            return SessionLookup(account: account, placedAssignments: placed, expiresAt: try row.decode(Date.self, column: "expires_at"),
+                                 isEnrollmentOnly: try row.decode(Bool.self, column: "enrollment_only"))
         }
-        return SessionLookup(account: account, placedAssignments: placed, expiresAt: try row.decode(Date.self, column: "expires_at"),
-                             isEnrollmentOnly: try row.decode(Bool.self, column: "enrollment_only"))
     }
 
     public func revoke(tokenHash: Data) async throws {
