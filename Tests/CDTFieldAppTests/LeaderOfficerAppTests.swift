@@ -29,10 +29,7 @@ import Testing
 
                 // A new member: the form refuses a wrong phone number beside the field, then records.
                 try await phone.go("#/member-new")
-                try await phone.browser.type(into: "#member-name", "Nguyễn Thị Hoà")
-                try await phone.browser.type(into: "#member-phone", "12345")
-                try await phone.browser.click("label[for=member-gender-0]")
-                try await phone.browser.type(into: "#member-birth-year", "1995")
+                try await phone.fillNewMember(name: "Nguyễn Thị Hoà", phone: "12345", gender: 0, birthYear: "1995")
                 try await phone.browser.click("label[for=member-affiliation-2]")
                 try await phone.browser.click("#member-submit")
                 try await phone.waitForText("#member-phone-error", containing: "0 và 9 chữ số")
@@ -146,10 +143,7 @@ import Testing
 
                 try await phone.browser.setOffline(true)
                 try await phone.go("#/member-new")
-                try await phone.browser.type(into: "#member-name", "Vũ Thị Mai")
-                try await phone.browser.type(into: "#member-phone", "0912000010")
-                try await phone.browser.click("label[for=member-gender-0]")
-                try await phone.browser.type(into: "#member-birth-year", "2001")
+                try await phone.fillNewMember(name: "Vũ Thị Mai", phone: "0912000010", gender: 0, birthYear: "2001")
                 try await phone.browser.click("#member-submit")
                 let roster = try await phone.waitForText("#roster-list", containing: "Vũ Thị Mai")
                 #expect(roster.contains("chờ gửi"), "the new member shows as waiting: \(roster)")
@@ -183,10 +177,7 @@ import Testing
                 try await phone.waitForText("#roster-list", containing: LeaderOfficerWorld.binhName)
                 try await phone.browser.setOffline(true)
                 try await phone.go("#/member-new")
-                try await phone.browser.type(into: "#member-name", "Lý Văn Nam")
-                try await phone.browser.type(into: "#member-phone", "0912000011")
-                try await phone.browser.click("label[for=member-gender-1]")
-                try await phone.browser.type(into: "#member-birth-year", "1990")
+                try await phone.fillNewMember(name: "Lý Văn Nam", phone: "0912000011", gender: 1, birthYear: "1990")
                 try await phone.browser.click("#member-submit")
                 try await phone.waitForText("#roster-list", containing: "Lý Văn Nam")
                 // Meanwhile the commune dissolves the team.
@@ -217,10 +208,7 @@ import Testing
         try await world.serve(as: Self.leader(units)) { port, login in
             try await LeaderOfficerPhone.use(port: port, login: login) { phone in
                 try await phone.go("#/member-new")
-                try await phone.browser.type(into: "#member-name", "Đỗ Văn Hùng")
-                try await phone.browser.type(into: "#member-phone", "0912000009")
-                try await phone.browser.click("label[for=member-gender-1]")
-                try await phone.browser.type(into: "#member-birth-year", "1980")
+                try await phone.fillNewMember(name: "Đỗ Văn Hùng", phone: "0912000009", gender: 1, birthYear: "1980")
                 try await phone.browser.select("#member-role", value: "head")
                 try await phone.browser.click("#member-submit")
                 try await phone.waitUntil("the second head refused") { try await phone.outboxState() == "refused" }

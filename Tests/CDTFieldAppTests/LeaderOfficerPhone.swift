@@ -35,6 +35,15 @@ struct LeaderOfficerPhone {
         await phone.close()
     }
 
+    /// Types a new member's name, phone and birth year into the new-member form and picks their gender
+    /// (`0` the first choice, `1` the second), as a person fills it; the caller submits.
+    func fillNewMember(name: String, phone: String, gender: Int, birthYear: String) async throws {
+        try await browser.type(into: "#member-name", name)
+        try await browser.type(into: "#member-phone", phone)
+        try await browser.click("label[for=member-gender-\(gender)]")
+        try await browser.type(into: "#member-birth-year", birthYear)
+    }
+
     /// Goes to `route` (`#/roster`), rendering it afresh even when it is the route shown.
     func go(_ route: String) async throws {
         _ = try await browser.run("if (location.hash === arguments[0]) { location.hash = '#/'; } return true;", arguments: [route])
