@@ -120,15 +120,17 @@ export async function signOut() {
   await store.remove('kv', 'session');
 }
 
-/** Every page of a list (`{items, nextCursor}`), as one array, kept on the phone as one copy under `key`
- *  (a list asked `activeOn` today is kept as today's, so tomorrow, offline, the last copy still answers). */
+/** Every page of a list (`{items, nextCursor}`), asked 500 at a time (the API's largest page) unless `path`
+ *  says `limit`, as one array, kept on the phone as one copy under `key` (a list asked `activeOn` today is
+ *  kept as today's, so tomorrow, offline, the last copy still answers). */
 export async function getAll(path, { key = `all:${path.replace(/activeOn=\d{4}-\d{2}-\d{2}/, 'activeOn=today')}` } = {}) {
+  const separator = path.includes('?') ? '&' : '?';
+  const first = /[?&]limit=/.test(path) ? path : `${path}${separator}limit=500`;
   return keptWhenUnavailable(key, async () => {
     const items = [];
     let cursor = null;
     do {
-      const separator = path.includes('?') ? '&' : '?';
-      const page = await call('GET', cursor ? `${path}${separator}cursor=${encodeURIComponent(cursor)}` : path);
+      const page = await call('GET', cursor ? `${first}&cursor=${encodeURIComponent(cursor)}` : first);
       items.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);

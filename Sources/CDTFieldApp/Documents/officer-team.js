@@ -2,7 +2,7 @@
 // merging it into another team of the commune (both ask a second time before they record).
 import { loadCommune, record, submitButton } from './commune-data.js';
 import {
-  allItems, chatLinkProblem, heading, notice, readFailure, showProblems, textProblem, unitLabel, unitsWithRole, valueOf, waiting,
+  chatLinkProblem, heading, notice, readFailure, showProblems, textProblem, unitLabel, unitsWithRole, valueOf, waiting,
 } from './team-data.js';
 
 /** `#/team/<id>`: the team's facts and the officer's actions on it, when it works in one of their communes. */
@@ -21,7 +21,7 @@ export async function renderTeam(view, ctx, params) {
   try {
     team = await ctx.get(`teams/${encodeURIComponent(params[0])}`);
     [memberships, place] = await Promise.all([
-      allItems(ctx, `teams/${team.id}/memberships?activeOn=${ctx.today()}`), ctx.get(`units/${team.unitId}`)]);
+      ctx.getAll(`teams/${team.id}/memberships?activeOn=${ctx.today()}`), ctx.get(`units/${team.unitId}`)]);
   } catch (error) {
     view.append(readFailure(ctx, error));
     return;

@@ -2,11 +2,6 @@
 // team, a team's roster, the commune's villages and teams, and the checks a form makes on the phone
 // before it records (the server's rules still decide; a refusal comes back in the outbox).
 
-/** Every item of a list of the API (every page, 500 a page), kept on the phone for offline use. */
-export function allItems(ctx, path) {
-  return ctx.getAll(path + (path.includes('?') ? '&' : '?') + 'limit=500');
-}
-
 /** What waits in the outbox (recorded on the phone, not yet taken by the server) of the types given. */
 export async function waiting(ctx, ...types) {
   return (await ctx.queue.unsent()).filter((item) => types.includes(item.event.type) && item.state === 'waiting').map((item) => item.event);
@@ -19,7 +14,7 @@ export function unitsWithRole(ctx, role) {
 
 /** The team active today at `unitId` itself (not in its subtree), or null. */
 export async function activeTeamAt(ctx, unitId) {
-  const teams = await allItems(ctx, `teams?under=${unitId}&activeOn=${ctx.today()}`);
+  const teams = await ctx.getAll(`teams?under=${unitId}&activeOn=${ctx.today()}`);
   return teams.find((team) => team.unitId === unitId) || null;
 }
 
@@ -36,8 +31,8 @@ export async function ledTeam(ctx) {
 export async function rosterOf(ctx, team) {
   const today = ctx.today();
   const [memberships, members] = await Promise.all([
-    allItems(ctx, `teams/${team.id}/memberships?activeOn=${today}`),
-    allItems(ctx, `members?under=${team.unitId}&activeOn=${today}`),
+    ctx.getAll(`teams/${team.id}/memberships?activeOn=${today}`),
+    ctx.getAll(`members?under=${team.unitId}&activeOn=${today}`),
   ]);
   const byId = new Map(members.map((member) => [member.id, member]));
   const rank = { head: 0, deputyHead: 1, member: 2 };
@@ -50,8 +45,8 @@ export async function rosterOf(ctx, team) {
 /** The commune's villages in force today (Vietnamese order, as the API gives them) and its active teams. */
 export async function communeOverview(ctx, communeId) {
   const [villages, teams] = await Promise.all([
-    allItems(ctx, `units?parent=${communeId}&level=village`),
-    allItems(ctx, `teams?under=${communeId}&activeOn=${ctx.today()}`),
+    ctx.getAll(`units?parent=${communeId}&level=village`),
+    ctx.getAll(`teams?under=${communeId}&activeOn=${ctx.today()}`),
   ]);
   return { villages, teams };
 }

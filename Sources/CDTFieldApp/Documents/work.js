@@ -10,7 +10,7 @@ export function workUnit(ctx) {
 /** The households under `unit` as the server last told (kept on the phone), with those registered or
  *  updated on the phone and not yet taken by the server laid over them (`pending: true`). */
 export async function households(ctx, unit) {
-  const listed = await ctx.getAll(`households?under=${unit}&limit=500`, { key: `households:${unit}` });
+  const listed = await ctx.getAll(`households?under=${unit}`, { key: `households:${unit}` });
   const byId = new Map(listed.map(household => [household.id, { ...household, waitingVisits: 0 }]));
   for (const item of await ctx.queue.unsent()) {
     const { type, payload, unitId } = item.event;
@@ -51,7 +51,7 @@ export async function household(ctx, id) {
 
 /** The members on the teams of `unit` today (who can come along on a visit), kept on the phone. */
 export function roster(ctx, unit) {
-  return ctx.getAll(`members?under=${unit}&activeOn=${ctx.today()}&limit=500`, { key: `roster:${unit}` });
+  return ctx.getAll(`members?under=${unit}&activeOn=${ctx.today()}`, { key: `roster:${unit}` });
 }
 
 /** The account's own member ids (the member records with its phone). */
