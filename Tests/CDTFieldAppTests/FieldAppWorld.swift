@@ -47,11 +47,22 @@ struct FieldAppWorld {
                              member: member, households: households)
     }
 
-    /// The events of `type` stored in the log, as `(id, unit, payload JSON)`, in the order they were recorded.
-    func stored(_ type: String) async throws -> [(id: String, unit: String, payload: [String: Any])] {
-        try await harness.owner.query("SELECT id::text, unit_id::text, payload::text FROM events WHERE type = \(type) ORDER BY position")
-            .decode((String, String, String).self)
-            .map { ($0.0, $0.1, (try? JSONSerialization.jsonObject(with: Data($0.2.utf8))) as? [String: Any] ?? [:]) }
+    /// The events of `type` stored in the log (``ModuleTestHarness/storedEvents(_:)``).
+    func stored(_ type: String) async throws -> [StoredEvent] { try await harness.storedEvents(type) }
+}
+
+/// An event as the log holds it: its id, its unit and its payload's JSON.
+typealias StoredEvent = (id: String, unit: String, payload: [String: Any])
+
+extension ModuleTestHarness {
+    /// The events of `type` stored in the log, in the order they were recorded (read as the owner, every
+    /// province).
+    func storedEvents(_ type: String) async throws -> [StoredEvent] {
+        try await RowScope.$current.withValue(.everyProvince) {
+            try await owner.query("SELECT id::text, unit_id::text, payload::text FROM events WHERE type = \(type) ORDER BY position")
+                .decode((String, String, String).self)
+                .map { ($0.0, $0.1, (try? JSONSerialization.jsonObject(with: Data($0.2.utf8))) as? [String: Any] ?? [:]) }
+        }
     }
 }
 

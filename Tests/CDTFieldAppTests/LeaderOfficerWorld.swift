@@ -63,16 +63,11 @@ struct LeaderOfficerWorld {
         }
     }
 
-    /// The events of `type` in the log, oldest first: their unit and payload.
-    func stored(_ type: String) async throws -> [(unit: String, payload: [String: Any])] {
-        let rows = try await RowScope.$current.withValue(.everyProvince) {
-            try await harness.owner.query("SELECT unit_id::text, payload::text FROM events WHERE type = \(type) ORDER BY position").decode((String, String).self)
-        }
-        return rows.map { ($0.0, (try? JSONSerialization.jsonObject(with: Data($0.1.utf8)) as? [String: Any]) ?? [:]) }
-    }
+    /// The events of `type` in the log, oldest first (``ModuleTestHarness/storedEvents(_:)``).
+    func stored(_ type: String) async throws -> [StoredEvent] { try await harness.storedEvents(type) }
 
     /// The events of `type` once the app has sent `count` of them (waiting up to 20 s for its outbox).
-    func waitForStored(_ type: String, count: Int = 1) async throws -> [(unit: String, payload: [String: Any])] {
+    func waitForStored(_ type: String, count: Int = 1) async throws -> [StoredEvent] {
         for _ in 0..<100 {
             let found = try await stored(type)
             if found.count >= count { return found }
