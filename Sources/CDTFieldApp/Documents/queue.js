@@ -172,6 +172,7 @@ async function settle(kept, result) {
  *  see both and decide (send theirs anyway, or drop it), unless they already decided to send it. */
 async function setAsideConflicts(waiting) {
   const ready = [];
+  const outbox = await items();
   for (const kept of waiting) {
     if (kept.event.type === 'household.updated' && kept.base && kept.base.changedAt && !kept.force) {
       let current = null;
@@ -183,7 +184,7 @@ async function setAsideConflicts(waiting) {
       }
       // Any change but the one seen, or one of this phone's own already sent (a late-synced change can carry
       // an earlier time than the one seen, so any difference counts).
-      const own = (await items()).filter(other => (other.id === kept.id || ['sent', 'duplicate'].includes(other.state))
+      const own = outbox.filter(other => (other.id === kept.id || ['sent', 'duplicate'].includes(other.state))
         && other.event.payload.householdId === kept.event.payload.householdId).map(other => Date.parse(other.event.occurredAt));
       const changedAt = current && current.changedAt ? Date.parse(current.changedAt) : null;
       if (changedAt !== null && changedAt !== Date.parse(kept.base.changedAt) && !own.includes(changedAt)) {
