@@ -27,11 +27,11 @@ struct AuthController: Sendable {
     let throttle: LoginThrottle
     var settings = SignInSettings()
     /// Finds the signed-in account on the teams by its phone number (`GET /me`).
-    var memberLookup: CallerMemberLookup? = nil
+    let memberLookup: CallerMemberLookup
     /// Keeps `GET /me`'s memberships to teams the caller views.
-    var visibility: Visibility? = nil
+    let visibility: Visibility
     /// Today in Vietnam: the day whose memberships `GET /me` lists.
-    var today: @Sendable () -> CalendarDate = { CalendarDate(Date()) }
+    let today: @Sendable () -> CalendarDate
     let sessionLifetime: TimeInterval = 12 * 3600
 
     func addRoutes(to group: RouterGroup<AppRequestContext>, checkpoint: AccessCheckpoint) {
@@ -145,7 +145,7 @@ struct AuthController: Sendable {
     @Sendable func me(_ request: Request, context: AppRequestContext) async throws -> CurrentAccountResponse {
         let caller = try context.requireCaller()
         var memberships: [CallerMemberLookup.Row] = []
-        if let phone = caller.account.phone, let memberLookup, let visibility {
+        if let phone = caller.account.phone {
             memberships = try await memberLookup.memberships(withPhone: phone, on: today())
             let hidden = try await visibility.outsideScope(memberships.map(\.member.teamUnitID), of: caller, for: .view)
             memberships.removeAll { hidden.contains($0.member.teamUnitID) }
