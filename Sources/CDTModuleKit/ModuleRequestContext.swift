@@ -136,7 +136,7 @@ public struct ModuleRequestContext: Sendable {
     public func decode<Body: Codable>(_ type: Body.Type, from request: Request, limit: Int = 64 * 1024) async throws -> Body {
         let data = try await JSONInput.body(of: request, limit: limit)
         do {
-            return try JSONInput.decode(Body.self, from: try JSONInput.parse(data))
+            return try JSONInput.decode(Body.self, fromJSON: data)
         } catch {
             throw ProblemDetails(status: .badRequest, detail: "The request body is malformed.", errors: error.violations.map(ProblemDetails.FieldError.init))
         }

@@ -38,6 +38,40 @@ public enum JSONInput {
         }
     }
 
+    /// Decodes a JSON body as `T` in one parse: the document is scanned once (``JSONScan``'s refusals and
+    /// the fields it gives), decoded once, and what `T` understood is compared with what was given, so an
+    /// unknown field is refused as in ``decode(_:from:prefix:)``. Malformed JSON, a refusal of the scan, a
+    /// wrong type and an unknown field are each a ``ValidationFailure`` naming the field, in that order.
+    public static func decode<T: Codable>(_ type: T.Type, fromJSON data: Data) throws(ValidationFailure) -> T {
+        let (problems, given) = JSONScan.problemsAndShape(in: data)
+        if let deep = problems.first(where: { $0.rule.hasPrefix("must not nest") }) { throw ValidationFailure([deep]) }
+        let decoded: T
+        do {
+            decoded = try decoder.decode(T.self, from: data)
+        } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, context.underlyingError != nil {
+                throw ValidationFailure(field: "", rule: "must be well-formed JSON")
+            }
+            if !problems.isEmpty { throw ValidationFailure(problems) }
+            throw ValidationFailure([violation(for: error)])
+        } catch {
+            throw ValidationFailure(field: "", rule: "must be well-formed JSON")
+        }
+        if !problems.isEmpty { throw ValidationFailure(problems) }
+        // What the type understood, written back out: any field of the input missing from it is unknown.
+        if let understood = try? encoder.encode(decoded) {
+            let known = JSONScan.shape(of: understood)
+            let unknown = given.keys.filter { field in
+                // A key (not an element, whose array may differ in length) whose object the type understood.
+                !field.path.isEmpty && !field.isElement && known[field.path] == nil && known[field.parent] == .object
+            }
+            if !unknown.isEmpty {
+                throw ValidationFailure(unknown.map(\.path).sorted().map { Violation(field: $0, rule: "is not a known field") })
+            }
+        }
+        return decoded
+    }
+
     /// Decodes `value` (a parsed JSON value) as `T`, reporting unknown fields too. Paths are under `prefix`.
     public static func decode<T: Codable>(_ type: T.Type, from value: Any, prefix: String = "") throws(ValidationFailure) -> T {
         let decoded: T

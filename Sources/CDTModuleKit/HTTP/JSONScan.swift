@@ -10,18 +10,53 @@ public enum JSONScan {
 
     /// The problems in `data`, which has already parsed as JSON; empty when there are none.
     public static func problems(in data: Data) -> [Violation] {
-        var scanner = Scanner(bytes: [UInt8](data))
+        var scanner = Scanner(bytes: [UInt8](data), recordsShape: false)
         scanner.skipSpace()
         scanner.value(path: "", depth: 0)
         return scanner.problems
+    }
+
+    /// What kind of value a field holds, for comparing the fields of two documents.
+    enum Kind: Equatable { case object, array, scalar }
+
+    /// Where a field sits: its path, its parent's path and whether it is an array element.
+    struct Field: Hashable {
+        let path: String
+        let parent: String
+        let isElement: Bool
+    }
+
+    /// The problems in `data` and the fields it gives a value other than null, with their kinds, in one pass.
+    static func problemsAndShape(in data: Data) -> (problems: [Violation], shape: [Field: Kind]) {
+        var scanner = Scanner(bytes: [UInt8](data), recordsShape: true)
+        scanner.skipSpace()
+        scanner.value(path: "", depth: 0)
+        return (scanner.problems, scanner.shape)
+    }
+
+    /// The paths of the fields `data` gives a value other than null, with their kinds.
+    static func shape(of data: Data) -> [String: Kind] {
+        var scanner = Scanner(bytes: [UInt8](data), recordsShape: true)
+        scanner.skipSpace()
+        scanner.value(path: "", depth: 0)
+        return Dictionary(scanner.shape.map { ($0.key.path, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 
     private struct Scanner {
         let bytes: [UInt8]
         var index = 0
         var problems: [Violation] = []
+        let recordsShape: Bool
+        var shape: [Field: Kind] = [:]
 
-        init(bytes: [UInt8]) { self.bytes = bytes }
+        init(bytes: [UInt8], recordsShape: Bool) {
+            self.bytes = bytes
+            self.recordsShape = recordsShape
+        }
+
+        mutating func record(_ field: Field, _ kind: Kind) {
+            if recordsShape { shape[field] = kind }
+        }
 
         var atEnd: Bool { index >= bytes.count }
         var current: UInt8 { bytes[index] }
@@ -30,8 +65,9 @@ public enum JSONScan {
             while !atEnd, current == 0x20 || current == 0x0A || current == 0x0D || current == 0x09 { index += 1 }
         }
 
-        mutating func value(path: String, depth: Int) {
+        mutating func value(path: String, depth: Int, parent: String = "", isElement: Bool = false) {
             guard !atEnd else { return }
+            let field = Field(path: path, parent: parent, isElement: isElement)
             switch current {
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 guard depth < maximumDepth else {
@@ -39,10 +75,18 @@ public enum JSONScan {
                     index = bytes.count
                     return
                 }
-                if current == UInt8(ascii: "{") { object(path: path, depth: depth + 1) } else { array(path: path, depth: depth + 1) }
+                if current == UInt8(ascii: "{") {
+                    record(field, .object)
+                    object(path: path, depth: depth + 1)
+                } else {
+                    record(field, .array)
+                    array(path: path, depth: depth + 1)
+                }
             case UInt8(ascii: "\""):
+                record(field, .scalar)
                 if string().hasNUL { problems.append(Violation(field: path, rule: Validator.nulRule)) }
             default:
+                if current != UInt8(ascii: "n") { record(field, .scalar) }
                 // A number, true, false or null: up to the next delimiter.
                 while !atEnd, ![UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}")].contains(current), current > 0x20 { index += 1 }
             }
@@ -64,7 +108,7 @@ public enum JSONScan {
                 skipSpace()
                 if !atEnd, current == UInt8(ascii: ":") { index += 1 }
                 skipSpace()
-                value(path: field, depth: depth)
+                value(path: field, depth: depth, parent: path)
             }
         }
 
@@ -76,7 +120,7 @@ public enum JSONScan {
                 guard !atEnd else { return }
                 if current == UInt8(ascii: "]") { index += 1; return }
                 if current == UInt8(ascii: ",") { index += 1; position += 1; continue }
-                value(path: "\(path)[\(position)]", depth: depth)
+                value(path: "\(path)[\(position)]", depth: depth, parent: path, isElement: true)
             }
         }
 
