@@ -26,17 +26,6 @@ struct CoverageUnit: Encodable, Hashable, Sendable {
     }
 }
 
-/// A unit's base values at a date, and whether any came through an apportioned split.
-struct UnitValues: Sendable {
-    var values: [String: Double] = [:]
-    var apportioned: Set<String> = []
-
-    mutating func add(_ other: UnitValues) {
-        for (key, value) in other.values { values[key, default: 0] += value }
-        apportioned.formUnion(other.apportioned)
-    }
-}
-
 /// Which hierarchy figures are shown under.
 enum HierarchyView: String, Codable, Sendable {
     /// Today's units: work recorded in units merged or split since counts under their successors.
@@ -125,43 +114,81 @@ struct CoverageReader: Sendable {
     }
 
     /// The base values of `units` at the end of each of `days`, in that order, from one read of the totals,
-    /// one of the days after the earliest of `days`, and one of the hierarchy.
-    func values(of units: [CoverageUnit], at days: [CalendarDate], epoch: CalendarDate?, provinces: Set<ID<AdministrativeUnit>>) async throws -> [[UUID?: UnitValues]] {
+    /// one of the days after the earliest of `days`, and one of the village counts. `reads` names the slots
+    /// wanted (``MetricFormula/reads(_:)``; every one by default): the others stay 0.
+    ///
+    /// Each read answers one row per unit (and day) with the values as arrays, not one per metric.
+    func values(of units: [CoverageUnit], at days: [CalendarDate], epoch: CalendarDate?, provinces: Set<ID<AdministrativeUnit>>,
+                reads: (base: [Int], villages: Bool) = (Array(0..<Metric.base.count), true)) async throws -> [[UUID?: UnitValues]] {
         guard let earliest = days.min() else { return [] }
         var ids = units.compactMap(\.id)
         let wantsNation = units.contains { $0.id == nil }
         if wantsNation { ids += provinces.map(\.rawValue) }
         ids = Array(Set(ids))
-        let totals = try await database.query("""
-            SELECT unit_id, metric, value, apportioned FROM coverage_totals
-            WHERE unit_id = ANY(\(ids)) AND epoch_start = \(epochValue(epoch))::date
-            """).decode((UUID, String, Double, Bool).self)
-        // What changed after each day (day i of `days` is i + 1): the totals minus these are the values then.
-        let later = try await database.query("""
-            SELECT d.unit_id, x.i::int8, e.key, sum(e.value::float8)
-            FROM unnest(\(days)::date[]) WITH ORDINALITY AS x(day, i)
-            JOIN coverage_days d ON d.unit_id = ANY(\(ids)) AND d.epoch_start = \(epochValue(epoch))::date AND d.day > x.day
-            CROSS JOIN jsonb_each_text(d.changes) e
-            WHERE d.day > \(earliest)
-            GROUP BY 1, 2, 3
-            """).decode((UUID, Int64, String, Double).self)
-        var changedAfter: [Int: [UUID: [String: Double]]] = [:]
-        for (unit, index, metric, value) in later { changedAfter[Int(index) - 1, default: [:]][unit, default: [:]][metric] = value }
-        let villages = try await villageCounts(of: units, on: days, provinces: provinces)
-        return days.indices.map { index in
-            var byUnit: [UUID: UnitValues] = [:]
-            for (unit, metric, total, apportioned) in totals {
-                byUnit[unit, default: UnitValues()].values[metric] = total - (changedAfter[index]?[unit]?[metric] ?? 0)
-                if apportioned { byUnit[unit, default: UnitValues()].apportioned.insert(metric) }
+        let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($0.element, $0.offset) })
+        let keys = reads.base.map { MetricSlots.keys[$0] }
+        // Per unit read: the totals (array_position gives each metric's place in `keys`, 1-based).
+        var totals = [UnitValues](repeating: UnitValues(), count: ids.count)
+        var later = [[[Double]?]](repeating: [[Double]?](repeating: nil, count: ids.count), count: days.count)
+        if !keys.isEmpty {
+            let rows = try await database.query("""
+                SELECT unit_id, array_agg(array_position(\(keys)::text[], metric)), array_agg(value), array_agg(apportioned)
+                FROM coverage_totals
+                WHERE unit_id = ANY(\(ids)) AND epoch_start = \(epochValue(epoch))::date AND metric = ANY(\(keys))
+                GROUP BY unit_id
+                """)
+            for row in rows {
+                guard let index = position[try row.decode(UUID.self, at: 0)] else { continue }
+                let places = try row.decode([Int].self, at: 1), values = try row.decode([Double].self, at: 2), flags = try row.decode([Bool].self, at: 3)
+                for (offset, place) in places.enumerated() {
+                    let slot = reads.base[place - 1]
+                    totals[index].slots[slot] = values[offset]
+                    if flags[offset] { totals[index].apportioned |= 1 << UInt64(slot) }
+                }
+            }
+            // What changed after each day (day i of `days` is i + 1): the totals minus these are the values then.
+            let changed = try await database.query("""
+                SELECT unit_id, i, array_agg(array_position(\(keys)::text[], key)), array_agg(total) FROM (
+                    SELECT d.unit_id, x.i::int8 AS i, e.key, sum(e.value::float8) AS total
+                    FROM unnest(\(days)::date[]) WITH ORDINALITY AS x(day, i)
+                    JOIN coverage_days d ON d.unit_id = ANY(\(ids)) AND d.epoch_start = \(epochValue(epoch))::date AND d.day > x.day
+                    CROSS JOIN jsonb_each_text(d.changes) e
+                    WHERE d.day > \(earliest) AND e.key = ANY(\(keys))
+                    GROUP BY 1, 2, 3
+                ) c GROUP BY 1, 2
+                """)
+            for row in changed {
+                guard let index = position[try row.decode(UUID.self, at: 0)] else { continue }
+                let day = Int(try row.decode(Int64.self, at: 1)) - 1
+                let places = try row.decode([Int].self, at: 2), values = try row.decode([Double].self, at: 3)
+                var slots = [Double](repeating: 0, count: MetricSlots.count)
+                for (offset, place) in places.enumerated() { slots[reads.base[place - 1]] = values[offset] }
+                later[day][index] = slots
+            }
+        }
+        let villages = reads.villages ? try await villageCounts(of: units, on: days, provinces: provinces) : [:]
+        return days.indices.map { day in
+            func at(_ id: UUID) -> UnitValues {
+                guard let index = position[id] else { return UnitValues() }
+                var values = totals[index]
+                if let changes = later[day][index] {
+                    for slot in reads.base { values.slots[slot] -= changes[slot] }
+                }
+                return values
             }
             var result: [UUID?: UnitValues] = [:]
-            for unit in units where unit.id != nil { result[unit.id] = byUnit[unit.id!] ?? UnitValues() }
-            if wantsNation {
-                var nation = UnitValues()
-                for province in provinces { nation.add(byUnit[province.rawValue] ?? UnitValues()) }
-                result[nil] = nation
+            result.reserveCapacity(units.count)
+            for unit in units {
+                var values: UnitValues
+                if let id = unit.id {
+                    values = at(id)
+                } else {
+                    values = UnitValues()
+                    for province in provinces { values.add(at(province.rawValue)) }
+                }
+                if let counts = villages[unit.id] { values.slots[MetricSlots.villages] = Double(counts[day]) }
+                result[unit.id] = values
             }
-            for (unit, counts) in villages { result[unit, default: UnitValues()].values[Metric.villages.key] = Double(counts[index]) }
             return result
         }
     }

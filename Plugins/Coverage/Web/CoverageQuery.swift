@@ -76,6 +76,20 @@ struct CoverageQuery: Sendable {
         throw notFound
     }
 
+    /// The metrics `metrics=` names (keys of `GET metrics`, comma-separated), in `Metric.all` order; every
+    /// metric without it. A 400 names the field for an unknown key or an empty list. Read without turning
+    /// `+` into a space: `residents.60+` is a key.
+    static func metrics(_ request: Request) throws -> [MetricFormula] {
+        guard let text = request.uri.queryParameters.get("metrics") else { return MetricFormula.all }
+        let keys = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let unknown = keys.filter { Metric.named($0) == nil }
+        guard !keys.isEmpty, unknown.isEmpty else {
+            let named = unknown.filter { !$0.isEmpty }.prefix(3).joined(separator: ", ")
+            throw ProblemDetails.invalidQuery("metrics", "must be keys listed by GET metrics, separated by commas" + (named.isEmpty ? "" : " (unknown: \(named))"))
+        }
+        return MetricFormula.of(Set(keys))
+    }
+
     /// A metric named in the query string, or `fallback`.
     static func metric(_ request: Request, _ name: String = "metric", default fallback: String) throws -> Metric {
         let key = request.queryText(name) ?? fallback

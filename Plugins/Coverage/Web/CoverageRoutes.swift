@@ -10,7 +10,8 @@ enum CoverageRoutes {
 
     static func figures(_ request: Request, _ context: ModuleRequestContext) async throws -> CoverageAnswer {
         let reader = reader(context)
-        return try await CoverageFigures.answer(try await CoverageQuery.read(request, context, reader: reader), reader)
+        let metrics = try CoverageQuery.metrics(request)
+        return try await CoverageFigures.answer(try await CoverageQuery.read(request, context, reader: reader), reader, metrics: metrics)
     }
 
     static func ranking(_ request: Request, _ context: ModuleRequestContext) async throws -> CoverageFigures.Ranking {
