@@ -33,7 +33,7 @@ struct MetricFormula: Sendable {
             numerator = MetricSlots.slot(metric.key)!
             denominator = nil
         }
-        apportionedMask = (1 << UInt64(numerator)) | (denominator.map { 1 << UInt64($0) } ?? 0)
+        apportionedMask = (UInt64(1) << UInt64(numerator)) | (denominator.map { UInt64(1) << UInt64($0) } ?? 0)
     }
 
     /// The value from a unit's slots; `nil` for a ratio with nothing to divide by.
@@ -55,8 +55,8 @@ struct MetricFormula: Sendable {
     static func reads(_ formulas: [MetricFormula]) -> (base: [Int], villages: Bool) {
         var mask: UInt64 = 0
         for formula in formulas { mask |= formula.apportionedMask }
-        let base = (0..<Metric.base.count).filter { mask & (1 << UInt64($0)) != 0 }
-        return (base, mask & (1 << UInt64(MetricSlots.villages)) != 0)
+        let base = (0..<Metric.base.count).filter { mask & (UInt64(1) << UInt64($0)) != 0 }
+        return (base, mask & (UInt64(1) << UInt64(MetricSlots.villages)) != 0)
     }
 }
 

@@ -143,7 +143,7 @@ struct CoverageReader: Sendable {
                 for (offset, place) in places.enumerated() {
                     let slot = reads.base[place - 1]
                     totals[index].slots[slot] = values[offset]
-                    if flags[offset] { totals[index].apportioned |= 1 << UInt64(slot) }
+                    if flags[offset] { totals[index].apportioned |= UInt64(1) << UInt64(slot) }
                 }
             }
             // What changed after each day (day i of `days` is i + 1): the totals minus these are the values then.

@@ -88,7 +88,7 @@ struct FigureValues: Sendable {
         return value - old
     }
 
-    var figures: [MetricFigure] { formulas.map(figure) }
+    var figures: [MetricFigure] { formulas.map { figure($0) } }
 
     func figure(_ key: String) -> MetricFigure? { formulas.first { $0.metric.key == key }.map(figure) }
 }
@@ -108,7 +108,13 @@ struct CoverageAnswer: Encodable, Sendable {
 
     init(unit: CoverageUnit, ancestors: [CoverageUnit], at: CalendarDate, from: CalendarDate?, hierarchy: HierarchyView,
          own: UnitCoverage, children: [UnitCoverage]) {
-        (self.unit, self.ancestors, self.at, self.from, self.hierarchy, self.own, self.children) = (unit, ancestors, at, from, hierarchy, own, children)
+        self.unit = unit
+        self.ancestors = ancestors
+        self.at = at
+        self.from = from
+        self.hierarchy = hierarchy
+        self.own = own
+        self.children = children
     }
 
     init(unit: CoverageUnit, ancestors: [CoverageUnit], at: CalendarDate, from: CalendarDate?, hierarchy: HierarchyView,
