@@ -127,46 +127,58 @@ struct CoverageReader: Sendable {
         ids = Array(Set(ids))
         let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($0.element, $0.offset) })
         let keys = reads.base.map { MetricSlots.keys[$0] }
-        // Per unit read: the totals (array_position gives each metric's place in `keys`, 1-based).
-        var totals = [UnitValues](repeating: UnitValues(), count: ids.count)
-        var later = [[[Double]?]](repeating: [[Double]?](repeating: nil, count: ids.count), count: days.count)
+        // One statement, one row per unit (and day): the totals (kind 0), what changed after each day
+        // (kind 1, day i of `days` is i + 1: the totals minus these are the values then) and the village
+        // counts (kind 2). array_position gives each metric's place in `keys`, 1-based.
+        var parts: [PostgresQuery] = []
         if !keys.isEmpty {
-            let rows = try await database.query("""
-                SELECT unit_id, array_agg(array_position(\(keys)::text[], metric)), array_agg(value), array_agg(apportioned)
+            parts.append("""
+                SELECT 0, unit_id, 0::int8, array_agg(array_position(\(keys)::text[], metric)), array_agg(value), array_agg(apportioned)
                 FROM coverage_totals
                 WHERE unit_id = ANY(\(ids)) AND epoch_start = \(epochValue(epoch))::date AND metric = ANY(\(keys))
                 GROUP BY unit_id
                 """)
-            for row in rows {
-                guard let index = position[try row.decode(UUID.self, at: 0)] else { continue }
-                let places = try row.decode([Int].self, at: 1), values = try row.decode([Double].self, at: 2), flags = try row.decode([Bool].self, at: 3)
-                for (offset, place) in places.enumerated() {
-                    let slot = reads.base[place - 1]
-                    totals[index].slots[slot] = values[offset]
-                    if flags[offset] { totals[index].apportioned |= UInt64(1) << UInt64(slot) }
-                }
-            }
-            // What changed after each day (day i of `days` is i + 1): the totals minus these are the values then.
-            let changed = try await database.query("""
-                SELECT unit_id, i, array_agg(array_position(\(keys)::text[], key)), array_agg(total) FROM (
+            parts.append("""
+                SELECT 1, unit_id, i, array_agg(array_position(\(keys)::text[], key)), array_agg(total), NULL::bool[] FROM (
                     SELECT d.unit_id, x.i::int8 AS i, e.key, sum(e.value::float8) AS total
                     FROM unnest(\(days)::date[]) WITH ORDINALITY AS x(day, i)
                     JOIN coverage_days d ON d.unit_id = ANY(\(ids)) AND d.epoch_start = \(epochValue(epoch))::date AND d.day > x.day
                     CROSS JOIN jsonb_each_text(d.changes) e
                     WHERE d.day > \(earliest) AND e.key = ANY(\(keys))
                     GROUP BY 1, 2, 3
-                ) c GROUP BY 1, 2
+                ) c GROUP BY unit_id, i
                 """)
-            for row in changed {
-                guard let index = position[try row.decode(UUID.self, at: 0)] else { continue }
-                let day = Int(try row.decode(Int64.self, at: 1)) - 1
-                let places = try row.decode([Int].self, at: 2), values = try row.decode([Double].self, at: 3)
-                var slots = [Double](repeating: 0, count: MetricSlots.count)
-                for (offset, place) in places.enumerated() { slots[reads.base[place - 1]] = values[offset] }
-                later[day][index] = slots
+        }
+        if reads.villages {
+            parts.append("SELECT 2, v.id, 0::int8, NULL::int4[], v.counts::float8[], NULL::bool[] FROM (\(Self.villageCounts(of: ids, on: days))) AS v(id, counts)")
+        }
+        var totals = [UnitValues](repeating: UnitValues(), count: ids.count)
+        var later = [[[Double]?]](repeating: [[Double]?](repeating: nil, count: ids.count), count: days.count)
+        var villageCounts = [[Double]?](repeating: nil, count: ids.count)
+        if !parts.isEmpty {
+            var statement: PostgresQuery = "(\(parts[0]))"
+            for part in parts.dropFirst() { statement = "\(statement) UNION ALL (\(part))" }
+            for row in try await database.query(statement) {
+                guard let index = position[try row.decode(UUID.self, at: 1)] else { continue }
+                switch try row.decode(Int.self, at: 0) {
+                case 0:
+                    let places = try row.decode([Int].self, at: 3), values = try row.decode([Double].self, at: 4), flags = try row.decode([Bool].self, at: 5)
+                    for (offset, place) in places.enumerated() {
+                        let slot = reads.base[place - 1]
+                        totals[index].slots[slot] = values[offset]
+                        if flags[offset] { totals[index].apportioned |= UInt64(1) << UInt64(slot) }
+                    }
+                case 1:
+                    let day = Int(try row.decode(Int64.self, at: 2)) - 1
+                    let places = try row.decode([Int].self, at: 3), values = try row.decode([Double].self, at: 4)
+                    var slots = [Double](repeating: 0, count: MetricSlots.count)
+                    for (offset, place) in places.enumerated() { slots[reads.base[place - 1]] = values[offset] }
+                    later[day][index] = slots
+                default:
+                    villageCounts[index] = try row.decode([Double].self, at: 4)
+                }
             }
         }
-        let villages = reads.villages ? try await villageCounts(of: units, on: days, provinces: provinces) : [:]
         return days.indices.map { day in
             func at(_ id: UUID) -> UnitValues {
                 guard let index = position[id] else { return UnitValues() }
@@ -175,6 +187,12 @@ struct CoverageReader: Sendable {
                     for slot in reads.base { values.slots[slot] -= changes[slot] }
                 }
                 return values
+            }
+            /// A village counts 1 for itself; the nation, the sum of its provinces.
+            func villages(of unit: CoverageUnit, day: Int) -> Double {
+                func counted(_ id: UUID) -> Double { position[id].flatMap { villageCounts[$0]?[day] } ?? 0 }
+                guard let id = unit.id else { return provinces.reduce(0) { $0 + counted($1.rawValue) } }
+                return unit.level == "village" ? 1 : counted(id)
             }
             var result: [UUID?: UnitValues] = [:]
             result.reserveCapacity(units.count)
@@ -186,7 +204,9 @@ struct CoverageReader: Sendable {
                     values = UnitValues()
                     for province in provinces { values.add(at(province.rawValue)) }
                 }
-                if let counts = villages[unit.id] { values.slots[MetricSlots.villages] = Double(counts[day]) }
+                if reads.villages {
+                    values.slots[MetricSlots.villages] = villages(of: unit, day: day)
+                }
                 result[unit.id] = values
             }
             return result
@@ -212,16 +232,15 @@ struct CoverageReader: Sendable {
         return result
     }
 
-    /// Village-level units in force at the end of each of `days` (in that order) under each unit, from one
-    /// read of the hierarchy's village indexes (`sql/core/0008_village_indexes.sql`).
-    func villageCounts(of units: [CoverageUnit], on days: [CalendarDate], provinces: Set<ID<AdministrativeUnit>>) async throws -> [UUID?: [Int]] {
+    /// The statement counting the villages in force at the end of each of `days` under each of the
+    /// provinces, districts and communes among `ids`: rows of the unit's id and its counts (`int8[]`).
+    static func villageCounts(of ids: [UUID], on days: [CalendarDate]) -> PostgresQuery {
         // A village's parent is always a commune: count by the province's or the parent's index. The days are
         // CalendarDates (digits and dashes only), so they go into the text as literals.
         let counts = "ARRAY[" + days.map { day in
             "count(*) FILTER (WHERE v.valid_from <= '\(day)'::date AND (v.valid_until IS NULL OR v.valid_until > '\(day)'::date))"
         }.joined(separator: ", ") + "]::int8[]"
-        let ids = Array(Set(units.compactMap(\.id) + (units.contains { $0.id == nil } ? provinces.map(\.rawValue) : [])))
-        let rows = try await database.query("""
+        return """
             SELECT u.id, \(unsafeSQL: counts) FROM core_v1.units u
             JOIN core_v1.units v ON v.province_id = u.id AND v.level = 'village'
             WHERE u.id = ANY(\(ids)) AND u.level = 'province' GROUP BY u.id
@@ -234,19 +253,7 @@ struct CoverageReader: Sendable {
             SELECT u.id, \(unsafeSQL: counts) FROM core_v1.units u
             JOIN core_v1.units v ON v.parent_id = u.id AND v.level = 'village'
             WHERE u.id = ANY(\(ids)) AND u.level = 'commune' GROUP BY u.id
-            """).decode((UUID, [Int64]).self)
-        let found = Dictionary(rows.map { ($0.0, $0.1.map(Int.init)) }, uniquingKeysWith: { first, _ in first })
-        let none = days.map { _ in 0 }
-        func countsOf(_ id: UUID) -> [Int] { found[id] ?? none }
-        var result: [UUID?: [Int]] = [:]
-        for unit in units {
-            if let id = unit.id {
-                result[id] = unit.level == "village" ? days.map { _ in 1 } : countsOf(id)
-            } else {
-                result[nil] = provinces.reduce(none) { sum, province in zip(sum, countsOf(province.rawValue)).map { $0 + $1 } }
-            }
-        }
-        return result
+            """
     }
 
     /// Changes of `metrics` in `unit` per bucket of `interval` from `from` to `to`, with the values at the
