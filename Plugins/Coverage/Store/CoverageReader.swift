@@ -127,30 +127,35 @@ struct CoverageReader: Sendable {
         ids = Array(Set(ids))
         let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($0.element, $0.offset) })
         let keys = reads.base.map { MetricSlots.keys[$0] }
+        let wanted = reads.base.reduce(UInt64(0)) { $0 | (UInt64(1) << UInt64($1)) }
         // One statement, one row per unit (and day): the totals (kind 0), what changed after each day
         // (kind 1, day i of `days` is i + 1: the totals minus these are the values then) and the village
-        // counts (kind 2). array_position gives each metric's place in `keys`, 1-based.
+        // counts (kind 2). Metrics come by name and are placed by slot here (array_position in the
+        // statement cost PostgreSQL more than the lookups cost Swift); only a choice of fewer is filtered there.
         var parts: [PostgresQuery] = []
         if !keys.isEmpty {
+            let everyMetric = keys.count == Metric.base.count
+            let chosen: PostgresQuery = everyMetric ? "" : " AND metric = ANY(\(keys))"
+            let chosenKeys: PostgresQuery = everyMetric ? "" : " AND e.key = ANY(\(keys))"
             parts.append("""
-                SELECT 0, unit_id, 0::int8, array_agg(array_position(\(keys)::text[], metric)), array_agg(value), array_agg(apportioned)
+                SELECT 0, unit_id, 0::int8, array_agg(metric), array_agg(value), array_agg(apportioned)
                 FROM coverage_totals
-                WHERE unit_id = ANY(\(ids)) AND epoch_start = \(epochValue(epoch))::date AND metric = ANY(\(keys))
+                WHERE unit_id = ANY(\(ids)) AND epoch_start = \(epochValue(epoch))::date\(chosen)
                 GROUP BY unit_id
                 """)
             parts.append("""
-                SELECT 1, unit_id, i, array_agg(array_position(\(keys)::text[], key)), array_agg(total), NULL::bool[] FROM (
+                SELECT 1, unit_id, i, array_agg(key), array_agg(total), NULL::bool[] FROM (
                     SELECT d.unit_id, x.i::int8 AS i, e.key, sum(e.value::float8) AS total
                     FROM unnest(\(days)::date[]) WITH ORDINALITY AS x(day, i)
                     JOIN coverage_days d ON d.unit_id = ANY(\(ids)) AND d.epoch_start = \(epochValue(epoch))::date AND d.day > x.day
                     CROSS JOIN jsonb_each_text(d.changes) e
-                    WHERE d.day > \(earliest) AND e.key = ANY(\(keys))
+                    WHERE d.day > \(earliest)\(chosenKeys)
                     GROUP BY 1, 2, 3
                 ) c GROUP BY unit_id, i
                 """)
         }
         if reads.villages {
-            parts.append("SELECT 2, v.id, 0::int8, NULL::int4[], v.counts::float8[], NULL::bool[] FROM (\(Self.villageCounts(of: ids, on: days))) AS v(id, counts)")
+            parts.append("SELECT 2, v.id, 0::int8, NULL::text[], v.counts::float8[], NULL::bool[] FROM (\(Self.villageCounts(of: ids, on: days))) AS v(id, counts)")
         }
         var totals = [UnitValues](repeating: UnitValues(), count: ids.count)
         var later = [[[Double]?]](repeating: [[Double]?](repeating: nil, count: ids.count), count: days.count)
@@ -162,17 +167,20 @@ struct CoverageReader: Sendable {
                 guard let index = position[try row.decode(UUID.self, at: 1)] else { continue }
                 switch try row.decode(Int.self, at: 0) {
                 case 0:
-                    let places = try row.decode([Int].self, at: 3), values = try row.decode([Double].self, at: 4), flags = try row.decode([Bool].self, at: 5)
-                    for (offset, place) in places.enumerated() {
-                        let slot = reads.base[place - 1]
+                    let metrics = try row.decode([String].self, at: 3), values = try row.decode([Double].self, at: 4), flags = try row.decode([Bool].self, at: 5)
+                    for (offset, metric) in metrics.enumerated() {
+                        guard let slot = MetricSlots.slot(metric), wanted & (UInt64(1) << UInt64(slot)) != 0 else { continue }
                         totals[index].slots[slot] = values[offset]
                         if flags[offset] { totals[index].apportioned |= UInt64(1) << UInt64(slot) }
                     }
                 case 1:
                     let day = Int(try row.decode(Int64.self, at: 2)) - 1
-                    let places = try row.decode([Int].self, at: 3), values = try row.decode([Double].self, at: 4)
+                    let metrics = try row.decode([String].self, at: 3), values = try row.decode([Double].self, at: 4)
                     var slots = [Double](repeating: 0, count: MetricSlots.count)
-                    for (offset, place) in places.enumerated() { slots[reads.base[place - 1]] = values[offset] }
+                    for (offset, metric) in metrics.enumerated() {
+                        guard let slot = MetricSlots.slot(metric), wanted & (UInt64(1) << UInt64(slot)) != 0 else { continue }
+                        slots[slot] = values[offset]
+                    }
                     later[day][index] = slots
                 default:
                     villageCounts[index] = try row.decode([Double].self, at: 4)
