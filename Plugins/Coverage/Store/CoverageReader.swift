@@ -37,7 +37,22 @@ enum HierarchyView: String, Codable, Sendable {
 /// Reads the rolled-up figures: primary-key lookups in `coverage_totals` (minus the days after the date
 /// asked for, from `coverage_days`), never the event log.
 struct CoverageReader: Sendable {
+    /// The module's client: for what is written, and reads outside ``CoverageReader`` (targets, campaigns).
     let database: PostgresClient
+    /// When set, the reader's own statements run on this one lease (a request's reads: one row-scope
+    /// statement and one connection instead of one per statement). It must not outlive its lease.
+    private let session: PostgresSession?
+
+    init(database: PostgresClient, session: PostgresSession? = nil) {
+        self.database = database
+        self.session = session
+    }
+
+    private func read(_ statement: PostgresQuery) async throws -> PostgresRows {
+        if let session { try await session.query(statement) } else { try await database.query(statement) }
+    }
+
+    private var core: CoreReads { session.map { CoreReads($0) } ?? CoreReads(database) }
 
     static let unitColumns = "u.id, u.name, u.level, u.path, u.province_id, u.parent_id"
 
@@ -50,26 +65,31 @@ struct CoverageReader: Sendable {
     }
 
     func unit(_ id: UUID) async throws -> CoverageUnit? {
-        try await CoreReads(database).unit(ID(rawValue: id)).map(Self.unit)
+        try await core.unit(ID(rawValue: id)).map(Self.unit)
+    }
+
+    /// The unit, with the core's record of it (its period in force), from one read.
+    func unitInForce(_ id: UUID) async throws -> (unit: CoverageUnit, core: CoreUnit)? {
+        try await core.unit(ID(rawValue: id)).map { (Self.unit($0), $0) }
     }
 
     /// Whether `unit` was in force on `day`.
     func isInForce(_ unit: UUID, on day: CalendarDate) async throws -> Bool {
-        try await CoreReads(database).unit(ID(rawValue: unit))?.isInForce(on: day) ?? false
+        try await core.unit(ID(rawValue: unit))?.isInForce(on: day) ?? false
     }
 
     /// The units above `unit`, from its province down to its parent.
     func ancestors(of unit: CoverageUnit) async throws -> [CoverageUnit] {
         let ids = unit.path.split(separator: "/").compactMap { UUID(uuidString: String($0)) }.filter { $0 != unit.id }
         guard !ids.isEmpty else { return [] }
-        return try await CoreReads(database).units(ids.map(ID.init(rawValue:))).map(Self.unit)
+        return try await core.units(ids.map(ID.init(rawValue:))).map(Self.unit)
     }
 
     /// The units directly under `unit` (the provinces, under the nation) in force on `day`, among
     /// `provinces`, in Vietnamese order.
     func children(of unit: CoverageUnit, on day: CalendarDate, provinces: Set<ID<AdministrativeUnit>>) async throws -> [CoverageUnit] {
         let allowed = provinces.map(\.rawValue)
-        let rows = try await database.query("""
+        let rows = try await read("""
             SELECT \(unsafeSQL: Self.unitColumns) FROM core_v1.units u
             WHERE ((\(unit.id)::uuid IS NULL AND u.level = 'province') OR u.parent_id = \(unit.id))
               AND u.valid_from <= \(day) AND (u.valid_until IS NULL OR u.valid_until > \(day))
@@ -83,7 +103,7 @@ struct CoverageReader: Sendable {
     /// Units in force today whose names match `query` without regard to diacritics, in `provinces`.
     func search(_ query: String, provinces: Set<ID<AdministrativeUnit>>, today: CalendarDate, limit: Int = 20) async throws -> [CoverageUnit] {
         let pattern = "%" + VietnameseText.searchKey(query) + "%"
-        return try await database.query("""
+        return try await read("""
             SELECT \(unsafeSQL: Self.unitColumns) FROM core_v1.units u
             WHERE u.search_key LIKE \(pattern) AND coalesce(u.province_id, u.id) = ANY(\(provinces.map(\.rawValue)))
               AND u.valid_from <= \(today) AND (u.valid_until IS NULL OR u.valid_until > \(today))
@@ -98,7 +118,7 @@ struct CoverageReader: Sendable {
         let at = view == .current ? max(day, today) : day
         // The epochs the map was made with, not the lineage as it is this instant: a reorganization not
         // yet followed leaves the figures on the epochs they were kept in.
-        return try await database.query("""
+        return try await read("""
             SELECT nullif(max(e), '-infinity') FROM coverage_map_state, unnest(epoch_starts) e WHERE e <= \(at)
             """)
             .decode(CalendarDate?.self).first ?? nil
@@ -163,7 +183,7 @@ struct CoverageReader: Sendable {
         if !parts.isEmpty {
             var statement: PostgresQuery = "(\(parts[0]))"
             for part in parts.dropFirst() { statement = "\(statement) UNION ALL (\(part))" }
-            for row in try await database.query(statement) {
+            for row in try await read(statement) {
                 guard let index = position[try row.decode(UUID.self, at: 1)] else { continue }
                 switch try row.decode(Int.self, at: 0) {
                 case 0:
@@ -224,14 +244,14 @@ struct CoverageReader: Sendable {
     /// The first day anything was counted in `unit` (the nation: `provinces`), if any.
     func firstDay(of unit: CoverageUnit, epoch: CalendarDate?, provinces: Set<ID<AdministrativeUnit>>) async throws -> CalendarDate? {
         let ids = unit.id.map { [$0] } ?? provinces.map(\.rawValue)
-        return try await database.query("""
+        return try await read("""
             SELECT min(day) FROM coverage_days WHERE unit_id = ANY(\(ids)) AND epoch_start = \(epochValue(epoch))::date
             """).decode(CalendarDate?.self).first ?? nil
     }
 
     /// Village-level units in force at the end of each of `days` under `unit`, from one read of the hierarchy.
     func villageCounts(of unit: CoverageUnit, on days: [CalendarDate], provinces: Set<ID<AdministrativeUnit>>) async throws -> [CalendarDate: Int] {
-        let periods = try await database.query("""
+        let periods = try await read("""
             SELECT valid_from, valid_until FROM core_v1.units
             WHERE level = 'village' AND province_id = ANY(\(provinces.map(\.rawValue))) AND path LIKE \(unit.path + "%")
             """).decode((CalendarDate, CalendarDate?).self)
@@ -269,7 +289,7 @@ struct CoverageReader: Sendable {
     func changes(of unit: CoverageUnit, metrics: [String], interval: SeriesInterval, from: CalendarDate, to: CalendarDate,
                  epoch: CalendarDate?, provinces: Set<ID<AdministrativeUnit>>) async throws -> [CalendarDate: [String: Double]] {
         let ids = unit.id.map { [$0] } ?? provinces.map(\.rawValue)
-        let rows = try await database.query("""
+        let rows = try await read("""
             SELECT date_trunc(\(interval.rawValue), d.day)::date, e.key, sum(e.value::float8)
             FROM coverage_days d CROSS JOIN jsonb_each_text(d.changes) e
             WHERE d.unit_id = ANY(\(ids)) AND d.epoch_start = \(epochValue(epoch))::date AND e.key = ANY(\(metrics))

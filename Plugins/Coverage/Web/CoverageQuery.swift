@@ -42,8 +42,8 @@ struct CoverageQuery: Sendable {
         guard errors.isEmpty, let view else {
             throw ProblemDetails.invalidQuery(errors)
         }
-        let unit = try await resolveUnit(unitID, explicitNation: request.queryText("unit") == "nation", context, reader)
-        if let id = unit.id, try await !reader.isInForce(id, on: view == .current ? today : at) {
+        let (unit, core) = try await resolveUnit(unitID, explicitNation: request.queryText("unit") == "nation", context, reader)
+        if let core, !core.isInForce(on: view == .current ? today : at) {
             throw ProblemDetails(status: .unprocessableContent, detail: "The unit was not in force then.",
                                  errors: [.init(field: "unit", rule: view == .current ? "must be in force today (use hierarchy=asOf for a past unit)" : "must be in force on at")])
         }
@@ -58,20 +58,22 @@ struct CoverageQuery: Sendable {
 
     static let periodDays: [String: Int] = ["month": 30, "quarter": 91, "year": 365]
 
-    /// The unit asked for, if the caller may see it; else the top of their area.
-    private static func resolveUnit(_ id: UUID?, explicitNation: Bool, _ context: ModuleRequestContext, _ reader: CoverageReader) async throws -> CoverageUnit {
+    /// The unit asked for, if the caller may see it; else the top of their area. With the core's record of
+    /// it (`nil` for the nation), so that whether it is in force needs no second read.
+    private static func resolveUnit(_ id: UUID?, explicitNation: Bool, _ context: ModuleRequestContext,
+                                    _ reader: CoverageReader) async throws -> (CoverageUnit, CoreUnit?) {
         let notFound = ProblemDetails(status: .notFound, detail: "No such unit in your area where coverage is enabled.")
         if let id {
-            guard let unit = try await reader.unit(id), let province = unit.provinceId,
+            guard let (unit, core) = try await reader.unitInForce(id), let province = unit.provinceId,
                   context.provinces.contains(ID(rawValue: province)), context.viewScope.contains(path: unit.path) else { throw notFound }
-            return unit
+            return (unit, core)
         }
-        if context.viewsNationwide { return .nation }
+        if context.viewsNationwide { return (.nation, nil) }
         if explicitNation { throw notFound }
         for path in context.viewScope.paths.sorted(by: { $0.count < $1.count }) {
             guard let last = path.split(separator: "/").last, let id = UUID(uuidString: String(last)),
-                  let unit = try await reader.unit(id), let province = unit.provinceId, context.provinces.contains(ID(rawValue: province)) else { continue }
-            return unit
+                  let (unit, core) = try await reader.unitInForce(id), let province = unit.provinceId, context.provinces.contains(ID(rawValue: province)) else { continue }
+            return (unit, core)
         }
         throw notFound
     }
