@@ -68,9 +68,30 @@ struct CoverageReader: Sendable {
         try await core.unit(ID(rawValue: id)).map(Self.unit)
     }
 
-    /// The unit, with the core's record of it (its period in force), from one read.
-    func unitInForce(_ id: UUID) async throws -> (unit: CoverageUnit, core: CoreUnit)? {
-        try await core.unit(ID(rawValue: id)).map { (Self.unit($0), $0) }
+    /// A unit asked for, its period in force, and the epoch the figures at a day are kept in
+    /// (``epoch(for:view:today:)``), from one read.
+    struct FoundUnit: Sendable {
+        var unit: CoverageUnit
+        var validFrom: CalendarDate
+        var validUntil: CalendarDate?
+        var epoch: CalendarDate?
+
+        /// Whether it is in force at the end of `day`.
+        func isInForce(on day: CalendarDate) -> Bool { validFrom <= day && (validUntil.map { $0 > day } ?? true) }
+    }
+
+    /// The unit `id` with the epoch of the figures at `day` under `view`, in one statement.
+    func unit(_ id: UUID, withEpochFor day: CalendarDate, view: HierarchyView, today: CalendarDate) async throws -> FoundUnit? {
+        let rows = try await read("""
+            SELECT \(unsafeSQL: Self.unitColumns), u.valid_from, u.valid_until,
+                   (SELECT nullif(max(e), '-infinity') FROM coverage_map_state, unnest(epoch_starts) e WHERE e <= \(Self.epochDay(for: day, view: view, today: today)))
+            FROM core_v1.units u WHERE u.id = \(id)
+            """)
+        guard let row = rows.first else { return nil }
+        let unit = Self.unit((try row.decode(UUID.self, at: 0), try row.decode(String.self, at: 1), try row.decode(String.self, at: 2),
+                              try row.decode(String.self, at: 3), try row.decode(UUID?.self, at: 4), try row.decode(UUID?.self, at: 5)))
+        return FoundUnit(unit: unit, validFrom: try row.decode(CalendarDate.self, at: 6), validUntil: try row.decode(CalendarDate?.self, at: 7),
+                         epoch: try row.decode(CalendarDate?.self, at: 8))
     }
 
     /// Whether `unit` was in force on `day`.
@@ -115,13 +136,18 @@ struct CoverageReader: Sendable {
     /// The epoch the figures at `day` are kept in: today's for the current hierarchy, the one holding
     /// `day` for the hierarchy as it was.
     func epoch(for day: CalendarDate, view: HierarchyView, today: CalendarDate) async throws -> CalendarDate? {
-        let at = view == .current ? max(day, today) : day
+        let at = Self.epochDay(for: day, view: view, today: today)
         // The epochs the map was made with, not the lineage as it is this instant: a reorganization not
         // yet followed leaves the figures on the epochs they were kept in.
         return try await read("""
             SELECT nullif(max(e), '-infinity') FROM coverage_map_state, unnest(epoch_starts) e WHERE e <= \(at)
             """)
             .decode(CalendarDate?.self).first ?? nil
+    }
+
+    /// The day whose epoch holds the figures at `day`: today's for the current hierarchy.
+    static func epochDay(for day: CalendarDate, view: HierarchyView, today: CalendarDate) -> CalendarDate {
+        view == .current ? max(day, today) : day
     }
 
     /// The epoch start as SQL compares it (`-infinity` before the first reorganization).
