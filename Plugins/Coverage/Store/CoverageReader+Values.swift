@@ -9,11 +9,11 @@ extension CoverageReader {
         try await values(of: units, at: [day], epoch: epoch, provinces: provinces)[0]
     }
 
-    /// The base values of `units` at the end of each of `days`, in that order, from one read of the totals,
-    /// one of the days after the earliest of `days`, and one of the village counts. `reads` names the slots
+    /// The base values of `units` at the end of each of `days`, in that order, from one statement reading
+    /// the totals, the days after the earliest of `days` and the village counts. `reads` names the slots
     /// wanted (``MetricFormula/reads(_:)``; every one by default): the others stay 0.
     ///
-    /// Each read answers one row per unit (and day) with the values as arrays, not one per metric.
+    /// Each part answers one row per unit (and day) with the values as arrays, not one per metric.
     func values(of units: [CoverageUnit], at days: [CalendarDate], epoch: CalendarDate?, provinces: Set<ID<AdministrativeUnit>>,
                 reads: (base: [Int], villages: Bool) = (Array(0..<Metric.base.count), true)) async throws -> [[UUID?: UnitValues]] {
         guard let earliest = days.min() else { return [] }
