@@ -35,4 +35,40 @@ import Testing
         withoutFrom.write(to: &second)
         #expect(String(decoding: second.bytes, as: UTF8.self) == String(decoding: try encoder.encode(withoutFrom), as: UTF8.self))
     }
+
+    /// Figures written straight from a unit's values say what the encoder writes of the same figures:
+    /// whole numbers (negative ones, zero, large ones) as digits, fractions, absent shares and changes.
+    @Test func figuresWrittenFromValuesEqualTheEncoders() throws {
+        var now = UnitValues(), before = UnitValues()
+        now["households"] = 1_234_567
+        now["householdsEligible"] = 3
+        now["householdsVisited"] = 1
+        now["teams"] = -2
+        now["members"] = 9_007_199_254_740_993
+        now["residents.60+"] = 0.25
+        now["villages"] = 40
+        now.apportioned = 1 << UInt64(MetricSlots.slot("householdsVisited")!)
+        before["households"] = 1_234_600
+        before["householdsEligible"] = 0
+        let province = UUID()
+        let unit = CoverageUnit(id: province, name: "Tỉnh Cao Bằng", level: "province", path: "/\(province)/", provinceId: province, parentId: nil)
+        for (labelled, previous) in [(true, Optional(before)), (false, nil)] {
+            let values = FigureValues(now: now, before: previous, formulas: MetricFormula.all, labelled: labelled)
+            let answer = CoverageAnswer(unit: unit, ancestors: [.nation], at: CalendarDate(year: 2025, month: 10, day: 31)!, from: nil, hierarchy: .asOf,
+                                        own: UnitCoverage(unit: unit, values: values), children: [UnitCoverage(unit: unit, values: values)])
+            var written = JSONText()
+            answer.write(to: &written)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let mine = try JSONSerialization.jsonObject(with: Data(written.bytes)) as? NSDictionary
+            let theirs = try JSONSerialization.jsonObject(with: try encoder.encode(answer)) as? NSDictionary
+            #expect(mine != nil && mine == theirs, "\(String(decoding: written.bytes, as: UTF8.self))")
+            #expect(answer.figures.count == Metric.all.count)
+            #expect(answer.own.figure("householdsVisited.share")?.apportioned == true)
+            #expect(answer.own.figure("households")?.change == (labelled ? -33 : nil))
+        }
+        var digits = JSONText()
+        digits.number(-0.0); digits.number(0); digits.number(-12); digits.number(1e21); digits.number(0.5)
+        #expect(String(decoding: digits.bytes, as: UTF8.self) == "-0,0,-12,1e+21,0.5")
+    }
 }

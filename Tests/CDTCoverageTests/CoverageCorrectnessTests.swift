@@ -71,6 +71,11 @@ import Testing
                     }
                 }
             }
+            // A unit closed since answers 422 under today's units, and its figures under the units of a day it was in force.
+            let closed = try await viewer.get("/api/v1/modules/coverage/figures?unit=\(s.hoangDong)")
+            #expect(closed.status == .unprocessableContent, "\(closed.text)")
+            #expect(closed.fields == ["unit"])
+            #expect(try await viewer.get("/api/v1/modules/coverage/figures?unit=\(s.hoangDong)&at=2025-06-30&hierarchy=asOf").status == .ok)
             // Nà Lầu's work is split between the two successors of its commune, and says so.
             let split = try await viewer.get("/api/v1/modules/coverage/figures?unit=\(s.tanVan)&at=2025-09-15")
             let visited = (split.json["figures"] as? [[String: Any]] ?? []).first { $0["metric"] as? String == "householdsVisited" }

@@ -26,17 +26,6 @@ struct CoverageUnit: Encodable, Hashable, Sendable {
     }
 }
 
-/// A unit's base values at a date, and whether any came through an apportioned split.
-struct UnitValues: Sendable {
-    var values: [String: Double] = [:]
-    var apportioned: Set<String> = []
-
-    mutating func add(_ other: UnitValues) {
-        for (key, value) in other.values { values[key, default: 0] += value }
-        apportioned.formUnion(other.apportioned)
-    }
-}
-
 /// Which hierarchy figures are shown under.
 enum HierarchyView: String, Codable, Sendable {
     /// Today's units: work recorded in units merged or split since counts under their successors.
@@ -48,7 +37,23 @@ enum HierarchyView: String, Codable, Sendable {
 /// Reads the rolled-up figures: primary-key lookups in `coverage_totals` (minus the days after the date
 /// asked for, from `coverage_days`), never the event log.
 struct CoverageReader: Sendable {
+    /// The module's client: for what is written, and reads outside ``CoverageReader`` (targets, campaigns).
     let database: PostgresClient
+    /// When set, the reader's own statements run on this one lease (a request's reads: one row-scope
+    /// statement and one connection instead of one per statement). It must not outlive its lease.
+    private let session: PostgresSession?
+
+    init(database: PostgresClient, session: PostgresSession? = nil) {
+        self.database = database
+        self.session = session
+    }
+
+    /// Runs one of the reader's statements: on its session when it has one.
+    func read(_ statement: PostgresQuery) async throws -> PostgresRows {
+        if let session { try await session.query(statement) } else { try await database.query(statement) }
+    }
+
+    private var core: CoreReads { session.map { CoreReads($0) } ?? CoreReads(database) }
 
     static let unitColumns = "u.id, u.name, u.level, u.path, u.province_id, u.parent_id"
 
@@ -61,26 +66,52 @@ struct CoverageReader: Sendable {
     }
 
     func unit(_ id: UUID) async throws -> CoverageUnit? {
-        try await CoreReads(database).unit(ID(rawValue: id)).map(Self.unit)
+        try await core.unit(ID(rawValue: id)).map(Self.unit)
+    }
+
+    /// A unit asked for, its period in force, and the epoch the figures at a day are kept in
+    /// (``epoch(for:view:today:)``), from one read.
+    struct FoundUnit: Sendable {
+        var unit: CoverageUnit
+        var validFrom: CalendarDate
+        var validUntil: CalendarDate?
+        var epoch: CalendarDate?
+
+        /// Whether it is in force at the end of `day`.
+        func isInForce(on day: CalendarDate) -> Bool { validFrom <= day && (validUntil.map { $0 > day } ?? true) }
+    }
+
+    /// The unit `id` with the epoch of the figures at `day` under `view`, in one statement.
+    func unit(_ id: UUID, withEpochFor day: CalendarDate, view: HierarchyView, today: CalendarDate) async throws -> FoundUnit? {
+        let rows = try await read("""
+            SELECT \(unsafeSQL: Self.unitColumns), u.valid_from, u.valid_until,
+                   (SELECT nullif(max(e), '-infinity') FROM coverage_map_state, unnest(epoch_starts) e WHERE e <= \(Self.epochDay(for: day, view: view, today: today)))
+            FROM core_v1.units u WHERE u.id = \(id)
+            """)
+        guard let row = rows.first else { return nil }
+        let unit = Self.unit((try row.decode(UUID.self, at: 0), try row.decode(String.self, at: 1), try row.decode(String.self, at: 2),
+                              try row.decode(String.self, at: 3), try row.decode(UUID?.self, at: 4), try row.decode(UUID?.self, at: 5)))
+        return FoundUnit(unit: unit, validFrom: try row.decode(CalendarDate.self, at: 6), validUntil: try row.decode(CalendarDate?.self, at: 7),
+                         epoch: try row.decode(CalendarDate?.self, at: 8))
     }
 
     /// Whether `unit` was in force on `day`.
     func isInForce(_ unit: UUID, on day: CalendarDate) async throws -> Bool {
-        try await CoreReads(database).unit(ID(rawValue: unit))?.isInForce(on: day) ?? false
+        try await core.unit(ID(rawValue: unit))?.isInForce(on: day) ?? false
     }
 
     /// The units above `unit`, from its province down to its parent.
     func ancestors(of unit: CoverageUnit) async throws -> [CoverageUnit] {
         let ids = unit.path.split(separator: "/").compactMap { UUID(uuidString: String($0)) }.filter { $0 != unit.id }
         guard !ids.isEmpty else { return [] }
-        return try await CoreReads(database).units(ids.map(ID.init(rawValue:))).map(Self.unit)
+        return try await core.units(ids.map(ID.init(rawValue:))).map(Self.unit)
     }
 
     /// The units directly under `unit` (the provinces, under the nation) in force on `day`, among
     /// `provinces`, in Vietnamese order.
     func children(of unit: CoverageUnit, on day: CalendarDate, provinces: Set<ID<AdministrativeUnit>>) async throws -> [CoverageUnit] {
         let allowed = provinces.map(\.rawValue)
-        let rows = try await database.query("""
+        let rows = try await read("""
             SELECT \(unsafeSQL: Self.unitColumns) FROM core_v1.units u
             WHERE ((\(unit.id)::uuid IS NULL AND u.level = 'province') OR u.parent_id = \(unit.id))
               AND u.valid_from <= \(day) AND (u.valid_until IS NULL OR u.valid_until > \(day))
@@ -94,7 +125,7 @@ struct CoverageReader: Sendable {
     /// Units in force today whose names match `query` without regard to diacritics, in `provinces`.
     func search(_ query: String, provinces: Set<ID<AdministrativeUnit>>, today: CalendarDate, limit: Int = 20) async throws -> [CoverageUnit] {
         let pattern = "%" + VietnameseText.searchKey(query) + "%"
-        return try await database.query("""
+        return try await read("""
             SELECT \(unsafeSQL: Self.unitColumns) FROM core_v1.units u
             WHERE u.search_key LIKE \(pattern) AND coalesce(u.province_id, u.id) = ANY(\(provinces.map(\.rawValue)))
               AND u.valid_from <= \(today) AND (u.valid_until IS NULL OR u.valid_until > \(today))
@@ -106,77 +137,34 @@ struct CoverageReader: Sendable {
     /// The epoch the figures at `day` are kept in: today's for the current hierarchy, the one holding
     /// `day` for the hierarchy as it was.
     func epoch(for day: CalendarDate, view: HierarchyView, today: CalendarDate) async throws -> CalendarDate? {
-        let at = view == .current ? max(day, today) : day
+        let at = Self.epochDay(for: day, view: view, today: today)
         // The epochs the map was made with, not the lineage as it is this instant: a reorganization not
         // yet followed leaves the figures on the epochs they were kept in.
-        return try await database.query("""
+        return try await read("""
             SELECT nullif(max(e), '-infinity') FROM coverage_map_state, unnest(epoch_starts) e WHERE e <= \(at)
             """)
             .decode(CalendarDate?.self).first ?? nil
     }
 
+    /// The day whose epoch holds the figures at `day`: today's for the current hierarchy.
+    static func epochDay(for day: CalendarDate, view: HierarchyView, today: CalendarDate) -> CalendarDate {
+        view == .current ? max(day, today) : day
+    }
+
     /// The epoch start as SQL compares it (`-infinity` before the first reorganization).
-    private func epochValue(_ epoch: CalendarDate?) -> String { epoch?.description ?? "-infinity" }
-
-    /// The base values of `units` at the end of `day` (the nation's when a unit's id is `nil`: the sum of
-    /// `provinces`).
-    func values(of units: [CoverageUnit], at day: CalendarDate, epoch: CalendarDate?, provinces: Set<ID<AdministrativeUnit>>) async throws -> [UUID?: UnitValues] {
-        try await values(of: units, at: [day], epoch: epoch, provinces: provinces)[0]
-    }
-
-    /// The base values of `units` at the end of each of `days`, in that order, from one read of the totals,
-    /// one of the days after the earliest of `days`, and one of the hierarchy.
-    func values(of units: [CoverageUnit], at days: [CalendarDate], epoch: CalendarDate?, provinces: Set<ID<AdministrativeUnit>>) async throws -> [[UUID?: UnitValues]] {
-        guard let earliest = days.min() else { return [] }
-        var ids = units.compactMap(\.id)
-        let wantsNation = units.contains { $0.id == nil }
-        if wantsNation { ids += provinces.map(\.rawValue) }
-        ids = Array(Set(ids))
-        let totals = try await database.query("""
-            SELECT unit_id, metric, value, apportioned FROM coverage_totals
-            WHERE unit_id = ANY(\(ids)) AND epoch_start = \(epochValue(epoch))::date
-            """).decode((UUID, String, Double, Bool).self)
-        // What changed after each day (day i of `days` is i + 1): the totals minus these are the values then.
-        let later = try await database.query("""
-            SELECT d.unit_id, x.i::int8, e.key, sum(e.value::float8)
-            FROM unnest(\(days)::date[]) WITH ORDINALITY AS x(day, i)
-            JOIN coverage_days d ON d.unit_id = ANY(\(ids)) AND d.epoch_start = \(epochValue(epoch))::date AND d.day > x.day
-            CROSS JOIN jsonb_each_text(d.changes) e
-            WHERE d.day > \(earliest)
-            GROUP BY 1, 2, 3
-            """).decode((UUID, Int64, String, Double).self)
-        var changedAfter: [Int: [UUID: [String: Double]]] = [:]
-        for (unit, index, metric, value) in later { changedAfter[Int(index) - 1, default: [:]][unit, default: [:]][metric] = value }
-        let villages = try await villageCounts(of: units, on: days, provinces: provinces)
-        return days.indices.map { index in
-            var byUnit: [UUID: UnitValues] = [:]
-            for (unit, metric, total, apportioned) in totals {
-                byUnit[unit, default: UnitValues()].values[metric] = total - (changedAfter[index]?[unit]?[metric] ?? 0)
-                if apportioned { byUnit[unit, default: UnitValues()].apportioned.insert(metric) }
-            }
-            var result: [UUID?: UnitValues] = [:]
-            for unit in units where unit.id != nil { result[unit.id] = byUnit[unit.id!] ?? UnitValues() }
-            if wantsNation {
-                var nation = UnitValues()
-                for province in provinces { nation.add(byUnit[province.rawValue] ?? UnitValues()) }
-                result[nil] = nation
-            }
-            for (unit, counts) in villages { result[unit, default: UnitValues()].values[Metric.villages.key] = Double(counts[index]) }
-            return result
-        }
-    }
+    func epochValue(_ epoch: CalendarDate?) -> String { epoch?.description ?? "-infinity" }
 
     /// The first day anything was counted in `unit` (the nation: `provinces`), if any.
     func firstDay(of unit: CoverageUnit, epoch: CalendarDate?, provinces: Set<ID<AdministrativeUnit>>) async throws -> CalendarDate? {
         let ids = unit.id.map { [$0] } ?? provinces.map(\.rawValue)
-        return try await database.query("""
+        return try await read("""
             SELECT min(day) FROM coverage_days WHERE unit_id = ANY(\(ids)) AND epoch_start = \(epochValue(epoch))::date
             """).decode(CalendarDate?.self).first ?? nil
     }
 
     /// Village-level units in force at the end of each of `days` under `unit`, from one read of the hierarchy.
     func villageCounts(of unit: CoverageUnit, on days: [CalendarDate], provinces: Set<ID<AdministrativeUnit>>) async throws -> [CalendarDate: Int] {
-        let periods = try await database.query("""
+        let periods = try await read("""
             SELECT valid_from, valid_until FROM core_v1.units
             WHERE level = 'village' AND province_id = ANY(\(provinces.map(\.rawValue))) AND path LIKE \(unit.path + "%")
             """).decode((CalendarDate, CalendarDate?).self)
@@ -185,49 +173,12 @@ struct CoverageReader: Sendable {
         return result
     }
 
-    /// Village-level units in force at the end of each of `days` (in that order) under each unit, from one
-    /// read of the hierarchy's village indexes (`sql/core/0008_village_indexes.sql`).
-    func villageCounts(of units: [CoverageUnit], on days: [CalendarDate], provinces: Set<ID<AdministrativeUnit>>) async throws -> [UUID?: [Int]] {
-        // A village's parent is always a commune: count by the province's or the parent's index. The days are
-        // CalendarDates (digits and dashes only), so they go into the text as literals.
-        let counts = "ARRAY[" + days.map { day in
-            "count(*) FILTER (WHERE v.valid_from <= '\(day)'::date AND (v.valid_until IS NULL OR v.valid_until > '\(day)'::date))"
-        }.joined(separator: ", ") + "]::int8[]"
-        let ids = Array(Set(units.compactMap(\.id) + (units.contains { $0.id == nil } ? provinces.map(\.rawValue) : [])))
-        let rows = try await database.query("""
-            SELECT u.id, \(unsafeSQL: counts) FROM core_v1.units u
-            JOIN core_v1.units v ON v.province_id = u.id AND v.level = 'village'
-            WHERE u.id = ANY(\(ids)) AND u.level = 'province' GROUP BY u.id
-            UNION ALL
-            SELECT u.id, \(unsafeSQL: counts) FROM core_v1.units u
-            JOIN core_v1.units c ON c.parent_id = u.id
-            JOIN core_v1.units v ON v.parent_id = c.id AND v.level = 'village'
-            WHERE u.id = ANY(\(ids)) AND u.level = 'district' GROUP BY u.id
-            UNION ALL
-            SELECT u.id, \(unsafeSQL: counts) FROM core_v1.units u
-            JOIN core_v1.units v ON v.parent_id = u.id AND v.level = 'village'
-            WHERE u.id = ANY(\(ids)) AND u.level = 'commune' GROUP BY u.id
-            """).decode((UUID, [Int64]).self)
-        let found = Dictionary(rows.map { ($0.0, $0.1.map(Int.init)) }, uniquingKeysWith: { first, _ in first })
-        let none = days.map { _ in 0 }
-        func countsOf(_ id: UUID) -> [Int] { found[id] ?? none }
-        var result: [UUID?: [Int]] = [:]
-        for unit in units {
-            if let id = unit.id {
-                result[id] = unit.level == "village" ? days.map { _ in 1 } : countsOf(id)
-            } else {
-                result[nil] = provinces.reduce(none) { sum, province in zip(sum, countsOf(province.rawValue)).map { $0 + $1 } }
-            }
-        }
-        return result
-    }
-
     /// Changes of `metrics` in `unit` per bucket of `interval` from `from` to `to`, with the values at the
     /// end of the day before `from` to start from.
     func changes(of unit: CoverageUnit, metrics: [String], interval: SeriesInterval, from: CalendarDate, to: CalendarDate,
                  epoch: CalendarDate?, provinces: Set<ID<AdministrativeUnit>>) async throws -> [CalendarDate: [String: Double]] {
         let ids = unit.id.map { [$0] } ?? provinces.map(\.rawValue)
-        let rows = try await database.query("""
+        let rows = try await read("""
             SELECT date_trunc(\(interval.rawValue), d.day)::date, e.key, sum(e.value::float8)
             FROM coverage_days d CROSS JOIN jsonb_each_text(d.changes) e
             WHERE d.unit_id = ANY(\(ids)) AND d.epoch_start = \(epochValue(epoch))::date AND e.key = ANY(\(metrics))

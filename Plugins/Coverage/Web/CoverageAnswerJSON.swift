@@ -21,11 +21,11 @@ extension CoverageAnswer: ResponseGenerator {
             json.key("children")
             json.array(children) { json, child in
                 json.object { json in
-                    json.key("figures"); json.array(child.figures) { json, figure in figure.write(to: &json) }
+                    json.key("figures"); child.writeFigures(to: &json)
                     json.key("unit"); child.unit.write(to: &json)
                 }
             }
-            json.key("figures"); json.array(figures) { json, figure in figure.write(to: &json) }
+            json.key("figures"); own.writeFigures(to: &json)
             if let from { json.key("from"); json.string(from.description) }
             json.key("hierarchy"); json.string(hierarchy.rawValue)
             json.key("unit"); unit.write(to: &json)
@@ -48,7 +48,25 @@ extension CoverageUnit {
 
 extension MetricFigure {
     func write(to json: inout JSONText) {
-        json.object { json in
+        json.figure(metric: metric, label: label, value: value, change: change, isShare: isShare, apportioned: apportioned)
+    }
+}
+
+extension FigureValues {
+    /// The figures as a JSON array, written from the values without a `MetricFigure` each.
+    func write(to json: inout JSONText) {
+        json.array(formulas) { json, formula in
+            let value = formula.value(in: now)
+            json.figure(metric: formula.metric.key, label: labelled ? formula.metric.label : nil, value: value, change: change(formula, value),
+                        isShare: formula.metric.isShare, apportioned: formula.isApportioned(in: now))
+        }
+    }
+}
+
+extension JSONText {
+    /// One figure, its keys sorted as the encoder sorts them.
+    mutating func figure(metric: String, label: LocalizedName?, value: Double?, change: Double?, isShare: Bool, apportioned: Bool) {
+        object { json in
             json.key("apportioned"); json.bool(apportioned)
             if let change { json.key("change"); json.number(change) }
             json.key("isShare"); json.bool(isShare)
@@ -118,18 +136,35 @@ struct JSONText {
         needsComma = true
     }
 
-    /// A finite number as the encoder writes it: whole numbers without ".0".
+    /// A finite number as the encoder writes it: whole numbers without ".0" (those below 2^53 digit by
+    /// digit, without a `String`).
     mutating func number(_ value: Double) {
         separate()
+        if value.isFinite, value.rounded(.towardZero) == value, abs(value) < 9_007_199_254_740_992, !(value == 0 && value.sign == .minus) {
+            integer(Int64(value))
+            needsComma = true
+            return
+        }
         var text = value.isFinite ? value.description : "0"
         if text.hasSuffix(".0") { text.removeLast(2) }
         bytes += Array(text.utf8)
         needsComma = true
     }
 
+    private mutating func integer(_ value: Int64) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        let start = bytes.count
+        var magnitude = value.magnitude
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[start...].reverse()
+    }
+
     mutating func bool(_ value: Bool) {
         separate()
-        bytes += Array((value ? "true" : "false").utf8)
+        bytes.append(contentsOf: value ? "true".utf8 : "false".utf8)
         needsComma = true
     }
 

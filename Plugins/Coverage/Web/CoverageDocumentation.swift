@@ -73,6 +73,9 @@ enum CoverageDocumentation {
         .query("hierarchy", .oneOf(["current", "asOf"]), "`current` (today's units, the default) or `asOf` (the units in force on `at`)."),
     ]
     static let metric = APIParameter.query("metric", .string, "A key of `GET metrics`.")
+    static let metricChoice = APIParameter.query(
+        "metrics", .string,
+        "Keys of `GET metrics`, comma-separated (`households,householdsVisited.share`): only these figures, in the order of `GET metrics`; every metric by default. An unknown key answers 400 naming `metrics`.")
     static let order = APIParameter.query("order", .oneOf(["desc", "asc"]), "Highest first (`desc`, the default) or lowest first.")
     static let interval = APIParameter.query("interval", .oneOf(["day", "week", "month"]), "The buckets; by default the province's setting.")
     static let language = APIParameter.query("lang", .oneOf(["vi", "en"]), "The language of the labels; Vietnamese by default.")
@@ -81,7 +84,7 @@ enum CoverageDocumentation {
 
     static let figures = RouteDocumentation(
         summary: "A unit's figures and its children's (drill-down)",
-        parameters: unitAndPeriod, answer: .json(.reference("Figures"), "The figures."), errors: unitErrors)
+        parameters: unitAndPeriod + [metricChoice], answer: .json(.reference("Figures"), "The figures."), errors: unitErrors)
     static let ranking = RouteDocumentation(
         summary: "A unit's children ranked by a metric",
         parameters: unitAndPeriod + [metric, order], answer: .json(.reference("Ranking"), "The children, ranked."), errors: unitErrors)

@@ -16,12 +16,81 @@ struct MetricFigure: Codable, Sendable {
     var apportioned: Bool
 }
 
-/// A unit with its figures.
+/// A unit with its figures: given as figures, or worked out from its values when read or written
+/// (the drill-down writes them straight from the values, without a `MetricFigure` each).
 struct UnitCoverage: Encodable, Sendable {
     var unit: CoverageUnit
-    var figures: [MetricFigure]
+    private var source: Source
 
-    func figure(_ key: String) -> MetricFigure? { figures.first { $0.metric == key } }
+    private enum Source: Sendable {
+        case figures([MetricFigure])
+        case values(FigureValues)
+    }
+
+    init(unit: CoverageUnit, figures: [MetricFigure]) {
+        self.unit = unit
+        self.source = .figures(figures)
+    }
+
+    init(unit: CoverageUnit, values: FigureValues) {
+        self.unit = unit
+        self.source = .values(values)
+    }
+
+    var figures: [MetricFigure] {
+        switch source {
+        case .figures(let figures): figures
+        case .values(let values): values.figures
+        }
+    }
+
+    func figure(_ key: String) -> MetricFigure? {
+        switch source {
+        case .figures(let figures): figures.first { $0.metric == key }
+        case .values(let values): values.figure(key)
+        }
+    }
+
+    /// The figures as a JSON array.
+    func writeFigures(to json: inout JSONText) {
+        switch source {
+        case .figures(let figures): json.array(figures) { json, figure in figure.write(to: &json) }
+        case .values(let values): values.write(to: &json)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case unit, figures }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(unit, forKey: .unit)
+        try container.encode(figures, forKey: .figures)
+    }
+}
+
+/// A unit's values at `at` (and the day before `from`, when a period was asked for), with the metrics to
+/// work out from them.
+struct FigureValues: Sendable {
+    var now: UnitValues
+    var before: UnitValues?
+    var formulas: [MetricFormula]
+    /// Whether each figure carries its metric's names (the unit asked for, not its children).
+    var labelled: Bool
+
+    func figure(_ formula: MetricFormula) -> MetricFigure {
+        let value = formula.value(in: now)
+        return MetricFigure(metric: formula.metric.key, label: labelled ? formula.metric.label : nil, value: value, change: change(formula, value),
+                            isShare: formula.metric.isShare, apportioned: formula.isApportioned(in: now))
+    }
+
+    func change(_ formula: MetricFormula, _ value: Double?) -> Double? {
+        guard let before, let value, let old = formula.value(in: before) else { return nil }
+        return value - old
+    }
+
+    var figures: [MetricFigure] { formulas.map { figure($0) } }
+
+    func figure(_ key: String) -> MetricFigure? { formulas.first { $0.metric.key == key }.map(figure) }
 }
 
 /// The answer of `GET figures`: a unit's figures and each of its children's.
@@ -31,35 +100,58 @@ struct CoverageAnswer: Encodable, Sendable {
     var at: CalendarDate
     var from: CalendarDate?
     var hierarchy: HierarchyView
-    var figures: [MetricFigure]
+    /// The unit's own figures (labelled).
+    var own: UnitCoverage
     var children: [UnitCoverage]
+
+    var figures: [MetricFigure] { own.figures }
+
+    init(unit: CoverageUnit, ancestors: [CoverageUnit], at: CalendarDate, from: CalendarDate?, hierarchy: HierarchyView,
+         own: UnitCoverage, children: [UnitCoverage]) {
+        self.unit = unit
+        self.ancestors = ancestors
+        self.at = at
+        self.from = from
+        self.hierarchy = hierarchy
+        self.own = own
+        self.children = children
+    }
+
+    init(unit: CoverageUnit, ancestors: [CoverageUnit], at: CalendarDate, from: CalendarDate?, hierarchy: HierarchyView,
+         figures: [MetricFigure], children: [UnitCoverage]) {
+        self.init(unit: unit, ancestors: ancestors, at: at, from: from, hierarchy: hierarchy, own: UnitCoverage(unit: unit, figures: figures), children: children)
+    }
+
+    enum CodingKeys: String, CodingKey { case unit, ancestors, at, from, hierarchy, figures, children }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(unit, forKey: .unit)
+        try container.encode(ancestors, forKey: .ancestors)
+        try container.encode(at, forKey: .at)
+        try container.encodeIfPresent(from, forKey: .from)
+        try container.encode(hierarchy, forKey: .hierarchy)
+        try container.encode(figures, forKey: .figures)
+        try container.encode(children, forKey: .children)
+    }
 }
 
 /// Works out figures from the roll-ups.
 enum CoverageFigures {
-    static func answer(_ query: CoverageQuery, _ reader: CoverageReader) async throws -> CoverageAnswer {
+    /// The query's unit and its children, with the figures of `metrics` (every metric by default).
+    static func answer(_ query: CoverageQuery, _ reader: CoverageReader, metrics: [MetricFormula] = MetricFormula.all) async throws -> CoverageAnswer {
         let children = try await reader.children(of: query.unit, on: query.view == .current ? query.today : query.at, provinces: query.provinces)
         let units = [query.unit] + children
         let read = try await reader.values(of: units, at: [query.at] + (query.from.map { [$0.adding(days: -1)] } ?? []),
-                                           epoch: query.epoch, provinces: query.provinces)
+                                           epoch: query.epoch, provinces: query.provinces, reads: MetricFormula.reads(metrics))
         let now = read[0], before = read.count > 1 ? read[1] : nil
-        func figures(_ unit: CoverageUnit, labelled: Bool = false) -> [MetricFigure] {
-            let values = now[unit.id] ?? UnitValues()
-            let earlier = before?[unit.id]
-            return Metric.all.map { metric in
-                let value = metric.value(in: values.values)
-                let change: Double? = earlier.flatMap { earlier in
-                    guard let value, let old = metric.value(in: earlier.values) else { return nil }
-                    return value - old
-                }
-                let parts = metric.ratio.map { [$0.numerator, $0.denominator] } ?? [metric.key]
-                return MetricFigure(metric: metric.key, label: labelled ? metric.label : nil, value: value, change: change, isShare: metric.isShare,
-                                    apportioned: parts.contains { values.apportioned.contains($0) })
-            }
+        func coverage(_ unit: CoverageUnit, labelled: Bool = false) -> UnitCoverage {
+            UnitCoverage(unit: unit, values: FigureValues(now: now[unit.id] ?? UnitValues(), before: before.map { $0[unit.id] ?? UnitValues() },
+                                                          formulas: metrics, labelled: labelled))
         }
         return CoverageAnswer(
             unit: query.unit, ancestors: try await reader.ancestors(of: query.unit), at: query.at, from: query.from, hierarchy: query.view,
-            figures: figures(query.unit, labelled: true), children: children.map { UnitCoverage(unit: $0, figures: figures($0)) })
+            own: coverage(query.unit, labelled: true), children: children.map { coverage($0) })
     }
 
     /// One point of a time series: the value at the end of a bucket.

@@ -42,8 +42,9 @@ struct CoverageQuery: Sendable {
         guard errors.isEmpty, let view else {
             throw ProblemDetails.invalidQuery(errors)
         }
-        let unit = try await resolveUnit(unitID, explicitNation: request.queryText("unit") == "nation", context, reader)
-        if let id = unit.id, try await !reader.isInForce(id, on: view == .current ? today : at) {
+        let (unit, found) = try await resolveUnit(unitID, explicitNation: request.queryText("unit") == "nation", context, reader,
+                                                  epochFor: at, view: view, today: today)
+        if let found, !found.isInForce(on: view == .current ? today : at) {
             throw ProblemDetails(status: .unprocessableContent, detail: "The unit was not in force then.",
                                  errors: [.init(field: "unit", rule: view == .current ? "must be in force today (use hierarchy=asOf for a past unit)" : "must be in force on at")])
         }
@@ -52,28 +53,46 @@ struct CoverageQuery: Sendable {
         if from == nil, request.queryText("from") == nil, let days = Self.periodDays[settings.string("defaultPeriod")] {
             from = at.adding(days: -(days - 1))
         }
-        let epoch = try await reader.epoch(for: at, view: view, today: today)
+        let epoch: CalendarDate?
+        if let found { epoch = found.epoch } else { epoch = try await reader.epoch(for: at, view: view, today: today) }
         return CoverageQuery(unit: unit, at: at, from: from, view: view, epoch: epoch, today: today, settings: settings, provinces: provinces)
     }
 
     static let periodDays: [String: Int] = ["month": 30, "quarter": 91, "year": 365]
 
-    /// The unit asked for, if the caller may see it; else the top of their area.
-    private static func resolveUnit(_ id: UUID?, explicitNation: Bool, _ context: ModuleRequestContext, _ reader: CoverageReader) async throws -> CoverageUnit {
+    /// The unit asked for, if the caller may see it; else the top of their area. With its period in force
+    /// and the epoch of the figures at `day` (`nil` for the nation), read with it: no second read of either.
+    private static func resolveUnit(_ id: UUID?, explicitNation: Bool, _ context: ModuleRequestContext, _ reader: CoverageReader,
+                                    epochFor day: CalendarDate, view: HierarchyView, today: CalendarDate) async throws -> (CoverageUnit, CoverageReader.FoundUnit?) {
         let notFound = ProblemDetails(status: .notFound, detail: "No such unit in your area where coverage is enabled.")
+        func find(_ id: UUID) async throws -> CoverageReader.FoundUnit? { try await reader.unit(id, withEpochFor: day, view: view, today: today) }
         if let id {
-            guard let unit = try await reader.unit(id), let province = unit.provinceId,
-                  context.provinces.contains(ID(rawValue: province)), context.viewScope.contains(path: unit.path) else { throw notFound }
-            return unit
+            guard let found = try await find(id), let province = found.unit.provinceId,
+                  context.provinces.contains(ID(rawValue: province)), context.viewScope.contains(path: found.unit.path) else { throw notFound }
+            return (found.unit, found)
         }
-        if context.viewsNationwide { return .nation }
+        if context.viewsNationwide { return (.nation, nil) }
         if explicitNation { throw notFound }
         for path in context.viewScope.paths.sorted(by: { $0.count < $1.count }) {
             guard let last = path.split(separator: "/").last, let id = UUID(uuidString: String(last)),
-                  let unit = try await reader.unit(id), let province = unit.provinceId, context.provinces.contains(ID(rawValue: province)) else { continue }
-            return unit
+                  let found = try await find(id), let province = found.unit.provinceId, context.provinces.contains(ID(rawValue: province)) else { continue }
+            return (found.unit, found)
         }
         throw notFound
+    }
+
+    /// The metrics `metrics=` names (keys of `GET metrics`, comma-separated), in `Metric.all` order; every
+    /// metric without it. A 400 names the field for an unknown key or an empty list. Read without turning
+    /// `+` into a space: `residents.60+` is a key.
+    static func metrics(_ request: Request) throws -> [MetricFormula] {
+        guard let text = request.uri.queryParameters.get("metrics") else { return MetricFormula.all }
+        let keys = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let unknown = keys.filter { Metric.named($0) == nil }
+        guard !keys.isEmpty, unknown.isEmpty else {
+            let named = unknown.filter { !$0.isEmpty }.prefix(3).joined(separator: ", ")
+            throw ProblemDetails.invalidQuery("metrics", "must be keys listed by GET metrics, separated by commas" + (named.isEmpty ? "" : " (unknown: \(named))"))
+        }
+        return MetricFormula.of(Set(keys))
     }
 
     /// A metric named in the query string, or `fallback`.

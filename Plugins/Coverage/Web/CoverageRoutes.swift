@@ -8,9 +8,15 @@ import Hummingbird
 enum CoverageRoutes {
     static func reader(_ context: ModuleRequestContext) -> CoverageReader { CoverageReader(database: context.module.database) }
 
+    /// The drill-down: every read of the request on one lease of the module's client (under the
+    /// caller's row scope, as each statement on its own lease would be).
     static func figures(_ request: Request, _ context: ModuleRequestContext) async throws -> CoverageAnswer {
-        let reader = reader(context)
-        return try await CoverageFigures.answer(try await CoverageQuery.read(request, context, reader: reader), reader)
+        let metrics = try CoverageQuery.metrics(request)
+        let database = context.module.database
+        return try await database.withConnection { session in
+            let reader = CoverageReader(database: database, session: session)
+            return try await CoverageFigures.answer(try await CoverageQuery.read(request, context, reader: reader), reader, metrics: metrics)
+        }
     }
 
     static func ranking(_ request: Request, _ context: ModuleRequestContext) async throws -> CoverageFigures.Ranking {

@@ -29,6 +29,21 @@ struct BenchHTTP: Sendable {
         try await send("GET", path, body: nil, token: token)
     }
 
+    /// The answer's bytes, unparsed (for timing a request without the client's JSON parse); throws
+    /// unless the status is 2xx.
+    func getData(_ path: String, token: String) async throws -> Data {
+        let (status, data) = try await exchange("GET", path, body: nil, token: token)
+        guard (200..<300).contains(status) else {
+            throw CommandError("GET \(path) answered \(status): \(String(decoding: data.prefix(300), as: UTF8.self))")
+        }
+        return data
+    }
+
+    /// An answer's JSON object (empty when it is not one).
+    static func jsonObject(_ data: Data) throws -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+    }
+
     @discardableResult
     func post(_ path: String, _ body: [String: Any], token: String?) async throws -> [String: Any] {
         try await send("POST", path, body: try JSONSerialization.data(withJSONObject: body), token: token)

@@ -1,0 +1,143 @@
+import CDTModuleKit
+import Foundation
+
+/// The drill-down's read of the figures: one statement, one row per unit (and date).
+extension CoverageReader {
+    /// The base values of `units` at the end of `day` (the nation's when a unit's id is `nil`: the sum of
+    /// `provinces`).
+    func values(of units: [CoverageUnit], at day: CalendarDate, epoch: CalendarDate?, provinces: Set<ID<AdministrativeUnit>>) async throws -> [UUID?: UnitValues] {
+        try await values(of: units, at: [day], epoch: epoch, provinces: provinces)[0]
+    }
+
+    /// The base values of `units` at the end of each of `days`, in that order, from one statement reading
+    /// the totals, the days after the earliest of `days` and the village counts. `reads` names the slots
+    /// wanted (``MetricFormula/reads(_:)``; every one by default): the others stay 0.
+    ///
+    /// Each part answers one row per unit (and day) with the values as arrays, not one per metric.
+    func values(of units: [CoverageUnit], at days: [CalendarDate], epoch: CalendarDate?, provinces: Set<ID<AdministrativeUnit>>,
+                reads: (base: [Int], villages: Bool) = (Array(0..<Metric.base.count), true)) async throws -> [[UUID?: UnitValues]] {
+        guard let earliest = days.min() else { return [] }
+        var ids = units.compactMap(\.id)
+        let wantsNation = units.contains { $0.id == nil }
+        if wantsNation { ids += provinces.map(\.rawValue) }
+        ids = Array(Set(ids))
+        let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($0.element, $0.offset) })
+        let keys = reads.base.map { MetricSlots.keys[$0] }
+        let wanted = reads.base.reduce(UInt64(0)) { $0 | (UInt64(1) << UInt64($1)) }
+        // One statement, one row per unit (and day): the totals (kind 0), what changed after each day
+        // (kind 1, day i of `days` is i + 1: the totals minus these are the values then) and the village
+        // counts (kind 2). Metrics come by name and are placed by slot here (array_position in the
+        // statement cost PostgreSQL more than the lookups cost Swift); only a choice of fewer is filtered there.
+        var parts: [PostgresQuery] = []
+        if !keys.isEmpty {
+            let everyMetric = keys.count == Metric.base.count
+            let chosen: PostgresQuery = everyMetric ? "" : " AND metric = ANY(\(keys))"
+            let chosenKeys: PostgresQuery = everyMetric ? "" : " AND e.key = ANY(\(keys))"
+            parts.append("""
+                SELECT 0, unit_id, 0::int8, array_agg(metric), array_agg(value), array_agg(apportioned)
+                FROM coverage_totals
+                WHERE unit_id = ANY(\(ids)) AND epoch_start = \(epochValue(epoch))::date\(chosen)
+                GROUP BY unit_id
+                """)
+            parts.append("""
+                SELECT 1, unit_id, i, array_agg(key), array_agg(total), NULL::bool[] FROM (
+                    SELECT d.unit_id, x.i::int8 AS i, e.key, sum(e.value::float8) AS total
+                    FROM unnest(\(days)::date[]) WITH ORDINALITY AS x(day, i)
+                    JOIN coverage_days d ON d.unit_id = ANY(\(ids)) AND d.epoch_start = \(epochValue(epoch))::date AND d.day > x.day
+                    CROSS JOIN jsonb_each_text(d.changes) e
+                    WHERE d.day > \(earliest)\(chosenKeys)
+                    GROUP BY 1, 2, 3
+                ) c GROUP BY unit_id, i
+                """)
+        }
+        if reads.villages {
+            parts.append("SELECT 2, v.id, 0::int8, NULL::text[], v.counts::float8[], NULL::bool[] FROM (\(Self.villageCounts(of: ids, on: days))) AS v(id, counts)")
+        }
+        var totals = [UnitValues](repeating: UnitValues(), count: ids.count)
+        var later = [[[Double]?]](repeating: [[Double]?](repeating: nil, count: ids.count), count: days.count)
+        var villageCounts = [[Double]?](repeating: nil, count: ids.count)
+        if !parts.isEmpty {
+            var statement: PostgresQuery = "(\(parts[0]))"
+            for part in parts.dropFirst() { statement = "\(statement) UNION ALL (\(part))" }
+            for row in try await read(statement) {
+                guard let index = position[try row.decode(UUID.self, at: 1)] else { continue }
+                switch try row.decode(Int.self, at: 0) {
+                case 0:
+                    let metrics = try row.decode([String].self, at: 3), values = try row.decode([Double].self, at: 4), flags = try row.decode([Bool].self, at: 5)
+                    for (offset, metric) in metrics.enumerated() {
+                        guard let slot = MetricSlots.slot(metric), wanted & (UInt64(1) << UInt64(slot)) != 0 else { continue }
+                        totals[index].slots[slot] = values[offset]
+                        if flags[offset] { totals[index].apportioned |= UInt64(1) << UInt64(slot) }
+                    }
+                case 1:
+                    let day = Int(try row.decode(Int64.self, at: 2)) - 1
+                    let metrics = try row.decode([String].self, at: 3), values = try row.decode([Double].self, at: 4)
+                    var slots = [Double](repeating: 0, count: MetricSlots.count)
+                    for (offset, metric) in metrics.enumerated() {
+                        guard let slot = MetricSlots.slot(metric), wanted & (UInt64(1) << UInt64(slot)) != 0 else { continue }
+                        slots[slot] = values[offset]
+                    }
+                    later[day][index] = slots
+                default:
+                    villageCounts[index] = try row.decode([Double].self, at: 4)
+                }
+            }
+        }
+        return days.indices.map { day in
+            func at(_ id: UUID) -> UnitValues {
+                guard let index = position[id] else { return UnitValues() }
+                var values = totals[index]
+                if let changes = later[day][index] {
+                    for slot in reads.base { values.slots[slot] -= changes[slot] }
+                }
+                return values
+            }
+            /// A village counts 1 for itself; the nation, the sum of its provinces.
+            func villages(of unit: CoverageUnit, day: Int) -> Double {
+                func counted(_ id: UUID) -> Double { position[id].flatMap { villageCounts[$0]?[day] } ?? 0 }
+                guard let id = unit.id else { return provinces.reduce(0) { $0 + counted($1.rawValue) } }
+                return unit.level == "village" ? 1 : counted(id)
+            }
+            var result: [UUID?: UnitValues] = [:]
+            result.reserveCapacity(units.count)
+            for unit in units {
+                var values: UnitValues
+                if let id = unit.id {
+                    values = at(id)
+                } else {
+                    values = UnitValues()
+                    for province in provinces { values.add(at(province.rawValue)) }
+                }
+                if reads.villages {
+                    values.slots[MetricSlots.villages] = villages(of: unit, day: day)
+                }
+                result[unit.id] = values
+            }
+            return result
+        }
+    }
+
+    /// The statement counting the villages in force at the end of each of `days` under each of the
+    /// provinces, districts and communes among `ids`: rows of the unit's id and its counts (`int8[]`).
+    static func villageCounts(of ids: [UUID], on days: [CalendarDate]) -> PostgresQuery {
+        // A village's parent is always a commune: count by the province's or the parent's index. The days are
+        // CalendarDates (digits and dashes only), so they go into the text as literals.
+        let counts = "ARRAY[" + days.map { day in
+            "count(*) FILTER (WHERE v.valid_from <= '\(day)'::date AND (v.valid_until IS NULL OR v.valid_until > '\(day)'::date))"
+        }.joined(separator: ", ") + "]::int8[]"
+        return """
+            SELECT u.id, \(unsafeSQL: counts) FROM core_v1.units u
+            JOIN core_v1.units v ON v.province_id = u.id AND v.level = 'village'
+            WHERE u.id = ANY(\(ids)) AND u.level = 'province' GROUP BY u.id
+            UNION ALL
+            SELECT u.id, \(unsafeSQL: counts) FROM core_v1.units u
+            JOIN core_v1.units c ON c.parent_id = u.id
+            JOIN core_v1.units v ON v.parent_id = c.id AND v.level = 'village'
+            WHERE u.id = ANY(\(ids)) AND u.level = 'district' GROUP BY u.id
+            UNION ALL
+            SELECT u.id, \(unsafeSQL: counts) FROM core_v1.units u
+            JOIN core_v1.units v ON v.parent_id = u.id AND v.level = 'village'
+            WHERE u.id = ANY(\(ids)) AND u.level = 'commune' GROUP BY u.id
+            """
+    }
+}
