@@ -161,7 +161,7 @@ import Testing
             await owner.close()
             #expect(outcomes.allSatisfy { if case .accepted = $0 { true } else { false } }, "\(outcomes)")
         }
-        func visit(_ unit: ID<AdministrativeUnit>, _ household: ID<Household>) -> DomainEvent {
+        @Sendable func visit(_ unit: ID<AdministrativeUnit>, _ household: ID<Household>) -> DomainEvent {
             world.recent(unit, .householdVisited(HouseholdVisited(householdId: household, memberIds: [world.formerA1],
                 skills: SkillOutcomes(onlinePayment: .guided), services: ServiceOutcomes())))
         }

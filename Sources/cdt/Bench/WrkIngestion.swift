@@ -31,7 +31,7 @@ struct WrkIngestion {
     private static let threadDone = "cdt-wrk-thread-done"
     private static let summaryPrefix = "cdt-wrk-summary "
 
-    func run(_ source: [IngestionEvents.Event], wrk: String, timeLimit: Duration = .seconds(900)) async throws -> Result {
+    func run(_ source: [IngestionEvents.Event], wrk: String, timeLimit: Duration = .seconds(300)) async throws -> Result {
         let threads = max(1, min(threads, connections, source.count))
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("cdt-bench-wrk-\(UUID().uuidString).lua")
         try Self.script(bodies: source.map(\.json), token: token, threads: threads).write(to: script, atomically: true, encoding: .utf8)
@@ -130,6 +130,13 @@ struct WrkIngestion {
             Thread.detachNewThread {
                 let started = ContinuousClock.now
                 do {
+                    // A child inherits its spawning thread's blocked signals, and this process's threads block
+                    // SIGINT (as pgbench's alarm stayed blocked): wrk would never see the interrupt that ends it.
+                    var interrupt = sigset_t(), previous = sigset_t()
+                    sigemptyset(&interrupt)
+                    sigaddset(&interrupt, SIGINT)
+                    pthread_sigmask(SIG_UNBLOCK, &interrupt, &previous)
+                    defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
                     try process.run()
                 } catch {
                     continuation.resume(throwing: CommandError("wrk could not start: \(error)"))
@@ -146,6 +153,8 @@ struct WrkIngestion {
                         if doneCount == threads {
                             wall = ProgressBar.seconds(ContinuousClock.now - started)
                             process.interrupt()
+                            // Should the interrupt still not reach it, wrk is stopped: the run then fails for want of a summary.
+                            DispatchQueue.global().asyncAfter(deadline: .now() + 30) { if process.isRunning { process.terminate() } }
                         }
                     }
                 }
