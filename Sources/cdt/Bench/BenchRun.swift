@@ -133,7 +133,8 @@ struct BenchRun: AsyncParsableCommand {
             let storedByWrk = try await db.query("SELECT count(*) FROM event_ids WHERE id = ANY(\(wrkSource.map(\.id)))").decode(Int.self)[0]
             try keeper.update { report in
                 report.wrk = .init(run: run, pgbench: pgbench)
-                report.checks.append(.init(what: "wrk's events answered 201", expected: wrkCount, found: run.created))
+                report.checks.append(.init(what: "wrk's events answered 201" + (run.otherStatuses.isEmpty ? "" : " (others: \(run.otherStatuses))"),
+                                           expected: wrkCount, found: run.created))
                 report.checks.append(.init(what: "wrk's events in the log", expected: wrkCount, found: storedByWrk))
             }
             _ = try await CoverageCatchUp.wait(db, label: "coverage catching up with wrk's events")

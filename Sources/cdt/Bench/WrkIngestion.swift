@@ -19,6 +19,8 @@ struct WrkIngestion {
     struct Result: Codable {
         var events = 0, created = 0, otherAnswers = 0, connections = 0, seconds = 0.0
         var p50Ms = 0.0, p99Ms = 0.0, meanMs = 0.0
+        /// The status of each answer other than 201 (comma-separated; empty when there was none).
+        var otherStatuses = ""
         var perSecond: Double { Double(created) / max(seconds, 1e-9) }
     }
 
@@ -46,14 +48,15 @@ struct WrkIngestion {
         guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix(Self.summaryPrefix) }) else {
             throw CommandError("wrk gave no summary: \(output.suffix(800))")
         }
-        var fields: [String: Double] = [:]
+        var fields: [String: Double] = [:], statuses = ""
         for pair in line.dropFirst(Self.summaryPrefix.count).split(separator: " ") {
-            let parts = pair.split(separator: "=")
+            let parts = pair.split(separator: "=", omittingEmptySubsequences: false)
+            if parts.count == 2, parts[0] == "statuses" { statuses = String(parts[1]) }
             if parts.count == 2, let value = Double(parts[1]) { fields[String(parts[0])] = value }
         }
         return Result(events: source.count, created: Int(fields["created"] ?? 0), otherAnswers: Int(fields["other"] ?? 0),
                       connections: connections, seconds: wall, p50Ms: (fields["p50"] ?? 0) / 1000, p99Ms: (fields["p99"] ?? 0) / 1000,
-                      meanMs: (fields["mean"] ?? 0) / 1000)
+                      meanMs: (fields["mean"] ?? 0) / 1000, otherStatuses: statuses)
     }
 
     /// The Lua script: the bodies in a table, thread `k` of `threads` sending bodies k, k + threads, …
@@ -70,7 +73,7 @@ struct WrkIngestion {
               next_first = next_first + 1
               table.insert(all_threads, thread)
             end
-            first, created, other = 1, 0, 0
+            first, created, other, other_statuses = 1, 0, 0, ""
             local step, position, quota, answered_all = \(threads), 1, 0, false
             local headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer \(token)" }
             function init(args)
@@ -99,7 +102,7 @@ struct WrkIngestion {
             end
             function response(status, headers, body)
               if status == 201 then created = created + 1
-              else other = other + 1 end
+              else other = other + 1; other_statuses = other_statuses .. "," .. status end
               if not answered_all and created + other >= quota then
                 answered_all = true
                 io.write("\(threadDone)\\n"); io.flush()
@@ -107,10 +110,13 @@ struct WrkIngestion {
               end
             end
             function done(summary, latency, requests)
-              local c, o = 0, 0
-              for _, thread in ipairs(all_threads) do c = c + thread:get("created"); o = o + thread:get("other") end
-              io.write(string.format("\(summaryPrefix)created=%d other=%d p50=%d p99=%d mean=%.0f\\n",
-                c, o, latency:percentile(50), latency:percentile(99), latency.mean))
+              local c, o, statuses = 0, 0, ""
+              for _, thread in ipairs(all_threads) do
+                c = c + thread:get("created"); o = o + thread:get("other"); statuses = statuses .. thread:get("other_statuses")
+              end
+              if statuses == "" then statuses = "," end
+              io.write(string.format("\(summaryPrefix)created=%d other=%d p50=%d p99=%d mean=%.0f statuses=%s\\n",
+                c, o, latency:percentile(50), latency:percentile(99), latency.mean, string.sub(statuses, 2)))
             end
 
             """
