@@ -19,7 +19,8 @@ struct WrkIngestion {
     struct Result: Codable {
         var events = 0, created = 0, otherAnswers = 0, connections = 0, seconds = 0.0
         var p50Ms = 0.0, p99Ms = 0.0, meanMs = 0.0
-        /// The status of each answer other than 201 (comma-separated; empty when there was none).
+        /// The status of each answer other than 201, with the event id its body names (`200:<id>`;
+        /// comma-separated; empty when there was none).
         var otherStatuses = ""
         var perSecond: Double { Double(created) / max(seconds, 1e-9) }
     }
@@ -102,7 +103,11 @@ struct WrkIngestion {
             end
             function response(status, headers, body)
               if status == 201 then created = created + 1
-              else other = other + 1; other_statuses = other_statuses .. "," .. status end
+              else
+                other = other + 1
+                local id = string.match(body or "", '"id" *: *"([%x%-]+)"')
+                other_statuses = other_statuses .. "," .. status .. (id and (":" .. id) or "")
+              end
               if not answered_all and created + other >= quota then
                 answered_all = true
                 io.write("\(threadDone)\\n"); io.flush()
