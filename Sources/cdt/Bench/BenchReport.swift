@@ -173,7 +173,7 @@ struct RunReport: Encodable {
                          + "| pgbench INSERT \(f(single.pgbench.transactionsPerSecond, 0)) tps (avg \(f(single.pgbench.latencyAverageMs)) ms) | \(f(single.ratioToPgbench, 2))× | ≥ 1.0× |")
         }
         if let wrk {
-            lines.append("| single events from wrk, \(wrk.run.connections) connections (p50 / p99 \(f(wrk.run.p50Ms)) / \(f(wrk.run.p99Ms)) ms) | \(f(wrk.run.perSecond, 0)) events/s "
+            lines.append("| single events from wrk, \(wrk.run.connections) connections (p50 / p99 \(f(wrk.run.p50Ms)) / \(f(wrk.run.p99Ms)) ms, \(wrk.run.created) answered 201 and \(wrk.run.storedInLog) in the log of \(wrk.run.events)) | \(f(wrk.run.perSecond, 0)) events/s "
                          + "| pgbench INSERT \(f(wrk.pgbench.transactionsPerSecond, 0)) tps | \(f(wrk.ratioToPgbench, 2))× | ≥ 1.0× |")
         }
         for level in reads {
