@@ -147,6 +147,47 @@ import Testing
         }
     }
 
+    /// A member named in an event is placed by the teams they are on now or, when on none, by the team they
+    /// left last; one at a time and in a run of visits alike.
+    @Test func aMemberIsPlacedByTheTeamTheyAreOnNowOrTheOneTheyLeftLast() async throws {
+        let world = try await CommuneWorld.make()
+        let f = world.fixture, make = CommuneWorld.make
+        let officerC = [RoleAssignment(role: .communeOfficer, unitID: world.communeC)]
+        func record(_ events: [DomainEvent]) async throws {
+            let owner = f.database.makeClient()
+            let outcomes = try await RowScope.$current.withValue(.everyProvince) {
+                try await PostgresEventLog(client: owner, now: { WorkFixture.now }).append(events)
+            }
+            await owner.close()
+            #expect(outcomes.allSatisfy { if case .accepted = $0 { true } else { false } }, "\(outcomes)")
+        }
+        @Sendable func visit(_ unit: ID<AdministrativeUnit>, _ household: ID<Household>) -> DomainEvent {
+            world.recent(unit, .householdVisited(HouseholdVisited(householdId: household, memberIds: [world.formerA1],
+                skills: SkillOutcomes(onlinePayment: .guided), services: ServiceOutcomes())))
+        }
+        // formerA1 left team A1 (commune A) on 2025-08-05 and now joins team C: only commune C may credit them.
+        try await record([make.event(world.villageC1, on: "2025-09-01", .memberJoined(MemberJoined(teamId: world.teamC, memberId: world.formerA1, role: .member)))])
+        try await f.withApp(as: officer(world)) { officerA throws in
+            let single = try await officerA.submit(visit(f.villageA1, world.householdA1))
+            #expect(single.status == .forbidden && single.fields == ["payload.memberIds[0]"], "\(single.text)")
+            let batch = try await officerA.post("/api/v1/events/batch", EventJSON.batch([visit(f.villageA1, world.householdA1), visit(f.villageA1, world.householdA1)]))
+            #expect(batch.json["rejected"] as? Int == 2 && batch.text.contains("events[1].payload.memberIds[0]"), "\(batch.text)")
+        }
+        try await f.withApp(as: officerC) { officerC throws in
+            #expect(try await officerC.submit(visit(world.villageC1, world.householdC)).status == .created)
+        }
+        // They leave team C too: the team they left last (C, not A1) still places them.
+        try await record([make.event(world.villageC1, on: "2025-10-01", .memberLeft(MemberLeft(teamId: world.teamC, memberId: world.formerA1)))])
+        try await f.withApp(as: officer(world)) { officerA throws in
+            let batch = try await officerA.post("/api/v1/events/batch", EventJSON.batch([visit(f.villageA1, world.householdA1)]))
+            #expect(batch.json["rejected"] as? Int == 1, "\(batch.text)")
+        }
+        try await f.withApp(as: officerC) { officerC throws in
+            let batch = try await officerC.post("/api/v1/events/batch", EventJSON.batch([visit(world.villageC1, world.householdC), visit(world.villageC1, world.householdC)]))
+            #expect(batch.json["accepted"] as? Int == 2, "\(batch.text)")
+        }
+    }
+
     @Test func theAuthorCannotBeTheImporterAnotherAccountOrAMemberOfAnotherCommune() async throws {
         let world = try await CommuneWorld.make()
         let f = world.fixture

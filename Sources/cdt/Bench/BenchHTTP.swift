@@ -5,15 +5,29 @@ import FoundationNetworking
 
 /// A small HTTP client over loopback for the benchmark (URLSession, with enough connections for the
 /// concurrent clients of the ingestion runs).
+///
+/// Every request has a time limit (``requestTimeLimit``) kept by the client itself, not by a Swift task:
+/// a run once hung for good inside FoundationNetworking's `URLSession.data(for:)`, whose continuation was
+/// never resumed. Requests here use the completion-handler API and a timer of their own, so a request that
+/// neither answers nor fails within the limit throws ``TimedOut`` and the run goes on (or stops) instead.
 struct BenchHTTP: Sendable {
     let base: String
     let session: URLSession
+    /// The longest a request may take before it is cancelled and throws ``TimedOut``.
+    let requestTimeLimit: Duration
 
-    init(base: String, connections: Int = 64) {
+    /// A request that got no answer within ``requestTimeLimit``.
+    struct TimedOut: Error, CustomStringConvertible {
+        let method: String, path: String, limit: Duration
+        var description: String { "\(method) \(path) got no answer within \(limit)" }
+    }
+
+    init(base: String, connections: Int = 64, requestTimeLimit: Duration = .seconds(120)) {
         self.base = base
+        self.requestTimeLimit = requestTimeLimit
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpMaximumConnectionsPerHost = connections
-        configuration.timeoutIntervalForRequest = 120
+        configuration.timeoutIntervalForRequest = ProgressBar.seconds(requestTimeLimit)
         session = URLSession(configuration: configuration)
     }
 
@@ -57,8 +71,8 @@ struct BenchHTTP: Sendable {
 
     /// Whether the server answers `path` with 200.
     func isUp(_ path: String) async -> Bool {
-        guard let url = URL(string: base + path), let (_, response) = try? await session.data(from: url) else { return false }
-        return (response as? HTTPURLResponse)?.statusCode == 200
+        guard let (status, _) = try? await exchange("GET", path, body: nil, token: nil) else { return false }
+        return status == 200
     }
 
     private func send(_ method: String, _ path: String, body: Data?, token: String?) async throws -> [String: Any] {
@@ -76,7 +90,43 @@ struct BenchHTTP: Sendable {
         request.httpBody = body
         if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        let (data, response) = try await session.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+        let answer = OneAnswer()
+        return try await withCheckedThrowingContinuation { continuation in
+            answer.start(continuation)
+            let task = session.dataTask(with: request) { data, response, error in
+                if let error {
+                    answer.finish(.failure(error))
+                } else {
+                    answer.finish(.success(((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data())))
+                }
+            }
+            let timedOut = TimedOut(method: method, path: path, limit: requestTimeLimit)
+            DispatchQueue.global().asyncAfter(deadline: .now() + ProgressBar.seconds(requestTimeLimit)) {
+                if answer.finish(.failure(timedOut)) { task.cancel() }
+            }
+            task.resume()
+        }
+    }
+}
+
+/// The one answer of a request: whichever comes first of the response and the time limit resumes the
+/// waiting caller; the other is dropped.
+private final class OneAnswer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<(Int, Data), any Error>?
+
+    func start(_ continuation: CheckedContinuation<(Int, Data), any Error>) {
+        lock.withLock { self.continuation = continuation }
+    }
+
+    /// Resumes the caller with `result` unless it was resumed already; whether this call did.
+    @discardableResult
+    func finish(_ result: Result<(Int, Data), any Error>) -> Bool {
+        let waiting = lock.withLock { () -> CheckedContinuation<(Int, Data), any Error>? in
+            defer { continuation = nil }
+            return continuation
+        }
+        waiting?.resume(with: result)
+        return waiting != nil
     }
 }

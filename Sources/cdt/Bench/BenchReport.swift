@@ -101,6 +101,21 @@ struct RunReport: Encodable {
         }
     }
 
+    /// The single events sent by wrk, against the same pgbench run as the in-process client's.
+    struct Wrk: Encodable {
+        var run: WrkIngestion.Result
+        var pgbench: PostgresBaselines.PgbenchResult
+        var ratioToPgbench: Double { run.perSecond / max(pgbench.transactionsPerSecond, 1e-9) }
+
+        enum CodingKeys: String, CodingKey { case run, perSecond, ratioToPgbench }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(run, forKey: .run)
+            try container.encode(run.perSecond, forKey: .perSecond)
+            try container.encode(ratioToPgbench, forKey: .ratioToPgbench)
+        }
+    }
+
     struct Check: Encodable {
         var what: String, expected: Int, found: Int
         var exact: Bool { expected == found }
@@ -123,6 +138,8 @@ struct RunReport: Encodable {
     var batch: Batch?
     var catchUpAfterBatch: CoverageCatchUp.Figures?
     var single: Single?
+    /// The single events sent by wrk (`nil` when wrk is not installed or `--wrk-events 0`).
+    var wrk: Wrk?
     var reads: [BenchReport.Level] = []
     var freshness: BenchReport.Summary?
     var freshnessLoadPerSecond: Int?
@@ -154,6 +171,10 @@ struct RunReport: Encodable {
         if let single {
             lines.append("| single events, \(single.pgbench.clients) clients (p50 / p99 \(f(single.run.latency.p50)) / \(f(single.run.latency.p99)) ms) | \(f(single.run.perSecond, 0)) events/s "
                          + "| pgbench INSERT \(f(single.pgbench.transactionsPerSecond, 0)) tps (avg \(f(single.pgbench.latencyAverageMs)) ms) | \(f(single.ratioToPgbench, 2))× | ≥ 1.0× |")
+        }
+        if let wrk {
+            lines.append("| single events from wrk, \(wrk.run.connections) connections (p50 / p99 \(f(wrk.run.p50Ms)) / \(f(wrk.run.p99Ms)) ms, \(wrk.run.created) answered 201 and \(wrk.run.storedInLog) in the log of \(wrk.run.events)) | \(f(wrk.run.perSecond, 0)) events/s "
+                         + "| pgbench INSERT \(f(wrk.pgbench.transactionsPerSecond, 0)) tps | \(f(wrk.ratioToPgbench, 2))× | ≥ 1.0× |")
         }
         for level in reads {
             lines.append("| drill-down \(level.level), \(level.children) children (p50 / p95 / p99 ms) | \(f(level.http.p50)) / \(f(level.http.p95)) / \(f(level.http.p99)) "

@@ -53,13 +53,18 @@ enum AppendRules {
         }
         let members = Array(Set(events.flatMap(EventAuthority.memberIDs(in:))))
         if !members.isEmpty {
-            // The teams each member is on now or, when on none, the one they left last.
+            // The teams each member is on now or, when on none, the one they left last: one read of the members'
+            // memberships, compared with each other per member. (A self-join did the same with a probe per
+            // membership, which PostgreSQL made through the exclusion constraint's GiST index: half a second
+            // and more for a batch of a thousand visits, most of the database's time in a batch.)
             for row in try await session.query("""
-                SELECT s.member_id, u.path
-                FROM memberships s JOIN teams t ON t.id = s.team_id JOIN administrative_units u ON u.id = t.unit_id
-                WHERE s.member_id = ANY(\(members))
-                  AND NOT EXISTS (SELECT 1 FROM memberships o WHERE o.member_id = s.member_id AND s.left_on IS NOT NULL
-                                  AND (o.left_on IS NULL OR o.left_on > s.left_on))
+                SELECT member_id, path FROM (
+                    SELECT s.member_id, u.path, s.left_on,
+                           bool_or(s.left_on IS NULL) OVER member AS on_a_team, max(s.left_on) OVER member AS last_left
+                    FROM memberships s JOIN teams t ON t.id = s.team_id JOIN administrative_units u ON u.id = t.unit_id
+                    WHERE s.member_id = ANY(\(members))
+                    WINDOW member AS (PARTITION BY s.member_id)) m
+                WHERE left_on IS NULL OR (NOT on_a_team AND left_on = last_left)
                 """) {
                 let (id, path) = try row.decode((ID<Member>, String).self)
                 places.members[id, default: []].append(path)

@@ -17,12 +17,20 @@ struct ReadOnlyEventRun {
     let recorders: [AuditEntry?]
     /// What each event's recorder may name (`nil`: the importer, anything).
     let authorities: [EventAuthority?]
+    /// Each event's payload as the log stores it (``EventPayloadCodec``), encoded once for every statement
+    /// that sends it; `nil` until ``append(_:)`` encodes them.
+    private let payloads: [String]?
 
     init(events: [DomainEvent], now: Date, recorders: [AuditEntry?], authorities: [EventAuthority?]? = nil) {
+        self.init(events: events, now: now, recorders: recorders, authorities: authorities ?? Array(repeating: nil, count: events.count), payloads: nil)
+    }
+
+    private init(events: [DomainEvent], now: Date, recorders: [AuditEntry?], authorities: [EventAuthority?], payloads: [String]?) {
         self.events = events
         self.now = now
         self.recorders = recorders
-        self.authorities = authorities ?? Array(repeating: nil, count: events.count)
+        self.authorities = authorities
+        self.payloads = payloads
     }
 
     /// Whether events of `type` are appended in runs.
@@ -49,7 +57,8 @@ struct ReadOnlyEventRun {
             distinctAuthorities.append(authorities[index])
             return distinct.count - 1
         }
-        let outcomes = try await ReadOnlyEventRun(events: distinct, now: now, recorders: distinctRecorders, authorities: distinctAuthorities)
+        let outcomes = try await ReadOnlyEventRun(events: distinct, now: now, recorders: distinctRecorders, authorities: distinctAuthorities,
+                                                  payloads: try distinct.map { try EventPayloadCodec.encode($0.payload) })
             .appendDistinct(tx)
         var answered = Set<Int>()
         return positions.map { position in
@@ -88,21 +97,23 @@ struct ReadOnlyEventRun {
         }
         let stored = events.indices.filter { outcomes[$0] == nil }
         guard !stored.isEmpty else { return outcomes.map { $0! } }
-        let recordedAt = try await tx.query("SELECT now()").decode(Date.self)[0]
-        try await insert(stored.map { events[$0] }, recorders: stored.map { recorders[$0] }, recordedAt: recordedAt, units: units, tx)
+        let payloads = try encodedPayloads()
+        let recordedAt = try await insert(stored.map { events[$0] }, payloads: stored.map { payloads[$0] }, recorders: stored.map { recorders[$0] },
+                                          units: units, tx)
         for index in stored { outcomes[index] = .accepted(recordedAt: recordedAt) }
         return outcomes.map { $0! }
     }
 
     /// `.duplicate` or `.conflict` for the events whose id is stored already, in one statement.
     private func earlierOutcomes(_ tx: PostgresSession) async throws -> [AppendOutcome?] {
+        let payloads = try encodedPayloads()
         var outcomes = [AppendOutcome?](repeating: nil, count: events.count)
         let rows = try await tx.query("""
             SELECT x.n::int, e.recorded_at,
                    (e.unit_id = x.unit_id AND e.type = x.type AND e.version = x.version AND e.author_id = x.author_id
                     AND e.occurred_at = x.occurred_at AND e.payload = x.payload::jsonb) AS same
             FROM unnest(\(events.map(\.id)), \(events.map(\.unitID)), \(events.map(\.type.rawValue)), \(events.map(\.version)),
-                        \(events.map(\.authorID)), \(events.map(\.occurredAt)), \(try events.map { try EventPayloadCodec.encode($0.payload) }))
+                        \(events.map(\.authorID)), \(events.map(\.occurredAt)), \(payloads))
                  WITH ORDINALITY AS x(id, unit_id, type, version, author_id, occurred_at, payload, n)
             JOIN event_ids k ON k.id = x.id
             JOIN events e ON e.province_id = k.province_id AND e.id = k.id
@@ -199,20 +210,28 @@ struct ReadOnlyEventRun {
         }
     }
 
+    /// The payloads encoded once, or each encoded now for a run made without them.
+    private func encodedPayloads() throws -> [String] {
+        try payloads ?? events.map { try EventPayloadCodec.encode($0.payload) }
+    }
+
     /// Inserts the events into the log (with INSERT: row-level security refuses COPY) and, when someone
-    /// records them, one audit line each.
-    private func insert(_ stored: [DomainEvent], recorders: [AuditEntry?], recordedAt: Date, units: [ID<AdministrativeUnit>: StoredUnit],
-                        _ tx: PostgresSession) async throws {
-        try await tx.execute("""
-            INSERT INTO events (id, province_id, unit_id, type, version, author_id, occurred_at, recorded_at, payload)
-            SELECT x.id, x.province_id, x.unit_id, x.type, x.version, x.author_id, x.occurred_at, \(recordedAt), x.payload::jsonb
-            FROM unnest(\(stored.map(\.id)), \(stored.map { units[$0.unitID]!.provinceID }), \(stored.map(\.unitID)), \(stored.map(\.type.rawValue)),
-                        \(stored.map(\.version)), \(stored.map(\.authorID)), \(stored.map(\.occurredAt)),
-                        \(try stored.map { try EventPayloadCodec.encode($0.payload) }))
-                 AS x(id, province_id, unit_id, type, version, author_id, occurred_at, payload)
-            """)
+    /// records them, one audit line each; returns their `recorded_at`, the transaction's `now()`, read in
+    /// the same statement as the log's rows are written.
+    private func insert(_ stored: [DomainEvent], payloads: [String], recorders: [AuditEntry?], units: [ID<AdministrativeUnit>: StoredUnit],
+                        _ tx: PostgresSession) async throws -> Date {
+        let recordedAt = try await tx.query("""
+            WITH stored AS (
+                INSERT INTO events (id, province_id, unit_id, type, version, author_id, occurred_at, recorded_at, payload)
+                SELECT x.id, x.province_id, x.unit_id, x.type, x.version, x.author_id, x.occurred_at, now(), x.payload::jsonb
+                FROM unnest(\(stored.map(\.id)), \(stored.map { units[$0.unitID]!.provinceID }), \(stored.map(\.unitID)), \(stored.map(\.type.rawValue)),
+                            \(stored.map(\.version)), \(stored.map(\.authorID)), \(stored.map(\.occurredAt)), \(payloads))
+                     AS x(id, province_id, unit_id, type, version, author_id, occurred_at, payload)
+            )
+            SELECT now()
+            """).decode(Date.self)[0]
         let audited = stored.indices.filter { recorders[$0] != nil }
-        guard !audited.isEmpty else { return }
+        guard !audited.isEmpty else { return recordedAt }
         try await tx.execute("""
             INSERT INTO audit_log (account_id, client_address, action, target, province_id, unit_path, details)
             SELECT x.account_id, x.client_address, 'event.recorded', x.id::text, coalesce(u.province_id, u.id), u.path,
@@ -223,6 +242,7 @@ struct ReadOnlyEventRun {
             JOIN administrative_units u ON u.id = x.unit_id
             ORDER BY x.n
             """)
+        return recordedAt
     }
 }
 
