@@ -39,6 +39,14 @@ import Testing
         #expect(refusal(fine).isEmpty)
     }
 
+    /// A value missing where one must be once made the scan ask for the same value forever: one request
+    /// held a thread at full speed until the server was restarted.
+    @Test func aMissingValueIsMalformedAndTheScanEnds() {
+        for text in [#"{"a": [}"#, #"[}"#, #"{"a": }"#, #"[:]"#, #"{"events": [{"id": 1}, }"#] {
+            #expect(refusal(text) == [Violation(field: "", rule: "must be well-formed JSON")], "\(text)")
+        }
+    }
+
     @Test func aBatchKeepsEachProblemUnderItsEventForTheCallerToRefuseAlone() throws {
         let (value, problems) = try JSONInput.parseKeepingProblems(Data(#"{"events": [{"id": 1}, {"id": 2, "id": 3}, {"note": "\u0000"}]}"#.utf8))
         #expect((value as? [String: Any])?["events"] is [Any])

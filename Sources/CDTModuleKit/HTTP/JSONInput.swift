@@ -49,7 +49,8 @@ public enum JSONInput {
         do {
             decoded = try decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
-            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, context.underlyingError != nil {
+            // The decoder says malformed input is corrupt data at the top; the types here never do.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
                 throw ValidationFailure(field: "", rule: "must be well-formed JSON")
             }
             if !problems.isEmpty { throw ValidationFailure(problems) }

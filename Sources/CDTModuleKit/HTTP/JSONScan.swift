@@ -88,7 +88,11 @@ public enum JSONScan {
             default:
                 if current != UInt8(ascii: "n") { record(field, .scalar) }
                 // A number, true, false or null: up to the next delimiter.
+                let start = index
                 while !atEnd, ![UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}")].contains(current), current > 0x20 { index += 1 }
+                // No value where one must be (`[}`, `{"a": }`): malformed, which the parser reports. Stop here,
+                // or the enclosing array would ask for the same value forever.
+                if index == start { index = bytes.count }
             }
         }
 

@@ -1,0 +1,63 @@
+import CDTDomain
+import CDTModuleKit
+import Foundation
+import Testing
+
+/// Request bodies decode in one parse (`JSONInput.decode(_:fromJSON:)`): the same refusals, naming the same
+/// fields, as parsing to a JSON value first and decoding that (`JSONInput.decode(_:from:)`).
+@Suite struct OneParseDecodeTests {
+    struct Visit: Codable, Equatable {
+        struct Resident: Codable, Equatable {
+            var name: String
+            var age: Int?
+        }
+        var household: String
+        var residents: [Resident]
+        var note: String?
+    }
+
+    func oneParse(_ text: String) -> Result<Visit, ValidationFailure> {
+        Result { () throws(ValidationFailure) -> Visit in try JSONInput.decode(Visit.self, fromJSON: Data(text.utf8)) }
+    }
+
+    func twoPasses(_ text: String) -> Result<Visit, ValidationFailure> {
+        Result { () throws(ValidationFailure) -> Visit in try JSONInput.decode(Visit.self, from: try JSONInput.parse(Data(text.utf8))) }
+    }
+
+    func violations(_ result: Result<Visit, ValidationFailure>) -> [Violation] {
+        if case .failure(let failure) = result { return failure.violations }
+        return []
+    }
+
+    @Test func aGoodBodyDecodesAsBefore() throws {
+        let text = #"{"household": "Nhà ông Bình", "residents": [{"name": "Lò Thị Mai", "age": 34}, {"name": "Bé Na"}], "note": null}"#
+        #expect(try oneParse(text).get() == Visit(household: "Nhà ông Bình", residents: [.init(name: "Lò Thị Mai", age: 34), .init(name: "Bé Na")]))
+        #expect(try oneParse(text).get() == twoPasses(text).get())
+    }
+
+    @Test func unknownFieldsAreRefusedByPathAtEveryDepthButNullsAreNot() {
+        let text = #"{"household": "A", "residents": [{"name": "B", "nickname": "C"}], "extra": {"deep": 1}, "ignored": null}"#
+        #expect(violations(oneParse(text)) == [
+            Violation(field: "extra", rule: "is not a known field"),
+            Violation(field: "residents[0].nickname", rule: "is not a known field"),
+        ])
+        #expect(Set(violations(oneParse(text))) == Set(violations(twoPasses(text))))
+    }
+
+    @Test func malformedJSONWrongTypesAndMissingFieldsNameTheFieldAndRule() {
+        #expect(violations(oneParse(#"{"household": "A", "residents": [}"#)) == [Violation(field: "", rule: "must be well-formed JSON")])
+        #expect(violations(oneParse(#"{"household": 12, "residents": []}"#)) == [Violation(field: "household", rule: "must be a string")])
+        #expect(violations(oneParse(#"{"household": "A", "residents": [{"age": 3}]}"#)) == [Violation(field: "residents[0].name", rule: "is required")])
+        for text in [#"{"household": 12, "residents": []}"#, #"{"residents": []}"#] {
+            #expect(violations(oneParse(text)) == violations(twoPasses(text)))
+        }
+    }
+
+    @Test func theScansRefusalsComeBeforeTheTypesAndTheDeepestInputIsNeverParsed() {
+        // A key given twice is refused even where the type would also fail.
+        #expect(violations(oneParse(#"{"household": 1, "household": "B", "residents": []}"#)).map(\.field) == ["household"])
+        #expect(violations(oneParse(#"{"household": "A\u0000", "residents": []}"#)) == [Violation(field: "household", rule: Validator.nulRule)])
+        let deep = String(repeating: "[", count: 200_000) + String(repeating: "]", count: 200_000)
+        #expect(violations(oneParse(deep)).first?.rule.hasPrefix("must not nest") == true)
+    }
+}
