@@ -61,3 +61,19 @@ import Testing
         #expect(violations(oneParse(deep)).first?.rule.hasPrefix("must not nest") == true)
     }
 }
+
+/// A batch's events are decoded each from its own bytes: the scan finds where each element lies.
+@Suite struct BatchElementRangesTests {
+    @Test func eachElementOfTheArrayIsFoundWithItsBytesAndDecodesUnderItsPrefix() throws {
+        let text = #"{"events": [ {"household": "A", "residents": []}, {"household": "B", "residents": [{"name": "Mai", "x": 1}]} ], "other": [1]}"#
+        let data = Data(text.utf8)
+        let ranges = JSONScan.elementRanges(ofArray: "events", in: data)
+        #expect(ranges.count == 2)
+        let first = try JSONInput.decode(OneParseDecodeTests.Visit.self, fromJSON: data.subdata(in: ranges[0]), prefix: "events[0]")
+        #expect(first == OneParseDecodeTests.Visit(household: "A", residents: []))
+        #expect(throws: ValidationFailure([Violation(field: "events[1].residents[0].x", rule: "is not a known field")])) {
+            try JSONInput.decode(OneParseDecodeTests.Visit.self, fromJSON: data.subdata(in: ranges[1]), prefix: "events[1]")
+        }
+        #expect(JSONScan.elementRanges(ofArray: "events", in: Data(#"{"other": [1, 2]}"#.utf8)).isEmpty)
+    }
+}

@@ -42,7 +42,16 @@ public enum JSONInput {
     /// the fields it gives), decoded once, and what `T` understood is compared with what was given, so an
     /// unknown field is refused as in ``decode(_:from:prefix:)``. Malformed JSON, a refusal of the scan, a
     /// wrong type and an unknown field are each a ``ValidationFailure`` naming the field, in that order.
-    public static func decode<T: Codable>(_ type: T.Type, fromJSON data: Data) throws(ValidationFailure) -> T {
+    /// Paths are under `prefix` (`events[3]` for an event of a batch).
+    public static func decode<T: Codable>(_ type: T.Type, fromJSON data: Data, prefix: String = "") throws(ValidationFailure) -> T {
+        do {
+            return try decodeOnce(type, fromJSON: data)
+        } catch {
+            throw prefix.isEmpty ? error : ValidationFailure(error.violations.map { $0.nested(under: prefix) })
+        }
+    }
+
+    private static func decodeOnce<T: Codable>(_ type: T.Type, fromJSON data: Data) throws(ValidationFailure) -> T {
         let (problems, given) = JSONScan.problemsAndShape(in: data)
         if let deep = problems.first(where: { $0.rule.hasPrefix("must not nest") }) { throw ValidationFailure([deep]) }
         let decoded: T

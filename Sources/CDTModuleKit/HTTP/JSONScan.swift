@@ -34,6 +34,16 @@ public enum JSONScan {
         return (scanner.problems, scanner.shape)
     }
 
+    /// Where each element of the array at the top-level key `key` lies in `data` (well-formed JSON), so each
+    /// can be decoded from its own bytes; empty when there is no such array.
+    public static func elementRanges(ofArray key: String, in data: Data) -> [Range<Int>] {
+        var scanner = Scanner(bytes: [UInt8](data), recordsShape: false)
+        scanner.rangesOf = key
+        scanner.skipSpace()
+        scanner.value(path: "", depth: 0)
+        return scanner.ranges
+    }
+
     /// The paths of the fields `data` gives a value other than null, with their kinds.
     static func shape(of data: Data) -> [String: Kind] {
         var scanner = Scanner(bytes: [UInt8](data), recordsShape: true)
@@ -48,6 +58,9 @@ public enum JSONScan {
         var problems: [Violation] = []
         let recordsShape: Bool
         var shape: [Field: Kind] = [:]
+        /// The array whose elements' byte ranges are kept, and the ranges.
+        var rangesOf: String?
+        var ranges: [Range<Int>] = []
 
         init(bytes: [UInt8], recordsShape: Bool) {
             self.bytes = bytes
@@ -124,7 +137,9 @@ public enum JSONScan {
                 guard !atEnd else { return }
                 if current == UInt8(ascii: "]") { index += 1; return }
                 if current == UInt8(ascii: ",") { index += 1; position += 1; continue }
+                let start = index
                 value(path: "\(path)[\(position)]", depth: depth, parent: path, isElement: true)
+                if path == rangesOf { ranges.append(start..<index) }
             }
         }
 

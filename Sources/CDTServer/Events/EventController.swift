@@ -98,6 +98,8 @@ struct EventController: Sendable {
     @Sendable func submitBatch(_ request: Request, context: AppRequestContext) async throws -> BatchResponse {
         let body = try await JSONInput.body(of: request, limit: Self.batchBodyLimit)
         let (items, problems) = try batchItems(body)
+        // Each event is decoded from its own bytes (one parse), not written back out from the parsed batch.
+        let ranges = JSONScan.elementRanges(ofArray: "events", in: body)
         var results: [BatchResult?] = Array(repeating: nil, count: items.count)
         var events: [(index: Int, event: DomainEvent)] = []
         for (index, item) in items.enumerated() {
@@ -105,7 +107,9 @@ struct EventController: Sendable {
             do throws(ValidationFailure) {
                 // A key given twice or a NUL character refuses this event alone, not the batch.
                 if let found = problems[index] { throw ValidationFailure(found) }
-                let decoded = try JSONInput.decode(DomainEvent.self, from: item, prefix: "events[\(index)]")
+                let decoded = ranges.count == items.count
+                    ? try JSONInput.decode(DomainEvent.self, fromJSON: body.subdata(in: ranges[index]), prefix: "events[\(index)]")
+                    : try JSONInput.decode(DomainEvent.self, from: item, prefix: "events[\(index)]")
                 let event = try catalog.submitted(decoded, prefix: "events[\(index)]")
                 if event.recordedAt != nil { throw ValidationFailure(field: "events[\(index)].recordedAt", rule: "is set by the server, not sent") }
                 events.append((index, event))
