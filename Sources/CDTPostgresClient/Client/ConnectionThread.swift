@@ -39,9 +39,7 @@ final class ConnectionThread: TaskExecutor, @unchecked Sendable {
             runLoop()
         }
         thread.name = name
-        // A lease's body (a module's Swift code included) runs here: the same stack as a default thread
-        // (8 MiB, reserved, not resident until used), not a smaller one it could overflow.
-        thread.stackSize = 8 << 20
+        thread.stackSize = 1 << 20
         thread.start()
         started.wait()
     }
