@@ -1,9 +1,9 @@
 public import Logging
 public import ServiceLifecycle
+import NIOPosix
 
-/// The PostgreSQL client the platform uses for every database call: a bounded pool of libpq connections,
-/// each with a thread of its own for its blocking calls, never Swift's cooperative pool. A lease's body runs
-/// on its connection's thread, so its statements need no hand-off between threads (``ConnectionThread``).
+/// The PostgreSQL client the platform uses for every database call: a bounded pool of libpq connections
+/// whose blocking calls run on a dedicated thread pool, never on Swift's cooperative pool.
 ///
 /// ```swift
 /// let db = PostgresClient(configuration: .init(conninfo: "postgresql://localhost/cdt"), logger: logger)
@@ -18,12 +18,16 @@ public final class PostgresClient: Sendable, Service {
     public let configuration: PostgresClientConfiguration
     let logger: Logger
     let pool: ConnectionPool
+    let threadPool: NIOThreadPool
 
     /// Creates the client. No connection is opened until the first call needs one.
     public init(configuration: PostgresClientConfiguration, logger: Logger = Logger(label: "cdt.postgres")) {
         self.configuration = configuration
         self.logger = logger
         self.pool = ConnectionPool(capacity: configuration.maximumConnections, leaseTimeout: configuration.leaseTimeout)
+        // One thread per connection, so a blocking call never queues behind another.
+        self.threadPool = NIOThreadPool(numberOfThreads: configuration.maximumConnections)
+        self.threadPool.start()
     }
 
     // MARK: Running statements
@@ -65,17 +69,13 @@ public final class PostgresClient: Sendable, Service {
         _ body: (PostgresSession) async throws -> Result
     ) async throws -> Result {
         let connection = try await leaseConnection()
-        let thread = connection.thread!
-        let session = PostgresSession(connection: connection, thread: thread)
+        let session = PostgresSession(connection: connection, threadPool: threadPool)
         let result: Result
         do {
-            // The body runs on the connection's thread, where its statements run in place.
-            result = try await withTaskExecutorPreference(thread) {
-                // Every lease says its whole scope, even "none", in one statement: whatever the connection's
-                // previous lease set (its scope, or a setting a statement of its body changed) never carries over.
-                try await session.query((RowScope.current ?? .noProvince).statement)
-                return try await body(session)
-            }
+            // Every lease says its whole scope, even "none", in one statement: whatever the connection's
+            // previous lease set (its scope, or a setting a statement of its body changed) never carries over.
+            try await session.query((RowScope.current ?? .noProvince).statement)
+            result = try await body(session)
         } catch {
             await giveBack(connection)
             throw error
@@ -95,23 +95,19 @@ public final class PostgresClient: Sendable, Service {
     private func leaseConnection() async throws -> PostgresConnection {
         try Task.checkCancellation()
         if case .connection(let connection) = try await pool.lease() {
-            // The health check waits for nothing (see `isUsable`), so it runs here, not on the connection's
-            // thread: a hand-off there and back costs two thread wake-ups, and every lease makes one.
+            // The health check waits for nothing (see `isUsable`), so it runs here, not on the blocking pool:
+            // a hand-off there and back costs two thread wake-ups, and every lease makes one.
             if connection.isUsable { return connection }
             // Broken while idle (a server restart, say): close it and reuse its slot for a new one.
             logger.info("discarding a broken pooled connection")
-            await close(connection, freeingSlot: false)
+            _ = try? await threadPool.runBlocking { connection.close() }
         }
-        let thread = ConnectionThread(name: "cdt-postgres")
         do {
             let configuration = configuration
-            let connection = try await thread.run {
+            return try await threadPool.runBlocking {
                 try PostgresConnection.connect(conninfo: configuration.conninfo, connectTimeoutSeconds: configuration.connectTimeoutSeconds)
             }
-            connection.thread = thread
-            return connection
         } catch {
-            thread.stop()
             pool.releaseSlot()
             throw error
         }
@@ -120,14 +116,14 @@ public final class PostgresClient: Sendable, Service {
     /// Returns a connection to the pool if it is healthy and outside any transaction; closes it otherwise.
     /// (The next lease overwrites its row scope before its first statement.)
     private func giveBack(_ connection: PostgresConnection) async {
-        // The checks wait for nothing and run here; only a rollback, a round trip, goes to the connection's thread.
+        // The checks wait for nothing and run here; only a rollback, a round trip, goes to the blocking pool.
         let healthy: Bool
         if !connection.isUsable {
             healthy = false
         } else if connection.isIdle {
             healthy = true
         } else {
-            healthy = (try? await connection.thread!.run { () -> Bool in
+            healthy = (try? await threadPool.runBlocking { () -> Bool in
                 // A transaction left open (a raw BEGIN, say) must not leak into the next lease.
                 connection.transactionDepth = 0
                 return (try? connection.executeSimple("ROLLBACK")) != nil && connection.isIdle
@@ -138,18 +134,13 @@ public final class PostgresClient: Sendable, Service {
             return
         }
         if let leftover = pool.release(connection) {
-            await close(leftover, freeingSlot: false)
+            _ = try? await threadPool.runBlocking { leftover.close() }
         }
     }
 
-    /// Closes a connection on its thread (`PQfinish` may wait for the network), which then ends.
-    private func close(_ connection: PostgresConnection, freeingSlot: Bool = true) async {
-        if let thread = connection.thread {
-            _ = try? await thread.run { connection.close() }
-        } else {
-            connection.close()
-        }
-        if freeingSlot { pool.releaseSlot() }
+    private func close(_ connection: PostgresConnection) async {
+        _ = try? await threadPool.runBlocking { connection.close() }
+        pool.releaseSlot()
     }
 
     // MARK: Lifecycle
@@ -160,8 +151,9 @@ public final class PostgresClient: Sendable, Service {
     /// Closes idle connections and refuses new work; connections in use close when they are returned.
     public func close() async {
         for connection in pool.close() {
-            await close(connection, freeingSlot: false)
+            _ = try? await threadPool.runBlocking { connection.close() }
         }
+        try? await threadPool.shutdownGracefully()
     }
 
     /// Runs until graceful shutdown, then closes the pool.

@@ -1,11 +1,12 @@
 import Foundation
+import NIOPosix
 
 /// One leased connection, handed to the body of ``PostgresClient/withConnection(isolation:_:)`` and
 /// ``PostgresClient/withTransaction(isolation:_:)``. Statements on a session run one after another on
 /// the same connection, so a transaction sees its own writes. Do not keep a session past its body.
 public struct PostgresSession: Sendable {
     let connection: PostgresConnection
-    let thread: ConnectionThread
+    let threadPool: NIOThreadPool
 
     /// Runs one statement and returns its rows. Cancelling the task asks the server to cancel it.
     @discardableResult
@@ -82,20 +83,19 @@ public struct PostgresSession: Sendable {
         _ = try await blocking(cancellable: false) { connection in try connection.executeSimple(sql) }
     }
 
-    /// Runs `work` on the connection's thread: in place when the lease's body runs there (the usual case),
-    /// handed over and back otherwise. A cancellable statement is checked for cancellation first, and
+    /// Runs `work` on the thread pool. A cancellable statement is checked for cancellation first, and
     /// cancelling the task while it runs sends `PQcancel` from a short-lived thread of its own: it blocks
-    /// while it talks to the server.
+    /// while it talks to the server, and every pool thread may be busy running statements.
     private func blocking<Value: Sendable>(
         cancellable: Bool,
         _ work: @escaping @Sendable (PostgresConnection) throws -> Value
     ) async throws -> Value {
         let connection = connection
-        let thread = thread
+        let threadPool = threadPool
         if cancellable { try Task.checkCancellation() }
         let generation = connection.beginStatement()
         defer { connection.endStatement() }
-        let run = { try await thread.run { try work(connection) } }
+        let run = { try await threadPool.runBlocking { try work(connection) } }
         guard cancellable else { return try await run() }
         return try await withTaskCancellationHandler(operation: run) {
             Thread { connection.cancelRunningStatement(generation: generation) }.start()

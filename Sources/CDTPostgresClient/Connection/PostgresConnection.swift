@@ -23,9 +23,6 @@ final class PostgresConnection: @unchecked Sendable {
     }
     /// Savepoint depth for nested transactions.
     var transactionDepth = 0
-    /// The thread a pooled connection's statements run on (see ``ConnectionThread``); `nil` for a
-    /// connection with a thread of its own, such as a listener's.
-    var thread: ConnectionThread?
 
     private init(handle: OpaquePointer) {
         self.handle = handle
@@ -43,7 +40,6 @@ final class PostgresConnection: @unchecked Sendable {
         }
         if let handle { PQfinish(handle) }
         handle = nil
-        thread?.stop()
     }
 
     // MARK: Connecting
