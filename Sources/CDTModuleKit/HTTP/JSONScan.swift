@@ -10,10 +10,7 @@ public enum JSONScan {
 
     /// The problems in `data`, which has already parsed as JSON; empty when there are none.
     public static func problems(in data: Data) -> [Violation] {
-        var scanner = Scanner(bytes: [UInt8](data), recordsShape: false)
-        scanner.skipSpace()
-        scanner.value(path: "", depth: 0)
-        return scanner.problems
+        scanned(data).problems
     }
 
     /// What kind of value a field holds, for comparing the fields of two documents.
@@ -28,28 +25,28 @@ public enum JSONScan {
 
     /// The problems in `data` and the fields it gives a value other than null, with their kinds, in one pass.
     static func problemsAndShape(in data: Data) -> (problems: [Violation], shape: [Field: Kind]) {
-        var scanner = Scanner(bytes: [UInt8](data), recordsShape: true)
-        scanner.skipSpace()
-        scanner.value(path: "", depth: 0)
+        let scanner = scanned(data, recordsShape: true)
         return (scanner.problems, scanner.shape)
     }
 
     /// Where each element of the array at the top-level key `key` lies in `data` (well-formed JSON), so each
     /// can be decoded from its own bytes; empty when there is no such array.
     public static func elementRanges(ofArray key: String, in data: Data) -> [Range<Int>] {
-        var scanner = Scanner(bytes: [UInt8](data), recordsShape: false)
-        scanner.rangesOf = key
-        scanner.skipSpace()
-        scanner.value(path: "", depth: 0)
-        return scanner.ranges
+        scanned(data, rangesOf: key).ranges
     }
 
     /// The paths of the fields `data` gives a value other than null, with their kinds.
     static func shape(of data: Data) -> [String: Kind] {
-        var scanner = Scanner(bytes: [UInt8](data), recordsShape: true)
+        Dictionary(scanned(data, recordsShape: true).shape.map { ($0.key.path, $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// One pass over `data`, keeping what the caller asks for beside the problems.
+    private static func scanned(_ data: Data, recordsShape: Bool = false, rangesOf: String? = nil) -> Scanner {
+        var scanner = Scanner(bytes: [UInt8](data), recordsShape: recordsShape)
+        scanner.rangesOf = rangesOf
         scanner.skipSpace()
         scanner.value(path: "", depth: 0)
-        return Dictionary(scanner.shape.map { ($0.key.path, $0.value) }, uniquingKeysWith: { first, _ in first })
+        return scanner
     }
 
     private struct Scanner {
