@@ -23,6 +23,8 @@ final class PostgresConnection: @unchecked Sendable {
     }
     /// Savepoint depth for nested transactions.
     var transactionDepth = 0
+    /// The statements prepared on this connection.
+    private var preparedStatements = PreparedStatements()
 
     private init(handle: OpaquePointer) {
         self.handle = handle
@@ -146,20 +148,55 @@ final class PostgresConnection: @unchecked Sendable {
         if let failed = query.bindings.first(where: { $0.encodingError != nil }) {
             throw PostgresError(code: .unsupportedType, message: "a parameter could not be encoded: \(failed.encodingError!)", query: query.sql)
         }
+        if PreparedStatements.changesSchema(query.sql) { try forgetPreparedStatements() }
+        let key = PreparedStatements.Key(sql: query.sql, types: query.bindings.map(\.type.oid))
+        let plan = preparedStatements.plan(for: key)
+        if case .prepare(let name) = plan {
+            let result = PQprepare(handle, name, query.sql, Int32(key.types.count), key.types)
+            defer { PQclear(result) }
+            _ = try makeRows(result, query: query.sql)
+            preparedStatements.prepared(key, as: name)
+        }
+        let wasIdle = isIdle
         let result = withParameters(query.bindings) { count, types, values, lengths, formats in
-            PQexecParams(handle, query.sql, count, types, values, lengths, formats, 0)
+            switch plan {
+            case .unprepared: PQexecParams(handle, query.sql, count, types, values, lengths, formats, 0)
+            case .prepare(let name), .execute(let name): PQexecPrepared(handle, name, count, values, lengths, formats, 0)
+            }
         }
         defer { PQclear(result) }
-        return try makeRows(result, query: query.sql)
+        do {
+            return try makeRows(result, query: query.sql)
+        } catch let error as PostgresError where error.isStalePreparedStatement && plan != .unprepared {
+            // A table the statement reads changed shape since it was prepared (a migration on another
+            // connection): prepare it again next time, and run it again now when no transaction was open.
+            if let name = preparedStatements.forget(key), isIdle { _ = try? executeSimple("DEALLOCATE \(name)") }
+            guard wasIdle, isIdle else { throw error }
+            return try run(query)
+        }
     }
 
     /// Runs SQL text through the simple query protocol: several statements, no parameters.
+    ///
+    /// Anything but transaction control may change the schema (migrations run this way), so the
+    /// connection's prepared statements are dropped after it.
     @discardableResult
     func executeSimple(_ sql: String) throws -> PostgresRows {
         guard let handle else { throw closedError(sql) }
         let result = PQexec(handle, sql)
         defer { PQclear(result) }
-        return try makeRows(result, query: sql)
+        let rows = try makeRows(result, query: sql)
+        if !PreparedStatements.isTransactionControl(sql) { try forgetPreparedStatements() }
+        return rows
+    }
+
+    /// Drops every statement this connection prepared (`DEALLOCATE ALL`), when it has any.
+    private func forgetPreparedStatements() throws {
+        guard !preparedStatements.isEmpty, let handle else { return }
+        preparedStatements.removeAll()
+        let result = PQexec(handle, "DEALLOCATE ALL")
+        defer { PQclear(result) }
+        _ = try makeRows(result, query: "DEALLOCATE ALL")
     }
 
     /// Marks a statement as running, for ``cancelRunningStatement(generation:)``.

@@ -1,0 +1,86 @@
+import CDTPostgres
+import Foundation
+import Testing
+
+/// A connection prepares a statement the second time it runs it, and runs the prepared one after that.
+@Suite struct PreparedStatementTests {
+    private static func byID(_ id: Int) -> PostgresQuery { "SELECT name FROM teams WHERE id = \(id)" }
+
+    /// How many statements with exactly this text the session's connection has prepared.
+    private func preparedCount(_ sql: String, _ db: PostgresSession) async throws -> Int {
+        try await db.query("SELECT count(*)::int FROM pg_prepared_statements WHERE statement = \(sql)").decode(Int.self)[0]
+    }
+
+    private func makeTeams(_ db: PostgresSession) async throws {
+        try await db.execute("CREATE TABLE teams (id int PRIMARY KEY, name text)")
+        try await db.execute("INSERT INTO teams VALUES (1, \("Tổ thôn Đông")), (2, \("Tổ thôn Tây")), (3, \("Tổ bản Mường"))")
+    }
+
+    @Test func aStatementRunAgainIsPreparedOnceAndAnswersEveryTime() async throws {
+        try await withTestClient(maximumConnections: 1) { client in
+            try await client.withConnection { db in
+                try await makeTeams(db)
+                let sql = Self.byID(1).sql
+                #expect(try await db.query(Self.byID(1)).decode(String.self) == ["Tổ thôn Đông"])
+                #expect(try await preparedCount(sql, db) == 0, "a statement seen once is not prepared")
+                for (id, name) in [(2, "Tổ thôn Tây"), (3, "Tổ bản Mường"), (1, "Tổ thôn Đông"), (4, nil)] {
+                    #expect(try await db.query(Self.byID(id)).decode(String.self).first == name)
+                }
+                #expect(try await preparedCount(sql, db) == 1)
+            }
+        }
+    }
+
+    @Test func nullAndBinaryParametersBindTheSameWhenPrepared() async throws {
+        try await withTestClient(maximumConnections: 1) { client in
+            try await client.withConnection { db in
+                for round in 0..<4 {
+                    let text: String? = round.isMultiple(of: 2) ? nil : "vòng \(round)"
+                    let bytes = Data([0, UInt8(round), 255])
+                    let row = try await db.query("SELECT \(text)::text, \(bytes)::bytea").decode((String?, Data).self)[0]
+                    #expect(row.0 == text)
+                    #expect(row.1 == bytes)
+                }
+            }
+        }
+    }
+
+    @Test func aTableChangedByAnotherConnectionIsReadInItsNewShape() async throws {
+        try await withTestClient(maximumConnections: 2) { client in
+            try await client.withConnection { db in
+                try await makeTeams(db)
+                for _ in 0..<3 { _ = try await db.query("SELECT * FROM teams WHERE id = \(1)") }
+                #expect(try await preparedCount("SELECT * FROM teams WHERE id = $1", db) == 1)
+                // Another connection (a migration, say) adds a column: the prepared statement's result
+                // would change shape, which PostgreSQL refuses; outside a transaction it is run again.
+                try await client.execute("ALTER TABLE teams ADD COLUMN phone text")
+                let rows = try await db.query("SELECT * FROM teams WHERE id = \(1)")
+                #expect(rows.columns.map(\.name) == ["id", "name", "phone"])
+                // Inside a transaction the first run fails (the transaction cannot go on); the next works.
+                for _ in 0..<2 { _ = try await db.query("SELECT * FROM teams WHERE id = \(2)") }
+                try await client.execute("ALTER TABLE teams ADD COLUMN village text")
+                let failed = await postgresError { try await db.withTransaction { tx in _ = try await tx.query("SELECT * FROM teams WHERE id = \(2)") } }
+                #expect(failed?.sqlState == "0A000")
+                let again = try await db.withTransaction { tx in try await tx.query("SELECT * FROM teams WHERE id = \(2)") }
+                #expect(again.columns.map(\.name) == ["id", "name", "phone", "village"])
+            }
+        }
+    }
+
+    @Test func schemaChangesOnTheConnectionDropItsPreparedStatementsAndTransactionsKeepThem() async throws {
+        try await withTestClient(maximumConnections: 1) { client in
+            try await client.withConnection { db in
+                try await makeTeams(db)
+                let sql = Self.byID(1).sql
+                for id in 1...2 { _ = try await db.query(Self.byID(id)) }
+                try await db.withTransaction { tx in _ = try await tx.query(Self.byID(3)) }
+                #expect(try await preparedCount(sql, db) == 1, "transaction control keeps prepared statements")
+                try await db.execute(unsafeSQL: "CREATE INDEX teams_name ON teams (name)")
+                #expect(try await preparedCount(sql, db) == 0, "SQL run as text (migrations) drops them")
+                for id in 1...2 { _ = try await db.query(Self.byID(id)) }
+                try await db.execute("DROP INDEX teams_name")
+                #expect(try await preparedCount(sql, db) == 0, "a schema change run as a statement drops them")
+            }
+        }
+    }
+}
