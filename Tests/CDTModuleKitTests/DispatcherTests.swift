@@ -150,6 +150,50 @@ import Testing
         await harness.close()
     }
 
+    /// Commits that each wake the dispatcher do not each cost a pass over every module: a pass starts at most
+    /// every `minimumPassInterval` (here 1 s), so the events of a burst go in a few batches. Without the
+    /// interval each of the ten commits woke a pass of its own.
+    @Test func aBurstOfCommitsIsDeliveredInAFewPasses() async throws {
+        let cluster = try await TestPostgres.makePrivateCluster()
+        defer { TestPostgres.destroy(cluster) }
+        let harness = try await ModuleTestHarness.make([LedgerModule()], in: cluster)
+        try await harness.enable("ledger", in: harness.units.provinceA)
+        let dispatcher = ModuleDispatcher(
+            host: harness.dependencies.modules, database: harness.application, listenConninfo: harness.database.applicationConninfo,
+            metrics: harness.metrics, logger: Logger(label: "test.burst"), minimumPassInterval: .seconds(1))
+        let running = Task { try await dispatcher.run() }
+        try await Task.sleep(for: .milliseconds(500))  // the listener connects
+        let clock = ContinuousClock()
+        let before = passes(harness), start = clock.now
+        for n in 1...10 {
+            try await harness.append([harness.events.shared(in: harness.units.villageA1, title: "B\(n)", minute: n)])
+        }
+        let appended = clock.now - start
+        var delivered = false
+        while clock.now - start < .seconds(20) {
+            if try await titles(harness).count == 10 {
+                delivered = true
+                break
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let passesDuringBurst = passes(harness) - before
+        running.cancel()
+        #expect(delivered)
+        #expect(try await titles(harness) == (1...10).map { "B\($0)" })
+        // One pass a second at most while the commits arrive, one to find the last of them, and the idle
+        // looks of the one-second poll.
+        let bound = Int((clock.now - start).components.seconds) + 2
+        #expect(passesDuringBurst <= bound, "\(passesDuringBurst) passes for 10 commits in \(appended)")
+        await harness.close()
+    }
+
+    private func passes(_ harness: ModuleTestHarness) -> Int {
+        let text = harness.metrics.emitToString()
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cdt_module_dispatch_passes_total ") }) else { return 0 }
+        return Int(Double(line.split(separator: " ").last ?? "0") ?? 0)
+    }
+
     /// A new event reaches the module without anyone asking (the dispatcher runs on its own), and the lag
     /// is a metric. How fast is a figure of the benchmark (`cdt bench run`, freshness), not of a test: on a
     /// loaded 2-core CI machine a timed assertion here failed at 1.8 s where a quiet one takes 0.1 s.

@@ -37,16 +37,22 @@ extension Data: PostgresEncodable, PostgresDecodable {
         guard bytes.count >= 2, bytes[bytes.startIndex] == UInt8(ascii: "\\"), bytes[bytes.startIndex + 1] == UInt8(ascii: "x"),
               bytes.count % 2 == 0
         else { throw PostgresDecodingFailure("bytea value is not in hex form; set bytea_output = 'hex'") }
-        var data = Data(capacity: (bytes.count - 2) / 2)
-        var index = bytes.startIndex + 2
-        while index < bytes.endIndex {
-            guard let high = hexValue(bytes[index]), let low = hexValue(bytes[index + 1]) else {
-                throw PostgresDecodingFailure("bytea value has a non-hex digit")
+        // Into a plain buffer, then one copy: appending to `Data` byte by byte costs a call per byte.
+        var valid = true
+        let decoded = [UInt8](unsafeUninitializedCapacity: (bytes.count - 2) / 2) { buffer, count in
+            var index = bytes.startIndex + 2
+            while index < bytes.endIndex {
+                guard let high = hexValue(bytes[index]), let low = hexValue(bytes[index + 1]) else {
+                    valid = false
+                    return
+                }
+                buffer[count] = high << 4 | low
+                count += 1
+                index += 2
             }
-            data.append(high << 4 | low)
-            index += 2
         }
-        return data
+        guard valid else { throw PostgresDecodingFailure("bytea value has a non-hex digit") }
+        return Data(decoded)
     }
 }
 

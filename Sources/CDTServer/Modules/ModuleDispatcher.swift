@@ -12,6 +12,9 @@ public import ServiceLifecycle
 ///
 /// - New events wake it at once (`LISTEN cdt_events`); it also looks every second, in case a notification
 ///   was lost or an older transaction was still open.
+/// - Under a steady stream of commits, each of which wakes it, a pass starts at most every
+///   ``minimumPassInterval``: the events that arrived meanwhile go in one batch, instead of every module
+///   reading its provinces again for each commit.
 /// - A batch that fails is rolled back and delivered again one event at a time; the failing event is
 ///   retried, then parked (`module_parked_events`) with its error, and delivery goes on after it.
 /// - A database out of reach (down, restarting, connection broken: ``PostgresError/isUnavailable``) is
@@ -33,6 +36,9 @@ public final class ModuleDispatcher: Service, Sendable {
     let retryDelays: [Duration]
     /// The longest wait between two attempts while the database is out of reach (the waits double up to it).
     let maximumOutageWait: Duration
+    /// The shortest time from the start of one pass to the start of the next, unless the last pass found a
+    /// full batch (a module catching up goes on at once). It adds at most this much to an event's delay.
+    let minimumPassInterval: Duration
     /// How many events of the log one read looks at (of any type): the same for a batch and for the
     /// single deliveries after a batch failed, so those find the event that failed it. Finding where it
     /// ends reads that many index entries (10,000 take about 16 ms) for every module on every pass.
@@ -41,7 +47,7 @@ public final class ModuleDispatcher: Service, Sendable {
     public init(
         host: ModuleHost, database: PostgresClient, listenConninfo: String?, metrics: PrometheusCollectorRegistry, logger: Logger,
         batchSize: Int = 2_000, concurrency: Int = 2, retryDelays: [Duration] = [.milliseconds(100), .milliseconds(500)],
-        maximumOutageWait: Duration = .seconds(5)
+        maximumOutageWait: Duration = .seconds(5), minimumPassInterval: Duration = .milliseconds(50)
     ) {
         self.host = host
         self.database = database
@@ -52,6 +58,7 @@ public final class ModuleDispatcher: Service, Sendable {
         self.concurrency = max(1, concurrency)
         self.retryDelays = retryDelays
         self.maximumOutageWait = maximumOutageWait
+        self.minimumPassInterval = minimumPassInterval
     }
 
     public func run() async throws {
@@ -63,14 +70,17 @@ public final class ModuleDispatcher: Service, Sendable {
         }
         defer { listener.cancel() }
         await cancelWhenGracefulShutdown {
+            let clock = ContinuousClock()
             while !Task.isCancelled {
                 var delivered = 0
+                let started = clock.now
                 do {
                     delivered = try await self.dispatchOnce()
                 } catch {
                     self.logger.error("module dispatch failed; trying again shortly", metadata: ["error": "\(error)"])
                 }
                 if delivered == 0 { await wake.wait(upTo: .seconds(1)) }
+                if delivered < self.batchSize { try? await clock.sleep(until: started + self.minimumPassInterval) }
             }
         }
     }
@@ -81,6 +91,7 @@ public final class ModuleDispatcher: Service, Sendable {
     /// events its module does not consume (0 when every module is caught up).
     @discardableResult
     public func dispatchOnce() async throws -> Int {
+        metrics.passes.increment()
         var handled = 0
         for module in host.registry.modules where !module.manifest.consumes.isEmpty {
             let id = module.manifest.id
@@ -266,6 +277,11 @@ struct DispatchMetrics: Sendable {
 
     func delivered(to module: String) -> Counter {
         registry.makeCounter(descriptor: Self.name("events_delivered", "total", "Events applied by a module"), labels: [("module", module)])
+    }
+
+    /// Passes over every module (``ModuleDispatcher/dispatchOnce()``), idle ones included.
+    var passes: Counter {
+        registry.makeCounter(descriptor: Self.name("dispatch_passes", "total", "Passes of the dispatcher over every module, idle ones included"))
     }
 
     func parked(by module: String) -> Counter {
