@@ -24,6 +24,7 @@ struct Serve: AsyncParsableCommand {
     var allowOwnerRole = false
 
     func run() async throws {
+        MallocTuning.apply()
         var flags: [String: String] = [:]
         flags["http.host"] = host
         flags["http.port"] = port.map(String.init)

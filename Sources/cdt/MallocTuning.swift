@@ -1,0 +1,30 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// How the server asks glibc's allocator to hold memory, set before the server starts its threads.
+///
+/// By default glibc gives each thread that contends for the heap an arena of its own, up to eight per
+/// core, and raises the size from which a block is mapped on its own (and given back when freed) up to
+/// 32 MiB as large blocks come and go. A server whose request bodies, result sets and event batches are
+/// hundreds of kilobytes to a few megabytes then keeps them in every arena after use: the benchmark's
+/// server peaked at 250 MiB. Two arenas, blocks from 256 KiB mapped on their own and free memory over
+/// 1 MiB at a heap's top given back brought the same run to 148 MiB (docs/benchmarks.md).
+///
+/// Each setting the operator gave as glibc's own environment variable (`MALLOC_ARENA_MAX`,
+/// `MALLOC_MMAP_THRESHOLD_`, `MALLOC_TRIM_THRESHOLD_`) is left as given.
+enum MallocTuning {
+    static func apply(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        #if canImport(Glibc)
+        // `mallopt` and its constants are in malloc.h, which Swift's Glibc module leaves out.
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "mallopt") else { return }
+        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+        let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3, arenaMax: Int32 = -8  // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX
+        if environment["MALLOC_ARENA_MAX"] == nil { _ = mallopt(arenaMax, 2) }
+        if environment["MALLOC_MMAP_THRESHOLD_"] == nil { _ = mallopt(mmapThreshold, 256 * 1024) }
+        if environment["MALLOC_TRIM_THRESHOLD_"] == nil { _ = mallopt(trimThreshold, 1024 * 1024) }
+        #endif
+    }
+}
