@@ -150,6 +150,40 @@ import Testing
         await owner.close()
     }
 
+    /// A lease's scope is sent with its first statement, on the same trip to the blocking pool: it holds
+    /// whatever that first statement is (a transaction's BEGIN, SQL run as text), and a lease that ran
+    /// nothing leaves the next one nothing either.
+    @Test func theScopeHoldsFromALeasesFirstStatementWhateverItsKind() async throws {
+        let seeded = try await seeded()
+        let fixture = seeded.fixture
+        let app = PostgresClient(configuration: .init(conninfo: fixture.database.applicationConninfo, maximumConnections: 1))
+        let owner = fixture.database.makeClient()
+        try await PostgresEventBulkLoader(client: owner).load([
+            EventFactory().establish(ID(), in: fixture.villageA1, issuer: fixture.communeA),
+            EventFactory().establish(ID(), in: fixture.villageB1, issuer: fixture.communeB),
+        ])
+        let widen: PostgresQuery = "SELECT set_config('cdt.all_provinces', 'on', false), set_config('cdt.all_change_provinces', 'on', false)"
+        try await RowScope.$current.withValue(.everyProvince) {
+            try await app.withConnection { session in try await session.query(widen) }
+            // A lease that runs nothing: the connection goes back as the last statement left it.
+            try await app.withConnection { _ in }
+        }
+        try await RowScope.$current.withValue(.provinces([fixture.provinceA.rawValue])) {
+            let inTransaction = try await app.withTransaction { tx in
+                try await tx.query("SELECT DISTINCT province_id FROM teams").decode(ID<AdministrativeUnit>.self)
+            }
+            #expect(inTransaction == [fixture.provinceA])
+            try await app.withConnection { session in try await session.query(widen) }
+            try await app.withConnection { session in
+                try await session.execute(unsafeSQL: "SELECT 1")
+                #expect(try await session.query("SELECT count(*) FROM teams").decode(Int.self) == [1])
+            }
+        }
+        #expect(try await app.query("SELECT count(*) FROM teams").decode(Int.self) == [0])
+        await app.close()
+        await owner.close()
+    }
+
     @Test func writesUnderAViewOnlyScopeAreRefusedByPostgreSQL() async throws {
         let seeded = try await seeded()
         let fixture = seeded.fixture

@@ -71,10 +71,11 @@ public final class PostgresClient: Sendable, Service {
         let connection = try await leaseConnection()
         let session = PostgresSession(connection: connection, threadPool: threadPool)
         let result: Result
+        // Every lease says its whole scope, even "none", in one statement: whatever the connection's
+        // previous lease set (its scope, or a setting a statement of its body changed) never carries over.
+        // It runs just before the body's first statement, on the same trip to the blocking pool.
+        connection.pendingScope = (RowScope.current ?? .noProvince).statement
         do {
-            // Every lease says its whole scope, even "none", in one statement: whatever the connection's
-            // previous lease set (its scope, or a setting a statement of its body changed) never carries over.
-            try await session.query((RowScope.current ?? .noProvince).statement)
             result = try await body(session)
         } catch {
             await giveBack(connection)
@@ -116,6 +117,8 @@ public final class PostgresClient: Sendable, Service {
     /// Returns a connection to the pool if it is healthy and outside any transaction; closes it otherwise.
     /// (The next lease overwrites its row scope before its first statement.)
     private func giveBack(_ connection: PostgresConnection) async {
+        // A lease that ran no statement never needed its scope.
+        connection.pendingScope = nil
         // The checks wait for nothing and run here; only a rollback, a round trip, goes to the blocking pool.
         let healthy: Bool
         if !connection.isUsable {

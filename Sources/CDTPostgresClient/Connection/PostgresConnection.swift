@@ -25,6 +25,10 @@ final class PostgresConnection: @unchecked Sendable {
     var transactionDepth = 0
     /// The statements prepared on this connection.
     private var preparedStatements = PreparedStatements()
+    /// The row-scope statement of the current lease, not yet run: it runs just before the lease's first
+    /// statement, on the same trip to the blocking pool (a trip costs two thread wake-ups). Set when the
+    /// connection is leased, cleared when it is given back; only the lease's holder touches it.
+    var pendingScope: PostgresQuery?
 
     private init(handle: OpaquePointer) {
         self.handle = handle
@@ -145,6 +149,7 @@ final class PostgresConnection: @unchecked Sendable {
     /// Runs one statement with bound parameters; results come back in text form.
     func run(_ query: PostgresQuery) throws -> PostgresRows {
         guard let handle else { throw closedError(query.sql) }
+        try applyPendingScope()
         if let failed = query.bindings.first(where: { $0.encodingError != nil }) {
             throw PostgresError(code: .unsupportedType, message: "a parameter could not be encoded: \(failed.encodingError!)", query: query.sql)
         }
@@ -183,11 +188,20 @@ final class PostgresConnection: @unchecked Sendable {
     @discardableResult
     func executeSimple(_ sql: String) throws -> PostgresRows {
         guard let handle else { throw closedError(sql) }
+        try applyPendingScope()
         let result = PQexec(handle, sql)
         defer { PQclear(result) }
         let rows = try makeRows(result, query: sql)
         if !PreparedStatements.isTransactionControl(sql) { try forgetPreparedStatements() }
         return rows
+    }
+
+    /// Runs the lease's row-scope statement if it has not run yet: every statement of a lease, whatever
+    /// its kind, runs after it.
+    func applyPendingScope() throws {
+        guard let scope = pendingScope else { return }
+        pendingScope = nil
+        _ = try run(scope)
     }
 
     /// Drops every statement this connection prepared (`DEALLOCATE ALL`), when it has any.
