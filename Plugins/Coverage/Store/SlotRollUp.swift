@@ -70,16 +70,22 @@ struct SlotRollUp {
             for (slot, value) in leaf.changes.enumerated() where value != 0 { moved |= Int64(1) << Int64(slot) }
             for target in goes {
                 let unit = UnitKey(epoch: target.epoch, unit: target.unit), day = DayKey(unit: unit, day: leaf.key.day)
-                let dayIndex = days[day] ?? {
-                    days[day] = dayRows.count
+                let dayIndex: Int
+                if let found = days[day] {
+                    dayIndex = found
+                } else {
+                    dayIndex = dayRows.count
+                    days[day] = dayIndex
                     dayRows.append((day, target.province, [Double](repeating: 0, count: Self.width)))
-                    return dayRows.count - 1
-                }()
-                let totalIndex = totals[unit] ?? {
-                    totals[unit] = totalRows.count
+                }
+                let totalIndex: Int
+                if let found = totals[unit] {
+                    totalIndex = found
+                } else {
+                    totalIndex = totalRows.count
+                    totals[unit] = totalIndex
                     totalRows.append((unit, target.province, [Double](repeating: 0, count: Self.width), 0))
-                    return totalRows.count - 1
-                }()
+                }
                 for (slot, value) in leaf.changes.enumerated() where value != 0 {
                     dayRows[dayIndex].changes[slot] += value * target.share
                     totalRows[totalIndex].totals[slot] += value * target.share
