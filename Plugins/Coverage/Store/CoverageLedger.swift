@@ -139,11 +139,11 @@ enum CoverageLedger {
                     GROUP BY 1, 2, 3, 4, 5
                 ), days AS (
                     INSERT INTO coverage_days (province_id, epoch_start, unit_id, day, changes)
-                    SELECT province_id, epoch_start, unit_id, day, coverage_slots(array_agg(slot), array_agg(value), \(SlotRollUp.width))
+                    SELECT province_id, epoch_start, unit_id, day, coverage_slots(array_agg(slot), array_agg(value), \(SlotRollUp.width)::int)
                     FROM up WHERE abs(value) >= 1e-9 GROUP BY 1, 2, 3, 4
                 )
                 INSERT INTO coverage_totals (province_id, epoch_start, unit_id, totals, apportioned)
-                SELECT province_id, epoch_start, unit_id, coverage_slots(array_agg(slot), array_agg(value), \(SlotRollUp.width)),
+                SELECT province_id, epoch_start, unit_id, coverage_slots(array_agg(slot), array_agg(value), \(SlotRollUp.width)::int),
                        coalesce(bit_or(1::int8 << (slot::int - 1)) FILTER (WHERE apportioned), 0)
                 FROM (SELECT province_id, epoch_start, unit_id, slot, sum(value) AS value, bool_or(apportioned) AS apportioned FROM up GROUP BY 1, 2, 3, 4) s
                 GROUP BY 1, 2, 3
