@@ -9,6 +9,7 @@ enum CoverageLedger {
         let rollUp = SlotRollUp(changes)
         guard !rollUp.leaves.isEmpty else { return }
         let units = rollUp.leaves.map { $0.key.unit }, days = rollUp.leaves.map { $0.key.day }
+        let unitsText = ArrayText.uuids(units), daysText = ArrayText.plain(days)
         // Shared with other deliveries, exclusive with a remap (followLineage).
         _ = try await tx.query("SELECT pg_advisory_xact_lock_shared(\(Self.mapLock))")
         try await tx.execute("SELECT coverage_map_leaves(\(Array(Set(units))))")
@@ -16,24 +17,27 @@ enum CoverageLedger {
         var targets = [[SlotRollUp.Target]](repeating: [], count: units.count)
         for row in try await tx.query("""
             SELECT d.i, m.epoch_start::text, m.unit_id, m.unit_province_id, m.share
-            FROM unnest(\(units)::uuid[], \(days)::date[]) WITH ORDINALITY AS d(unit_id, day, i)
+            FROM unnest(\(unitsText)::uuid[], \(daysText)::date[]) WITH ORDINALITY AS d(unit_id, day, i)
             JOIN coverage_unit_map m ON m.leaf_id = d.unit_id AND m.epoch_end > d.day
             """).decode((Int64, String, UUID, UUID, Double).self) {
             targets[Int(row.0) - 1].append(SlotRollUp.Target(epoch: row.1, unit: row.2, province: row.3, share: row.4))
         }
         let (dayRows, totalRows) = rollUp.rolledUp(targets)
-        let leafChanges = rollUp.leaves.map { SlotRollUp.literal($0.changes) }
-        let dayEpochs = dayRows.map { $0.key.unit.epoch }, dayUnits = dayRows.map { $0.key.unit.unit }, dayDays = dayRows.map { $0.key.day }
-        let dayProvinces = dayRows.map { $0.province }, dayChanges = dayRows.map { SlotRollUp.literal($0.changes) }
-        let totalEpochs = totalRows.map { $0.key.epoch }, totalUnits = totalRows.map { $0.key.unit }, totalProvinces = totalRows.map { $0.province }
-        let totalValues = totalRows.map { SlotRollUp.literal($0.totals) }, totalApportioned = totalRows.map { $0.apportioned }
+        // Each column as one array literal (see ArrayText).
+        let leafChanges = ArrayText.rows(rollUp.leaves.map { $0.changes })
+        let dayEpochs = ArrayText.plain(dayRows.map { $0.key.unit.epoch }), dayUnits = ArrayText.uuids(dayRows.map { $0.key.unit.unit })
+        let dayDays = ArrayText.plain(dayRows.map { $0.key.day }), dayProvinces = ArrayText.uuids(dayRows.map { $0.province })
+        let dayChanges = ArrayText.rows(dayRows.map { $0.changes })
+        let totalEpochs = ArrayText.plain(totalRows.map { $0.key.epoch }), totalUnits = ArrayText.uuids(totalRows.map { $0.key.unit })
+        let totalProvinces = ArrayText.uuids(totalRows.map { $0.province }), totalValues = ArrayText.rows(totalRows.map { $0.totals })
+        let totalApportioned = ArrayText.plain(totalRows.map { $0.apportioned })
         try await acrossProvinces(tx) {
             // Each row once, its slots added in place. What comes back: the rows whose changes all came to
             // zero (removed below) and the totals that may have to be cleaned up.
             let leftovers = try await tx.query("""
                 WITH leaf AS (
                     INSERT INTO coverage_leaf_days AS t (province_id, unit_id, day, changes)
-                    SELECT \(province), unit_id, day, changes::float8[] FROM unnest(\(units)::uuid[], \(days)::date[], \(leafChanges)::text[]) AS d(unit_id, day, changes)
+                    SELECT \(province), unit_id, day, changes::float8[] FROM unnest(\(unitsText)::uuid[], \(daysText)::date[], \(leafChanges)::text[]) AS d(unit_id, day, changes)
                     ON CONFLICT (unit_id, day) DO UPDATE SET changes = \(unsafeSQL: SlotRollUp.sumExpression("t.changes", "excluded.changes"))
                     RETURNING 0 AS kind, NULL::date AS epoch_start, t.unit_id, t.day, \(unsafeSQL: SlotRollUp.isZero("t.changes")) AS empty
                 ), days AS (

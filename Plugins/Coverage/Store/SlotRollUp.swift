@@ -104,18 +104,9 @@ struct SlotRollUp {
     /// The array's text form for PostgreSQL (`{1,0,0.5}`): whole numbers without a fraction, others in
     /// the shortest form that reads back as the same double.
     static func literal(_ values: [Double]) -> String {
-        var text = "{"
-        for (index, value) in values.enumerated() {
-            if index > 0 { text += "," }
-            if value == 0 {
-                text += "0"
-            } else if value == value.rounded(.towardZero), abs(value) < 1e15 {
-                text += String(Int64(value))
-            } else {
-                text += "\(value)"
-            }
-        }
-        return text + "}"
+        var bytes: [UInt8] = []
+        ArrayText.append(values, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// SQL for `a + b` slot by slot over every slot (a missing slot counts 0), values within 1e-9 of zero
