@@ -99,6 +99,20 @@ import Testing
             }
         }
 
+        // The shapes of migration 0005: arrays as wide as the base metrics, and no row of changes that all
+        // came to zero (late events moved values between days above).
+        let shapes = try await RowScope.$current.withValue(.everyProvince) {
+            try await harness.owner.query("""
+                SELECT (SELECT array_agg(DISTINCT cardinality(totals)) FROM coverage_totals)
+                       || (SELECT array_agg(DISTINCT cardinality(changes)) FROM coverage_days)
+                       || (SELECT array_agg(DISTINCT cardinality(changes)) FROM coverage_leaf_days),
+                       (SELECT count(*) FROM coverage_days WHERE changes = array_fill(0::float8, ARRAY[cardinality(changes)]))
+                       + (SELECT count(*) FROM coverage_leaf_days WHERE changes = array_fill(0::float8, ARRAY[cardinality(changes)]))
+                """).decode(([Int], Int64).self)[0]
+        }
+        #expect(Set(shapes.0) == [Metric.base.count])
+        #expect(shapes.1 == 0)
+
         // Rebuild equals live, row for row.
         let tables = ["coverage_totals", "coverage_days", "coverage_leaf_days", "coverage_campaigns", "coverage_campaign_reach", "coverage_subjects"]
         var live: [String: [String]] = [:]

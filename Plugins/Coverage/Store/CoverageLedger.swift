@@ -6,58 +6,103 @@ import Foundation
 enum CoverageLedger {
     /// Adds contributions recorded in `province`: to the units where recorded, and rolled up.
     static func add(_ changes: [Contribution], province: ID<AdministrativeUnit>, _ tx: PostgresSession) async throws {
-        guard !changes.isEmpty else { return }
-        let units = changes.map(\.unit), metrics = changes.map(\.metric), days = changes.map(\.day), values = changes.map(\.value)
+        let rollUp = SlotRollUp(changes)
+        guard !rollUp.leaves.isEmpty else { return }
+        let units = rollUp.leaves.map { $0.key.unit }, days = rollUp.leaves.map { $0.key.day }
+        let unitsText = ArrayText.uuids(units), daysText = ArrayText.plain(days)
         // Shared with other deliveries, exclusive with a remap (followLineage).
         _ = try await tx.query("SELECT pg_advisory_xact_lock_shared(\(Self.mapLock))")
         try await tx.execute("SELECT coverage_map_leaves(\(Array(Set(units))))")
-        try await acrossProvinces(tx) {
-            // A day's changes are one jsonb object per unit (and epoch): new keys are added, existing ones
-            // summed, and keys that come to zero dropped (coverage_add).
-            try await tx.execute("""
-                WITH d AS (
-                    SELECT * FROM unnest(\(units)::uuid[], \(metrics)::text[], \(days)::date[], \(values)::float8[]) AS d(unit_id, metric, day, value)
-                ), leaf AS (
-                    INSERT INTO coverage_leaf_days (province_id, unit_id, day, changes)
-                    SELECT \(province), unit_id, day, jsonb_object_agg(metric, value) FILTER (WHERE abs(value) >= 1e-9)
-                    FROM (SELECT unit_id, day, metric, sum(value) AS value FROM d GROUP BY 1, 2, 3) g
-                    GROUP BY unit_id, day HAVING bool_or(abs(value) >= 1e-9)
-                    ON CONFLICT (unit_id, day) DO UPDATE SET changes = coverage_add(coverage_leaf_days.changes, excluded.changes)
-                ), up AS (
-                    SELECT m.unit_province_id AS province_id, m.epoch_start, m.unit_id, d.metric, d.day, sum(d.value * m.share) AS value, bool_or(m.share < 1) AS apportioned
-                    FROM d JOIN coverage_unit_map m ON m.leaf_id = d.unit_id AND m.epoch_end > d.day
-                    GROUP BY 1, 2, 3, 4, 5
-                ), days AS (
-                    INSERT INTO coverage_days (province_id, epoch_start, unit_id, day, changes)
-                    SELECT province_id, epoch_start, unit_id, day, jsonb_object_agg(metric, value) FILTER (WHERE abs(value) >= 1e-9)
-                    FROM up GROUP BY 1, 2, 3, 4 HAVING bool_or(abs(value) >= 1e-9)
-                    ON CONFLICT (unit_id, epoch_start, day) DO UPDATE SET changes = coverage_add(coverage_days.changes, excluded.changes)
-                )
-                INSERT INTO coverage_totals (province_id, epoch_start, unit_id, metric, value, apportioned)
-                SELECT province_id, epoch_start, unit_id, metric, sum(value), bool_or(apportioned) FROM up GROUP BY 1, 2, 3, 4
-                ON CONFLICT (unit_id, epoch_start, metric) DO UPDATE
-                SET value = CASE WHEN abs(coverage_totals.value + excluded.value) < 1e-9 THEN 0 ELSE coverage_totals.value + excluded.value END, apportioned = coverage_totals.apportioned OR excluded.apportioned
-                """)
-            // A value a late event moved to another day leaves nothing behind: the rows are those a
-            // rebuild from the log would make. A total of 0 stays while days under it hold changes (the
-            // value at an earlier date is the total minus the later days).
-            try await tx.execute("""
-                DELETE FROM coverage_leaf_days l USING (SELECT DISTINCT * FROM unnest(\(units)::uuid[], \(days)::date[])) AS d(unit_id, day)
-                WHERE l.unit_id = d.unit_id AND l.day = d.day AND l.changes = '{}'
-                """)
-            let leaves: PostgresQuery = "SELECT DISTINCT * FROM unnest(\(units)::uuid[], \(metrics)::text[], \(days)::date[]) AS d(unit_id, metric, day)"
-            try await tx.execute("""
-                DELETE FROM coverage_days r
-                USING (SELECT DISTINCT m.epoch_start, m.unit_id, d.day FROM (\(leaves)) d JOIN coverage_unit_map m ON m.leaf_id = d.unit_id AND m.epoch_end > d.day) k
-                WHERE r.unit_id = k.unit_id AND r.epoch_start = k.epoch_start AND r.day = k.day AND r.changes = '{}'
-                """)
-            try await tx.execute("""
-                DELETE FROM coverage_totals t
-                USING (SELECT DISTINCT m.epoch_start, m.unit_id, d.metric FROM (\(leaves)) d JOIN coverage_unit_map m ON m.leaf_id = d.unit_id AND m.epoch_end > d.day) k
-                WHERE t.unit_id = k.unit_id AND t.epoch_start = k.epoch_start AND t.metric = k.metric AND abs(t.value) < 1e-9
-                  AND NOT EXISTS (SELECT 1 FROM coverage_days r WHERE r.unit_id = t.unit_id AND r.epoch_start = t.epoch_start AND r.changes ? t.metric)
-                """)
+        // Where each leaf day's changes go: the units it counts under in each epoch that holds the day.
+        var targets = [[SlotRollUp.Target]](repeating: [], count: units.count)
+        for row in try await tx.query("""
+            SELECT d.i, m.epoch_start::text, m.unit_id, m.unit_province_id, m.share
+            FROM unnest(\(unitsText)::uuid[], \(daysText)::date[]) WITH ORDINALITY AS d(unit_id, day, i)
+            JOIN coverage_unit_map m ON m.leaf_id = d.unit_id AND m.epoch_end > d.day
+            """).decode((Int64, String, UUID, UUID, Double).self) {
+            targets[Int(row.0) - 1].append(SlotRollUp.Target(epoch: row.1, unit: row.2, province: row.3, share: row.4))
         }
+        let (dayRows, totalRows) = rollUp.rolledUp(targets)
+        // Each column as one array literal (see ArrayText).
+        let leafChanges = ArrayText.rows(rollUp.leaves.map { $0.changes })
+        let dayEpochs = ArrayText.plain(dayRows.map { $0.key.unit.epoch }), dayUnits = ArrayText.uuids(dayRows.map { $0.key.unit.unit })
+        let dayDays = ArrayText.plain(dayRows.map { $0.key.day }), dayProvinces = ArrayText.uuids(dayRows.map { $0.province })
+        let dayChanges = ArrayText.rows(dayRows.map { $0.changes })
+        let totalEpochs = ArrayText.plain(totalRows.map { $0.key.epoch }), totalUnits = ArrayText.uuids(totalRows.map { $0.key.unit })
+        let totalProvinces = ArrayText.uuids(totalRows.map { $0.province }), totalValues = ArrayText.rows(totalRows.map { $0.totals })
+        let totalApportioned = ArrayText.plain(totalRows.map { $0.apportioned })
+        try await acrossProvinces(tx) {
+            // Each row once, its slots added in place. What comes back: the rows whose changes all came to
+            // zero (removed below) and the totals that may have to be cleaned up.
+            let leftovers = try await tx.query("""
+                WITH leaf AS (
+                    INSERT INTO coverage_leaf_days AS t (province_id, unit_id, day, changes)
+                    SELECT \(province), unit_id, day, changes::float8[] FROM unnest(\(unitsText)::uuid[], \(daysText)::date[], \(leafChanges)::text[]) AS d(unit_id, day, changes)
+                    ON CONFLICT (unit_id, day) DO UPDATE SET changes = \(unsafeSQL: SlotRollUp.sumExpression("t.changes", "excluded.changes"))
+                    RETURNING 0 AS kind, NULL::date AS epoch_start, t.unit_id, t.day, \(unsafeSQL: SlotRollUp.isZero("t.changes")) AS empty
+                ), days AS (
+                    INSERT INTO coverage_days AS t (province_id, epoch_start, unit_id, day, changes)
+                    SELECT province_id, epoch_start::date, unit_id, day, changes::float8[]
+                    FROM unnest(\(dayProvinces)::uuid[], \(dayEpochs)::text[], \(dayUnits)::uuid[], \(dayDays)::date[], \(dayChanges)::text[])
+                         AS d(province_id, epoch_start, unit_id, day, changes)
+                    ON CONFLICT (unit_id, epoch_start, day) DO UPDATE SET changes = \(unsafeSQL: SlotRollUp.sumExpression("t.changes", "excluded.changes"))
+                    RETURNING 1 AS kind, t.epoch_start, t.unit_id, t.day, \(unsafeSQL: SlotRollUp.isZero("t.changes")) AS empty
+                ), totals AS (
+                    INSERT INTO coverage_totals AS t (province_id, epoch_start, unit_id, totals, apportioned)
+                    SELECT province_id, epoch_start::date, unit_id, totals::float8[], apportioned
+                    FROM unnest(\(totalProvinces)::uuid[], \(totalEpochs)::text[], \(totalUnits)::uuid[], \(totalValues)::text[], \(totalApportioned)::int8[])
+                         AS d(province_id, epoch_start, unit_id, totals, apportioned)
+                    ON CONFLICT (unit_id, epoch_start) DO UPDATE
+                    SET totals = \(unsafeSQL: SlotRollUp.sumExpression("t.totals", "excluded.totals")), apportioned = t.apportioned | excluded.apportioned
+                    RETURNING 2 AS kind, t.epoch_start, t.unit_id, NULL::date AS day,
+                              EXISTS (SELECT 1 FROM unnest(t.totals) WITH ORDINALITY z(v, slot) WHERE z.v = 0 AND (t.apportioned >> (z.slot::int - 1)) & 1 = 1)
+                              OR \(unsafeSQL: SlotRollUp.isZero("t.totals")) AS empty
+                )
+                SELECT kind, epoch_start::text, unit_id, day FROM leaf WHERE empty
+                UNION ALL SELECT kind, epoch_start::text, unit_id, day FROM days WHERE empty
+                UNION ALL SELECT kind, epoch_start::text, unit_id, day FROM totals WHERE empty
+                """).decode((Int, String?, UUID, CalendarDate?).self)
+            guard !leftovers.isEmpty else { return }
+            // A value a late event moved to another day leaves nothing behind: the rows are those a
+            // rebuild from the log would make.
+            let emptyLeaves = leftovers.filter { $0.0 == 0 }, emptyDays = leftovers.filter { $0.0 == 1 }, totals = leftovers.filter { $0.0 == 2 }
+            if !emptyLeaves.isEmpty {
+                try await tx.execute("""
+                    DELETE FROM coverage_leaf_days l USING unnest(\(emptyLeaves.map { $0.2 })::uuid[], \(emptyLeaves.map { $0.3! })::date[]) AS d(unit_id, day)
+                    WHERE l.unit_id = d.unit_id AND l.day = d.day AND \(unsafeSQL: SlotRollUp.isZero("l.changes"))
+                    """)
+            }
+            if !emptyDays.isEmpty {
+                try await tx.execute("""
+                    DELETE FROM coverage_days r
+                    USING unnest(\(emptyDays.map { $0.1! })::text[], \(emptyDays.map { $0.2 })::uuid[], \(emptyDays.map { $0.3! })::date[]) AS d(epoch_start, unit_id, day)
+                    WHERE r.unit_id = d.unit_id AND r.epoch_start = d.epoch_start::date AND r.day = d.day AND \(unsafeSQL: SlotRollUp.isZero("r.changes"))
+                    """)
+            }
+            if !totals.isEmpty {
+                try await cleanUpTotals(epochs: totals.map { $0.1! }, units: totals.map { $0.2 }, tx)
+            }
+        }
+    }
+
+    /// Makes the totals of the given units and epochs what a rebuild would: a slot at 0 that no day of the
+    /// unit moves loses its apportioned bit, and a unit's row whose slots are all 0 goes once no day is left
+    /// under it (a total of 0 stays while days under it hold changes: the value at an earlier date is the
+    /// total minus the later days).
+    private static func cleanUpTotals(epochs: [String], units: [UUID], _ tx: PostgresSession) async throws {
+        try await tx.execute("""
+            UPDATE coverage_totals t SET apportioned = t.apportioned & ~coalesce((
+                SELECT bit_or(1::int8 << (s - 1)) FROM generate_series(1, cardinality(t.totals)) s
+                WHERE t.totals[s] = 0
+                  AND NOT EXISTS (SELECT 1 FROM coverage_days r WHERE r.unit_id = t.unit_id AND r.epoch_start = t.epoch_start AND r.changes[s] <> 0)), 0)
+            FROM unnest(\(epochs)::text[], \(units)::uuid[]) AS k(epoch_start, unit_id)
+            WHERE t.unit_id = k.unit_id AND t.epoch_start = k.epoch_start::date AND t.apportioned <> 0
+            """)
+        try await tx.execute("""
+            DELETE FROM coverage_totals t USING unnest(\(epochs)::text[], \(units)::uuid[]) AS k(epoch_start, unit_id)
+            WHERE t.unit_id = k.unit_id AND t.epoch_start = k.epoch_start::date AND \(unsafeSQL: SlotRollUp.isZero("t.totals"))
+              AND NOT EXISTS (SELECT 1 FROM coverage_days r WHERE r.unit_id = t.unit_id AND r.epoch_start = t.epoch_start)
+            """)
     }
 
     /// The advisory lock between deliveries (shared) and a remap (exclusive).
@@ -68,12 +113,14 @@ enum CoverageLedger {
     /// summed again from the figures where recorded. Every batch starts with it (a reorganization in a
     /// province where the module is off still changes the epochs), as does enabling the module.
     static func followLineage(_ tx: PostgresSession) async throws {
-        let signature = try await tx.query("""
-            SELECT md5(coalesce(string_agg(predecessor_id::text || successor_id::text || kind || coalesce(share::text, '') || effective_on::text, ','
-                                           ORDER BY predecessor_id, successor_id), ''))
-            FROM core_v1.unit_lineage
-            """).decode(String.self)[0]
-        let stored = try await tx.query("SELECT lineage_signature FROM coverage_map_state").decode(String.self).first
+        // The lineage's signature: its row count and the sum of a 64-bit hash of each row, which needs no sort
+        // (an md5 over the sorted rows took 10–20 ms a batch). With the map's in the same statement.
+        let (signature, stored) = try await tx.query("""
+            SELECT (SELECT count(*)::text || ':' || coalesce(sum(hashtextextended(
+                               predecessor_id::text || successor_id::text || kind || coalesce(share::text, '') || effective_on::text, 0)::numeric), 0)::text
+                    FROM core_v1.unit_lineage),
+                   (SELECT lineage_signature FROM coverage_map_state)
+            """).decode((String, String?).self)[0]
         guard stored != signature else { return }
         // Alone: no delivery adds to the roll-ups while they are summed again.
         _ = try await tx.query("SELECT pg_advisory_xact_lock(\(Self.mapLock))")
@@ -84,27 +131,29 @@ enum CoverageLedger {
             try await tx.execute("DELETE FROM coverage_totals")
             try await tx.execute("DELETE FROM coverage_days")
             try await tx.execute("SELECT coverage_map_leaves(array(SELECT DISTINCT unit_id FROM coverage_leaf_days))")
-            // Every leaf day's changes carried up through the map, per metric: the days of the roll-ups (without
-            // the changes that sum to zero) and their totals.
+            // Every leaf day's changes carried up through the map, slot by slot: the days of the roll-ups (without
+            // the changes that sum to zero) and their totals, then the same clean-up as a delivery's.
             try await tx.execute("""
                 WITH up AS MATERIALIZED (
-                    SELECT m.unit_province_id AS province_id, m.epoch_start, m.unit_id, e.key AS metric, l.day,
-                           sum(e.value::float8 * m.share) AS value, bool_or(m.share < 1) AS apportioned
-                    FROM coverage_leaf_days l CROSS JOIN jsonb_each_text(l.changes) e
+                    SELECT m.unit_province_id AS province_id, m.epoch_start, m.unit_id, l.day, c.slot,
+                           sum(c.value * m.share) AS value, bool_or(m.share < 1) AS apportioned
+                    FROM coverage_leaf_days l CROSS JOIN unnest(l.changes) WITH ORDINALITY AS c(value, slot)
                     JOIN coverage_unit_map m ON m.leaf_id = l.unit_id AND m.epoch_end > l.day
+                    WHERE c.value <> 0
                     GROUP BY 1, 2, 3, 4, 5
                 ), days AS (
                     INSERT INTO coverage_days (province_id, epoch_start, unit_id, day, changes)
-                    SELECT province_id, epoch_start, unit_id, day, jsonb_object_agg(metric, value)
+                    SELECT province_id, epoch_start, unit_id, day, coverage_slots(array_agg(slot), array_agg(value), \(SlotRollUp.width)::int)
                     FROM up WHERE abs(value) >= 1e-9 GROUP BY 1, 2, 3, 4
                 )
-                INSERT INTO coverage_totals (province_id, epoch_start, unit_id, metric, value, apportioned)
-                SELECT province_id, epoch_start, unit_id, metric, sum(value), bool_or(apportioned) FROM up GROUP BY 1, 2, 3, 4
+                INSERT INTO coverage_totals (province_id, epoch_start, unit_id, totals, apportioned)
+                SELECT province_id, epoch_start, unit_id, coverage_slots(array_agg(slot), array_agg(value), \(SlotRollUp.width)::int),
+                       coalesce(bit_or(1::int8 << (slot::int - 1)) FILTER (WHERE apportioned), 0)
+                FROM (SELECT province_id, epoch_start, unit_id, slot, sum(value) AS value, bool_or(apportioned) AS apportioned FROM up GROUP BY 1, 2, 3, 4) s
+                GROUP BY 1, 2, 3
                 """)
-            try await tx.execute("""
-                DELETE FROM coverage_totals t WHERE abs(t.value) < 1e-9
-                  AND NOT EXISTS (SELECT 1 FROM coverage_days r WHERE r.unit_id = t.unit_id AND r.epoch_start = t.epoch_start AND r.changes ? t.metric)
-                """)
+            let all = try await tx.query("SELECT epoch_start::text, unit_id FROM coverage_totals").decode((String, UUID).self)
+            if !all.isEmpty { try await cleanUpTotals(epochs: all.map { $0.0 }, units: all.map { $0.1 }, tx) }
             try await tx.execute("""
                 INSERT INTO coverage_map_state (singleton, lineage_signature, epoch_starts)
                 VALUES (true, \(signature), ARRAY(SELECT epoch_start FROM coverage_epochs() ORDER BY 1))

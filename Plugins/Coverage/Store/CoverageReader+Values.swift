@@ -22,40 +22,38 @@ extension CoverageReader {
         if wantsNation { ids += provinces.map(\.rawValue) }
         ids = Array(Set(ids))
         let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($0.element, $0.offset) })
-        let keys = reads.base.map { MetricSlots.keys[$0] }
         let wanted = reads.base.reduce(UInt64(0)) { $0 | (UInt64(1) << UInt64($1)) }
-        // One statement, one row per unit (and day): the totals (kind 0), what changed after each day
-        // (kind 1, day i of `days` is i + 1: the totals minus these are the values then) and the village
-        // counts (kind 2). Metrics come by name and are placed by slot here (array_position in the
-        // statement cost PostgreSQL more than the lookups cost Swift); only a choice of fewer is filtered there.
+        // One statement, one row per unit (and day): the totals (kind 0: the slots, and the apportioned bits
+        // in the third column), what changed after each day (kind 1, day i of `days` is i + 1: the totals
+        // minus these are the values then; the slots that moved, 1-based, and their sums) and the village
+        // counts (kind 2). Only a choice of fewer metrics is filtered in the statement.
         var parts: [PostgresQuery] = []
-        if !keys.isEmpty {
-            let everyMetric = keys.count == Metric.base.count
-            let chosen: PostgresQuery = everyMetric ? "" : " AND metric = ANY(\(keys))"
-            let chosenKeys: PostgresQuery = everyMetric ? "" : " AND e.key = ANY(\(keys))"
+        if !reads.base.isEmpty {
+            let everyMetric = reads.base.count == Metric.base.count
+            let chosenSlots: PostgresQuery = everyMetric ? "" : " AND c.slot = ANY(\(reads.base.map { Int64($0 + 1) }))"
             parts.append("""
-                SELECT 0, unit_id, 0::int8, array_agg(metric), array_agg(value), array_agg(apportioned)
+                SELECT 0, unit_id, apportioned, NULL::int8[], totals
                 FROM coverage_totals
-                WHERE unit_id = ANY(\(ids)) AND epoch_start = \(epochValue(epoch))::date\(chosen)
-                GROUP BY unit_id
+                WHERE unit_id = ANY(\(ids)) AND epoch_start = \(epochValue(epoch))::date
                 """)
             parts.append("""
-                SELECT 1, unit_id, i, array_agg(key), array_agg(total), NULL::bool[] FROM (
-                    SELECT d.unit_id, x.i::int8 AS i, e.key, sum(e.value::float8) AS total
+                SELECT 1, unit_id, i, array_agg(slot), array_agg(total) FROM (
+                    SELECT d.unit_id, x.i::int8 AS i, c.slot, sum(c.value) AS total
                     FROM unnest(\(days)::date[]) WITH ORDINALITY AS x(day, i)
                     JOIN coverage_days d ON d.unit_id = ANY(\(ids)) AND d.epoch_start = \(epochValue(epoch))::date AND d.day > x.day
-                    CROSS JOIN jsonb_each_text(d.changes) e
-                    WHERE d.day > \(earliest)\(chosenKeys)
+                    CROSS JOIN unnest(d.changes) WITH ORDINALITY AS c(value, slot)
+                    WHERE d.day > \(earliest) AND c.value <> 0\(chosenSlots)
                     GROUP BY 1, 2, 3
                 ) c GROUP BY unit_id, i
                 """)
         }
         if reads.villages {
-            parts.append("SELECT 2, v.id, 0::int8, NULL::text[], v.counts::float8[], NULL::bool[] FROM (\(Self.villageCounts(of: ids, on: days))) AS v(id, counts)")
+            parts.append("SELECT 2, v.id, 0::int8, NULL::int8[], v.counts::float8[] FROM (\(Self.villageCounts(of: ids, on: days))) AS v(id, counts)")
         }
         var totals = [UnitValues](repeating: UnitValues(), count: ids.count)
         var later = [[[Double]?]](repeating: [[Double]?](repeating: nil, count: ids.count), count: days.count)
         var villageCounts = [[Double]?](repeating: nil, count: ids.count)
+        let width = Metric.base.count
         if !parts.isEmpty {
             var statement: PostgresQuery = "(\(parts[0]))"
             for part in parts.dropFirst() { statement = "\(statement) UNION ALL (\(part))" }
@@ -63,21 +61,21 @@ extension CoverageReader {
                 guard let index = position[try row.decode(UUID.self, at: 1)] else { continue }
                 switch try row.decode(Int.self, at: 0) {
                 case 0:
-                    let metrics = try row.decode([String].self, at: 3), values = try row.decode([Double].self, at: 4), flags = try row.decode([Bool].self, at: 5)
-                    for (offset, metric) in metrics.enumerated() {
-                        guard let slot = MetricSlots.slot(metric), wanted & (UInt64(1) << UInt64(slot)) != 0 else { continue }
-                        totals[index].slots[slot] = values[offset]
-                        if flags[offset] { totals[index].apportioned |= UInt64(1) << UInt64(slot) }
+                    let values = try row.decode([Double].self, at: 4), apportioned = UInt64(bitPattern: try row.decode(Int64.self, at: 2))
+                    for slot in 0..<min(values.count, width) where wanted & (UInt64(1) << UInt64(slot)) != 0 {
+                        totals[index].slots[slot] = values[slot]
                     }
+                    totals[index].apportioned = apportioned & wanted
                 case 1:
                     let day = Int(try row.decode(Int64.self, at: 2)) - 1
-                    let metrics = try row.decode([String].self, at: 3), values = try row.decode([Double].self, at: 4)
-                    var slots = [Double](repeating: 0, count: MetricSlots.count)
-                    for (offset, metric) in metrics.enumerated() {
-                        guard let slot = MetricSlots.slot(metric), wanted & (UInt64(1) << UInt64(slot)) != 0 else { continue }
-                        slots[slot] = values[offset]
+                    let slots = try row.decode([Int64].self, at: 3), values = try row.decode([Double].self, at: 4)
+                    var changes = [Double](repeating: 0, count: MetricSlots.count)
+                    for (offset, slot) in slots.enumerated() {
+                        let slot = Int(slot) - 1
+                        guard slot >= 0, slot < width, wanted & (UInt64(1) << UInt64(slot)) != 0 else { continue }
+                        changes[slot] = values[offset]
                     }
-                    later[day][index] = slots
+                    later[day][index] = changes
                 default:
                     villageCounts[index] = try row.decode([Double].self, at: 4)
                 }

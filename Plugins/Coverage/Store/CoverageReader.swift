@@ -34,8 +34,8 @@ enum HierarchyView: String, Codable, Sendable {
     case asOf
 }
 
-/// Reads the rolled-up figures: primary-key lookups in `coverage_totals` (minus the days after the date
-/// asked for, from `coverage_days`), never the event log.
+/// Reads the rolled-up figures: primary-key lookups in `coverage_totals` (one row per unit and epoch, the
+/// values by slot, minus the days after the date asked for, from `coverage_days`), never the event log.
 struct CoverageReader: Sendable {
     /// The module's client: for what is written, and reads outside ``CoverageReader`` (targets, campaigns).
     let database: PostgresClient
@@ -178,15 +178,16 @@ struct CoverageReader: Sendable {
     func changes(of unit: CoverageUnit, metrics: [String], interval: SeriesInterval, from: CalendarDate, to: CalendarDate,
                  epoch: CalendarDate?, provinces: Set<ID<AdministrativeUnit>>) async throws -> [CalendarDate: [String: Double]] {
         let ids = unit.id.map { [$0] } ?? provinces.map(\.rawValue)
+        let slots = metrics.compactMap { MetricSlots.slot($0) }.filter { $0 < Metric.base.count }.map { Int64($0 + 1) }
         let rows = try await read("""
-            SELECT date_trunc(\(interval.rawValue), d.day)::date, e.key, sum(e.value::float8)
-            FROM coverage_days d CROSS JOIN jsonb_each_text(d.changes) e
-            WHERE d.unit_id = ANY(\(ids)) AND d.epoch_start = \(epochValue(epoch))::date AND e.key = ANY(\(metrics))
+            SELECT date_trunc(\(interval.rawValue), d.day)::date, c.slot, sum(c.value)
+            FROM coverage_days d CROSS JOIN unnest(d.changes) WITH ORDINALITY AS c(value, slot)
+            WHERE d.unit_id = ANY(\(ids)) AND d.epoch_start = \(epochValue(epoch))::date AND c.slot = ANY(\(slots)) AND c.value <> 0
               AND d.day >= \(from) AND d.day <= \(to)
             GROUP BY 1, 2
-            """).decode((CalendarDate, String, Double).self)
+            """).decode((CalendarDate, Int64, Double).self)
         var result: [CalendarDate: [String: Double]] = [:]
-        for (bucket, metric, value) in rows { result[bucket, default: [:]][metric] = value }
+        for (bucket, slot, value) in rows { result[bucket, default: [:]][MetricSlots.keys[Int(slot) - 1]] = value }
         return result
     }
 }

@@ -1,0 +1,124 @@
+import CDTModuleKit
+import Foundation
+
+/// A batch's contributions summed into the rows of the roll-up tables, as arrays by slot (a base metric's
+/// position in `Metric.base`): per unit where recorded and day (`coverage_leaf_days`), per epoch, unit and
+/// day along the hierarchy (`coverage_days`) and per epoch and unit (`coverage_totals`). Summed here, so a
+/// statement writes each row once with plain arithmetic.
+struct SlotRollUp {
+    /// The slots of a row: one per base metric.
+    static let width = Metric.base.count
+
+    /// A unit where recorded and a day.
+    struct LeafKey: Hashable {
+        var unit: UUID
+        var day: CalendarDate
+    }
+
+    /// A rolled-up unit in an epoch (its start as SQL writes it, `-infinity` for the first).
+    struct UnitKey: Hashable {
+        var epoch: String
+        var unit: UUID
+    }
+
+    /// A rolled-up unit's day in an epoch.
+    struct DayKey: Hashable {
+        var unit: UnitKey
+        var day: CalendarDate
+    }
+
+    /// Where a leaf's changes go: a unit in force in an epoch, the province it belongs to, and the share.
+    struct Target {
+        var epoch: String
+        var unit: UUID
+        var province: UUID
+        var share: Double
+    }
+
+    /// The changes per unit where recorded and day, in first-seen order.
+    private(set) var leaves: [(key: LeafKey, changes: [Double])] = []
+    private var leafIndex: [LeafKey: Int] = [:]
+
+    /// Sums `changes` per unit where recorded and day (a metric without a slot is left out).
+    init(_ changes: [Contribution]) {
+        for change in changes {
+            guard let slot = MetricSlots.slot(change.metric), slot < Self.width else { continue }
+            let key = LeafKey(unit: change.unit, day: change.day)
+            let index: Int
+            if let found = leafIndex[key] {
+                index = found
+            } else {
+                index = leaves.count
+                leafIndex[key] = index
+                leaves.append((key, [Double](repeating: 0, count: Self.width)))
+            }
+            leaves[index].changes[slot] += change.value
+        }
+        leaves.removeAll { $0.changes.allSatisfy { $0 == 0 } }
+        leafIndex = [:]
+    }
+
+    /// The rows of `coverage_days` and `coverage_totals` the leaves add to, given where each leaf's changes go
+    /// (`targets[i]` for `leaves[i]`).
+    func rolledUp(_ targets: [[Target]]) -> (days: [(key: DayKey, province: UUID, changes: [Double])],
+                                             totals: [(key: UnitKey, province: UUID, totals: [Double], apportioned: Int64)]) {
+        var days: [DayKey: Int] = [:], totals: [UnitKey: Int] = [:]
+        var dayRows: [(key: DayKey, province: UUID, changes: [Double])] = []
+        var totalRows: [(key: UnitKey, province: UUID, totals: [Double], apportioned: Int64)] = []
+        for (leaf, goes) in zip(leaves, targets) {
+            var moved: Int64 = 0
+            for (slot, value) in leaf.changes.enumerated() where value != 0 { moved |= Int64(1) << Int64(slot) }
+            for target in goes {
+                let unit = UnitKey(epoch: target.epoch, unit: target.unit), day = DayKey(unit: unit, day: leaf.key.day)
+                let dayIndex: Int
+                if let found = days[day] {
+                    dayIndex = found
+                } else {
+                    dayIndex = dayRows.count
+                    days[day] = dayIndex
+                    dayRows.append((day, target.province, [Double](repeating: 0, count: Self.width)))
+                }
+                let totalIndex: Int
+                if let found = totals[unit] {
+                    totalIndex = found
+                } else {
+                    totalIndex = totalRows.count
+                    totals[unit] = totalIndex
+                    totalRows.append((unit, target.province, [Double](repeating: 0, count: Self.width), 0))
+                }
+                for (slot, value) in leaf.changes.enumerated() where value != 0 {
+                    dayRows[dayIndex].changes[slot] += value * target.share
+                    totalRows[totalIndex].totals[slot] += value * target.share
+                }
+                if target.share < 1 { totalRows[totalIndex].apportioned |= moved }
+            }
+        }
+        for index in dayRows.indices { dayRows[index].changes = Self.canonical(dayRows[index].changes) }
+        for index in totalRows.indices { totalRows[index].totals = Self.canonical(totalRows[index].totals) }
+        return (dayRows.filter { !$0.changes.allSatisfy { $0 == 0 } }, totalRows)
+    }
+
+    /// Values within 1e-9 of zero as 0.
+    static func canonical(_ values: [Double]) -> [Double] { values.map { abs($0) < 1e-9 ? 0 : $0 } }
+
+    /// The array's text form for PostgreSQL (`{1,0,0.5}`): whole numbers without a fraction, others in
+    /// the shortest form that reads back as the same double.
+    static func literal(_ values: [Double]) -> String {
+        var bytes: [UInt8] = []
+        ArrayText.append(values, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// SQL for `a + b` slot by slot over every slot (a missing slot counts 0), values within 1e-9 of zero
+    /// stored as 0: arithmetic PostgreSQL runs in place, where a function merging two values per row cost
+    /// more than the rest of the write.
+    static func sumExpression(_ a: String, _ b: String) -> String {
+        "ARRAY[" + (1...width).map { slot in
+            let sum = "coalesce(\(a)[\(slot)], 0) + coalesce(\(b)[\(slot)], 0)"
+            return "CASE WHEN abs(\(sum)) < 1e-9 THEN 0 ELSE \(sum) END"
+        }.joined(separator: ", ") + "]::float8[]"
+    }
+
+    /// SQL true when every slot of `a` is 0.
+    static func isZero(_ a: String) -> String { "\(a) = array_fill(0::float8, ARRAY[cardinality(\(a))])" }
+}
