@@ -1,5 +1,6 @@
 import CDTDomain
 import Foundation
+import Synchronization
 
 /// Payloads as the log stores them: JSON with sorted keys, compared as `jsonb` for duplicates.
 enum EventPayloadCodec {
@@ -15,10 +16,23 @@ enum EventPayloadCodec {
     }
 
     static func decode(_ type: EventType, json: String) throws -> EventPayload {
+        try decoder(for: type).decode(Box.self, from: Data(json.utf8)).payload
+    }
+
+    /// One decoder per event type, made once: the feed decodes thousands of payloads a second, and a
+    /// decoder is safe to share between threads once configured (only `decode` is called on it).
+    private static func decoder(for type: EventType) -> JSONDecoder {
+        if let decoder = decoders.withLock({ $0[type] }) { return decoder }
         let decoder = JSONDecoder()
         decoder.userInfo[typeKey] = type
-        return try decoder.decode(Box.self, from: Data(json.utf8)).payload
+        return decoders.withLock { cached in
+            if let existing = cached[type] { return existing }
+            cached[type] = decoder
+            return decoder
+        }
     }
+
+    private static let decoders = Mutex<[EventType: JSONDecoder]>([:])
 
     private static let typeKey = CodingUserInfoKey(rawValue: "cdt.eventType")!
 
