@@ -49,8 +49,9 @@ import Testing
     /// Uses `session` until the cache holds at least `count` sessions (a revocation elsewhere in this
     /// process, by a test running beside, may empty it while a lookup runs).
     static func useUntilCached(_ session: APIClient, _ cache: SessionCache, count: Int = 1) async throws {
-        let cached = try await eventually {
-            #expect(try await session.get("/api/v1/auth/me").status == .ok)
+        let cached = try await eventually { () async throws -> Bool in
+            let status = try await session.get("/api/v1/auth/me").status
+            #expect(status == .ok)
             return cache.count >= count
         }
         #expect(cached, "the session is cached")
@@ -146,6 +147,36 @@ import Testing
             try await PostgresAccountStore(client: db).unassign(RoleAssignment(role: .communeOfficer, unitID: fixture.communeA), from: id)
             #expect(try await session.get("/api/v1/teams").status == .forbidden)
         }
+    }
+
+    /// This process's own changes empty the cache by themselves, before any notice: here the cache is told
+    /// its listener is connected while none is, so no notice ever comes.
+    @Test func thisProcesssOwnChangesEmptyTheCacheWithoutANotice() async throws {
+        let fixture = try await WorkFixture.make()
+        let db = fixture.database.makeClient(), served = fixture.database.makeApplicationClient()
+        defer { Task { await db.close(); await served.close() } }
+        let cache = SessionCache(timeToLive: .seconds(600))
+        cache.listenerConnected()
+        let sessions = PostgresAccountStore(client: served, sessionCache: cache), owner = PostgresAccountStore(client: db)
+        let officer = try await Self.officer(fixture, db)
+        let id = try #require(officer.accountID)
+        func open() async throws -> Data {
+            let hash = Data((0..<32).map { _ in UInt8.random(in: .min ... .max) })
+            try await sessions.createSession(tokenHash: hash, account: id, expiresAt: Date() + 3600, enrollmentOnly: false, clientAddress: nil)
+            #expect(try await Self.eventually { try await sessions.session(tokenHash: hash) != nil && cache.count > 0 }, "cached")
+            return hash
+        }
+        let first = try await open()
+        try await owner.revoke(tokenHash: first)
+        #expect(try await sessions.session(tokenHash: first) == nil)
+
+        let second = try await open()
+        try await owner.unassign(RoleAssignment(role: .communeOfficer, unitID: fixture.communeA), from: id)
+        #expect(try await sessions.session(tokenHash: second)?.placedAssignments.isEmpty == true)
+
+        _ = try await sessions.session(tokenHash: second)
+        try await owner.disable(id)
+        #expect(try await sessions.session(tokenHash: second) == nil)
     }
 
     /// A listener that cannot connect: nothing is cached, so a change made anywhere counts at once.
