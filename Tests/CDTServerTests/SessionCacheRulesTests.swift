@@ -98,4 +98,12 @@ import Testing
         for round in 0..<10_000 { cache.store(Self.entry(), for: hashes[round % 3], ticket: try #require(cache.ticket())) }
         #expect(cache.count == 2)
     }
+
+    @Test func entriesPastTheirTimeGoAtTheNextStore() throws {
+        let cache = Self.listening(timeToLive: .seconds(5))
+        let old = Data(repeating: 1, count: 32), new = Data(repeating: 2, count: 32)
+        #expect(cache.store(Self.entry(at: .now - .seconds(10)), for: old, ticket: try #require(cache.ticket())))
+        #expect(cache.store(Self.entry(), for: new, ticket: try #require(cache.ticket())))
+        #expect(cache.count == 1 && cache.lookup(new, idleTimeout: 3600) != nil)
+    }
 }

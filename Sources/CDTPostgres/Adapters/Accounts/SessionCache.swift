@@ -61,7 +61,7 @@ public final class SessionCache: Sendable {
     /// Whether entries are kept and served now (the listener is connected).
     public var isActive: Bool { state.withLock { $0.isListening } }
 
-    /// How many entries are held (some may be past their time and not yet dropped).
+    /// How many entries are held (some may be past their time: they go at the next store).
     public var count: Int { state.withLock { $0.entries.count } }
 
     // MARK: Lookups
@@ -123,7 +123,7 @@ public final class SessionCache: Sendable {
         return state.withLock { state in
             state.catchUp(with: changeCount)
             guard state.isListening, state.generation == ticket.generation else { return false }
-            state.insert(entry, for: tokenHash, capacity: capacity)
+            state.insert(entry, for: tokenHash, capacity: capacity, timeToLive: timeToLive, now: .now)
             return true
         }
     }
@@ -152,16 +152,21 @@ public final class SessionCache: Sendable {
             flush()
         }
 
-        mutating func insert(_ entry: Entry, for key: Data, capacity: Int) {
+        /// Stores `entry`, then drops from the oldest on: entries past their time, and more while the cache
+        /// holds more than `capacity` (so memory follows the sessions used in the last few seconds).
+        mutating func insert(_ entry: Entry, for key: Data, capacity: Int, timeToLive: Duration, now: ContinuousClock.Instant) {
             nextSequence &+= 1
             var entry = entry
             entry.sequence = nextSequence
             entries[key] = entry
             order.append((key, nextSequence))
-            while entries.count > capacity, head < order.count {
+            while head < order.count {
                 let oldest = order[head]
+                if let held = entries[oldest.key], held.sequence == oldest.sequence {
+                    guard entries.count > capacity || held.storedAt + timeToLive <= now else { break }
+                    entries[oldest.key] = nil
+                }
                 head += 1
-                if entries[oldest.key]?.sequence == oldest.sequence { entries[oldest.key] = nil }
             }
             // Places of keys stored again or dropped pile up: compact once they outnumber the live ones.
             if order.count - head > 2 * max(entries.count, 1_024) {
