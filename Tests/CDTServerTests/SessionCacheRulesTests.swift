@@ -99,6 +99,20 @@ import Testing
         #expect(cache.count == 2)
     }
 
+    /// Near the end of an entry's time one caller, and only one, is sent to refresh it; the others are still
+    /// served. An entry the database no longer finds live is dropped.
+    @Test func oneCallerRefreshesAnEntryNearItsEndAndARefusalDropsIt() throws {
+        let start = ContinuousClock.now
+        let cache = Self.listening(timeToLive: .seconds(5))
+        #expect(cache.store(Self.entry(at: start), for: Self.hash, ticket: try #require(cache.ticket())))
+        #expect(cache.lookup(Self.hash, idleTimeout: 3600, now: start + .seconds(3)) != nil)
+        #expect(cache.lookup(Self.hash, idleTimeout: 3600, now: start + .seconds(4.5)) == nil)  // this one refreshes
+        #expect(cache.lookup(Self.hash, idleTimeout: 3600, now: start + .seconds(4.6)) != nil)
+        #expect(cache.lookup(Self.hash, idleTimeout: 3600, now: start + .seconds(4.7)) != nil)
+        cache.forget(Self.hash)
+        #expect(cache.lookup(Self.hash, idleTimeout: 3600, now: start + .seconds(4.8)) == nil && cache.count == 0)
+    }
+
     @Test func entriesPastTheirTimeGoAtTheNextStore() throws {
         let cache = Self.listening(timeToLive: .seconds(5))
         let old = Data(repeating: 1, count: 32), new = Data(repeating: 2, count: 32)

@@ -346,8 +346,12 @@ public struct PostgresAccountStore: Sendable {
         let ticket = sessionCache?.ticket()
         let started = ContinuousClock.now
         let found = try await RowScope.$current.withValue(.authenticating) { try await liveSession(tokenHash: tokenHash, idleTimeout: idleTimeout) }
-        if let found, let ticket, let sessionCache {
-            sessionCache.store(found.entry(lookupStarted: started), for: tokenHash, ticket: ticket)
+        if let sessionCache {
+            if let found, let ticket {
+                sessionCache.store(found.entry(lookupStarted: started), for: tokenHash, ticket: ticket)
+            } else if found == nil {
+                sessionCache.forget(tokenHash)
+            }
         }
         return found?.lookup
     }

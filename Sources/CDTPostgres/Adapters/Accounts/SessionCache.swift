@@ -79,6 +79,9 @@ public final class SessionCache: Sendable {
         /// Whether the account's roles require two-factor sign-in (which ends a field day's exemption).
         var requiresTwoFactor: Bool
         var sequence: UInt64 = 0
+        /// Whether a lookup was sent to the database to refresh it (one, so the many requests of one
+        /// session do not all miss at once when it ends).
+        var isBeingRefreshed = false
 
         /// Whether the database would still find the session live at `now`, as far as time goes.
         func isGood(at now: ContinuousClock.Instant, timeToLive: Duration, idleTimeout: TimeInterval) -> Bool {
@@ -92,7 +95,9 @@ public final class SessionCache: Sendable {
         let generation: UInt64
     }
 
-    /// The entry for `tokenHash` if it is still good; `nil` sends the caller to the database.
+    /// The entry for `tokenHash` if it is still good; `nil` sends the caller to the database. In the last
+    /// fifth of an entry's time, the first caller is sent to the database to refresh it while the others
+    /// are still served.
     func lookup(_ tokenHash: Data, idleTimeout: TimeInterval, now: ContinuousClock.Instant = .now) -> PostgresAccountStore.SessionLookup? {
         let changeCount = self.changes.count
         return state.withLock { state in
@@ -102,8 +107,17 @@ public final class SessionCache: Sendable {
                 state.entries[tokenHash] = nil
                 return nil
             }
+            if !entry.isBeingRefreshed, now >= entry.storedAt + timeToLive * 0.8 {
+                state.entries[tokenHash]?.isBeingRefreshed = true
+                return nil
+            }
             return entry.lookup
         }
+    }
+
+    /// Drops the entry for `tokenHash`: the database no longer finds the session live.
+    func forget(_ tokenHash: Data) {
+        state.withLock { _ = $0.entries.removeValue(forKey: tokenHash) }
     }
 
     /// Taken before a lookup reads the database; `nil` when nothing may be cached (no listener).
