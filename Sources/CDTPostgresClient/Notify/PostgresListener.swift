@@ -26,13 +26,19 @@ public struct PostgresNotification: Sendable, Hashable {
 /// ```
 /// When the connection breaks, it reconnects with back-off and delivers an `isReconnect` notification.
 /// Ending the iteration (or cancelling the task iterating) stops the thread and closes the connection.
+///
+/// `onConnectionChange`, when given, is called on the listener's thread with `true` once it listens on
+/// every channel and with `false` once that connection is gone: for consumers that must know whether
+/// they can hear notifications right now (a cache that is safe only while it hears every change).
 public enum PostgresListener {
-    public static func listen(conninfo: String, channels: [String], logger: Logger) -> AsyncStream<PostgresNotification> {
+    public static func listen(conninfo: String, channels: [String], logger: Logger,
+                              onConnectionChange: (@Sendable (Bool) -> Void)? = nil) -> AsyncStream<PostgresNotification> {
         let (stream, continuation) = AsyncStream.makeStream(of: PostgresNotification.self, bufferingPolicy: .bufferingNewest(10_000))
         let stopped = Mutex(false)
         continuation.onTermination = { _ in stopped.withLock { $0 = true } }
         let thread = Thread {
-            ListenLoop(conninfo: conninfo, channels: channels, logger: logger, continuation: continuation, isStopped: { stopped.withLock { $0 } }).run()
+            ListenLoop(conninfo: conninfo, channels: channels, logger: logger, continuation: continuation, isStopped: { stopped.withLock { $0 } },
+                       onConnectionChange: onConnectionChange).run()
         }
         thread.name = "cdt-postgres-listen"
         thread.start()
@@ -47,6 +53,7 @@ private struct ListenLoop {
     let logger: Logger
     let continuation: AsyncStream<PostgresNotification>.Continuation
     let isStopped: @Sendable () -> Bool
+    let onConnectionChange: (@Sendable (Bool) -> Void)?
 
     func run() {
         var connectedBefore = false
@@ -68,6 +75,7 @@ private struct ListenLoop {
                 continue
             }
             backoff = 0.1
+            onConnectionChange?(true)
             if connectedBefore {
                 logger.info("listener reconnected", metadata: ["channels": "\(channels)"])
                 for channel in channels {
@@ -76,6 +84,7 @@ private struct ListenLoop {
             }
             connectedBefore = true
             pump(connection)
+            onConnectionChange?(false)
         }
         continuation.finish()
     }

@@ -15,6 +15,11 @@ public struct AppDependencies: Sendable {
     /// Who may reach which route; see ``AccessCheckpoint``. By default ``SessionPolicy``: signed-in
     /// callers, by their roles.
     public var accessPolicy: any AccessPolicy
+    /// The one cache of session lookups every account store of the server shares (``SessionPolicy``'s and
+    /// the sign-in and account routes'). It serves nothing until a ``SessionRevocationListener`` on it is
+    /// connected, which `ServerRunner` starts beside the server; without one (most tests) every request
+    /// reads its session from the database.
+    public let sessionCache: SessionCache
     /// Today's date in Vietnam, the default "as of" day. Injected so tests are deterministic.
     public var today: @Sendable () -> CalendarDate
     /// The current time, which events may not be later than.
@@ -40,12 +45,14 @@ public struct AppDependencies: Sendable {
         modules: ModuleRegistry? = nil,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         signIn: SignInSettings = SignInSettings(),
-        cursorKey: Data = Data((0..<32).map { _ in UInt8.random(in: .min ... .max) })
+        cursorKey: Data = Data((0..<32).map { _ in UInt8.random(in: .min ... .max) }),
+        sessionCache: SessionCache = SessionCache()
     ) {
         self.cursorKey = cursorKey
         self.database = database
         self.signIn = signIn
-        self.accessPolicy = accessPolicy ?? SessionPolicy(accounts: PostgresAccountStore(client: database), settings: signIn)
+        self.sessionCache = sessionCache
+        self.accessPolicy = accessPolicy ?? SessionPolicy(accounts: PostgresAccountStore(client: database, sessionCache: sessionCache), settings: signIn)
         self.today = today
         self.now = now
         self.modules = modules.map { ModuleHost(registry: $0, database: database, logger: Logger(label: "cdt.modules"), today: today, now: now) }

@@ -45,7 +45,7 @@ public func buildRouter(dependencies: AppDependencies, logger: Logger) -> Router
         .addRoutes(to: api.group("events"), checkpoint: checkpoint)
     TeamController(store: work, visibility: visibility, today: dependencies.today).addRoutes(teams: api.group("teams"), members: api.group("members"), checkpoint: checkpoint)
     FieldWorkController(store: work, visibility: visibility).addRoutes(to: api, checkpoint: checkpoint)
-    let accounts = PostgresAccountStore(client: dependencies.database)
+    let accounts = PostgresAccountStore(client: dependencies.database, sessionCache: dependencies.sessionCache)
     let audit = PostgresAuditLog(client: dependencies.database)
     AuthController(accounts: accounts, audit: audit, throttle: LoginThrottle(), settings: dependencies.signIn,
                    memberLookup: CallerMemberLookup(client: dependencies.database), visibility: visibility, today: dependencies.today).addRoutes(to: api.group("auth"), checkpoint: checkpoint)

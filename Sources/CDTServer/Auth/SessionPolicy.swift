@@ -12,6 +12,8 @@ public import Hummingbird
 /// - A session that may only turn on two-factor sign-in: 403 except on ``RouteAccess/signedIn`` routes.
 ///   Whether two-factor sign-in is required is read again on every request from the account's current
 ///   roles: a role that requires it, granted during a session without it, restricts that session at once.
+/// - The session, account and roles may come from the server's ``SessionCache`` (a few seconds old at most),
+///   which every revocation, account or role change empties first (see docs/security.md).
 /// - A caller without the route's capability anywhere: 403. Whether the objects a request touches lie
 ///   inside the caller's scope is checked by the handler (lists are filtered, objects outside the view
 ///   scope are 404, writes outside the change scope 403).

@@ -46,8 +46,11 @@ public enum ServerRunner {
         let dispatcher = ModuleDispatcher(
             host: dependencies.modules, database: database, listenConninfo: target.applicationConninfo ?? target.conninfo,
             metrics: metrics, logger: logger)
+        // Sessions are cached for a few seconds only while this listener hears every revocation.
+        let revocations = SessionRevocationListener(
+            cache: dependencies.sessionCache, conninfo: target.applicationConninfo ?? target.conninfo, logger: logger)
         // Started in this order and stopped in reverse, after the HTTP server.
-        let services: [any Service] = [EmbeddedClusterService(target: target, logger: logger), database, dispatcher]
+        let services: [any Service] = [EmbeddedClusterService(target: target, logger: logger), database, dispatcher, revocations]
         let app = buildApplication(configuration: configuration, dependencies: dependencies, services: services, logger: logger)
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }

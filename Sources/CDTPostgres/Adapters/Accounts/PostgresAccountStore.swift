@@ -3,11 +3,19 @@ public import Foundation
 
 /// Accounts, role assignments, sessions and the audit log in PostgreSQL (`sql/core/0004_accounts.sql`).
 /// Hashing is the caller's: this store keeps bcrypt password hashes and SHA-256 token hashes as given.
+///
+/// Every write that can end or narrow a session (revoking, disabling, a password, two-factor or role change)
+/// empties this process's session caches once it is done (``SessionChanges/inThisProcess``); the
+/// core's triggers tell other processes.
 public struct PostgresAccountStore: Sendable {
     public let client: PostgresClient
+    /// Where live sessions found by ``session(tokenHash:idleTimeout:)`` are kept for a few seconds, if
+    /// anywhere; it serves nothing while its listener is not connected.
+    public let sessionCache: SessionCache?
 
-    public init(client: PostgresClient) {
+    public init(client: PostgresClient, sessionCache: SessionCache? = nil) {
         self.client = client
+        self.sessionCache = sessionCache
     }
 
     /// What sign-in needs to know about an account.
@@ -52,7 +60,7 @@ public struct PostgresAccountStore: Sendable {
 
     /// Adds a role assignment.
     public func assign(_ assignment: RoleAssignment, to account: ID<Account>, by granter: ID<Account>?) async throws {
-        try await client.withTransaction { tx in try await Self.assign(assignment, to: account, by: granter, tx) }
+        try await changingSessions { try await client.withTransaction { tx in try await Self.assign(assignment, to: account, by: granter, tx) } }
     }
 
     static func assign(_ assignment: RoleAssignment, to account: ID<Account>, by granter: ID<Account>?, _ tx: PostgresSession) async throws {
@@ -67,10 +75,12 @@ public struct PostgresAccountStore: Sendable {
     /// Removes a role assignment; returns whether there was one.
     @discardableResult
     public func unassign(_ assignment: RoleAssignment, from account: ID<Account>) async throws -> Bool {
-        try await client.execute("""
-            DELETE FROM role_assignments WHERE account_id = \(account) AND role = \(assignment.role.rawValue)
-              AND unit_id IS NOT DISTINCT FROM \(assignment.unitID)
-            """) > 0
+        try await changingSessions {
+            try await client.execute("""
+                DELETE FROM role_assignments WHERE account_id = \(account) AND role = \(assignment.role.rawValue)
+                  AND unit_id IS NOT DISTINCT FROM \(assignment.unitID)
+                """) > 0
+        }
     }
 
     /// The account signing in as `login` (a username, or a phone number in any common form). A username
@@ -197,32 +207,34 @@ public struct PostgresAccountStore: Sendable {
 
     /// Disables an account and revokes its sessions at once.
     public func disable(_ id: ID<Account>) async throws {
-        try await client.withTransaction { tx in
+        try await changingSessions { try await client.withTransaction { tx in
             try await tx.execute("UPDATE accounts SET disabled_at = coalesce(disabled_at, now()) WHERE id = \(id)")
             try await tx.execute("UPDATE sessions SET revoked_at = now() WHERE account_id = \(id) AND revoked_at IS NULL")
-        }
+        } }
     }
 
     /// Sets a new password hash and revokes every session.
     public func setPassword(_ id: ID<Account>, hash: String) async throws {
-        try await client.withTransaction { tx in
+        try await changingSessions { try await client.withTransaction { tx in
             try await tx.execute("UPDATE accounts SET password_hash = \(hash) WHERE id = \(id)")
             try await tx.execute("UPDATE sessions SET revoked_at = now() WHERE account_id = \(id) AND revoked_at IS NULL")
-        }
+        } }
     }
 
     /// Stores a TOTP secret (sealed, as `TwoFactorSecrets` makes it) as the account's, not yet enabled.
     public func setTOTPSecret(_ id: ID<Account>, secret: String) async throws {
-        try await client.execute("UPDATE accounts SET totp_secret = \(secret), totp_enabled_at = NULL, totp_last_step = NULL WHERE id = \(id)")
+        try await changingSessions {
+            try await client.execute("UPDATE accounts SET totp_secret = \(secret), totp_enabled_at = NULL, totp_last_step = NULL WHERE id = \(id)")
+        }
     }
 
     /// Turns two-factor sign-in on, and ends the account's enrollment-only sessions.
     public func enableTOTP(_ id: ID<Account>) async throws {
-        try await client.withTransaction { tx in
+        try await changingSessions { try await client.withTransaction { tx in
             // Without a secret the table's check refuses it (the application role cannot read the secret).
             try await tx.execute("UPDATE accounts SET totp_enabled_at = now() WHERE id = \(id)")
             try await tx.execute("UPDATE sessions SET revoked_at = now() WHERE account_id = \(id) AND enrollment_only AND revoked_at IS NULL")
-        }
+        } }
     }
 
     /// Keeps a secret being set up (sealed) beside the one in use, which it does not touch.
@@ -239,7 +251,7 @@ public struct PostgresAccountStore: Sendable {
     /// and `recoveryCodeHashes` as its only recovery codes; ends its enrollment-only sessions. All or nothing.
     /// - Returns: whether the pending secret was still `pending` (a concurrent set-up loses).
     public func confirmTOTP(_ id: ID<Account>, pending: String, step: Int64, recoveryCodeHashes: [Data]) async throws -> Bool {
-        try await client.withTransaction { tx in
+        try await changingSessions { try await client.withTransaction { tx in
             let changed = try await tx.query("SELECT cdt_account_confirm_totp(\(id), \(pending), \(step))").decode(Bool.self)[0]
             guard changed else { return false }
             try await tx.execute("DELETE FROM two_factor_recovery_codes WHERE account_id = \(id)")
@@ -248,7 +260,7 @@ public struct PostgresAccountStore: Sendable {
             }
             try await tx.execute("UPDATE sessions SET revoked_at = now() WHERE account_id = \(id) AND enrollment_only AND revoked_at IS NULL")
             return true
-        }
+        } }
     }
 
     /// Records `step` as the last one whose code was used, unless it is not later than the last one:
@@ -285,21 +297,21 @@ public struct PostgresAccountStore: Sendable {
     /// Turns two-factor sign-in off (an administrator's reset): forgets the secrets and recovery codes and
     /// ends every session, so the next sign-in sets it up again. All or nothing.
     public func resetTwoFactor(_ id: ID<Account>) async throws {
-        try await client.withTransaction { tx in
+        try await changingSessions { try await client.withTransaction { tx in
             try await tx.execute("""
                 UPDATE accounts SET totp_secret = NULL, totp_pending_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = \(id)
                 """)
             try await tx.execute("DELETE FROM two_factor_recovery_codes WHERE account_id = \(id)")
             try await tx.execute("UPDATE sessions SET revoked_at = now() WHERE account_id = \(id) AND revoked_at IS NULL")
-        }
+        } }
     }
 
     /// Sets a new password hash and ends every session but `keeping` (the one changing it).
     public func changePassword(_ id: ID<Account>, hash: String, keeping tokenHash: Data) async throws {
-        try await client.withTransaction { tx in
+        try await changingSessions { try await client.withTransaction { tx in
             try await tx.execute("UPDATE accounts SET password_hash = \(hash) WHERE id = \(id)")
             try await tx.execute("UPDATE sessions SET revoked_at = now() WHERE account_id = \(id) AND revoked_at IS NULL AND token_hash <> \(tokenHash)")
-        }
+        } }
     }
 
     /// The account's password hash, for checking the current password before a change.
@@ -325,18 +337,53 @@ public struct PostgresAccountStore: Sendable {
     /// is a field-day session, of an
     /// enabled account) and its account, in one statement, then the account's assignments. Its last use
     /// is moved to now (at most once a minute, to spare writes). Runs as sign-in (``RowScope/authenticating``).
+    ///
+    /// With a ``sessionCache`` whose listener is connected, a session found live is kept for a few seconds
+    /// and served from memory, its expiry and idle timeout checked again on every use; its last use is then
+    /// moved on only when it is read again from the database (so up to the cache's time to live later).
     public func session(tokenHash: Data, idleTimeout: TimeInterval = 3600) async throws -> SessionLookup? {
-        try await RowScope.$current.withValue(.authenticating) { try await liveSession(tokenHash: tokenHash, idleTimeout: idleTimeout) }
+        if let cached = sessionCache?.lookup(tokenHash, idleTimeout: idleTimeout) { return cached }
+        let ticket = sessionCache?.ticket()
+        let started = ContinuousClock.now
+        let found = try await RowScope.$current.withValue(.authenticating) { try await liveSession(tokenHash: tokenHash, idleTimeout: idleTimeout) }
+        if let sessionCache {
+            if let found, let ticket {
+                sessionCache.store(found.entry(lookupStarted: started), for: tokenHash, ticket: ticket)
+            } else if found == nil {
+                sessionCache.forget(tokenHash)
+            }
+        }
+        return found?.lookup
+    }
+
+    /// A live session as read, with what a cache needs to check it again later.
+    private struct LiveSession {
+        let lookup: SessionLookup
+        /// Seconds since its last use (0 when this lookup moved it), as the database counts at the lookup.
+        let secondsSinceSeen: Double
+        /// Seconds until it expires, as the database counts at the lookup.
+        let secondsLeft: Double
+        let isFieldDay: Bool
+        let requiresTwoFactor: Bool
+
+        /// The cache's entry, its times moved onto this process's clock from `lookupStarted` (which is no
+        /// later than the database's `now()`, so the entry ends no later than the session does).
+        func entry(lookupStarted: ContinuousClock.Instant) -> SessionCache.Entry {
+            SessionCache.Entry(lookup: lookup, storedAt: lookupStarted, expiresBy: lookupStarted + .seconds(secondsLeft),
+                               lastSeen: lookupStarted - .seconds(secondsSinceSeen), isFieldDay: isFieldDay, requiresTwoFactor: requiresTwoFactor)
+        }
     }
 
     /// One lease for the session, its account's assignments and the touch: a lease costs a row-scope
     /// statement and two hand-offs to the blocking pool, and every signed-in request looks its session up.
-    private func liveSession(tokenHash: Data, idleTimeout: TimeInterval) async throws -> SessionLookup? {
+    private func liveSession(tokenHash: Data, idleTimeout: TimeInterval) async throws -> LiveSession? {
         let idle = Int(idleTimeout)
-        return try await client.withConnection { db -> SessionLookup? in
+        return try await client.withConnection { db -> LiveSession? in
             let rows = try await db.query("""
                 SELECT \(unsafeSQL: Self.accountColumns), s.expires_at, s.enrollment_only, s.last_seen_at < now() - interval '60 seconds' AS stale,
-                       s.last_seen_at > now() - make_interval(secs => \(idle)) AS recent
+                       s.last_seen_at > now() - make_interval(secs => \(idle)) AS recent, s.field_day,
+                       extract(epoch FROM now() - s.last_seen_at)::float8 AS seconds_since_seen,
+                       extract(epoch FROM s.expires_at - now())::float8 AS seconds_left
                 FROM sessions s JOIN accounts a ON a.id = s.account_id
                 WHERE s.token_hash = \(tokenHash) AND s.revoked_at IS NULL AND s.expires_at > now() AND a.disabled_at IS NULL
                   AND (s.field_day OR s.last_seen_at > now() - make_interval(secs => \(idle)))
@@ -347,22 +394,40 @@ public struct PostgresAccountStore: Sendable {
             account.assignments = placed.map { RoleAssignment(role: $0.role, unitID: $0.unitID) }
             // A field-day session outlives the idle timeout only while the account need not use two-factor
             // sign-in: a role that requires it, granted since, puts the session under the idle timeout again.
-            if try !row.decode(Bool.self, column: "recent"), CallerAccess(assignments: placed).requiresTwoFactor { return nil }
+            let requiresTwoFactor = CallerAccess(assignments: placed).requiresTwoFactor
+            if try !row.decode(Bool.self, column: "recent"), requiresTwoFactor { return nil }
+            var secondsSinceSeen = try row.decode(Double.self, column: "seconds_since_seen")
             if try row.decode(Bool.self, column: "stale") {
                 try await db.execute("UPDATE sessions SET last_seen_at = now() WHERE token_hash = \(tokenHash)")
+                secondsSinceSeen = 0
             }
-            return SessionLookup(account: account, placedAssignments: placed, expiresAt: try row.decode(Date.self, column: "expires_at"),
-                                 isEnrollmentOnly: try row.decode(Bool.self, column: "enrollment_only"))
+            let lookup = SessionLookup(account: account, placedAssignments: placed, expiresAt: try row.decode(Date.self, column: "expires_at"),
+                                       isEnrollmentOnly: try row.decode(Bool.self, column: "enrollment_only"))
+            return LiveSession(lookup: lookup, secondsSinceSeen: secondsSinceSeen, secondsLeft: try row.decode(Double.self, column: "seconds_left"),
+                               isFieldDay: try row.decode(Bool.self, column: "field_day"), requiresTwoFactor: requiresTwoFactor)
         }
     }
 
+    /// Ends one session (a logout).
     public func revoke(tokenHash: Data) async throws {
-        try await client.execute("UPDATE sessions SET revoked_at = now() WHERE token_hash = \(tokenHash) AND revoked_at IS NULL")
+        try await changingSessions {
+            try await client.execute("UPDATE sessions SET revoked_at = now() WHERE token_hash = \(tokenHash) AND revoked_at IS NULL")
+        }
     }
 
     /// Ends every session of the account ("log out everywhere").
     public func revokeAll(of account: ID<Account>) async throws {
-        try await client.execute("UPDATE sessions SET revoked_at = now() WHERE account_id = \(account) AND revoked_at IS NULL")
+        try await changingSessions {
+            try await client.execute("UPDATE sessions SET revoked_at = now() WHERE account_id = \(account) AND revoked_at IS NULL")
+        }
+    }
+
+    /// Runs a write that can end or narrow sessions, then (committed or not) empties this process's
+    /// session caches, so the next lookup here reads the database.
+    @discardableResult
+    private func changingSessions<Result>(_ write: () async throws -> Result) async throws -> Result {
+        defer { SessionChanges.inThisProcess.note() }
+        return try await write()
     }
 
     // MARK: Reading rows
