@@ -44,14 +44,7 @@ struct SlotRollUp {
         for change in changes {
             guard let slot = MetricSlots.slot(change.metric), slot < Self.width else { continue }
             let key = LeafKey(unit: change.unit, day: change.day)
-            let index: Int
-            if let found = leafIndex[key] {
-                index = found
-            } else {
-                index = leaves.count
-                leafIndex[key] = index
-                leaves.append((key, [Double](repeating: 0, count: Self.width)))
-            }
+            let index = Self.row(of: key, in: &leafIndex, &leaves) { (key, [Double](repeating: 0, count: Self.width)) }
             leaves[index].changes[slot] += change.value
         }
         leaves.removeAll { $0.changes.allSatisfy { $0 == 0 } }
@@ -70,22 +63,8 @@ struct SlotRollUp {
             for (slot, value) in leaf.changes.enumerated() where value != 0 { moved |= Int64(1) << Int64(slot) }
             for target in goes {
                 let unit = UnitKey(epoch: target.epoch, unit: target.unit), day = DayKey(unit: unit, day: leaf.key.day)
-                let dayIndex: Int
-                if let found = days[day] {
-                    dayIndex = found
-                } else {
-                    dayIndex = dayRows.count
-                    days[day] = dayIndex
-                    dayRows.append((day, target.province, [Double](repeating: 0, count: Self.width)))
-                }
-                let totalIndex: Int
-                if let found = totals[unit] {
-                    totalIndex = found
-                } else {
-                    totalIndex = totalRows.count
-                    totals[unit] = totalIndex
-                    totalRows.append((unit, target.province, [Double](repeating: 0, count: Self.width), 0))
-                }
+                let dayIndex = Self.row(of: day, in: &days, &dayRows) { (day, target.province, [Double](repeating: 0, count: Self.width)) }
+                let totalIndex = Self.row(of: unit, in: &totals, &totalRows) { (unit, target.province, [Double](repeating: 0, count: Self.width), 0) }
                 for (slot, value) in leaf.changes.enumerated() where value != 0 {
                     dayRows[dayIndex].changes[slot] += value * target.share
                     totalRows[totalIndex].totals[slot] += value * target.share
@@ -96,6 +75,14 @@ struct SlotRollUp {
         for index in dayRows.indices { dayRows[index].changes = Self.canonical(dayRows[index].changes) }
         for index in totalRows.indices { totalRows[index].totals = Self.canonical(totalRows[index].totals) }
         return (dayRows.filter { !$0.changes.allSatisfy { $0 == 0 } }, totalRows)
+    }
+
+    /// Where `key`'s row is in `rows` (found through `index`), appended from `make` when it has none yet.
+    private static func row<Key: Hashable, Row>(of key: Key, in index: inout [Key: Int], _ rows: inout [Row], _ make: () -> Row) -> Int {
+        if let found = index[key] { return found }
+        index[key] = rows.count
+        rows.append(make())
+        return rows.count - 1
     }
 
     /// Values within 1e-9 of zero as 0.
