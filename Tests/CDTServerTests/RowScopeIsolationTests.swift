@@ -108,7 +108,9 @@ import Testing
         await app.close()
     }
 
-    @Test func aPooledConnectionCarriesNoScopeIntoTheNextLease() async throws {
+    /// The seeded accounts, an application client of one connection (so every lease reuses it) and the
+    /// owner's, with a team established in a village of each province.
+    private func oneConnectionAndATeamInEachProvince() async throws -> (Seeded, PostgresClient, PostgresClient) {
         let seeded = try await seeded()
         let fixture = seeded.fixture
         let app = PostgresClient(configuration: .init(conninfo: fixture.database.applicationConninfo, maximumConnections: 1))
@@ -117,6 +119,12 @@ import Testing
             EventFactory().establish(ID(), in: fixture.villageA1, issuer: fixture.communeA),
             EventFactory().establish(ID(), in: fixture.villageB1, issuer: fixture.communeB),
         ])
+        return (seeded, app, owner)
+    }
+
+    @Test func aPooledConnectionCarriesNoScopeIntoTheNextLease() async throws {
+        let (seeded, app, owner) = try await oneConnectionAndATeamInEachProvince()
+        let fixture = seeded.fixture
         // A lease with province A's scope, whose body widens it (as a module might) on the one connection.
         try await RowScope.$current.withValue(.provinces([fixture.provinceA.rawValue])) {
             try await app.withConnection { session in
@@ -154,14 +162,8 @@ import Testing
     /// whatever that first statement is (a transaction's BEGIN, SQL run as text), and a lease that ran
     /// nothing leaves the next one nothing either.
     @Test func theScopeHoldsFromALeasesFirstStatementWhateverItsKind() async throws {
-        let seeded = try await seeded()
+        let (seeded, app, owner) = try await oneConnectionAndATeamInEachProvince()
         let fixture = seeded.fixture
-        let app = PostgresClient(configuration: .init(conninfo: fixture.database.applicationConninfo, maximumConnections: 1))
-        let owner = fixture.database.makeClient()
-        try await PostgresEventBulkLoader(client: owner).load([
-            EventFactory().establish(ID(), in: fixture.villageA1, issuer: fixture.communeA),
-            EventFactory().establish(ID(), in: fixture.villageB1, issuer: fixture.communeB),
-        ])
         let widen: PostgresQuery = "SELECT set_config('cdt.all_provinces', 'on', false), set_config('cdt.all_change_provinces', 'on', false)"
         try await RowScope.$current.withValue(.everyProvince) {
             try await app.withConnection { session in try await session.query(widen) }
