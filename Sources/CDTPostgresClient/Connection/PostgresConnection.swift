@@ -197,11 +197,17 @@ final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Runs the lease's row-scope statement if it has not run yet: every statement of a lease, whatever
-    /// its kind, runs after it.
+    /// its kind, runs after it. If it fails (a cancellation, say), it stays pending, so a body that catches
+    /// that error and goes on never runs a statement under the previous lease's scope.
     func applyPendingScope() throws {
         guard let scope = pendingScope else { return }
         pendingScope = nil
-        _ = try run(scope)
+        do {
+            _ = try run(scope)
+        } catch {
+            pendingScope = scope
+            throw error
+        }
     }
 
     /// Drops every statement this connection prepared (`DEALLOCATE ALL`), when it has any.
