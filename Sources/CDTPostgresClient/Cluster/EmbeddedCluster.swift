@@ -96,6 +96,7 @@ public struct EmbeddedCluster: Sendable {
     /// Starts the server and waits until it accepts connections.
     public func start() async throws {
         try writeAccessRules()
+        try pointSocketHere()
         try await runChecked("pg_ctl", ["start", "-D", clusterDirectory, "-l", logFile, "-w", "-t", "60"],
                              doing: "start PostgreSQL (its log: \(logFile))")
     }
@@ -202,6 +203,18 @@ public struct EmbeddedCluster: Sendable {
         if !durable { lines += ["fsync = off", "synchronous_commit = off", "full_page_writes = off"] }
         try write(lines, to: clusterDirectory + "/postgresql.conf", append: true)
         try writeAccessRules()
+    }
+
+    /// Keeps the socket in this folder when the data folder was moved or copied since `initdb`: the
+    /// configuration names the folder it was made in, so a copy would otherwise listen (or fail to start)
+    /// there. The last setting in the file wins, so a line is added only when the last one differs.
+    private func pointSocketHere() throws {
+        let path = clusterDirectory + "/postgresql.conf"
+        let wanted = "unix_socket_directories = \(Self.quoted(clusterDirectory))"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
+        let last = text.split(separator: "\n").last { $0.hasPrefix("unix_socket_directories") }
+        guard last.map(String.init) != wanted else { return }
+        try write(["# Written by cdt: the data folder moved here.", wanted], to: path, append: true)
     }
 
     /// Who may connect: rewritten at every start, so clusters made by older builds learn new rules.
