@@ -17,6 +17,28 @@ private struct Abort: Error {}
         }
     }
 
+    /// `BEGIN`, `SAVEPOINT` and `RELEASE` wait for the next statement: transactions whose bodies run
+    /// nothing, or throw before their first statement, still end cleanly and leave no transaction open.
+    @Test func transactionsThatRunNothingLeaveNoTransactionOpen() async throws {
+        try await withTestClient(maximumConnections: 1) { client throws in
+            try await client.withConnection { db in
+                try await db.execute("CREATE TABLE teams (name text)")
+                try await db.withTransaction { _ in }
+                await #expect(throws: Abort.self) { try await db.withTransaction { _ in throw Abort() } }
+                try await db.withTransaction { tx in
+                    try? await tx.withTransaction { _ in throw Abort() }
+                    try await tx.withTransaction { _ in }
+                    try await tx.execute("INSERT INTO teams VALUES (\("Tổ 1"))")
+                    try await tx.withTransaction { inner in try await inner.execute("INSERT INTO teams VALUES (\("Tổ 2"))") }
+                }
+                #expect(try await db.query("SELECT name FROM teams ORDER BY name").decode(String.self) == ["Tổ 1", "Tổ 2"])
+                // Outside a transaction block PostgreSQL refuses a savepoint: nothing was left begun.
+                let probe = await postgresError { try await db.execute(unsafeSQL: "SAVEPOINT probe") }
+                #expect(probe?.sqlState == "25P01")
+            }
+        }
+    }
+
     @Test func returningCommits() async throws {
         try await withTestClient { db throws in
             try await db.execute("CREATE TABLE teams (name text)")

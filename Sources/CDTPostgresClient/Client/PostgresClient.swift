@@ -117,8 +117,9 @@ public final class PostgresClient: Sendable, Service {
     /// Returns a connection to the pool if it is healthy and outside any transaction; closes it otherwise.
     /// (The next lease overwrites its row scope before its first statement.)
     private func giveBack(_ connection: PostgresConnection) async {
-        // A lease that ran no statement never needed its scope.
+        // A lease that ran no statement never needed its scope, nor a transaction it never finished.
         connection.pendingScope = nil
+        connection.deferredControl.removeAll()
         // The checks wait for nothing and run here; only a rollback, a round trip, goes to the blocking pool.
         let healthy: Bool
         if !connection.isUsable {

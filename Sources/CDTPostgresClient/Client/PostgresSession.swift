@@ -41,6 +41,8 @@ public struct PostgresSession: Sendable {
     }
 
     /// Runs `body` in a transaction: `BEGIN`, then `COMMIT` when it returns or `ROLLBACK` when it throws.
+    /// `BEGIN`, `SAVEPOINT` and `RELEASE SAVEPOINT` are sent with the next statement rather than on trips
+    /// of their own to the blocking pool.
     ///
     /// Nesting is allowed: a transaction inside a transaction is a savepoint, released on return and
     /// rolled back to on a throw, so the inner failure undoes only the inner work.
@@ -50,7 +52,7 @@ public struct PostgresSession: Sendable {
     ) async throws -> Result {
         let depth = connection.transactionDepth
         let savepoint = "cdt_savepoint_\(depth)"
-        try await control(depth == 0 ? "BEGIN" : "SAVEPOINT \(savepoint)")
+        connection.deferredControl.append(depth == 0 ? "BEGIN" : "SAVEPOINT \(savepoint)")
         connection.transactionDepth = depth + 1
         let result: Result
         do {
@@ -68,7 +70,11 @@ public struct PostgresSession: Sendable {
             throw PostgresError(code: .server, message: "a statement in the transaction failed, so it was rolled back", query: "COMMIT")
         }
         do {
-            try await control(depth == 0 ? "COMMIT" : "RELEASE SAVEPOINT \(savepoint)")
+            if depth == 0 {
+                try await control("COMMIT")
+            } else {
+                connection.deferredControl.append("RELEASE SAVEPOINT \(savepoint)")
+            }
         } catch {
             if depth == 0 { try? await control("ROLLBACK") }
             throw error

@@ -7,6 +7,7 @@ extension PostgresConnection {
     func copyIn(_ statement: String, _ body: (inout PostgresCopyWriter) throws -> Void) throws -> Int {
         guard let handle = rawHandle else { throw closedError(statement) }
         try applyPendingScope()
+        try sendDeferredControl()
         let start = PQexec(handle, statement)
         defer { PQclear(start) }
         guard let start, PQresultStatus(start) == PGRES_COPY_IN else {

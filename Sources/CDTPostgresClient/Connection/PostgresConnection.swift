@@ -29,6 +29,9 @@ final class PostgresConnection: @unchecked Sendable {
     /// statement, on the same trip to the blocking pool (a trip costs two thread wake-ups). Set when the
     /// connection is leased, cleared when it is given back; only the lease's holder touches it.
     var pendingScope: PostgresQuery?
+    /// `BEGIN`, `SAVEPOINT` and `RELEASE SAVEPOINT` not sent yet: they go, in one message, just before the
+    /// next statement, on its trip to the blocking pool (nothing runs between, so the outcome is the same).
+    var deferredControl: [String] = []
 
     private init(handle: OpaquePointer) {
         self.handle = handle
@@ -150,6 +153,7 @@ final class PostgresConnection: @unchecked Sendable {
     func run(_ query: PostgresQuery) throws -> PostgresRows {
         guard let handle else { throw closedError(query.sql) }
         try applyPendingScope()
+        try sendDeferredControl()
         if let failed = query.bindings.first(where: { $0.encodingError != nil }) {
             throw PostgresError(code: .unsupportedType, message: "a parameter could not be encoded: \(failed.encodingError!)", query: query.sql)
         }
@@ -189,6 +193,7 @@ final class PostgresConnection: @unchecked Sendable {
     func executeSimple(_ sql: String) throws -> PostgresRows {
         guard let handle else { throw closedError(sql) }
         try applyPendingScope()
+        try sendDeferredControl()
         let result = PQexec(handle, sql)
         defer { PQclear(result) }
         let rows = try makeRows(result, query: sql)
@@ -208,6 +213,17 @@ final class PostgresConnection: @unchecked Sendable {
             pendingScope = scope
             throw error
         }
+    }
+
+    /// Sends the deferred transaction control, after the lease's scope (a scope set inside a transaction
+    /// would be undone by its rollback).
+    func sendDeferredControl() throws {
+        guard !deferredControl.isEmpty, let handle else { return }
+        let sql = deferredControl.joined(separator: "; ")
+        deferredControl.removeAll()
+        let result = PQexec(handle, sql)
+        defer { PQclear(result) }
+        _ = try makeRows(result, query: sql)
     }
 
     /// Drops every statement this connection prepared (`DEALLOCATE ALL`), when it has any.
