@@ -29,7 +29,7 @@ private struct Abort: Error {}
                     try? await tx.withTransaction { _ in throw Abort() }
                     try await tx.withTransaction { _ in }
                     try await tx.execute("INSERT INTO teams VALUES (\("Tổ 1"))")
-                    try await tx.withTransaction { inner in try await inner.execute("INSERT INTO teams VALUES (\("Tổ 2"))") }
+                    try await tx.withTransaction { inner in _ = try await inner.execute("INSERT INTO teams VALUES (\("Tổ 2"))") }
                 }
                 #expect(try await db.query("SELECT name FROM teams ORDER BY name").decode(String.self) == ["Tổ 1", "Tổ 2"])
                 // Outside a transaction block PostgreSQL refuses a savepoint: nothing was left begun.
@@ -60,7 +60,7 @@ private struct Abort: Error {}
                     throw Abort()
                 }
                 try await tx.withTransaction { inner in
-                    try await inner.execute("INSERT INTO teams VALUES (\("inner kept"))")
+                    _ = try await inner.execute("INSERT INTO teams VALUES (\("inner kept"))")
                 }
             }
             #expect(try await db.query("SELECT name FROM teams ORDER BY name").decode(String.self) == ["inner kept", "outer"])
