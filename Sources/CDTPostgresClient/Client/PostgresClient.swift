@@ -101,7 +101,7 @@ public final class PostgresClient: Sendable, Service {
             if connection.isUsable { return connection }
             // Broken while idle (a server restart, say): close it and reuse its slot for a new one.
             logger.info("discarding a broken pooled connection")
-            _ = try? await threadPool.runBlocking { connection.close() }
+            await close(connection, freeingSlot: false)
         }
         do {
             let configuration = configuration
@@ -138,13 +138,15 @@ public final class PostgresClient: Sendable, Service {
             return
         }
         if let leftover = pool.release(connection) {
-            _ = try? await threadPool.runBlocking { leftover.close() }
+            await close(leftover, freeingSlot: false)
         }
     }
 
-    private func close(_ connection: PostgresConnection) async {
+    /// Closes a connection on the blocking pool (`PQfinish` may wait for the network), freeing its slot
+    /// unless the slot is reused or the pool already let it go.
+    private func close(_ connection: PostgresConnection, freeingSlot: Bool = true) async {
         _ = try? await threadPool.runBlocking { connection.close() }
-        pool.releaseSlot()
+        if freeingSlot { pool.releaseSlot() }
     }
 
     // MARK: Lifecycle
@@ -155,7 +157,7 @@ public final class PostgresClient: Sendable, Service {
     /// Closes idle connections and refuses new work; connections in use close when they are returned.
     public func close() async {
         for connection in pool.close() {
-            _ = try? await threadPool.runBlocking { connection.close() }
+            await close(connection, freeingSlot: false)
         }
         try? await threadPool.shutdownGracefully()
     }

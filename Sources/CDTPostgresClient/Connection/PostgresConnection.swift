@@ -178,8 +178,10 @@ final class PostgresConnection: @unchecked Sendable {
             return try makeRows(result, query: query.sql)
         } catch let error as PostgresError where error.isStalePreparedStatement && plan != .unprepared {
             // A table the statement reads changed shape since it was prepared (a migration on another
-            // connection): prepare it again next time, and run it again now when no transaction was open.
-            if let name = preparedStatements.forget(key), isIdle { _ = try? executeSimple("DEALLOCATE \(name)") }
+            // connection): others may read it too, so start again with nothing prepared (only the one when a
+            // failed transaction refuses DEALLOCATE), and run it again now when no transaction was open.
+            if isIdle { try? forgetPreparedStatements() }
+            preparedStatements.forget(key)
             guard wasIdle, isIdle else { throw error }
             return try run(query)
         }

@@ -55,9 +55,9 @@ struct PreparedStatements {
         names[key] = name
     }
 
-    /// Forgets `key`, whose prepared statement the server can no longer run as it is; returns its name.
-    mutating func forget(_ key: Key) -> String? {
-        names.removeValue(forKey: key)
+    /// Forgets `key`, whose prepared statement the server can no longer run as it is.
+    mutating func forget(_ key: Key) {
+        names[key] = nil
     }
 
     /// Forgets every statement (after `DEALLOCATE ALL`).
