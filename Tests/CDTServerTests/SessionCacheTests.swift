@@ -16,24 +16,12 @@ import Testing
     /// only a notice or this process's own change can end one within a test.
     func withListeningApp(_ fixture: WorkFixture, listeningOn conninfo: String? = nil, waitForListener: Bool = true,
                           _ body: @Sendable (APIClient, PostgresClient, SessionCache) async throws -> Void) async throws {
-        let db = fixture.database.makeClient()
-        let served = fixture.database.makeApplicationClient()
         let cache = SessionCache(timeToLive: .seconds(600))
         let listener = SessionRevocationListener(cache: cache, conninfo: conninfo ?? fixture.database.applicationConninfo, logger: Logger(label: "test"))
-        let app = buildApplication(configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
-                                   dependencies: AppDependencies(database: served, sessionCache: cache), services: [listener], logger: Logger(label: "test"))
-        do {
-            try await app.test(.router) { client in
-                if waitForListener { #expect(try await Self.eventually { cache.isActive }, "the listener connects") }
-                try await body(APIClient(client: client, token: nil), db, cache)
-            }
-        } catch {
-            await db.close()
-            await served.close()
-            throw error
+        try await fixture.withAnonymousApp(revocations: listener) { anonymous, db in
+            if waitForListener { #expect(try await Self.eventually { cache.isActive }, "the listener connects") }
+            try await body(anonymous, db, cache)
         }
-        await db.close()
-        await served.close()
     }
 
     /// Whether `condition` holds within `timeout`, looking every 20 ms.

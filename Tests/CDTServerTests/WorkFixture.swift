@@ -216,13 +216,16 @@ struct EventFactory {
 
 extension WorkFixture {
     /// Runs `body` with an anonymous client of a fresh app over this database (`.router`, or `.live` for a
-    /// real socket; sign-in settings as given), and a client as the tables' owner.
+    /// real socket; sign-in settings as given; a session cache with its listener running beside the server,
+    /// if given), and a client as the tables' owner.
     func withAnonymousApp(_ transport: TestingSetup = .router, signIn: SignInSettings = SignInSettings(),
+                          revocations: SessionRevocationListener? = nil,
                           _ body: @Sendable (APIClient, PostgresClient) async throws -> Void) async throws {
         let db = database.makeClient()
         let served = database.makeApplicationClient()
         let app = buildApplication(configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
-                                   dependencies: AppDependencies(database: served, signIn: signIn), logger: Logger(label: "test"))
+                                   dependencies: AppDependencies(database: served, signIn: signIn, sessionCache: revocations?.cache ?? SessionCache()),
+                                   services: revocations.map { [$0] } ?? [], logger: Logger(label: "test"))
         do {
             try await app.test(transport) { client in try await body(APIClient(client: client, token: nil), db) }
         } catch {
