@@ -62,18 +62,35 @@ import Testing
     }
 }
 
-/// A batch's events are decoded each from its own bytes: the scan finds where each element lies.
+/// A batch's events are decoded each from its own bytes: one scan of the body finds where each lies.
 @Suite struct BatchElementRangesTests {
     @Test func eachElementOfTheArrayIsFoundWithItsBytesAndDecodesUnderItsPrefix() throws {
-        let text = #"{"events": [ {"household": "A", "residents": []}, {"household": "B", "residents": [{"name": "Mai", "x": 1}]} ], "other": [1]}"#
+        let text = #"{"events": [ {"household": "A", "residents": []}, {"household": "B", "residents": [{"name": "Mai", "x": 1}]} ]}"#
         let data = Data(text.utf8)
-        let ranges = JSONScan.elementRanges(ofArray: "events", in: data)
+        let ranges = try #require(JSONScan.onlyArray("events", in: data)).elements
         #expect(ranges.count == 2)
         let first = try JSONInput.decode(OneParseDecodeTests.Visit.self, fromJSON: data.subdata(in: ranges[0]), prefix: "events[0]")
         #expect(first == OneParseDecodeTests.Visit(household: "A", residents: []))
         #expect(throws: ValidationFailure([Violation(field: "events[1].residents[0].x", rule: "is not a known field")])) {
             try JSONInput.decode(OneParseDecodeTests.Visit.self, fromJSON: data.subdata(in: ranges[1]), prefix: "events[1]")
         }
-        #expect(JSONScan.elementRanges(ofArray: "events", in: Data(#"{"other": [1, 2]}"#.utf8)).isEmpty)
+        #expect(JSONScan.onlyArray("events", in: Data(#" {"events":[]} "#.utf8))?.elements.isEmpty == true)
+    }
+
+    @Test func theScansRefusalsAreNamedUnderTheirElement() throws {
+        let scanned = try #require(JSONScan.onlyArray("events", in: Data(#"{"events": [1, {"a": 1, "a": 2}, "x\u0000"]}"#.utf8)))
+        #expect(scanned.elements.count == 3)
+        #expect(scanned.problems.map(\.field) == ["events[1].a", "events[2]"])
+    }
+
+    @Test func anyOtherShapeOrBrokenGrammarAroundTheElementsIsLeftToAWholeParse() {
+        let bodies = [
+            #"{"other": [1, 2]}"#, #"{"events": [1], "other": 2}"#, #"{"\u0065vents": [1]}"#, #"["events"]"#,
+            #"{"events": [1 2]}"#, #"{"events": [1,]}"#, #"{"events": [1]} x"#, #"{"events": [1]"#, #"{"events": {"a": 1}}"#,
+            #"{"events": ["# + String(repeating: "[", count: 300) + String(repeating: "]", count: 300) + "]}",
+        ]
+        for body in bodies {
+            #expect(JSONScan.onlyArray("events", in: Data(body.utf8)) == nil, "\(body.prefix(40))")
+        }
     }
 }

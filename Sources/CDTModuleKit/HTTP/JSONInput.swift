@@ -7,6 +7,9 @@ import NIOCore
 /// are each reported as a ``Violation`` naming the field's path and the rule. Module routes use it through
 /// ``ModuleRequestContext/decode(_:from:limit:)``.
 public enum JSONInput {
+    /// The rule named when the input is not JSON at all.
+    public static let malformedRule = "must be well-formed JSON"
+
     /// Collects the body, refusing more than `limit` bytes with 413.
     public static func body(of request: Request, limit: Int) async throws -> Data {
         if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
@@ -34,7 +37,7 @@ public enum JSONInput {
         do {
             return (try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]), problems)
         } catch {
-            throw ValidationFailure(field: "", rule: "must be well-formed JSON")
+            throw ValidationFailure(field: "", rule: malformedRule)
         }
     }
 
@@ -60,12 +63,12 @@ public enum JSONInput {
         } catch let error as DecodingError {
             // The decoder says malformed input is corrupt data at the top; the types here never do.
             if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
-                throw ValidationFailure(field: "", rule: "must be well-formed JSON")
+                throw ValidationFailure(field: "", rule: malformedRule)
             }
             if !problems.isEmpty { throw ValidationFailure(problems) }
             throw ValidationFailure([violation(for: error)])
         } catch {
-            throw ValidationFailure(field: "", rule: "must be well-formed JSON")
+            throw ValidationFailure(field: "", rule: malformedRule)
         }
         if !problems.isEmpty { throw ValidationFailure(problems) }
         // What the type understood, written back out: any field of the input missing from it is unknown.
@@ -91,7 +94,7 @@ public enum JSONInput {
         } catch let error as DecodingError {
             throw ValidationFailure([violation(for: error).nested(under: prefix)])
         } catch {
-            throw ValidationFailure(field: prefix, rule: "must be well-formed JSON")
+            throw ValidationFailure(field: prefix, rule: malformedRule)
         }
         // What the type understood, written back out: any field of the input missing from it is unknown.
         if let known = try? JSONSerialization.jsonObject(with: encoder.encode(decoded), options: [.fragmentsAllowed]) {

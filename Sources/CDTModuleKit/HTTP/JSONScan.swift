@@ -29,10 +29,29 @@ public enum JSONScan {
         return (scanner.problems, scanner.shape)
     }
 
-    /// Where each element of the array at the top-level key `key` lies in `data` (well-formed JSON), so each
-    /// can be decoded from its own bytes; empty when there is no such array.
-    public static func elementRanges(ofArray key: String, in data: Data) -> [Range<Int>] {
-        scanned(data, rangesOf: key).ranges
+    /// A body holding one array under one key, `{"events": [ … ]}`, read in one pass: where each element
+    /// lies, so each can be decoded from its own bytes, and what the scan refuses in each (paths under
+    /// `events[3]`).
+    public struct ArrayBody: Sendable {
+        /// Each element's bytes in the body, in order.
+        public let elements: [Range<Int>]
+        /// What the scan refuses (a key given twice, NUL), paths under the key.
+        public let problems: [Violation]
+    }
+
+    /// Reads `data` as exactly `{"<key>": [e0, e1, …]}` (whitespace allowed, the key written plainly), in one
+    /// pass and without parsing the elements: the caller decodes each from its bytes, which checks that
+    /// each is well-formed. Nil when the body has any other shape or breaks JSON's grammar around the
+    /// elements, or nests too deep: the caller then parses the whole body to say what is wrong.
+    ///
+    /// ```swift
+    /// guard let body = JSONScan.onlyArray("events", in: data) else { /* parse it all, refuse it */ }
+    /// for range in body.elements { _ = try JSONInput.decode(Event.self, fromJSON: data.subdata(in: range)) }
+    /// ```
+    public static func onlyArray(_ key: String, in data: Data) -> ArrayBody? {
+        var scanner = Scanner(bytes: [UInt8](data), recordsShape: false)
+        guard scanner.arrayBody(key: key), !scanner.problems.contains(where: { $0.rule.hasPrefix("must not nest") }) else { return nil }
+        return ArrayBody(elements: scanner.ranges, problems: scanner.problems)
     }
 
     /// The paths of the fields `data` gives a value other than null, with their kinds.
@@ -41,9 +60,8 @@ public enum JSONScan {
     }
 
     /// One pass over `data`, keeping what the caller asks for beside the problems.
-    private static func scanned(_ data: Data, recordsShape: Bool = false, rangesOf: String? = nil) -> Scanner {
+    private static func scanned(_ data: Data, recordsShape: Bool = false) -> Scanner {
         var scanner = Scanner(bytes: [UInt8](data), recordsShape: recordsShape)
-        scanner.rangesOf = rangesOf
         scanner.skipSpace()
         scanner.value(path: "", depth: 0)
         return scanner
@@ -55,8 +73,7 @@ public enum JSONScan {
         var problems: [Violation] = []
         let recordsShape: Bool
         var shape: [Field: Kind] = [:]
-        /// The array whose elements' byte ranges are kept, and the ranges.
-        var rangesOf: String?
+        /// The byte ranges of the elements of ``arrayBody(key:)``'s array.
         var ranges: [Range<Int>] = []
 
         init(bytes: [UInt8], recordsShape: Bool) {
@@ -134,10 +151,48 @@ public enum JSONScan {
                 guard !atEnd else { return }
                 if current == UInt8(ascii: "]") { index += 1; return }
                 if current == UInt8(ascii: ",") { index += 1; position += 1; continue }
-                let start = index
                 value(path: "\(path)[\(position)]", depth: depth, parent: path, isElement: true)
-                if path == rangesOf { ranges.append(start..<index) }
             }
+        }
+
+        /// Reads `{"<key>": [e0, e1, …]}` strictly around the elements (each element is scanned as
+        /// ``value(path:depth:parent:isElement:)`` does, its grammar left to whoever decodes it), keeping each
+        /// element's range. False at anything else.
+        mutating func arrayBody(key: String) -> Bool {
+            skipSpace()
+            guard take(UInt8(ascii: "{")) else { return false }
+            skipSpace()
+            let quoted = Array("\"\(key)\"".utf8)
+            guard index + quoted.count <= bytes.count, bytes[index..<index + quoted.count].elementsEqual(quoted) else { return false }
+            index += quoted.count
+            skipSpace()
+            guard take(UInt8(ascii: ":")) else { return false }
+            skipSpace()
+            guard take(UInt8(ascii: "[")) else { return false }
+            skipSpace()
+            if !take(UInt8(ascii: "]")) {
+                while true {
+                    let start = index
+                    value(path: "\(key)[\(ranges.count)]", depth: 2, parent: key, isElement: true)
+                    guard index > start, index <= bytes.count else { return false }
+                    ranges.append(start..<index)
+                    skipSpace()
+                    if take(UInt8(ascii: "]")) { break }
+                    guard take(UInt8(ascii: ",")) else { return false }
+                    skipSpace()
+                }
+            }
+            skipSpace()
+            guard take(UInt8(ascii: "}")) else { return false }
+            skipSpace()
+            return atEnd
+        }
+
+        /// Steps over `byte` when it is next.
+        mutating func take(_ byte: UInt8) -> Bool {
+            guard !atEnd, current == byte else { return false }
+            index += 1
+            return true
         }
 
         /// Reads a string starting at its opening quote: its text (escapes decoded) and whether it holds NUL.

@@ -97,26 +97,25 @@ struct EventController: Sendable {
 
     @Sendable func submitBatch(_ request: Request, context: AppRequestContext) async throws -> BatchResponse {
         let body = try await JSONInput.body(of: request, limit: Self.batchBodyLimit)
-        let (items, problems) = try batchItems(body)
-        // Each event is decoded from its own bytes (one parse), not written back out from the parsed batch.
-        let ranges = JSONScan.elementRanges(ofArray: "events", in: body)
+        let items = try batchItems(body)
         var results: [BatchResult?] = Array(repeating: nil, count: items.count)
         var events: [(index: Int, event: DomainEvent)] = []
+        var malformed = false
         for (index, item) in items.enumerated() {
-            let id = (item as? [String: Any])?["id"] as? String
             do throws(ValidationFailure) {
                 // A key given twice or a NUL character refuses this event alone, not the batch.
-                if let found = problems[index] { throw ValidationFailure(found) }
-                let decoded = ranges.count == items.count
-                    ? try JSONInput.decode(DomainEvent.self, fromJSON: body.subdata(in: ranges[index]), prefix: "events[\(index)]")
-                    : try JSONInput.decode(DomainEvent.self, from: item, prefix: "events[\(index)]")
+                if !item.problems.isEmpty { throw ValidationFailure(item.problems) }
+                let decoded = try item.decode(prefix: "events[\(index)]")
                 let event = try catalog.submitted(decoded, prefix: "events[\(index)]")
                 if event.recordedAt != nil { throw ValidationFailure(field: "events[\(index)].recordedAt", rule: "is set by the server, not sent") }
                 events.append((index, event))
             } catch {
-                results[index] = BatchResult(index: index, id: id, outcome: "rejected", errors: error.violations.map(ProblemDetails.FieldError.init))
+                malformed = malformed || BatchItem.isMalformed(error)
+                results[index] = BatchResult(index: index, id: item.id, outcome: "rejected", errors: error.violations.map(ProblemDetails.FieldError.init))
             }
         }
+        // An event whose bytes are not JSON makes the body malformed: parsed whole, it is refused as one.
+        if malformed { _ = try parsedBatchItems(body) }
         let caller = try context.requireCaller()
         let outside = try await visibility.outsideChangeScope(events.map(\.event.unitID), of: caller)
         let villages = events.filter { $0.event.type.changesTheHierarchy }.map(\.event.unitID)
@@ -194,9 +193,30 @@ struct EventController: Sendable {
         AuditEntry(accountID: caller.account.id, clientAddress: caller.clientAddress, action: "event.recorded")
     }
 
-    /// The `events` array of a batch body with what ``JSONScan`` found in each event (by position), or a
-    /// 400 naming what is wrong with the batch as a whole.
-    private func batchItems(_ body: Data) throws -> (items: [Any], problems: [Int: [Violation]]) {
+    /// The events of a batch body, each with what ``JSONScan`` found in it, or a 400 naming what is wrong
+    /// with the batch as a whole (malformed JSON among them: an event's bytes that do not parse refuse the
+    /// batch, not the event). A body of the plain shape `{"events": [ … ]}` is scanned once and each event
+    /// decoded from its own bytes; any other is parsed whole, which says what is wrong or decodes it.
+    private func batchItems(_ body: Data) throws -> [BatchItem] {
+        if let scanned = JSONScan.onlyArray("events", in: body) {
+            try Self.requireBatchSize(scanned.elements.count)
+            var problems: [Int: [Violation]] = [:]
+            for problem in scanned.problems {
+                guard let index = Self.eventIndex(of: problem.field) else { return try parsedBatchItems(body) }
+                problems[index, default: []].append(problem)
+            }
+            let items = scanned.elements.enumerated().map { index, range in
+                BatchItem(bytes: body.subdata(in: range), problems: problems[index] ?? [])
+            }
+            // Events the decoder will not read (the scan refused them) must still be well-formed JSON.
+            guard items.allSatisfy({ $0.problems.isEmpty || $0.isWellFormed }) else { return try parsedBatchItems(body) }
+            return items
+        }
+        return try parsedBatchItems(body)
+    }
+
+    /// ``batchItems(_:)`` for a body parsed whole: the refusals of its shape, or its events as parsed values.
+    private func parsedBatchItems(_ body: Data) throws -> [BatchItem] {
         let parsed: Any, found: [Violation]
         do {
             let scanned = try JSONInput.parseKeepingProblems(body)
@@ -211,10 +231,7 @@ struct EventController: Sendable {
         if let unknown = object.keys.sorted().first(where: { $0 != "events" }) {
             throw ProblemDetails(status: .badRequest, detail: "The batch is malformed.", errors: [.init(field: unknown, rule: "is not a known field")])
         }
-        guard (1...Self.batchLimit).contains(items.count) else {
-            throw ProblemDetails(status: .badRequest, detail: "The batch holds \(items.count) events.",
-                                 errors: [.init(field: "events", rule: "must hold from 1 to \(Self.batchLimit) events")])
-        }
+        try Self.requireBatchSize(items.count)
         var problems: [Int: [Violation]] = [:], outside: [Violation] = []
         for problem in found {
             if let index = Self.eventIndex(of: problem.field), index < items.count { problems[index, default: []].append(problem) } else { outside.append(problem) }
@@ -222,7 +239,14 @@ struct EventController: Sendable {
         if !outside.isEmpty {
             throw ProblemDetails(status: .badRequest, detail: "The batch is malformed.", errors: outside.map(ProblemDetails.FieldError.init))
         }
-        return (items, problems)
+        return items.enumerated().map { index, item in BatchItem(parsed: item, problems: problems[index] ?? []) }
+    }
+
+    private static func requireBatchSize(_ count: Int) throws {
+        guard (1...batchLimit).contains(count) else {
+            throw ProblemDetails(status: .badRequest, detail: "The batch holds \(count) events.",
+                                 errors: [.init(field: "events", rule: "must hold from 1 to \(batchLimit) events")])
+        }
     }
 
     /// `3` for a field under `events[3]`.
