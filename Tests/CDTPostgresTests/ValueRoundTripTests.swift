@@ -97,7 +97,8 @@ import Testing
 
     @Test func arraysHoldQuotesCommasAndNulls() async throws {
         try await withTestClient { db throws in
-            let texts = ["a", "b,c", "\"quoted\"", "back\\slash", "NULL", "", "Xã Đồng Văn"]
+            let texts = ["a", "b,c", "\"quoted\"", "back\\slash", "NULL", "", "Xã Đồng Văn", "null", "Null", " lead", "trail ",
+                         "tab\there", "line\nbreak", "{brace}", "a}b", "[0:1]", "NULLS", "2025-01-01 07:00:00+07"]
             #expect(try await roundTrip(texts, as: "text[]", on: db) == texts)
             let numbers = [1, -2, Int.max]
             #expect(try await roundTrip(numbers, as: "int8[]", on: db) == numbers)
@@ -106,6 +107,11 @@ import Testing
             #expect(try await roundTrip([String](), as: "text[]", on: db) == [])
             let ids = [UUID(), UUID()]
             #expect(try await roundTrip(ids, as: "uuid[]", on: db) == ids)
+            #expect(try await roundTrip([UUID](), as: "uuid[]", on: db) == [])
+            let someIDs: [UUID?] = [UUID(), nil]
+            #expect(try await roundTrip(someIDs, as: "uuid[]", on: db) == someIDs)
+            let dates = [Date(timeIntervalSince1970: 1_750_000_000.5), .distantPast, .distantFuture]
+            #expect(try await roundTrip(dates, as: "timestamptz[]", on: db) == dates)
         }
     }
 

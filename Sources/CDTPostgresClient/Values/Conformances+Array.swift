@@ -1,17 +1,30 @@
+import Foundation
+
 /// `[Element]` binds as a one-dimensional PostgreSQL array and reads back from one; `[Element?]` holds NULLs.
 extension Array: PostgresEncodable where Element: PostgresEncodable {
     public static var postgresType: PostgresDataType { ArrayLiteral.arrayType(of: Element.self) }
 
+    /// The array's text form, written as bytes: an element is quoted only when PostgreSQL's array input
+    /// needs it, and UUIDs are written straight into the literal (a `uuid[]` of thousands of ids is common).
     public func encodePostgres() throws -> PostgresEncoded {
-        var literal = "{"
-        for (position, element) in enumerated() {
-            if position > 0 { literal += "," }
-            switch try element.encodePostgres() {
-            case .null: literal += "NULL"
-            case let encoded: literal += ArrayLiteral.quote(encoded.textForm ?? "")
+        var literal: [UInt8] = [UInt8(ascii: "{")]
+        if let ids = self as? [UUID] {
+            literal.reserveCapacity(ids.count * 37 + 1)
+            for (position, id) in ids.enumerated() {
+                if position > 0 { literal.append(UInt8(ascii: ",")) }
+                UUIDText.append(id, to: &literal)
+            }
+        } else {
+            for (position, element) in enumerated() {
+                if position > 0 { literal.append(UInt8(ascii: ",")) }
+                switch try element.encodePostgres() {
+                case .null: literal.append(contentsOf: "NULL".utf8)
+                case let encoded: ArrayLiteral.append(encoded.textForm ?? "", to: &literal)
+                }
             }
         }
-        return .text(literal + "}")
+        literal.append(UInt8(ascii: "}"))
+        return .text(String(decoding: literal, as: UTF8.self))
     }
 }
 
@@ -40,17 +53,40 @@ enum ArrayLiteral {
         return .unspecified
     }
 
-    /// The element in double quotes, with quotes and backslashes escaped (byte by byte: both are ASCII,
-    /// and no UTF-8 sequence holds their bytes).
-    static func quote(_ text: String) -> String {
-        var quoted: [UInt8] = [UInt8(ascii: "\"")]
-        quoted.reserveCapacity(text.utf8.count + 2)
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { quoted.append(UInt8(ascii: "\\")) }
-            quoted.append(byte)
+    /// Appends one element's text: as it is when PostgreSQL's array input reads it back unchanged, else in
+    /// double quotes with quotes and backslashes escaped (byte by byte: all the bytes that matter are
+    /// ASCII, and no UTF-8 sequence holds them).
+    static func append(_ text: String, to literal: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            if !needsQuotes(bytes) {
+                literal.append(contentsOf: bytes)
+                return
+            }
+            literal.append(UInt8(ascii: "\""))
+            for byte in bytes {
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { literal.append(UInt8(ascii: "\\")) }
+                literal.append(byte)
+            }
+            literal.append(UInt8(ascii: "\""))
         }
-        quoted.append(UInt8(ascii: "\""))
-        return String(decoding: quoted, as: UTF8.self)
+    }
+
+    /// Whether an element must be quoted: empty, `NULL` in any case, or holding a brace, comma, quote,
+    /// backslash or white space (which the input would strip).
+    static func needsQuotes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if bytes.isEmpty { return true }
+        if bytes.count == 4, bytes.map({ $0 | 0x20 }) == Array("null".utf8) { return true }
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "\\"),
+                 UInt8(ascii: " "), 0x09, 0x0A, 0x0B, 0x0C, 0x0D:
+                return true
+            default:
+                continue
+            }
+        }
+        return false
     }
 
     /// The elements' text forms (nil for NULL). Multi-dimensional arrays are refused.

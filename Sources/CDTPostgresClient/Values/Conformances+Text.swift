@@ -119,6 +119,17 @@ enum UUIDText {
         }
     }
 
+    /// Appends the UUID's lower-case text (`8-4-4-4-12`) to `bytes`.
+    static func append(_ uuid: UUID, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: uuid.uuid) { raw in
+            for (index, byte) in raw.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 { bytes.append(UInt8(ascii: "-")) }
+                bytes.append(digits[Int(byte >> 4)])
+                bytes.append(digits[Int(byte & 0x0F)])
+            }
+        }
+    }
+
     /// The UUID in PostgreSQL's output form (`8-4-4-4-12` hex digits, either case); `nil` for anything else.
     static func parse(_ text: ArraySlice<UInt8>) -> UUID? {
         guard text.count == 36 else { return nil }
