@@ -25,6 +25,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         MallocTuning.apply()
+        let trimming = MallocTuning.startTrimming()
+        defer { trimming?.cancel() }
         var flags: [String: String] = [:]
         flags["http.host"] = host
         flags["http.port"] = port.map(String.init)
