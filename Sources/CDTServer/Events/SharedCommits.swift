@@ -9,6 +9,8 @@ import CDTPostgres
 ///   (up to `maxBatch`).
 /// - Each event keeps its own outcome and its own audit line (its sender's account and address): the
 ///   log judges the events of a transaction one by one, as the batch endpoint does.
+/// - At most two transactions run at once per row scope: on two cores, four let fewer events share each
+///   commit and doubled the in-process benchmark's p99 (docs/benchmarks.md, "Third round").
 /// - Events share a transaction only with events sent under the same row scope (the same provinces), so
 ///   row-level security holds for each of them as if it were alone.
 /// - When a shared transaction fails as a whole (a lost connection, say), each of its events is tried
@@ -30,13 +32,13 @@ actor SharedCommits {
     private var waiting: [RowScope: [Waiting]] = [:]
     private var inFlight: [RowScope: Int] = [:]
 
-    init(maxInFlight: Int = 4, maxBatch: Int = 500, append: @escaping Append) {
+    init(maxInFlight: Int = 2, maxBatch: Int = 500, append: @escaping Append) {
         self.append = append
         self.maxInFlight = maxInFlight
         self.maxBatch = maxBatch
     }
 
-    init(log: PostgresEventLog, maxInFlight: Int = 4) {
+    init(log: PostgresEventLog, maxInFlight: Int = 2) {
         self.init(maxInFlight: maxInFlight) { events, recorders, authorities in
             try await log.append(events, recordedBy: recorders, authorities: authorities)
         }
