@@ -28,8 +28,12 @@ import Testing
         let (outcomes, ids, audited) = try await RowScope.$current.withValue(.everyProvince) {
             let outcomes = try await PostgresEventLog(client: owner, now: { WorkFixture.now }).append(run, recordedBy: recorder)
             let ids = try await owner.query("SELECT id FROM event_ids WHERE id = ANY(\(run.map(\.id)))").decode(ID<DomainEvent>.self)
+            // Each line says where: the event's province and its unit's path, as the audit log's readers filter by them.
             let audited = try await owner.query("""
-                SELECT target FROM audit_log WHERE action = 'event.recorded' AND target = ANY(\(run.map(\.id.description)))
+                SELECT a.target FROM audit_log a JOIN administrative_units u ON u.id = \(fixture.villageA1)
+                WHERE a.action = 'event.recorded' AND a.target = ANY(\(run.map(\.id.description)))
+                  AND a.province_id = \(fixture.provinceA) AND a.unit_path = u.path AND a.client_address = '192.0.2.7'
+                  AND a.details = '{"type": "good-practices.practice_shared"}'::jsonb
                 """).decode(String.self)
             return (outcomes, ids, audited)
         }

@@ -208,7 +208,8 @@ struct ReadOnlyEventRun {
     }
 
     /// Claims the ids of the events at `indices` and stores those claimed, in the log and, for those someone
-    /// records, with one audit line each, in one statement (INSERT: row-level security refuses COPY). Returns
+    /// records, with one audit line each (its unit's province and path as read with the run's facts), in one
+    /// statement (INSERT: row-level security refuses COPY). Returns
     /// the ids claimed and their `recorded_at` (the transaction's `now()`); an id not claimed is stored already,
     /// by a transaction that committed after the facts were read (the claim waits for one still running).
     private func insert(_ indices: [Int], units: [ID<AdministrativeUnit>: StoredUnit], _ tx: PostgresSession) async throws
@@ -219,8 +220,9 @@ struct ReadOnlyEventRun {
             WITH x AS (
                 SELECT * FROM unnest(\(stored.map(\.id)), \(stored.map { units[$0.unitID]!.provinceID }), \(stored.map(\.unitID)),
                                      \(stored.map(\.type.rawValue)), \(stored.map(\.version)), \(stored.map(\.authorID)), \(stored.map(\.occurredAt)),
-                                     \(storedRecorders.map { $0 != nil }), \(storedRecorders.map { $0?.accountID }), \(storedRecorders.map { $0?.clientAddress }))
-                     WITH ORDINALITY AS x(id, province_id, unit_id, type, version, author_id, occurred_at, audited, account_id, client_address, n)
+                                     \(storedRecorders.map { $0 != nil }), \(storedRecorders.map { $0?.accountID }), \(storedRecorders.map { $0?.clientAddress }),
+                                     \(stored.map { units[$0.unitID]!.path }))
+                     WITH ORDINALITY AS x(id, province_id, unit_id, type, version, author_id, occurred_at, audited, account_id, client_address, unit_path, n)
             ), claimed AS (
                 INSERT INTO event_ids (id, province_id)
                 SELECT id, province_id FROM x
@@ -234,9 +236,9 @@ struct ReadOnlyEventRun {
                 ORDER BY x.n
             ), audited AS (
                 INSERT INTO audit_log (account_id, client_address, action, target, province_id, unit_path, details)
-                SELECT x.account_id, x.client_address, 'event.recorded', x.id::text, coalesce(u.province_id, u.id), u.path,
+                SELECT x.account_id, x.client_address, 'event.recorded', x.id::text, x.province_id, x.unit_path,
                        jsonb_build_object('type', x.type)
-                FROM x JOIN claimed c ON c.id = x.id JOIN administrative_units u ON u.id = x.unit_id
+                FROM x JOIN claimed c ON c.id = x.id
                 WHERE x.audited
                 ORDER BY x.n
             )
