@@ -39,43 +39,12 @@ enum AppendRules {
             """).decode(Bool.self)[0]
     }
 
-    /// Where the teams and members `events` name are (see ``NamedPlaces``), in two statements.
+    /// Where the teams and members `events` name are (see ``NamedPlaces``), in one statement (``RunFacts``).
     static func places(for events: [DomainEvent], _ session: PostgresSession) async throws -> NamedPlaces {
-        var places = NamedPlaces()
-        let teams = Array(Set(events.flatMap { EventAuthority.teams(in: $0).map(\.id) }))
-        if !teams.isEmpty {
-            for row in try await session.query("""
-                SELECT t.id, u.path FROM teams t JOIN administrative_units u ON u.id = t.unit_id WHERE t.id = ANY(\(teams))
-                """) {
-                let (id, path) = try row.decode((ID<Team>, String).self)
-                places.teams[id] = path
-            }
-        }
-        let members = Array(Set(events.flatMap(EventAuthority.memberIDs(in:))))
-        if !members.isEmpty {
-            // The teams each member is on now or, when on none, the one they left last: one read of the members'
-            // memberships, compared with each other per member. (A self-join did the same with a probe per
-            // membership, which PostgreSQL made through the exclusion constraint's GiST index: half a second
-            // and more for a batch of a thousand visits, most of the database's time in a batch.)
-            for row in try await session.query("""
-                SELECT member_id, path FROM (
-                    SELECT s.member_id, u.path, s.left_on,
-                           bool_or(s.left_on IS NULL) OVER member AS on_a_team, max(s.left_on) OVER member AS last_left
-                    FROM memberships s JOIN teams t ON t.id = s.team_id JOIN administrative_units u ON u.id = t.unit_id
-                    WHERE s.member_id = ANY(\(members))
-                    WINDOW member AS (PARTITION BY s.member_id)) m
-                WHERE left_on IS NULL OR (NOT on_a_team AND left_on = last_left)
-                """) {
-                let (id, path) = try row.decode((ID<Member>, String).self)
-                places.members[id, default: []].append(path)
-            }
-            // A member stored without a membership (none is, but a rule must not depend on it) is somewhere nobody may change.
-            for id in try await session.query("SELECT id FROM members WHERE id = ANY(\(members))").decode(ID<Member>.self)
-            where places.members[id] == nil {
-                places.members[id] = []
-            }
-        }
-        return places
+        let teams = Set(events.flatMap { EventAuthority.teams(in: $0).map(\.id) })
+        let members = Set(events.flatMap(EventAuthority.memberIDs(in:)))
+        guard !teams.isEmpty || !members.isEmpty else { return NamedPlaces() }
+        return try await RunFacts.read(units: [], households: [], members: [], placed: members, teams: teams, ids: [], session).places
     }
 
     /// Why `authority` may not record `event` in `unit`, or `nil`.

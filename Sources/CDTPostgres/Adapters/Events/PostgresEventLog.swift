@@ -58,32 +58,69 @@ public struct PostgresEventLog: Sendable {
     }
 
     private func appendOnce(_ events: [DomainEvent], now: Date, recorders: [AuditEntry?], authorities: [EventAuthority?]) async throws -> [AppendOutcome] {
-        try await client.withTransaction { tx in
+        let parts = try Self.parts(of: events)
+        if parts.count == 1, parts[0].isRun {
+            return try await appendWholeRun(events, now: now, recorders: recorders, authorities: authorities)
+        }
+        return try await client.withTransaction { tx in
             var outcomes: [AppendOutcome] = []
             outcomes.reserveCapacity(events.count)
-            var next = 0
-            while next < events.count {
-                var run: [DomainEvent] = [], runRecorders: [AuditEntry?] = [], runAuthorities: [EventAuthority?] = []
-                var seen: [ID<DomainEvent>: DomainEvent] = [:]
-                while next < events.count, ReadOnlyEventRun.takes(events[next].type) {
-                    let event = events[next]
-                    // A resend of an event earlier in the run joins it; an id reused with another body ends the run.
-                    if let earlier = seen[event.id], !(try ReadOnlyEventRun.same(earlier, event)) { break }
-                    seen[event.id] = event
-                    run.append(event)
-                    runRecorders.append(recorders[next])
-                    runAuthorities.append(authorities[next])
-                    next += 1
-                }
-                if run.isEmpty {
-                    outcomes.append(try await Self.append(events[next], now: now, recorder: recorders[next], authority: authorities[next], tx))
-                    next += 1
+            for part in parts {
+                if part.isRun {
+                    outcomes += try await Self.append(run: Array(events[part.range]), now: now, recorders: Array(recorders[part.range]),
+                                                      authorities: Array(authorities[part.range]), tx)
                 } else {
-                    outcomes += try await Self.append(run: run, now: now, recorders: runRecorders, authorities: runAuthorities, tx)
+                    let index = part.range.lowerBound
+                    outcomes.append(try await Self.append(events[index], now: now, recorder: recorders[index], authority: authorities[index], tx))
                 }
             }
             return outcomes
         }
+    }
+
+    /// Appends events that make one run as the whole transaction, without a savepoint around the run: when the
+    /// database refuses a statement of the run for something in one event's data, the transaction is rolled back
+    /// (leaving nothing behind) and the events are appended again in a new one, one at a time, so that event
+    /// alone is rejected, as ``append(run:now:recorders:authorities:_:)`` does inside a savepoint.
+    private func appendWholeRun(_ events: [DomainEvent], now: Date, recorders: [AuditEntry?], authorities: [EventAuthority?]) async throws -> [AppendOutcome] {
+        do {
+            return try await client.withTransaction { tx in
+                try await ReadOnlyEventRun(events: events, now: now, recorders: recorders, authorities: authorities).append(tx)
+            }
+        } catch let error as PostgresError where error.isStatementError {
+            return try await client.withTransaction { tx in
+                var outcomes: [AppendOutcome] = []
+                for (index, event) in events.enumerated() {
+                    outcomes.append(try await Self.append(event, now: now, recorder: recorders[index], authority: authorities[index], tx))
+                }
+                return outcomes
+            }
+        }
+    }
+
+    /// How `events` are appended, in order: runs of visits, surveys and practices shared (``ReadOnlyEventRun``),
+    /// and every other event alone. A resend of an event earlier in a run joins it; an id reused with another
+    /// body ends the run.
+    static func parts(of events: [DomainEvent]) throws -> [(range: Range<Int>, isRun: Bool)] {
+        var parts: [(range: Range<Int>, isRun: Bool)] = []
+        var next = 0
+        while next < events.count {
+            let start = next
+            var seen: [ID<DomainEvent>: DomainEvent] = [:]
+            while next < events.count, ReadOnlyEventRun.takes(events[next].type) {
+                let event = events[next]
+                if let earlier = seen[event.id], !(try ReadOnlyEventRun.same(earlier, event)) { break }
+                seen[event.id] = event
+                next += 1
+            }
+            if next == start {
+                next += 1
+                parts.append((start..<next, false))
+            } else {
+                parts.append((start..<next, true))
+            }
+        }
+        return parts
     }
 
     public func event(_ id: ID<DomainEvent>) async throws -> DomainEvent? {

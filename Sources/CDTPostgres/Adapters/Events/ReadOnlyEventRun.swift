@@ -69,7 +69,10 @@ struct ReadOnlyEventRun {
     }
 
     private func appendDistinct(_ tx: PostgresSession) async throws -> [AppendOutcome] {
-        var outcomes = try await earlierOutcomes(tx)
+        var outcomes = [AppendOutcome?](repeating: nil, count: events.count)
+        let facts = try await RunFacts.read(for: events, authorities: authorities, tx)
+        // An id stored already makes a duplicate or a conflict, whatever else holds.
+        try await earlierOutcomes(events.indices.filter { facts.storedIDs.contains(events[$0].id) }, &outcomes, tx)
         for (index, event) in events.enumerated() where outcomes[index] == nil {
             do throws(ValidationFailure) {
                 try event.validate(now: now)
@@ -77,83 +80,64 @@ struct ReadOnlyEventRun {
                 outcomes[index] = .rejected(error)
             }
         }
-        let units = try await StoredUnit.load(Set(events.map(\.unitID)), tx)
         for (index, event) in events.enumerated() where outcomes[index] == nil {
-            if let failure = AppendRules.unitFailure(units[event.unitID], for: event) { outcomes[index] = .rejected(failure) }
+            if let failure = AppendRules.unitFailure(facts.units[event.unitID], for: event) { outcomes[index] = .rejected(failure) }
         }
-        // As one at a time, the ids are claimed before the stored data is checked, so an id taken meanwhile (or
-        // in a province the caller cannot see) is a duplicate or a conflict whatever else holds. The claims of
-        // events the checks then reject are undone by rolling back to a savepoint, and the rest claimed again.
         let candidates = events.indices.filter { outcomes[$0] == nil }
-        do {
-            try await tx.withTransaction { savepoint in
-                try await claim(candidates, &outcomes, units: units, savepoint)
-                try await checkHouseholdsAndMembers(&outcomes, units: units, savepoint)
-                try await checkAuthorities(&outcomes, units: units, savepoint)
-                if candidates.contains(where: { outcomes[$0]?.isRefusal ?? false }) { throw ClaimsToRedo() }
-            }
-        } catch is ClaimsToRedo {
-            try await claim(candidates.filter { outcomes[$0] == nil }, &outcomes, units: units, tx)
+        try await checkHouseholdsAndMembers(&outcomes, facts, tx)
+        checkAuthorities(&outcomes, facts)
+        // As one at a time, an id taken meanwhile (or in a province the caller cannot see) makes a duplicate or a
+        // conflict even of an event the checks refuse: the refused events' ids are claimed in a savepoint, which
+        // is then rolled back. (The ids of the events stored are claimed by the statement that stores them.)
+        let refused = candidates.filter { outcomes[$0]?.isRefusal ?? false }
+        if !refused.isEmpty {
+            do {
+                try await tx.withTransaction { savepoint in
+                    try await claim(refused, &outcomes, units: facts.units, savepoint)
+                    throw ClaimsToUndo()
+                }
+            } catch is ClaimsToUndo {}
         }
-        let stored = events.indices.filter { outcomes[$0] == nil }
-        guard !stored.isEmpty else { return outcomes.map { $0! } }
-        let payloads = try encodedPayloads()
-        let recordedAt = try await insert(stored.map { events[$0] }, payloads: stored.map { payloads[$0] }, recorders: stored.map { recorders[$0] },
-                                          units: units, tx)
-        for index in stored { outcomes[index] = .accepted(recordedAt: recordedAt) }
-        return outcomes.map { $0! }
+        let stored = candidates.filter { outcomes[$0] == nil }
+        guard !stored.isEmpty else { return outcomes.map { $0 ?? .conflict } }
+        let (claimed, recordedAt) = try await insert(stored, units: facts.units, tx)
+        for index in stored where claimed.contains(events[index].id) { outcomes[index] = .accepted(recordedAt: recordedAt) }
+        // An id claimed by another transaction since the facts were read (it waited for that one to end).
+        try await earlierOutcomes(stored.filter { outcomes[$0] == nil }, &outcomes, tx)
+        return outcomes.map { $0 ?? .conflict }
     }
 
-    /// `.duplicate` or `.conflict` for the events whose id is stored already, in one statement.
-    private func earlierOutcomes(_ tx: PostgresSession) async throws -> [AppendOutcome?] {
+    /// `.duplicate` or `.conflict` for the events at `indices`, whose ids are stored already, in one statement;
+    /// an event whose stored twin the caller cannot see is left `nil` (a conflict, for the caller).
+    private func earlierOutcomes(_ indices: [Int], _ outcomes: inout [AppendOutcome?], _ tx: PostgresSession) async throws {
+        guard !indices.isEmpty else { return }
         let payloads = try encodedPayloads()
-        var outcomes = [AppendOutcome?](repeating: nil, count: events.count)
+        let named = indices.map { events[$0] }
         let rows = try await tx.query("""
             SELECT x.n::int, e.recorded_at,
                    (e.unit_id = x.unit_id AND e.type = x.type AND e.version = x.version AND e.author_id = x.author_id
-                    AND e.occurred_at = x.occurred_at AND e.payload = x.payload::jsonb) AS same
-            FROM unnest(\(events.map(\.id)), \(events.map(\.unitID)), \(events.map(\.type.rawValue)), \(events.map(\.version)),
-                        \(events.map(\.authorID)), \(events.map(\.occurredAt)), \(payloads))
-                 WITH ORDINALITY AS x(id, unit_id, type, version, author_id, occurred_at, payload, n)
+                    AND e.occurred_at = x.occurred_at AND e.payload = p.payload) AS same
+            FROM unnest(\(named.map(\.id)), \(named.map(\.unitID)), \(named.map(\.type.rawValue)), \(named.map(\.version)),
+                        \(named.map(\.authorID)), \(named.map(\.occurredAt)))
+                 WITH ORDINALITY AS x(id, unit_id, type, version, author_id, occurred_at, n)
+            JOIN jsonb_array_elements(\(Self.jsonArray(indices.map { payloads[$0] }))::jsonb) WITH ORDINALITY AS p(payload, n) ON p.n = x.n
             JOIN event_ids k ON k.id = x.id
             JOIN events e ON e.province_id = k.province_id AND e.id = k.id
             """)
         for row in rows {
             let (position, recordedAt, same) = try row.decode((Int, Date, Bool).self)
-            outcomes[position - 1] = same ? .duplicate(recordedAt: recordedAt) : .conflict
+            outcomes[indices[position - 1]] = same ? .duplicate(recordedAt: recordedAt) : .conflict
         }
-        return outcomes
     }
 
     /// Rejects visits and surveys of a household outside the unit's province or of another unit (unless
     /// the event's unit carries the household's on), and visits by members outside the province.
-    private func checkHouseholdsAndMembers(
-        _ outcomes: inout [AppendOutcome?], units: [ID<AdministrativeUnit>: StoredUnit], _ tx: PostgresSession
-    ) async throws {
-        var householdIDs: [ID<Household>] = [], memberIDs: [ID<Member>] = []
+    private func checkHouseholdsAndMembers(_ outcomes: inout [AppendOutcome?], _ facts: RunFacts, _ tx: PostgresSession) async throws {
         for (index, event) in events.enumerated() where outcomes[index] == nil {
-            guard let named = Self.household(visitedOrSurveyedIn: event) else { continue }
-            householdIDs.append(named.household)
-            memberIDs += named.members
-        }
-        guard !householdIDs.isEmpty else { return }
-        var households: [ID<Household>: (province: ID<AdministrativeUnit>, unit: ID<AdministrativeUnit>)] = [:]
-        for row in try await tx.query("SELECT id, province_id, unit_id FROM households WHERE id = ANY(\(householdIDs))") {
-            let (id, province, unit) = try row.decode((ID<Household>, ID<AdministrativeUnit>, ID<AdministrativeUnit>).self)
-            households[id] = (province, unit)
-        }
-        var memberProvinces: [ID<Member>: ID<AdministrativeUnit>] = [:]
-        if !memberIDs.isEmpty {
-            for row in try await tx.query("SELECT id, province_id FROM members WHERE id = ANY(\(Array(Set(memberIDs))))") {
-                let (id, province) = try row.decode((ID<Member>, ID<AdministrativeUnit>).self)
-                memberProvinces[id] = province
-            }
-        }
-        for (index, event) in events.enumerated() where outcomes[index] == nil {
-            guard let unit = units[event.unitID] else { continue }
+            guard let unit = facts.units[event.unitID] else { continue }
             guard let named = Self.household(visitedOrSurveyedIn: event) else { continue }
             let householdID = named.household, members = named.members
-            guard let household = households[householdID], household.province == unit.provinceID else {
+            guard let household = facts.households[householdID], household.province == unit.provinceID else {
                 outcomes[index] = .rejected(AppendRules.householdOutsideProvince)
                 continue
             }
@@ -161,7 +145,7 @@ struct ReadOnlyEventRun {
                 outcomes[index] = .rejected(AppendRules.notTheHouseholdsUnit(household.unit))
                 continue
             }
-            if let missing = members.firstIndex(where: { memberProvinces[$0] != unit.provinceID }) {
+            if let missing = members.firstIndex(where: { facts.memberProvinces[$0] != unit.provinceID }) {
                 outcomes[index] = .rejected(AppendRules.memberOutsideProvince(missing))
             }
         }
@@ -169,21 +153,17 @@ struct ReadOnlyEventRun {
 
     /// Refuses the events naming a member (as author or visitor) their recorder may not change, or
     /// occurring further back than the recorder's roles allow (see ``EventAuthority``).
-    private func checkAuthorities(
-        _ outcomes: inout [AppendOutcome?], units: [ID<AdministrativeUnit>: StoredUnit], _ tx: PostgresSession
-    ) async throws {
-        let checked = events.indices.filter { outcomes[$0] == nil && authorities[$0] != nil && units[events[$0].unitID] != nil }
-        guard !checked.isEmpty else { return }
-        let places = try await AppendRules.places(for: checked.map { events[$0] }, tx)
-        for index in checked {
-            if let failure = AppendRules.refusal(of: events[index], in: units[events[index].unitID]!, by: authorities[index], places: places, now: now) {
+    private func checkAuthorities(_ outcomes: inout [AppendOutcome?], _ facts: RunFacts) {
+        for index in events.indices where outcomes[index] == nil && authorities[index] != nil {
+            guard let unit = facts.units[events[index].unitID] else { continue }
+            if let failure = AppendRules.refusal(of: events[index], in: unit, by: authorities[index], places: facts.places, now: now) {
                 outcomes[index] = .forbidden(failure)
             }
         }
     }
 
     /// The household a visit or survey names, with the members who visited; `nil` for a module's event.
-    private static func household(visitedOrSurveyedIn event: DomainEvent) -> (household: ID<Household>, members: [ID<Member>])? {
+    static func household(visitedOrSurveyedIn event: DomainEvent) -> (household: ID<Household>, members: [ID<Member>])? {
         switch event.payload {
         case .householdVisited(let body): (body.householdId, body.memberIds)
         case .householdSurveyed(let body): (body.householdId, [])
@@ -191,10 +171,10 @@ struct ReadOnlyEventRun {
         }
     }
 
-    private struct ClaimsToRedo: Error {}
+    private struct ClaimsToUndo: Error {}
 
     /// Claims the ids of the events at `indices` in the ledger of ids; an id already there was stored by
-    /// another transaction (committed since ``earlierOutcomes(_:)``, or in a province the caller cannot see),
+    /// another transaction (committed since the facts were read, or in a province the caller cannot see),
     /// and its event gets that outcome: a duplicate or a conflict.
     private func claim(_ indices: [Int], _ outcomes: inout [AppendOutcome?], units: [ID<AdministrativeUnit>: StoredUnit], _ tx: PostgresSession) async throws {
         let pending = indices.map { events[$0] }
@@ -215,34 +195,62 @@ struct ReadOnlyEventRun {
         try payloads ?? events.map { try EventPayloadCodec.encode($0.payload) }
     }
 
-    /// Inserts the events into the log (with INSERT: row-level security refuses COPY) and, when someone
-    /// records them, one audit line each; returns their `recorded_at`, the transaction's `now()`, read in
-    /// the same statement as the log's rows are written.
-    private func insert(_ stored: [DomainEvent], payloads: [String], recorders: [AuditEntry?], units: [ID<AdministrativeUnit>: StoredUnit],
-                        _ tx: PostgresSession) async throws -> Date {
-        let recordedAt = try await tx.query("""
-            WITH stored AS (
+    /// Payloads sent as one JSON array, parsed by PostgreSQL in one pass (`jsonb_array_elements`): as a text
+    /// array each was quoted and escaped here, unescaped by the array's parser there, then parsed as JSON.
+    static func jsonArray(_ payloads: [String]) -> String {
+        var json = "["
+        json.reserveCapacity(payloads.reduce(2) { $0 + $1.utf8.count + 1 })
+        for (index, payload) in payloads.enumerated() {
+            if index > 0 { json += "," }
+            json += payload
+        }
+        return json + "]"
+    }
+
+    /// Claims the ids of the events at `indices` and stores those claimed, in the log and, for those someone
+    /// records, with one audit line each (its unit's province and path as read with the run's facts), in one
+    /// statement (INSERT: row-level security refuses COPY). Returns
+    /// the ids claimed and their `recorded_at` (the transaction's `now()`); an id not claimed is stored already,
+    /// by a transaction that committed after the facts were read (the claim waits for one still running).
+    private func insert(_ indices: [Int], units: [ID<AdministrativeUnit>: StoredUnit], _ tx: PostgresSession) async throws
+        -> (claimed: Set<ID<DomainEvent>>, recordedAt: Date) {
+        let payloads = try encodedPayloads()
+        let stored = indices.map { events[$0] }, storedRecorders = indices.map { recorders[$0] }
+        let rows = try await tx.query("""
+            WITH x AS (
+                SELECT * FROM unnest(\(stored.map(\.id)), \(stored.map { units[$0.unitID]!.provinceID }), \(stored.map(\.unitID)),
+                                     \(stored.map(\.type.rawValue)), \(stored.map(\.version)), \(stored.map(\.authorID)), \(stored.map(\.occurredAt)),
+                                     \(storedRecorders.map { $0 != nil }), \(storedRecorders.map { $0?.accountID }), \(storedRecorders.map { $0?.clientAddress }),
+                                     \(stored.map { units[$0.unitID]!.path }))
+                     WITH ORDINALITY AS x(id, province_id, unit_id, type, version, author_id, occurred_at, audited, account_id, client_address, unit_path, n)
+            ), claimed AS (
+                INSERT INTO event_ids (id, province_id)
+                SELECT id, province_id FROM x
+                ORDER BY id  -- every run claims in one order, so two runs sharing ids wait for each other instead of deadlocking
+                ON CONFLICT (id) DO NOTHING RETURNING id
+            ), stored AS (
                 INSERT INTO events (id, province_id, unit_id, type, version, author_id, occurred_at, recorded_at, payload)
-                SELECT x.id, x.province_id, x.unit_id, x.type, x.version, x.author_id, x.occurred_at, now(), x.payload::jsonb
-                FROM unnest(\(stored.map(\.id)), \(stored.map { units[$0.unitID]!.provinceID }), \(stored.map(\.unitID)), \(stored.map(\.type.rawValue)),
-                            \(stored.map(\.version)), \(stored.map(\.authorID)), \(stored.map(\.occurredAt)), \(payloads))
-                     AS x(id, province_id, unit_id, type, version, author_id, occurred_at, payload)
+                SELECT x.id, x.province_id, x.unit_id, x.type, x.version, x.author_id, x.occurred_at, now(), p.payload
+                FROM x JOIN claimed c ON c.id = x.id
+                JOIN jsonb_array_elements(\(Self.jsonArray(indices.map { payloads[$0] }))::jsonb) WITH ORDINALITY AS p(payload, n) ON p.n = x.n
+                ORDER BY x.n
+            ), audited AS (
+                INSERT INTO audit_log (account_id, client_address, action, target, province_id, unit_path, details)
+                SELECT x.account_id, x.client_address, 'event.recorded', x.id::text, x.province_id, x.unit_path,
+                       jsonb_build_object('type', x.type)
+                FROM x JOIN claimed c ON c.id = x.id
+                WHERE x.audited
+                ORDER BY x.n
             )
-            SELECT now()
-            """).decode(Date.self)[0]
-        let audited = stored.indices.filter { recorders[$0] != nil }
-        guard !audited.isEmpty else { return recordedAt }
-        try await tx.execute("""
-            INSERT INTO audit_log (account_id, client_address, action, target, province_id, unit_path, details)
-            SELECT x.account_id, x.client_address, 'event.recorded', x.id::text, coalesce(u.province_id, u.id), u.path,
-                   jsonb_build_object('type', x.type)
-            FROM unnest(\(audited.map { stored[$0].id }), \(audited.map { stored[$0].unitID }), \(audited.map { stored[$0].type.rawValue }),
-                        \(audited.map { recorders[$0]?.accountID }), \(audited.map { recorders[$0]?.clientAddress }))
-                 WITH ORDINALITY AS x(id, unit_id, type, account_id, client_address, n)
-            JOIN administrative_units u ON u.id = x.unit_id
-            ORDER BY x.n
+            SELECT id, now() FROM claimed
             """)
-        return recordedAt
+        var claimed = Set<ID<DomainEvent>>(), recordedAt = now
+        for row in rows {
+            let (id, at) = try row.decode((ID<DomainEvent>, Date).self)
+            claimed.insert(id)
+            recordedAt = at
+        }
+        return (claimed, recordedAt)
     }
 }
 

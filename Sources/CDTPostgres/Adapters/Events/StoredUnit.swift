@@ -31,7 +31,8 @@ struct StoredUnit: Sendable {
         return units
     }
 
-    private static func stored(from row: PostgresRow) throws -> StoredUnit {
+    /// The unit in a row whose first eight columns are ``PostgresHierarchyStore/columns``, with `province` and `path`.
+    static func stored(from row: PostgresRow) throws -> StoredUnit {
         StoredUnit(
             unit: try PostgresHierarchyStore.unit(from: row),
             provinceID: try row.decode(ID<AdministrativeUnit>.self, column: "province"),

@@ -1,0 +1,124 @@
+import CDTDomain
+import CDTPostgres
+import CDTTesting
+import Foundation
+import Testing
+
+/// A run of visits, surveys and module events appended as the whole transaction (a batch of visits, a shared
+/// commit of single visits): its checks, claims, log rows and audit lines in a few statements, and the
+/// outcomes each event would get alone.
+@Suite struct RunAppendTests {
+    /// An event of a module, whose version only its module checks (the log stores it as an `integer`).
+    static func practice(in unit: ID<AdministrativeUnit>, version: Int = 1) -> DomainEvent {
+        let make = EventFactory()
+        return DomainEvent(id: ID(), unitID: unit, authorID: make.author, occurredAt: make.on("2025-08-10"), version: version,
+                           payload: .module(ModuleEventPayload(type: EventType(rawValue: "good-practices.practice_shared")!,
+                                                               json: .object(["title": .string("Zalo"), "summary": .string("Nhóm")]))))
+    }
+
+    /// When the database refuses a statement of a run that is the whole transaction, the transaction is rolled
+    /// back and the events appended again one at a time: only the event it refused is rejected, and nothing of
+    /// it is left (no claimed id, no audit line).
+    @Test func aRunTheDatabaseRefusesIsAppendedAgainOneAtATimeLeavingNothingOfTheRefusedEvent() async throws {
+        let fixture = try await WorkFixture.make()
+        let owner = fixture.database.makeClient()
+        let refused = Self.practice(in: fixture.villageA1, version: 3_000_000_000)  // out of an integer's range
+        let run = [Self.practice(in: fixture.villageA1), refused, Self.practice(in: fixture.villageA1)]
+        let recorder = AuditEntry(accountID: nil, clientAddress: "192.0.2.7", action: "event.recorded")
+        let (outcomes, ids, audited) = try await RowScope.$current.withValue(.everyProvince) {
+            let outcomes = try await PostgresEventLog(client: owner, now: { WorkFixture.now }).append(run, recordedBy: recorder)
+            let ids = try await owner.query("SELECT id FROM event_ids WHERE id = ANY(\(run.map(\.id)))").decode(ID<DomainEvent>.self)
+            // Each line says where: the event's province and its unit's path, as the audit log's readers filter by them.
+            let audited = try await owner.query("""
+                SELECT a.target FROM audit_log a JOIN administrative_units u ON u.id = \(fixture.villageA1)
+                WHERE a.action = 'event.recorded' AND a.target = ANY(\(run.map(\.id.description)))
+                  AND a.province_id = \(fixture.provinceA) AND a.unit_path = u.path AND a.client_address = '192.0.2.7'
+                  AND a.details = '{"type": "good-practices.practice_shared"}'::jsonb
+                """).decode(String.self)
+            return (outcomes, ids, audited)
+        }
+        await owner.close()
+        #expect(outcomes.map(\.label) == ["accepted", "rejected", "accepted"], "\(outcomes)")
+        #expect(Set(ids) == [run[0].id, run[2].id])
+        #expect(Set(audited) == [run[0].id.description, run[2].id.description] && audited.count == 2)
+    }
+
+    /// An id stored already in a province the caller cannot see makes a conflict even of an event the checks
+    /// refuse (as one at a time: the id is claimed before the rules that need stored data are answered), and the
+    /// refused event's own id is not left claimed.
+    @Test func anIdStoredOutOfSightIsAConflictEvenWhenARuleIsBroken() async throws {
+        let fixture = try await WorkFixture.make()
+        let make = EventFactory()
+        let owner = fixture.database.makeClient()
+        let elsewhere = make.register(ID(), in: fixture.villageB1)
+        let stored = try await RowScope.$current.withValue(.everyProvince) {
+            try await PostgresEventLog(client: owner, now: { WorkFixture.now }).append([elsewhere])
+        }
+        #expect(stored.map(\.label) == ["accepted"])
+        let nowhere = ID<Household>()  // no such household: a visit of it breaks a rule
+        let reused = make.visit(nowhere, in: fixture.villageA1, by: [ID()])
+        let reusing = DomainEvent(id: elsewhere.id, unitID: reused.unitID, authorID: reused.authorID, occurredAt: reused.occurredAt,
+                                  payload: reused.payload)
+        let plain = make.visit(nowhere, in: fixture.villageA1, by: [ID()])
+        let app = fixture.database.makeApplicationClient()
+        let outcomes = try await RowScope.$current.withValue(.provinces([fixture.provinceA.rawValue])) {
+            try await PostgresEventLog(client: app, now: { WorkFixture.now }).append([reusing, plain])
+        }
+        await app.close()
+        #expect(outcomes.map(\.label) == ["conflict", "rejected"], "\(outcomes)")
+        let claimed = try await RowScope.$current.withValue(.everyProvince) {
+            try await owner.query("SELECT count(*) FROM event_ids WHERE id = \(plain.id)").decode(Int.self)[0]
+        }
+        await owner.close()
+        #expect(claimed == 0)
+    }
+
+    /// The stored facts a run is checked against come from one statement; each event still gets its own answer
+    /// from them: units, households, members, and resends compared with what is stored.
+    @Test func aRunIsCheckedAgainstItsUnitsHouseholdsMembersAndEarlierIds() async throws {
+        let fixture = try await WorkFixture.make()
+        let make = EventFactory()
+        let owner = fixture.database.makeClient()
+        let log = PostgresEventLog(client: owner, now: { WorkFixture.now })
+        let team = ID<Team>(), lan = ID<Member>(), household = ID<Household>(), elsewhere = ID<Household>()
+        let (setUp, first, outcomes) = try await RowScope.$current.withValue(.everyProvince) {
+            let setUp = try await log.append([make.establish(team, in: fixture.villageA1, issuer: fixture.communeA),
+                                              make.join(lan, team, in: fixture.villageA1, as: .head),
+                                              make.register(household, in: fixture.villageA1), make.register(elsewhere, in: fixture.villageB1)])
+            let sent = make.visit(household, in: fixture.villageA1, by: [lan], on: "2025-08-09")
+            let other = make.visit(household, in: fixture.villageA1, by: [lan], on: "2025-08-08")
+            let first = try await log.append([sent, other])
+            var changed = make.visit(household, in: fixture.villageA1, by: [lan], on: "2025-08-11")
+            changed = DomainEvent(id: other.id, unitID: changed.unitID, authorID: changed.authorID, occurredAt: changed.occurredAt, payload: changed.payload)
+            let run = [
+                make.visit(household, in: fixture.villageA1, by: [lan]),                  // accepted
+                sent,                                                                     // duplicate
+                changed,                                                                  // conflict: same id, another body
+                make.visit(elsewhere, in: fixture.villageA1, by: [lan]),                  // rejected: household of another province
+                make.visit(household, in: fixture.villageA1, by: [lan, ID()]),            // rejected: no such member
+                DomainEvent(id: ID(), unitID: ID(), authorID: make.author, occurredAt: make.on("2025-08-10"), payload: sent.payload),  // rejected: no unit
+            ]
+            return (setUp, first, try await log.append(run))
+        }
+        await owner.close()
+        #expect(setUp.map(\.label) == ["accepted", "accepted", "accepted", "accepted"] && first.map(\.label) == ["accepted", "accepted"])
+        #expect(outcomes.map(\.label) == ["accepted", "duplicate", "conflict", "rejected", "rejected", "rejected"], "\(outcomes)")
+        guard outcomes.count == 6, case .rejected(let household) = outcomes[3], case .rejected(let member) = outcomes[4],
+              case .rejected(let unit) = outcomes[5] else { return }
+        #expect(household.violations.map(\.field) == ["payload.householdId"] && member.violations.map(\.field) == ["payload.memberIds[1]"]
+                && unit.violations.map(\.field) == ["unitId"])
+    }
+}
+
+extension AppendOutcome {
+    /// The outcome's name, for comparing lists of outcomes.
+    var label: String {
+        switch self {
+        case .accepted: "accepted"
+        case .duplicate: "duplicate"
+        case .conflict: "conflict"
+        case .rejected: "rejected"
+        case .forbidden: "forbidden"
+        }
+    }
+}
