@@ -46,51 +46,35 @@ public enum PostgresEventFeed {
     public static func events(
         in province: ID<AdministrativeUnit>, after position: FeedPosition, types: [EventType], limit: Int, window: Int, _ tx: PostgresSession
     ) async throws -> (events: [FeedEvent], scannedTo: FeedPosition?) {
-        // The events first, read in order until `limit` of them are found (a subscriber to most types reads
-        // little more than it takes); with the snapshot's xmin they were bounded by, so the window's end,
-        // needed only when fewer were found, is read below over the same events: transactions older than
-        // that xmin had all ended, so a later statement sees exactly the same ones of them.
-        let rows = try await tx.query("""
-            SELECT \(unsafeSQL: PostgresEventLog.columns), e.transaction_id::text, e.position, x.xmin::text
-            FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin) x
-            LEFT JOIN LATERAL (
-                SELECT w.* FROM (
-                    SELECT e.* FROM events e
-                    WHERE e.province_id = \(province)
-                      AND (e.transaction_id, e.position) > (\(String(position.transactionID))::xid8, \(position.position))
-                      AND e.transaction_id >= \(String(position.transactionID))::xid8
-                      AND e.transaction_id < x.xmin
-                    ORDER BY e.transaction_id, e.position
-                    LIMIT \(window)
-                ) w
-                WHERE w.type = ANY(\(types.map(\.rawValue)))
-                ORDER BY w.transaction_id, w.position
-                LIMIT \(limit)
-            ) e ON true
-            ORDER BY e.transaction_id, e.position
-            """)
-        guard let xmin = try rows.first?.decode(String.self, at: 10) else { return ([], nil) }
-        var events: [FeedEvent] = []
-        events.reserveCapacity(rows.count)
-        for row in rows where !row.isNull(at: 0) {
-            events.append(FeedEvent(
-                event: try PostgresEventLog.event(from: row), provinceID: province,
-                feedPosition: FeedPosition(
-                    transactionID: UInt64(try row.decode(String.self, at: 8)) ?? 0, position: try row.decode(Int64.self, at: 9))))
-        }
-        if events.count == limit { return (events, events.last?.feedPosition) }
-        let windowEnd = try await tx.query("""
+        let window = try await tx.query("""
             SELECT transaction_id::text, position FROM (
                 SELECT e.transaction_id, e.position FROM events e
                 WHERE e.province_id = \(province)
                   AND (e.transaction_id, e.position) > (\(String(position.transactionID))::xid8, \(position.position))
                   AND e.transaction_id >= \(String(position.transactionID))::xid8
-                  AND e.transaction_id < \(xmin)::xid8
+                  AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
                 ORDER BY e.transaction_id, e.position
                 LIMIT \(window)
             ) w ORDER BY transaction_id DESC, position DESC LIMIT 1
             """).decode((String, Int64).self).first.map { FeedPosition(transactionID: UInt64($0.0) ?? 0, position: $0.1) }
-        return (events, windowEnd)
+        guard let window else { return ([], nil) }
+        let rows = try await tx.query("""
+            SELECT \(unsafeSQL: PostgresEventLog.columns), e.transaction_id::text, e.position FROM events e
+            WHERE e.province_id = \(province)
+              AND (e.transaction_id, e.position) > (\(String(position.transactionID))::xid8, \(position.position))
+              AND (e.transaction_id, e.position) <= (\(String(window.transactionID))::xid8, \(window.position))
+              AND e.transaction_id BETWEEN \(String(position.transactionID))::xid8 AND \(String(window.transactionID))::xid8
+              AND e.type = ANY(\(types.map(\.rawValue)))
+            ORDER BY e.transaction_id, e.position
+            LIMIT \(limit)
+            """)
+        let events = try rows.map { row in
+            FeedEvent(
+                event: try PostgresEventLog.event(from: row), provinceID: province,
+                feedPosition: FeedPosition(
+                    transactionID: UInt64(try row.decode(String.self, at: 8)) ?? 0, position: try row.decode(Int64.self, at: 9)))
+        }
+        return (events, events.count < limit ? window : events.last?.feedPosition)
     }
 
     /// Of `provinces`, those where an event the subscriber could be delivered lies after its checkpoint: of
