@@ -31,7 +31,13 @@ public struct Contribution: Hashable, Sendable {
         var sums: [Key: Double] = [:]
         for contribution in new { sums[contribution.key, default: 0] += contribution.value }
         for contribution in old { sums[contribution.key, default: 0] -= contribution.value }
-        return sums.compactMap { key, value in
+        return changes(summed: sums)
+    }
+
+    /// Changes summed per unit, metric and day as contributions, without zeros, in the order of
+    /// ``difference(from:to:)``.
+    static func changes(summed sums: [Key: Double]) -> [Contribution] {
+        sums.compactMap { key, value in
             value == 0 ? nil : Contribution(unit: key.unit, metric: key.metric, day: key.day, value: value)
         }
         .sorted { $0.unit == $1.unit ? ($0.metric, $0.day) < ($1.metric, $1.day) : $0.unit.precedes($1.unit) }

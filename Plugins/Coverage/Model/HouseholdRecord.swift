@@ -45,18 +45,23 @@ public struct HouseholdRecord: Codable, Hashable, Sendable {
 
     /// Adds what a `household.visited` achieved.
     public mutating func record(_ visit: HouseholdVisited, unit: UUID, day: CalendarDate) {
-        var mastered: Set<String> = [], notApplicable: Set<String> = []
+        // Each skill and service once (keys of a dictionary), each with its own metric key: no duplicates.
+        var mastered: [String] = [], notApplicable: [String] = []
         for (skill, outcome) in visit.skills.outcomes {
-            if outcome == .mastered { mastered.insert(Metric.reached(skill).key) }
-            if outcome == .notApplicable { notApplicable.insert(Metric.reached(skill).key) }
+            if outcome == .mastered { mastered.append(Self.skillKey[skill]!) }
+            if outcome == .notApplicable { notApplicable.append(Self.skillKey[skill]!) }
         }
         for (service, outcome) in visit.services.outcomes {
-            if outcome == .mastered { mastered.insert(Metric.reached(service).key) }
-            if outcome == .notApplicable { notApplicable.insert(Metric.reached(service).key) }
+            if outcome == .mastered { mastered.append(Self.serviceKey[service]!) }
+            if outcome == .notApplicable { notApplicable.append(Self.serviceKey[service]!) }
         }
         if visits.isEmpty && versions.isEmpty { firstVisitUnit = unit }
         visits.append(Visit(day: day, mastered: mastered.sorted(), notApplicable: notApplicable.sorted()))
     }
+
+    /// `Metric.reached(_:).key` of each skill and service, made once (a metric's names are built on each call).
+    private static let skillKey = Dictionary(uniqueKeysWithValues: BasicSkill.allCases.map { ($0, Metric.reached($0).key) })
+    private static let serviceKey = Dictionary(uniqueKeysWithValues: DigitalService.allCases.map { ($0, Metric.reached($0).key) })
 
     /// The unit the household counts in: where it was registered (or first visited, before that arrives).
     public var unit: UUID? {

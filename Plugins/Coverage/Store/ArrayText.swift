@@ -25,6 +25,39 @@ enum ArrayText {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// A `bytea[]` literal: each element in the hex form, quoted (`{"\\x0a1b",…}`).
+    static func byteas(_ values: [[UInt8]]) -> String {
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(values.reduce(2) { $0 + $1.count * 2 + 6 })
+        for (index, value) in values.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: #""\\x"#.utf8)
+            for byte in value {
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0x0f)])
+            }
+            bytes.append(UInt8(ascii: "\""))
+        }
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A `text[]` literal with every element quoted (`{"a,b","",…}`), `"` and `\` escaped.
+    static func quoted(_ values: [String]) -> String {
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        for (index, value) in values.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(UInt8(ascii: "\""))
+            for byte in value.utf8 {
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
+                bytes.append(byte)
+            }
+            bytes.append(UInt8(ascii: "\""))
+        }
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// `{a,b,…}` of elements that need no quoting (dates, `-infinity`, digits): their text as given.
     static func plain<Element: CustomStringConvertible>(_ elements: [Element]) -> String {
         "{" + elements.map(\.description).joined(separator: ",") + "}"

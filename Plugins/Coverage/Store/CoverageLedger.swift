@@ -12,15 +12,10 @@ enum CoverageLedger {
         let unitsText = ArrayText.uuids(units), daysText = ArrayText.plain(days)
         // Shared with other deliveries, exclusive with a remap (followLineage).
         _ = try await tx.query("SELECT pg_advisory_xact_lock_shared(\(Self.mapLock))")
-        try await tx.execute("SELECT coverage_map_leaves(\(Array(Set(units))))")
         // Where each leaf day's changes go: the units it counts under in each epoch that holds the day.
-        var targets = [[SlotRollUp.Target]](repeating: [], count: units.count)
-        for row in try await tx.query("""
-            SELECT d.i, m.epoch_start::text, m.unit_id, m.unit_province_id, m.share
-            FROM unnest(\(unitsText)::uuid[], \(daysText)::date[]) WITH ORDINALITY AS d(unit_id, day, i)
-            JOIN coverage_unit_map m ON m.leaf_id = d.unit_id AND m.epoch_end > d.day
-            """).decode((Int64, String, UUID, UUID, Double).self) {
-            targets[Int(row.0) - 1].append(SlotRollUp.Target(epoch: row.1, unit: row.2, province: row.3, share: row.4))
+        let map = try await leafMap(Set(units), tx)
+        let targets = zip(units, days).map { unit, day in
+            (map[unit] ?? []).filter { $0.holds(day) }.map { SlotRollUp.Target(epoch: $0.epochStart, unit: $0.unit, province: $0.province, share: $0.share) }
         }
         let (dayRows, totalRows) = rollUp.rolledUp(targets)
         // Each column as one array literal (see ArrayText).
@@ -83,6 +78,32 @@ enum CoverageLedger {
                 try await cleanUpTotals(epochs: totals.map { $0.1! }, units: totals.map { $0.2 }, tx)
             }
         }
+    }
+
+    /// The map's rows of `leaves` (mapped first where they are not yet): from ``LeafMapCache`` for those a
+    /// batch under the same lineage signature read before, from the database for the others. Runs under the
+    /// shared map lock, so the signature read here is the one the map's rows were made under.
+    private static func leafMap(_ leaves: Set<UUID>, _ tx: PostgresSession) async throws -> [UUID: [LeafMapCache.Row]] {
+        // The signature with the database's identity: a process may use several databases (tests do),
+        // and every database starts from an empty lineage.
+        let signature = try await tx.query("""
+            SELECT lineage_signature || ' ' || d.oid::text || ' ' || d.datname || ' ' || pg_postmaster_start_time()::text
+            FROM coverage_map_state, pg_database d WHERE d.datname = current_database()
+            """).decode(String.self).first
+        var map = signature.map { LeafMapCache.shared.rows(for: leaves, signature: $0) } ?? [:]
+        let missing = Array(leaves.subtracting(map.keys))
+        guard !missing.isEmpty else { return map }
+        try await tx.execute("SELECT coverage_map_leaves(\(missing))")
+        var read: [UUID: [LeafMapCache.Row]] = [:]
+        for (leaf, start, end, unit, province, share) in try await tx.query("""
+            SELECT leaf_id, epoch_start::text, CASE WHEN isfinite(epoch_end) THEN epoch_end END, unit_id, unit_province_id, share
+            FROM coverage_unit_map WHERE leaf_id = ANY(\(missing))
+            """).decode((UUID, String, CalendarDate?, UUID, UUID, Double).self) {
+            read[leaf, default: []].append(LeafMapCache.Row(epochStart: start, epochEnd: end, unit: unit, province: province, share: share))
+        }
+        if let signature { LeafMapCache.shared.keep(read, signature: signature) }
+        map.merge(read) { _, new in new }
+        return map
     }
 
     /// Makes the totals of the given units and epochs what a rebuild would: a slot at 0 that no day of the

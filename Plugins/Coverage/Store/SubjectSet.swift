@@ -14,7 +14,7 @@ struct SubjectSet<Subject: CoverageSubject> {
         guard !ids.isEmpty else { return set }
         let rows = try await tx.query("""
             SELECT id, state FROM coverage_subjects
-            WHERE province_id = \(province) AND kind = \(Subject.kind) AND id = ANY(\(Array(ids)))
+            WHERE province_id = \(province) AND kind = \(Subject.kind) AND id = ANY(\(ArrayText.uuids(Array(ids)))::uuid[])
             """).decode((UUID, Data).self)
         for (id, state) in rows {
             let subject = try Subject(storedBytes: [UInt8](state))
@@ -37,22 +37,29 @@ struct SubjectSet<Subject: CoverageSubject> {
     /// Saves the changed subjects and returns the difference their contributions make.
     mutating func save(province: ID<AdministrativeUnit>, _ tx: PostgresSession) async throws -> [Contribution] {
         guard !changed.isEmpty else { return [] }
-        var ids: [UUID] = [], states: [Data] = []
-        var before: [Contribution] = [], after: [Contribution] = []
+        var ids: [UUID] = [], states: [[UInt8]] = []
+        ids.reserveCapacity(changed.count)
+        states.reserveCapacity(changed.count)
+        // The difference of every changed subject's contributions, summed in place (a subject whose
+        // contributions did not move adds nothing; every value is a whole number, so the order of the
+        // sums does not change them).
+        var sums: [Contribution.Key: Double] = [:]
         for id in changed {
-            let subject = subjects[id]!, now = subject.contributions
-            before += stored[id] ?? []
-            after += now
+            let subject = subjects[id]!, now = subject.contributions, before = stored[id] ?? []
+            if now != before {
+                for contribution in now { sums[contribution.key, default: 0] += contribution.value }
+                for contribution in before { sums[contribution.key, default: 0] -= contribution.value }
+            }
             stored[id] = now
             ids.append(id)
-            states.append(Data(try subject.storedBytes()))
+            states.append(try subject.storedBytes())
         }
         changed = []
         try await tx.execute("""
             INSERT INTO coverage_subjects (province_id, kind, id, state)
-            SELECT \(province), \(Subject.kind), * FROM unnest(\(ids)::uuid[], \(states)::bytea[])
+            SELECT \(province), \(Subject.kind), * FROM unnest(\(ArrayText.uuids(ids))::uuid[], \(ArrayText.byteas(states))::bytea[])
             ON CONFLICT (province_id, kind, id) DO UPDATE SET state = excluded.state
             """)
-        return Contribution.difference(from: before, to: after)
+        return Contribution.changes(summed: sums)
     }
 }

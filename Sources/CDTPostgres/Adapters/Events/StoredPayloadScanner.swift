@@ -1,0 +1,283 @@
+import CDTDomain
+import Foundation
+
+/// Reads the payloads of the log's most frequent events (`household.visited`, `household.registered`,
+/// `household.updated`) straight from the stored JSON, without `JSONDecoder`: a replay decodes hundreds
+/// of thousands of them, and `JSONDecoder` was the largest share of the server's CPU while a module caught up.
+///
+/// It gives exactly what `JSONDecoder` gives or nothing: on anything it does not expect (an escape in a
+/// string, a number with a fraction or exponent, a value of the wrong kind, a missing field, an unknown
+/// enumeration value, text that is not JSON) it returns `nil` and the caller decodes with `JSONDecoder`,
+/// which then decodes or throws as before. Unknown keys are skipped, as the synthesized decoders skip them.
+struct StoredPayloadScanner {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    /// The payload of `type` read from `json`, or `nil` when this type is not one it reads or the text
+    /// is not in the form it reads (then `JSONDecoder` must).
+    static func payload(_ type: EventType, json: String) -> EventPayload? {
+        guard type == .householdVisited || type == .householdRegistered || type == .householdUpdated else { return nil }
+        var json = json
+        return json.withUTF8 { buffer -> EventPayload? in
+            var scanner = StoredPayloadScanner(buffer)
+            let payload: EventPayload?
+            switch type {
+            case .householdVisited: payload = scanner.householdVisited().map { .householdVisited($0) }
+            case .householdRegistered: payload = scanner.householdDetails().map { .householdRegistered($0) }
+            default: payload = scanner.householdDetails().map { .householdUpdated($0) }
+            }
+            guard payload != nil, scanner.atEnd() else { return nil }
+            return payload
+        }
+    }
+
+    // MARK: Payloads
+
+    private mutating func householdVisited() -> HouseholdVisited? {
+        var householdId: UUID?, memberIds: [ID<Member>]?, skills: SkillOutcomes?, services: ServiceOutcomes?, note: String?
+        let read = object { scanner, key in
+            switch key {
+            case "householdId": householdId = scanner.uuid(); return householdId != nil
+            case "memberIds":
+                memberIds = scanner.array { $0.uuid().map(ID.init(rawValue:)) }
+                return memberIds != nil
+            case "skills": skills = scanner.skillOutcomes(); return skills != nil
+            case "services": services = scanner.serviceOutcomes(); return services != nil
+            case "note": return scanner.optional(&note) { $0.string() }
+            default: return scanner.skipValue()
+            }
+        }
+        guard read, let householdId, let memberIds, let skills, let services else { return nil }
+        return HouseholdVisited(householdId: ID(rawValue: householdId), memberIds: memberIds, skills: skills, services: services, note: note)
+    }
+
+    private mutating func householdDetails() -> HouseholdDetails? {
+        var householdId: UUID?, label: String?, size: Int?, residents: [ResidentCount]?, notApplicable: NotApplicableReason?
+        let read = object { scanner, key in
+            switch key {
+            case "householdId": householdId = scanner.uuid(); return householdId != nil
+            case "label": return scanner.optional(&label) { $0.string() }
+            case "size": size = scanner.integer(); return size != nil
+            case "residents": return scanner.optional(&residents) { $0.array { $0.residentCount() } }
+            case "notApplicable": return scanner.optional(&notApplicable) { $0.enumeration(NotApplicableReason.self) }
+            default: return scanner.skipValue()
+            }
+        }
+        guard read, let householdId, let size else { return nil }
+        return HouseholdDetails(householdId: ID(rawValue: householdId), label: label, size: size, residents: residents, notApplicable: notApplicable)
+    }
+
+    private mutating func residentCount() -> ResidentCount? {
+        var ageBand: AgeBand?, count: Int?, withSmartphone: Int?, notApplicable: Int?, reason: NotApplicableReason?
+        let read = object { scanner, key in
+            switch key {
+            case "ageBand": ageBand = scanner.enumeration(AgeBand.self); return ageBand != nil
+            case "count": count = scanner.integer(); return count != nil
+            case "withSmartphone": return scanner.optional(&withSmartphone) { $0.integer() }
+            case "notApplicable": return scanner.optional(&notApplicable) { $0.integer() }
+            case "notApplicableReason": return scanner.optional(&reason) { $0.enumeration(NotApplicableReason.self) }
+            default: return scanner.skipValue()
+            }
+        }
+        guard read, let ageBand, let count else { return nil }
+        return ResidentCount(ageBand: ageBand, count: count, withSmartphone: withSmartphone ?? 0, notApplicable: notApplicable ?? 0,
+                             notApplicableReason: reason)
+    }
+
+    private mutating func skillOutcomes() -> SkillOutcomes? {
+        var outcomes = SkillOutcomes()
+        let read = object { scanner, key in
+            switch key {
+            case "onlinePublicServices": return scanner.optional(&outcomes.onlinePublicServices) { $0.enumeration(GuidanceOutcome.self) }
+            case "onlineShopping": return scanner.optional(&outcomes.onlineShopping) { $0.enumeration(GuidanceOutcome.self) }
+            case "onlinePayment": return scanner.optional(&outcomes.onlinePayment) { $0.enumeration(GuidanceOutcome.self) }
+            case "cyberSafety": return scanner.optional(&outcomes.cyberSafety) { $0.enumeration(GuidanceOutcome.self) }
+            case "otherPlatforms": return scanner.optional(&outcomes.otherPlatforms) { $0.enumeration(GuidanceOutcome.self) }
+            default: return scanner.skipValue()
+            }
+        }
+        return read ? outcomes : nil
+    }
+
+    private mutating func serviceOutcomes() -> ServiceOutcomes? {
+        var outcomes = ServiceOutcomes()
+        let read = object { scanner, key in
+            switch key {
+            case "vneidActivated": return scanner.optional(&outcomes.vneidActivated) { $0.enumeration(GuidanceOutcome.self) }
+            case "ePaymentAccountOpened": return scanner.optional(&outcomes.ePaymentAccountOpened) { $0.enumeration(GuidanceOutcome.self) }
+            case "digitalStoreOpened": return scanner.optional(&outcomes.digitalStoreOpened) { $0.enumeration(GuidanceOutcome.self) }
+            case "onlinePublicServiceUsed": return scanner.optional(&outcomes.onlinePublicServiceUsed) { $0.enumeration(GuidanceOutcome.self) }
+            default: return scanner.skipValue()
+            }
+        }
+        return read ? outcomes : nil
+    }
+
+    // MARK: JSON
+
+    private func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    private mutating func skipSpace() {
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }
+    }
+
+    private mutating func consume(_ byte: UInt8) -> Bool {
+        skipSpace()
+        guard peek() == byte else { return false }
+        index += 1
+        return true
+    }
+
+    mutating func atEnd() -> Bool {
+        skipSpace()
+        return index == bytes.count
+    }
+
+    /// An object: `member` reads each member's value (the scanner placed on it) and says whether it could.
+    /// A key repeated is refused (`JSONDecoder` would take one of them).
+    private mutating func object(_ member: (inout StoredPayloadScanner, String) -> Bool) -> Bool {
+        guard consume(UInt8(ascii: "{")) else { return false }
+        if consume(UInt8(ascii: "}")) { return true }
+        var seen: [String] = []
+        repeat {
+            skipSpace()
+            guard let key = string(), !seen.contains(key), consume(UInt8(ascii: ":")) else { return false }
+            seen.append(key)
+            skipSpace()
+            guard member(&self, key) else { return false }
+        } while consume(UInt8(ascii: ","))
+        return consume(UInt8(ascii: "}"))
+    }
+
+    private mutating func array<Element>(_ element: (inout StoredPayloadScanner) -> Element?) -> [Element]? {
+        guard consume(UInt8(ascii: "[")) else { return nil }
+        var elements: [Element] = []
+        if consume(UInt8(ascii: "]")) { return elements }
+        repeat {
+            skipSpace()
+            guard let value = element(&self) else { return nil }
+            elements.append(value)
+        } while consume(UInt8(ascii: ","))
+        return consume(UInt8(ascii: "]")) ? elements : nil
+    }
+
+    /// An optional field: `null` leaves `value` nil, anything else must read with `read`.
+    private mutating func optional<Value>(_ value: inout Value?, _ read: (inout StoredPayloadScanner) -> Value?) -> Bool {
+        if literal("null") {
+            value = nil
+            return true
+        }
+        value = read(&self)
+        return value != nil
+    }
+
+    private mutating func literal(_ word: StaticString) -> Bool {
+        skipSpace()
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] { return false }
+        index += count
+        return true
+    }
+
+    /// A string without escapes (`nil` for one with any: `JSONDecoder` reads those).
+    private mutating func string() -> String? {
+        guard peek() == UInt8(ascii: "\"") else { return nil }
+        let start = index + 1
+        var end = start
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") { break }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+            end += 1
+        }
+        guard end < bytes.count else { return nil }
+        index = end + 1
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+    }
+
+    private mutating func enumeration<Value: RawRepresentable<String>>(_: Value.Type) -> Value? {
+        string().flatMap(Value.init(rawValue:))
+    }
+
+    /// An integer written without a fraction or an exponent, of at most 18 digits.
+    private mutating func integer() -> Int? {
+        var position = index
+        let negative = position < bytes.count && bytes[position] == UInt8(ascii: "-")
+        if negative { position += 1 }
+        var value = 0, digits = 0
+        while position < bytes.count, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") {
+            value = value * 10 + Int(bytes[position] - UInt8(ascii: "0"))
+            digits += 1
+            position += 1
+        }
+        guard (1...18).contains(digits) else { return nil }
+        if position < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[position]) { return nil }
+        // JSON has no leading zeros ("01"); leave such text to JSONDecoder.
+        if digits > 1, bytes[position - digits] == UInt8(ascii: "0") { return nil }
+        index = position
+        return negative ? -value : value
+    }
+
+    /// A UUID in its text form (either case), as `UUID(uuidString:)` reads it.
+    private mutating func uuid() -> UUID? {
+        guard peek() == UInt8(ascii: "\""), index + 38 <= bytes.count, bytes[index + 37] == UInt8(ascii: "\"") else { return nil }
+        var raw = [UInt8](repeating: 0, count: 16), byte = 0, position = index + 1
+        for group in [4, 2, 2, 2, 6] {
+            if byte > 0 {
+                guard bytes[position] == UInt8(ascii: "-") else { return nil }
+                position += 1
+            }
+            for _ in 0..<group {
+                guard let high = Self.hex(bytes[position]), let low = Self.hex(bytes[position + 1]) else { return nil }
+                raw[byte] = high << 4 | low
+                byte += 1
+                position += 2
+            }
+        }
+        index += 38
+        return UUID(uuid: (raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], raw[6], raw[7],
+                           raw[8], raw[9], raw[10], raw[11], raw[12], raw[13], raw[14], raw[15]))
+    }
+
+    private static func hex(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    /// Passes over a value of a key no field reads (strings with escapes included).
+    private mutating func skipValue() -> Bool {
+        skipSpace()
+        guard let first = peek() else { return false }
+        switch first {
+        case UInt8(ascii: "\""):
+            index += 1
+            while index < bytes.count {
+                if bytes[index] == UInt8(ascii: "\\") { index += 2; continue }
+                if bytes[index] == UInt8(ascii: "\"") { index += 1; return true }
+                index += 1
+            }
+            return false
+        case UInt8(ascii: "{"):
+            return object { scanner, _ in scanner.skipValue() }
+        case UInt8(ascii: "["):
+            return array { $0.skipValue() ? () : nil } != nil
+        case UInt8(ascii: "t"): return literal("true")
+        case UInt8(ascii: "f"): return literal("false")
+        case UInt8(ascii: "n"): return literal("null")
+        default:
+            let start = index
+            while index < bytes.count, let byte = peek(),
+                  (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || [UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(byte) {
+                index += 1
+            }
+            return index > start
+        }
+    }
+}
