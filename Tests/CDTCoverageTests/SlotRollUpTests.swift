@@ -74,9 +74,6 @@ import Testing
     }
 
     @Test func columnsAreWrittenAsOneArrayLiteral() {
-        let id = UUID(uuidString: "00736CA3-C3BF-4BF4-8ABE-D7314B0682BB")!
-        #expect(ArrayText.uuids([id, id]) == "{00736ca3-c3bf-4bf4-8abe-d7314b0682bb,00736ca3-c3bf-4bf4-8abe-d7314b0682bb}")
-        #expect(ArrayText.uuids([]) == "{}")
         #expect(ArrayText.plain([CalendarDate("2025-08-01")!, CalendarDate("2025-08-02")!]) == "{2025-08-01,2025-08-02}")
         #expect(ArrayText.rows([[1, 0], [-0.5, 2], [-12, 1e20]]) == "{\"{1,0}\",\"{-0.5,2}\",\"{-12,1e+20}\"}")
     }

@@ -2,28 +2,11 @@ import CDTModuleKit
 import Foundation
 
 /// PostgreSQL array literals (`{a,b,c}`) written as one text value, for the roll-up's columns of thousands
-/// of elements: a Swift array bound as a parameter is quoted element by element, which was an eighth of the
-/// server's time while catching up. The statement casts the text (`::uuid[]`, `::date[]`, …).
+/// of elements whose Swift types are not bound as arrays directly (dates, `bytea`, rows of `float8[]`): the
+/// statement casts the text (`::date[]`, `::bytea[]`, …). Ids are bound as `[UUID]`, which the client writes
+/// straight into the literal.
 enum ArrayText {
     private static let hex = Array("0123456789abcdef".utf8)
-
-    /// `{id,id,…}` with ids in the lower-case form.
-    static func uuids(_ ids: [UUID]) -> String {
-        var bytes: [UInt8] = [UInt8(ascii: "{")]
-        bytes.reserveCapacity(ids.count * 37 + 2)
-        for (index, id) in ids.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            withUnsafeBytes(of: id.uuid) { raw in
-                for (offset, byte) in raw.enumerated() {
-                    if offset == 4 || offset == 6 || offset == 8 || offset == 10 { bytes.append(UInt8(ascii: "-")) }
-                    bytes.append(hex[Int(byte >> 4)])
-                    bytes.append(hex[Int(byte & 0x0f)])
-                }
-            }
-        }
-        bytes.append(UInt8(ascii: "}"))
-        return String(decoding: bytes, as: UTF8.self)
-    }
 
     /// A `bytea[]` literal: each element in the hex form, quoted (`{"\\x0a1b",…}`).
     static func byteas(_ values: [[UInt8]]) -> String {

@@ -89,7 +89,7 @@ enum CampaignLedger {
             defer { self = Reach() }
             let counted = try await tx.query("""
                 WITH v AS (
-                    SELECT * FROM unnest(\(ArrayText.quoted(kinds))::text[], \(ArrayText.uuids(subjects))::uuid[], \(ArrayText.uuids(units))::uuid[],
+                    SELECT * FROM unnest(\(ArrayText.quoted(kinds))::text[], \(subjects)::uuid[], \(units)::uuid[],
                                          \(ArrayText.plain(days))::date[], \(ArrayText.quoted(mastered))::text[])
                         AS v(kind, subject_id, unit_id, day, mastered)
                 ), hits AS (

@@ -9,7 +9,7 @@ enum CoverageLedger {
         let rollUp = SlotRollUp(changes)
         guard !rollUp.leaves.isEmpty else { return }
         let units = rollUp.leaves.map { $0.key.unit }, days = rollUp.leaves.map { $0.key.day }
-        let unitsText = ArrayText.uuids(units), daysText = ArrayText.plain(days)
+        let daysText = ArrayText.plain(days)
         // Shared with other deliveries, exclusive with a remap (followLineage).
         _ = try await tx.query("SELECT pg_advisory_xact_lock_shared(\(Self.mapLock))")
         // Where each leaf day's changes go: the units it counts under in each epoch that holds the day.
@@ -18,13 +18,13 @@ enum CoverageLedger {
             (map[unit] ?? []).filter { $0.holds(day) }.map { SlotRollUp.Target(epoch: $0.epochStart, unit: $0.unit, province: $0.province, share: $0.share) }
         }
         let (dayRows, totalRows) = rollUp.rolledUp(targets)
-        // Each column as one array literal (see ArrayText).
+        // Each column as one array (see ArrayText for the ones written here).
         let leafChanges = ArrayText.rows(rollUp.leaves.map { $0.changes })
-        let dayEpochs = ArrayText.plain(dayRows.map { $0.key.unit.epoch }), dayUnits = ArrayText.uuids(dayRows.map { $0.key.unit.unit })
-        let dayDays = ArrayText.plain(dayRows.map { $0.key.day }), dayProvinces = ArrayText.uuids(dayRows.map { $0.province })
+        let dayEpochs = ArrayText.plain(dayRows.map { $0.key.unit.epoch }), dayUnits = dayRows.map { $0.key.unit.unit }
+        let dayDays = ArrayText.plain(dayRows.map { $0.key.day }), dayProvinces = dayRows.map { $0.province }
         let dayChanges = ArrayText.rows(dayRows.map { $0.changes })
-        let totalEpochs = ArrayText.plain(totalRows.map { $0.key.epoch }), totalUnits = ArrayText.uuids(totalRows.map { $0.key.unit })
-        let totalProvinces = ArrayText.uuids(totalRows.map { $0.province }), totalValues = ArrayText.rows(totalRows.map { $0.totals })
+        let totalEpochs = ArrayText.plain(totalRows.map { $0.key.epoch }), totalUnits = totalRows.map { $0.key.unit }
+        let totalProvinces = totalRows.map { $0.province }, totalValues = ArrayText.rows(totalRows.map { $0.totals })
         let totalApportioned = ArrayText.plain(totalRows.map { $0.apportioned })
         try await acrossProvinces(tx) {
             // Each row once, its slots added in place. What comes back: the rows whose changes all came to
@@ -32,7 +32,7 @@ enum CoverageLedger {
             let leftovers = try await tx.query("""
                 WITH leaf AS (
                     INSERT INTO coverage_leaf_days AS t (province_id, unit_id, day, changes)
-                    SELECT \(province), unit_id, day, changes::float8[] FROM unnest(\(unitsText)::uuid[], \(daysText)::date[], \(leafChanges)::text[]) AS d(unit_id, day, changes)
+                    SELECT \(province), unit_id, day, changes::float8[] FROM unnest(\(units)::uuid[], \(daysText)::date[], \(leafChanges)::text[]) AS d(unit_id, day, changes)
                     ON CONFLICT (unit_id, day) DO UPDATE SET changes = \(unsafeSQL: SlotRollUp.sumExpression("t.changes", "excluded.changes"))
                     RETURNING 0 AS kind, NULL::date AS epoch_start, t.unit_id, t.day, \(unsafeSQL: SlotRollUp.isZero("t.changes")) AS empty
                 ), days AS (

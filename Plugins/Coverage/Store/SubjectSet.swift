@@ -14,7 +14,7 @@ struct SubjectSet<Subject: CoverageSubject> {
         guard !ids.isEmpty else { return set }
         let rows = try await tx.query("""
             SELECT id, state FROM coverage_subjects
-            WHERE province_id = \(province) AND kind = \(Subject.kind) AND id = ANY(\(ArrayText.uuids(Array(ids)))::uuid[])
+            WHERE province_id = \(province) AND kind = \(Subject.kind) AND id = ANY(\(Array(ids))::uuid[])
             """).decode((UUID, Data).self)
         for (id, state) in rows {
             let subject = try Subject(storedBytes: [UInt8](state))
@@ -57,7 +57,7 @@ struct SubjectSet<Subject: CoverageSubject> {
         changed = []
         try await tx.execute("""
             INSERT INTO coverage_subjects (province_id, kind, id, state)
-            SELECT \(province), \(Subject.kind), * FROM unnest(\(ArrayText.uuids(ids))::uuid[], \(ArrayText.byteas(states))::bytea[])
+            SELECT \(province), \(Subject.kind), * FROM unnest(\(ids)::uuid[], \(ArrayText.byteas(states))::bytea[])
             ON CONFLICT (province_id, kind, id) DO UPDATE SET state = excluded.state
             """)
         return Contribution.changes(summed: sums)

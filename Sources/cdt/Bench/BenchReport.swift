@@ -177,7 +177,7 @@ struct RunReport: Encodable {
                          + "| pgbench INSERT \(f(wrk.pgbench.transactionsPerSecond, 0)) tps | \(f(wrk.ratioToPgbench, 2))× | ≥ 1.0× |")
         }
         for level in reads {
-            lines.append("| drill-down \(level.level), \(level.children) children (p50 / p95 / p99 ms) | \(f(level.http.p50)) / \(f(level.http.p95)) / \(f(level.http.p99)) "
+            lines.append("| drill-down \(level.level), \(level.children) \(level.children == 1 ? "child" : "children") (p50 / p95 / p99 ms) | \(f(level.http.p50)) / \(f(level.http.p95)) / \(f(level.http.p99)) "
                          + "| plain GROUP BY \(f(level.plainGroupBy.p50)) ms | \(f(level.speedUp, 0))× | p95 ≤ 10 ms, ≥ 300× |")
         }
         if let freshness {
