@@ -87,30 +87,25 @@ struct StoredPayloadScanner {
     }
 
     private mutating func skillOutcomes() -> SkillOutcomes? {
-        var outcomes = SkillOutcomes()
-        let read = object { scanner, key in
-            switch key {
-            case "onlinePublicServices": return scanner.optional(&outcomes.onlinePublicServices) { $0.enumeration(GuidanceOutcome.self) }
-            case "onlineShopping": return scanner.optional(&outcomes.onlineShopping) { $0.enumeration(GuidanceOutcome.self) }
-            case "onlinePayment": return scanner.optional(&outcomes.onlinePayment) { $0.enumeration(GuidanceOutcome.self) }
-            case "cyberSafety": return scanner.optional(&outcomes.cyberSafety) { $0.enumeration(GuidanceOutcome.self) }
-            case "otherPlatforms": return scanner.optional(&outcomes.otherPlatforms) { $0.enumeration(GuidanceOutcome.self) }
-            default: return scanner.skipValue()
-            }
-        }
-        return read ? outcomes : nil
+        outcomes(SkillOutcomes(), [
+            "onlinePublicServices": \.onlinePublicServices, "onlineShopping": \.onlineShopping, "onlinePayment": \.onlinePayment,
+            "cyberSafety": \.cyberSafety, "otherPlatforms": \.otherPlatforms,
+        ])
     }
 
     private mutating func serviceOutcomes() -> ServiceOutcomes? {
-        var outcomes = ServiceOutcomes()
+        outcomes(ServiceOutcomes(), [
+            "vneidActivated": \.vneidActivated, "ePaymentAccountOpened": \.ePaymentAccountOpened,
+            "digitalStoreOpened": \.digitalStoreOpened, "onlinePublicServiceUsed": \.onlinePublicServiceUsed,
+        ])
+    }
+
+    /// An object of guidance outcomes, each key read into its field (other keys skipped).
+    private mutating func outcomes<Outcomes>(_ empty: Outcomes, _ fields: [String: WritableKeyPath<Outcomes, GuidanceOutcome?>]) -> Outcomes? {
+        var outcomes = empty
         let read = object { scanner, key in
-            switch key {
-            case "vneidActivated": return scanner.optional(&outcomes.vneidActivated) { $0.enumeration(GuidanceOutcome.self) }
-            case "ePaymentAccountOpened": return scanner.optional(&outcomes.ePaymentAccountOpened) { $0.enumeration(GuidanceOutcome.self) }
-            case "digitalStoreOpened": return scanner.optional(&outcomes.digitalStoreOpened) { $0.enumeration(GuidanceOutcome.self) }
-            case "onlinePublicServiceUsed": return scanner.optional(&outcomes.onlinePublicServiceUsed) { $0.enumeration(GuidanceOutcome.self) }
-            default: return scanner.skipValue()
-            }
+            guard let field = fields[key] else { return scanner.skipValue() }
+            return scanner.optional(&outcomes[keyPath: field]) { $0.enumeration(GuidanceOutcome.self) }
         }
         return read ? outcomes : nil
     }
