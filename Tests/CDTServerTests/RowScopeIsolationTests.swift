@@ -186,6 +186,30 @@ import Testing
         await owner.close()
     }
 
+    /// A lease whose first statement is in a transaction sets its scope before `BEGIN`: a scope set inside
+    /// the transaction would be undone by its rollback, and the lease would go on under the previous lease's.
+    @Test func theScopeOutlivesARollbackOfTheLeasesFirstTransaction() async throws {
+        let (seeded, app, owner) = try await oneConnectionAndATeamInEachProvince()
+        let fixture = seeded.fixture
+        struct Undo: Error {}
+        try await RowScope.$current.withValue(.everyProvince) { () async throws in
+            #expect(try await app.query("SELECT count(*) FROM teams").decode(Int.self) == [2])
+        }
+        try await RowScope.$current.withValue(.provinces([fixture.provinceA.rawValue])) { () async throws in
+            try await app.withConnection { session throws in
+                do {
+                    try await session.withTransaction { tx in
+                        _ = try await tx.query("SELECT count(*) FROM teams")
+                        throw Undo()
+                    }
+                } catch is Undo {}
+                #expect(try await session.query("SELECT count(*) FROM teams").decode(Int.self) == [1])
+            }
+        }
+        await app.close()
+        await owner.close()
+    }
+
     @Test func writesUnderAViewOnlyScopeAreRefusedByPostgreSQL() async throws {
         let seeded = try await seeded()
         let fixture = seeded.fixture

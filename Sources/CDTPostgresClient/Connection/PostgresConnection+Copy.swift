@@ -6,8 +6,7 @@ extension PostgresConnection {
     /// so nothing of it is stored. Returns the number of rows the server stored.
     func copyIn(_ statement: String, _ body: (inout PostgresCopyWriter) throws -> Void) throws -> Int {
         guard let handle = rawHandle else { throw closedError(statement) }
-        try applyPendingScope()
-        try sendDeferredControl()
+        try sendPending()
         let start = PQexec(handle, statement)
         defer { PQclear(start) }
         guard let start, PQresultStatus(start) == PGRES_COPY_IN else {

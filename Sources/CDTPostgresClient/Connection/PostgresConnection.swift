@@ -152,8 +152,7 @@ final class PostgresConnection: @unchecked Sendable {
     /// Runs one statement with bound parameters; results come back in text form.
     func run(_ query: PostgresQuery) throws -> PostgresRows {
         guard let handle else { throw closedError(query.sql) }
-        try applyPendingScope()
-        try sendDeferredControl()
+        try sendPending()
         if let failed = query.bindings.first(where: { $0.encodingError != nil }) {
             throw PostgresError(code: .unsupportedType, message: "a parameter could not be encoded: \(failed.encodingError!)", query: query.sql)
         }
@@ -194,8 +193,7 @@ final class PostgresConnection: @unchecked Sendable {
     @discardableResult
     func executeSimple(_ sql: String) throws -> PostgresRows {
         guard let handle else { throw closedError(sql) }
-        try applyPendingScope()
-        try sendDeferredControl()
+        try sendPending()
         let result = PQexec(handle, sql)
         defer { PQclear(result) }
         let rows = try makeRows(result, query: sql)
@@ -203,12 +201,23 @@ final class PostgresConnection: @unchecked Sendable {
         return rows
     }
 
-    /// Runs the lease's row-scope statement if it has not run yet: every statement of a lease, whatever
-    /// its kind, runs after it. If it fails (a cancellation, say), it stays pending, so a body that catches
-    /// that error and goes on never runs a statement under the previous lease's scope.
-    func applyPendingScope() throws {
+    /// Sends what waits for the next statement, in order: the lease's row scope, then the deferred
+    /// transaction control. Every statement of a lease, whatever its kind, runs after both.
+    func sendPending() throws {
+        try applyPendingScope()
+        try sendDeferredControl()
+    }
+
+    /// Runs the lease's row-scope statement if it has not run yet, before any deferred `BEGIN`: a scope set
+    /// inside a transaction would be undone by its rollback, and the lease would go on under the previous
+    /// lease's. If it fails (a cancellation, say), it stays pending, so a body that catches that error and
+    /// goes on never runs a statement under the previous lease's scope.
+    private func applyPendingScope() throws {
         guard let scope = pendingScope else { return }
         pendingScope = nil
+        let control = deferredControl
+        deferredControl = []
+        defer { deferredControl = control + deferredControl }
         do {
             _ = try run(scope)
         } catch {
@@ -217,9 +226,8 @@ final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    /// Sends the deferred transaction control, after the lease's scope (a scope set inside a transaction
-    /// would be undone by its rollback).
-    func sendDeferredControl() throws {
+    /// Sends the deferred transaction control in one message.
+    private func sendDeferredControl() throws {
         guard !deferredControl.isEmpty, let handle else { return }
         let sql = deferredControl.joined(separator: "; ")
         deferredControl.removeAll()
