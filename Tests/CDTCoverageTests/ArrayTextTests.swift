@@ -8,9 +8,4 @@ import Testing
         #expect(ArrayText.byteas([[0x00, 0x7f, 0xff], [], [0x0a]]) == #"{"\\x007fff","\\x","\\x0a"}"#)
         #expect(ArrayText.byteas([]) == "{}")
     }
-
-    @Test func quotesEveryTextElement() {
-        #expect(ArrayText.quoted(["household", "", "onlinePayment,cyberSafety", #"a"b\c"#]) == #"{"household","","onlinePayment,cyberSafety","a\"b\\c"}"#)
-        #expect(ArrayText.quoted([]) == "{}")
-    }
 }

@@ -3,8 +3,8 @@ import Foundation
 
 /// PostgreSQL array literals (`{a,b,c}`) written as one text value, for the roll-up's columns of thousands
 /// of elements whose Swift types are not bound as arrays directly (dates, `bytea`, rows of `float8[]`): the
-/// statement casts the text (`::date[]`, `::bytea[]`, …). Ids are bound as `[UUID]`, which the client writes
-/// straight into the literal.
+/// statement casts the text (`::date[]`, `::bytea[]`, …). Ids and texts are bound as `[UUID]` and `[String]`,
+/// which the client writes straight into the literal, quoting an element only where it must.
 enum ArrayText {
     private static let hex = Array("0123456789abcdef".utf8)
 
@@ -18,22 +18,6 @@ enum ArrayText {
             for byte in value {
                 bytes.append(hex[Int(byte >> 4)])
                 bytes.append(hex[Int(byte & 0x0f)])
-            }
-            bytes.append(UInt8(ascii: "\""))
-        }
-        bytes.append(UInt8(ascii: "}"))
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// A `text[]` literal with every element quoted (`{"a,b","",…}`), `"` and `\` escaped.
-    static func quoted(_ values: [String]) -> String {
-        var bytes: [UInt8] = [UInt8(ascii: "{")]
-        for (index, value) in values.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes.append(UInt8(ascii: "\""))
-            for byte in value.utf8 {
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
-                bytes.append(byte)
             }
             bytes.append(UInt8(ascii: "\""))
         }

@@ -105,27 +105,25 @@ enum UUIDText {
     private static let digits = Array("0123456789abcdef".utf8)
 
     static func lowercased(_ uuid: UUID) -> String {
-        withUnsafeBytes(of: uuid.uuid) { raw in
-            String(unsafeUninitializedCapacity: 36) { out in
-                var at = 0
-                for (index, byte) in raw.enumerated() {
-                    if index == 4 || index == 6 || index == 8 || index == 10 { out[at] = UInt8(ascii: "-"); at += 1 }
-                    out[at] = digits[Int(byte >> 4)]
-                    out[at + 1] = digits[Int(byte & 0x0F)]
-                    at += 2
-                }
-                return at
-            }
+        String(unsafeUninitializedCapacity: 36) { out in
+            var at = 0
+            forEachCharacter(of: uuid) { out[at] = $0; at += 1 }
+            return at
         }
     }
 
     /// Appends the UUID's lower-case text (`8-4-4-4-12`) to `bytes`.
     static func append(_ uuid: UUID, to bytes: inout [UInt8]) {
+        forEachCharacter(of: uuid) { bytes.append($0) }
+    }
+
+    /// The 36 characters of the UUID's lower-case text, in order.
+    private static func forEachCharacter(of uuid: UUID, _ emit: (UInt8) -> Void) {
         withUnsafeBytes(of: uuid.uuid) { raw in
             for (index, byte) in raw.enumerated() {
-                if index == 4 || index == 6 || index == 8 || index == 10 { bytes.append(UInt8(ascii: "-")) }
-                bytes.append(digits[Int(byte >> 4)])
-                bytes.append(digits[Int(byte & 0x0F)])
+                if index == 4 || index == 6 || index == 8 || index == 10 { emit(UInt8(ascii: "-")) }
+                emit(digits[Int(byte >> 4)])
+                emit(digits[Int(byte & 0x0F)])
             }
         }
     }
