@@ -23,9 +23,8 @@ import Foundation
 enum MallocTuning {
     static func apply(environment: [String: String] = ProcessInfo.processInfo.environment) {
         #if canImport(Glibc)
-        // `mallopt` and its constants are in malloc.h, which Swift's Glibc module leaves out.
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "mallopt") else { return }
+        guard let symbol = mallocFunction("mallopt") else { return }
         let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
         let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3, arenaMax: Int32 = -8  // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX
         if environment["MALLOC_ARENA_MAX"] == nil { _ = mallopt(arenaMax, 1) }
@@ -39,7 +38,7 @@ enum MallocTuning {
     static func startTrimming(every interval: Duration = .seconds(1)) -> Task<Void, Never>? {
         #if canImport(Glibc)
         typealias MallocTrim = @convention(c) (Int) -> Int32
-        guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "malloc_trim") else { return nil }
+        guard let symbol = mallocFunction("malloc_trim") else { return nil }
         let mallocTrim = unsafeBitCast(symbol, to: MallocTrim.self)
         return Task.detached(priority: .background) {
             while !Task.isCancelled {
@@ -51,4 +50,13 @@ enum MallocTuning {
         return nil
         #endif
     }
+
+    #if canImport(Glibc)
+    /// A function of glibc's allocator by name: `mallopt`, `malloc_trim` and their constants are in
+    /// malloc.h, which Swift's Glibc module leaves out.
+    private static func mallocFunction(_ name: String) -> UnsafeMutableRawPointer? {
+        guard let process = dlopen(nil, RTLD_NOW) else { return nil }
+        return dlsym(process, name)
+    }
+    #endif
 }
