@@ -89,11 +89,7 @@ public struct PostgresEventLog: Sendable {
             }
         } catch let error as PostgresError where error.isStatementError {
             return try await client.withTransaction { tx in
-                var outcomes: [AppendOutcome] = []
-                for (index, event) in events.enumerated() {
-                    outcomes.append(try await Self.append(event, now: now, recorder: recorders[index], authority: authorities[index], tx))
-                }
-                return outcomes
+                try await Self.appendOneAtATime(events, now: now, recorders: recorders, authorities: authorities, tx)
             }
         }
     }
@@ -165,12 +161,19 @@ public struct PostgresEventLog: Sendable {
                 try await ReadOnlyEventRun(events: run, now: now, recorders: recorders, authorities: authorities).append(savepoint)
             }
         } catch let error as PostgresError where error.isStatementError {
-            var outcomes: [AppendOutcome] = []
-            for (index, event) in run.enumerated() {
-                outcomes.append(try await append(event, now: now, recorder: recorders[index], authority: authorities[index], tx))
-            }
-            return outcomes
+            return try await appendOneAtATime(run, now: now, recorders: recorders, authorities: authorities, tx)
         }
+    }
+
+    /// Appends `events` one at a time in `tx`, each in a savepoint of its own: what a run falls back to when
+    /// the database refuses one of its statements, so only the event it refused is rejected.
+    private static func appendOneAtATime(_ events: [DomainEvent], now: Date, recorders: [AuditEntry?], authorities: [EventAuthority?],
+                                         _ tx: PostgresSession) async throws -> [AppendOutcome] {
+        var outcomes: [AppendOutcome] = []
+        for (index, event) in events.enumerated() {
+            outcomes.append(try await append(event, now: now, recorder: recorders[index], authority: authorities[index], tx))
+        }
+        return outcomes
     }
 
     /// The rule of an event the database refused for its data, without the database's words (which may
