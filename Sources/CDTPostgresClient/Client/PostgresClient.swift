@@ -106,7 +106,8 @@ public final class PostgresClient: Sendable, Service {
         do {
             let configuration = configuration
             return try await threadPool.runBlocking {
-                try PostgresConnection.connect(conninfo: configuration.conninfo, connectTimeoutSeconds: configuration.connectTimeoutSeconds)
+                try PostgresConnection.connect(conninfo: configuration.conninfo, connectTimeoutSeconds: configuration.connectTimeoutSeconds,
+                                              sessionSettings: configuration.sessionSettings)
             }
         } catch {
             pool.releaseSlot()

@@ -9,11 +9,17 @@ public struct PostgresClientConfiguration: Sendable {
     public var leaseTimeout: Duration
     /// How long opening one connection may take, in whole seconds.
     public var connectTimeoutSeconds: Int
+    /// Settings each connection starts its session with (`SET name TO 'value'`), before its first statement:
+    /// `["max_parallel_workers_per_gather": "0"]`, say. A name is a PostgreSQL setting's name (letters, digits,
+    /// `_` and `.`); a name or value PostgreSQL refuses fails the connection, with its message.
+    public var sessionSettings: [String: String]
 
-    public init(conninfo: String, maximumConnections: Int = 8, leaseTimeout: Duration = .seconds(10), connectTimeoutSeconds: Int = 10) {
+    public init(conninfo: String, maximumConnections: Int = 8, leaseTimeout: Duration = .seconds(10), connectTimeoutSeconds: Int = 10,
+                sessionSettings: [String: String] = [:]) {
         self.conninfo = conninfo
         self.maximumConnections = maximumConnections
         self.leaseTimeout = leaseTimeout
         self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.sessionSettings = sessionSettings
     }
 }

@@ -55,8 +55,9 @@ final class PostgresConnection: @unchecked Sendable {
 
     /// Opens a connection from a URL (`postgresql://user@host/db`) or key/value conninfo (`host=… dbname=…`).
     ///
-    /// The session is set to UTF-8, `TimeZone = 'UTC'` and ISO dates, which the value decoders rely on.
-    static func connect(conninfo: String, connectTimeoutSeconds: Int = 10) throws -> PostgresConnection {
+    /// The session is set to UTF-8, `TimeZone = 'UTC'` and ISO dates, which the value decoders rely on, and
+    /// then to `sessionSettings` (``PostgresClientConfiguration/sessionSettings``), in the same message.
+    static func connect(conninfo: String, connectTimeoutSeconds: Int = 10, sessionSettings: [String: String] = [:]) throws -> PostgresConnection {
         // Later keys override the expanded conninfo; earlier ones are defaults it may override.
         let keywords = ["connect_timeout", "fallback_application_name", "dbname", "client_encoding"]
         let values = [String(connectTimeoutSeconds), "cdt", conninfo, "UTF8"]
@@ -76,8 +77,20 @@ final class PostgresConnection: @unchecked Sendable {
         // Server notices ("relation already exists, skipping") are not errors; libpq would print them to stderr.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
         let connection = PostgresConnection(handle: handle)
-        try connection.executeSimple("SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, YMD'; SET IntervalStyle TO 'iso_8601'; SET bytea_output TO 'hex'")
+        var settings = "SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, YMD'; SET IntervalStyle TO 'iso_8601'; SET bytea_output TO 'hex'"
+        for (name, value) in sessionSettings.sorted(by: { $0.key < $1.key }) {
+            guard isSettingName(name) else {
+                throw PostgresError(code: .connectionFailed, message: "session setting name \"\(name)\" is not a setting's name (letters, digits, _ and .)")
+            }
+            settings += "; SET \(name) TO '\(value.replacingOccurrences(of: "'", with: "''"))'"
+        }
+        try connection.executeSimple(settings)
         return connection
+    }
+
+    /// Letters, digits, `_` and `.`: all a PostgreSQL setting's name holds, so it can go into `SET` as it is.
+    private static func isSettingName(_ name: String) -> Bool {
+        !name.isEmpty && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == ".") }
     }
 
     /// Turns libpq's message into an error whose code says what went wrong, without the password.

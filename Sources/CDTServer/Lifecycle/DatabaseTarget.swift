@@ -42,12 +42,20 @@ public struct DatabaseTarget: Sendable {
     }
 
     /// A client as the application role (the owner when none is configured), for serving requests.
+    ///
+    /// Its sessions plan no parallel query (``requestSessionSettings``).
     public func makeApplicationClient(_ configuration: ServerConfiguration, logger: Logger) -> PostgresClient {
         PostgresClient(
             configuration: .init(conninfo: applicationConninfo ?? conninfo, maximumConnections: configuration.poolSize,
-                                 leaseTimeout: .seconds(configuration.poolTimeoutSeconds)),
+                                 leaseTimeout: .seconds(configuration.poolTimeoutSeconds), sessionSettings: Self.requestSessionSettings),
             logger: logger)
     }
+
+    /// The settings of the sessions that serve requests: no parallel query. The server's statements are short
+    /// index reads and writes run side by side by the pool; a parallel plan's workers start in milliseconds and
+    /// take cores from the other requests. Measured (docs/benchmarks.md, "Fourth round"): a province's drill-down
+    /// read was planned with two workers, 12-16 ms, against 1-3 ms without.
+    public static let requestSessionSettings = ["max_parallel_workers_per_gather": "0"]
 
     /// Stops the embedded cluster if resolving started it.
     public func stopIfStarted(logger: Logger) async {
