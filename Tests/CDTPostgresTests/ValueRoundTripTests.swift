@@ -23,6 +23,17 @@ import Testing
                 #expect(try await roundTrip(value, as: "float8", on: db) == value)
             }
             #expect(try await roundTrip(Double.nan, as: "float8", on: db).isNaN)
+            // Whole numbers are read without a String up to 15 digits; past that, and with a sign or exponent,
+            // as PostgreSQL writes them.
+            for value in [1.0, -7.0, 42.0, 999_999_999_999_999, -999_999_999_999_999, 1_000_000_000_000_000, 9_007_199_254_740_993, 1e22, -1e-5] {
+                #expect(try await roundTrip(value, as: "float8", on: db) == value)
+            }
+            let negativeZero = try await roundTrip(-0.0, as: "float8", on: db)
+            #expect(negativeZero == 0 && negativeZero.sign == .minus)
+            let counts = try await db.query("SELECT ARRAY[0, 12, -3, 123456789012345, 1.5, 'NaN']::float8[], 7::int4, 8::numeric")
+                .decode(([Double], Double, Double).self)[0]
+            #expect(Array(counts.0.prefix(5)) == [0, 12, -3, 123_456_789_012_345, 1.5] && counts.0[5].isNaN)
+            #expect(counts.1 == 7 && counts.2 == 8)
             for text in ["0", "-123.456", "12345678901234567890.123456789", "0.000000001"] {
                 let value = try #require(Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")))
                 #expect(try await roundTrip(value, as: "numeric", on: db) == value)

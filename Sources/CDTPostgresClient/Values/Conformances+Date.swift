@@ -1,6 +1,9 @@
 public import Foundation
 import CDTDomain
 
+// The column types each decoder accepts, made once (a set literal in the call would be built on every value).
+private let timestampTypes: Set<PostgresDataType> = [.timestamptz, .timestamp, .date]
+
 /// `Date` binds as `timestamptz` with microsecond precision and reads from `timestamptz`, `timestamp`
 /// (taken as UTC) and `date` (midnight UTC). Connections run with `TimeZone = 'UTC'` and `DateStyle = ISO`.
 extension Date: PostgresArrayElement {
@@ -26,7 +29,7 @@ extension Date: PostgresArrayElement {
     }
 
     public static func decodePostgres(_ bytes: ArraySlice<UInt8>, type: PostgresDataType) throws -> Date {
-        try require(type, in: [.timestamptz, .timestamp, .date])
+        try require(type, in: timestampTypes)
         switch String(decoding: bytes, as: UTF8.self) {
         case "infinity": return .distantFuture
         case "-infinity": return .distantPast

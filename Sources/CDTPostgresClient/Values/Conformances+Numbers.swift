@@ -1,6 +1,28 @@
 public import Foundation
 
+// The column types each decoder accepts, made once (a set literal in the call would be built on every value).
+private let boolTypes: Set<PostgresDataType> = [.bool]
 private let integerTypes: Set<PostgresDataType> = [.int2, .int4, .int8, .oidType]
+private let realTypes: Set<PostgresDataType> = integerTypes.union([.float4, .float8, .numeric])
+private let decimalTypes: Set<PostgresDataType> = integerTypes.union([.numeric])
+
+/// A number written as a whole number of at most 15 digits (`42`, `-7`, `-0`), read without making a
+/// `String`: exact, since 15 digits stay below 2^53. Anything else (a fraction, an exponent, `NaN`) is nil.
+/// A drill-down decodes thousands of `float8` array elements a request, most of them counts.
+private func wholeNumber(_ bytes: ArraySlice<UInt8>) -> Double? {
+    var index = bytes.startIndex
+    let negative = index < bytes.endIndex && bytes[index] == UInt8(ascii: "-")
+    if negative { index += 1 }
+    guard (1...15).contains(bytes.endIndex - index) else { return nil }
+    var value: Int64 = 0
+    while index < bytes.endIndex {
+        let digit = bytes[index] &- UInt8(ascii: "0")
+        guard digit < 10 else { return nil }
+        value = value * 10 + Int64(digit)
+        index += 1
+    }
+    return negative ? -Double(value) : Double(value)
+}
 
 /// Parses a decimal integer from ASCII bytes, rejecting anything else.
 private func parseInteger<T: FixedWidthInteger>(_ bytes: ArraySlice<UInt8>, as: T.Type) throws -> T {
@@ -78,7 +100,8 @@ extension Double: PostgresArrayElement {
         return .text(description)
     }
     public static func decodePostgres(_ bytes: ArraySlice<UInt8>, type: PostgresDataType) throws -> Double {
-        try require(type, in: integerTypes.union([.float4, .float8, .numeric]))
+        try require(type, in: realTypes)
+        if let whole = wholeNumber(bytes) { return whole }
         let text = String(decoding: bytes, as: UTF8.self)
         switch text {
         case "NaN": return .nan
@@ -96,7 +119,7 @@ extension Decimal: PostgresArrayElement {
     public static var postgresArrayType: PostgresDataType { .numericArray }
     public func encodePostgres() -> PostgresEncoded { .text(isNaN ? "NaN" : description) }
     public static func decodePostgres(_ bytes: ArraySlice<UInt8>, type: PostgresDataType) throws -> Decimal {
-        try require(type, in: integerTypes.union([.numeric]))
+        try require(type, in: decimalTypes)
         let text = String(decoding: bytes, as: UTF8.self)
         if text == "NaN" { return .nan }
         // Decimal holds 38 significant digits and would silently drop the rest; refuse instead.
@@ -116,7 +139,7 @@ extension Bool: PostgresArrayElement {
     public static var postgresArrayType: PostgresDataType { .boolArray }
     public func encodePostgres() -> PostgresEncoded { .text(self ? "true" : "false") }
     public static func decodePostgres(_ bytes: ArraySlice<UInt8>, type: PostgresDataType) throws -> Bool {
-        try require(type, in: [.bool])
+        try require(type, in: boolTypes)
         switch bytes.first {
         case UInt8(ascii: "t"): return true
         case UInt8(ascii: "f"): return false

@@ -1,5 +1,10 @@
 public import Foundation
 
+// The column types each decoder accepts, made once (a set literal in the call would be built on every value).
+private let uuidTypes: Set<PostgresDataType> = [.uuid, .text, .varchar, .bpchar]
+private let byteaTypes: Set<PostgresDataType> = [.bytea]
+private let jsonTypes: Set<PostgresDataType> = [.json, .jsonb, .text]
+
 extension String: PostgresArrayElement {
     /// Strings are sent as `text`; the server converts them where a column of another type expects them.
     public static var postgresType: PostgresDataType { .text }
@@ -18,7 +23,7 @@ extension UUID: PostgresArrayElement {
     public static var postgresArrayType: PostgresDataType { .uuidArray }
     public func encodePostgres() -> PostgresEncoded { .text(UUIDText.lowercased(self)) }
     public static func decodePostgres(_ bytes: ArraySlice<UInt8>, type: PostgresDataType) throws -> UUID {
-        try require(type, in: [.uuid, .text, .varchar, .bpchar])
+        try require(type, in: uuidTypes)
         if let uuid = UUIDText.parse(bytes) { return uuid }
         let text = String(decoding: bytes, as: UTF8.self)
         guard let uuid = UUID(uuidString: text) else { throw PostgresDecodingFailure("'\(text)' is not a UUID") }
@@ -33,7 +38,7 @@ extension Data: PostgresEncodable, PostgresDecodable {
 
     /// Reads `bytea` in its hex output form (`\x0a1b…`, PostgreSQL's default since 9.0).
     public static func decodePostgres(_ bytes: ArraySlice<UInt8>, type: PostgresDataType) throws -> Data {
-        try require(type, in: [.bytea])
+        try require(type, in: byteaTypes)
         guard bytes.count >= 2, bytes[bytes.startIndex] == UInt8(ascii: "\\"), bytes[bytes.startIndex + 1] == UInt8(ascii: "x"),
               bytes.count % 2 == 0
         else { throw PostgresDecodingFailure("bytea value is not in hex form; set bytea_output = 'hex'") }
@@ -88,7 +93,7 @@ public struct PostgresJSON<Value: Codable & Sendable>: Sendable, PostgresArrayEl
     }
 
     public static func decodePostgres(_ bytes: ArraySlice<UInt8>, type: PostgresDataType) throws -> PostgresJSON<Value> {
-        try require(type, in: [.json, .jsonb, .text])
+        try require(type, in: jsonTypes)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         do {
