@@ -116,8 +116,6 @@ extension CoverageReader {
         }
     }
 
-    /// The statement counting the villages in force at the end of each of `days` under each of the
-    /// provinces, districts and communes among `ids`: rows of the unit's id and its counts (`int8[]`).
     /// A comment naming the units' count rounded up to a power of two (`/* units: up to 64 */`), so that each
     /// size is a statement of its own in PostgreSQL's plan cache. A prepared statement's plan is chosen from
     /// the average cost of its earlier runs: shared with the nation's requests (one or two ids, cheap to
@@ -129,6 +127,8 @@ extension CoverageReader {
         return "/* units: up to \(size) */"
     }
 
+    /// The statement counting the villages in force at the end of each of `days` under each of the
+    /// provinces, districts and communes among `ids`: rows of the unit's id and its counts (`int8[]`).
     static func villageCounts(of ids: [UUID], on days: [CalendarDate]) -> PostgresQuery {
         // A village's parent is always a commune: count by the province's or the parent's index. The days are
         // CalendarDates (digits and dashes only), so they go into the text as literals.
