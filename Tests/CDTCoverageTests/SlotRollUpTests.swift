@@ -78,16 +78,3 @@ import Testing
         #expect(ArrayText.rows([[1, 0], [-0.5, 2], [-12, 1e20]]) == "{\"{1,0}\",\"{-0.5,2}\",\"{-12,1e+20}\"}")
     }
 }
-
-/// The drill-down's read names its units' count rounded up to a power of two, so each size keeps its own
-/// plan statistics in PostgreSQL's plan cache.
-@Suite struct ReadSizeTagTests {
-    @Test func theCountIsRoundedUpToAPowerOfTwo() {
-        #expect(CoverageReader.sizeTag(units: 1) == "/* units: up to 1 */")
-        #expect(CoverageReader.sizeTag(units: 2) == "/* units: up to 2 */")
-        #expect(CoverageReader.sizeTag(units: 35) == "/* units: up to 64 */")
-        #expect(CoverageReader.sizeTag(units: 57) == "/* units: up to 64 */")
-        #expect(CoverageReader.sizeTag(units: 64) == "/* units: up to 64 */")
-        #expect(CoverageReader.sizeTag(units: 65) == "/* units: up to 128 */")
-    }
-}

@@ -57,7 +57,6 @@ extension CoverageReader {
         if !parts.isEmpty {
             var statement: PostgresQuery = "(\(parts[0]))"
             for part in parts.dropFirst() { statement = "\(statement) UNION ALL (\(part))" }
-            statement = "\(statement) \(unsafeSQL: Self.sizeTag(units: ids.count))"
             for row in try await read(statement) {
                 guard let index = position[try row.decode(UUID.self, at: 1)] else { continue }
                 switch try row.decode(Int.self, at: 0) {
@@ -114,17 +113,6 @@ extension CoverageReader {
             }
             return result
         }
-    }
-
-    /// A comment naming the units' count rounded up to a power of two (`/* units: up to 64 */`), so that each
-    /// size is a statement of its own in PostgreSQL's plan cache. A prepared statement's plan is chosen from
-    /// the average cost of its earlier runs: shared with the nation's requests (one or two ids, cheap to
-    /// plan for their values), a province's 57 ids were planned anew on every request (1.2 ms of the
-    /// read's 2.5) where the generic plan, chosen on its own after five runs, reads them in about 1 ms.
-    static func sizeTag(units count: Int) -> String {
-        var size = 1
-        while size < count { size *= 2 }
-        return "/* units: up to \(size) */"
     }
 
     /// The statement counting the villages in force at the end of each of `days` under each of the
