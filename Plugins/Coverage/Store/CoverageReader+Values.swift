@@ -47,8 +47,9 @@ extension CoverageReader {
                 ) c GROUP BY unit_id, i
                 """)
         }
-        if reads.villages {
-            parts.append("SELECT 2, v.id, 0::int8, NULL::int8[], v.counts::float8[] FROM (\(Self.villageCounts(of: ids, on: days))) AS v(id, counts)")
+        let levels = Set(units.map(\.level)).union(wantsNation ? ["province"] : [])
+        if reads.villages, let counts = Self.villageCounts(of: ids, levels: levels, on: days) {
+            parts.append("SELECT 2, v.id, 0::int8, NULL::int8[], v.counts::float8[] FROM (\(counts)) AS v(id, counts)")
         }
         var totals = [UnitValues](repeating: UnitValues(), count: ids.count)
         var later = [[[Double]?]](repeating: [[Double]?](repeating: nil, count: ids.count), count: days.count)
@@ -116,26 +117,41 @@ extension CoverageReader {
     }
 
     /// The statement counting the villages in force at the end of each of `days` under each of the
-    /// provinces, districts and communes among `ids`: rows of the unit's id and its counts (`int8[]`).
-    static func villageCounts(of ids: [UUID], on days: [CalendarDate]) -> PostgresQuery {
+    /// provinces, districts and communes among `ids`: rows of the unit's id and its counts (`int8[]`). Only
+    /// the parts for `levels` (the levels of the units asked for) go into it: each part costs planning and a
+    /// probe even when none of its units is there (a province's read planned and ran in 1.9 ms with
+    /// the three parts, 1.4 ms without the districts'). `nil` when no level among them has villages under it.
+    static func villageCounts(of ids: [UUID], levels: Set<String>, on days: [CalendarDate]) -> PostgresQuery? {
         // A village's parent is always a commune: count by the province's or the parent's index. The days are
         // CalendarDates (digits and dashes only), so they go into the text as literals.
         let counts = "ARRAY[" + days.map { day in
             "count(*) FILTER (WHERE v.valid_from <= '\(day)'::date AND (v.valid_until IS NULL OR v.valid_until > '\(day)'::date))"
         }.joined(separator: ", ") + "]::int8[]"
-        return """
-            SELECT u.id, \(unsafeSQL: counts) FROM core_v1.units u
-            JOIN core_v1.units v ON v.province_id = u.id AND v.level = 'village'
-            WHERE u.id = ANY(\(ids)) AND u.level = 'province' GROUP BY u.id
-            UNION ALL
-            SELECT u.id, \(unsafeSQL: counts) FROM core_v1.units u
-            JOIN core_v1.units c ON c.parent_id = u.id
-            JOIN core_v1.units v ON v.parent_id = c.id AND v.level = 'village'
-            WHERE u.id = ANY(\(ids)) AND u.level = 'district' GROUP BY u.id
-            UNION ALL
-            SELECT u.id, \(unsafeSQL: counts) FROM core_v1.units u
-            JOIN core_v1.units v ON v.parent_id = u.id AND v.level = 'village'
-            WHERE u.id = ANY(\(ids)) AND u.level = 'commune' GROUP BY u.id
-            """
+        var parts: [PostgresQuery] = []
+        if levels.contains("province") {
+            parts.append("""
+                SELECT u.id, \(unsafeSQL: counts) FROM core_v1.units u
+                JOIN core_v1.units v ON v.province_id = u.id AND v.level = 'village'
+                WHERE u.id = ANY(\(ids)) AND u.level = 'province' GROUP BY u.id
+                """)
+        }
+        if levels.contains("district") {
+            parts.append("""
+                SELECT u.id, \(unsafeSQL: counts) FROM core_v1.units u
+                JOIN core_v1.units c ON c.parent_id = u.id
+                JOIN core_v1.units v ON v.parent_id = c.id AND v.level = 'village'
+                WHERE u.id = ANY(\(ids)) AND u.level = 'district' GROUP BY u.id
+                """)
+        }
+        if levels.contains("commune") {
+            parts.append("""
+                SELECT u.id, \(unsafeSQL: counts) FROM core_v1.units u
+                JOIN core_v1.units v ON v.parent_id = u.id AND v.level = 'village'
+                WHERE u.id = ANY(\(ids)) AND u.level = 'commune' GROUP BY u.id
+                """)
+        }
+        guard var statement = parts.first else { return nil }
+        for part in parts.dropFirst() { statement = "\(statement) UNION ALL \(part)" }
+        return statement
     }
 }
