@@ -200,11 +200,8 @@ struct EventController: Sendable {
     private func batchItems(_ body: Data) throws -> [BatchItem] {
         if let scanned = JSONScan.onlyArray("events", in: body) {
             try Self.requireBatchSize(scanned.elements.count)
-            var problems: [Int: [Violation]] = [:]
-            for problem in scanned.problems {
-                guard let index = Self.eventIndex(of: problem.field) else { return try parsedBatchItems(body) }
-                problems[index, default: []].append(problem)
-            }
+            let (problems, outside) = Self.byEvent(scanned.problems, count: scanned.elements.count)
+            guard outside.isEmpty else { return try parsedBatchItems(body) }
             let items = scanned.elements.enumerated().map { index, range in
                 BatchItem(bytes: body.subdata(in: range), problems: problems[index] ?? [])
             }
@@ -232,10 +229,7 @@ struct EventController: Sendable {
             throw ProblemDetails(status: .badRequest, detail: "The batch is malformed.", errors: [.init(field: unknown, rule: "is not a known field")])
         }
         try Self.requireBatchSize(items.count)
-        var problems: [Int: [Violation]] = [:], outside: [Violation] = []
-        for problem in found {
-            if let index = Self.eventIndex(of: problem.field), index < items.count { problems[index, default: []].append(problem) } else { outside.append(problem) }
-        }
+        let (problems, outside) = Self.byEvent(found, count: items.count)
         if !outside.isEmpty {
             throw ProblemDetails(status: .badRequest, detail: "The batch is malformed.", errors: outside.map(ProblemDetails.FieldError.init))
         }
@@ -250,6 +244,15 @@ struct EventController: Sendable {
     }
 
     /// `3` for a field under `events[3]`.
+    /// `problems` by the event they are in (`events[3]…` under 3), and those under no event of the `count`.
+    private static func byEvent(_ problems: [Violation], count: Int) -> (events: [Int: [Violation]], outside: [Violation]) {
+        var events: [Int: [Violation]] = [:], outside: [Violation] = []
+        for problem in problems {
+            if let index = eventIndex(of: problem.field), index < count { events[index, default: []].append(problem) } else { outside.append(problem) }
+        }
+        return (events, outside)
+    }
+
     private static func eventIndex(of field: String) -> Int? {
         guard field.hasPrefix("events["), let close = field.firstIndex(of: "]") else { return nil }
         return Int(field[field.index(field.startIndex, offsetBy: 7)..<close])
