@@ -71,16 +71,14 @@ public enum JSONInput {
             throw ValidationFailure(field: "", rule: malformedRule)
         }
         if !problems.isEmpty { throw ValidationFailure(problems) }
-        // What the type understood, written back out: any field of the input missing from it is unknown.
-        if let understood = try? encoder.encode(decoded) {
-            let known = JSONScan.shape(of: understood)
-            let unknown = given.keys.filter { field in
-                // A key (not an element, whose array may differ in length) whose object the type understood.
-                !field.path.isEmpty && !field.isElement && known[field.path] == nil && known[field.parent] == .object
-            }
-            if !unknown.isEmpty {
-                throw ValidationFailure(unknown.map(\.path).sorted().map { Violation(field: $0, rule: "is not a known field") })
-            }
+        // The fields the type understood, as it would write them: any field of the input missing from them is unknown.
+        let known = JSONShapeEncoder.shape(of: decoded)
+        let unknown = given.keys.filter { field in
+            // A key (not an element, whose array may differ in length) whose object the type understood.
+            !field.path.isEmpty && !field.isElement && known[field.path] == nil && known[field.parent] == .object
+        }
+        if !unknown.isEmpty {
+            throw ValidationFailure(unknown.map(\.path).sorted().map { Violation(field: $0, rule: "is not a known field") })
         }
         return decoded
     }

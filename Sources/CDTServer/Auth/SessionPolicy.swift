@@ -59,10 +59,20 @@ public struct SessionPolicy: AccessPolicy {
         SignInPage.redirect(request) ?? unauthorized
     }
 
+    /// The scheme's name is matched in any case; the token is what follows it, without the spaces and tabs
+    /// around it, and at most 200 bytes long. Read as bytes: on every request, Foundation's lowercasing and
+    /// trimming were 2% of the server's CPU for single events.
     static func bearerToken(_ request: Request) -> String? {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else { return nil }
-        let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
-        return token.isEmpty || token.count > 200 ? nil : token
+        guard let header = request.headers[.authorization] else { return nil }
+        let bytes = header.utf8
+        let scheme = "bearer ".utf8
+        guard bytes.count > scheme.count,
+              zip(bytes, scheme).allSatisfy({ given, expected in given == expected || given == expected &- 0x20 && expected >= UInt8(ascii: "a") }) else { return nil }
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let rest = bytes.dropFirst(scheme.count)
+        guard let first = rest.firstIndex(where: { !isBlank($0) }), let last = rest.lastIndex(where: { !isBlank($0) }) else { return nil }
+        let token = rest[first...last]
+        return token.count > 200 ? nil : String(decoding: token, as: UTF8.self)
     }
 
     /// The client's address: the socket's peer, or what a trusted proxy says in `X-Forwarded-For`.
