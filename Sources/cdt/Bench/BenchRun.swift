@@ -120,7 +120,7 @@ struct BenchRun: AsyncParsableCommand {
         let pgbench = try await PostgresBaselines.pgbenchSingleInserts(
             conninfo: target.conninfo, pgbench: try await PostgresInstallation.locate().binDirectory + "/pgbench",
             clients: clients, transactions: singleCount, sample: singleSource[0], db)
-        let single = try await SingleIngestion(http: http, token: token, clients: clients).run(singleSource)
+        let single = try await SingleIngestion(base: server.base, token: token, clients: clients).run(singleSource)
         let stored = try await db.query("SELECT count(*) FROM event_ids WHERE id = ANY(\(singleSource.map(\.id)))").decode(Int.self)[0]
         try keeper.update { report in
             report.single = .init(run: single, pgbench: pgbench)

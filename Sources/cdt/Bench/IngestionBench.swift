@@ -131,39 +131,6 @@ struct BatchIngestion {
     }
 }
 
-/// Single events through `POST /api/v1/events` from concurrent clients, each timed.
-struct SingleIngestion {
-    let http: BenchHTTP
-    let token: String
-    let clients: Int
-
-    struct Result: Encodable {
-        var events = 0, seconds = 0.0
-        var latency: BenchReport.Summary
-        var perSecond: Double { Double(events) / max(seconds, 1e-9) }
-    }
-
-    func run(_ source: [IngestionEvents.Event]) async throws -> Result {
-        let queue = WorkQueue(source.map { Data($0.json.utf8) })
-        let started = ContinuousClock.now
-        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-            for _ in 0..<clients {
-                group.addTask {
-                    var latencies: [Double] = []
-                    while let body = await queue.next() {
-                        let sent = ContinuousClock.now
-                        let answer = try await http.post("/api/v1/events", json: body, token: token)
-                        guard answer.status == 201 else { throw CommandError("an event was refused: \(answer.status) \(answer.answer)") }
-                        latencies.append(ProgressBar.seconds(ContinuousClock.now - sent) * 1000)
-                    }
-                    return latencies
-                }
-            }
-            return try await group.reduce(into: []) { $0 += $1 }
-        }
-        return Result(events: source.count, seconds: ProgressBar.seconds(ContinuousClock.now - started), latency: .init(latencies))
-    }
-}
 
 /// Hands out work items to concurrent clients.
 actor WorkQueue<Item: Sendable> {
