@@ -188,6 +188,24 @@ import Testing
         await harness.close()
     }
 
+    /// Passes space out under heavy ingestion: half a millisecond for each event the last pass delivered,
+    /// between the minimum interval and 250 ms; none after a full batch.
+    @Test func passesSpaceOutWithTheEventsTheLastOneDelivered() async throws {
+        let cluster = try await TestPostgres.makePrivateCluster()
+        defer { TestPostgres.destroy(cluster) }
+        let harness = try await ModuleTestHarness.make([LedgerModule()], in: cluster)
+        let dispatcher = ModuleDispatcher(
+            host: harness.dependencies.modules, database: harness.application, listenConninfo: nil,
+            metrics: harness.metrics, logger: Logger(label: "test.spacing"), batchSize: 2_000)
+        #expect(dispatcher.passInterval(after: 0) == .milliseconds(50))
+        #expect(dispatcher.passInterval(after: 100) == .milliseconds(50))
+        #expect(dispatcher.passInterval(after: 200) == .milliseconds(100))
+        #expect(dispatcher.passInterval(after: 499) == .microseconds(249_500))
+        #expect(dispatcher.passInterval(after: 1_999) == .milliseconds(250))
+        #expect(dispatcher.passInterval(after: 2_000) == .zero)
+        await harness.close()
+    }
+
     private func passes(_ harness: ModuleTestHarness) -> Int {
         let text = harness.metrics.emitToString()
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cdt_module_dispatch_passes_total ") }) else { return 0 }

@@ -14,7 +14,9 @@ public import ServiceLifecycle
 ///   was lost or an older transaction was still open.
 /// - Under a steady stream of commits, each of which wakes it, a pass starts at most every
 ///   ``minimumPassInterval``: the events that arrived meanwhile go in one batch, instead of every module
-///   reading its provinces again for each commit.
+///   reading its provinces again for each commit. Under heavy ingestion the passes space out further
+///   (``passInterval(after:)``), so each batch is bigger and a module's fixed work per batch is shared by
+///   more events.
 /// - A batch that fails is rolled back and delivered again one event at a time; the failing event is
 ///   retried, then parked (`module_parked_events`) with its error, and delivery goes on after it.
 /// - A database out of reach (down, restarting, connection broken: ``PostgresError/isUnavailable``) is
@@ -39,6 +41,10 @@ public final class ModuleDispatcher: Service, Sendable {
     /// The shortest time from the start of one pass to the start of the next, unless the last pass found a
     /// full batch (a module catching up goes on at once). It adds at most this much to an event's delay.
     let minimumPassInterval: Duration
+    /// How much later the next pass starts for each event the last one delivered (see ``passInterval(after:)``).
+    let passSpacingPerEvent: Duration
+    /// The longest the spacing makes the interval: what it adds to an event's delay under the heaviest load.
+    let maximumPassInterval: Duration
     /// How many events of the log one read looks at (of any type): the same for a batch and for the
     /// single deliveries after a batch failed, so those find the event that failed it. Finding where it
     /// ends reads that many index entries (10,000 take about 16 ms) for every module on every pass.
@@ -47,7 +53,8 @@ public final class ModuleDispatcher: Service, Sendable {
     public init(
         host: ModuleHost, database: PostgresClient, listenConninfo: String?, metrics: PrometheusCollectorRegistry, logger: Logger,
         batchSize: Int = 2_000, concurrency: Int = 2, retryDelays: [Duration] = [.milliseconds(100), .milliseconds(500)],
-        maximumOutageWait: Duration = .seconds(5), minimumPassInterval: Duration = .milliseconds(50)
+        maximumOutageWait: Duration = .seconds(5), minimumPassInterval: Duration = .milliseconds(50),
+        passSpacingPerEvent: Duration = .microseconds(500), maximumPassInterval: Duration = .milliseconds(250)
     ) {
         self.host = host
         self.database = database
@@ -59,6 +66,23 @@ public final class ModuleDispatcher: Service, Sendable {
         self.retryDelays = retryDelays
         self.maximumOutageWait = maximumOutageWait
         self.minimumPassInterval = minimumPassInterval
+        self.passSpacingPerEvent = passSpacingPerEvent
+        self.maximumPassInterval = max(minimumPassInterval, maximumPassInterval)
+    }
+
+    /// The time from the start of a pass that delivered `delivered` events to the start of the next one:
+    /// ``passSpacingPerEvent`` for each of them, at least ``minimumPassInterval`` and at most
+    /// ``maximumPassInterval``; none after a full batch (a module catching up goes on at once).
+    ///
+    /// With the defaults (50 ms, 0.5 ms an event, 250 ms), events arriving at under 2,000 a second are
+    /// delivered every 50 ms as before; above it each pass finds more than its interval's worth, so the
+    /// passes space out to 250 ms and the batches grow with the load. At 2,600 single events a second the
+    /// coverage module spent about as much of PostgreSQL's time on its batches' fixed work (the lineage's
+    /// signature, the roll-ups of every unit touched) as the log on the events themselves
+    /// (docs/benchmarks.md, "Fifth round").
+    func passInterval(after delivered: Int) -> Duration {
+        if delivered >= batchSize { return .zero }
+        return min(maximumPassInterval, max(minimumPassInterval, passSpacingPerEvent * delivered))
     }
 
     public func run() async throws {
@@ -80,7 +104,8 @@ public final class ModuleDispatcher: Service, Sendable {
                     self.logger.error("module dispatch failed; trying again shortly", metadata: ["error": "\(error)"])
                 }
                 if delivered == 0 { await wake.wait(upTo: .seconds(1)) }
-                if delivered < self.batchSize { try? await clock.sleep(until: started + self.minimumPassInterval) }
+                let interval = self.passInterval(after: delivered)
+                if interval > .zero { try? await clock.sleep(until: started + interval) }
             }
         }
     }

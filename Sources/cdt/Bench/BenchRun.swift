@@ -92,6 +92,11 @@ struct BenchRun: AsyncParsableCommand {
 
         let initialCatchUp = try await CoverageCatchUp.wait(db, label: "coverage catching up with the data set")
         try keeper.update { report in report.initialCatchUp = initialCatchUp }
+        // The catch-up has just filled the modules' tables, which the seed analyzed empty. A server that has run
+        // for a minute has had them analyzed by autovacuum; without it, PostgreSQL plans the modules' reads for
+        // empty tables (docs/benchmarks.md, "Fifth round").
+        print("analyzing the tables the catch-up filled, as autovacuum does in a server's first minute…")
+        try await db.execute("ANALYZE")
 
         let batchCount = batchEvents ?? defaultBatchEvents, singleCount = singleEvents ?? defaultSingleEvents
         let wrk = WrkIngestion.locate()
