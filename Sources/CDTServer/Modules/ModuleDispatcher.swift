@@ -80,7 +80,7 @@ public final class ModuleDispatcher: Service, Sendable {
     /// coverage module spent about as much of PostgreSQL's time on its batches' fixed work (the lineage's
     /// signature, the roll-ups of every unit touched) as the log on the events themselves
     /// (docs/benchmarks.md, "Fifth round").
-    func passInterval(after delivered: Int) -> Duration {
+    public func passInterval(after delivered: Int) -> Duration {
         if delivered >= batchSize { return .zero }
         return min(maximumPassInterval, max(minimumPassInterval, passSpacingPerEvent * delivered))
     }
