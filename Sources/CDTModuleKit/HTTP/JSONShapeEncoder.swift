@@ -104,7 +104,7 @@ private struct KeyedShape<Key: CodingKey>: KeyedEncodingContainerProtocol {
     }
 }
 
-private struct UnkeyedShape: UnkeyedEncodingContainer {
+private struct UnkeyedShape: UnkeyedEncodingContainer, ScalarRecording {
     let recorder: JSONShapeEncoder.Recorder
     let path: String
     let codingPath: [any CodingKey]
@@ -122,23 +122,9 @@ private struct UnkeyedShape: UnkeyedEncodingContainer {
         return "\(path)[\(count)]"
     }
 
-    private mutating func scalar() { recorder.shape[next()] = .scalar }
+    mutating func scalar() { recorder.shape[next()] = .scalar }
 
     mutating func encodeNil() { count += 1 }
-    mutating func encode(_ value: Bool) { scalar() }
-    mutating func encode(_ value: String) { scalar() }
-    mutating func encode(_ value: Double) { scalar() }
-    mutating func encode(_ value: Float) { scalar() }
-    mutating func encode(_ value: Int) { scalar() }
-    mutating func encode(_ value: Int8) { scalar() }
-    mutating func encode(_ value: Int16) { scalar() }
-    mutating func encode(_ value: Int32) { scalar() }
-    mutating func encode(_ value: Int64) { scalar() }
-    mutating func encode(_ value: UInt) { scalar() }
-    mutating func encode(_ value: UInt8) { scalar() }
-    mutating func encode(_ value: UInt16) { scalar() }
-    mutating func encode(_ value: UInt32) { scalar() }
-    mutating func encode(_ value: UInt64) { scalar() }
 
     mutating func encode<T: Encodable>(_ value: T) {
         let index = count
@@ -165,15 +151,29 @@ private struct UnkeyedShape: UnkeyedEncodingContainer {
     }
 }
 
-private struct SingleValueShape: SingleValueEncodingContainer {
+private struct SingleValueShape: SingleValueEncodingContainer, ScalarRecording {
     let recorder: JSONShapeEncoder.Recorder
     let path: String
     let codingPath: [any CodingKey]
 
-    private func scalar() { recorder.shape[path] = .scalar }
+    func scalar() { recorder.shape[path] = .scalar }
 
     /// `null` is not a field given a value: ``JSONScan`` leaves it out too.
     mutating func encodeNil() {}
+
+    mutating func encode<T: Encodable>(_ value: T) {
+        ShapeRecordingEncoder.record(value, at: path, codingPath: codingPath, in: recorder)
+    }
+}
+
+/// The unkeyed and single-value containers record each primitive the same way: a scalar where the next
+/// value goes. These are the primitive `encode` requirements of both protocols.
+private protocol ScalarRecording {
+    /// Records a scalar where the next value goes.
+    mutating func scalar()
+}
+
+extension ScalarRecording {
     mutating func encode(_ value: Bool) { scalar() }
     mutating func encode(_ value: String) { scalar() }
     mutating func encode(_ value: Double) { scalar() }
@@ -188,10 +188,6 @@ private struct SingleValueShape: SingleValueEncodingContainer {
     mutating func encode(_ value: UInt16) { scalar() }
     mutating func encode(_ value: UInt32) { scalar() }
     mutating func encode(_ value: UInt64) { scalar() }
-
-    mutating func encode<T: Encodable>(_ value: T) {
-        ShapeRecordingEncoder.record(value, at: path, codingPath: codingPath, in: recorder)
-    }
 }
 
 private struct SuperKey: CodingKey {

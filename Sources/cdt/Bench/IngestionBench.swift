@@ -131,7 +131,6 @@ struct BatchIngestion {
     }
 }
 
-
 /// Hands out work items to concurrent clients.
 actor WorkQueue<Item: Sendable> {
     private var items: [Item]

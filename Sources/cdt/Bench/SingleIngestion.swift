@@ -87,13 +87,14 @@ private final class SingleIngestionRun: @unchecked Sendable {
         self.headers = headers
         finished = loop.makePromise()
         latencies.reserveCapacity(bodies.count)
-        if bodies.isEmpty { finish(.success([])) }
         watchdog = loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { [unowned self] _ in
             let now = NIODeadline.now()
             if sentAt.values.contains(where: { now - $0 > requestTimeLimit }) {
                 finish(.failure(CommandError("an event got no answer within \(requestTimeLimit.nanoseconds / 1_000_000_000) s")))
             }
         }
+        // After the watchdog is set, so that finishing cancels it.
+        if bodies.isEmpty { finish(.success([])) }
     }
 
     func opened(_ channel: any Channel) { channels.append(channel) }
