@@ -113,6 +113,8 @@ import Testing
             #expect(try await roundTrip(texts, as: "text[]", on: db) == texts)
             let numbers = [1, -2, Int.max]
             #expect(try await roundTrip(numbers, as: "int8[]", on: db) == numbers)
+            let reals = [0, 1.5, -0.25, 1e21, 42, -7, 0.1 + 0.2]
+            #expect(try await roundTrip(reals, as: "float8[]", on: db) == reals)
             let withNulls: [Int?] = [1, nil, 3]
             #expect(try await roundTrip(withNulls, as: "int8[]", on: db) == withNulls)
             #expect(try await roundTrip([String](), as: "text[]", on: db) == [])

@@ -17,6 +17,8 @@ enum MetricSlots {
 /// A metric as the drill-down works it out: the slots it reads.
 struct MetricFormula: Sendable {
     let metric: Metric
+    /// Its place in ``all`` (and in `Metric.all`), for tables kept per metric.
+    let index: Int
     /// A base metric's (or `villages`') slot, or a ratio's numerator.
     let numerator: Int
     /// A ratio's denominator; `nil` for a base metric.
@@ -24,8 +26,9 @@ struct MetricFormula: Sendable {
     /// The slots whose apportioned flag the figure carries.
     let apportionedMask: UInt64
 
-    init(_ metric: Metric) {
+    private init(_ metric: Metric, index: Int) {
         self.metric = metric
+        self.index = index
         if let ratio = metric.ratio {
             numerator = MetricSlots.slot(ratio.numerator)!
             denominator = MetricSlots.slot(ratio.denominator)!
@@ -37,7 +40,10 @@ struct MetricFormula: Sendable {
     }
 
     /// The value from a unit's slots; `nil` for a ratio with nothing to divide by.
-    func value(in values: UnitValues) -> Double? {
+    func value(in values: UnitValues) -> Double? { Self.value(numerator: numerator, denominator: denominator, in: values) }
+
+    /// The value of the formula with these slots (for loops that read a formula's slots without copying it).
+    static func value(numerator: Int, denominator: Int?, in values: UnitValues) -> Double? {
         guard let denominator else { return values.slots[numerator] }
         let below = values.slots[denominator]
         return below == 0 ? nil : values.slots[numerator] / below
@@ -46,7 +52,7 @@ struct MetricFormula: Sendable {
     func isApportioned(in values: UnitValues) -> Bool { values.apportioned & apportionedMask != 0 }
 
     /// Every metric, in `Metric.all` order.
-    static let all: [MetricFormula] = Metric.all.map(MetricFormula.init)
+    static let all: [MetricFormula] = Metric.all.enumerated().map { MetricFormula($0.element, index: $0.offset) }
 
     /// The formulas of `metrics`, in `Metric.all` order.
     static func of(_ metrics: Set<String>) -> [MetricFormula] { all.filter { metrics.contains($0.metric.key) } }

@@ -119,20 +119,23 @@ extension CoverageReader {
     /// The statement counting the villages in force at the end of each of `days` under each of the
     /// provinces, districts and communes among `ids`: rows of the unit's id and its counts (`int8[]`). Only
     /// the parts for `levels` (the levels of the units asked for) go into it: each part costs planning and a
-    /// probe even when none of its units is there (a province's read planned and ran in 1.9 ms with
-    /// the three parts, 1.4 ms without the districts'). `nil` when no level among them has villages under it.
+    /// probe even when none of its units is there. `nil` when no level among them has villages under it.
+    ///
+    /// A village's parent is always a commune, and its `province_id` its province: the provinces' and the
+    /// communes' counts group the villages of one index each (`villages_by_province`, `villages_by_parent`)
+    /// by that column, without joining the units asked for. Joined, the planner sorted the villages by unit
+    /// before counting them: a province's read (a province and its 65 communes, 1,272 villages) ran in 3.0 ms
+    /// that way and in 2.0 ms this way, planning included.
     static func villageCounts(of ids: [UUID], levels: Set<String>, on days: [CalendarDate]) -> PostgresQuery? {
-        // A village's parent is always a commune: count by the province's or the parent's index. The days are
-        // CalendarDates (digits and dashes only), so they go into the text as literals.
+        // The days are CalendarDates (digits and dashes only), so they go into the text as literals.
         let counts = "ARRAY[" + days.map { day in
             "count(*) FILTER (WHERE v.valid_from <= '\(day)'::date AND (v.valid_until IS NULL OR v.valid_until > '\(day)'::date))"
         }.joined(separator: ", ") + "]::int8[]"
         var parts: [PostgresQuery] = []
         if levels.contains("province") {
             parts.append("""
-                SELECT u.id, \(unsafeSQL: counts) FROM core_v1.units u
-                JOIN core_v1.units v ON v.province_id = u.id AND v.level = 'village'
-                WHERE u.id = ANY(\(ids)) AND u.level = 'province' GROUP BY u.id
+                SELECT v.province_id, \(unsafeSQL: counts) FROM core_v1.units v
+                WHERE v.level = 'village' AND v.province_id = ANY(\(ids)) GROUP BY v.province_id
                 """)
         }
         if levels.contains("district") {
@@ -145,9 +148,8 @@ extension CoverageReader {
         }
         if levels.contains("commune") {
             parts.append("""
-                SELECT u.id, \(unsafeSQL: counts) FROM core_v1.units u
-                JOIN core_v1.units v ON v.parent_id = u.id AND v.level = 'village'
-                WHERE u.id = ANY(\(ids)) AND u.level = 'commune' GROUP BY u.id
+                SELECT v.parent_id, \(unsafeSQL: counts) FROM core_v1.units v
+                WHERE v.level = 'village' AND v.parent_id = ANY(\(ids)) GROUP BY v.parent_id
                 """)
         }
         guard var statement = parts.first else { return nil }

@@ -59,13 +59,45 @@ extension MetricFigure {
 }
 
 extension FigureValues {
-    /// The figures as a JSON array, written from the values without a `MetricFigure` each.
+    /// The figures as a JSON array, written from the values without a `MetricFigure` each: what stays the
+    /// same for a metric (its names, `isShare` and key) is copied from ``FigureText``, so a figure is a few
+    /// copies and its numbers. A province's answer holds 42 figures for each of its 50 to 70 children.
     func write(to json: inout JSONText) {
-        json.array(formulas) { json, formula in
-            let value = formula.value(in: now)
-            json.figure(metric: formula.metric.key, label: labelled ? formula.metric.label : nil, value: value, change: change(formula, value),
-                        isShare: formula.metric.isShare, apportioned: formula.isApportioned(in: now))
+        let middles = labelled ? FigureText.labelled : FigureText.unlabelled
+        json.array(count: formulas.count) { json, position in
+            // The formula's fields read one by one: a copy of it would retain and release its metric's names.
+            let numerator = formulas[position].numerator, denominator = formulas[position].denominator
+            let value = MetricFormula.value(numerator: numerator, denominator: denominator, in: now)
+            var change: Double?
+            if let before, let value, let old = MetricFormula.value(numerator: numerator, denominator: denominator, in: before) { change = value - old }
+            json.figure(apportioned: now.apportioned & formulas[position].apportionedMask != 0, change: change,
+                        middle: middles[formulas[position].index], value: value)
         }
+    }
+}
+
+/// The part of each metric's figure that does not depend on the unit, written once: from the comma after
+/// `apportioned`'s value (and `change`'s) to the comma before `value`, in the encoder's key order:
+/// `,"isShare":false,"metric":"teams"`, with `"label":{…}` between them when labelled.
+enum FigureText {
+    static let unlabelled: [[UInt8]] = MetricFormula.all.map { middle(of: $0.metric, labelled: false) }
+    static let labelled: [[UInt8]] = MetricFormula.all.map { middle(of: $0.metric, labelled: true) }
+
+    private static func middle(of metric: Metric, labelled: Bool) -> [UInt8] {
+        var json = JSONText(capacity: 256)
+        json.object { json in
+            json.key("isShare"); json.bool(metric.isShare)
+            if labelled {
+                json.key("label")
+                json.object { json in
+                    json.key("english"); json.string(metric.label.english)
+                    json.key("vietnamese"); json.string(metric.label.vietnamese)
+                }
+            }
+            json.key("metric"); json.string(metric.key)
+        }
+        // `{` and `}` dropped; the comma before it is the figure's.
+        return [UInt8(ascii: ",")] + json.bytes.dropFirst().dropLast()
     }
 }
 
@@ -87,116 +119,23 @@ extension JSONText {
             if let value { json.key("value"); json.number(value) }
         }
     }
-}
 
-/// A JSON text written piece by piece, commas placed as it goes.
-struct JSONText {
-    private(set) var bytes: [UInt8] = []
-    /// Whether the next value in the current object or array needs a comma before it.
-    private var needsComma = false
-
-    init(capacity: Int = 64 * 1024) { bytes.reserveCapacity(capacity) }
-
-    mutating func object(_ body: (inout JSONText) -> Void) {
+    /// One figure from its metric's ``FigureText`` and its numbers, the keys copied with their punctuation.
+    mutating func figure(apportioned: Bool, change: Double?, middle: [UInt8], value: Double?) {
         separate()
-        bytes.append(UInt8(ascii: "{"))
-        needsComma = false
-        body(&self)
-        bytes.append(UInt8(ascii: "}"))
-        needsComma = true
-    }
-
-    mutating func array<Element>(_ elements: [Element], _ write: (inout JSONText, Element) -> Void) {
-        separate()
-        bytes.append(UInt8(ascii: "["))
-        needsComma = false
-        for element in elements { write(&self, element) }
-        bytes.append(UInt8(ascii: "]"))
-        needsComma = true
-    }
-
-    /// A key of the current object; the value written next belongs to it. Keys are the answer's own names,
-    /// written in the code (none needs an escape), so their bytes are copied as they are.
-    mutating func key(_ key: StaticString) {
-        separate()
-        bytes.append(UInt8(ascii: "\""))
-        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
-        needsComma = false
-    }
-
-    mutating func string(_ text: String) {
-        separate()
-        bytes.append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { utf8 in
-            // Keys, ids and names need no escape: copied in one go.
-            guard utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
-                bytes.append(contentsOf: utf8)
-                return
-            }
-            for byte in utf8 { appendEscaped(byte) }
+        raw(apportioned ? Self.apportionedFigure : Self.figure)
+        if let change {
+            raw(Self.changeKey, thenValue: true)
+            number(change)
         }
-        bytes.append(UInt8(ascii: "\""))
-        needsComma = true
-    }
-
-    /// One byte of a string's UTF-8, escaped as `JSONEncoder` escapes it.
-    private mutating func appendEscaped(_ byte: UInt8) {
-        let escape: UInt8
-        switch byte {
-        case UInt8(ascii: "\""): escape = UInt8(ascii: "\"")
-        case UInt8(ascii: "\\"): escape = UInt8(ascii: "\\")
-        case 0x0A: escape = UInt8(ascii: "n")
-        case 0x0D: escape = UInt8(ascii: "r")
-        case 0x09: escape = UInt8(ascii: "t")
-        case 0x08: escape = UInt8(ascii: "b")
-        case 0x0C: escape = UInt8(ascii: "f")
-        case ..<0x20:
-            bytes.append(contentsOf: String(format: "\\u%04x", byte).utf8)
-            return
-        default:
-            bytes.append(byte)
-            return
+        raw(middle)
+        if let value {
+            raw(Self.valueKey, thenValue: true)
+            number(value)
         }
-        bytes.append(UInt8(ascii: "\\"))
-        bytes.append(escape)
+        raw(Self.closingBrace)
     }
 
-    /// A finite number as the encoder writes it: whole numbers without ".0" (those below 2^53 digit by
-    /// digit, without a `String`).
-    mutating func number(_ value: Double) {
-        separate()
-        if value.isFinite, value.rounded(.towardZero) == value, abs(value) < 9_007_199_254_740_992, !(value == 0 && value.sign == .minus) {
-            integer(Int64(value))
-            needsComma = true
-            return
-        }
-        var text = value.isFinite ? value.description : "0"
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        bytes.append(contentsOf: text.utf8)
-        needsComma = true
-    }
-
-    private mutating func integer(_ value: Int64) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        let start = bytes.count
-        var magnitude = value.magnitude
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        bytes[start...].reverse()
-    }
-
-    mutating func bool(_ value: Bool) {
-        separate()
-        bytes.append(contentsOf: value ? "true".utf8 : "false".utf8)
-        needsComma = true
-    }
-
-    private mutating func separate() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
-    }
+    private static let figure = Array(#"{"apportioned":false"#.utf8), apportionedFigure = Array(#"{"apportioned":true"#.utf8)
+    private static let changeKey = Array(#","change":"#.utf8), valueKey = Array(#","value":"#.utf8), closingBrace = Array("}".utf8)
 }

@@ -33,15 +33,28 @@ extension Array: PostgresDecodable where Element: PostgresDecodable {
         guard let elementType = type.elementType else {
             throw PostgresDecodingFailure("cannot decode a column of type \(type) as an array")
         }
-        return try ArrayLiteral.elements(of: bytes).map { element in
+        // The numbers of the roll-ups, thousands a request, through loops made for their types: the generic
+        // one looks up the array's type metadata for every element it appends.
+        if Element.self == Double.self { return unsafeBitCast(try decodeElements(bytes, elementType, as: Double.self), to: [Element].self) }
+        if Element.self == Int64.self { return unsafeBitCast(try decodeElements(bytes, elementType, as: Int64.self), to: [Element].self) }
+        if Element.self == Int.self { return unsafeBitCast(try decodeElements(bytes, elementType, as: Int.self), to: [Element].self) }
+        return try decodeElements(bytes, elementType, as: Element.self)
+    }
+
+    @inline(__always)
+    private static func decodeElements<Value: PostgresDecodable>(_ bytes: ArraySlice<UInt8>, _ elementType: PostgresDataType, as: Value.Type) throws -> [Value] {
+        var result: [Value] = []
+        try ArrayLiteral.forEachElement(of: bytes) { element in
             guard let element else {
-                guard let null = Element.postgresNull else {
-                    throw PostgresDecodingFailure("array holds NULL; decode as [\(Element.self)?]")
+                guard let null = Value.postgresNull else {
+                    throw PostgresDecodingFailure("array holds NULL; decode as [\(Value.self)?]")
                 }
-                return null
+                result.append(null)
+                return
             }
-            return try Element.decodePostgres(element[...], type: elementType)
+            result.append(try Value.decodePostgres(element, type: elementType))
         }
+        return result
     }
 }
 
@@ -91,6 +104,15 @@ enum ArrayLiteral {
 
     /// The elements' text forms (nil for NULL). Multi-dimensional arrays are refused.
     static func elements(of bytes: ArraySlice<UInt8>) throws -> [[UInt8]?] {
+        var result: [[UInt8]?] = []
+        try forEachElement(of: bytes) { result.append($0.map(Array.init)) }
+        return result
+    }
+
+    /// Calls `body` with each element's text in order (nil for NULL). An element without escapes is a
+    /// slice of `bytes`, not a copy: a drill-down reads thousands of numbers a request from arrays, and an
+    /// array of bytes made for each of them was most of their decoding. Multi-dimensional arrays are refused.
+    static func forEachElement(of bytes: ArraySlice<UInt8>, _ body: (ArraySlice<UInt8>?) throws -> Void) throws {
         var index = bytes.startIndex
         // An explicit lower bound prefix such as "[0:2]=" is skipped.
         if index < bytes.endIndex, bytes[index] == UInt8(ascii: "[") {
@@ -102,32 +124,31 @@ enum ArrayLiteral {
         }
         index += 1
         let end = bytes.endIndex - 1
-        var result: [[UInt8]?] = []
-        if index == end { return result }
+        if index == end { return }
         while index <= end {
-            var element: [UInt8] = []
-            var quoted = false
             if bytes[index] == UInt8(ascii: "{") { throw PostgresDecodingFailure("multi-dimensional arrays are not supported") }
             if bytes[index] == UInt8(ascii: "\"") {
-                quoted = true
                 index += 1
+                let start = index
+                var unescaped: [UInt8]?
                 while index < end, bytes[index] != UInt8(ascii: "\"") {
-                    if bytes[index] == UInt8(ascii: "\\") { index += 1 }
-                    element.append(bytes[index])
+                    if bytes[index] == UInt8(ascii: "\\") {
+                        if unescaped == nil { unescaped = Array(bytes[start..<index]) }
+                        index += 1
+                    }
+                    if unescaped != nil, index < end { unescaped!.append(bytes[index]) }
                     index += 1
                 }
+                if let unescaped { try body(unescaped[...]) } else { try body(bytes[start..<index]) }
                 index += 1  // closing quote
             } else {
-                while index < end, bytes[index] != UInt8(ascii: ",") {
-                    element.append(bytes[index])
-                    index += 1
-                }
+                let start = index
+                while index < end, bytes[index] != UInt8(ascii: ",") { index += 1 }
+                let element = bytes[start..<index]
+                try body(element.elementsEqual("NULL".utf8) ? nil : element)
             }
-            let isNull = !quoted && element == Array("NULL".utf8)
-            result.append(isNull ? nil : element)
             index += 1  // the comma, or past the closing brace
         }
-        return result
     }
 }
 

@@ -91,6 +91,8 @@ struct CoverageReadsMeasurement {
             ("commune (\(communeName))", commune.description, try await children(of: commune, db)),
         ]
         print("coverage drill-down: \(samples) GET /figures per level over HTTP (\(http.base)), \(baselineRuns) runs of the plain GROUP BY")
+        let connection = try await LoopbackGet(base: http.base)
+        defer { Task { await connection.close() } }
         for (label, unit, childIDs) in levels {
             var latencies: [Double] = []
             var answer: [String: Any] = [:]
@@ -98,10 +100,11 @@ struct CoverageReadsMeasurement {
                 // Timed: the request and its whole answer, received. Not timed: the benchmark's own parse of
                 // the answer (Foundation's JSONSerialization took longer over a province's 56 children than
                 // the server took to answer).
-                let started = ContinuousClock.now
-                let body = try await http.getData("/api/v1/modules/coverage/figures?unit=\(unit)&from=\(today)", token: viewerToken)
-                latencies.append(milliseconds(ContinuousClock.now - started))
-                answer = try BenchHTTP.jsonObject(body)
+                let path = "/api/v1/modules/coverage/figures?unit=\(unit)&from=\(today)"
+                let got = try await connection.get(path, token: viewerToken)
+                guard got.status == 200 else { throw CommandError("GET \(path) answered \(got.status): \(String(decoding: got.body.prefix(300), as: UTF8.self))") }
+                latencies.append(got.milliseconds)
+                answer = try BenchHTTP.jsonObject(got.body)
             }
             var baseline: [Double] = []
             var reference: [UUID: [String: Double]] = [:]

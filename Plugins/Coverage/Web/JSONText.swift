@@ -1,0 +1,133 @@
+import Foundation
+
+/// A JSON text written piece by piece, commas placed as it goes.
+struct JSONText {
+    private(set) var bytes: [UInt8] = []
+    /// Whether the next value in the current object or array needs a comma before it.
+    private var needsComma = false
+
+    init(capacity: Int = 64 * 1024) { bytes.reserveCapacity(capacity) }
+
+    mutating func object(_ body: (inout JSONText) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+        body(&self)
+        bytes.append(UInt8(ascii: "}"))
+        needsComma = true
+    }
+
+    mutating func array<Element>(_ elements: [Element], _ write: (inout JSONText, Element) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        needsComma = false
+        for element in elements { write(&self, element) }
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    /// An array of `count` elements, the `write` of each given its position.
+    mutating func array(count: Int, _ write: (inout JSONText, Int) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        needsComma = false
+        for position in 0..<count { write(&self, position) }
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    /// A key of the current object; the value written next belongs to it. Keys are the answer's own names,
+    /// written in the code (none needs an escape), so their bytes are copied as they are.
+    mutating func key(_ key: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    mutating func string(_ text: String) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { utf8 in
+            // Keys, ids and names need no escape: copied in one go.
+            guard utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+                bytes.append(contentsOf: utf8)
+                return
+            }
+            for byte in utf8 { appendEscaped(byte) }
+        }
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    /// One byte of a string's UTF-8, escaped as `JSONEncoder` escapes it.
+    private mutating func appendEscaped(_ byte: UInt8) {
+        let escape: UInt8
+        switch byte {
+        case UInt8(ascii: "\""): escape = UInt8(ascii: "\"")
+        case UInt8(ascii: "\\"): escape = UInt8(ascii: "\\")
+        case 0x0A: escape = UInt8(ascii: "n")
+        case 0x0D: escape = UInt8(ascii: "r")
+        case 0x09: escape = UInt8(ascii: "t")
+        case 0x08: escape = UInt8(ascii: "b")
+        case 0x0C: escape = UInt8(ascii: "f")
+        case ..<0x20:
+            bytes.append(contentsOf: String(format: "\\u%04x", byte).utf8)
+            return
+        default:
+            bytes.append(byte)
+            return
+        }
+        bytes.append(UInt8(ascii: "\\"))
+        bytes.append(escape)
+    }
+
+    /// A finite number as the encoder writes it: whole numbers without ".0" (those below 2^53 digit by
+    /// digit, without a `String`).
+    mutating func number(_ value: Double) {
+        separate()
+        if value.isFinite, value.rounded(.towardZero) == value, abs(value) < 9_007_199_254_740_992, !(value == 0 && value.sign == .minus) {
+            integer(Int64(value))
+            needsComma = true
+            return
+        }
+        var text = value.isFinite ? value.description : "0"
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        bytes.append(contentsOf: text.utf8)
+        needsComma = true
+    }
+
+    private mutating func integer(_ value: Int64) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        let start = bytes.count
+        var magnitude = value.magnitude
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[start...].reverse()
+    }
+
+    /// Bytes that are already JSON, in their place: the one who writes them places the commas (a comma
+    /// before them is not added). `thenValue`: they end with a key, and the value written next needs no comma.
+    mutating func raw(_ text: [UInt8], thenValue: Bool = false) {
+        bytes.append(contentsOf: text)
+        needsComma = !thenValue
+    }
+
+    mutating func bool(_ value: Bool) {
+        separate()
+        bytes.append(contentsOf: value ? Self.trueText : Self.falseText)
+        needsComma = true
+    }
+
+    private static let trueText = Array("true".utf8), falseText = Array("false".utf8)
+
+    /// The comma the next value needs, if it needs one: for a writer that opens a value with ``raw(_:thenValue:)``.
+    mutating func separate() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+}
