@@ -27,6 +27,13 @@ extension CoverageReader {
         // in the third column), what changed after each day (kind 1, day i of `days` is i + 1: the totals
         // minus these are the values then; the slots that moved, 1-based, and their sums) and the village
         // counts (kind 2). Only a choice of fewer metrics is filtered in the statement.
+        //
+        // The days are literals in the text, as the village counts' are (CalendarDates: digits and dashes
+        // only), not parameters: with `d.day > $n` the planner estimated a third of the days for the generic
+        // plan and kept planning the statement anew for each request (0.9 ms of a province's read). With the
+        // days in the text, a connection's prepared statement takes its generic plan after five runs: the
+        // read ran in 1.2–1.3 ms instead of 2.0 (`psql`, the province data set, twelve runs).
+        let dayList = "'" + ArrayText.plain(days) + "'::date[]", earliestDay = "'\(earliest)'::date"
         var parts: [PostgresQuery] = []
         if !reads.base.isEmpty {
             let everyMetric = reads.base.count == Metric.base.count
@@ -39,10 +46,10 @@ extension CoverageReader {
             parts.append("""
                 SELECT 1, unit_id, i, array_agg(slot), array_agg(total) FROM (
                     SELECT d.unit_id, x.i::int8 AS i, c.slot, sum(c.value) AS total
-                    FROM unnest(\(days)::date[]) WITH ORDINALITY AS x(day, i)
+                    FROM unnest(\(unsafeSQL: dayList)) WITH ORDINALITY AS x(day, i)
                     JOIN coverage_days d ON d.unit_id = ANY(\(ids)) AND d.epoch_start = \(epochValue(epoch))::date AND d.day > x.day
                     CROSS JOIN unnest(d.changes) WITH ORDINALITY AS c(value, slot)
-                    WHERE d.day > \(earliest) AND c.value <> 0\(chosenSlots)
+                    WHERE d.day > \(unsafeSQL: earliestDay) AND c.value <> 0\(chosenSlots)
                     GROUP BY 1, 2, 3
                 ) c GROUP BY unit_id, i
                 """)
