@@ -83,4 +83,29 @@ import Testing
             }
         }
     }
+
+    /// A connection that holds as many prepared statements as it may (`PreparedStatements.capacity`, 512)
+    /// makes room for the next by deallocating the one run least recently, and goes on preparing.
+    @Test func aFullConnectionDeallocatesTheStatementRunLeastRecently() async throws {
+        let capacity = 512
+        func numbered(_ number: Int) -> PostgresQuery { "SELECT \(unsafeSQL: String(number)) + id FROM teams WHERE id = \(1)" }
+        try await withTestClient(maximumConnections: 1) { client in
+            try await client.withConnection { db in
+                try await makeTeams(db)
+                // Twice each: prepared on the second run. Then the first again, so the second is the oldest.
+                for number in 0..<capacity { for _ in 0..<2 { _ = try await db.query(numbered(number)) } }
+                _ = try await db.query(numbered(0))
+                #expect(try await preparedCount(numbered(1).sql, db) == 1)
+                for _ in 0..<2 { #expect(try await db.query(numbered(capacity)).decode(Int.self) == [capacity + 1]) }
+                #expect(try await preparedCount(numbered(capacity).sql, db) == 1, "the new statement is prepared")
+                #expect(try await preparedCount(numbered(1).sql, db) == 0, "the one run least recently made room")
+                #expect(try await preparedCount(numbered(0).sql, db) == 1)
+                #expect(try await db.query("SELECT count(*)::int FROM pg_prepared_statements").decode(Int.self) == [capacity])
+                // The one that made room still answers, and is prepared again in place of the next oldest.
+                for _ in 0..<2 { #expect(try await db.query(numbered(1)).decode(Int.self) == [2]) }
+                #expect(try await preparedCount(numbered(1).sql, db) == 1)
+                #expect(try await preparedCount(numbered(2).sql, db) == 0)
+            }
+        }
+    }
 }

@@ -171,7 +171,19 @@ final class PostgresConnection: @unchecked Sendable {
         }
         if PreparedStatements.changesSchema(query.sql) { try forgetPreparedStatements() }
         let key = PreparedStatements.Key(sql: query.sql, types: query.bindings.map(\.type.oid))
-        let plan = preparedStatements.plan(for: key)
+        var plan = preparedStatements.plan(for: key)
+        if case .prepare = plan, let oldest = preparedStatements.leastRecentlyRun {
+            // Room for it: the statement run least recently goes (not in a failed transaction, which refuses
+            // DEALLOCATE: the statement runs unprepared and fails as it would have).
+            if isInFailedTransaction {
+                plan = .unprepared
+            } else {
+                let result = PQexec(handle, "DEALLOCATE \(oldest.name)")
+                defer { PQclear(result) }
+                _ = try makeRows(result, query: "DEALLOCATE \(oldest.name)")
+                preparedStatements.forget(oldest.key)
+            }
+        }
         if case .prepare(let name) = plan {
             let result = PQprepare(handle, name, query.sql, Int32(key.types.count), key.types)
             defer { PQclear(result) }

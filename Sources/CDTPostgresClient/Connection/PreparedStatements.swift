@@ -7,7 +7,10 @@ import CLibPQ
 /// A statement is prepared the second time the connection sees its text with the same parameter types,
 /// so text built once (an `unsafeSQL` fragment with values in it) does not fill the server's memory. Only
 /// plain reads and writes are prepared (`SELECT`, `INSERT`, `UPDATE`, `DELETE`, `WITH`, `VALUES`), never
-/// transaction control or schema changes, and at most ``capacity`` of them per connection.
+/// transaction control or schema changes, and at most ``capacity`` of them per connection: when it holds
+/// that many, the one run least recently makes room (``leastRecentlyRun``, `DEALLOCATE`). Texts that carry
+/// dates (the drill-down's reads) take one each, and a server runs for weeks: without the room made, every
+/// statement met after the first 512 would be planned on every run.
 struct PreparedStatements {
     /// A statement's text and the types of its parameters: the same text with other types is another
     /// statement for the server.
@@ -31,7 +34,14 @@ struct PreparedStatements {
     /// How many statements seen once are remembered before that memory starts again.
     static let seenCapacity = 4_096
 
-    private var names: [Key: String] = [:]
+    /// A statement the server prepared: its name, and when it last ran (on ``clock``).
+    private struct Prepared {
+        let name: String
+        var lastRun: UInt64
+    }
+
+    private var names: [Key: Prepared] = [:]
+    private var clock: UInt64 = 0
     private var seenOnce: Set<Key> = []
     private var lastNumber = 0
 
@@ -39,8 +49,12 @@ struct PreparedStatements {
 
     /// Decides how to run `key`, counting this sighting of it.
     mutating func plan(for key: Key) -> Plan {
-        if let name = names[key] { return .execute(name) }
-        guard names.count < Self.capacity, Self.isPreparable(key.sql) else { return .unprepared }
+        clock &+= 1
+        if let index = names.index(forKey: key) {
+            names.values[index].lastRun = clock
+            return .execute(names.values[index].name)
+        }
+        guard Self.isPreparable(key.sql) else { return .unprepared }
         guard seenOnce.remove(key) != nil else {
             if seenOnce.count >= Self.seenCapacity { seenOnce.removeAll(keepingCapacity: true) }
             seenOnce.insert(key)
@@ -52,12 +66,19 @@ struct PreparedStatements {
 
     /// Records that the server prepared `key` as `name`.
     mutating func prepared(_ key: Key, as name: String) {
-        names[key] = name
+        names[key] = Prepared(name: name, lastRun: clock)
     }
 
-    /// Forgets `key`, whose prepared statement the server can no longer run as it is.
+    /// Forgets `key`, whose prepared statement the server can no longer run as it is (or that made room).
     mutating func forget(_ key: Key) {
         names[key] = nil
+    }
+
+    /// When ``capacity`` statements are prepared, the one run least recently, to deallocate before another
+    /// is prepared; `nil` while there is room.
+    var leastRecentlyRun: (key: Key, name: String)? {
+        guard names.count >= Self.capacity, let oldest = names.min(by: { $0.value.lastRun < $1.value.lastRun }) else { return nil }
+        return (oldest.key, oldest.value.name)
     }
 
     /// Forgets every statement (after `DEALLOCATE ALL`).
