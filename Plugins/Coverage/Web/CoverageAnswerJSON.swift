@@ -68,9 +68,8 @@ extension FigureValues {
             // The formula's fields read one by one: a copy of it would retain and release its metric's names.
             let numerator = formulas[position].numerator, denominator = formulas[position].denominator
             let value = MetricFormula.value(numerator: numerator, denominator: denominator, in: now)
-            var change: Double?
-            if let before, let value, let old = MetricFormula.value(numerator: numerator, denominator: denominator, in: before) { change = value - old }
-            json.figure(apportioned: now.apportioned & formulas[position].apportionedMask != 0, change: change,
+            json.figure(apportioned: now.apportioned & formulas[position].apportionedMask != 0,
+                        change: change(numerator: numerator, denominator: denominator, to: value),
                         middle: middles[formulas[position].index], value: value)
         }
     }

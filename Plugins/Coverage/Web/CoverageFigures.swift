@@ -92,7 +92,13 @@ struct FigureValues: Sendable {
     }
 
     func change(_ formula: MetricFormula, _ value: Double?) -> Double? {
-        guard let before, let value, let old = formula.value(in: before) else { return nil }
+        change(numerator: formula.numerator, denominator: formula.denominator, to: value)
+    }
+
+    /// The change to `value` since `before` of the formula with these slots (for loops that read a
+    /// formula's slots without copying it).
+    func change(numerator: Int, denominator: Int?, to value: Double?) -> Double? {
+        guard let before, let value, let old = MetricFormula.value(numerator: numerator, denominator: denominator, in: before) else { return nil }
         return value - old
     }
 

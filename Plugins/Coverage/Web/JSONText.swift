@@ -18,12 +18,7 @@ struct JSONText {
     }
 
     mutating func array<Element>(_ elements: [Element], _ write: (inout JSONText, Element) -> Void) {
-        separate()
-        bytes.append(UInt8(ascii: "["))
-        needsComma = false
-        for element in elements { write(&self, element) }
-        bytes.append(UInt8(ascii: "]"))
-        needsComma = true
+        array(count: elements.count) { json, position in write(&json, elements[position]) }
     }
 
     /// An array of `count` elements, the `write` of each given its position.

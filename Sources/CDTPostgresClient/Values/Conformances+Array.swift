@@ -102,13 +102,6 @@ enum ArrayLiteral {
         return false
     }
 
-    /// The elements' text forms (nil for NULL). Multi-dimensional arrays are refused.
-    static func elements(of bytes: ArraySlice<UInt8>) throws -> [[UInt8]?] {
-        var result: [[UInt8]?] = []
-        try forEachElement(of: bytes) { result.append($0.map(Array.init)) }
-        return result
-    }
-
     /// Calls `body` with each element's text in order (nil for NULL). An element without escapes is a
     /// slice of `bytes`, not a copy: a drill-down reads thousands of numbers a request from arrays, and an
     /// array of bytes made for each of them was most of their decoding. Multi-dimensional arrays are refused.
