@@ -105,7 +105,8 @@ import Testing
         #expect(byView["households"]?.contains("label") == false)
         #expect(byView["teams"]?.contains("decision_signer") == false && byView["teams"]?.contains("chat_link") == false)
         #expect(Set(byView.keys) == ["units", "unit_ancestors", "unit_lineage", "unit_names", "teams", "members", "memberships", "households",
-                                     "campaigns", "trainings", "training_attendees", "events", "member_counter_identity"])
+                                     "campaigns", "trainings", "training_attendees", "events", "member_counter_identity",
+                                     "lineage_version"])
         // What a partner's counter sees of a member: the given name and the phone's last three digits only.
         #expect(byView["member_counter_identity"] == "member_id,province_id,given_name,phone_last3")
         let counter = try await f.reads(in: [f.units.provinceA]) { try await $0.counterIdentity(of: f.member) }
@@ -124,6 +125,51 @@ import Testing
         await #expect(throws: PostgresError.self) {
             try await RowScope.$current.withValue(.provinces([f.units.provinceA.rawValue])) {
                 _ = try await f.harness.application.execute("UPDATE core_v1.teams SET name = 'x' WHERE id = \(f.team)")
+            }
+        }
+    }
+
+    /// The lineage's version grows with every statement that changes the links, inside its transaction, and
+    /// with nothing else; the application role reads it and cannot set it.
+    @Test func theLineageVersionGrowsWithEveryChangeOfTheLinksOnly() async throws {
+        let f = try await Fixture.make()
+        defer { Task { await f.harness.close() } }
+        let u = f.units, inProvinceA = RowScope.provinces([u.provinceA.rawValue])
+        func version() async throws -> (UUID, Int64) {
+            try await RowScope.$current.withValue(.noProvince) {
+                try await f.harness.application.query("SELECT database_id, version FROM core_v1.lineage_version").decode((UUID, Int64).self)[0]
+            }
+        }
+        let (database, start) = try await version()
+        // A statement that changes no link leaves it alone.
+        _ = try await f.harness.owner.execute("""
+            INSERT INTO unit_lineage (predecessor_id, successor_id, kind, effective)
+            SELECT \(u.villageA1), \(u.villageA2), 'merged', '2026-01-01' WHERE false
+            """)
+        #expect(try await version() == (database, start))
+        // The application role links two villages of a province it may change (the policy's case): one more,
+        // seen together with the link, not before its transaction commits.
+        try await RowScope.$current.withValue(inProvinceA) {
+            try await f.harness.application.withTransaction { tx in
+                try await tx.execute("""
+                    INSERT INTO unit_lineage (predecessor_id, successor_id, kind, effective) VALUES (\(u.villageA1), \(u.villageA2), 'merged', '2026-01-01')
+                    """)
+                #expect(try await tx.query("SELECT version FROM core_v1.lineage_version").decode(Int64.self) == [start + 1])
+                #expect(try await version() == (database, start), "another transaction sees it at commit")
+            }
+        }
+        #expect(try await version() == (database, start + 1))
+        // An update and a delete each count once, however many links they touch.
+        _ = try await f.harness.owner.execute("UPDATE unit_lineage SET effective = '2026-02-01' WHERE predecessor_id = \(u.villageA1)")
+        #expect(try await version() == (database, start + 2))
+        _ = try await f.harness.owner.execute("DELETE FROM unit_lineage WHERE predecessor_id = \(u.villageA1)")
+        #expect(try await version() == (database, start + 3))
+        _ = try await f.harness.owner.execute("DELETE FROM unit_lineage WHERE predecessor_id = \(u.villageA1)")
+        #expect(try await version() == (database, start + 3), "a delete of nothing")
+        // Read-only for the application role, directly and through the view.
+        for statement in ["UPDATE lineage_version SET version = 0", "UPDATE core_v1.lineage_version SET version = 0"] {
+            await #expect(throws: PostgresError.self, "\(statement)") {
+                try await RowScope.$current.withValue(RowScope.everyProvince) { try await f.harness.application.execute(unsafeSQL: statement) }
             }
         }
     }
