@@ -33,7 +33,8 @@ import Testing
         let runner = MigrationRunner(client: owner, migrations: current)
         // Core migrations after 0013 (core_v1 and any later one), then the module's new files only: the rewritten
         // 0001–0003 count as applied.
-        let pending = CoreMigrations.all.filter { $0.name >= "0014" }.map(\.path) + ["sql/coverage/0004_core_views.sql", "sql/coverage/0005_slot_arrays.sql"]
+        let pending = CoreMigrations.all.filter { $0.name >= "0014" }.map(\.path) + ["sql/coverage/0004_core_views.sql", "sql/coverage/0005_slot_arrays.sql",
+                                                                                   "sql/coverage/0006_lineage_version.sql"]
         #expect(pending.contains("sql/core/0014_core_v1.sql"))
         #expect(try await runner.status() == .pending(pending))
         #expect(try await runner.apply() == pending)
@@ -54,6 +55,27 @@ import Testing
         #expect(recorded.map(\.1) == expected)
         // The functions work over the views: epochs come from the (empty) lineage.
         #expect(try await owner.query("SELECT count(*) FROM coverage_epochs()").decode(Int64.self)[0] == 1)
+    }
+
+    /// A map made under the hash of the lineage as it is takes the core's version as its signature on the
+    /// upgrade (no remap); a map made under another lineage keeps its stale signature and is made again.
+    @Test(arguments: [true, false]) func aCurrentMapKeepsItsRowsAcrossTheChangeOfSignature(current: Bool) async throws {
+        let database = try await TestPostgres.makeDatabase()
+        let owner = database.makeClient()
+        defer { Task { await owner.close() } }
+        let all = CoreMigrations.all + CoverageModule().migrations
+        let before = all.filter { $0.path != "sql/core/0021_lineage_version.sql" && $0.path != "sql/coverage/0006_lineage_version.sql" }
+        try await MigrationRunner(client: owner, migrations: before).apply()
+        // The hash of the empty lineage, as builds before the version wrote it.
+        let stored = current ? "0:0" : "3:12345"
+        try await owner.execute("INSERT INTO coverage_map_state (lineage_signature, epoch_starts) VALUES (\(stored), '{-infinity}')")
+        #expect(try await MigrationRunner(client: owner, migrations: all).apply()
+                == ["sql/core/0021_lineage_version.sql", "sql/coverage/0006_lineage_version.sql"])
+        let (signature, version) = try await owner.query("""
+            SELECT s.lineage_signature, v.database_id::text || ':' || v.version::text FROM coverage_map_state s, core_v1.lineage_version v
+            """).decode((String, String).self)[0]
+        #expect(version.hasSuffix(":0"))
+        #expect(signature == (current ? version : stored))
     }
 
     @Test func theShippedChecksumsAreTheOnesTheRewrittenFilesName() async throws {
