@@ -49,8 +49,11 @@ public enum ServerRunner {
         // Sessions are cached for a few seconds only while this listener hears every revocation.
         let revocations = SessionRevocationListener(
             cache: dependencies.sessionCache, conninfo: target.applicationConninfo ?? target.conninfo, logger: logger)
+        // The modules' enablements likewise, while this one hears every change.
+        let enablementChanges = ModuleEnablementListener(
+            cache: dependencies.modules.enablements.cache, conninfo: target.applicationConninfo ?? target.conninfo, logger: logger)
         // Started in this order and stopped in reverse, after the HTTP server.
-        let services: [any Service] = [EmbeddedClusterService(target: target, logger: logger), database, dispatcher, revocations]
+        let services: [any Service] = [EmbeddedClusterService(target: target, logger: logger), database, dispatcher, revocations, enablementChanges]
         let app = buildApplication(configuration: configuration, dependencies: dependencies, services: services, logger: logger)
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }

@@ -61,6 +61,8 @@ public struct ModuleAdministration: Sendable {
     public func change(_ moduleID: String, in province: ID<AdministrativeUnit>, _ change: ModuleChange, by actor: Actor) async throws -> ProvinceModuleState {
         guard let (module, context) = host.module(moduleID) else { throw ModuleAdministrationError.unknownModule(moduleID) }
         try await requireProvince(province)
+        // Once committed (or failed: no harm), this server's next read sees it without waiting for the notice.
+        defer { host.enablements.cache.flush() }
         return try await database.withTransaction { tx in
             let current = try await ModuleEnablements.lock(moduleID, province, schema: module.settings, tx)
             let settings = try module.settings.apply(change.settings ?? [:], to: current.settings)

@@ -24,6 +24,14 @@ public struct ProvinceModuleState: Sendable, Hashable {
 /// run under the task's row scope, so a province's administrator reaches only their province's rows.
 public struct ModuleEnablements: Sendable {
     let database: PostgresClient
+    /// Where ``enabledProvinces(of:schema:)`` keeps what it read, while a ``ModuleEnablementListener`` hears
+    /// every change.
+    public let cache: ModuleEnablementCache
+
+    public init(database: PostgresClient, cache: ModuleEnablementCache = ModuleEnablementCache()) {
+        self.database = database
+        self.cache = cache
+    }
 
     /// The settings `province` stored for `moduleID` where it is enabled, as JSON text, whatever the task's
     /// row scope: what an event handler of the province reads (``ModuleContext/settings(for:)``).
@@ -57,8 +65,10 @@ public struct ModuleEnablements: Sendable {
     }
 
     /// The provinces where `moduleID` is enabled, with their settings, whatever the task's row scope:
-    /// what decides whether a module route answers.
+    /// what decides whether a module route answers. Served from ``cache`` while it is good.
     public func enabledProvinces(of moduleID: String, schema: SettingsSchema) async throws -> [ID<AdministrativeUnit>: ModuleSettings] {
+        if let held = cache.provinces(of: moduleID) { return held }
+        let ticket = cache.ticket()
         let rows = try await RowScope.$current.withValue(.everyProvince) {
             try await database.query("SELECT province_id, settings::text FROM module_enablements WHERE module_id = \(moduleID) AND enabled")
         }
@@ -67,6 +77,7 @@ public struct ModuleEnablements: Sendable {
             let (province, settings) = try row.decode((ID<AdministrativeUnit>, String).self)
             result[province] = schema.settings(fromStored: settings)
         }
+        cache.keep(result, of: moduleID, ticket: ticket)
         return result
     }
 

@@ -11,9 +11,11 @@ public struct ModuleHost: Sendable {
     public let contexts: [String: ModuleContext]
     public let enablements: ModuleEnablements
 
+    /// `enablementCache` serves the enablements while a ``ModuleEnablementListener`` on it is connected
+    /// (`ServerRunner` starts one); without one, every read goes to the database.
     public init(registry: ModuleRegistry, database: PostgresClient, logger: Logger, today: @escaping @Sendable () -> CalendarDate,
-                now: @escaping @Sendable () -> Date = { Date() }) {
-        let enablements = ModuleEnablements(database: database)
+                now: @escaping @Sendable () -> Date = { Date() }, enablementCache: ModuleEnablementCache = ModuleEnablementCache()) {
+        let enablements = ModuleEnablements(database: database, cache: enablementCache)
         self.registry = registry
         self.contexts = registry.contexts(ModuleEnvironment(
             database: database, logger: logger, today: today, storedSettings: enablements.storedSettings(of:in:), now: now))
