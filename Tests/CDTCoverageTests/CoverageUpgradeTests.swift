@@ -64,13 +64,13 @@ import Testing
         let owner = database.makeClient()
         defer { Task { await owner.close() } }
         let all = CoreMigrations.all + CoverageModule().migrations
-        let before = all.filter { $0.path != "sql/core/0021_lineage_version.sql" && $0.path != "sql/coverage/0006_lineage_version.sql" }
+        let before = CoreMigrations.all.filter { $0.name < "0021" } + CoverageModule().migrations.filter { $0.name < "0006" }
         try await MigrationRunner(client: owner, migrations: before).apply()
         // The hash of the empty lineage, as builds before the version wrote it.
         let stored = current ? "0:0" : "3:12345"
         try await owner.execute("INSERT INTO coverage_map_state (lineage_signature, epoch_starts) VALUES (\(stored), '{-infinity}')")
-        #expect(try await MigrationRunner(client: owner, migrations: all).apply()
-                == ["sql/core/0021_lineage_version.sql", "sql/coverage/0006_lineage_version.sql"])
+        let applied = try await MigrationRunner(client: owner, migrations: all).apply()
+        #expect(applied.contains("sql/core/0021_lineage_version.sql") && applied.contains("sql/coverage/0006_lineage_version.sql"))
         let (signature, version) = try await owner.query("""
             SELECT s.lineage_signature, v.database_id::text || ':' || v.version::text FROM coverage_map_state s, core_v1.lineage_version v
             """).decode((String, String).self)[0]

@@ -40,42 +40,63 @@ public enum PostgresEventFeed {
     /// (`nil` when none was). Reads from one checkpoint must use one window, so a read of one event finds
     /// the first event a larger read found.
     ///
+    /// One statement reads the events: it walks the log in order and stops at the `limit`-th event of
+    /// `types` or after `window` events, whichever comes first, so a subscriber to most types (coverage,
+    /// catching up) reads about `limit` index entries, not `window`. Only when it finds fewer than `limit`
+    /// does a second statement find where the window ends, bounded by the first statement's oldest running
+    /// transaction: what lies below that bound was final when the first statement ran, so both see the
+    /// same window, and the checkpoint never moves over an event the first did not see.
+    ///
     /// The bounds on `transaction_id` alone repeat what the row comparisons say: PostgreSQL estimates a
     /// row comparison's selectivity poorly, and on an analyzed log of millions of events, a subscriber to
     /// rare types was planned as a sequential scan of the whole partition on every pass.
     public static func events(
         in province: ID<AdministrativeUnit>, after position: FeedPosition, types: [EventType], limit: Int, window: Int, _ tx: PostgresSession
     ) async throws -> (events: [FeedEvent], scannedTo: FeedPosition?) {
-        let window = try await tx.query("""
+        let after = String(position.transactionID)
+        let rows = try await tx.query("""
+            SELECT \(unsafeSQL: Self.eventColumns), b.below::text
+            FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS below) b
+            LEFT JOIN LATERAL (
+                SELECT * FROM (
+                    SELECT e.* FROM events e
+                    WHERE e.province_id = \(province)
+                      AND (e.transaction_id, e.position) > (\(after)::xid8, \(position.position))
+                      AND e.transaction_id >= \(after)::xid8
+                      AND e.transaction_id < b.below
+                    ORDER BY e.transaction_id, e.position
+                    LIMIT \(window)
+                ) w
+                WHERE w.type = ANY(\(types.map(\.rawValue)))
+                ORDER BY w.transaction_id, w.position
+                LIMIT \(limit)
+            ) e ON true
+            """)
+        guard let below = try rows.first?.decode(String.self, at: 10) else { return ([], nil) }
+        var events: [FeedEvent] = []
+        events.reserveCapacity(rows.count)
+        for row in rows where try row.decode(Int64?.self, at: 9) != nil {
+            events.append(FeedEvent(
+                event: try PostgresEventLog.event(from: row), provinceID: province,
+                feedPosition: FeedPosition(transactionID: UInt64(try row.decode(String.self, at: 8)) ?? 0, position: try row.decode(Int64.self, at: 9))))
+        }
+        if events.count == limit { return (events, events.last?.feedPosition) }
+        let end = try await tx.query("""
             SELECT transaction_id::text, position FROM (
                 SELECT e.transaction_id, e.position FROM events e
                 WHERE e.province_id = \(province)
-                  AND (e.transaction_id, e.position) > (\(String(position.transactionID))::xid8, \(position.position))
-                  AND e.transaction_id >= \(String(position.transactionID))::xid8
-                  AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                  AND (e.transaction_id, e.position) > (\(after)::xid8, \(position.position))
+                  AND e.transaction_id >= \(after)::xid8
+                  AND e.transaction_id < \(below)::xid8
                 ORDER BY e.transaction_id, e.position
                 LIMIT \(window)
             ) w ORDER BY transaction_id DESC, position DESC LIMIT 1
             """).decode((String, Int64).self).first.map { FeedPosition(transactionID: UInt64($0.0) ?? 0, position: $0.1) }
-        guard let window else { return ([], nil) }
-        let rows = try await tx.query("""
-            SELECT \(unsafeSQL: PostgresEventLog.columns), e.transaction_id::text, e.position FROM events e
-            WHERE e.province_id = \(province)
-              AND (e.transaction_id, e.position) > (\(String(position.transactionID))::xid8, \(position.position))
-              AND (e.transaction_id, e.position) <= (\(String(window.transactionID))::xid8, \(window.position))
-              AND e.transaction_id BETWEEN \(String(position.transactionID))::xid8 AND \(String(window.transactionID))::xid8
-              AND e.type = ANY(\(types.map(\.rawValue)))
-            ORDER BY e.transaction_id, e.position
-            LIMIT \(limit)
-            """)
-        let events = try rows.map { row in
-            FeedEvent(
-                event: try PostgresEventLog.event(from: row), provinceID: province,
-                feedPosition: FeedPosition(
-                    transactionID: UInt64(try row.decode(String.self, at: 8)) ?? 0, position: try row.decode(Int64.self, at: 9)))
-        }
-        return (events, events.count < limit ? window : events.last?.feedPosition)
+        return (events, end)
     }
+
+    /// ``PostgresEventLog/columns`` and the feed position, of the read's `e`.
+    static let eventColumns = PostgresEventLog.columns + ", e.transaction_id::text, e.position"
 
     /// Of `provinces`, those where an event the subscriber could be delivered lies after its checkpoint: of
     /// any type (a delivery moves the checkpoint over the types it does not consume too), of a transaction
