@@ -64,6 +64,36 @@ import Testing
         await harness.close()
     }
 
+    /// Where a window ends is found in the order of transactions as numbers: as text, transaction 99 sorts
+    /// after 100, and the checkpoint moved back behind events already delivered (a replay of the province's
+    /// log delivered 251 events twice where its transaction ids passed 1,000).
+    @Test func theWindowEndsAtTheLastEventInTheOrderOfTransactionsAsNumbers() async throws {
+        let harness = try await ModuleTestHarness.make([LedgerModule()])
+        defer { Task { await harness.close() } }
+        let village = harness.units.villageA1, province = harness.units.provinceA
+        try await RowScope.$current.withValue(.everyProvince) {
+            for transaction in ["99", "100"] {
+                _ = try await harness.owner.execute("""
+                    INSERT INTO events (id, province_id, unit_id, type, version, author_id, occurred_at, recorded_at, payload, transaction_id)
+                    VALUES (\(UUID()), \(province), \(village), 'household.registered', 1, \(UUID()), now(), now(), '{}', \(transaction)::xid8)
+                    """)
+            }
+        }
+        let positions = try await RowScope.$current.withValue(.everyProvince) {
+            try await harness.owner.query("SELECT transaction_id::text, position FROM events WHERE province_id = \(province) ORDER BY position")
+                .decode((String, Int64).self)
+        }
+        #expect(positions.map(\.0) == ["99", "100"])
+        let (found, scannedTo) = try await RowScope.$current.withValue(.everyProvince) {
+            try await harness.owner.withTransaction { tx in
+                try await PostgresEventFeed.events(in: province, after: FeedPosition(transactionID: 0, position: 0),
+                                                   types: [TestEvents.sharedType], limit: 200, window: 100, tx)
+            }
+        }
+        #expect(found.isEmpty)
+        #expect(scannedTo == FeedPosition(transactionID: 100, position: positions[1].1))
+    }
+
     @Test func aConnectionLostBetweenWriteAndCheckpointNeitherLosesNorRepeats() async throws {
         let module = LedgerModule()
         module.faults.killOnce.withLock { $0 = ["A4", "A9"] }

@@ -81,6 +81,8 @@ public enum PostgresEventFeed {
                 feedPosition: FeedPosition(transactionID: UInt64(try row.decode(String.self, at: 8)) ?? 0, position: try row.decode(Int64.self, at: 9))))
         }
         if events.count == limit { return (events, events.last?.feedPosition) }
+        // Ordered by the columns, not by the output's text (`ORDER BY transaction_id` names the text column
+        // first): as text, transaction 999 sorts after 1000, and the end found was short of the events read.
         let end = try await tx.query("""
             SELECT transaction_id::text, position FROM (
                 SELECT e.transaction_id, e.position FROM events e
@@ -90,7 +92,7 @@ public enum PostgresEventFeed {
                   AND e.transaction_id < \(below)::xid8
                 ORDER BY e.transaction_id, e.position
                 LIMIT \(window)
-            ) w ORDER BY transaction_id DESC, position DESC LIMIT 1
+            ) w ORDER BY w.transaction_id DESC, w.position DESC LIMIT 1
             """).decode((String, Int64).self).first.map { FeedPosition(transactionID: UInt64($0.0) ?? 0, position: $0.1) }
         return (events, end)
     }
