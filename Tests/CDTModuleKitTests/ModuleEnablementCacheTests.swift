@@ -14,15 +14,6 @@ import Testing
     static let province = ID<AdministrativeUnit>()
     static let read: [ID<AdministrativeUnit>: ModuleSettings] = [province: SettingsSchema().defaults]
 
-    static func eventually(within timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return try await condition()
-    }
-
     @Test func aReadIsKeptOnlyWhileListeningAndNeverAcrossAnEmptying() {
         let cache = ModuleEnablementCache(timeToLive: .seconds(600))
         #expect(cache.ticket() == nil, "not listening: nothing may be kept")
@@ -62,7 +53,7 @@ import Testing
         let listener = ModuleEnablementListener(cache: cache, conninfo: harness.database.applicationConninfo, logger: Logger(label: "test"))
         let listening = Task { try await listener.run() }
         defer { listening.cancel() }
-        #expect(try await Self.eventually { cache.isActive }, "the listener connects")
+        #expect(try await eventually { cache.isActive }, "the listener connects")
         let schema = LedgerModule().settings, provinceA = harness.units.provinceA
         #expect(try await enablements.enabledProvinces(of: "ledger", schema: schema).isEmpty)
         #expect(cache.provinces(of: "ledger") == [:], "the read is kept")
@@ -70,14 +61,14 @@ import Testing
         try await RowScope.$current.withValue(.everyProvince) {
             _ = try await harness.owner.execute("INSERT INTO module_enablements (module_id, province_id, enabled) VALUES ('ledger', \(provinceA), true)")
         }
-        #expect(try await Self.eventually { try await enablements.enabledProvinces(of: "ledger", schema: schema).keys.map(\.self) == [provinceA] })
+        #expect(try await eventually { try await enablements.enabledProvinces(of: "ledger", schema: schema).keys.map(\.self) == [provinceA] })
         try await RowScope.$current.withValue(.everyProvince) {
             _ = try await harness.owner.execute("UPDATE module_enablements SET enabled = false WHERE module_id = 'ledger'")
         }
-        #expect(try await Self.eventually { try await enablements.enabledProvinces(of: "ledger", schema: schema).isEmpty })
+        #expect(try await eventually { try await enablements.enabledProvinces(of: "ledger", schema: schema).isEmpty })
 
         listening.cancel()
-        #expect(try await Self.eventually { !cache.isActive }, "the listener stops")
+        #expect(try await eventually { !cache.isActive }, "the listener stops")
         _ = try await enablements.enabledProvinces(of: "ledger", schema: schema)
         #expect(cache.provinces(of: "ledger") == nil, "nothing kept without the listener")
     }
@@ -91,7 +82,7 @@ import Testing
         let listener = ModuleEnablementListener(cache: cache, conninfo: harness.database.applicationConninfo, logger: Logger(label: "test"))
         let listening = Task { try await listener.run() }
         defer { listening.cancel() }
-        #expect(try await Self.eventually { cache.isActive }, "the listener connects")
+        #expect(try await eventually { cache.isActive }, "the listener connects")
         let units = harness.units
         try await harness.enable("ledger", in: units.provinceA)
         let officer = [RoleAssignment(role: .communeOfficer, unitID: units.communeA)]

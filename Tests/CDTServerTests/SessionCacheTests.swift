@@ -19,19 +19,9 @@ import Testing
         let cache = SessionCache(timeToLive: .seconds(600))
         let listener = SessionRevocationListener(cache: cache, conninfo: conninfo ?? fixture.database.applicationConninfo, logger: Logger(label: "test"))
         try await fixture.withAnonymousApp(revocations: listener) { anonymous, db in
-            if waitForListener { #expect(try await Self.eventually { cache.isActive }, "the listener connects") }
+            if waitForListener { #expect(try await eventually { cache.isActive }, "the listener connects") }
             try await body(anonymous, db, cache)
         }
-    }
-
-    /// Whether `condition` holds within `timeout`, looking every 20 ms.
-    static func eventually(within timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return try await condition()
     }
 
     /// Uses every one of `sessions` until the cache holds them all at once. Any account write of a test
@@ -78,17 +68,17 @@ import Testing
             let session = anonymous.withToken(try await anonymous.signIn(officer))
             try await Self.useUntilCached(session, in: cache)
             try await db.execute("UPDATE sessions SET revoked_at = now()")
-            #expect(try await Self.eventually(within: .seconds(3)) { try await session.get("/api/v1/teams").status == .unauthorized })
+            #expect(try await eventually(within: .seconds(3)) { try await session.get("/api/v1/teams").status == .unauthorized })
 
             // The same for a role removed and an account disabled by plain SQL.
             let other = try await WorkFixture.makeAccount([RoleAssignment(role: .communeOfficer, unitID: fixture.communeA)], db)
             let otherSession = anonymous.withToken(try await anonymous.signIn(other))
             try await Self.useUntilCached(otherSession, in: cache)
             try await db.execute("DELETE FROM role_assignments WHERE account_id = \(other.accountID)")
-            #expect(try await Self.eventually(within: .seconds(3)) { try await otherSession.get("/api/v1/teams").status == .forbidden })
+            #expect(try await eventually(within: .seconds(3)) { try await otherSession.get("/api/v1/teams").status == .forbidden })
             try await Self.useUntilCached(otherSession, in: cache)
             try await db.execute("UPDATE accounts SET disabled_at = now() WHERE id = \(other.accountID)")
-            #expect(try await Self.eventually(within: .seconds(3)) { try await otherSession.get("/api/v1/auth/me").status == .unauthorized })
+            #expect(try await eventually(within: .seconds(3)) { try await otherSession.get("/api/v1/auth/me").status == .unauthorized })
         }
     }
 
@@ -152,7 +142,7 @@ import Testing
         func open() async throws -> Data {
             let hash = Data((0..<32).map { _ in UInt8.random(in: .min ... .max) })
             try await sessions.createSession(tokenHash: hash, account: id, expiresAt: Date() + 3600, enrollmentOnly: false, clientAddress: nil)
-            #expect(try await Self.eventually { try await sessions.session(tokenHash: hash) != nil && cache.count > 0 }, "cached")
+            #expect(try await eventually { try await sessions.session(tokenHash: hash) != nil && cache.count > 0 }, "cached")
             return hash
         }
         let first = try await open()
