@@ -38,6 +38,14 @@ enum InstalledModules {
         try await PlainSQLReference.drillDown(units, at: date, db)
     }
 
+    /// The coverage module, for `cdt bench run`'s rebuild and replay.
+    static var coverage: any FeatureModule {
+        get throws {
+            guard let module = all.first(where: { $0.manifest.id == "coverage" }) else { throw CommandError("the coverage module is not installed") }
+            return module
+        }
+    }
+
     /// The keys of the coverage module's base metrics (those ``coverageReference(_:at:_:)`` computes).
     static var coverageBaseMetrics: Set<String> { Set(Metric.base.map(\.key)) }
 }

@@ -137,6 +137,8 @@ struct RunReport: Encodable {
     var initialCatchUp: CoverageCatchUp.Figures?
     var batch: Batch?
     var catchUpAfterBatch: CoverageCatchUp.Figures?
+    /// The coverage module's replay of the whole log after a rebuild (`nil` with `--no-replay`).
+    var replay: CoverageCatchUp.Figures?
     var single: Single?
     /// The single events sent by wrk (`nil` when wrk is not installed or `--wrk-events 0`).
     var wrk: Wrk?
@@ -182,6 +184,9 @@ struct RunReport: Encodable {
         }
         if let freshness {
             lines.append("| freshness under \(freshnessLoadPerSecond ?? 0) visits/s (p50 / p95 ms) | \(f(freshness.p50)) / \(f(freshness.p95)) | | | p95 ≤ 1000 ms |")
+        }
+        if let replay {
+            lines.append("| coverage replay of the whole log after a rebuild (\(replay.events) events) | \(f(replay.eventsPerSecond, 0)) events/s in \(f(replay.seconds)) s | | | ≥ 20,000 events/s |")
         }
         if let peakServerMemoryMiB { lines.append("| server peak resident memory | \(f(peakServerMemoryMiB)) MiB | | | ≤ 150 MB |") }
         if let unitImportSeconds { lines.append("| import of both trees and the reorganization | \(f(unitImportSeconds, 2)) s | | | |") }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CDTDemo
 import CDTDomain
+import CDTModuleKit
 import CDTPostgres
 import CDTServer
 import Foundation
@@ -18,7 +19,8 @@ struct BenchRun: AsyncParsableCommand {
             the real units in a scratch database, starts `cdt serve` on a free port, waits for the coverage module \
             to catch up with the log, then measures batch ingestion (with a tenth of the events resent) against \
             COPY, single-event ingestion against pgbench, the coverage drill-down against the plain GROUP BY, \
-            freshness under load and the server's peak memory. Fails when a count is not exact.
+            freshness under load, the coverage module's replay of the whole log after a rebuild (--no-replay \
+            leaves it out) and the server's peak memory. Fails when a count is not exact.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -37,6 +39,8 @@ struct BenchRun: AsyncParsableCommand {
     @Option(help: "Also write the figures to this JSON file.") var json: String?
     @Option(help: "The server's log.level (info, a deployment's default; warning leaves the request log out of the figures).")
     var serverLogLevel: String = "info"
+    @Flag(inversion: .prefixedNo, help: "Rebuild the coverage module at the end and time its replay of the whole log (at national scale, about half an hour).")
+    var replay = true
 
     func validate() throws {
         guard Logger.Level(rawValue: serverLogLevel) != nil else { throw ValidationError("--server-log-level must be one of trace, debug, info, notice, warning, error, critical") }
@@ -157,6 +161,16 @@ struct BenchRun: AsyncParsableCommand {
                     try await Task.sleep(until: sent + .milliseconds(200))
                 }
             })
+        if replay {
+            let coverage = try InstalledModules.coverage
+            let (figures, check) = try await CoverageCatchUp.replay(db, consuming: coverage.manifest.consumes) {
+                _ = try await ModuleAdministration.rebuild(coverage, owner: db)
+            }
+            try keeper.update { report in
+                report.replay = figures
+                report.checks.append(check)
+            }
+        }
         let peakMemory = server.peakResidentMemoryMiB()
         try keeper.update { report in
             report.freshness = freshness
@@ -249,6 +263,28 @@ enum CoverageCatchUp {
 
     static func delivered(_ db: PostgresClient) async throws -> Int {
         try await db.query("SELECT coalesce(sum(delivered), 0)::bigint FROM module_checkpoints WHERE module_id = 'coverage'").decode(Int.self)[0]
+    }
+
+    /// Rebuilds the module (`rebuild`) while the server runs, so its dispatcher replays the whole log, and times
+    /// the replay from the rebuild to the end of the log, looking every 100 ms. The check: every event of the
+    /// types it consumes, in the provinces where it is on, delivered once (`delivered` counts each delivery).
+    static func replay(_ db: PostgresClient, consuming types: [EventType], rebuild: () async throws -> Void) async throws -> (Figures, RunReport.Check) {
+        let expected = try await db.query("""
+            SELECT count(*) FROM module_enablements m JOIN events e ON e.province_id = m.province_id
+            WHERE m.module_id = 'coverage' AND m.enabled AND e.type = ANY(\(types.map(\.rawValue)))
+            """).decode(Int.self)[0]
+        let bar = ProgressBar("coverage replaying the whole log after a rebuild")
+        let started = ContinuousClock.now
+        try await rebuild()
+        while try await isBehind(db) {
+            bar.update(min(expected, try await delivered(db)), of: expected)
+            guard ContinuousClock.now - started < .seconds(6 * 3600) else { throw CommandError("coverage was still replaying the log after 6 hours") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let seconds = ProgressBar.seconds(ContinuousClock.now - started)
+        let found = try await delivered(db)
+        bar.update(found, of: expected)
+        return (Figures(events: found, seconds: seconds), RunReport.Check(what: "coverage replay: events delivered", expected: expected, found: found))
     }
 
     static func wait(_ db: PostgresClient, label: String, timeout: Duration = .seconds(6 * 3600)) async throws -> Figures {
