@@ -23,7 +23,7 @@ GRANT SELECT ON lineage_version TO cdt_app;
 CREATE FUNCTION cdt_count_lineage_change() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
-    IF TG_OP = 'TRUNCATE' OR EXISTS (SELECT 1 FROM changed_links) THEN
+    IF EXISTS (SELECT 1 FROM changed_links) THEN
         UPDATE lineage_version SET version = version + 1;
     END IF;
     RETURN NULL;

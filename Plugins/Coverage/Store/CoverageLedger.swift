@@ -135,8 +135,8 @@ enum CoverageLedger {
     /// province where the module is off still changes the epochs), as does enabling the module.
     static func followLineage(_ tx: PostgresSession) async throws {
         // The lineage's signature: the version the core keeps of it, one row (a hash over its 10,600 links took
-        // 6–9 ms a batch). With the map's in the same statement. A map made under the hash signature of
-        // earlier builds differs from every version, so it is made again once after the upgrade.
+        // 6–9 ms a batch). With the map's in the same statement. Migration 0006 gave a map made under the
+        // hash of the current lineage this signature; any other map differs from every version and is made again.
         let (signature, stored) = try await tx.query("""
             SELECT (SELECT database_id::text || ':' || version::text FROM core_v1.lineage_version),
                    (SELECT lineage_signature FROM coverage_map_state)

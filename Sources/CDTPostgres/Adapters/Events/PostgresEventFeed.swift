@@ -53,20 +53,11 @@ public enum PostgresEventFeed {
     public static func events(
         in province: ID<AdministrativeUnit>, after position: FeedPosition, types: [EventType], limit: Int, window: Int, _ tx: PostgresSession
     ) async throws -> (events: [FeedEvent], scannedTo: FeedPosition?) {
-        let after = String(position.transactionID)
         let rows = try await tx.query("""
             SELECT \(unsafeSQL: Self.eventColumns), b.below::text
             FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS below) b
             LEFT JOIN LATERAL (
-                SELECT * FROM (
-                    SELECT e.* FROM events e
-                    WHERE e.province_id = \(province)
-                      AND (e.transaction_id, e.position) > (\(after)::xid8, \(position.position))
-                      AND e.transaction_id >= \(after)::xid8
-                      AND e.transaction_id < b.below
-                    ORDER BY e.transaction_id, e.position
-                    LIMIT \(window)
-                ) w
+                SELECT * FROM (\(Self.window(window, in: province, after: position, below: "b.below", columns: "e.*"))) w
                 WHERE w.type = ANY(\(types.map(\.rawValue)))
                 ORDER BY w.transaction_id, w.position
                 LIMIT \(limit)
@@ -84,17 +75,27 @@ public enum PostgresEventFeed {
         // Ordered by the columns, not by the output's text (`ORDER BY transaction_id` names the text column
         // first): as text, transaction 999 sorts after 1000, and the end found was short of the events read.
         let end = try await tx.query("""
-            SELECT transaction_id::text, position FROM (
-                SELECT e.transaction_id, e.position FROM events e
-                WHERE e.province_id = \(province)
-                  AND (e.transaction_id, e.position) > (\(after)::xid8, \(position.position))
-                  AND e.transaction_id >= \(after)::xid8
-                  AND e.transaction_id < \(below)::xid8
-                ORDER BY e.transaction_id, e.position
-                LIMIT \(window)
-            ) w ORDER BY w.transaction_id DESC, w.position DESC LIMIT 1
+            SELECT transaction_id::text, position
+            FROM (\(Self.window(window, in: province, after: position, below: "\(below)::xid8", columns: "e.transaction_id, e.position"))) w
+            ORDER BY w.transaction_id DESC, w.position DESC LIMIT 1
             """).decode((String, Int64).self).first.map { FeedPosition(transactionID: UInt64($0.0) ?? 0, position: $0.1) }
         return (events, end)
+    }
+
+    /// The first `size` events of the province's log after `position` (of any type), of transactions below
+    /// `below`, in delivery order: the window both of ``events(in:after:types:limit:window:_:)``'s statements read.
+    private static func window(_ size: Int, in province: ID<AdministrativeUnit>, after position: FeedPosition, below: PostgresQuery,
+                               columns: String) -> PostgresQuery {
+        let after = String(position.transactionID)
+        return """
+            SELECT \(unsafeSQL: columns) FROM events e
+            WHERE e.province_id = \(province)
+              AND (e.transaction_id, e.position) > (\(after)::xid8, \(position.position))
+              AND e.transaction_id >= \(after)::xid8
+              AND e.transaction_id < \(below)
+            ORDER BY e.transaction_id, e.position
+            LIMIT \(size)
+            """
     }
 
     /// ``PostgresEventLog/columns`` and the feed position, of the read's `e`.
