@@ -267,34 +267,31 @@ enum CoverageCatchUp {
 
     /// Rebuilds the module (`rebuild`) while the server runs, so its dispatcher replays the whole log, and times
     /// the replay from the rebuild to the end of the log, looking every 100 ms. The check: every event of the
-    /// types it consumes, in the provinces where it is on, delivered once (`delivered` counts each delivery).
+    /// types it consumes up to its checkpoints delivered once (`delivered` counts each delivery), both read in
+    /// one statement, so events still arriving (the freshness run's last batch) count on both sides or neither.
     static func replay(_ db: PostgresClient, consuming types: [EventType], rebuild: () async throws -> Void) async throws -> (Figures, RunReport.Check) {
-        let expected = try await db.query("""
-            SELECT count(*) FROM module_enablements m JOIN events e ON e.province_id = m.province_id
-            WHERE m.module_id = 'coverage' AND m.enabled AND e.type = ANY(\(types.map(\.rawValue)))
-            """).decode(Int.self)[0]
-        let bar = ProgressBar("coverage replaying the whole log after a rebuild")
         let started = ContinuousClock.now
         try await rebuild()
-        while try await isBehind(db) {
-            bar.update(min(expected, try await delivered(db)), of: expected)
-            guard ContinuousClock.now - started < .seconds(6 * 3600) else { throw CommandError("coverage was still replaying the log after 6 hours") }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        _ = try await wait(db, label: "coverage replaying the whole log after a rebuild", poll: .milliseconds(100))
         let seconds = ProgressBar.seconds(ContinuousClock.now - started)
-        let found = try await delivered(db)
-        bar.update(found, of: expected)
+        let (expected, found) = try await db.query("""
+            SELECT (SELECT count(*) FROM module_checkpoints c JOIN events e ON e.province_id = c.province_id
+                    WHERE c.module_id = 'coverage' AND e.type = ANY(\(types.map(\.rawValue)))
+                      AND e.transaction_id <= c.transaction_id AND (e.transaction_id, e.position) <= (c.transaction_id, c.position)),
+                   (SELECT coalesce(sum(delivered), 0)::bigint FROM module_checkpoints WHERE module_id = 'coverage')
+            """).decode((Int, Int).self)[0]
         return (Figures(events: found, seconds: seconds), RunReport.Check(what: "coverage replay: events delivered", expected: expected, found: found))
     }
 
-    static func wait(_ db: PostgresClient, label: String, timeout: Duration = .seconds(6 * 3600)) async throws -> Figures {
+    /// Waits until coverage has reached the end of the log, looking every `poll`.
+    static func wait(_ db: PostgresClient, label: String, poll: Duration = .seconds(1), timeout: Duration = .seconds(6 * 3600)) async throws -> Figures {
         let started = ContinuousClock.now
         let initial = try await backlog(db), deliveredBefore = try await delivered(db)
         let bar = ProgressBar(label)
         while try await isBehind(db) {
             bar.update(min(initial, try await delivered(db) - deliveredBefore), of: initial)
             guard ContinuousClock.now - started < timeout else { throw CommandError("coverage was still behind the log after \(timeout)") }
-            try await Task.sleep(for: .seconds(1))
+            try await Task.sleep(for: poll)
         }
         if initial > 0 { bar.update(initial, of: initial) }
         return Figures(events: initial, seconds: ProgressBar.seconds(ContinuousClock.now - started))
