@@ -115,7 +115,7 @@ struct BenchRun: AsyncParsableCommand {
 
         print("batch ingestion: COPY of the same \(batchCount) rows (rolled back), then \(batchClients) clients × \(batchSize)-event batches…")
         let copySeconds = try await PostgresBaselines.copySeconds(batchSource, db)
-        let batch = try await BatchIngestion(http: http, token: token, batchSize: batchSize, clients: batchClients)
+        let batch = try await BatchIngestion(base: http.base, token: token, batchSize: batchSize, clients: batchClients)
             .run(batchSource, resendFraction: 0.1, seed: dataSet.seed)
         let batchChecks = try await exactCounts(batch, batchSource, db)
         try keeper.update { report in

@@ -91,7 +91,7 @@ struct CoverageReadsMeasurement {
             ("commune (\(communeName))", commune.description, try await children(of: commune, db)),
         ]
         print("coverage drill-down: \(samples) GET /figures per level over HTTP (\(http.base)), \(baselineRuns) runs of the plain GROUP BY")
-        let connection = try await LoopbackGet(base: http.base)
+        let connection = try await LoopbackHTTP(base: http.base)
         defer { Task { await connection.close() } }
         for (label, unit, childIDs) in levels {
             var latencies: [Double] = []

@@ -3,6 +3,7 @@ import CDTDomain
 import CDTPostgres
 import CDTServer
 import Foundation
+import NIOCore
 
 /// New visits for the ingestion runs, to households already stored, each by a member of the village's
 /// team, as the JSON a client sends and as the row COPY writes for the baseline.
@@ -48,17 +49,24 @@ struct IngestionEvents {
         return IngestionEvents(events: events)
     }
 
+    /// As `ISO8601DateFormatter` writes it (`2026-12-06T06:00:00Z`); a formatter made per event took
+    /// 6 s of the benchmark's setup for 66,000 events.
     static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        return formatter.string(from: date)
+        date.formatted(timestampStyle)
     }
+
+    private static let timestampStyle = Date.ISO8601FormatStyle()
 }
 
 /// The batch ingestion run: the unique events and a tenth of them again (resends of events answered
 /// earlier, mixed in), in batches over concurrent clients, retrying a batch the server failed; the caller
 /// then checks the counts are exact.
+///
+/// Each client is one keep-alive connection of its own (``LoopbackHTTP``). Until the eighth round they were
+/// `URLSession` tasks, and a system-wide profile of the run found this process taking 35% of the two cores'
+/// samples, as much as the server (docs/benchmarks.md, "Eighth round").
 struct BatchIngestion {
-    let http: BenchHTTP
+    let base: String
     let token: String
     let batchSize: Int
     let clients: Int
@@ -86,17 +94,29 @@ struct BatchIngestion {
             batches.append((fresh + again).shuffled(using: &generator))
             sentUpTo.append(next)
         }
-        let bodies = batches.map { Data(("{\"events\": [" + $0.joined(separator: ", ") + "]}").utf8) }
+        let allocator = ByteBufferAllocator()
+        let bodies = batches.map { allocator.buffer(string: "{\"events\": [" + $0.joined(separator: ", ") + "]}") }
         let queue = WorkQueue(bodies)
+        var connections: [LoopbackHTTP] = []
+        for _ in 0..<clients { connections.append(try await LoopbackHTTP(base: base)) }
         let started = ContinuousClock.now
         let totals = try await withThrowingTaskGroup(of: Result.self) { group in
-            for _ in 0..<clients {
+            for first in connections {
                 group.addTask {
-                    var result = Result()
+                    var result = Result(), connection = first
+                    defer { Task { [connection] in await connection.close() } }
                     while let body = await queue.next() {
                         var attempt = 0
                         while true {
-                            let answer = try? await http.post("/api/v1/events/batch", json: body, token: token)
+                            var answer: (status: Int, answer: [String: Any])?
+                            do {
+                                let got = try await connection.post("/api/v1/events/batch", json: body, token: token)
+                                answer = (got.status, try BenchHTTP.jsonObject(got.body))
+                            } catch {
+                                // The connection failed or was closed on a time limit: the retry gets a new one.
+                                await connection.close()
+                                connection = try await LoopbackHTTP(base: base)
+                            }
                             if let answer, answer.status == 200 {
                                 result.accepted += answer.answer["accepted"] as? Int ?? 0
                                 result.duplicates += answer.answer["duplicates"] as? Int ?? 0
