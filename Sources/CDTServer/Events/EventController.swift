@@ -50,7 +50,9 @@ struct EventController: Sendable {
     }
 
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<SubmittedEventResponse> {
-        let decoded = try await JSONBody.decode(DomainEvent.self, from: request, limit: Self.eventBodyLimit, detail: "The event is malformed.")
+        let body = try await JSONInput.body(of: request, limit: Self.eventBodyLimit)
+        // The most frequent events read without JSONDecoder; anything else (or anything wrong) the decoder's way.
+        let decoded = try EventJSONScanner.submittedEvent(body) ?? JSONBody.decode(DomainEvent.self, fromJSON: body, detail: "The event is malformed.")
         if decoded.recordedAt != nil {
             throw ProblemDetails(status: .badRequest, detail: "The event is malformed.", errors: [.init(field: "recordedAt", rule: "is set by the server, not sent")])
         }

@@ -12,13 +12,19 @@ enum EventPayloadCodec {
     }()
 
     static func encode(_ payload: EventPayload) throws -> String {
+        if case .householdVisited(let visit) = payload { return VisitPayloadWriter.json(visit) }
+        return try encodeWithJSONEncoder(payload)
+    }
+
+    /// The payload written by `JSONEncoder` alone (what ``encode(_:)`` gives for every type but visits).
+    static func encodeWithJSONEncoder(_ payload: EventPayload) throws -> String {
         String(decoding: try encoder.encode(payload.body), as: UTF8.self)
     }
 
-    /// The payload of `type` stored as `json`: the most frequent types read by ``StoredPayloadScanner``
+    /// The payload of `type` stored as `json`: the most frequent types read by ``EventJSONScanner``
     /// (the same value `JSONDecoder` gives, several times faster), anything it does not read by `JSONDecoder`.
     static func decode(_ type: EventType, json: String) throws -> EventPayload {
-        if let payload = StoredPayloadScanner.payload(type, json: json) { return payload }
+        if let payload = EventJSONScanner.payload(type, json: json) { return payload }
         return try decodeWithJSONDecoder(type, json: json)
     }
 

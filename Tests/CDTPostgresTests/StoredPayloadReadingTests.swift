@@ -3,9 +3,9 @@ import CDTDomain
 import Foundation
 import Testing
 
-/// The feed reads the log's most frequent payloads without `JSONDecoder` (``StoredPayloadScanner``): it must
+/// The feed reads the log's most frequent payloads without `JSONDecoder` (``EventJSONScanner``): it must
 /// give exactly what `JSONDecoder` gives, and leave to `JSONDecoder` whatever it does not read.
-@Suite struct StoredPayloadScannerTests {
+@Suite struct StoredPayloadReadingTests {
     /// Payloads as PostgreSQL prints `jsonb` (keys by length, a space after `:` and `,`) and as the server
     /// writes them (sorted keys, no spaces), with optional fields present, `null` and absent, unknown keys,
     /// upper-case ids and Vietnamese text.
@@ -39,7 +39,7 @@ import Testing
     @Test(arguments: readable.indices)
     func readsWhatJSONDecoderReadsTheSame(_ index: Int) throws {
         let (type, json) = Self.readable[index]
-        let scanned = try #require(StoredPayloadScanner.payload(type, json: json))
+        let scanned = try #require(EventJSONScanner.payload(type, json: json))
         #expect(scanned == (try EventPayloadCodec.decodeWithJSONDecoder(type, json: json)))
         #expect(try EventPayloadCodec.decode(type, json: json) == scanned)
     }
@@ -47,7 +47,7 @@ import Testing
     @Test(arguments: leftToJSONDecoder.indices)
     func leavesTheRestToJSONDecoder(_ index: Int) throws {
         let (type, json) = Self.leftToJSONDecoder[index]
-        #expect(StoredPayloadScanner.payload(type, json: json) == nil)
+        #expect(EventJSONScanner.payload(type, json: json) == nil)
         // Whatever JSONDecoder makes of it, decoding gives the same (a payload or the same refusal).
         let expected = Result { try EventPayloadCodec.decodeWithJSONDecoder(type, json: json) }
         let decoded = Result { try EventPayloadCodec.decode(type, json: json) }
@@ -78,7 +78,7 @@ import Testing
                                            residents: residents, notApplicable: round % 7 == 0 ? .refused : nil)
             for payload in [EventPayload.householdVisited(visit), .householdRegistered(details), .householdUpdated(details)] {
                 let json = try EventPayloadCodec.encode(payload)
-                #expect(StoredPayloadScanner.payload(payload.type, json: json) == payload)
+                #expect(EventJSONScanner.payload(payload.type, json: json) == payload)
             }
         }
     }

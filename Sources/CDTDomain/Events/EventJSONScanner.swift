@@ -1,35 +1,95 @@
-import CDTDomain
-import Foundation
+public import Foundation
 
-/// Reads the payloads of the log's most frequent events (`household.visited`, `household.registered`,
-/// `household.updated`) straight from the stored JSON, without `JSONDecoder`: a replay decodes hundreds
-/// of thousands of them, and `JSONDecoder` was the largest share of the server's CPU while a module caught up.
+/// Reads the JSON of the most frequent events (`household.visited`, `household.registered`,
+/// `household.updated`) without `JSONDecoder`: the payloads the log stores, and whole events as clients
+/// send them. A replay decodes hundreds of thousands of payloads, and a batch a thousand events; on both
+/// paths `JSONDecoder` was the largest share of the server's CPU.
 ///
 /// It gives exactly what `JSONDecoder` gives or nothing: on anything it does not expect (an escape in a
 /// string, a number with a fraction or exponent, a value of the wrong kind, a missing field, an unknown
-/// enumeration value, text that is not JSON) it returns `nil` and the caller decodes with `JSONDecoder`,
-/// which then decodes or throws as before. Unknown keys are skipped, as the synthesized decoders skip them.
-struct StoredPayloadScanner {
+/// enumeration value, a key given twice, text that is not JSON or not UTF-8) it returns `nil` and the caller
+/// decodes with `JSONDecoder`, which then decodes or throws as before. Reading a stored payload, unknown keys
+/// are skipped, as the synthesized decoders skip them; reading what a client sent, an unknown key also gives
+/// `nil`, so the caller's own path names it as a field it does not know.
+public struct EventJSONScanner {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
+    /// Whether a key no field reads makes the text one this does not read (a client's event), instead of
+    /// being skipped (a stored payload).
+    private let strict: Bool
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, strict: Bool) {
+        self.bytes = bytes
+        self.strict = strict
+    }
 
-    /// The payload of `type` read from `json`, or `nil` when this type is not one it reads or the text
-    /// is not in the form it reads (then `JSONDecoder` must).
-    static func payload(_ type: EventType, json: String) -> EventPayload? {
-        guard type == .householdVisited || type == .householdRegistered || type == .householdUpdated else { return nil }
+    /// The payload of `type` read from `json` as the log stores it, or `nil` when this type is not one it
+    /// reads or the text is not in the form it reads (then `JSONDecoder` must).
+    public static func payload(_ type: EventType, json: String) -> EventPayload? {
+        guard reads(type) else { return nil }
         var json = json
         return json.withUTF8 { buffer -> EventPayload? in
-            var scanner = StoredPayloadScanner(buffer)
-            let payload: EventPayload?
-            switch type {
-            case .householdVisited: payload = scanner.householdVisited().map { .householdVisited($0) }
-            case .householdRegistered: payload = scanner.householdDetails().map { .householdRegistered($0) }
-            default: payload = scanner.householdDetails().map { .householdUpdated($0) }
-            }
-            guard payload != nil, scanner.atEnd() else { return nil }
+            var scanner = EventJSONScanner(buffer, strict: false)
+            guard let payload = scanner.payload(type), scanner.atEnd() else { return nil }
             return payload
+        }
+    }
+
+    /// The event a client sent as `json` (one event object), or `nil` when it is not of a type this reads
+    /// or not in the form it reads, or holds anything `JSONDecoder` with the unknown-field check would
+    /// refuse or read differently: then the caller must decode it that way, which also says what is wrong.
+    /// An event given `recordedAt` is left to that path too (the server refuses it).
+    ///
+    /// `occurredAt` is read by ``Timestamp/parse(_:)``, as the server's decoder reads instants.
+    public static func submittedEvent(_ json: Data) -> DomainEvent? {
+        json.withUnsafeBytes { raw -> DomainEvent? in
+            var scanner = EventJSONScanner(raw.bindMemory(to: UInt8.self), strict: true)
+            guard let event = scanner.event(), scanner.atEnd() else { return nil }
+            return event
+        }
+    }
+
+    private static func reads(_ type: EventType) -> Bool {
+        type == .householdVisited || type == .householdRegistered || type == .householdUpdated
+    }
+
+    // MARK: Events
+
+    private mutating func event() -> DomainEvent? {
+        var id: UUID?, type: EventType?, version: Int?, unitID: UUID?, authorID: UUID?, occurredAt: Date?
+        var payloadStart: Int?, payloadEnd = 0
+        let read = object { scanner, key in
+            switch key {
+            case "id": id = scanner.uuid(); return id != nil
+            case "type": type = scanner.string().flatMap(EventType.init(rawValue:)); return type.map(Self.reads) ?? false
+            case "version": version = scanner.integer(); return version != nil
+            case "unitId": unitID = scanner.uuid(); return unitID != nil
+            case "authorId": authorID = scanner.uuid(); return authorID != nil
+            case "occurredAt": occurredAt = scanner.string().flatMap(Timestamp.parse); return occurredAt != nil
+            case "payload":
+                // Read once the type is known, which may come after it.
+                payloadStart = scanner.index
+                guard scanner.skipValue() else { return false }
+                payloadEnd = scanner.index
+                return true
+            default: return false
+            }
+        }
+        guard read, let id, let type, let version, let unitID, let authorID, let occurredAt, let payloadStart else { return nil }
+        let end = index
+        index = payloadStart
+        guard let payload = payload(type), index == payloadEnd else { return nil }
+        index = end
+        return DomainEvent(id: ID(rawValue: id), unitID: ID(rawValue: unitID), authorID: authorID, occurredAt: occurredAt,
+                           version: version, payload: payload)
+    }
+
+    private mutating func payload(_ type: EventType) -> EventPayload? {
+        switch type {
+        case .householdVisited: householdVisited().map { .householdVisited($0) }
+        case .householdRegistered: householdDetails().map { .householdRegistered($0) }
+        case .householdUpdated: householdDetails().map { .householdUpdated($0) }
+        default: nil
         }
     }
 
@@ -46,7 +106,7 @@ struct StoredPayloadScanner {
             case "skills": skills = scanner.skillOutcomes(); return skills != nil
             case "services": services = scanner.serviceOutcomes(); return services != nil
             case "note": return scanner.optional(&note) { $0.string() }
-            default: return scanner.skipValue()
+            default: return scanner.unknown()
             }
         }
         guard read, let householdId, let memberIds, let skills, let services else { return nil }
@@ -62,7 +122,7 @@ struct StoredPayloadScanner {
             case "size": size = scanner.integer(); return size != nil
             case "residents": return scanner.optional(&residents) { $0.array { $0.residentCount() } }
             case "notApplicable": return scanner.optional(&notApplicable) { $0.enumeration(NotApplicableReason.self) }
-            default: return scanner.skipValue()
+            default: return scanner.unknown()
             }
         }
         guard read, let householdId, let size else { return nil }
@@ -78,7 +138,7 @@ struct StoredPayloadScanner {
             case "withSmartphone": return scanner.optional(&withSmartphone) { $0.integer() }
             case "notApplicable": return scanner.optional(&notApplicable) { $0.integer() }
             case "notApplicableReason": return scanner.optional(&reason) { $0.enumeration(NotApplicableReason.self) }
-            default: return scanner.skipValue()
+            default: return scanner.unknown()
             }
         }
         guard read, let ageBand, let count else { return nil }
@@ -104,7 +164,7 @@ struct StoredPayloadScanner {
     private mutating func outcomes<Outcomes>(_ empty: Outcomes, _ fields: [String: WritableKeyPath<Outcomes, GuidanceOutcome?>]) -> Outcomes? {
         var outcomes = empty
         let read = object { scanner, key in
-            guard let field = fields[key] else { return scanner.skipValue() }
+            guard let field = fields[key] else { return scanner.unknown() }
             return scanner.optional(&outcomes[keyPath: field]) { $0.enumeration(GuidanceOutcome.self) }
         }
         return read ? outcomes : nil
@@ -132,7 +192,7 @@ struct StoredPayloadScanner {
 
     /// An object: `member` reads each member's value (the scanner placed on it) and says whether it could.
     /// A key repeated is refused (`JSONDecoder` would take one of them).
-    private mutating func object(_ member: (inout StoredPayloadScanner, String) -> Bool) -> Bool {
+    private mutating func object(_ member: (inout EventJSONScanner, String) -> Bool) -> Bool {
         guard consume(UInt8(ascii: "{")) else { return false }
         if consume(UInt8(ascii: "}")) { return true }
         var seen: [String] = []
@@ -146,7 +206,7 @@ struct StoredPayloadScanner {
         return consume(UInt8(ascii: "}"))
     }
 
-    private mutating func array<Element>(_ element: (inout StoredPayloadScanner) -> Element?) -> [Element]? {
+    private mutating func array<Element>(_ element: (inout EventJSONScanner) -> Element?) -> [Element]? {
         guard consume(UInt8(ascii: "[")) else { return nil }
         var elements: [Element] = []
         if consume(UInt8(ascii: "]")) { return elements }
@@ -159,7 +219,7 @@ struct StoredPayloadScanner {
     }
 
     /// An optional field: `null` leaves `value` nil, anything else must read with `read`.
-    private mutating func optional<Value>(_ value: inout Value?, _ read: (inout StoredPayloadScanner) -> Value?) -> Bool {
+    private mutating func optional<Value>(_ value: inout Value?, _ read: (inout EventJSONScanner) -> Value?) -> Bool {
         if literal("null") {
             value = nil
             return true
@@ -190,7 +250,9 @@ struct StoredPayloadScanner {
         }
         guard end < bytes.count else { return nil }
         index = end + 1
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        let text = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        // What a client sent may not be UTF-8 (`JSONDecoder` refuses it); PostgreSQL's text always is.
+        return strict ? String(validating: text, as: UTF8.self) : String(decoding: text, as: UTF8.self)
     }
 
     private mutating func enumeration<Value: RawRepresentable<String>>(_: Value.Type) -> Value? {
@@ -204,6 +266,8 @@ struct StoredPayloadScanner {
         if negative { position += 1 }
         var value = 0, digits = 0
         while position < bytes.count, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") {
+            // Longer numbers are left to JSONDecoder before they could overflow here.
+            guard digits < 18 else { return nil }
             value = value * 10 + Int(bytes[position] - UInt8(ascii: "0"))
             digits += 1
             position += 1
@@ -244,6 +308,11 @@ struct StoredPayloadScanner {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
         default: nil
         }
+    }
+
+    /// A key no field reads: its value passed over in a stored payload, the end of reading in a client's event.
+    private mutating func unknown() -> Bool {
+        !strict && skipValue()
     }
 
     /// Passes over a value of a key no field reads (strings with escapes included).
