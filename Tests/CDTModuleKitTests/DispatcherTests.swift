@@ -231,7 +231,8 @@ import Testing
         #expect(dispatcher.passInterval(after: 100) == .milliseconds(50))
         #expect(dispatcher.passInterval(after: 200) == .milliseconds(100))
         #expect(dispatcher.passInterval(after: 499) == .microseconds(249_500))
-        #expect(dispatcher.passInterval(after: 1_999) == .milliseconds(250))
+        #expect(dispatcher.passInterval(after: 1_000) == .milliseconds(500))
+        #expect(dispatcher.passInterval(after: 1_999) == .microseconds(999_500))
         #expect(dispatcher.passInterval(after: 2_000) == .zero)
         await harness.close()
     }

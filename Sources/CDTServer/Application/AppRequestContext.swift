@@ -23,7 +23,7 @@ public struct AppRequestContext: RequestContext {
     /// JSON with keys sorted and slashes left as they are (paths and URLs stay readable).
     public var responseEncoder: JSONEncoder { Self.encoder }
 
-    private static let encoder: JSONEncoder = {
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601

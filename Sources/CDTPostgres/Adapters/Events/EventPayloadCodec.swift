@@ -12,7 +12,7 @@ enum EventPayloadCodec {
     }()
 
     static func encode(_ payload: EventPayload) throws -> String {
-        if case .householdVisited(let visit) = payload { return VisitPayloadWriter.json(visit) }
+        if case .householdVisited(let visit) = payload { return EventJSONWriter.json(visit) }
         return try encodeWithJSONEncoder(payload)
     }
 

@@ -1,13 +1,19 @@
-import CDTDomain
-
-/// Writes a visit's payload as the log stores it, the same bytes `JSONEncoder` writes with
-/// ``EventPayloadCodec/encoder``'s settings (keys sorted, fields without a value left out, slashes not
-/// escaped), without going through `Encodable`: visits are most of what is ingested, and encoding each with
-/// `JSONEncoder` was 9% of the server's CPU during batch ingestion (docs/benchmarks.md, "Eighth round").
-enum VisitPayloadWriter {
-    static func json(_ visit: HouseholdVisited) -> String {
+/// Writes JSON as `JSONEncoder` writes it with keys sorted and slashes not escaped (the settings of the
+/// log's payloads and of the API's answers), byte for byte, without going through `Encodable`: visits are
+/// most of what is ingested, and encoding each with `JSONEncoder` was 9% of the server's CPU during batch
+/// ingestion (docs/benchmarks.md, "Eighth round").
+public enum EventJSONWriter {
+    /// A visit's payload: the same bytes as `JSONEncoder` writes of it with `.sortedKeys` and
+    /// `.withoutEscapingSlashes` (fields without a value left out).
+    public static func json(_ visit: HouseholdVisited) -> String {
         var out: [UInt8] = []
-        out.reserveCapacity(256 + (visit.note?.utf8.count ?? 0))
+        append(visit, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends a visit's payload, as ``json(_:)`` writes it.
+    public static func append(_ visit: HouseholdVisited, to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + 256 + (visit.note?.utf8.count ?? 0))
         out.append(contentsOf: #"{"householdId":""#.utf8)
         out.append(contentsOf: visit.householdId.description.utf8)
         out.append(contentsOf: #"","memberIds":["#.utf8)
@@ -31,7 +37,6 @@ enum VisitPayloadWriter {
         appendOutcomes([("cyberSafety", skills.cyberSafety), ("onlinePayment", skills.onlinePayment), ("onlinePublicServices", skills.onlinePublicServices),
                         ("onlineShopping", skills.onlineShopping), ("otherPlatforms", skills.otherPlatforms)], to: &out)
         out.append(UInt8(ascii: "}"))
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// An object of the outcomes given, keys in the order passed (sorted by the caller).
@@ -52,7 +57,7 @@ enum VisitPayloadWriter {
     }
 
     /// A JSON string as `JSONEncoder` escapes it: quotes, backslashes and control characters; the rest as it is.
-    static func appendString(_ text: String, to out: inout [UInt8]) {
+    public static func appendString(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {

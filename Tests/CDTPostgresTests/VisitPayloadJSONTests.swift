@@ -3,10 +3,10 @@ import CDTDomain
 import Foundation
 import Testing
 
-/// The log stores a visit's payload as ``VisitPayloadWriter`` writes it, without `JSONEncoder`: it must be
+/// The log stores a visit's payload as ``EventJSONWriter`` writes it, without `JSONEncoder`: it must be
 /// the very bytes `JSONEncoder` writes with the log's settings, so that a resend compares equal to what an
 /// older build stored, whichever writer wrote either.
-@Suite struct VisitPayloadWriterTests {
+@Suite struct VisitPayloadJSONTests {
     @Test func writesTheBytesJSONEncoderWrites() throws {
         var generator = SystemRandomNumberGenerator()
         let outcomes: [GuidanceOutcome?] = [nil] + GuidanceOutcome.allCases
