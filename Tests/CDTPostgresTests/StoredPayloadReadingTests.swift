@@ -61,15 +61,8 @@ import Testing
     /// Payloads made by the domain's own encoder, many of them, read back the same.
     @Test func readsEncodedPayloadsBackTheSame() throws {
         var generator = SystemRandomNumberGenerator()
-        let outcomes: [GuidanceOutcome?] = [nil] + GuidanceOutcome.allCases
         for round in 0..<500 {
-            let visit = HouseholdVisited(
-                householdId: ID(), memberIds: (0..<Int.random(in: 0...3, using: &generator)).map { _ in ID() },
-                skills: SkillOutcomes(onlinePublicServices: outcomes.randomElement()!, onlineShopping: outcomes.randomElement()!,
-                                      onlinePayment: outcomes.randomElement()!, cyberSafety: outcomes.randomElement()!, otherPlatforms: outcomes.randomElement()!),
-                services: ServiceOutcomes(vneidActivated: outcomes.randomElement()!, ePaymentAccountOpened: outcomes.randomElement()!,
-                                          digitalStoreOpened: outcomes.randomElement()!, onlinePublicServiceUsed: outcomes.randomElement()!),
-                note: round % 3 == 0 ? nil : "Ghi chú \(round)")
+            let visit = RandomVisits.visit(note: round % 3 == 0 ? nil : "Ghi chú \(round)", maximumMembers: 3)
             let residents: [ResidentCount]? = round % 4 == 0 ? nil : AgeBand.allCases.map {
                 ResidentCount(ageBand: $0, count: Int.random(in: 0...9, using: &generator), withSmartphone: Int.random(in: 0...3, using: &generator),
                               notApplicable: Int.random(in: 0...2, using: &generator), notApplicableReason: NotApplicableReason.allCases.randomElement())
