@@ -23,6 +23,7 @@ import Testing
         event("", payload: #"{"householdId": "87002920-ab4b-43e9-8ca8-090d97213c60", "memberIds": ["b0a4142f-9afd-4000-856c-4d84faf385b4", "74008919-bad3-4c54-acbe-86f60a983f35"], "skills": {}, "services": {"digitalStoreOpened": "notApplicable"}, "note": "Hướng dẫn cài VNeID cho bà Hồ"}"#),
         event("", payload: #"{"householdId": "87002920-ab4b-43e9-8ca8-090d97213c60", "size": 4, "label": "Hộ Lò Văn Pọm", "residents": [{"ageBand": "15-59", "count": 2, "withSmartphone": 1}]}"#, type: "household.registered"),
         event("", payload: #"{"householdId": "87002920-ab4b-43e9-8ca8-090d97213c60", "size": 1, "notApplicable": "movedAway"}"#, type: "household.updated"),
+        event("", payload: #"{"householdId": "87002920-ab4b-43e9-8ca8-090d97213c60", "size": 3, "label": null, "residents": [{"ageBand": "60+", "count": 1, "withSmartphone": 0, "notApplicable": 0, "notApplicableReason": null}, {"count": 2, "ageBand": "0-14"}]}"#, type: "household.updated"),
         event("", payload: #"{"householdId": "87002920-ab4b-43e9-8ca8-090d97213c60", "memberIds": [], "skills": {}, "services": {}}"#),
     ]
 
