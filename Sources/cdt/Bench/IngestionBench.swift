@@ -98,7 +98,12 @@ struct BatchIngestion {
         let bodies = batches.map { allocator.buffer(string: "{\"events\": [" + $0.joined(separator: ", ") + "]}") }
         let queue = WorkQueue(bodies)
         var connections: [LoopbackHTTP] = []
-        for _ in 0..<clients { connections.append(try await LoopbackHTTP(base: base)) }
+        do {
+            for _ in 0..<clients { connections.append(try await LoopbackHTTP(base: base)) }
+        } catch {
+            for connection in connections { await connection.close() }
+            throw error
+        }
         let started = ContinuousClock.now
         let totals = try await withThrowingTaskGroup(of: Result.self) { group in
             for first in connections {
