@@ -9,94 +9,86 @@ import Hummingbird
 /// ingestion (docs/benchmarks.md, "Eighth round"). `EventResponseWriterTests` compares the two.
 enum EventResponseWriter {
     static func json(_ batch: BatchResponse) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(80 + batch.results.count * 140)
-        out += #"{"accepted":"#.utf8
-        appendInteger(batch.accepted, to: &out)
-        out += #","conflicts":"#.utf8
-        appendInteger(batch.conflicts, to: &out)
-        out += #","duplicates":"#.utf8
-        appendInteger(batch.duplicates, to: &out)
-        out += #","rejected":"#.utf8
-        appendInteger(batch.rejected, to: &out)
-        out += #","results":["#.utf8
+        var json = JSONText(capacity: 80 + batch.results.count * 140)
         var instants = InstantText()
-        for (position, result) in batch.results.enumerated() {
-            if position > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "{"))
-            var first = true
-            if let errors = result.errors {
-                first = false
-                out += #""errors":["#.utf8
-                for (number, error) in errors.enumerated() {
-                    if number > 0 { out.append(UInt8(ascii: ",")) }
-                    out += #"{"field":"#.utf8
-                    EventJSONWriter.appendString(error.field, to: &out)
-                    out += #","rule":"#.utf8
-                    EventJSONWriter.appendString(error.rule, to: &out)
-                    out.append(UInt8(ascii: "}"))
+        json.object { json in
+            json.key("accepted")
+            json.integer(batch.accepted)
+            json.key("conflicts")
+            json.integer(batch.conflicts)
+            json.key("duplicates")
+            json.integer(batch.duplicates)
+            json.key("rejected")
+            json.integer(batch.rejected)
+            json.key("results")
+            json.array(batch.results) { json, result in
+                json.object { json in
+                    if let errors = result.errors {
+                        json.key("errors")
+                        json.array(errors) { json, error in
+                            json.object { json in
+                                json.key("field")
+                                json.string(error.field)
+                                json.key("rule")
+                                json.string(error.rule)
+                            }
+                        }
+                    }
+                    if let id = result.id {
+                        json.key("id")
+                        json.string(id)
+                    }
+                    json.key("index")
+                    json.integer(result.index)
+                    json.key("outcome")
+                    json.string(result.outcome)
+                    if let recordedAt = result.recordedAt {
+                        json.key("recordedAt")
+                        json.string(instants.text(recordedAt))
+                    }
                 }
-                out.append(UInt8(ascii: "]"))
             }
-            if let id = result.id {
-                out += (first ? #""id":"# : #","id":"#).utf8
-                first = false
-                EventJSONWriter.appendString(id, to: &out)
-            }
-            out += (first ? #""index":"# : #","index":"#).utf8
-            appendInteger(result.index, to: &out)
-            out += #","outcome":"#.utf8
-            EventJSONWriter.appendString(result.outcome, to: &out)
-            if let recordedAt = result.recordedAt {
-                out += #","recordedAt":""#.utf8
-                out += instants.text(recordedAt).utf8
-                out.append(UInt8(ascii: "\""))
-            }
-            out.append(UInt8(ascii: "}"))
         }
-        out += "]}".utf8
-        return out
+        return json.bytes
     }
 
     /// A submitted visit's answer; `nil` for any other event (the encoder writes those).
     static func json(_ submitted: SubmittedEventResponse) -> [UInt8]? {
         let event = submitted.event.event
         guard case .householdVisited(let visit) = event.payload else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(512 + (visit.note?.utf8.count ?? 0))
+        var json = JSONText(capacity: 512 + (visit.note?.utf8.count ?? 0))
         var instants = InstantText()
-        out += #"{"event":{"authorId":""#.utf8
-        out += event.authorID.uuidString.lowercased().utf8
-        out += #"","id":""#.utf8
-        out += event.id.description.utf8
-        out += #"","occurredAt":""#.utf8
-        out += instants.text(event.occurredAt).utf8
-        out += #"","payload":"#.utf8
-        EventJSONWriter.append(visit, to: &out)
-        if let recordedAt = event.recordedAt {
-            out += #","recordedAt":""#.utf8
-            out += instants.text(recordedAt).utf8
-            out.append(UInt8(ascii: "\""))
+        json.object { json in
+            json.key("event")
+            json.object { json in
+                json.key("authorId")
+                json.string(event.authorID.uuidString.lowercased())
+                json.key("id")
+                json.string(event.id.description)
+                json.key("occurredAt")
+                json.string(instants.text(event.occurredAt))
+                json.key("payload")
+                EventJSONWriter.write(visit, to: &json)
+                if let recordedAt = event.recordedAt {
+                    json.key("recordedAt")
+                    json.string(instants.text(recordedAt))
+                }
+                json.key("type")
+                json.string(event.type.rawValue)
+                json.key("unitId")
+                json.string(event.unitID.description)
+                json.key("version")
+                json.integer(event.version)
+            }
+            json.key("outcome")
+            json.string(submitted.outcome)
         }
-        out += #","type":"#.utf8
-        EventJSONWriter.appendString(event.type.rawValue, to: &out)
-        out += #","unitId":""#.utf8
-        out += event.unitID.description.utf8
-        out += #"","version":"#.utf8
-        appendInteger(event.version, to: &out)
-        out += #"},"outcome":"#.utf8
-        EventJSONWriter.appendString(submitted.outcome, to: &out)
-        out.append(UInt8(ascii: "}"))
-        return out
+        return json.bytes
     }
 
     static func response(_ json: [UInt8]) -> Response {
         Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(json.count)],
                  body: .init(byteBuffer: ByteBuffer(bytes: json)))
-    }
-
-    private static func appendInteger(_ value: Int, to out: inout [UInt8]) {
-        out += String(value).utf8
     }
 
     /// Instants as the encoder's `.iso8601` writes them, the last one kept (a batch's events share one).
