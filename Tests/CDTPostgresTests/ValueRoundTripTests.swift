@@ -1,4 +1,5 @@
 import CDTPostgres
+import CDTDomain
 import Foundation
 import Testing
 
@@ -125,6 +126,25 @@ import Testing
             #expect(try await roundTrip(someIDs, as: "uuid[]", on: db) == someIDs)
             let dates = [Date(timeIntervalSince1970: 1_750_000_000.5), .distantPast, .distantFuture]
             #expect(try await roundTrip(dates, as: "timestamptz[]", on: db) == dates)
+        }
+    }
+
+    /// Arrays of ids are bound in PostgreSQL's binary form: the server must read the same ids, NULLs and
+    /// emptiness the text literal gave, for UUIDs, typed ids and their optionals, at a batch's size too.
+    @Test func idArraysBoundInBinaryReadAsTheSameIDs() async throws {
+        enum Thing {}
+        try await withTestClient { db throws in
+            let ids = (0..<1_500).map { _ in UUID() }
+            let asText = try await db.query("SELECT \(ids)::text AS v, cardinality(\(ids)) AS n").decode((String, Int).self)[0]
+            #expect(asText.0 == "{" + ids.map { $0.uuidString.lowercased() }.joined(separator: ",") + "}")
+            #expect(asText.1 == 1_500)
+            let typed = ids.prefix(3).map { ID<Thing>(rawValue: $0) }
+            #expect(try await roundTrip(typed, as: "uuid[]", on: db) == typed)
+            let someTyped: [ID<Thing>?] = [nil, typed[0], nil]
+            #expect(try await db.query("SELECT \(someTyped)::text").decode(String.self) == ["{NULL,\(ids[0].uuidString.lowercased()),NULL}"])
+            #expect(try await db.query("SELECT array_ndims(\([ID<Thing>]())), cardinality(\([ID<Thing>?]()))").decode((Int?, Int).self)[0] == (nil, 0))
+            let found = try await db.query("SELECT x FROM unnest(\(Array(ids.prefix(10)))) AS x WHERE x = ANY(\(typed))").decode(UUID.self)
+            #expect(found == Array(ids.prefix(3)))
         }
     }
 

@@ -63,10 +63,12 @@ public enum JSONScan {
     private static func scanned(_ data: Data, recordsShape: Bool = false) -> Scanner {
         var scanner = Scanner(bytes: [UInt8](data), recordsShape: recordsShape)
         scanner.skipSpace()
-        scanner.value(path: "", depth: 0)
+        scanner.value(depth: 0)
         return scanner
     }
 
+    /// One pass over the bytes. The path to the value being read is kept as steps (keys and positions)
+    /// and written out as text only where it is needed: for a problem, or for the shape when asked for.
     private struct Scanner {
         let bytes: [UInt8]
         var index = 0
@@ -75,14 +77,42 @@ public enum JSONScan {
         var shape: [Field: Kind] = [:]
         /// The byte ranges of the elements of ``arrayBody(key:)``'s array.
         var ranges: [Range<Int>] = []
+        /// The keys and positions from the top to the value being read.
+        var steps: [Step] = []
+
+        enum Step {
+            case key(String)
+            case position(Int)
+        }
 
         init(bytes: [UInt8], recordsShape: Bool) {
             self.bytes = bytes
             self.recordsShape = recordsShape
         }
 
-        mutating func record(_ field: Field, _ kind: Kind) {
-            if recordsShape { shape[field] = kind }
+        /// The path of the first `count` steps: `a.b[3].c`, `[0]` for an element of a top-level array.
+        func path(_ count: Int) -> String {
+            var text = ""
+            for step in steps.prefix(count) {
+                switch step {
+                case .key(let key): text += text.isEmpty ? key : "." + key
+                case .position(let position): text += "[\(position)]"
+                }
+            }
+            return text
+        }
+
+        /// The path of the value being read.
+        var path: String { path(steps.count) }
+
+        mutating func report(_ rule: String) {
+            problems.append(Violation(field: path, rule: rule))
+        }
+
+        mutating func record(_ kind: Kind) {
+            guard recordsShape else { return }
+            let isElement = if case .position = steps.last { true } else { false }
+            shape[Field(path: path, parent: path(max(0, steps.count - 1)), isElement: isElement)] = kind
         }
 
         var atEnd: Bool { index >= bytes.count }
@@ -92,38 +122,37 @@ public enum JSONScan {
             while !atEnd, current == 0x20 || current == 0x0A || current == 0x0D || current == 0x09 { index += 1 }
         }
 
-        mutating func value(path: String, depth: Int, parent: String = "", isElement: Bool = false) {
+        mutating func value(depth: Int) {
             guard !atEnd else { return }
-            let field = Field(path: path, parent: parent, isElement: isElement)
             switch current {
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 guard depth < maximumDepth else {
-                    problems.append(Violation(field: path, rule: "must not nest arrays and objects more than \(maximumDepth) deep"))
+                    report("must not nest arrays and objects more than \(maximumDepth) deep")
                     index = bytes.count
                     return
                 }
                 if current == UInt8(ascii: "{") {
-                    record(field, .object)
-                    object(path: path, depth: depth + 1)
+                    record(.object)
+                    object(depth: depth + 1)
                 } else {
-                    record(field, .array)
-                    array(path: path, depth: depth + 1)
+                    record(.array)
+                    array(depth: depth + 1)
                 }
             case UInt8(ascii: "\""):
-                record(field, .scalar)
-                if string().hasNUL { problems.append(Violation(field: path, rule: Validator.nulRule)) }
+                record(.scalar)
+                if skipString() { report(Validator.nulRule) }
             default:
-                if current != UInt8(ascii: "n") { record(field, .scalar) }
+                if current != UInt8(ascii: "n") { record(.scalar) }
                 // A number, true, false or null: up to the next delimiter.
                 let start = index
-                while !atEnd, ![UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}")].contains(current), current > 0x20 { index += 1 }
+                while !atEnd, current > 0x20, current != UInt8(ascii: ","), current != UInt8(ascii: "]"), current != UInt8(ascii: "}") { index += 1 }
                 // No value where one must be (`[}`, `{"a": }`): malformed, which the parser reports. Stop here,
                 // or the enclosing array would ask for the same value forever.
                 if index == start { index = bytes.count }
             }
         }
 
-        mutating func object(path: String, depth: Int) {
+        mutating func object(depth: Int) {
             index += 1  // {
             var seen: Set<String> = []
             while true {
@@ -133,17 +162,18 @@ public enum JSONScan {
                 if current == UInt8(ascii: ",") { index += 1; continue }
                 guard current == UInt8(ascii: "\"") else { index = bytes.count; return }
                 let key = string()
-                let field = path.isEmpty ? key.text : path + "." + key.text
-                if key.hasNUL { problems.append(Violation(field: field, rule: Validator.nulRule)) }
-                if !seen.insert(key.text).inserted { problems.append(Violation(field: field, rule: "must be given once (the key appears more than once)")) }
+                steps.append(.key(key.text))
+                defer { steps.removeLast() }
+                if key.hasNUL { report(Validator.nulRule) }
+                if !seen.insert(key.text).inserted { report("must be given once (the key appears more than once)") }
                 skipSpace()
                 if !atEnd, current == UInt8(ascii: ":") { index += 1 }
                 skipSpace()
-                value(path: field, depth: depth, parent: path)
+                value(depth: depth)
             }
         }
 
-        mutating func array(path: String, depth: Int) {
+        mutating func array(depth: Int) {
             index += 1  // [
             var position = 0
             while true {
@@ -151,13 +181,15 @@ public enum JSONScan {
                 guard !atEnd else { return }
                 if current == UInt8(ascii: "]") { index += 1; return }
                 if current == UInt8(ascii: ",") { index += 1; position += 1; continue }
-                value(path: "\(path)[\(position)]", depth: depth, parent: path, isElement: true)
+                steps.append(.position(position))
+                value(depth: depth)
+                steps.removeLast()
             }
         }
 
         /// Reads `{"<key>": [e0, e1, …]}` strictly around the elements (each element is scanned as
-        /// ``value(path:depth:parent:isElement:)`` does, its grammar left to whoever decodes it), keeping each
-        /// element's range. False at anything else.
+        /// ``value(depth:)`` does, its grammar left to whoever decodes it), keeping each element's range.
+        /// False at anything else.
         mutating func arrayBody(key: String) -> Bool {
             skipSpace()
             guard take(UInt8(ascii: "{")) else { return false }
@@ -170,10 +202,13 @@ public enum JSONScan {
             skipSpace()
             guard take(UInt8(ascii: "[")) else { return false }
             skipSpace()
+            steps = [.key(key)]
             if !take(UInt8(ascii: "]")) {
                 while true {
                     let start = index
-                    value(path: "\(key)[\(ranges.count)]", depth: 2, parent: key, isElement: true)
+                    steps.append(.position(ranges.count))
+                    value(depth: 2)
+                    steps.removeLast()
                     guard index > start, index <= bytes.count else { return false }
                     ranges.append(start..<index)
                     skipSpace()
@@ -195,6 +230,29 @@ public enum JSONScan {
             return true
         }
 
+        /// Steps over a string starting at its opening quote, without keeping its text: whether it holds
+        /// NUL (a NUL byte, or the escape `\u0000`).
+        mutating func skipString() -> Bool {
+            index += 1
+            var hasNUL = false
+            while !atEnd {
+                let byte = current
+                if byte == UInt8(ascii: "\"") { break }
+                if byte == 0 { hasNUL = true }
+                if byte == UInt8(ascii: "\\") {
+                    if index + 5 < bytes.count, bytes[index + 1] == UInt8(ascii: "u"),
+                       bytes[index + 2] == 0x30, bytes[index + 3] == 0x30, bytes[index + 4] == 0x30, bytes[index + 5] == 0x30 {
+                        hasNUL = true
+                    }
+                    index += 2
+                    continue
+                }
+                index += 1
+            }
+            index = min(index + 1, bytes.count)
+            return hasNUL
+        }
+
         /// Reads a string starting at its opening quote: its text (escapes decoded) and whether it holds NUL.
         mutating func string() -> (text: String, hasNUL: Bool) {
             let start = index
@@ -207,7 +265,7 @@ public enum JSONScan {
             }
             let end = min(index, bytes.count)
             index = min(index + 1, bytes.count)
-            let raw = Array(bytes[start..<min(end + 1, bytes.count)])
+            let raw = bytes[start..<min(end + 1, bytes.count)]
             guard escaped else { return (String(decoding: raw.dropFirst().dropLast(), as: UTF8.self), raw.contains(0)) }
             let text = (try? JSONSerialization.jsonObject(with: Data(raw), options: [.fragmentsAllowed])) as? String
                 ?? String(decoding: raw.dropFirst().dropLast(), as: UTF8.self)

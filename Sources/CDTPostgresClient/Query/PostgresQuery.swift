@@ -92,6 +92,10 @@ public struct PostgresBinding: Sendable, Hashable {
 
     init<Value: PostgresEncodable>(_ value: Value) {
         self.type = Value.postgresType
+        if Value.postgresType == .uuidArray, let array = value as? any PostgresBinaryArrayParameter {
+            self.value = .binary(array.binaryArrayForm)
+            return
+        }
         do {
             self.value = try value.encodePostgres()
         } catch {
