@@ -1,7 +1,7 @@
 import CDTDomain
 import CDTModuleKit
 import CDTPostgres
-import CDTServer
+@testable import CDTServer
 import CDTTesting
 import HTTPTypes
 import Prometheus
@@ -132,6 +132,39 @@ import Testing
         await harness.close()
     }
 
+    /// A module catching up gets its next batch read ahead while it applies one; a batch read ahead is used
+    /// only where the checkpoint is when the delivery locks it. Here a second dispatcher (another server
+    /// process) delivers the batch the first had read ahead: the first reads again, and every event is
+    /// applied once, in order. (On a cluster of its own: another test's open transaction would hold events back.)
+    @Test func aBatchReadAheadIsUsedOnlyWhereTheCheckpointIs() async throws {
+        let cluster = try await TestPostgres.makePrivateCluster()
+        defer { TestPostgres.destroy(cluster) }
+        let harness = try await ModuleTestHarness.make([LedgerModule()], in: cluster)
+        try await harness.enable("ledger", in: harness.units.provinceA)
+        try await harness.append((1...10).map { n in harness.events.shared(in: harness.units.villageA1, title: "R\(n)", minute: n) })
+        func dispatcher(_ label: String) -> ModuleDispatcher {
+            ModuleDispatcher(host: harness.dependencies.modules, database: harness.application, listenConninfo: nil,
+                             metrics: harness.metrics, logger: Logger(label: label), batchSize: 4)
+        }
+        let first = dispatcher("test.first"), second = dispatcher("test.second")
+        #expect(try await first.dispatchOnce() == 4)
+        #expect(first.readAhead.count == 1)  // R5…R8, read while R1…R4 were applied
+        #expect(try await second.dispatchOnce() == 4)  // R1…R4 are done: R5…R8
+        #expect(try await first.dispatchOnce() == 2)  // its R5…R8 start behind the checkpoint: R9, R10 read again
+        #expect(first.readAhead.count == 0)  // a short batch: nothing read ahead
+        #expect(try await titles(harness) == (1...10).map { "R\($0)" })
+        // Caught up, then a burst: the batches read ahead are taken in turn.
+        try await harness.append((11...22).map { n in harness.events.shared(in: harness.units.villageA1, title: "R\(n)", minute: n) })
+        var passes = 0
+        while try await first.dispatchOnce() > 0 { passes += 1 }
+        #expect(passes == 3)
+        #expect(try await titles(harness) == (1...22).map { "R\($0)" })
+        // R15…R18 and R19…R22 were read ahead; R5…R8 was read ahead too, but not where the checkpoint was.
+        let readAhead = harness.metrics.emitToString().split(separator: "\n").first { $0.hasPrefix("cdt_module_batches_read_ahead_total{module=\"ledger\"}") }
+        #expect(readAhead?.split(separator: " ").last == "2")
+        await harness.close()
+    }
+
     @Test func aFailingEventIsRetriedThenParkedAndTheOthersGoOn() async throws {
         let module = LedgerModule()
         module.faults.failing.withLock { $0 = ["bad"] }
@@ -219,7 +252,7 @@ import Testing
     }
 
     /// Passes space out under heavy ingestion: half a millisecond for each event the last pass delivered,
-    /// between the minimum interval and 250 ms; none after a full batch.
+    /// between the minimum interval and a second; none after a full batch.
     @Test func passesSpaceOutWithTheEventsTheLastOneDelivered() async throws {
         let cluster = try await TestPostgres.makePrivateCluster()
         defer { TestPostgres.destroy(cluster) }

@@ -145,6 +145,24 @@ import Testing
             #expect(try await db.query("SELECT array_ndims(\([ID<Thing>]())), cardinality(\([ID<Thing>?]()))").decode((Int?, Int).self)[0] == (nil, 0))
             let found = try await db.query("SELECT x FROM unnest(\(Array(ids.prefix(10)))) AS x WHERE x = ANY(\(typed))").decode(UUID.self)
             #expect(found == Array(ids.prefix(3)))
+            // Instants and integers go the same way: PostgreSQL reads from the binary form what it reads from the
+            // text literal (still what `encodePostgres()` writes, and what COPY sends).
+            let instants: [Date?] = [Date(timeIntervalSince1970: 1_750_000_000.123456), nil, .distantFuture, .distantPast,
+                                     Date(timeIntervalSince1970: -62_000_000_000.5), Date(timeIntervalSince1970: 946_684_799.9999996),
+                                     Date(timeIntervalSince1970: 0.0000004), Date(timeIntervalSince1970: -0.0000006)]
+            let numbers: [Int?] = [0, -1, nil, .max, .min]
+            let someIDs: [UUID?] = [UUID(), nil, UUID()]
+            func literal(_ value: some PostgresEncodable) throws -> String {
+                guard case .text(let text) = try value.encodePostgres() else { throw PostgresError(code: .decoding, message: "no text form") }
+                return text
+            }
+            let fromBinary = try await db.query("SELECT \(instants)::text, \(numbers)::text, \(someIDs)::text").decode((String, String, String).self)[0]
+            let fromText = try await db.query("""
+                SELECT \(try literal(instants))::timestamptz[]::text, \(try literal(numbers))::int8[]::text, \(try literal(someIDs))::uuid[]::text
+                """).decode((String, String, String).self)[0]
+            #expect(fromBinary == fromText)
+            #expect(fromBinary.0.hasPrefix("{\"2025-06-15 ") && fromBinary.0.contains("NULL,infinity,-infinity,"))
+            #expect(try await roundTrip(numbers, as: "int8[]", on: db) == numbers)
         }
     }
 

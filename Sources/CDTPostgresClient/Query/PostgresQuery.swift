@@ -86,13 +86,16 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
 }
 
 /// One bound parameter: its declared type and its encoded value.
+/// The array types whose parameters go in binary form (see ``PostgresBinaryArrayParameter``).
+private let binaryArrayTypes: Set<PostgresDataType> = [.uuidArray, .timestamptzArray, .int8Array]
+
 public struct PostgresBinding: Sendable, Hashable {
     public var type: PostgresDataType
     public var value: PostgresEncoded
 
     init<Value: PostgresEncodable>(_ value: Value) {
         self.type = Value.postgresType
-        if Value.postgresType == .uuidArray, let array = value as? any PostgresBinaryArrayParameter {
+        if binaryArrayTypes.contains(Value.postgresType), let array = value as? any PostgresBinaryArrayParameter {
             self.value = .binary(array.binaryArrayForm)
             return
         }

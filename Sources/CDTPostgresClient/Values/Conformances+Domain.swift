@@ -38,8 +38,9 @@ extension CalendarDate: PostgresArrayElement {
 }
 
 /// A typed id binds and reads as `uuid`.
-extension ID: PostgresArrayElement, PostgresUUIDValue {
-    var postgresUUID: UUID? { rawValue }
+extension ID: PostgresArrayElement, PostgresBinaryElement {
+    static var binaryElementType: PostgresDataType { .uuid }
+    func appendBinary(to bytes: inout [UInt8]) -> Bool { rawValue.appendBinary(to: &bytes) }
     public static var postgresType: PostgresDataType { .uuid }
     public static var postgresArrayType: PostgresDataType { .uuidArray }
     public func encodePostgres() -> PostgresEncoded { rawValue.encodePostgres() }

@@ -45,6 +45,8 @@ public final class ModuleDispatcher: Service, Sendable {
     let passSpacingPerEvent: Duration
     /// The longest the spacing makes the interval: what it adds to an event's delay under the heaviest load.
     let maximumPassInterval: Duration
+    /// The next batches of modules catching up, read while the current ones are applied.
+    let readAhead = FeedReadAhead()
     /// How many events of the log one read looks at (of any type): the same for a batch and for the
     /// single deliveries after a batch failed, so those find the event that failed it. Finding where it
     /// ends reads that many index entries (10,000 take about 16 ms) for every module on every pass.
@@ -94,7 +96,10 @@ public final class ModuleDispatcher: Service, Sendable {
             guard let listenConninfo else { return }
             for await _ in PostgresListener.listen(conninfo: listenConninfo, channels: ["cdt_events"], logger: logger) { wake.signal() }
         }
-        defer { listener.cancel() }
+        defer {
+            listener.cancel()
+            readAhead.cancelAll()
+        }
         await cancelWhenGracefulShutdown {
             let clock = ContinuousClock()
             while !Task.isCancelled {
@@ -119,6 +124,7 @@ public final class ModuleDispatcher: Service, Sendable {
     @discardableResult
     public func dispatchOnce() async throws -> Int {
         metrics.passes.increment()
+        readAhead.dropStale()
         var handled = 0
         for module in host.registry.modules where !module.manifest.consumes.isEmpty {
             let id = module.manifest.id
@@ -195,8 +201,10 @@ public final class ModuleDispatcher: Service, Sendable {
     private func deliverBatch(_ module: any FeatureModule, _ context: ModuleContext, _ province: ID<AdministrativeUnit>) async throws -> Outcome {
         let id = module.manifest.id
         do {
+            let key = FeedReadAhead.Key(module: id, province: province)
+            let readAhead = await readAhead.take(key, size: batchSize)
             return try await database.withTransaction { tx in
-                let (events, scannedTo) = try await self.lockAndRead(module, province, limit: batchSize, tx)
+                let (events, scannedTo) = try await self.lockAndReadBatch(module, key, readAhead: readAhead, tx)
                 guard let scannedTo else { return Outcome() }
                 if !events.isEmpty { try await module.applyBatch(events, in: tx, context: context) }
                 try await PostgresEventFeed.advance(id, province: province, to: scannedTo, delivered: events.count, tx)
@@ -273,6 +281,32 @@ public final class ModuleDispatcher: Service, Sendable {
         metrics.parked(by: id).increment()
     }
 
+    /// Locks the module's checkpoint in the key's province for the transaction and takes a batch of events
+    /// after it: `readAhead` when it starts there, else one read now. When the batch is full (the module is
+    /// catching up), the next one is read ahead on another connection while this one is applied.
+    private func lockAndReadBatch(
+        _ module: any FeatureModule, _ key: FeedReadAhead.Key, readAhead: (after: FeedPosition, batch: FeedReadAhead.Batch)?,
+        _ tx: PostgresSession
+    ) async throws -> FeedReadAhead.Batch {
+        let province = key.province
+        let checkpoint = try await PostgresEventFeed.lockCheckpoint(key.module, province: province, tx)
+        let batch: FeedReadAhead.Batch
+        if let readAhead, readAhead.after == checkpoint.position {
+            batch = readAhead.batch
+            metrics.readAhead(by: key.module).increment()
+        } else {
+            batch = try await PostgresEventFeed.events(
+                in: province, after: checkpoint.position, types: module.manifest.consumes, limit: batchSize, window: window, tx)
+        }
+        if batch.events.count == batchSize, let next = batch.scannedTo {
+            let (database, types, limit, window) = (database, module.manifest.consumes, batchSize, window)
+            self.readAhead.start(key, after: next) {
+                try await database.withConnection { try await PostgresEventFeed.events(in: province, after: next, types: types, limit: limit, window: window, $0) }
+            }
+        }
+        return batch
+    }
+
     /// Locks the module's checkpoint in `province` for the transaction and reads up to `limit` events after it.
     private func lockAndRead(
         _ module: any FeatureModule, _ province: ID<AdministrativeUnit>, limit: Int, _ tx: PostgresSession
@@ -292,8 +326,8 @@ public struct CatchUpTimeout: Error, CustomStringConvertible {
     public var description: String { "modules were still behind the event log after \(timeout); a long transaction may be holding delivery back" }
 }
 
-/// The dispatcher's figures for `/metrics`: `cdt_module_lag_seconds`, `cdt_module_events_delivered_total`
-/// and `cdt_module_events_parked_total`, each by module.
+/// The dispatcher's figures for `/metrics`: `cdt_module_lag_seconds`, `cdt_module_events_delivered_total`,
+/// `cdt_module_batches_read_ahead_total` and `cdt_module_events_parked_total`, each by module.
 struct DispatchMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
 
@@ -309,6 +343,12 @@ struct DispatchMetrics: Sendable {
     /// Passes over every module (``ModuleDispatcher/dispatchOnce()``), idle ones included.
     var passes: Counter {
         registry.makeCounter(descriptor: Self.name("dispatch_passes", "total", "Passes of the dispatcher over every module, idle ones included"))
+    }
+
+    /// Batches a module was given from a read made while it applied the batch before (``FeedReadAhead``).
+    func readAhead(by module: String) -> Counter {
+        registry.makeCounter(descriptor: Self.name("batches_read_ahead", "total", "Batches a module catching up was given from a read made while it applied the one before"),
+                             labels: [("module", module)])
     }
 
     func parked(by module: String) -> Counter {
