@@ -85,10 +85,11 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
     }
 }
 
-/// One bound parameter: its declared type and its encoded value.
 /// The array types whose parameters go in binary form (see ``PostgresBinaryArrayParameter``).
 private let binaryArrayTypes: Set<PostgresDataType> = [.uuidArray, .timestamptzArray, .int8Array]
 
+/// One bound parameter: its declared type and its encoded value (arrays of ids, instants and integers in
+/// PostgreSQL's binary form, everything else as text).
 public struct PostgresBinding: Sendable, Hashable {
     public var type: PostgresDataType
     public var value: PostgresEncoded

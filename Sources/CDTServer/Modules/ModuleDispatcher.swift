@@ -17,6 +17,8 @@ public import ServiceLifecycle
 ///   reading its provinces again for each commit. Under heavy ingestion the passes space out further
 ///   (``passInterval(after:)``), so each batch is bigger and a module's fixed work per batch is shared by
 ///   more events.
+/// - A module catching up (its last batch was full) gets its next batch read on another connection while
+///   it applies the current one (``FeedReadAhead``), used only if the checkpoint is still where it starts.
 /// - A batch that fails is rolled back and delivered again one event at a time; the failing event is
 ///   retried, then parked (`module_parked_events`) with its error, and delivery goes on after it.
 /// - A database out of reach (down, restarting, connection broken: ``PostgresError/isUnavailable``) is
