@@ -140,7 +140,7 @@ public enum JSONScan {
                 }
             case UInt8(ascii: "\""):
                 record(.scalar)
-                if skipString() { report(Validator.nulRule) }
+                if skipString().hasNUL { report(Validator.nulRule) }
             default:
                 if current != UInt8(ascii: "n") { record(.scalar) }
                 // A number, true, false or null: up to the next delimiter.
@@ -230,16 +230,18 @@ public enum JSONScan {
             return true
         }
 
-        /// Steps over a string starting at its opening quote, without keeping its text: whether it holds
-        /// NUL (a NUL byte, or the escape `\u0000`).
-        mutating func skipString() -> Bool {
+        /// Steps over a string starting at its opening quote, without making its text: where it starts,
+        /// whether it holds an escape, and whether it holds NUL (a NUL byte, or the escape `\u0000`).
+        mutating func skipString() -> (start: Int, escaped: Bool, hasNUL: Bool) {
+            let start = index
             index += 1
-            var hasNUL = false
+            var escaped = false, hasNUL = false
             while !atEnd {
                 let byte = current
                 if byte == UInt8(ascii: "\"") { break }
                 if byte == 0 { hasNUL = true }
                 if byte == UInt8(ascii: "\\") {
+                    escaped = true
                     if index + 5 < bytes.count, bytes[index + 1] == UInt8(ascii: "u"),
                        bytes[index + 2] == 0x30, bytes[index + 3] == 0x30, bytes[index + 4] == 0x30, bytes[index + 5] == 0x30 {
                         hasNUL = true
@@ -250,23 +252,14 @@ public enum JSONScan {
                 index += 1
             }
             index = min(index + 1, bytes.count)
-            return hasNUL
+            return (start, escaped, hasNUL)
         }
 
         /// Reads a string starting at its opening quote: its text (escapes decoded) and whether it holds NUL.
         mutating func string() -> (text: String, hasNUL: Bool) {
-            let start = index
-            index += 1
-            var escaped = false
-            while !atEnd {
-                if current == UInt8(ascii: "\\") { escaped = true; index += 2; continue }
-                if current == UInt8(ascii: "\"") { break }
-                index += 1
-            }
-            let end = min(index, bytes.count)
-            index = min(index + 1, bytes.count)
-            let raw = bytes[start..<min(end + 1, bytes.count)]
-            guard escaped else { return (String(decoding: raw.dropFirst().dropLast(), as: UTF8.self), raw.contains(0)) }
+            let (start, escaped, hasNUL) = skipString()
+            let raw = bytes[start..<index]
+            guard escaped else { return (String(decoding: raw.dropFirst().dropLast(), as: UTF8.self), hasNUL) }
             let text = (try? JSONSerialization.jsonObject(with: Data(raw), options: [.fragmentsAllowed])) as? String
                 ?? String(decoding: raw.dropFirst().dropLast(), as: UTF8.self)
             return (text, text.utf8.contains(0))
