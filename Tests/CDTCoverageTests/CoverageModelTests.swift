@@ -1,3 +1,4 @@
+import CDTDemo
 import CDTDomain
 import CDTModuleKit
 import CDTPostgres
@@ -67,6 +68,32 @@ import Testing
         #expect(Contribution.difference(from: after, to: after).isEmpty)
         #expect(household.values(at: day("2025-12-31"))["residents.60+"] == 2)
         #expect(household.values(at: day("2025-07-31")).isEmpty)
+    }
+
+    /// The difference leaves out what the contributions before and after have in common at their start
+    /// and end; the sums are those of every contribution added and taken away, whatever the lists hold.
+    @Test func theDifferenceLeavesOutOnlyWhatCancelsOut() {
+        var generator = SeededGenerator(seed: 23)
+        let units = [UUID(), UUID()], metrics = ["households", "householdsVisited", "reached.vneid"]
+        func some(_ count: Int) -> [Contribution] {
+            (0..<count).map { _ in
+                Contribution(unit: units[Int.random(in: 0..<2, using: &generator)], metric: metrics[Int.random(in: 0..<3, using: &generator)],
+                             day: CalendarDate(daysSinceEpoch: 20_300 + Int.random(in: 0..<4, using: &generator)),
+                             value: Double(Int.random(in: -2...2, using: &generator)))
+            }
+        }
+        for _ in 0..<500 {
+            let shared = some(Int.random(in: 0..<6, using: &generator)), tail = some(Int.random(in: 0..<3, using: &generator))
+            let old = shared + some(Int.random(in: 0..<4, using: &generator)) + tail
+            let new = shared + some(Int.random(in: 0..<4, using: &generator)) + tail
+            var every: [Contribution.Key: Double] = [:]
+            for contribution in new { every[contribution.key, default: 0] += contribution.value }
+            for contribution in old { every[contribution.key, default: 0] -= contribution.value }
+            #expect(Contribution.difference(from: old, to: new) == Contribution.changes(summed: every))
+        }
+        let visited = [Contribution(unit: units[0], metric: "householdsVisited", day: day("2025-09-10"), value: 1)]
+        #expect(Contribution.difference(from: visited, to: visited + visited) == visited)
+        #expect(Contribution.difference(from: visited + visited, to: visited).map(\.value) == [-1])
     }
 
     /// A merged team's members carry on in the team it merged into; ending a team ends its memberships.

@@ -29,9 +29,24 @@ public struct Contribution: Hashable, Sendable {
     /// summed per unit, metric and day, without zeros.
     public static func difference(from old: [Contribution], to new: [Contribution]) -> [Contribution] {
         var sums: [Key: Double] = [:]
-        for contribution in new { sums[contribution.key, default: 0] += contribution.value }
-        for contribution in old { sums[contribution.key, default: 0] -= contribution.value }
+        add(difference: old, to: new, into: &sums)
         return changes(summed: sums)
+    }
+
+    /// Adds `new` and takes away `old` in `sums`, per unit, metric and day, leaving out the run at the start
+    /// and the run at the end that the two have in common (equal contributions cancel out): a subject's
+    /// contributions are worked out in one order, so a visit on a new day changes only their tail, and the
+    /// unchanged days are not hashed twice over.
+    static func add(difference old: [Contribution], to new: [Contribution], into sums: inout [Key: Double]) {
+        var start = 0
+        while start < old.count, start < new.count, old[start] == new[start] { start += 1 }
+        var oldEnd = old.count, newEnd = new.count
+        while oldEnd > start, newEnd > start, old[oldEnd - 1] == new[newEnd - 1] {
+            oldEnd -= 1
+            newEnd -= 1
+        }
+        for contribution in new[start..<newEnd] { sums[contribution.key, default: 0] += contribution.value }
+        for contribution in old[start..<oldEnd] { sums[contribution.key, default: 0] -= contribution.value }
     }
 
     /// Changes summed per unit, metric and day as contributions, without zeros, in the order of

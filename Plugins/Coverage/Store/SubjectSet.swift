@@ -40,16 +40,13 @@ struct SubjectSet<Subject: CoverageSubject> {
         var ids: [UUID] = [], states: [[UInt8]] = []
         ids.reserveCapacity(changed.count)
         states.reserveCapacity(changed.count)
-        // The difference of every changed subject's contributions, summed in place (a subject whose
-        // contributions did not move adds nothing; every value is a whole number, so the order of the
-        // sums does not change them).
+        // The difference of every changed subject's contributions, summed in place (what a subject's
+        // contributions have in common before and after adds nothing; every value is a whole number, so the
+        // order of the sums does not change them).
         var sums: [Contribution.Key: Double] = [:]
         for id in changed {
             let subject = subjects[id]!, now = subject.contributions, before = stored[id] ?? []
-            if now != before {
-                for contribution in now { sums[contribution.key, default: 0] += contribution.value }
-                for contribution in before { sums[contribution.key, default: 0] -= contribution.value }
-            }
+            Contribution.add(difference: before, to: now, into: &sums)
             stored[id] = now
             ids.append(id)
             states.append(try subject.storedBytes())
