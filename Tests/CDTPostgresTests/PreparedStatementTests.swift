@@ -108,4 +108,73 @@ import Testing
             }
         }
     }
+
+    /// How the prepared statement with this text has been planned on the session's connection so far.
+    private func plans(_ sql: String, _ db: PostgresSession) async throws -> (generic: Int, custom: Int) {
+        try await db.query("SELECT generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE statement = \(sql)")
+            .decode((Int, Int).self).first ?? (0, 0)
+    }
+
+    private func planCacheMode(_ db: PostgresSession) async throws -> String {
+        try await db.query("SELECT current_setting('plan_cache_mode')").decode(String.self)[0]
+    }
+
+    private struct Undo: Error {}
+
+    /// PostgreSQL plans a read by an array of ids anew for each short array; in a transaction that plans
+    /// generically it is planned once and that plan runs for every array, until the transaction ends.
+    @Test func aTransactionThatPlansGenericallyRunsOnePlanForEveryArray() async throws {
+        try await withTestClient(maximumConnections: 1) { client in
+            try await client.withConnection { db in
+                try await makeTeams(db)
+                let byIDs = { (ids: [Int]) -> PostgresQuery in "SELECT name FROM teams WHERE id = ANY(\(ids)) ORDER BY id" }
+                let sql = byIDs([1]).sql
+                try await db.withTransaction { tx in
+                    for id in 1...3 {
+                        let names = try await tx.query(byIDs([id])).decode(String.self)
+                        #expect(names.count == 1)
+                    }
+                }
+                let chosen = try await plans(sql, db)
+                #expect(chosen.generic == 0 && chosen.custom == 2, "prepared on the second run, then planned for each array")
+                try await db.withTransaction { tx in
+                    tx.planGenerically()
+                    tx.planGenerically()
+                    #expect(try await planCacheMode(tx) == "force_generic_plan")
+                    for (ids, found) in [([1], 1), ([2, 3], 2), ([1, 2, 3], 3), ([4], 0)] {
+                        let names = try await tx.query(byIDs(ids)).decode(String.self)
+                        #expect(names.count == found)
+                    }
+                }
+                let generic = try await plans(sql, db)
+                #expect(generic.custom == chosen.custom)
+                #expect(generic.generic == 4)
+                #expect(try await planCacheMode(db) == "auto", "it ends with the transaction")
+                db.planGenerically()
+                #expect(try await planCacheMode(db) == "auto", "outside a transaction it does nothing")
+            }
+        }
+    }
+
+    /// Asked for in a savepoint, generic plans end with its rollback (and can be asked for again) and
+    /// carry on past its release.
+    @Test func genericPlansFollowTheSavepointTheyWereAskedForIn() async throws {
+        try await withTestClient(maximumConnections: 1) { client in
+            try await client.withConnection { db in
+                try await db.withTransaction { tx in
+                    do {
+                        try await tx.withTransaction { savepoint in
+                            savepoint.planGenerically()
+                            #expect(try await planCacheMode(savepoint) == "force_generic_plan")
+                            throw Undo()
+                        }
+                    } catch is Undo {}
+                    #expect(try await planCacheMode(tx) == "auto")
+                    try await tx.withTransaction { savepoint in savepoint.planGenerically() }
+                    #expect(try await planCacheMode(tx) == "force_generic_plan")
+                }
+                #expect(try await planCacheMode(db) == "auto")
+            }
+        }
+    }
 }

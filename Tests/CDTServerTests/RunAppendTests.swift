@@ -73,6 +73,34 @@ import Testing
         #expect(claimed == 0)
     }
 
+    /// The facts' read is planned once for a connection, whatever ids each run names: PostgreSQL would plan it
+    /// anew for every short run (a shared commit of a few single visits), which took longer than the read.
+    @Test func theFactsOfEveryRunAreReadWithOnePlan() async throws {
+        let fixture = try await WorkFixture.make()
+        let make = EventFactory()
+        let owner = fixture.database.makeClient(maximumConnections: 1)
+        let log = PostgresEventLog(client: owner, now: { WorkFixture.now })
+        let team = ID<Team>(), lan = ID<Member>(), household = ID<Household>()
+        let (outcomes, plans) = try await RowScope.$current.withValue(.everyProvince) {
+            var outcomes = try await log.append([make.establish(team, in: fixture.villageA1, issuer: fixture.communeA),
+                                                 make.join(lan, team, in: fixture.villageA1, as: .head),
+                                                 make.register(household, in: fixture.villageA1)])
+            for day in 1...8 {
+                outcomes += try await log.append([make.visit(household, in: fixture.villageA1, by: [lan], on: "2025-08-0\(day)")])
+            }
+            let plans = try await owner.query("""
+                SELECT generic_plans::int, custom_plans::int FROM pg_prepared_statements
+                WHERE statement LIKE '%FROM event_ids WHERE id = ANY(%' AND statement LIKE '%FROM memberships s JOIN teams t%'
+                """).decode((Int, Int).self)
+            return (outcomes, plans)
+        }
+        await owner.close()
+        #expect(outcomes.map(\.label) == Array(repeating: "accepted", count: 11), "\(outcomes)")
+        #expect(plans.count == 1)
+        #expect(plans.first?.1 == 0, "no run's read was planned for its own ids")
+        #expect((plans.first?.0 ?? 0) >= 7, "prepared on the second run, the same plan for every run after")
+    }
+
     /// The stored facts a run is checked against come from one statement; each event still gets its own answer
     /// from them: units, households, members, and resends compared with what is stored.
     @Test func aRunIsCheckedAgainstItsUnitsHouseholdsMembersAndEarlierIds() async throws {

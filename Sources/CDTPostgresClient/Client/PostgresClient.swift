@@ -121,6 +121,7 @@ public final class PostgresClient: Sendable, Service {
         // A lease that ran no statement never needed its scope, nor a transaction it never finished.
         connection.pendingScope = nil
         connection.deferredControl.removeAll()
+        connection.genericPlanLevel = nil
         // The checks wait for nothing and run here; only a rollback, a round trip, goes to the blocking pool.
         let healthy: Bool
         if !connection.isUsable {

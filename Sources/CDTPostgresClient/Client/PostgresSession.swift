@@ -59,6 +59,7 @@ public struct PostgresSession: Sendable {
             result = try await body(self)
         } catch {
             connection.transactionDepth = depth
+            undoGenericPlans(above: depth)
             try? await control(depth == 0 ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT \(savepoint)")
             throw error
         }
@@ -66,13 +67,17 @@ public struct PostgresSession: Sendable {
         // A statement that failed inside the body (and was caught there) aborted the transaction:
         // COMMIT would silently roll back, so say so instead.
         if connection.isInFailedTransaction {
+            undoGenericPlans(above: depth)
             try? await control(depth == 0 ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT \(savepoint)")
             throw PostgresError(code: .server, message: "a statement in the transaction failed, so it was rolled back", query: "COMMIT")
         }
         do {
             if depth == 0 {
+                connection.genericPlanLevel = nil
                 try await control("COMMIT")
             } else {
+                // Released, the savepoint's settings belong to the level around it.
+                if let level = connection.genericPlanLevel, level > depth { connection.genericPlanLevel = depth }
                 connection.deferredControl.append("RELEASE SAVEPOINT \(savepoint)")
             }
         } catch {
@@ -80,6 +85,33 @@ public struct PostgresSession: Sendable {
             throw error
         }
         return result
+    }
+
+    /// Forgets ``planGenerically()`` when it was called at a level deeper than `depth`, whose rollback undoes it.
+    private func undoGenericPlans(above depth: Int) {
+        if let level = connection.genericPlanLevel, level > depth { connection.genericPlanLevel = nil }
+    }
+
+    /// Has PostgreSQL plan the rest of the transaction's statements once, generically, and run that plan
+    /// whatever their values (`SET LOCAL plan_cache_mode = force_generic_plan`, sent with the next statement
+    /// rather than on a trip of its own). Outside a transaction it does nothing.
+    ///
+    /// For statements whose best plan does not depend on their values, such as reads by key of arrays of
+    /// ids: PostgreSQL prices the generic plan of such a read above the custom plan for a short array, so
+    /// it plans the read anew at every execution, which can take longer than running it. It ends with the
+    /// transaction (or the savepoint it was called in, when that is rolled back).
+    ///
+    /// ```swift
+    /// try await client.withTransaction { tx in
+    ///     tx.planGenerically()
+    ///     let known = try await tx.query("SELECT id FROM households WHERE id = ANY(\(ids))")
+    ///     …
+    /// }
+    /// ```
+    public func planGenerically() {
+        guard connection.transactionDepth > 0, connection.genericPlanLevel == nil else { return }
+        connection.genericPlanLevel = connection.transactionDepth
+        connection.deferredControl.append("SET LOCAL plan_cache_mode = force_generic_plan")
     }
 
     // MARK: Plumbing

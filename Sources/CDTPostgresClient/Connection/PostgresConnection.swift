@@ -32,6 +32,9 @@ final class PostgresConnection: @unchecked Sendable {
     /// `BEGIN`, `SAVEPOINT` and `RELEASE SAVEPOINT` not sent yet: they go, in one message, just before the
     /// next statement, on its trip to the blocking pool (nothing runs between, so the outcome is the same).
     var deferredControl: [String] = []
+    /// The transaction depth at which ``PostgresSession/planGenerically()`` set generic plans (a rollback to
+    /// that level undoes it), or `nil` when the transaction plans as PostgreSQL chooses.
+    var genericPlanLevel: Int?
 
     private init(handle: OpaquePointer) {
         self.handle = handle

@@ -32,6 +32,10 @@ struct RunFacts {
         // places of members are read as AppendRules has always placed them: one read of the members'
         // memberships, compared per member with a window (the teams each member is on now or, when on none,
         // the one they left last; a self-join probed the exclusion constraint's GiST index per membership).
+        // Its plan is the same for any ids: planned generically once, not anew for each shared commit's few
+        // events, which PostgreSQL did because it prices the generic plan above a custom one for short arrays
+        // (planning took longer than the read itself: docs/benchmarks.md, "Tenth round").
+        session.planGenerically()
         let rows = try await session.query("""
             SELECT id, code, name, level, type, parent_id, valid_from, valid_until, province, path, unit_id, kind FROM (
                 SELECT id, code, name, level, type, parent_id, valid_from, valid_until, coalesce(province_id, id) AS province, path,
