@@ -29,8 +29,9 @@ final class PostgresConnection: @unchecked Sendable {
     /// statement, on the same trip to the blocking pool (a trip costs two thread wake-ups). Set when the
     /// connection is leased, cleared when it is given back; only the lease's holder touches it.
     var pendingScope: PostgresQuery?
-    /// `BEGIN`, `SAVEPOINT` and `RELEASE SAVEPOINT` not sent yet: they go, in one message, just before the
-    /// next statement, on its trip to the blocking pool (nothing runs between, so the outcome is the same).
+    /// `BEGIN`, `SAVEPOINT`, `RELEASE SAVEPOINT` and `SET LOCAL plan_cache_mode` (``PostgresSession/planGenerically()``)
+    /// not sent yet: they go, in one message, just before the next statement, on its trip to the blocking pool
+    /// (nothing runs between, so the outcome is the same).
     var deferredControl: [String] = []
     /// The transaction depth at which ``PostgresSession/planGenerically()`` set generic plans (a rollback to
     /// that level undoes it), or `nil` when the transaction plans as PostgreSQL chooses.
