@@ -42,6 +42,24 @@ import Testing
         }
     }
 
+    /// Arrays of numbers are read by loops of their own (`[Double]`, `[Int64]`, `[Int]`): the same values as the
+    /// generic loop gives, and a NULL refused there as it is there.
+    @Test func numberArraysReadTheirElementsAndRefuseNull() async throws {
+        try await withTestClient { db throws in
+            let row = try await db.query("SELECT ARRAY[1, -2, 9223372036854775807, -9223372036854775808]::int8[], ARRAY[3, -4]::int4[], '{}'::float8[]")
+                .decode(([Int64], [Int], [Double]).self)[0]
+            #expect(row.0 == [1, -2, .max, .min] && row.1 == [3, -4] && row.2.isEmpty)
+            let optional = try await db.query("SELECT ARRAY[1.5, NULL]::float8[]").decode([Double?].self)[0]
+            #expect(optional == [1.5, nil])
+            for type in ["float8", "int8"] {
+                let rows = try await db.query("SELECT ARRAY[1, NULL]::\(unsafeSQL: type)[]")
+                #expect(throws: (any Error).self) { _ = try rows.decode([Double].self) }
+                #expect(throws: (any Error).self) { _ = try rows.decode([Int64].self) }
+                #expect(throws: (any Error).self) { _ = try rows.decode([Int].self) }
+            }
+        }
+    }
+
     @Test func textComesBackUnchangedIncludingVietnameseAndSQLLookalikes() async throws {
         try await withTestClient { db throws in
             let values = [
