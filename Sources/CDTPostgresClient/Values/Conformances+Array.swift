@@ -62,6 +62,9 @@ extension Array: PostgresDecodable where Element: PostgresDecodable {
 
 /// PostgreSQL's text form of one-dimensional arrays: `{1,NULL,"a \"b\""}`.
 enum ArrayLiteral {
+    // Three loops that differ in their element's type only, on purpose: one generic loop is what looked up
+    // type metadata per element when the optimizer left its closure generic (docs/benchmarks.md, "Tenth round").
+
     /// The elements of a `float8[]` (or any array whose elements read as `Double`), none of them NULL.
     static func doubles(_ bytes: ArraySlice<UInt8>, _ elementType: PostgresDataType) throws -> [Double] {
         var result: [Double] = []
