@@ -33,20 +33,23 @@ extension Array: PostgresDecodable where Element: PostgresDecodable {
         guard let elementType = type.elementType else {
             throw PostgresDecodingFailure("cannot decode a column of type \(type) as an array")
         }
-        // The numbers of the roll-ups, thousands a request, through loops made for their types, outside this
-        // generic extension: a closure inside it stays generic over `Element` even when its caller is made
-        // for one type, and looks up the array's type metadata for every element it appends (7% of the
-        // server's CPU in a profile of drill-downs).
-        if Element.self == Double.self { return unsafeBitCast(try ArrayLiteral.doubles(bytes, elementType), to: [Element].self) }
-        if Element.self == Int64.self { return unsafeBitCast(try ArrayLiteral.integers(bytes, elementType), to: [Element].self) }
-        if Element.self == Int.self { return unsafeBitCast(try ArrayLiteral.ints(bytes, elementType), to: [Element].self) }
-        return try decodeElements(bytes, elementType, as: Element.self)
+        // The numbers of the roll-ups, thousands a request, through loops made for their types by a function
+        // outside this generic extension: inside it, the loop's closure stayed generic over `Element` even
+        // when called for one type, and looked up the array's type metadata for every element it appended
+        // (7% of the server's CPU in a profile of drill-downs).
+        if Element.self == Double.self { return unsafeBitCast(try ArrayLiteral.elements(bytes, elementType, as: Double.self), to: [Element].self) }
+        if Element.self == Int64.self { return unsafeBitCast(try ArrayLiteral.elements(bytes, elementType, as: Int64.self), to: [Element].self) }
+        if Element.self == Int.self { return unsafeBitCast(try ArrayLiteral.elements(bytes, elementType, as: Int.self), to: [Element].self) }
+        return try ArrayLiteral.elements(bytes, elementType, as: Element.self)
     }
+}
 
-    @inline(__always)
-    private static func decodeElements<Value: PostgresDecodable>(_ bytes: ArraySlice<UInt8>, _ elementType: PostgresDataType, as: Value.Type) throws -> [Value] {
+/// PostgreSQL's text form of one-dimensional arrays: `{1,NULL,"a \"b\""}`.
+enum ArrayLiteral {
+    /// The elements of an array's text form, each read as `Value` (a NULL as `Value.postgresNull`, where it has one).
+    static func elements<Value: PostgresDecodable>(_ bytes: ArraySlice<UInt8>, _ elementType: PostgresDataType, as: Value.Type) throws -> [Value] {
         var result: [Value] = []
-        try ArrayLiteral.forEachElement(of: bytes) { element in
+        try forEachElement(of: bytes) { element in
             guard let element else {
                 guard let null = Value.postgresNull else {
                     throw PostgresDecodingFailure("array holds NULL; decode as [\(Value.self)?]")
@@ -55,42 +58,6 @@ extension Array: PostgresDecodable where Element: PostgresDecodable {
                 return
             }
             result.append(try Value.decodePostgres(element, type: elementType))
-        }
-        return result
-    }
-}
-
-/// PostgreSQL's text form of one-dimensional arrays: `{1,NULL,"a \"b\""}`.
-enum ArrayLiteral {
-    // Three loops that differ in their element's type only, on purpose: one generic loop is what looked up
-    // type metadata per element when the optimizer left its closure generic (docs/benchmarks.md, "Tenth round").
-
-    /// The elements of a `float8[]` (or any array whose elements read as `Double`), none of them NULL.
-    static func doubles(_ bytes: ArraySlice<UInt8>, _ elementType: PostgresDataType) throws -> [Double] {
-        var result: [Double] = []
-        try forEachElement(of: bytes) { element in
-            guard let element else { throw PostgresDecodingFailure("array holds NULL; decode as [Double?]") }
-            result.append(try Double.decodePostgres(element, type: elementType))
-        }
-        return result
-    }
-
-    /// The elements of an `int8[]` (or any array whose elements read as `Int64`), none of them NULL.
-    static func integers(_ bytes: ArraySlice<UInt8>, _ elementType: PostgresDataType) throws -> [Int64] {
-        var result: [Int64] = []
-        try forEachElement(of: bytes) { element in
-            guard let element else { throw PostgresDecodingFailure("array holds NULL; decode as [Int64?]") }
-            result.append(try Int64.decodePostgres(element, type: elementType))
-        }
-        return result
-    }
-
-    /// The elements of an integer array as `Int`, none of them NULL.
-    static func ints(_ bytes: ArraySlice<UInt8>, _ elementType: PostgresDataType) throws -> [Int] {
-        var result: [Int] = []
-        try forEachElement(of: bytes) { element in
-            guard let element else { throw PostgresDecodingFailure("array holds NULL; decode as [Int?]") }
-            result.append(try Int.decodePostgres(element, type: elementType))
         }
         return result
     }
