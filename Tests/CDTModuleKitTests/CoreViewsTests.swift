@@ -106,7 +106,7 @@ import Testing
         #expect(byView["teams"]?.contains("decision_signer") == false && byView["teams"]?.contains("chat_link") == false)
         #expect(Set(byView.keys) == ["units", "unit_ancestors", "unit_lineage", "unit_names", "teams", "members", "memberships", "households",
                                      "campaigns", "trainings", "training_attendees", "events", "member_counter_identity",
-                                     "lineage_version"])
+                                     "lineage_version", "units_version"])
         // What a partner's counter sees of a member: the given name and the phone's last three digits only.
         #expect(byView["member_counter_identity"] == "member_id,province_id,given_name,phone_last3")
         let counter = try await f.reads(in: [f.units.provinceA]) { try await $0.counterIdentity(of: f.member) }
@@ -168,6 +168,42 @@ import Testing
         #expect(try await version() == (database, start + 3), "a delete of nothing")
         // Read-only for the application role, directly and through the view.
         for statement in ["UPDATE lineage_version SET version = 0", "UPDATE core_v1.lineage_version SET version = 0"] {
+            await #expect(throws: PostgresError.self, "\(statement)") {
+                try await RowScope.$current.withValue(RowScope.everyProvince) { try await f.harness.application.execute(unsafeSQL: statement) }
+            }
+        }
+    }
+    /// The units' version grows with every statement that changes units, inside its transaction, and with
+    /// nothing else; the application role reads it and cannot set it.
+    @Test func theUnitsVersionGrowsWithEveryChangeOfTheUnitsOnly() async throws {
+        let f = try await Fixture.make()
+        defer { Task { await f.harness.close() } }
+        let u = f.units, inProvinceA = RowScope.provinces([u.provinceA.rawValue])
+        func version() async throws -> (UUID, Int64) {
+            try await RowScope.$current.withValue(.noProvince) {
+                try await f.harness.application.query("SELECT database_id, version FROM core_v1.units_version").decode((UUID, Int64).self)[0]
+            }
+        }
+        let (database, start) = try await version()
+        // A statement that changes no unit, and work recorded in a unit, leave it alone.
+        _ = try await f.harness.owner.execute("UPDATE administrative_units SET name = name || 'x' WHERE false")
+        _ = try await f.harness.owner.execute("UPDATE unit_lineage SET effective = effective WHERE false")
+        #expect(try await version() == (database, start))
+        // The application role ends a village of a province it may change (the policy's case): one more, seen
+        // with the change, not before its transaction commits.
+        try await RowScope.$current.withValue(inProvinceA) {
+            try await f.harness.application.withTransaction { tx in
+                try await tx.execute("UPDATE administrative_units SET valid_until = '2026-06-01' WHERE id = \(u.villageA2)")
+                #expect(try await tx.query("SELECT version FROM core_v1.units_version").decode(Int64.self) == [start + 1])
+                #expect(try await version() == (database, start), "another transaction sees it at commit")
+            }
+        }
+        #expect(try await version() == (database, start + 1))
+        // An update of many units counts once.
+        _ = try await f.harness.owner.execute("UPDATE administrative_units SET search_key = search_key WHERE province_id = \(u.provinceA)")
+        #expect(try await version() == (database, start + 2))
+        // Read-only for the application role, directly and through the view.
+        for statement in ["UPDATE units_version SET version = 0", "UPDATE core_v1.units_version SET version = 0"] {
             await #expect(throws: PostgresError.self, "\(statement)") {
                 try await RowScope.$current.withValue(RowScope.everyProvince) { try await f.harness.application.execute(unsafeSQL: statement) }
             }

@@ -54,20 +54,33 @@ extension CoverageReader {
                 ) c GROUP BY unit_id, i
                 """)
         }
-        let levels = Set(units.map(\.level)).union(wantsNation ? ["province"] : [])
-        if reads.villages, let counts = Self.villageCounts(of: ids, levels: levels, on: days) {
-            parts.append("SELECT 2, v.id, 0::int8, NULL::int8[], v.counts::float8[] FROM (\(counts)) AS v(id, counts)")
+        // The village counts: those kept under the units' version (VillageCountCache) from memory, the others
+        // counted here (kind 2), with the version read beside them (kind 3) to tell whether the kept ones hold.
+        let counted = reads.villages ? Self.unitsWithVillages(units, provinces: wantsNation ? provinces : []) : [:]
+        let kept = reads.villages ? villageCountCache.counts(of: counted.keys, on: days) : (version: nil, counts: [:])
+        let toCount = counted.filter { kept.counts[$0.key] == nil }
+        if reads.villages {
+            if let counts = Self.villageCounts(of: Array(toCount.keys), levels: Set(toCount.values), on: days) {
+                parts.append("SELECT 2, v.id, 0::int8, NULL::int8[], v.counts::float8[] FROM (\(counts)) AS v(id, counts)")
+            }
+            parts.append(Self.unitsVersionPart)
         }
         var totals = [UnitValues](repeating: UnitValues(), count: ids.count)
         var later = [[[Double]?]](repeating: [[Double]?](repeating: nil, count: ids.count), count: days.count)
         var villageCounts = [[Double]?](repeating: nil, count: ids.count)
         let width = Metric.base.count
+        var unitsVersion: String?
         if !parts.isEmpty {
             var statement: PostgresQuery = "(\(parts[0]))"
             for part in parts.dropFirst() { statement = "\(statement) UNION ALL (\(part))" }
             for row in try await read(statement) {
+                let kind = try row.decode(Int.self, at: 0)
+                if kind == 3 {
+                    unitsVersion = try Self.unitsVersion(row)
+                    continue
+                }
                 guard let index = position[try row.decode(UUID.self, at: 1)] else { continue }
-                switch try row.decode(Int.self, at: 0) {
+                switch kind {
                 case 0:
                     let values = try row.decode([Double].self, at: 4), apportioned = UInt64(bitPattern: try row.decode(Int64.self, at: 2))
                     for slot in 0..<min(values.count, width) where wanted & (UInt64(1) << UInt64(slot)) != 0 {
@@ -88,6 +101,19 @@ extension CoverageReader {
                     villageCounts[index] = try row.decode([Double].self, at: 4)
                 }
             }
+        }
+        if let unitsVersion {
+            let none = [Double](repeating: 0, count: days.count)
+            var fresh = Dictionary(uniqueKeysWithValues: toCount.keys.map { ($0, villageCounts[position[$0]!] ?? none) })
+            var version = unitsVersion
+            if kept.version != unitsVersion, !kept.counts.isEmpty {
+                // The units changed since the kept counts were read: count every unit again, in one statement.
+                (fresh, version) = try await countVillages(of: counted, on: days)
+            } else {
+                fresh.merge(kept.counts) { new, _ in new }
+            }
+            for (id, counts) in fresh { villageCounts[position[id]!] = counts }
+            villageCountCache.keep(fresh, on: days, version: version)
         }
         return days.indices.map { day in
             func at(_ id: UUID) -> UnitValues {
@@ -121,6 +147,44 @@ extension CoverageReader {
             }
             return result
         }
+    }
+
+    /// The provinces, districts and communes among `units` (and `provinces`, for the nation): the units with
+    /// villages under them, by id, with their level.
+    static func unitsWithVillages(_ units: [CoverageUnit], provinces: Set<ID<AdministrativeUnit>>) -> [UUID: String] {
+        var counted: [UUID: String] = [:]
+        for unit in units where ["province", "district", "commune"].contains(unit.level) {
+            if let id = unit.id { counted[id] = unit.level }
+        }
+        for province in provinces { counted[province.rawValue] = "province" }
+        return counted
+    }
+
+    /// The statement's part that reads the units' version (kind 3: the database's id, the version).
+    static let unitsVersionPart: PostgresQuery = "SELECT 3, database_id, version, NULL::int8[], NULL::float8[] FROM core_v1.units_version"
+
+    /// The units' version as ``VillageCountCache`` keeps it, from a row of ``unitsVersionPart``.
+    static func unitsVersion(_ row: PostgresRow) throws -> String {
+        "\(try row.decode(UUID.self, at: 1)):\(try row.decode(Int64.self, at: 2))"
+    }
+
+    /// Every one of `units`' count of villages on each of `days`, with the units' version they were counted
+    /// under, from one statement.
+    private func countVillages(of units: [UUID: String], on days: [CalendarDate]) async throws -> (counts: [UUID: [Double]], version: String) {
+        var counts = Dictionary(uniqueKeysWithValues: units.keys.map { ($0, [Double](repeating: 0, count: days.count)) })
+        var statement = Self.unitsVersionPart
+        if let counted = Self.villageCounts(of: Array(units.keys), levels: Set(units.values), on: days) {
+            statement = "(SELECT 2, v.id, 0::int8, NULL::int8[], v.counts::float8[] FROM (\(counted)) AS v(id, counts)) UNION ALL (\(statement))"
+        }
+        var version = ""
+        for row in try await read(statement) {
+            if try row.decode(Int.self, at: 0) == 3 {
+                version = try Self.unitsVersion(row)
+            } else {
+                counts[try row.decode(UUID.self, at: 1)] = try row.decode([Double].self, at: 4)
+            }
+        }
+        return (counts, version)
     }
 
     /// The statement counting the villages in force at the end of each of `days` under each of the

@@ -42,10 +42,13 @@ struct CoverageReader: Sendable {
     /// When set, the reader's own statements run on this one lease (a request's reads: one row-scope
     /// statement and one connection instead of one per statement). It must not outlive its lease.
     private let session: PostgresSession?
+    /// The village counts kept between requests (the process's own, but for tests).
+    let villageCountCache: VillageCountCache
 
-    init(database: PostgresClient, session: PostgresSession? = nil) {
+    init(database: PostgresClient, session: PostgresSession? = nil, villageCounts: VillageCountCache = .shared) {
         self.database = database
         self.session = session
+        self.villageCountCache = villageCounts
     }
 
     /// Runs one of the reader's statements: on its session when it has one.
