@@ -43,6 +43,12 @@ import Testing
         #expect(try await villages([provinceA]) == [3])
         #expect(cache.counts(of: [units.provinceA.rawValue], on: [day]).version != version)
         #expect(try await villages([communeA, .nation]) == [3, 4])
+        // The series' counts by day come from the same counts: before the units began, and today.
+        let before = CalendarDate("2025-06-30")!
+        #expect(try await reader.villageCounts(of: .nation, on: [before, day], provinces: provinces) == [before: 0, day: 4])
+        #expect(try await reader.villageCounts(of: communeA, on: [day], provinces: provinces) == [day: 3])
+        let village = try #require(try await reader.unit(units.villageA1.rawValue))
+        #expect(try await reader.villageCounts(of: village, on: [before, day], provinces: provinces) == [before: 0, day: 1])
         // A village that ends before the day no longer counts on it.
         try await harness.owner.execute("UPDATE administrative_units SET valid_until = \(day) WHERE id = \(added)")
         #expect(try await villages([provinceA, communeA, .nation]) == [2, 2, 3])

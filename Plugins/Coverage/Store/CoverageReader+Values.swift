@@ -104,16 +104,9 @@ extension CoverageReader {
         }
         if let unitsVersion {
             let none = [Double](repeating: 0, count: days.count)
-            var fresh = Dictionary(uniqueKeysWithValues: toCount.keys.map { ($0, villageCounts[position[$0]!] ?? none) })
-            var version = unitsVersion
-            if kept.version != unitsVersion, !kept.counts.isEmpty {
-                // The units changed since the kept counts were read: count every unit again, in one statement.
-                (fresh, version) = try await countVillages(of: counted, on: days)
-            } else {
-                fresh.merge(kept.counts) { new, _ in new }
-            }
-            for (id, counts) in fresh { villageCounts[position[id]!] = counts }
-            villageCountCache.keep(fresh, on: days, version: version)
+            let fresh = Dictionary(uniqueKeysWithValues: toCount.keys.map { ($0, villageCounts[position[$0]!] ?? none) })
+            let all = try await settleVillageCounts(counted, on: days, kept: kept, counted: fresh, version: unitsVersion)
+            for (id, counts) in all { villageCounts[position[id]!] = counts }
         }
         return days.indices.map { day in
             func at(_ id: UUID) -> UnitValues {
@@ -168,9 +161,25 @@ extension CoverageReader {
         "\(try row.decode(UUID.self, at: 1)):\(try row.decode(Int64.self, at: 2))"
     }
 
-    /// Every one of `units`' count of villages on each of `days`, with the units' version they were counted
-    /// under, from one statement.
-    private func countVillages(of units: [UUID: String], on days: [CalendarDate]) async throws -> (counts: [UUID: [Double]], version: String) {
+    /// Every one of `units`' count of villages on each of `days`: the counts a statement read (`counted`, of the
+    /// units the cache did not hold, under `version`) with those `kept`, when they were kept under the same
+    /// version; when not, every unit counted again in one statement. What it returns is kept for next time.
+    func settleVillageCounts(_ units: [UUID: String], on days: [CalendarDate], kept: (version: String?, counts: [UUID: [Double]]),
+                             counted: [UUID: [Double]], version: String) async throws -> [UUID: [Double]] {
+        var all = counted, version = version
+        if kept.version != version, !kept.counts.isEmpty {
+            // The units changed since the kept counts were read: count every unit again, in one statement.
+            (all, version) = try await countVillages(of: units, on: days)
+        } else {
+            all.merge(kept.counts) { new, _ in new }
+        }
+        villageCountCache.keep(all, on: days, version: version)
+        return all
+    }
+
+    /// Every one of `units`' count of villages on each of `days` (0 for a unit with none), with the units'
+    /// version they were counted under, from one statement.
+    func countVillages(of units: [UUID: String], on days: [CalendarDate]) async throws -> (counts: [UUID: [Double]], version: String) {
         var counts = Dictionary(uniqueKeysWithValues: units.keys.map { ($0, [Double](repeating: 0, count: days.count)) })
         var statement = Self.unitsVersionPart
         if let counted = Self.villageCounts(of: Array(units.keys), levels: Set(units.values), on: days) {

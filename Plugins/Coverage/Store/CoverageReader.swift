@@ -168,8 +168,19 @@ struct CoverageReader: Sendable {
             """).decode(CalendarDate?.self).first ?? nil
     }
 
-    /// Village-level units in force at the end of each of `days` under `unit`, from one read of the hierarchy.
+    /// Village-level units in force at the end of each of `days` under `unit`: for a province, district or
+    /// commune (the nation: the sum of `provinces`) from the counts kept under the units' version
+    /// (``VillageCountCache``) or one statement counting the others; for a village, from its own period.
     func villageCounts(of unit: CoverageUnit, on days: [CalendarDate], provinces: Set<ID<AdministrativeUnit>>) async throws -> [CalendarDate: Int] {
+        let counted = Self.unitsWithVillages([unit], provinces: unit.id == nil ? provinces : [])
+        if !counted.isEmpty, !days.isEmpty {
+            let kept = villageCountCache.counts(of: counted.keys, on: days)
+            let (fresh, version) = try await countVillages(of: counted.filter { kept.counts[$0.key] == nil }, on: days)
+            let all = try await settleVillageCounts(counted, on: days, kept: kept, counted: fresh, version: version)
+            var result: [CalendarDate: Int] = [:]
+            for (index, day) in days.enumerated() { result[day] = Int(all.values.reduce(0) { $0 + $1[index] }) }
+            return result
+        }
         let periods = try await read("""
             SELECT valid_from, valid_until FROM core_v1.units
             WHERE level = 'village' AND province_id = ANY(\(provinces.map(\.rawValue))) AND path LIKE \(unit.path + "%")
