@@ -10,7 +10,8 @@ extension CoverageReader {
     }
 
     /// The base values of `units` at the end of each of `days`, in that order, from one statement reading
-    /// the totals, the days after the earliest of `days` and the village counts. `reads` names the slots
+    /// the totals, the days after the earliest of `days`, the village counts not kept in memory
+    /// (``VillageCountCache``) and the units' version they are kept under. `reads` names the slots
     /// wanted (``MetricFormula/reads(_:)``; every one by default): the others stay 0.
     ///
     /// Each part answers one row per unit (and day) with the values as arrays, not one per metric.

@@ -51,9 +51,4 @@ final class VillageCountCache: Sendable {
             }
         }
     }
-
-    /// Forgets every count (for tests).
-    func empty() {
-        state.withLock { $0 = (nil, [:]) }
-    }
 }
