@@ -61,9 +61,7 @@ extension CoverageReader {
         let kept = reads.villages ? villageCountCache.counts(of: counted.keys, on: days) : (version: nil, counts: [:])
         let toCount = counted.filter { kept.counts[$0.key] == nil }
         if reads.villages {
-            if let counts = Self.villageCounts(of: Array(toCount.keys), levels: Set(toCount.values), on: days) {
-                parts.append("SELECT 2, v.id, 0::int8, NULL::int8[], v.counts::float8[] FROM (\(counts)) AS v(id, counts)")
-            }
+            if let counts = Self.villageCountsPart(of: toCount, on: days) { parts.append(counts) }
             parts.append(Self.unitsVersionPart)
         }
         var totals = [UnitValues](repeating: UnitValues(), count: ids.count)
@@ -154,6 +152,13 @@ extension CoverageReader {
         return counted
     }
 
+    /// The statement's part that counts the villages of `units` (the provinces, districts and communes of
+    /// ``unitsWithVillages(_:provinces:)``) on each of `days` (kind 2: the unit's id, its counts); `nil` for none.
+    static func villageCountsPart(of units: [UUID: String], on days: [CalendarDate]) -> PostgresQuery? {
+        guard let counts = villageCounts(of: Array(units.keys), levels: Set(units.values), on: days) else { return nil }
+        return "SELECT 2, v.id, 0::int8, NULL::int8[], v.counts::float8[] FROM (\(counts)) AS v(id, counts)"
+    }
+
     /// The statement's part that reads the units' version (kind 3: the database's id, the version).
     static let unitsVersionPart: PostgresQuery = "SELECT 3, database_id, version, NULL::int8[], NULL::float8[] FROM core_v1.units_version"
 
@@ -183,9 +188,7 @@ extension CoverageReader {
     func countVillages(of units: [UUID: String], on days: [CalendarDate]) async throws -> (counts: [UUID: [Double]], version: String) {
         var counts = Dictionary(uniqueKeysWithValues: units.keys.map { ($0, [Double](repeating: 0, count: days.count)) })
         var statement = Self.unitsVersionPart
-        if let counted = Self.villageCounts(of: Array(units.keys), levels: Set(units.values), on: days) {
-            statement = "(SELECT 2, v.id, 0::int8, NULL::int8[], v.counts::float8[] FROM (\(counted)) AS v(id, counts)) UNION ALL (\(statement))"
-        }
+        if let counted = Self.villageCountsPart(of: units, on: days) { statement = "(\(counted)) UNION ALL (\(statement))" }
         var version = ""
         for row in try await read(statement) {
             if try row.decode(Int.self, at: 0) == 3 {
