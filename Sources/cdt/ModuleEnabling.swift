@@ -34,6 +34,27 @@ func enableInstalledModules(inProvinces codes: String, _ client: PostgresClient,
     }
 }
 
+/// Enables `moduleID` alone (without example data) in every province in force where it is not on, as an
+/// administrator would one province at a time, and returns those provinces. For `cdt bench run`'s drill-down
+/// of the nation over every province.
+func enableEverywhere(_ moduleID: String, _ client: PostgresClient, _ logger: Logger) async throws -> [ID<AdministrativeUnit>] {
+    let registry = try InstalledModules.registry()
+    let host = ModuleHost(registry: registry, database: client, logger: logger, today: { CalendarDate(Date()) })
+    let administration = ModuleAdministration(host: host, database: client)
+    return try await RowScope.$current.withValue(.everyProvince) {
+        let off = try await client.query("""
+            SELECT u.id FROM administrative_units u
+            WHERE u.level = 'province' AND u.valid_until IS NULL
+              AND NOT EXISTS (SELECT FROM module_enablements m WHERE m.module_id = \(moduleID) AND m.province_id = u.id AND m.enabled)
+            ORDER BY u.code
+            """).decode(ID<AdministrativeUnit>.self)
+        for province in off {
+            _ = try await administration.change(moduleID, in: province, ModuleChange(enabled: true), by: ModuleAdministration.Actor(accountID: nil, clientAddress: "cdt"))
+        }
+        return off
+    }
+}
+
 /// Records a module's example events through the log, as `cdt`: each checked by its kind's declaration; one
 /// the log refuses stops the demo with the reason.
 private func record(_ events: [DomainEvent], catalog: ModuleEventCatalog, _ client: PostgresClient) async throws {

@@ -20,7 +20,9 @@ struct BenchRun: AsyncParsableCommand {
             to catch up with the log, then measures batch ingestion (with a tenth of the events resent) against \
             COPY, single-event ingestion against pgbench, the coverage drill-down against the plain GROUP BY, \
             freshness under load, the coverage module's replay of the whole log after a rebuild (--no-replay \
-            leaves it out) and the server's peak memory. Fails when a count is not exact.
+            leaves it out), the nation's drill-down with coverage on in every province (--no-nation-wide leaves it \
+            out; it turns coverage on in the provinces where the data set has it off) and the server's peak memory. \
+            Fails when a count is not exact.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -41,6 +43,8 @@ struct BenchRun: AsyncParsableCommand {
     var serverLogLevel: String = "info"
     @Flag(inversion: .prefixedNo, help: "Rebuild the coverage module at the end and time its replay of the whole log (at national scale, about half an hour).")
     var replay = true
+    @Flag(inversion: .prefixedNo, help: "At the end, turn coverage on in every province in force where it is off and time the nation's drill-down over all of them (at small and province scale the data set turns it on in one).")
+    var nationWide = true
 
     func validate() throws {
         guard Logger.Level(rawValue: serverLogLevel) != nil else { throw ValidationError("--server-log-level must be one of trace, debug, info, notice, warning, error, critical") }
@@ -170,6 +174,11 @@ struct BenchRun: AsyncParsableCommand {
                 report.replay = figures
                 report.checks.append(check)
             }
+        }
+        // Last, so every figure above is measured as in earlier runs, with coverage on where the data set is.
+        if nationWide, let level = try await CoverageReadsMeasurement(http: http, samples: samples, baselineRuns: baselineRuns, probes: 0)
+            .measureNationWide(db, enable: { try await enableEverywhere("coverage", db, logger) }) {
+            try keeper.update { report in report.reads.append(level) }
         }
         let peakMemory = server.peakResidentMemoryMiB()
         try keeper.update { report in

@@ -94,30 +94,7 @@ struct CoverageReadsMeasurement {
         let connection = try await LoopbackHTTP(base: http.base)
         defer { Task { await connection.close() } }
         for (label, unit, childIDs) in levels {
-            var latencies: [Double] = []
-            var answer: [String: Any] = [:]
-            for _ in 0..<samples {
-                // Timed: the request and its whole answer, received. Not timed: the benchmark's own parse of
-                // the answer (Foundation's JSONSerialization took longer over a province's 56 children than
-                // the server took to answer).
-                let path = "/api/v1/modules/coverage/figures?unit=\(unit)&from=\(today)"
-                let got = try await connection.get(path, token: viewerToken)
-                guard got.status == 200 else { throw CommandError("GET \(path) answered \(got.status): \(String(decoding: got.body.prefix(300), as: UTF8.self))") }
-                latencies.append(got.milliseconds)
-                answer = try BenchHTTP.jsonObject(got.body)
-            }
-            var baseline: [Double] = []
-            var reference: [UUID: [String: Double]] = [:]
-            for _ in 0..<baselineRuns {
-                let started = ContinuousClock.now
-                reference = try await InstalledModules.coverageReference(childIDs, at: today, db)
-                baseline.append(milliseconds(ContinuousClock.now - started))
-            }
-            let mismatches = compare(answer, reference)
-            guard mismatches.isEmpty else {
-                throw CommandError("the module's figures differ from the plain GROUP BY at \(label): \(mismatches.prefix(5).joined(separator: "; "))")
-            }
-            measured.append(.init(level: label, children: childIDs.count, http: .init(latencies), plainGroupBy: .init(baseline)))
+            measured.append(try await level(label, unit: unit, children: childIDs, today: today, token: viewerToken, connection, db))
             try onLevel(measured[measured.count - 1])
         }
         guard probes > 0 else { return (measured, nil) }
@@ -125,6 +102,70 @@ struct CoverageReadsMeasurement {
         defer { background?.cancel() }
         let fresh = try await freshness(http, recorder: "bench-recorder-\(suffix)", author: recorder.id, password: password, commune: commune, viewerToken: viewerToken, db)
         return (measured, fresh)
+    }
+
+    /// The nation's drill-down with coverage on in every province in force (at small and province scale the
+    /// data sets turn it on in one, so the nation's row above has one child): `enable` turns it on where it is
+    /// off and returns those provinces; once the module has caught up with them, the nation is measured as
+    /// above, against the plain GROUP BY over every province. `nil` when it was on everywhere already.
+    func measureNationWide(_ db: PostgresClient, enable: () async throws -> [ID<AdministrativeUnit>]) async throws -> BenchReport.Level? {
+        let enabled = try await enable()
+        guard !enabled.isEmpty else {
+            print("coverage is on in every province already: the nation's row above is the nation-wide one")
+            return nil
+        }
+        print("coverage turned on in \(enabled.count) more provinces for the nation-wide drill-down")
+        _ = try await CoverageCatchUp.wait(db, label: "coverage catching up with the provinces turned on")
+        let provinces = try await db.query("""
+            SELECT m.province_id FROM module_enablements m JOIN administrative_units u ON u.id = m.province_id
+            WHERE m.module_id = 'coverage' AND m.enabled AND u.valid_until IS NULL
+            """).decode(ID<AdministrativeUnit>.self)
+        let password = "bench " + UUID().uuidString
+        let username = "bench-viewer-\(UUID().uuidString.prefix(8).lowercased())"
+        let viewer = try await AccountAdministration(client: db).createAccount(
+            username: username, phone: nil, displayName: "Benchmark", password: password, roles: [RoleAssignment(role: .nationalViewer, unitID: nil)])
+        defer { Task { [db] in try? await PostgresAccountStore(client: db).disable(viewer.id) } }
+        let token = try await http.signIn(username, password)
+        let connection = try await LoopbackHTTP(base: http.base)
+        defer { Task { await connection.close() } }
+        print("coverage drill-down of the nation over \(provinces.count) provinces: \(samples) GET /figures, \(baselineRuns) runs of the plain GROUP BY")
+        return try await level("nation (coverage on in every province)", unit: "nation", children: provinces, today: CalendarDate(Date()),
+                               token: token, answersEveryChild: true, connection, db)
+    }
+
+    /// One level: `samples` requests of its figures over HTTP, timed, then `baselineRuns` runs of the plain
+    /// GROUP BY for its children; fails when the module's figures differ from the reference's, and, when
+    /// `answersEveryChild`, when the answer does not hold every one of `childIDs`.
+    private func level(_ label: String, unit: String, children childIDs: [ID<AdministrativeUnit>], today: CalendarDate, token: String,
+                       answersEveryChild: Bool = false, _ connection: LoopbackHTTP, _ db: PostgresClient) async throws -> BenchReport.Level {
+        var latencies: [Double] = []
+        var answer: [String: Any] = [:]
+        for _ in 0..<samples {
+            // Timed: the request and its whole answer, received. Not timed: the benchmark's own parse of
+            // the answer (Foundation's JSONSerialization took longer over a province's 56 children than
+            // the server took to answer).
+            let path = "/api/v1/modules/coverage/figures?unit=\(unit)&from=\(today)"
+            let got = try await connection.get(path, token: token)
+            guard got.status == 200 else { throw CommandError("GET \(path) answered \(got.status): \(String(decoding: got.body.prefix(300), as: UTF8.self))") }
+            latencies.append(got.milliseconds)
+            answer = try BenchHTTP.jsonObject(got.body)
+        }
+        var baseline: [Double] = []
+        var reference: [UUID: [String: Double]] = [:]
+        for _ in 0..<baselineRuns {
+            let started = ContinuousClock.now
+            reference = try await InstalledModules.coverageReference(childIDs, at: today, db)
+            baseline.append(milliseconds(ContinuousClock.now - started))
+        }
+        let mismatches = compare(answer, reference)
+        guard mismatches.isEmpty else {
+            throw CommandError("the module's figures differ from the plain GROUP BY at \(label): \(mismatches.prefix(5).joined(separator: "; "))")
+        }
+        let answered = (answer["children"] as? [[String: Any]])?.count ?? 0
+        guard !answersEveryChild || answered == childIDs.count else {
+            throw CommandError("the module answered \(answered) children at \(label), where \(childIDs.count) were expected")
+        }
+        return .init(level: label, children: childIDs.count, http: .init(latencies), plainGroupBy: .init(baseline))
     }
 
     private func children(of unit: ID<AdministrativeUnit>, _ db: PostgresClient) async throws -> [ID<AdministrativeUnit>] {
