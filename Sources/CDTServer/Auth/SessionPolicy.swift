@@ -31,7 +31,7 @@ public struct SessionPolicy: AccessPolicy {
         guard let token = presentedToken(request, context: context, access: access) else { throw Self.noSession(request) }
         let hash = SessionTokens.hash(token)
         guard let session = try await accounts.session(tokenHash: hash, idleTimeout: settings.idleTimeout) else { throw Self.noSession(request) }
-        let callerAccess = CallerAccess(assignments: session.placedAssignments)
+        let callerAccess = session.access
         let caller = Caller(
             account: session.account, access: callerAccess, sessionTokenHash: hash,
             isEnrollmentOnly: session.isEnrollmentOnly || (callerAccess.requiresTwoFactor && !session.account.hasTwoFactor),
