@@ -150,8 +150,12 @@ import Testing
         #expect(try await sessions.session(tokenHash: first) == nil)
 
         let second = try await open()
+        // The access a lookup carries is worked out from its assignments, and goes with them.
+        #expect(try await sessions.session(tokenHash: second)?.access.scope(for: .change).isEmpty == false)
         try await owner.unassign(RoleAssignment(role: .communeOfficer, unitID: fixture.communeA), from: id)
-        #expect(try await sessions.session(tokenHash: second)?.placedAssignments.isEmpty == true)
+        let narrowed = try await sessions.session(tokenHash: second)
+        #expect(narrowed?.placedAssignments.isEmpty == true)
+        #expect(narrowed?.access.scope(for: .change).isEmpty == true && narrowed?.access.scope(for: .view).isEmpty == true)
 
         _ = try await sessions.session(tokenHash: second)
         try await owner.disable(id)
