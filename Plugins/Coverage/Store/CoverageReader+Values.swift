@@ -169,18 +169,18 @@ extension CoverageReader {
 
     /// Every one of `units`' count of villages on each of `days`: the counts a statement read (`counted`, of the
     /// units the cache did not hold, under `version`) with those `kept`, when they were kept under the same
-    /// version; when not, every unit counted again in one statement. What it returns is kept for next time.
+    /// version; when not, every unit counted again in one statement. What was counted is kept for next time
+    /// (a request whose counts were all kept writes nothing to the cache).
     func settleVillageCounts(_ units: [UUID: String], on days: [CalendarDate], kept: (version: String?, counts: [UUID: [Double]]),
                              counted: [UUID: [Double]], version: String) async throws -> [UUID: [Double]] {
-        var all = counted, version = version
         if kept.version != version, !kept.counts.isEmpty {
             // The units changed since the kept counts were read: count every unit again, in one statement.
-            (all, version) = try await countVillages(of: units, on: days)
-        } else {
-            all.merge(kept.counts) { new, _ in new }
+            let (all, recountedUnder) = try await countVillages(of: units, on: days)
+            villageCountCache.keep(all, on: days, version: recountedUnder)
+            return all
         }
-        villageCountCache.keep(all, on: days, version: version)
-        return all
+        if !counted.isEmpty { villageCountCache.keep(counted, on: days, version: version) }
+        return counted.merging(kept.counts) { new, _ in new }
     }
 
     /// Every one of `units`' count of villages on each of `days` (0 for a unit with none), with the units'
