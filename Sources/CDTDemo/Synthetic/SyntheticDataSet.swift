@@ -13,6 +13,8 @@ public struct SyntheticDataSet: Sendable {
     /// The folder holding `units_2024.csv`, `units_2025.csv` and `merge_map_2025_sample.csv`.
     public let dataFolder: URL
     public let scale: SyntheticScale
+    /// How many households it registers: the scale's unless told otherwise.
+    public let households: Int
     public let visits: Int
     public let seed: UInt64
 
@@ -21,10 +23,13 @@ public struct SyntheticDataSet: Sendable {
     /// About how many events one chunk (one transaction) holds.
     static let eventsPerChunk = 50_000
 
-    public init(client: PostgresClient, dataFolder: URL, scale: SyntheticScale, visits: Int? = nil, seed: UInt64) {
+    /// `households` and `visits` replace the scale's own figures: the national scale's 67,000 villages and
+    /// 34 provinces with a fraction of its work load in minutes instead of hours.
+    public init(client: PostgresClient, dataFolder: URL, scale: SyntheticScale, households: Int? = nil, visits: Int? = nil, seed: UInt64) {
         self.client = client
         self.dataFolder = dataFolder
         self.scale = scale
+        self.households = households ?? scale.households
         self.visits = visits ?? scale.defaultVisits
         self.seed = seed
     }
@@ -66,10 +71,10 @@ public struct SyntheticDataSet: Sendable {
             // autovacuum would do it while the benchmark runs, beside the coverage module catching up.
             progress("vacuuming and analyzing the loaded tables…")
             try await client.execute("VACUUM (ANALYZE)")
-        } else if stored < scale.households {
+        } else if stored < households {
             // Each chunk commits on its own: a load stopped halfway leaves some of them.
             throw SyntheticDataSetError(
-                "this database holds \(stored) households where the \(scale.rawValue) scale has \(scale.households): an earlier load was "
+                "this database holds \(stored) households where this data set has \(households): an earlier load was "
                 + "stopped halfway; load into an empty database (remove the data folder, or create a new database)")
         } else {
             progress("households: already loaded")
@@ -94,13 +99,13 @@ public struct SyntheticDataSet: Sendable {
             .map { SyntheticVillage(id: $0.0, provinceID: $0.1, code: $0.2, type: $0.3, members: $0.4) }
     }
 
-    /// How many households and visits each village gets: the scale's totals split by weight (size by the
+    /// How many households and visits each village gets: the data set's totals split by weight (size by the
     /// village's type, times a random factor; visits also by how active its team is), rounded so the
     /// parts add up to the totals exactly.
     func allocation(for villages: [SyntheticVillage]) -> [(households: Int, visits: Int)] {
         var generator = SeededGenerator(seed: seed ^ 0xA110_CA7E)
         let sizes = villages.map { $0.sizeWeight * Double.random(in: 0.5...1.5, using: &generator) }
-        let households = Self.split(scale.households, by: sizes)
+        let households = Self.split(self.households, by: sizes)
         let activity = households.enumerated().map { index, count in
             villages[index].members.isEmpty ? 0 : Double(count) * Double.random(in: 0.3...1.7, using: &generator)
         }
@@ -130,7 +135,7 @@ public struct SyntheticDataSet: Sendable {
             size += allocation[index].households + allocation[index].visits
             if size >= Self.eventsPerChunk { chunks.append([]); size = 0 }
         }
-        progress("households and visits: \(scale.households) households, \(visits) visits in \(villages.count) villages, \(chunks.count) chunks")
+        progress("households and visits: \(households) households, \(visits) visits in \(villages.count) villages, \(chunks.count) chunks")
         let done = Counter()
         copied(0, total)
         try await withThrowingTaskGroup(of: Int.self) { group in

@@ -12,17 +12,19 @@ extension SyntheticScale: ExpressibleByArgument {}
 struct DataSetOptions: ParsableArguments {
     @Option(help: "national (27M households, 30M visits), province (Lạng Sơn) or small (Cao Bằng).") var scale: SyntheticScale = .small
     @Option(help: "The seed of the synthetic data.") var seed: UInt64 = 2026
+    @Option(help: "Households to register instead of the scale's own: national's units with a fraction of its work.") var households: Int?
     @Option(help: "Visits to record instead of the scale's default.") var visits: Int?
     @Option(help: "The folder holding the unit files.") var dataFolder: String = "data"
 
     func validate() throws {
+        if let households, !(1...100_000_000).contains(households) { throw ValidationError("--households must be from 1 to 100000000") }
         if let visits, !(0...100_000_000).contains(visits) { throw ValidationError("--visits must be from 0 to 100000000") }
     }
 
     /// Loads what is missing of the data set, with a progress bar, and enables the installed modules in its
     /// provinces.
     func load(_ client: PostgresClient, _ logger: Logger) async throws -> SyntheticDataSet.Figures {
-        let dataSet = SyntheticDataSet(client: client, dataFolder: URL(fileURLWithPath: dataFolder), scale: scale, visits: visits, seed: seed)
+        let dataSet = SyntheticDataSet(client: client, dataFolder: URL(fileURLWithPath: dataFolder), scale: scale, households: households, visits: visits, seed: seed)
         let bar = ProgressBar("copying households and visits")
         let figures = try await RowScope.$current.withValue(.everyProvince) {
             try await dataSet.load(progress: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }, copied: { bar.update($0, of: $1) })
