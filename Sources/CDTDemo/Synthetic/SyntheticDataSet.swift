@@ -75,7 +75,8 @@ public struct SyntheticDataSet: Sendable {
             // Each chunk commits on its own: a load stopped halfway leaves some of them.
             throw SyntheticDataSetError(
                 "this database holds \(stored) households where this data set has \(households): an earlier load was "
-                + "stopped halfway; load into an empty database (remove the data folder, or create a new database)")
+                + "stopped halfway, or made with fewer households; load into an empty database (remove the data folder, "
+                + "or create a new database), or ask for the households it was made with")
         } else {
             progress("households: already loaded")
         }

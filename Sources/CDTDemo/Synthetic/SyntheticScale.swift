@@ -23,7 +23,7 @@ public enum SyntheticScale: String, CaseIterable, Sendable {
         }
     }
 
-    /// How many households the data set registers.
+    /// How many households it registers, unless told otherwise.
     public var households: Int {
         switch self {
         case .national: 27_000_000
