@@ -102,6 +102,8 @@ import Testing
             """).decode((String, String).self)
         let byView = Dictionary(uniqueKeysWithValues: columns)
         #expect(byView["members"] == "id,province_id,name")
+        // The log in the delivery's order: the transaction id after every earlier column (0025).
+        #expect(byView["events"] == "position,id,province_id,unit_id,type,version,occurred_at,recorded_at,payload,transaction_id")
         #expect(byView["households"]?.contains("label") == false)
         #expect(byView["teams"]?.contains("decision_signer") == false && byView["teams"]?.contains("chat_link") == false)
         #expect(Set(byView.keys) == ["units", "unit_ancestors", "unit_lineage", "unit_names", "teams", "members", "memberships", "households",

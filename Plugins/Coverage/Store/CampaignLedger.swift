@@ -15,7 +15,7 @@ enum CampaignLedger {
             FROM core_v1.units u WHERE u.id = \(event.event.unitID)
             ON CONFLICT (province_id, id) DO NOTHING
             """)
-        try await recount(campaign.campaignId, province: event.provinceID, tx)
+        try await recount(campaign.campaignId, province: event.provinceID, before: event.feedPosition, tx)
     }
 
     static func close(_ closed: CampaignClosed, in event: FeedEvent, _ tx: PostgresSession) async throws {
@@ -23,13 +23,17 @@ enum CampaignLedger {
             UPDATE coverage_campaigns SET closed_on = \(event.event.occurredOn)
             WHERE province_id = \(event.provinceID) AND id = \(closed.campaignId)
             """)
-        try await recount(closed.campaignId, province: event.provinceID, tx)
+        try await recount(closed.campaignId, province: event.provinceID, before: event.feedPosition, tx)
     }
 
-    /// Counts a campaign's reach again from the visits and trainings in its scope and period: for a
-    /// campaign recorded after work it covers, and for one closed early.
-    static func recount(_ campaign: ID<Campaign>, province: ID<AdministrativeUnit>, _ tx: PostgresSession) async throws {
+    /// Counts a campaign's reach again from the visits and trainings in its scope and period that were
+    /// delivered before `position` (the launch or the close): for a campaign recorded after work it covers,
+    /// and for one closed early. Those after it come through the delivery (``Reach``), which checks the
+    /// campaign's period as it then is. Bounded, a campaign launched before its work reads nothing of it here.
+    static func recount(_ campaign: ID<Campaign>, province: ID<AdministrativeUnit>, before position: FeedPosition, _ tx: PostgresSession) async throws {
         try await tx.execute("DELETE FROM coverage_campaign_reach WHERE province_id = \(province) AND campaign_id = \(campaign)")
+        // The bound on transaction_id alone lets the index of (province_id, transaction_id, position) serve it.
+        let transaction = String(position.transactionID)
         try await tx.execute("""
             WITH c AS (
                 SELECT * FROM coverage_campaigns WHERE province_id = \(province) AND id = \(campaign)
@@ -41,6 +45,7 @@ enum CampaignLedger {
             JOIN core_v1.units u ON u.id = e.unit_id
             WHERE \(unsafeSQL: eventDay) BETWEEN c.starts_on AND least(c.ends_on, coalesce(c.closed_on, c.ends_on))
               AND u.path LIKE c.scope_path || '%'
+              AND e.transaction_id <= \(transaction)::xid8 AND (e.transaction_id, e.position) < (\(transaction)::xid8, \(position.position))
             GROUP BY 1, 2, 3, 4
             UNION ALL
             SELECT DISTINCT c.province_id, c.id, 'member', a.member::uuid, false
@@ -49,6 +54,7 @@ enum CampaignLedger {
             CROSS JOIN LATERAL jsonb_array_elements_text(e.payload->'attendeeIds') a(member)
             WHERE \(unsafeSQL: eventDay) BETWEEN c.starts_on AND least(c.ends_on, coalesce(c.closed_on, c.ends_on))
               AND u.path LIKE c.scope_path || '%'
+              AND e.transaction_id <= \(transaction)::xid8 AND (e.transaction_id, e.position) < (\(transaction)::xid8, \(position.position))
             """)
         try await tx.execute("""
             UPDATE coverage_campaigns c SET
