@@ -200,26 +200,9 @@ public struct EmbeddedCluster: Sendable {
             "port = \(Self.port)",
             "max_connections = 200",
         ]
-        if durable {
-            lines += ["# A quarter of this machine's memory, at most \(Self.sharedBuffersCeilingMiB) MiB (PostgreSQL's own default is 128 MB).",
-                      "shared_buffers = \(Self.sharedBuffersMiB(physicalMemory: ProcessInfo.processInfo.physicalMemory))MB"]
-        } else {
-            lines += ["fsync = off", "synchronous_commit = off", "full_page_writes = off"]
-        }
+        if !durable { lines += ["fsync = off", "synchronous_commit = off", "full_page_writes = off"] }
         try write(lines, to: clusterDirectory + "/postgresql.conf", append: true)
         try writeAccessRules()
-    }
-
-    /// The largest `shared_buffers` a new durable cluster is given, in MiB.
-    static let sharedBuffersCeilingMiB: UInt64 = 2048
-
-    /// `shared_buffers` for a new durable cluster on a machine with `physicalMemory` bytes: a quarter of it
-    /// (PostgreSQL's advice for a machine it has to itself), at least PostgreSQL's default of 128 MiB and at
-    /// most ``sharedBuffersCeilingMiB``, as the server and the rest of the machine share it. With the default
-    /// the log's indexes left the cache at the national scale's units: batches ran 27–56% faster with 1 GB
-    /// (docs/benchmarks.md, "Fourteenth round"). Linux gives the pages only as PostgreSQL fills them.
-    static func sharedBuffersMiB(physicalMemory: UInt64) -> UInt64 {
-        min(max(physicalMemory / 4 / (1 << 20), 128), sharedBuffersCeilingMiB)
     }
 
     /// Keeps the socket in this folder when the data folder was moved or copied since `initdb`: the
