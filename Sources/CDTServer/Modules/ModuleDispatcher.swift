@@ -17,8 +17,11 @@ public import ServiceLifecycle
 ///   reading its provinces again for each commit. Under heavy ingestion the passes space out further
 ///   (``passInterval(after:)``), so each batch is bigger and a module's fixed work per batch is shared by
 ///   more events.
-/// - A module catching up (its last batch was full) gets its next batch read on another connection while
-///   it applies the current one (``FeedReadAhead``), used only if the checkpoint is still where it starts.
+/// - A module catching up (its last batch was full) keeps its province for up to ``provinceTurn`` in a pass,
+///   batch after batch, and gets its next batch read on another connection while it applies the current one
+///   (``FeedReadAhead``), used only if the checkpoint is still where it starts. A batch is read ahead only
+///   when its delivery comes soon: later in the same turn, or in the next pass when that pass holds no more
+///   provinces than are delivered at once.
 /// - A batch that fails is rolled back and delivered again one event at a time; the failing event is
 ///   retried, then parked (`module_parked_events`) with its error, and delivery goes on after it.
 /// - A database out of reach (down, restarting, connection broken: ``PostgresError/isUnavailable``) is
@@ -47,6 +50,11 @@ public final class ModuleDispatcher: Service, Sendable {
     let passSpacingPerEvent: Duration
     /// The longest the spacing makes the interval: what it adds to an event's delay under the heaviest load.
     let maximumPassInterval: Duration
+    /// How long a pass stays with a province whose batches come full (a module catching up) before it moves
+    /// on: its batches follow one another with the next one read ahead. With every province catching up (a
+    /// national rebuild, 34 provinces, two at a time), a batch read ahead and left for the next pass waited
+    /// out the pass, longer than a read ahead is kept, and every batch was read twice.
+    let provinceTurn: Duration
     /// The next batches of modules catching up, read while the current ones are applied.
     let readAhead = FeedReadAhead()
     /// How many events of the log one read looks at (of any type): the same for a batch and for the
@@ -58,7 +66,8 @@ public final class ModuleDispatcher: Service, Sendable {
         host: ModuleHost, database: PostgresClient, listenConninfo: String?, metrics: PrometheusCollectorRegistry, logger: Logger,
         batchSize: Int = 2_000, concurrency: Int = 2, retryDelays: [Duration] = [.milliseconds(100), .milliseconds(500)],
         maximumOutageWait: Duration = .seconds(5), minimumPassInterval: Duration = .milliseconds(50),
-        passSpacingPerEvent: Duration = .microseconds(500), maximumPassInterval: Duration = .seconds(1)
+        passSpacingPerEvent: Duration = .microseconds(500), maximumPassInterval: Duration = .seconds(1),
+        provinceTurn: Duration = .seconds(1)
     ) {
         self.host = host
         self.database = database
@@ -72,6 +81,7 @@ public final class ModuleDispatcher: Service, Sendable {
         self.minimumPassInterval = minimumPassInterval
         self.passSpacingPerEvent = passSpacingPerEvent
         self.maximumPassInterval = max(minimumPassInterval, maximumPassInterval)
+        self.provinceTurn = provinceTurn
     }
 
     /// The time from the start of a pass that delivered `delivered` events to the start of the next one:
@@ -134,6 +144,8 @@ public final class ModuleDispatcher: Service, Sendable {
             let provinces = try await provincesWithWork(for: id, among: Array(host.enablements.enabledProvinces(of: id, schema: module.settings).keys))
                 .sorted { $0.description < $1.description }
             var lag: Duration = .zero
+            // With no more provinces than are delivered at once, the next pass comes back to each at once.
+            let nextPassComesBack = provinces.count <= concurrency
             // `concurrency` provinces at a time: each has its own checkpoint and, but for roll-ups shared
             // through a reorganization that merged provinces, its own rows. Two deliveries that deadlock on
             // shared rows fail one batch, which is then delivered one event at a time.
@@ -142,7 +154,7 @@ public final class ModuleDispatcher: Service, Sendable {
                 func start(_ province: ID<AdministrativeUnit>) {
                     group.addTask {
                         try await RowScope.$current.withValue(.provinces([province.rawValue])) {
-                            try await self.deliverBatch(module, context, province)
+                            try await self.deliverTurn(module, context, province, nextPassComesBack: nextPassComesBack)
                         }
                     }
                 }
@@ -200,13 +212,35 @@ public final class ModuleDispatcher: Service, Sendable {
         var lag: Duration = .zero
     }
 
-    private func deliverBatch(_ module: any FeatureModule, _ context: ModuleContext, _ province: ID<AdministrativeUnit>) async throws -> Outcome {
+    /// A province's turn in a pass: batches one after another while they come full, for up to
+    /// ``provinceTurn``. The next batch is read ahead when its delivery comes soon: in this turn, judged by
+    /// the time left against the last batch's, or in the next pass when `nextPassComesBack`.
+    private func deliverTurn(
+        _ module: any FeatureModule, _ context: ModuleContext, _ province: ID<AdministrativeUnit>, nextPassComesBack: Bool
+    ) async throws -> Outcome {
+        let clock = ContinuousClock(), started = clock.now
+        var turn = Outcome(), lastBatch: Duration = .zero
+        while true {
+            let batchStarted = clock.now
+            let readsAhead = nextPassComesBack || (batchStarted - started) + lastBatch < provinceTurn
+            let outcome = try await deliverBatch(module, context, province, readsAhead: readsAhead)
+            turn.handled += outcome.handled
+            turn.skipped = turn.skipped || outcome.skipped
+            turn.lag = max(turn.lag, outcome.lag)
+            lastBatch = clock.now - batchStarted
+            guard outcome.handled >= batchSize, clock.now - started < provinceTurn, !Task.isCancelled else { return turn }
+        }
+    }
+
+    private func deliverBatch(
+        _ module: any FeatureModule, _ context: ModuleContext, _ province: ID<AdministrativeUnit>, readsAhead: Bool
+    ) async throws -> Outcome {
         let id = module.manifest.id
         do {
             let key = FeedReadAhead.Key(module: id, province: province)
             let readAhead = await readAhead.take(key, size: batchSize)
             return try await database.withTransaction { tx in
-                let (events, scannedTo) = try await self.lockAndReadBatch(module, key, readAhead: readAhead, tx)
+                let (events, scannedTo) = try await self.lockAndReadBatch(module, key, readAhead: readAhead, readsAhead: readsAhead, tx)
                 guard let scannedTo else { return Outcome() }
                 if !events.isEmpty { try await module.applyBatch(events, in: tx, context: context) }
                 try await PostgresEventFeed.advance(id, province: province, to: scannedTo, delivered: events.count, tx)
@@ -285,10 +319,10 @@ public final class ModuleDispatcher: Service, Sendable {
 
     /// Locks the module's checkpoint in the key's province for the transaction and takes a batch of events
     /// after it: `readAhead` when it starts there, else one read now. When the batch is full (the module is
-    /// catching up), the next one is read ahead on another connection while this one is applied.
+    /// catching up) and `readsAhead`, the next one is read ahead on another connection while this one is applied.
     private func lockAndReadBatch(
         _ module: any FeatureModule, _ key: FeedReadAhead.Key, readAhead: (after: FeedPosition, batch: FeedReadAhead.Batch)?,
-        _ tx: PostgresSession
+        readsAhead: Bool, _ tx: PostgresSession
     ) async throws -> FeedReadAhead.Batch {
         let province = key.province
         let checkpoint = try await PostgresEventFeed.lockCheckpoint(key.module, province: province, tx)
@@ -300,7 +334,7 @@ public final class ModuleDispatcher: Service, Sendable {
             batch = try await PostgresEventFeed.events(
                 in: province, after: checkpoint.position, types: module.manifest.consumes, limit: batchSize, window: window, tx)
         }
-        if batch.events.count == batchSize, let next = batch.scannedTo {
+        if readsAhead, batch.events.count == batchSize, let next = batch.scannedTo {
             let (database, types, limit, window) = (database, module.manifest.consumes, batchSize, window)
             self.readAhead.start(key, after: next) {
                 try await database.withConnection { try await PostgresEventFeed.events(in: province, after: next, types: types, limit: limit, window: window, $0) }
