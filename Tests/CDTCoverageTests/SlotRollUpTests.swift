@@ -65,16 +65,12 @@ import Testing
         #expect(SlotRollUp.canonical([1e-10, -1e-10, 0.5]) == [0, 0, 0.5])
     }
 
-    @Test func arraysAreWrittenInAFormPostgreSQLReadsBackExactly() {
-        #expect(SlotRollUp.literal([0, -0.0, 1, -2, 0.5]) == "{0,0,1,-2,0.5}")
-        let third = 1.0 / 3
-        let text = SlotRollUp.literal([third])
-        #expect(Double(text.dropFirst().dropLast()) == third)
+    @Test func rowsTakeTheirSlotsOutOfOneFlatArrayAndSumInPlace() {
+        #expect(SlotRollUp.slice("i") == "[(i - 1) * \(SlotRollUp.width) + 1 : i * \(SlotRollUp.width)]")
         #expect(SlotRollUp.sumExpression("a", "b").hasPrefix("ARRAY[CASE WHEN abs(coalesce(a[1], 0) + coalesce(b[1], 0)) < 1e-9"))
     }
 
     @Test func columnsAreWrittenAsOneArrayLiteral() {
         #expect(ArrayText.plain([CalendarDate("2025-08-01")!, CalendarDate("2025-08-02")!]) == "{2025-08-01,2025-08-02}")
-        #expect(ArrayText.rows([[1, 0], [-0.5, 2], [-12, 1e20]]) == "{\"{1,0}\",\"{-0.5,2}\",\"{-12,1e+20}\"}")
     }
 }

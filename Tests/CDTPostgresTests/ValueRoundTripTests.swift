@@ -184,6 +184,32 @@ import Testing
         }
     }
 
+    /// Arrays of numbers and of calendar dates go in binary form too: PostgreSQL reads every number exactly
+    /// (a third, the smallest and largest, negative zero, NaN, the infinities) and every date of years 1 to
+    /// 9999 as the text literal gave them, and a slice of a flat array is a row's slots.
+    @Test func numberAndDateArraysBoundInBinaryReadAsTheirTextLiterals() async throws {
+        try await withTestClient { db throws in
+            let numbers: [Double?] = [1.0 / 3, -0.0, 0, nil, 2.5e-300, .leastNonzeroMagnitude, .greatestFiniteMagnitude, -12, .infinity, -.infinity]
+            let dates: [CalendarDate?] = ["0001-01-01", "1969-12-31", "1970-01-01", "1999-12-31", "2000-01-01", "2000-01-02", "2026-04-30", "9999-12-31"]
+                .map { CalendarDate($0)! } + [nil]
+            func literal(_ value: some PostgresEncodable) throws -> String {
+                guard case .text(let text) = try value.encodePostgres() else { throw PostgresError(code: .decoding, message: "no text form") }
+                return text
+            }
+            let fromBinary = try await db.query("SELECT \(numbers)::text, \(dates)::text").decode((String, String).self)[0]
+            let fromText = try await db.query("SELECT \(try literal(numbers))::float8[]::text, \(try literal(dates))::date[]::text")
+                .decode((String, String).self)[0]
+            #expect(fromBinary == fromText)
+            #expect(fromBinary.1 == "{0001-01-01,1969-12-31,1970-01-01,1999-12-31,2000-01-01,2000-01-02,2026-04-30,9999-12-31,NULL}")
+            let exact = try await db.query("SELECT x = ANY(\(numbers)) FROM unnest(\(numbers)) AS x WHERE x IS NOT NULL").decode(Bool.self)
+            #expect(exact.count == 9 && exact.allSatisfy { $0 })
+            #expect(try await db.query("SELECT 'NaN'::float8 = (\([Double.nan])::float8[])[1]").decode(Bool.self) == [true])
+            let flat: [Double] = [1, 2, 3, 4, 5, 6]
+            let rows = try await db.query("SELECT (\(flat)::float8[])[(i - 1) * 3 + 1 : i * 3]::text FROM generate_series(1, 2) i").decode(String.self)
+            #expect(rows == ["{1,2,3}", "{4,5,6}"])
+        }
+    }
+
     struct Visit: Codable, Sendable, Equatable {
         var household: String
         var skills: [String]

@@ -9,7 +9,6 @@ enum CoverageLedger {
         let rollUp = SlotRollUp(changes)
         guard !rollUp.leaves.isEmpty else { return }
         let units = rollUp.leaves.map { $0.key.unit }, days = rollUp.leaves.map { $0.key.day }
-        let daysText = ArrayText.plain(days)
         // Shared with other deliveries, exclusive with a remap (followLineage).
         _ = try await tx.query("SELECT pg_advisory_xact_lock_shared(\(Self.mapLock))")
         // Where each leaf day's changes go: the units it counts under in each epoch that holds the day.
@@ -18,35 +17,38 @@ enum CoverageLedger {
             (map[unit] ?? []).filter { $0.holds(day) }.map { SlotRollUp.Target(epoch: $0.epochStart, unit: $0.unit, province: $0.province, share: $0.share) }
         }
         let (dayRows, totalRows) = rollUp.rolledUp(targets)
-        // Each column as one array (see ArrayText for the ones written here).
-        let leafChanges = ArrayText.rows(rollUp.leaves.map { $0.changes })
+        // Each column as one array, bound in binary; the rows' slots as one flat float8[] that each row takes
+        // its slice of (`SlotRollUp.slice`), where a text[] of array literals made PostgreSQL parse every slot
+        // of every row as text.
+        let leafChanges = rollUp.leaves.flatMap { $0.changes }
         let dayEpochs = ArrayText.plain(dayRows.map { $0.key.unit.epoch }), dayUnits = dayRows.map { $0.key.unit.unit }
-        let dayDays = ArrayText.plain(dayRows.map { $0.key.day }), dayProvinces = dayRows.map { $0.province }
-        let dayChanges = ArrayText.rows(dayRows.map { $0.changes })
+        let dayDays = dayRows.map { $0.key.day }, dayProvinces = dayRows.map { $0.province }
+        let dayChanges = dayRows.flatMap { $0.changes }
         let totalEpochs = ArrayText.plain(totalRows.map { $0.key.epoch }), totalUnits = totalRows.map { $0.key.unit }
-        let totalProvinces = totalRows.map { $0.province }, totalValues = ArrayText.rows(totalRows.map { $0.totals })
-        let totalApportioned = ArrayText.plain(totalRows.map { $0.apportioned })
+        let totalProvinces = totalRows.map { $0.province }, totalValues = totalRows.flatMap { $0.totals }
+        let totalApportioned = totalRows.map { Int($0.apportioned) }
         try await acrossProvinces(tx) {
             // Each row once, its slots added in place. What comes back: the rows whose changes all came to
             // zero (removed below) and the totals that may have to be cleaned up.
             let leftovers = try await tx.query("""
                 WITH leaf AS (
                     INSERT INTO coverage_leaf_days AS t (province_id, unit_id, day, changes)
-                    SELECT \(province), unit_id, day, changes::float8[] FROM unnest(\(units)::uuid[], \(daysText)::date[], \(leafChanges)::text[]) AS d(unit_id, day, changes)
+                    SELECT \(province), unit_id, day, (\(leafChanges)::float8[])\(unsafeSQL: SlotRollUp.slice("i"))
+                    FROM unnest(\(units)::uuid[], \(days)::date[]) WITH ORDINALITY AS d(unit_id, day, i)
                     ON CONFLICT (unit_id, day) DO UPDATE SET changes = \(unsafeSQL: SlotRollUp.sumExpression("t.changes", "excluded.changes"))
                     RETURNING 0 AS kind, NULL::date AS epoch_start, t.unit_id, t.day, \(unsafeSQL: SlotRollUp.isZero("t.changes")) AS empty
                 ), days AS (
                     INSERT INTO coverage_days AS t (province_id, epoch_start, unit_id, day, changes)
-                    SELECT province_id, epoch_start::date, unit_id, day, changes::float8[]
-                    FROM unnest(\(dayProvinces)::uuid[], \(dayEpochs)::text[], \(dayUnits)::uuid[], \(dayDays)::date[], \(dayChanges)::text[])
-                         AS d(province_id, epoch_start, unit_id, day, changes)
+                    SELECT province_id, epoch_start::date, unit_id, day, (\(dayChanges)::float8[])\(unsafeSQL: SlotRollUp.slice("i"))
+                    FROM unnest(\(dayProvinces)::uuid[], \(dayEpochs)::text[], \(dayUnits)::uuid[], \(dayDays)::date[])
+                         WITH ORDINALITY AS d(province_id, epoch_start, unit_id, day, i)
                     ON CONFLICT (unit_id, epoch_start, day) DO UPDATE SET changes = \(unsafeSQL: SlotRollUp.sumExpression("t.changes", "excluded.changes"))
                     RETURNING 1 AS kind, t.epoch_start, t.unit_id, t.day, \(unsafeSQL: SlotRollUp.isZero("t.changes")) AS empty
                 ), totals AS (
                     INSERT INTO coverage_totals AS t (province_id, epoch_start, unit_id, totals, apportioned)
-                    SELECT province_id, epoch_start::date, unit_id, totals::float8[], apportioned
-                    FROM unnest(\(totalProvinces)::uuid[], \(totalEpochs)::text[], \(totalUnits)::uuid[], \(totalValues)::text[], \(totalApportioned)::int8[])
-                         AS d(province_id, epoch_start, unit_id, totals, apportioned)
+                    SELECT province_id, epoch_start::date, unit_id, (\(totalValues)::float8[])\(unsafeSQL: SlotRollUp.slice("i")), apportioned
+                    FROM unnest(\(totalProvinces)::uuid[], \(totalEpochs)::text[], \(totalUnits)::uuid[], \(totalApportioned)::int8[])
+                         WITH ORDINALITY AS d(province_id, epoch_start, unit_id, apportioned, i)
                     ON CONFLICT (unit_id, epoch_start) DO UPDATE
                     SET totals = \(unsafeSQL: SlotRollUp.sumExpression("t.totals", "excluded.totals")), apportioned = t.apportioned | excluded.apportioned
                     RETURNING 2 AS kind, t.epoch_start, t.unit_id, NULL::date AS day,

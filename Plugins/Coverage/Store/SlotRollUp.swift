@@ -88,14 +88,6 @@ struct SlotRollUp {
     /// Values within 1e-9 of zero as 0.
     static func canonical(_ values: [Double]) -> [Double] { values.map { abs($0) < 1e-9 ? 0 : $0 } }
 
-    /// The array's text form for PostgreSQL (`{1,0,0.5}`): whole numbers without a fraction, others in
-    /// the shortest form that reads back as the same double.
-    static func literal(_ values: [Double]) -> String {
-        var bytes: [UInt8] = []
-        ArrayText.append(values, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     /// SQL for `a + b` slot by slot over every slot (a missing slot counts 0), values within 1e-9 of zero
     /// stored as 0: arithmetic PostgreSQL runs in place, where a function merging two values per row cost
     /// more than the rest of the write.
@@ -105,6 +97,10 @@ struct SlotRollUp {
             return "CASE WHEN abs(\(sum)) < 1e-9 THEN 0 ELSE \(sum) END"
         }.joined(separator: ", ") + "]::float8[]"
     }
+
+    /// SQL subscript taking row `row`'s slots (`row` 1-based, as `WITH ORDINALITY` counts) out of a flat
+    /// array holding every row's slots one row after another: `[(row - 1) * width + 1 : row * width]`.
+    static func slice(_ row: String) -> String { "[(\(row) - 1) * \(width) + 1 : \(row) * \(width)]" }
 
     /// SQL true when every slot of `a` is 0.
     static func isZero(_ a: String) -> String { "\(a) = array_fill(0::float8, ARRAY[cardinality(\(a))])" }

@@ -86,10 +86,10 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
 }
 
 /// The array types whose parameters go in binary form (see ``PostgresBinaryArrayParameter``).
-private let binaryArrayTypes: Set<PostgresDataType> = [.uuidArray, .timestamptzArray, .int8Array]
+private let binaryArrayTypes: Set<PostgresDataType> = [.uuidArray, .timestamptzArray, .int8Array, .float8Array, .dateArray]
 
-/// One bound parameter: its declared type and its encoded value (arrays of ids, instants and integers in
-/// PostgreSQL's binary form, everything else as text).
+/// One bound parameter: its declared type and its encoded value (arrays of ids, instants, integers, numbers
+/// and dates in PostgreSQL's binary form, everything else as text).
 public struct PostgresBinding: Sendable, Hashable {
     public var type: PostgresDataType
     public var value: PostgresEncoded

@@ -1,4 +1,5 @@
 import Foundation
+import CDTDomain
 
 /// A value that can stand in an array parameter sent in PostgreSQL's binary form: its element type and
 /// its bytes as that type's binary input reads them (`uuid_recv`, `timestamptz_recv`, `int8recv`).
@@ -43,6 +44,27 @@ extension Date: PostgresBinaryElement {
     }
 }
 
+extension Double: PostgresBinaryElement {
+    static var binaryElementType: PostgresDataType { .float8 }
+    /// The IEEE 754 bits, as `float8recv` reads them: every value exactly, NaN and the infinities included.
+    func appendBinary(to bytes: inout [UInt8]) -> Bool {
+        Swift.withUnsafeBytes(of: bitPattern.bigEndian) { bytes.append(contentsOf: $0) }
+        return true
+    }
+}
+
+extension CalendarDate: PostgresBinaryElement {
+    static var binaryElementType: PostgresDataType { .date }
+    /// Days since 2000-01-01, as `date_recv` reads them (every date of years 1 to 9999 is in its range).
+    func appendBinary(to bytes: inout [UInt8]) -> Bool {
+        Swift.withUnsafeBytes(of: Int32(daysSinceEpoch - Self.postgresEpochOffset).bigEndian) { bytes.append(contentsOf: $0) }
+        return true
+    }
+
+    /// 2000-01-01, PostgreSQL's day 0, in days since 1970-01-01.
+    private static let postgresEpochOffset = 10_957
+}
+
 extension Optional: PostgresBinaryElement where Wrapped: PostgresBinaryElement {
     static var binaryElementType: PostgresDataType { Wrapped.binaryElementType }
     func appendBinary(to bytes: inout [UInt8]) -> Bool {
@@ -55,8 +77,8 @@ protocol PostgresBinaryArrayParameter {
     var binaryArrayForm: [UInt8] { get }
 }
 
-/// Arrays of ids, instants and integers (thousands of each in a batch's statements) go as parameters in
-/// binary form: fixed-width values PostgreSQL copies, where the text literal was written out here and read
+/// Arrays of ids, instants, integers, numbers and dates (thousands of each in a batch's statements) go as
+/// parameters in binary form: fixed-width values PostgreSQL copies, where the text literal was written out here and read
 /// back by `array_in` and each element's input function there. Only parameters: COPY still writes arrays as text.
 extension Array: PostgresBinaryArrayParameter where Element: PostgresBinaryElement {
     var binaryArrayForm: [UInt8] {
