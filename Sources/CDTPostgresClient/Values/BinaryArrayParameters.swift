@@ -2,7 +2,8 @@ import Foundation
 import CDTDomain
 
 /// A value that can stand in an array parameter sent in PostgreSQL's binary form: its element type and
-/// its bytes as that type's binary input reads them (`uuid_recv`, `timestamptz_recv`, `int8recv`).
+/// its bytes as that type's binary input reads them (`uuid_recv`, `timestamptz_recv`, `int8recv`,
+/// `float8recv`, `date_recv`).
 protocol PostgresBinaryElement {
     /// The element type's OID (`uuid`, not `uuid[]`).
     static var binaryElementType: PostgresDataType { get }
@@ -78,8 +79,9 @@ protocol PostgresBinaryArrayParameter {
 }
 
 /// Arrays of ids, instants, integers, numbers and dates (thousands of each in a batch's statements) go as
-/// parameters in binary form: fixed-width values PostgreSQL copies, where the text literal was written out here and read
-/// back by `array_in` and each element's input function there. Only parameters: COPY still writes arrays as text.
+/// parameters in binary form: fixed-width values PostgreSQL copies, where the text literal was written out
+/// here and read back by `array_in` and each element's input function there. Only parameters: COPY still
+/// writes arrays as text.
 extension Array: PostgresBinaryArrayParameter where Element: PostgresBinaryElement {
     var binaryArrayForm: [UInt8] {
         var bytes: [UInt8] = []
