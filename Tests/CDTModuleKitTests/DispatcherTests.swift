@@ -161,8 +161,7 @@ import Testing
         #expect(passes == 3)
         #expect(try await titles(harness) == (1...22).map { "R\($0)" })
         // R15…R18 and R19…R22 were read ahead; R5…R8 was read ahead too, but not where the checkpoint was.
-        let readAhead = harness.metrics.emitToString().split(separator: "\n").first { $0.hasPrefix("cdt_module_batches_read_ahead_total{module=\"ledger\"}") }
-        #expect(readAhead?.split(separator: " ").last == "2")
+        #expect(readAheadTaken(harness) == "2")
         await harness.close()
     }
 
@@ -180,16 +179,12 @@ import Testing
         try await harness.enable("ledger", in: units.provinceB)
         try await harness.append((1...10).map { n in harness.events.shared(in: units.villageA1, title: "A\(n)", minute: n) })
         try await harness.append((1...10).map { n in harness.events.shared(in: units.villageB1, title: "B\(n)", minute: n) })
-        func readAheadTaken() -> String? {
-            harness.metrics.emitToString().split(separator: "\n").first { $0.hasPrefix("cdt_module_batches_read_ahead_total{module=\"ledger\"}") }
-                .flatMap { $0.split(separator: " ").last.map(String.init) }
-        }
         // Turns of no time, one province at a time: a batch a province a pass, and nothing read ahead.
         let brief = ModuleDispatcher(host: harness.dependencies.modules, database: harness.application, listenConninfo: nil,
                                      metrics: harness.metrics, logger: Logger(label: "test.brief"), batchSize: 4, concurrency: 1, provinceTurn: .zero)
         #expect(try await brief.dispatchOnce() == 8)
         #expect(brief.readAhead.count == 0)
-        #expect(readAheadTaken() == nil || readAheadTaken() == "0")
+        #expect(readAheadTaken(harness) == nil || readAheadTaken(harness) == "0")
         // Long turns: each province's remaining 6 events in one turn, the full batch after the first read ahead
         // (the short one after it is read again, as a short batch read ahead always is).
         try await harness.append((11...14).map { n in harness.events.shared(in: units.villageA1, title: "A\(n)", minute: n) })
@@ -197,7 +192,7 @@ import Testing
                                     metrics: harness.metrics, logger: Logger(label: "test.long"), batchSize: 4, concurrency: 1, provinceTurn: .seconds(60))
         #expect(try await long.dispatchOnce() == 16)
         #expect(long.readAhead.count == 0)
-        #expect(readAheadTaken() == "1")
+        #expect(readAheadTaken(harness) == "1")
         #expect(try await titles(harness).filter { $0.hasPrefix("A") } == (1...14).map { "A\($0)" })
         #expect(try await titles(harness).filter { $0.hasPrefix("B") } == (1...10).map { "B\($0)" })
         await harness.close()
@@ -306,6 +301,12 @@ import Testing
         #expect(dispatcher.passInterval(after: 1_999) == .microseconds(999_500))
         #expect(dispatcher.passInterval(after: 2_000) == .zero)
         await harness.close()
+    }
+
+    /// How many batches the ledger took from a read ahead, as the metric says (nil before the first).
+    private func readAheadTaken(_ harness: ModuleTestHarness) -> String? {
+        harness.metrics.emitToString().split(separator: "\n").first { $0.hasPrefix("cdt_module_batches_read_ahead_total{module=\"ledger\"}") }
+            .flatMap { $0.split(separator: " ").last.map(String.init) }
     }
 
     private func passes(_ harness: ModuleTestHarness) -> Int {
