@@ -210,6 +210,18 @@ import Testing
         }
     }
 
+    @Test func byteStringArraysBoundInBinaryKeepEveryByte() async throws {
+        try await withTestClient { db throws in
+            let states: [Data?] = [Data([0x00, 0x7f, 0xff, 0x5c, 0x22, 0x2c, 0x7b]), Data(), nil, Data((0...255).map(UInt8.init)),
+                                   Data("Hộ ông Nguyễn".utf8)]
+            #expect(try await db.query("SELECT x FROM unnest(\(states)) WITH ORDINALITY AS t(x, i) ORDER BY i").decode(Data?.self) == states)
+            #expect(try await db.query("SELECT octet_length(x) FROM unnest(\(states)) AS x").decode(Int?.self) == [7, 0, nil, 256, 18])
+            // Read back whole, from the array's text form.
+            #expect(try await db.query("SELECT \(states)::bytea[]").decode([Data?].self) == [states])
+            #expect(try await db.query("SELECT cardinality(\([Data]())::bytea[])").decode(Int.self) == [0])
+        }
+    }
+
     struct Visit: Codable, Sendable, Equatable {
         var household: String
         var skills: [String]

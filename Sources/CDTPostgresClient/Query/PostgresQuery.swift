@@ -86,10 +86,10 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
 }
 
 /// The array types whose parameters go in binary form (see ``PostgresBinaryArrayParameter``).
-private let binaryArrayTypes: Set<PostgresDataType> = [.uuidArray, .timestamptzArray, .int8Array, .float8Array, .dateArray]
+private let binaryArrayTypes: Set<PostgresDataType> = [.uuidArray, .timestamptzArray, .int8Array, .float8Array, .dateArray, .byteaArray]
 
-/// One bound parameter: its declared type and its encoded value (arrays of ids, instants, integers, numbers
-/// and dates in PostgreSQL's binary form, everything else as text).
+/// One bound parameter: its declared type and its encoded value (arrays of ids, instants, integers, numbers,
+/// dates and byte strings in PostgreSQL's binary form, everything else as text).
 public struct PostgresBinding: Sendable, Hashable {
     public var type: PostgresDataType
     public var value: PostgresEncoded

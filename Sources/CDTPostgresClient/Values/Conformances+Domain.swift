@@ -40,7 +40,8 @@ extension CalendarDate: PostgresArrayElement {
 /// A typed id binds and reads as `uuid`.
 extension ID: PostgresArrayElement, PostgresBinaryElement {
     static var binaryElementType: PostgresDataType { .uuid }
-    func appendBinary(to bytes: inout [UInt8]) -> Bool { rawValue.appendBinary(to: &bytes) }
+    var binaryLength: Int? { 16 }
+    func writeBinary(to destination: UnsafeMutableRawPointer) { rawValue.writeBinary(to: destination) }
     public static var postgresType: PostgresDataType { .uuid }
     public static var postgresArrayType: PostgresDataType { .uuidArray }
     public func encodePostgres() -> PostgresEncoded { rawValue.encodePostgres() }

@@ -31,9 +31,10 @@ extension UUID: PostgresArrayElement {
     }
 }
 
-extension Data: PostgresEncodable, PostgresDecodable {
-    /// Sent as raw bytes, so no escaping is involved.
+extension Data: PostgresArrayElement {
+    /// Sent as raw bytes, so no escaping is involved; `[Data]` as a `bytea[]` in binary form.
     public static var postgresType: PostgresDataType { .bytea }
+    public static var postgresArrayType: PostgresDataType { .byteaArray }
     public func encodePostgres() -> PostgresEncoded { .binary([UInt8](self)) }
 
     /// Reads `bytea` in its hex output form (`\x0a1b…`, PostgreSQL's default since 9.0).

@@ -28,6 +28,7 @@ public struct PostgresDataType: Hashable, Sendable, CustomStringConvertible {
     public static let jsonb = PostgresDataType(oid: 3802)
 
     public static let boolArray = PostgresDataType(oid: 1000)
+    public static let byteaArray = PostgresDataType(oid: 1001)
     public static let int2Array = PostgresDataType(oid: 1005)
     public static let int4Array = PostgresDataType(oid: 1007)
     public static let textArray = PostgresDataType(oid: 1009)
@@ -45,7 +46,7 @@ public struct PostgresDataType: Hashable, Sendable, CustomStringConvertible {
     public static let jsonbArray = PostgresDataType(oid: 3807)
 
     private static let elementTypes: [PostgresDataType: PostgresDataType] = [
-        .boolArray: .bool, .int2Array: .int2, .int4Array: .int4, .int8Array: .int8, .textArray: .text,
+        .boolArray: .bool, .byteaArray: .bytea, .int2Array: .int2, .int4Array: .int4, .int8Array: .int8, .textArray: .text,
         .bpcharArray: .bpchar, .varcharArray: .varchar, .float4Array: .float4, .float8Array: .float8,
         .timestampArray: .timestamp, .dateArray: .date, .timestamptzArray: .timestamptz,
         .numericArray: .numeric, .uuidArray: .uuid, .jsonArray: .json, .jsonbArray: .jsonb,
