@@ -96,7 +96,7 @@ enum CampaignLedger {
             let counted = try await tx.query("""
                 WITH v AS (
                     SELECT * FROM unnest(\(kinds)::text[], \(subjects)::uuid[], \(units)::uuid[],
-                                         \(ArrayText.plain(days))::date[], \(mastered)::text[])
+                                         \(days)::date[], \(mastered)::text[])
                         AS v(kind, subject_id, unit_id, day, mastered)
                 ), hits AS (
                     SELECT c.province_id, c.id, v.kind, v.subject_id, bool_or(c.target_skills && string_to_array(v.mastered, ',')) AS mastered

@@ -52,7 +52,8 @@ enum CoverageLedger {
                     ON CONFLICT (unit_id, epoch_start) DO UPDATE
                     SET totals = \(unsafeSQL: SlotRollUp.sumExpression("t.totals", "excluded.totals")), apportioned = t.apportioned | excluded.apportioned
                     RETURNING 2 AS kind, t.epoch_start, t.unit_id, NULL::date AS day,
-                              EXISTS (SELECT 1 FROM unnest(t.totals) WITH ORDINALITY z(v, slot) WHERE z.v = 0 AND (t.apportioned >> (z.slot::int - 1)) & 1 = 1)
+                              (t.apportioned <> 0 AND EXISTS (SELECT 1 FROM unnest(t.totals) WITH ORDINALITY z(v, slot)
+                                                              WHERE z.v = 0 AND (t.apportioned >> (z.slot::int - 1)) & 1 = 1))
                               OR \(unsafeSQL: SlotRollUp.isZero("t.totals")) AS empty
                 )
                 SELECT kind, epoch_start::text, unit_id, day FROM leaf WHERE empty

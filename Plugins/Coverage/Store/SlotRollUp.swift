@@ -102,6 +102,7 @@ struct SlotRollUp {
     /// array holding every row's slots one row after another: `[(row - 1) * width + 1 : row * width]`.
     static func slice(_ row: String) -> String { "[(\(row) - 1) * \(width) + 1 : \(row) * \(width)]" }
 
-    /// SQL true when every slot of `a` is 0.
-    static func isZero(_ a: String) -> String { "\(a) = array_fill(0::float8, ARRAY[cardinality(\(a))])" }
+    /// SQL true when every slot of `a` is 0 (a comparison per slot, where building an array of zeros to
+    /// compare with allocated one per row).
+    static func isZero(_ a: String) -> String { "0 = ALL(\(a))" }
 }

@@ -37,7 +37,7 @@ struct SubjectSet<Subject: CoverageSubject> {
     /// Saves the changed subjects and returns the difference their contributions make.
     mutating func save(province: ID<AdministrativeUnit>, _ tx: PostgresSession) async throws -> [Contribution] {
         guard !changed.isEmpty else { return [] }
-        var ids: [UUID] = [], states: [[UInt8]] = []
+        var ids: [UUID] = [], states: [Data] = []
         ids.reserveCapacity(changed.count)
         states.reserveCapacity(changed.count)
         // The difference of every changed subject's contributions, summed in place (what a subject's
@@ -49,12 +49,12 @@ struct SubjectSet<Subject: CoverageSubject> {
             Contribution.add(difference: before, to: now, into: &sums)
             stored[id] = now
             ids.append(id)
-            states.append(try subject.storedBytes())
+            states.append(Data(try subject.storedBytes()))
         }
         changed = []
         try await tx.execute("""
             INSERT INTO coverage_subjects (province_id, kind, id, state)
-            SELECT \(province), \(Subject.kind), * FROM unnest(\(ids)::uuid[], \(ArrayText.byteas(states))::bytea[])
+            SELECT \(province), \(Subject.kind), * FROM unnest(\(ids)::uuid[], \(states)::bytea[])
             ON CONFLICT (province_id, kind, id) DO UPDATE SET state = excluded.state
             """)
         return Contribution.changes(summed: sums)
