@@ -42,6 +42,19 @@ import Testing
         #expect(throws: ConfigurationError.self) { try ServerConfiguration(from: ConfigurationSources(environment: ["LOG_LEVEL": "loud"])) }
     }
 
+    @Test func theDeliveryConcurrencyLeavesConnectionsForRequests() throws {
+        #expect(try ServerConfiguration(from: ConfigurationSources()).deliveryConcurrency == 2)
+        #expect(try ServerConfiguration(from: ConfigurationSources(environment: ["MODULES_DELIVERY_CONCURRENCY": "3"])).deliveryConcurrency == 3)
+        let bigger = ConfigurationSources(environment: ["MODULES_DELIVERY_CONCURRENCY": "4", "DATABASE_POOL_SIZE": "10"])
+        #expect(try ServerConfiguration(from: bigger).deliveryConcurrency == 4)
+        #expect {
+            try ServerConfiguration(from: ConfigurationSources(environment: ["MODULES_DELIVERY_CONCURRENCY": "4"]))
+        } throws: { error in
+            "\(error)" == "environment variable MODULES_DELIVERY_CONCURRENCY needs two of database.pool.size's 8 connections for each delivery and two for requests: at most 3, not 4"
+        }
+        #expect(throws: ConfigurationError.self) { try ServerConfiguration(from: ConfigurationSources(environment: ["MODULES_DELIVERY_CONCURRENCY": "0"])) }
+    }
+
     @Test func aMissingOrBrokenFileIsAClearError() throws {
         #expect(throws: ConfigurationError.self) { try ConfigurationSources.load(flags: [:], configFile: "/no/such/file.json", environment: [:]) }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("cdt-\(UUID().uuidString).json")

@@ -19,6 +19,7 @@ public import Logging
 /// | `session.idle.timeout` | `SESSION_IDLE_TIMEOUT` | `3600` (seconds) |
 /// | `database.allow-owner-role` | `CDT_ALLOW_OWNER_ROLE` | `false` |
 /// | `http.cursor-key` | `HTTP_CURSOR_KEY` | none: a key made at start |
+/// | `modules.delivery.concurrency` | `MODULES_DELIVERY_CONCURRENCY` | `2` |
 ///
 /// `database.url` connects as the owner of the tables (migrations run as it); `database.app.url` as the
 /// role the server serves requests as, which owns no table and has no BYPASSRLS (`cdt_app`, created by the
@@ -51,6 +52,8 @@ public struct ServerConfiguration: Sendable {
     /// The secret list cursors are signed with (at least 32 characters); `nil` makes one at start, so
     /// cursors do not outlive the process. Give every instance behind a load balancer the same one.
     public var cursorKey: String?
+    /// How many provinces' batches of events the module dispatcher delivers at once (see ``ModuleDispatcher``).
+    public var deliveryConcurrency = 2
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil, poolSize: Int = 8,
@@ -93,6 +96,13 @@ public struct ServerConfiguration: Sendable {
             secretKey = text
         }
         sessionIdleTimeoutSeconds = try sources.integer("session.idle.timeout", in: 60...86_400) ?? sessionIdleTimeoutSeconds
+        if let concurrency = try sources.integer("modules.delivery.concurrency", in: 1...16), let (_, source) = sources.value("modules.delivery.concurrency") {
+            // Each delivery holds a connection and may read ahead on another; two are left for requests.
+            guard concurrency * 2 + 2 <= poolSize else {
+                throw ConfigurationError("\(source) needs two of database.pool.size's \(poolSize) connections for each delivery and two for requests: at most \(max(1, (poolSize - 2) / 2)), not \(concurrency)")
+            }
+            deliveryConcurrency = concurrency
+        }
         if let slow = try sources.integer("log.requests.slow", in: 0...3_600_000) { requestLog.slowThreshold = .milliseconds(slow) }
         if let (text, source) = sources.value("log.level") {
             guard let level = Logger.Level(rawValue: text.lowercased()) else {

@@ -45,7 +45,7 @@ public enum ServerRunner {
         if let key = configuration.cursorKey { dependencies.cursorKey = Data(SHA256.hash(data: Data(key.utf8))) }
         let dispatcher = ModuleDispatcher(
             host: dependencies.modules, database: database, listenConninfo: target.applicationConninfo ?? target.conninfo,
-            metrics: metrics, logger: logger)
+            metrics: metrics, logger: logger, concurrency: configuration.deliveryConcurrency)
         // Sessions are cached for a few seconds only while this listener hears every revocation.
         let revocations = SessionRevocationListener(
             cache: dependencies.sessionCache, conninfo: target.applicationConninfo ?? target.conninfo, logger: logger)
