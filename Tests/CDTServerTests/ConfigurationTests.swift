@@ -50,7 +50,7 @@ import Testing
         #expect {
             try ServerConfiguration(from: ConfigurationSources(environment: ["MODULES_DELIVERY_CONCURRENCY": "4"]))
         } throws: { error in
-            "\(error)" == "environment variable MODULES_DELIVERY_CONCURRENCY needs two of database.pool.size's 8 connections for each delivery and two for requests: at most 3, not 4"
+            "\(error)" == "environment variable MODULES_DELIVERY_CONCURRENCY is 4: it needs database.pool.size of at least 10 (two connections for each delivery, two for requests), not 8"
         }
         #expect(throws: ConfigurationError.self) { try ServerConfiguration(from: ConfigurationSources(environment: ["MODULES_DELIVERY_CONCURRENCY": "0"])) }
     }

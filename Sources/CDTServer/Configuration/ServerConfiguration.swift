@@ -99,7 +99,7 @@ public struct ServerConfiguration: Sendable {
         if let concurrency = try sources.integer("modules.delivery.concurrency", in: 1...16), let (_, source) = sources.value("modules.delivery.concurrency") {
             // Each delivery holds a connection and may read ahead on another; two are left for requests.
             guard concurrency * 2 + 2 <= poolSize else {
-                throw ConfigurationError("\(source) needs two of database.pool.size's \(poolSize) connections for each delivery and two for requests: at most \(max(1, (poolSize - 2) / 2)), not \(concurrency)")
+                throw ConfigurationError("\(source) is \(concurrency): it needs database.pool.size of at least \(concurrency * 2 + 2) (two connections for each delivery, two for requests), not \(poolSize)")
             }
             deliveryConcurrency = concurrency
         }
