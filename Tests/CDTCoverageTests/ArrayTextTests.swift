@@ -1,3 +1,4 @@
+import CDTDomain
 import Foundation
 import Testing
 @testable import CDTCoverage
@@ -6,6 +7,7 @@ import Testing
 @Suite struct ArrayTextTests {
     @Test func writesElementsThatNeedNoQuotingAsTheyAre() {
         #expect(ArrayText.plain(["-infinity", "2025-07-01"]) == "{-infinity,2025-07-01}")
+        #expect(ArrayText.plain([CalendarDate("2025-08-01")!, CalendarDate("2025-08-02")!]) == "{2025-08-01,2025-08-02}")
         #expect(ArrayText.plain([Int]()) == "{}")
     }
 }

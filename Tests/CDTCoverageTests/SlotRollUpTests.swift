@@ -69,8 +69,4 @@ import Testing
         #expect(SlotRollUp.slice("i") == "[(i - 1) * \(SlotRollUp.width) + 1 : i * \(SlotRollUp.width)]")
         #expect(SlotRollUp.sumExpression("a", "b").hasPrefix("ARRAY[CASE WHEN abs(coalesce(a[1], 0) + coalesce(b[1], 0)) < 1e-9"))
     }
-
-    @Test func columnsAreWrittenAsOneArrayLiteral() {
-        #expect(ArrayText.plain([CalendarDate("2025-08-01")!, CalendarDate("2025-08-02")!]) == "{2025-08-01,2025-08-02}")
-    }
 }
