@@ -113,6 +113,20 @@ import Testing
         #expect(Set(shapes.0) == [Metric.base.count])
         #expect(shapes.1 == 0)
 
+        // Migration 0008: a leaf's own days are its rows of coverage_leaf_days alone. No rolled-up day is left
+        // for a unit whose only source in an epoch is itself, whole, while its own days are there to read.
+        let ownDays = try await RowScope.$current.withValue(.everyProvince) {
+            try await harness.owner.query("""
+                SELECT (SELECT count(*) FROM coverage_days d
+                        WHERE NOT EXISTS (SELECT 1 FROM coverage_unit_map m WHERE m.unit_id = d.unit_id AND m.epoch_start = d.epoch_start
+                                            AND NOT (m.leaf_id = m.unit_id AND m.share = 1))),
+                       (SELECT count(*) FROM coverage_leaf_days l JOIN coverage_unit_map m ON m.leaf_id = l.unit_id AND m.unit_id = l.unit_id
+                        AND m.share = 1 AND m.unit_province_id = l.province_id AND m.epoch_end > l.day)
+                """).decode((Int64, Int64).self)[0]
+        }
+        #expect(ownDays.0 == 0)
+        #expect(ownDays.1 > 0)
+
         // Rebuild equals live, row for row.
         let tables = ["coverage_totals", "coverage_days", "coverage_leaf_days", "coverage_campaigns", "coverage_campaign_reach", "coverage_subjects"]
         var live: [String: [String]] = [:]
@@ -124,6 +138,7 @@ import Testing
             #expect(rebuilt == live[table], "\(table) differs after a rebuild (\(rebuilt.count) rows, \(live[table]?.count ?? 0) live)")
             #expect(!rebuilt.isEmpty)
         }
+        try await OwnDaysMigrationCheck.check(harness)
         await harness.close()
     }
 

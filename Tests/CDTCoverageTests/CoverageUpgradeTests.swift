@@ -35,7 +35,8 @@ import Testing
         // 0001–0003 count as applied.
         let pending = CoreMigrations.all.filter { $0.name >= "0014" }.map(\.path) + ["sql/coverage/0004_core_views.sql", "sql/coverage/0005_slot_arrays.sql",
                                                                                    "sql/coverage/0006_lineage_version.sql",
-                                                                                   "sql/coverage/0007_leaf_days_without_province_index.sql"]
+                                                                                   "sql/coverage/0007_leaf_days_without_province_index.sql",
+                                                                                   "sql/coverage/0008_leaf_days_own_days.sql"]
         #expect(pending.contains("sql/core/0014_core_v1.sql"))
         #expect(try await runner.status() == .pending(pending))
         #expect(try await runner.apply() == pending)

@@ -39,8 +39,11 @@ import Testing
             SlotRollUp.Target(epoch: "2025-07-01", unit: splitA, province: province, share: 0.5),
             SlotRollUp.Target(epoch: "2025-07-01", unit: splitB, province: province, share: 0.5),
             SlotRollUp.Target(epoch: "2025-07-01", unit: commune, province: province, share: 1),
-        ]])
-        #expect(days.count == 4 && totals.count == 4)
+        ]], recordedIn: province)
+        // The village's own day is its leaf row: a total, no rolled-up day.
+        #expect(days.count == 3 && totals.count == 4)
+        #expect(!days.contains { $0.key.unit.unit == village })
+        #expect(totals.first { $0.key.unit == village }?.totals[slot(.householdsVisited)] == 2)
         let half = days.first { $0.key.unit.unit == splitA }!
         #expect(half.key.unit.epoch == "2025-07-01" && half.key.day == day)
         #expect(half.changes[slot(.householdsVisited)] == 1 && half.changes[slot(.households)] == 0.5)
@@ -59,10 +62,30 @@ import Testing
         let (days, totals) = rollUp.rolledUp([
             [SlotRollUp.Target(epoch: "-infinity", unit: commune, province: province, share: third)],
             [SlotRollUp.Target(epoch: "-infinity", unit: commune, province: province, share: third * (1 + 1e-12))],
-        ])
+        ], recordedIn: province)
         #expect(days.isEmpty)
         #expect(totals.count == 1 && totals[0].totals.allSatisfy { $0 == 0 })
         #expect(SlotRollUp.canonical([1e-10, -1e-10, 0.5]) == [0, 0, 0.5])
+    }
+
+    @Test func aLeafsOwnDayIsOnlyItsOwnWholeAndInTheProvinceItWasRecordedIn() {
+        let rollUp = SlotRollUp([Contribution(unit: village, metric: "households", day: day, value: 1)])
+        let elsewhere = UUID()
+        let (days, totals) = rollUp.rolledUp([[
+            // Its own day in an epoch where it is whole and in the province recording it: no rolled-up day.
+            SlotRollUp.Target(epoch: "-infinity", unit: village, province: province, share: 1),
+            // Itself in a province other than the one recording it (a unit that moved): a rolled-up day, since
+            // its leaf row belongs to the recording province.
+            SlotRollUp.Target(epoch: "2025-07-01", unit: village, province: elsewhere, share: 1),
+            // Part of itself after a split: a rolled-up day.
+            SlotRollUp.Target(epoch: "2026-04-30", unit: village, province: province, share: 0.5),
+        ]], recordedIn: province)
+        #expect(days.map(\.key.unit.epoch).sorted() == ["2025-07-01", "2026-04-30"])
+        #expect(totals.count == 3)
+        #expect(SlotRollUp.isLeafsOwnDay(SlotRollUp.Target(epoch: "-infinity", unit: village, province: province, share: 1),
+                                         leaf: village, recordedIn: province))
+        #expect(!SlotRollUp.isLeafsOwnDay(SlotRollUp.Target(epoch: "-infinity", unit: commune, province: province, share: 1),
+                                          leaf: village, recordedIn: province))
     }
 
     @Test func rowsTakeTheirSlotsOutOfOneFlatArrayAndSumInPlace() {

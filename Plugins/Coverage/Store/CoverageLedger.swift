@@ -16,7 +16,7 @@ enum CoverageLedger {
         let targets = zip(units, days).map { unit, day in
             (map[unit] ?? []).filter { $0.holds(day) }.map { SlotRollUp.Target(epoch: $0.epochStart, unit: $0.unit, province: $0.province, share: $0.share) }
         }
-        let (dayRows, totalRows) = rollUp.rolledUp(targets)
+        let (dayRows, totalRows) = rollUp.rolledUp(targets, recordedIn: province.rawValue)
         // Each column as one array, bound in binary; the rows' slots as one flat float8[] that each row takes
         // its slice of (`SlotRollUp.slice`), where a text[] of array literals made PostgreSQL parse every slot
         // of every row as text.
@@ -35,7 +35,7 @@ enum CoverageLedger {
                     INSERT INTO coverage_leaf_days AS t (province_id, unit_id, day, changes)
                     SELECT \(province), unit_id, day, (\(leafChanges)::float8[])\(unsafeSQL: SlotRollUp.slice("i"))
                     FROM unnest(\(units)::uuid[], \(days)::date[]) WITH ORDINALITY AS d(unit_id, day, i)
-                    ON CONFLICT (unit_id, day) DO UPDATE SET changes = \(unsafeSQL: SlotRollUp.sumExpression("t.changes", "excluded.changes"))
+                    ON CONFLICT (unit_id, day, province_id) DO UPDATE SET changes = \(unsafeSQL: SlotRollUp.sumExpression("t.changes", "excluded.changes"))
                     RETURNING 0 AS kind, NULL::date AS epoch_start, t.unit_id, t.day, \(unsafeSQL: SlotRollUp.isZero("t.changes")) AS empty
                 ), days AS (
                     INSERT INTO coverage_days AS t (province_id, epoch_start, unit_id, day, changes)
@@ -118,14 +118,17 @@ enum CoverageLedger {
             UPDATE coverage_totals t SET apportioned = t.apportioned & ~coalesce((
                 SELECT bit_or(1::int8 << (s - 1)) FROM generate_series(1, cardinality(t.totals)) s
                 WHERE t.totals[s] = 0
-                  AND NOT EXISTS (SELECT 1 FROM coverage_days r WHERE r.unit_id = t.unit_id AND r.epoch_start = t.epoch_start AND r.changes[s] <> 0)), 0)
+                  AND NOT EXISTS (SELECT 1 FROM \(unsafeSQL: SlotRollUp.unitDays) AS r WHERE r.unit_id = t.unit_id AND r.epoch_start = t.epoch_start
+                                  GROUP BY r.day HAVING abs(sum(r.changes[s])) >= 1e-9)), 0)
             FROM unnest(\(epochs)::text[], \(units)::uuid[]) AS k(epoch_start, unit_id)
             WHERE t.unit_id = k.unit_id AND t.epoch_start = k.epoch_start::date AND t.apportioned <> 0
             """)
         try await tx.execute("""
             DELETE FROM coverage_totals t USING unnest(\(epochs)::text[], \(units)::uuid[]) AS k(epoch_start, unit_id)
             WHERE t.unit_id = k.unit_id AND t.epoch_start = k.epoch_start::date AND \(unsafeSQL: SlotRollUp.isZero("t.totals"))
-              AND NOT EXISTS (SELECT 1 FROM coverage_days r WHERE r.unit_id = t.unit_id AND r.epoch_start = t.epoch_start)
+              AND NOT EXISTS (SELECT 1 FROM \(unsafeSQL: SlotRollUp.unitDays) AS r CROSS JOIN unnest(r.changes) WITH ORDINALITY AS c(value, slot)
+                              WHERE r.unit_id = t.unit_id AND r.epoch_start = t.epoch_start
+                              GROUP BY r.day, c.slot HAVING abs(sum(c.value)) >= 1e-9)
             """)
     }
 
@@ -155,19 +158,21 @@ enum CoverageLedger {
             try await tx.execute("DELETE FROM coverage_days")
             try await tx.execute("SELECT coverage_map_leaves(array(SELECT DISTINCT unit_id FROM coverage_leaf_days))")
             // Every leaf day's changes carried up through the map, slot by slot: the days of the roll-ups (without
-            // the changes that sum to zero) and their totals, then the same clean-up as a delivery's.
+            // the changes that sum to zero, nor a leaf's own days: SlotRollUp.isLeafsOwnDay) and their totals,
+            // then the same clean-up as a delivery's.
             try await tx.execute("""
                 WITH up AS MATERIALIZED (
                     SELECT m.unit_province_id AS province_id, m.epoch_start, m.unit_id, l.day, c.slot,
-                           sum(c.value * m.share) AS value, bool_or(m.share < 1) AS apportioned
+                           sum(c.value * m.share) AS value, bool_or(m.share < 1) AS apportioned,
+                           (m.unit_id = l.unit_id AND m.share = 1 AND m.unit_province_id = l.province_id) AS own
                     FROM coverage_leaf_days l CROSS JOIN unnest(l.changes) WITH ORDINALITY AS c(value, slot)
                     JOIN coverage_unit_map m ON m.leaf_id = l.unit_id AND m.epoch_end > l.day
                     WHERE c.value <> 0
-                    GROUP BY 1, 2, 3, 4, 5
+                    GROUP BY 1, 2, 3, 4, 5, 8
                 ), days AS (
                     INSERT INTO coverage_days (province_id, epoch_start, unit_id, day, changes)
                     SELECT province_id, epoch_start, unit_id, day, coverage_slots(array_agg(slot), array_agg(value), \(SlotRollUp.width)::int)
-                    FROM up WHERE abs(value) >= 1e-9 GROUP BY 1, 2, 3, 4
+                    FROM up WHERE NOT own AND abs(value) >= 1e-9 GROUP BY 1, 2, 3, 4
                 )
                 INSERT INTO coverage_totals (province_id, epoch_start, unit_id, totals, apportioned)
                 SELECT province_id, epoch_start, unit_id, coverage_slots(array_agg(slot), array_agg(value), \(SlotRollUp.width)::int),

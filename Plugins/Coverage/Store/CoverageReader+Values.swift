@@ -48,7 +48,7 @@ extension CoverageReader {
                 SELECT 1, unit_id, i, array_agg(slot), array_agg(total) FROM (
                     SELECT d.unit_id, x.i::int8 AS i, c.slot, sum(c.value) AS total
                     FROM unnest(\(unsafeSQL: dayList)) WITH ORDINALITY AS x(day, i)
-                    JOIN coverage_days d ON d.unit_id = ANY(\(ids)) AND d.epoch_start = \(epochValue(epoch))::date AND d.day > x.day
+                    JOIN \(unsafeSQL: SlotRollUp.unitDays) AS d ON d.unit_id = ANY(\(ids)) AND d.epoch_start = \(epochValue(epoch))::date AND d.day > x.day
                     CROSS JOIN unnest(d.changes) WITH ORDINALITY AS c(value, slot)
                     WHERE d.day > \(unsafeSQL: earliestDay) AND c.value <> 0\(chosenSlots)
                     GROUP BY 1, 2, 3

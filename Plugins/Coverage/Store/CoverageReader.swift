@@ -35,7 +35,8 @@ enum HierarchyView: String, Codable, Sendable {
 }
 
 /// Reads the rolled-up figures: primary-key lookups in `coverage_totals` (one row per unit and epoch, the
-/// values by slot, minus the days after the date asked for, from `coverage_days`), never the event log.
+/// values by slot, minus the days after the date asked for, from `coverage_days` and a leaf's own rows of
+/// `coverage_leaf_days`: `SlotRollUp.unitDays`), never the event log.
 struct CoverageReader: Sendable {
     /// The module's client: for what is written, and reads outside ``CoverageReader`` (targets, campaigns).
     let database: PostgresClient
@@ -164,7 +165,7 @@ struct CoverageReader: Sendable {
     func firstDay(of unit: CoverageUnit, epoch: CalendarDate?, provinces: Set<ID<AdministrativeUnit>>) async throws -> CalendarDate? {
         let ids = unit.id.map { [$0] } ?? provinces.map(\.rawValue)
         return try await read("""
-            SELECT min(day) FROM coverage_days WHERE unit_id = ANY(\(ids)) AND epoch_start = \(epochValue(epoch))::date
+            SELECT min(day) FROM \(unsafeSQL: SlotRollUp.unitDays) AS u WHERE unit_id = ANY(\(ids)) AND epoch_start = \(epochValue(epoch))::date
             """).decode(CalendarDate?.self).first ?? nil
     }
 
@@ -198,7 +199,7 @@ struct CoverageReader: Sendable {
         let slots = metrics.compactMap { MetricSlots.slot($0) }.filter { $0 < Metric.base.count }.map { Int64($0 + 1) }
         let rows = try await read("""
             SELECT date_trunc(\(interval.rawValue), d.day)::date, c.slot, sum(c.value)
-            FROM coverage_days d CROSS JOIN unnest(d.changes) WITH ORDINALITY AS c(value, slot)
+            FROM \(unsafeSQL: SlotRollUp.unitDays) AS d CROSS JOIN unnest(d.changes) WITH ORDINALITY AS c(value, slot)
             WHERE d.unit_id = ANY(\(ids)) AND d.epoch_start = \(epochValue(epoch))::date AND c.slot = ANY(\(slots)) AND c.value <> 0
               AND d.day >= \(from) AND d.day <= \(to)
             GROUP BY 1, 2
