@@ -120,8 +120,7 @@ import Testing
                 SELECT (SELECT count(*) FROM coverage_days d
                         WHERE NOT EXISTS (SELECT 1 FROM coverage_unit_map m WHERE m.unit_id = d.unit_id AND m.epoch_start = d.epoch_start
                                             AND NOT (m.leaf_id = m.unit_id AND m.share = 1))),
-                       (SELECT count(*) FROM coverage_leaf_days l JOIN coverage_unit_map m ON m.leaf_id = l.unit_id AND m.unit_id = l.unit_id
-                        AND m.share = 1 AND m.unit_province_id = l.province_id AND m.epoch_end > l.day)
+                       (SELECT count(*) \(unsafeSQL: OwnDaysMigrationCheck.ownDaysFrom))
                 """).decode((Int64, Int64).self)[0]
         }
         #expect(ownDays.0 == 0)

@@ -164,7 +164,7 @@ enum CoverageLedger {
                 WITH up AS MATERIALIZED (
                     SELECT m.unit_province_id AS province_id, m.epoch_start, m.unit_id, l.day, c.slot,
                            sum(c.value * m.share) AS value, bool_or(m.share < 1) AS apportioned,
-                           (m.unit_id = l.unit_id AND m.share = 1 AND m.unit_province_id = l.province_id) AS own
+                           (\(unsafeSQL: SlotRollUp.isLeafsOwnDay(leafDay: "l", map: "m"))) AS own
                     FROM coverage_leaf_days l CROSS JOIN unnest(l.changes) WITH ORDINALITY AS c(value, slot)
                     JOIN coverage_unit_map m ON m.leaf_id = l.unit_id AND m.epoch_end > l.day
                     WHERE c.value <> 0

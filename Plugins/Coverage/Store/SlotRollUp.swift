@@ -121,9 +121,15 @@ struct SlotRollUp {
          UNION ALL
          SELECT m.unit_province_id, m.epoch_start, m.leaf_id, l.day, l.changes
          FROM coverage_unit_map m
-         JOIN coverage_leaf_days l ON l.unit_id = m.leaf_id AND l.province_id = m.unit_province_id AND l.day < m.epoch_end
-         WHERE m.unit_id = m.leaf_id AND m.share = 1)
+         JOIN coverage_leaf_days l ON l.unit_id = m.leaf_id AND l.day < m.epoch_end AND \(isLeafsOwnDay(leafDay: "l", map: "m")))
         """
+
+    /// SQL true when the map's row `map` sends the leaf row `leafDay` (of `coverage_leaf_days`) to itself,
+    /// whole, in the province that recorded it: ``isLeafsOwnDay(_:leaf:recordedIn:)`` in SQL, for the readers
+    /// (``unitDays``) and a remap alike.
+    static func isLeafsOwnDay(leafDay: String, map: String) -> String {
+        "\(map).unit_id = \(leafDay).unit_id AND \(map).share = 1 AND \(map).unit_province_id = \(leafDay).province_id"
+    }
 
     /// SQL subscript taking row `row`'s slots (`row` 1-based, as `WITH ORDINALITY` counts) out of a flat
     /// array holding every row's slots one row after another: `[(row - 1) * width + 1 : row * width]`.
