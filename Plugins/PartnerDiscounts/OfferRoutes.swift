@@ -79,7 +79,7 @@ enum OfferRoutes {
         }
         let offerID = ID<Offer>()
         var payloads: [(ID<AdministrativeUnit>, OfferDrafted)] = []
-        for province in wholeProvinces.union(communes.keys).sorted(by: { $0.rawValue.uuidString < $1.rawValue.uuidString }) {
+        for province in wholeProvinces.union(communes.keys).sorted(by: { $0.rawValue.precedesInTextOrder($1.rawValue) }) {
             let payload = OfferDrafted(
                 offerId: offerID, partnerId: partnerID, partnerName: partner.name, title: body.title, terms: body.terms, benefit: body.benefit,
                 communeIds: wholeProvinces.contains(province) ? [] : communes[province] ?? [], leadersOnly: body.leadersOnly,

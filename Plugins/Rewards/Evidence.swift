@@ -37,7 +37,7 @@ struct EvidenceSubject: Sendable {
 enum Evidence {
     /// The figures for `subject` over `from`…`until` (days in Vietnam), in the order of ``EvidenceMetric``.
     static func figures(for subject: EvidenceSubject, from: CalendarDate, until: CalendarDate, _ db: PostgresClient) async throws -> [EvidenceFigure] {
-        let member = subject.member?.rawValue.uuidString.lowercased()
+        let member = subject.member?.rawValue.lowercasedText
         let (registered, households, visits, skills, services) = try await db.query("""
             SELECT count(*) FILTER (WHERE e.type = 'household.registered')::int,
                    count(DISTINCT e.payload ->> 'householdId') FILTER (WHERE e.type = 'household.visited')::int,

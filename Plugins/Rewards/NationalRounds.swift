@@ -35,7 +35,7 @@ enum NationalRounds {
                 field: "provinceId", rule: "must be absent for a national round: it opens in every province where rewards is enabled"))
         }
         let database = context.module.database, today = context.module.today(), now = context.module.now()
-        let provinces = context.provinces.sorted { $0.rawValue.uuidString < $1.rawValue.uuidString }
+        let provinces = context.provinces.sorted { $0.rawValue.precedesInTextOrder($1.rawValue) }
         var chains: [ID<AdministrativeUnit>: [String]] = [:]
         for province in provinces {
             chains[province] = try await RoundRoutes.reviewChain(of: province, on: today, database) + [RewardsLevels.nation]

@@ -238,7 +238,7 @@ enum RewardsStore {
         return """
         SELECT count(*)::int FROM rewards_nominations
         WHERE round_id = \(round) AND category = \(category) AND reached > \(level) AND state <> 'withdrawn'
-          AND review_units ->> \(level)::int = \(unit.rawValue.uuidString.lowercased())
+          AND review_units ->> \(level)::int = \(unit.rawValue.lowercasedText)
         """
     }
 

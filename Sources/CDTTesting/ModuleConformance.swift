@@ -77,7 +77,7 @@ public enum ModuleConformance {
         let id = module.manifest.id
         let routes = harness.registry.routes[id] ?? []
         @Sendable func uri(_ route: ModuleRoute) -> String {
-            "/api/v1/modules/\(id)/" + route.path.split(separator: "/").map { $0.hasPrefix("{") ? UUID().uuidString.lowercased() : String($0) }.joined(separator: "/")
+            "/api/v1/modules/\(id)/" + route.path.split(separator: "/").map { $0.hasPrefix("{") ? UUID().lowercasedText : String($0) }.joined(separator: "/")
         }
         try await harness.withClient(as: [RoleAssignment(role: .nationalAdministrator, unitID: nil)]) { client in
             for route in routes {

@@ -15,11 +15,11 @@ import Testing
     @Test func givesRowsOnlyUnderTheSignatureTheyWereReadUnder() {
         let cache = LeafMapCache()
         cache.keep([leaf: rows(ending: nil)], signature: "3:42 db")
-        #expect(cache.rows(for: [leaf, other], signature: "3:42 db").keys.sorted { $0.precedes($1) } == [leaf])
+        #expect(cache.rows(for: [leaf, other], signature: "3:42 db").keys.sorted { $0.precedesInTextOrder($1) } == [leaf])
         #expect(cache.rows(for: [leaf], signature: "4:43 db").isEmpty)
         // Rows kept under a new signature replace every row of the old one.
         cache.keep([other: rows(ending: nil)], signature: "4:43 db")
-        #expect(cache.rows(for: [leaf, other], signature: "4:43 db").keys.sorted { $0.precedes($1) } == [other])
+        #expect(cache.rows(for: [leaf, other], signature: "4:43 db").keys.sorted { $0.precedesInTextOrder($1) } == [other])
         #expect(cache.rows(for: [leaf], signature: "3:42 db").isEmpty)
     }
 

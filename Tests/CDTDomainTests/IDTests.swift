@@ -18,6 +18,34 @@ private enum Team {}
         #expect(try JSONDecoder().decode([ID<Team>].self, from: data) == [ID(rawValue: uuid)])
     }
 
+    @Test func aUUIDsLowerCaseTextAndOrderAreFoundationsWithoutMakingText() {
+        let ids = (0..<500).map { _ in UUID() } + [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+                                                  UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))]
+        for id in ids {
+            #expect(id.lowercasedText == id.uuidString.lowercased())
+            var bytes: [UInt8] = [1]
+            id.appendLowercasedText(to: &bytes)
+            #expect(bytes == [1] + Array(id.uuidString.lowercased().utf8))
+        }
+        // Byte order is the texts' order, in either case: a sort by it is a sort by text.
+        for (a, b) in zip(ids, ids.shuffled()) {
+            #expect(a.precedesInTextOrder(b) == (a.uuidString < b.uuidString))
+            #expect(a.precedesInTextOrder(b) == (a.uuidString.lowercased() < b.uuidString.lowercased()))
+        }
+        #expect(ids.sorted { $0.precedesInTextOrder($1) } == ids.sorted { $0.uuidString < $1.uuidString })
+    }
+
+    @Test func jsonTextWritesAUUIDAsItsLowerCaseString() throws {
+        let id = try #require(UUID(uuidString: "6F9619FF-8B86-D011-B42D-00C04FC964FF"))
+        var json = JSONText()
+        json.object { json in
+            json.key("id"); json.uuid(id)
+            json.key("ids"); json.array([id, id]) { json, id in json.uuid(id) }
+        }
+        #expect(String(decoding: json.bytes, as: UTF8.self)
+            == #"{"id":"6f9619ff-8b86-d011-b42d-00c04fc964ff","ids":["6f9619ff-8b86-d011-b42d-00c04fc964ff","6f9619ff-8b86-d011-b42d-00c04fc964ff"]}"#)
+    }
+
     @Test func injectedEnvironmentIsDeterministic() {
         let fixed = UUID()
         let environment = DomainEnvironment(now: { Date(timeIntervalSince1970: 0) }, makeUUID: { fixed })

@@ -277,6 +277,40 @@ import Testing
         await owner.close()
     }
 
+    /// The province checks find a row's province in the scope's list as text (migration 0026): each province
+    /// listed is seen, whatever its place in the list, and no other; an id written by hand in capitals
+    /// lets nothing through rather than more (the server writes them in lower case).
+    @Test func aScopeOfSeveralProvincesSeesEachOfThemAndNoOther() async throws {
+        let fixture = try await WorkFixture.make()
+        let owner = fixture.database.makeClient()
+        let third = ID<AdministrativeUnit>()
+        try await PostgresEventBulkLoader(client: owner).load([
+            EventFactory().register(ID(), in: fixture.villageA1),
+            EventFactory().register(ID(), in: fixture.villageB1),
+        ])
+        let app = fixture.database.makeApplicationClient()
+        func provincesSeen(_ scope: RowScope) async throws -> Set<ID<AdministrativeUnit>> {
+            try await RowScope.$current.withValue(scope) {
+                Set(try await app.query("SELECT DISTINCT province_id FROM households").decode(ID<AdministrativeUnit>.self))
+            }
+        }
+        let (a, b) = (fixture.provinceA, fixture.provinceB)
+        #expect(try await provincesSeen(.provinces([a.rawValue, b.rawValue, third.rawValue])) == [a, b])
+        #expect(try await provincesSeen(.provinces([third.rawValue, b.rawValue])) == [b])
+        #expect(try await provincesSeen(.provinces([a.rawValue])) == [a])
+        #expect(try await provincesSeen(.provinces([])) == [])
+        let byHand = a.rawValue.uuidString + ", " + b.description
+        let seenByHand = try await RowScope.$current.withValue(.provinces([a.rawValue])) {
+            try await app.withConnection { session in
+                try await session.query("SELECT set_config('cdt.provinces', \(byHand), false)")
+                return try await session.query("SELECT DISTINCT province_id FROM households").decode(ID<AdministrativeUnit>.self)
+            }
+        }
+        #expect(seenByHand == [b])
+        await app.close()
+        await owner.close()
+    }
+
     @Test func theApplicationRoleCannotCreateObjectsInThePublicSchema() async throws {
         let seeded = try await seeded()
         let app = seeded.fixture.database.makeApplicationClient()

@@ -55,7 +55,7 @@ public struct Contribution: Hashable, Sendable {
         sums.compactMap { key, value in
             value == 0 ? nil : Contribution(unit: key.unit, metric: key.metric, day: key.day, value: value)
         }
-        .sorted { $0.unit == $1.unit ? ($0.metric, $0.day) < ($1.metric, $1.day) : $0.unit.precedes($1.unit) }
+        .sorted { $0.unit == $1.unit ? ($0.metric, $0.day) < ($1.metric, $1.day) : $0.unit.precedesInTextOrder($1.unit) }
     }
 
     /// The running values of `metrics` in one unit, turned into contributions: a change each day a value moves.
@@ -92,10 +92,3 @@ extension Contribution: Codable {
     }
 }
 
-extension UUID {
-    /// Whether this id comes before `other` in byte order: a cheap, stable order (the text form is made
-    /// with `sprintf` on Linux).
-    func precedes(_ other: UUID) -> Bool {
-        withUnsafeBytes(of: uuid) { lhs in withUnsafeBytes(of: other.uuid) { rhs in lhs.lexicographicallyPrecedes(rhs) } }
-    }
-}

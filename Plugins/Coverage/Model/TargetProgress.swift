@@ -23,8 +23,8 @@ public struct CoverageTarget: Codable, Hashable, Sendable {
     /// Ids in lower case, as the rest of the API writes them.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id.uuidString.lowercased(), forKey: .id)
-        try container.encode(unitId.uuidString.lowercased(), forKey: .unitId)
+        try container.encode(id.lowercasedText, forKey: .id)
+        try container.encode(unitId.lowercasedText, forKey: .unitId)
         try container.encode(metric, forKey: .metric)
         try container.encode(value, forKey: .value)
         try container.encode(deadline, forKey: .deadline)

@@ -78,7 +78,7 @@ struct CoverageProjector {
                 teams.change(team) { $0.end(on: day) }
             }
             teams.change(merge.intoTeamId.rawValue) { team in
-                for member in carried.sorted(by: { $0.uuidString < $1.uuidString }) { team.join(member, on: day) }
+                for member in carried.sorted(by: { $0.precedesInTextOrder($1) }) { team.join(member, on: day) }
             }
         case .memberJoined(let joined):
             teams.change(joined.teamId.rawValue) { $0.join(joined.memberId.rawValue, on: day) }

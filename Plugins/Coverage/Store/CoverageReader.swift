@@ -17,12 +17,12 @@ struct CoverageUnit: Encodable, Hashable, Sendable {
     /// Ids in the lower-case form the rest of the API uses.
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id?.uuidString.lowercased() ?? "nation", forKey: .id)
+        try container.encode(id?.lowercasedText ?? "nation", forKey: .id)
         try container.encode(name, forKey: .name)
         try container.encode(level, forKey: .level)
         try container.encode(path, forKey: .path)
-        try container.encodeIfPresent(provinceId?.uuidString.lowercased(), forKey: .provinceId)
-        try container.encodeIfPresent(parentId?.uuidString.lowercased(), forKey: .parentId)
+        try container.encodeIfPresent(provinceId?.lowercasedText, forKey: .provinceId)
+        try container.encodeIfPresent(parentId?.lowercasedText, forKey: .parentId)
     }
 }
 

@@ -42,12 +42,12 @@ extension CoverageAnswer: ResponseGenerator {
 extension CoverageUnit {
     func write(to json: inout JSONText) {
         json.object { json in
-            json.key("id"); json.string(id?.uuidString.lowercased() ?? "nation")
+            json.key("id"); if let id { json.uuid(id) } else { json.string("nation") }
             json.key("level"); json.string(level)
             json.key("name"); json.string(name)
-            if let parentId { json.key("parentId"); json.string(parentId.uuidString.lowercased()) }
+            if let parentId { json.key("parentId"); json.uuid(parentId) }
             json.key("path"); json.string(path)
-            if let provinceId { json.key("provinceId"); json.string(provinceId.uuidString.lowercased()) }
+            if let provinceId { json.key("provinceId"); json.uuid(provinceId) }
         }
     }
 }

@@ -127,7 +127,7 @@ enum CoverageRoutes {
         let target = CoverageTarget(id: UUID(), unitId: input.unitId, metric: input.metric, value: input.value, deadline: input.deadline)
         return try await reader.database.withTransaction { tx in
             let saved = try await TargetStore.set(target, province: province, by: account.rawValue, tx)
-            try await context.audit(action: "target.set", unit: ID(rawValue: input.unitId), subject: saved.id.uuidString.lowercased(),
+            try await context.audit(action: "target.set", unit: ID(rawValue: input.unitId), subject: saved.id.lowercasedText,
                                     details: ["metric": input.metric, "value": String(input.value), "deadline": input.deadline.description], in: tx)
             return SavedTarget(target: saved)
         }
@@ -144,7 +144,7 @@ enum CoverageRoutes {
         }
         try await context.module.database.withTransaction { tx in
             try await TargetStore.delete(target.id, tx)
-            try await context.audit(action: "target.deleted", unit: ID(rawValue: target.unitId), subject: target.id.uuidString.lowercased(),
+            try await context.audit(action: "target.deleted", unit: ID(rawValue: target.unitId), subject: target.id.lowercasedText,
                                     details: ["metric": target.metric, "value": String(target.value), "deadline": target.deadline.description], in: tx)
         }
         return Response(status: .noContent)

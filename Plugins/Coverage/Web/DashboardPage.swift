@@ -65,7 +65,7 @@ enum DashboardPage {
 
         func link(unit: UUID?, lang: Language? = nil, anchor: String = "") -> String {
             "dashboard" + HTML.query([
-                ("unit", unit?.uuidString.lowercased() ?? (nationwide ? nil : nil)), ("lang", (lang ?? language) == .en ? "en" : nil),
+                ("unit", unit?.lowercasedText ?? (nationwide ? nil : nil)), ("lang", (lang ?? language) == .en ? "en" : nil),
                 ("at", request("at")), ("from", request("from")), ("hierarchy", query.view == .asOf ? "asOf" : nil),
             ]) + anchor
         }
@@ -189,7 +189,7 @@ enum DashboardPage {
         }
 
         func exportLink(_ table: String) -> String {
-            "export" + HTML.query([("table", table), ("unit", answer.unit.id?.uuidString.lowercased()), ("lang", language.rawValue),
+            "export" + HTML.query([("table", table), ("unit", answer.unit.id?.lowercasedText), ("lang", language.rawValue),
                                    ("at", request("at")), ("from", request("from")), ("hierarchy", query.view == .asOf ? "asOf" : nil)])
         }
 

@@ -27,7 +27,7 @@ enum NominateForm {
         guard !ranked.isEmpty else { return "" }
         ranked.sort { $0.visited != $1.visited ? $0.visited > $1.visited : VietnameseText.areInIncreasingOrder($0.team.name, $1.team.name) }
         let rows = ranked.enumerated().map { index, entry in
-            let subject = entry.team.id.uuidString.lowercased()
+            let subject = entry.team.id.lowercasedText
             let choice = categories.count == 1
                 ? "<input type=\"hidden\" name=\"category\" value=\"\(HTML.escape(categories[0].key))\">"
                 : "<select name=\"category\" aria-label=\"Danh hiệu\">" + categories.map { "<option value=\"\(HTML.escape($0.key))\">\(HTML.escape($0.nameVi))</option>" }.joined() + "</select>"
@@ -75,7 +75,7 @@ enum NominateForm {
             return ModuleResponse.seeOther("/api/v1/modules/rewards/pages/nominations/\(drafted.id)")
         } catch let problem as ProblemDetails where [403, 409, 422].contains(problem.status) {
             let message = [problem.detail, problem.errors?.first.map { "\($0.field): \($0.rule)" }].compactMap { $0 }.joined(separator: " — ")
-            return try await RoundPages.round(round, context, refusal: Refusal(subjectId: subjectID.uuidString.lowercased(), message: message),
+            return try await RoundPages.round(round, context, refusal: Refusal(subjectId: subjectID.lowercasedText, message: message),
                                               status: HTTPResponse.Status(code: problem.status))
         }
     }

@@ -72,7 +72,7 @@ struct SyntheticVillageWork {
             let notApplicable: String? = Int.random(in: 0..<25, using: &generator) == 0 ? ["elderly", "noDevice", "movedAway"].randomElement(using: &generator) : nil
             let registered = Self.day(2025, 8, Int.random(in: 1...31, using: &generator))
             let label = DemoPeople.householdLabel(for: id)
-            let idText = id.uuidString.lowercased()
+            let idText = id.lowercasedText
             var payload = #"{"householdId": "\#(idText)", "label": "\#(label)", "size": \#(size), "residents": \#(residents)"#
             if let notApplicable { payload += #", "notApplicable": "\#(notApplicable)""# }
             payload += "}"
@@ -83,7 +83,7 @@ struct SyntheticVillageWork {
         }
         guard !ids.isEmpty, !village.members.isEmpty else { return }
         for _ in 0..<visits {
-            let household = ids.randomElement(using: &generator)!.uuidString.lowercased()
+            let household = ids.randomElement(using: &generator)!.lowercasedText
             let member = village.members.randomElement(using: &generator)!.description
             var skills: [String] = [], services: [String] = []
             for skill in ["onlinePublicServices", "onlineShopping", "onlinePayment", "cyberSafety"] {

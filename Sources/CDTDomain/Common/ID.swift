@@ -40,5 +40,5 @@ public struct ID<Entity>: Hashable, Sendable, Codable, CustomStringConvertible {
     public var isNil: Bool { rawValue == UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)) }
 
     /// The lower-case canonical text form.
-    public var description: String { rawValue.uuidString.lowercased() }
+    public var description: String { rawValue.lowercasedText }
 }

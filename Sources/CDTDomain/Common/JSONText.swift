@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A JSON text written piece by piece, commas placed as it goes: the bytes `JSONEncoder` writes with
 /// `.sortedKeys` (and slashes not escaped), when the writer gives the keys in sorted order and leaves out
@@ -67,6 +67,16 @@ public struct JSONText {
             }
             for byte in utf8 { appendEscaped(byte) }
         }
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    /// A UUID as a string, in its lower-case text (``Foundation/UUID/lowercasedText``): `string(id.lowercasedText)`
+    /// without the `String` or the check for escapes.
+    public mutating func uuid(_ id: UUID) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        id.appendLowercasedText(to: &bytes)
         bytes.append(UInt8(ascii: "\""))
         needsComma = true
     }

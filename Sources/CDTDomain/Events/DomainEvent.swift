@@ -93,7 +93,7 @@ extension DomainEvent: Codable {
         try container.encode(type, forKey: .type)
         try container.encode(version, forKey: .version)
         try container.encode(unitID, forKey: .unitId)
-        try container.encode(authorID.uuidString.lowercased(), forKey: .authorId)
+        try container.encode(authorID.lowercasedText, forKey: .authorId)
         try container.encode(occurredAt, forKey: .occurredAt)
         try container.encodeIfPresent(recordedAt, forKey: .recordedAt)
         try payload.body.encode(to: container.superEncoder(forKey: .payload))

@@ -54,7 +54,7 @@ extension PostgresHierarchyStore {
             INSERT INTO events (id, province_id, unit_id, type, version, author_id, occurred_at, recorded_at, payload)
             SELECT c.id, c.province_id, c.province_id, 'units.reorganized', 1, \(UnitsReorganized.importer), \(occurredAt), now(),
                    jsonb_build_object('effective', \(request.effective)::text, 'lineageLinks', \(links)::int, 'source', \(request.source)::text,
-                                      'kind', \(kind)::text, 'importId', \(importID.uuidString.lowercased())::text, 'checksum', \(request.checksum)::text,
+                                      'kind', \(kind)::text, 'importId', \(importID.lowercasedText)::text, 'checksum', \(request.checksum)::text,
                                       'changes', \(changesJSON)::jsonb)
             FROM claimed c
             """)
@@ -64,7 +64,7 @@ extension PostgresHierarchyStore {
             """
         try await tx.execute("""
             INSERT INTO audit_log (account_id, action, target, details)
-            VALUES (NULL, 'hierarchy.imported', \(importID.uuidString.lowercased()), \(details)::jsonb)
+            VALUES (NULL, 'hierarchy.imported', \(importID.lowercasedText), \(details)::jsonb)
             """)
         return provinces.map(\.1)
     }

@@ -1,4 +1,5 @@
 public import Foundation
+import CDTDomain
 
 /// Which provinces' rows the current task may read and change, as row-level security sees them
 /// (`sql/core/0005_row_level_security.sql`, `sql/core/0010_scoped_identity_and_change_scope.sql`).
@@ -61,16 +62,16 @@ public struct RowScope: Hashable, Sendable {
     @TaskLocal public static var current: RowScope?
 
     private static func sorted(_ ids: [UUID]) -> [UUID] {
-        Array(Set(ids)).sorted { $0.uuidString < $1.uuidString }
+        Array(Set(ids)).sorted { $0.precedesInTextOrder($1) }
     }
 
     /// The statement telling a connection this scope: every setting row-level security reads, so nothing
     /// a previous lease of the connection set survives it (`cdt.erasing` too, which only
     /// `cdt_erase_member` turns on, transaction-locally).
     var statement: PostgresQuery {
-        let view = provinceIDs.map { $0.uuidString.lowercased() }.joined(separator: ",")
-        let change = changeProvinceIDs.map { $0.uuidString.lowercased() }.joined(separator: ",")
-        let account = accountID?.uuidString.lowercased() ?? ""
+        let view = provinceIDs.map { $0.lowercasedText }.joined(separator: ",")
+        let change = changeProvinceIDs.map { $0.lowercasedText }.joined(separator: ",")
+        let account = accountID?.lowercasedText ?? ""
         return """
             SELECT set_config('cdt.all_provinces', \(allProvinces ? "on" : "off"), false), set_config('cdt.provinces', \(view), false),
                    set_config('cdt.all_change_provinces', \(changesAllProvinces ? "on" : "off"), false),

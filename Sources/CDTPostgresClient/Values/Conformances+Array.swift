@@ -1,3 +1,4 @@
+import CDTDomain
 import Foundation
 
 /// `[Element]` binds as a one-dimensional PostgreSQL array and reads back from one; `[Element?]` holds NULLs.
@@ -12,7 +13,7 @@ extension Array: PostgresEncodable where Element: PostgresEncodable {
             literal.reserveCapacity(ids.count * 37 + 1)
             for (position, id) in ids.enumerated() {
                 if position > 0 { literal.append(UInt8(ascii: ",")) }
-                UUIDText.append(id, to: &literal)
+                id.appendLowercasedText(to: &literal)
             }
         } else {
             for (position, element) in enumerated() {

@@ -1,4 +1,5 @@
 public import Foundation
+import CDTDomain
 
 // The column types each decoder accepts, made once (a set literal in the call would be built on every value).
 private let uuidTypes: Set<PostgresDataType> = [.uuid, .text, .varchar, .bpchar]
@@ -21,7 +22,7 @@ extension String: PostgresArrayElement {
 extension UUID: PostgresArrayElement {
     public static var postgresType: PostgresDataType { .uuid }
     public static var postgresArrayType: PostgresDataType { .uuidArray }
-    public func encodePostgres() -> PostgresEncoded { .text(UUIDText.lowercased(self)) }
+    public func encodePostgres() -> PostgresEncoded { .text(lowercasedText) }
     public static func decodePostgres(_ bytes: ArraySlice<UInt8>, type: PostgresDataType) throws -> UUID {
         try require(type, in: uuidTypes)
         if let uuid = UUIDText.parse(bytes) { return uuid }
@@ -105,35 +106,9 @@ public struct PostgresJSON<Value: Codable & Sendable>: Sendable, PostgresArrayEl
     }
 }
 
-/// UUIDs to and from their 36-character text without Foundation's `uuidString` and `UUID(uuidString:)`,
-/// which go through `sprintf` and `sscanf` on Linux: a batch of events binds and reads thousands of ids.
+/// UUIDs from their 36-character text without Foundation's `UUID(uuidString:)`, which goes through `sscanf`
+/// on Linux: a batch of events reads thousands of ids (the other way, `UUID.lowercasedText` of the domain).
 enum UUIDText {
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    static func lowercased(_ uuid: UUID) -> String {
-        String(unsafeUninitializedCapacity: 36) { out in
-            var at = 0
-            forEachCharacter(of: uuid) { out[at] = $0; at += 1 }
-            return at
-        }
-    }
-
-    /// Appends the UUID's lower-case text (`8-4-4-4-12`) to `bytes`.
-    static func append(_ uuid: UUID, to bytes: inout [UInt8]) {
-        forEachCharacter(of: uuid) { bytes.append($0) }
-    }
-
-    /// The 36 characters of the UUID's lower-case text, in order.
-    private static func forEachCharacter(of uuid: UUID, _ emit: (UInt8) -> Void) {
-        withUnsafeBytes(of: uuid.uuid) { raw in
-            for (index, byte) in raw.enumerated() {
-                if index == 4 || index == 6 || index == 8 || index == 10 { emit(UInt8(ascii: "-")) }
-                emit(digits[Int(byte >> 4)])
-                emit(digits[Int(byte & 0x0F)])
-            }
-        }
-    }
-
     /// The UUID in PostgreSQL's output form (`8-4-4-4-12` hex digits, either case); `nil` for anything else.
     static func parse(_ text: ArraySlice<UInt8>) -> UUID? {
         guard text.count == 36 else { return nil }

@@ -62,7 +62,7 @@ enum EventResponseWriter {
             json.key("event")
             json.object { json in
                 json.key("authorId")
-                json.string(event.authorID.uuidString.lowercased())
+                json.uuid(event.authorID)
                 json.key("id")
                 json.string(event.id.description)
                 json.key("occurredAt")

@@ -200,9 +200,9 @@ struct CoverageReadsMeasurement {
         for _ in 0..<probes {
             let before = try await households()
             let event: [String: Any] = [
-                "id": UUID().uuidString.lowercased(), "type": "household.registered", "version": 1, "unitId": village.description,
+                "id": UUID().lowercasedText, "type": "household.registered", "version": 1, "unitId": village.description,
                 "authorId": author.description, "occurredAt": ISO8601DateFormatter().string(from: Date()),
-                "payload": ["householdId": UUID().uuidString.lowercased(), "size": 1, "label": "bench"],
+                "payload": ["householdId": UUID().lowercasedText, "size": 1, "label": "bench"],
             ]
             _ = try await http.post("/api/v1/events", event, token: token)
             let acknowledged = ContinuousClock.now

@@ -13,8 +13,8 @@ struct IngestionEvents {
         /// The visiting member, who is the author too (the server takes an author only the sender may change).
         var author: UUID = IngestionEvents.author
         var json: String {
-            #"{"id": "\#(id.uuidString.lowercased())", "type": "household.visited", "version": 1, "unitId": "\#(unit.uuidString.lowercased())", "#
-                + #""authorId": "\#(author.uuidString.lowercased())", "occurredAt": "\#(IngestionEvents.timestamp(occurredAt))", "payload": \#(payload)}"#
+            #"{"id": "\#(id.lowercasedText)", "type": "household.visited", "version": 1, "unitId": "\#(unit.lowercasedText)", "#
+                + #""authorId": "\#(author.lowercasedText)", "occurredAt": "\#(IngestionEvents.timestamp(occurredAt))", "payload": \#(payload)}"#
         }
     }
 
@@ -41,7 +41,7 @@ struct IngestionEvents {
         let events = (0..<count).map { _ in
             let (household, province, unit, member) = targets.randomElement(using: &generator)!
             let skill = ["onlinePublicServices", "onlineShopping", "onlinePayment", "cyberSafety"].randomElement(using: &generator)!
-            let payload = #"{"householdId": "\#(household.uuidString.lowercased())", "memberIds": ["\#(member.uuidString.lowercased())"], "#
+            let payload = #"{"householdId": "\#(household.lowercasedText)", "memberIds": ["\#(member.lowercasedText)"], "#
                 + #""skills": {"\#(skill)": "\#(outcomes.randomElement(using: &generator)!)"}, "services": {"vneidActivated": "\#(outcomes.randomElement(using: &generator)!)"}}"#
             return Event(id: UUID(), province: province, unit: unit,
                          occurredAt: now.addingTimeInterval(-Double(Int.random(in: 600...80_000, using: &generator))), payload: payload, author: member)
