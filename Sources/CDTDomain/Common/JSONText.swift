@@ -71,7 +71,7 @@ public struct JSONText {
         needsComma = true
     }
 
-    /// A UUID as a string, in its lower-case text (``Foundation/UUID/lowercasedText``): `string(id.lowercasedText)`
+    /// A UUID as a string, in its lower-case text (`UUID.lowercasedText`): `string(id.lowercasedText)`
     /// without the `String` or the check for escapes.
     public mutating func uuid(_ id: UUID) {
         separate()
