@@ -35,6 +35,26 @@ private enum Team {}
         #expect(ids.sorted { $0.precedesInTextOrder($1) } == ids.sorted { $0.uuidString < $1.uuidString })
     }
 
+    @Test func aUUIDIsReadFromItsTextInEitherCaseAndNothingElseIs() {
+        let ids = (0..<500).map { _ in UUID() } + [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+                                                  UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))]
+        for id in ids {
+            #expect(UUID(text: Array(id.uuidString.utf8)) == id)
+            #expect(UUID(text: Array(id.lowercasedText.utf8)) == id)
+            // A slice that does not start at zero, as the JSON scanner and the Postgres client pass it.
+            #expect(UUID(text: Array(("\"" + id.lowercasedText + "\"").utf8)[1...36]) == id)
+        }
+        let good = "6f9619ff-8b86-d011-b42d-00c04fc964ff"
+        for bad in ["", String(good.dropLast()), good + "0", good.replacingOccurrences(of: "-", with: ""),
+                    "6f9619ff-8b86-d011-b42d-00c04fc964fg", "6f9619ff+8b86-d011-b42d-00c04fc964ff", "6f9619ff-8b86-d011-b42d00-c04fc964ff",
+                    "{6f9619ff-8b86-d011-b42d-00c04fc964f}"] {
+            #expect(UUID(text: Array(bad.utf8)) == nil, "\(bad)")
+            #expect((UUID(text: Array(bad.utf8)) == nil) == (UUID(uuidString: bad) == nil), "\(bad)")
+        }
+        #expect(HexDigit.value(of: UInt8(ascii: "F")) == 15 && HexDigit.value(of: UInt8(ascii: "a")) == 10)
+        #expect(HexDigit.value(of: UInt8(ascii: "g")) == nil && HexDigit.value(of: UInt8(ascii: "/")) == nil)
+    }
+
     @Test func jsonTextWritesAUUIDAsItsLowerCaseString() throws {
         let id = try #require(UUID(uuidString: "6F9619FF-8B86-D011-B42D-00C04FC964FF"))
         var json = JSONText()

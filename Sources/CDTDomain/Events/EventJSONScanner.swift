@@ -282,32 +282,10 @@ public struct EventJSONScanner {
 
     /// A UUID in its text form (either case), as `UUID(uuidString:)` reads it.
     private mutating func uuid() -> UUID? {
-        guard peek() == UInt8(ascii: "\""), index + 38 <= bytes.count, bytes[index + 37] == UInt8(ascii: "\"") else { return nil }
-        var raw = [UInt8](repeating: 0, count: 16), byte = 0, position = index + 1
-        for group in [4, 2, 2, 2, 6] {
-            if byte > 0 {
-                guard bytes[position] == UInt8(ascii: "-") else { return nil }
-                position += 1
-            }
-            for _ in 0..<group {
-                guard let high = Self.hex(bytes[position]), let low = Self.hex(bytes[position + 1]) else { return nil }
-                raw[byte] = high << 4 | low
-                byte += 1
-                position += 2
-            }
-        }
+        guard peek() == UInt8(ascii: "\""), index + 38 <= bytes.count, bytes[index + 37] == UInt8(ascii: "\""),
+              let id = UUID(text: bytes[(index + 1)..<(index + 37)]) else { return nil }
         index += 38
-        return UUID(uuid: (raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], raw[6], raw[7],
-                           raw[8], raw[9], raw[10], raw[11], raw[12], raw[13], raw[14], raw[15]))
-    }
-
-    private static func hex(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
+        return id
     }
 
     /// A key no field reads: its value passed over in a stored payload, the end of reading in a client's event.

@@ -25,7 +25,7 @@ extension UUID: PostgresArrayElement {
     public func encodePostgres() -> PostgresEncoded { .text(lowercasedText) }
     public static func decodePostgres(_ bytes: ArraySlice<UInt8>, type: PostgresDataType) throws -> UUID {
         try require(type, in: uuidTypes)
-        if let uuid = UUIDText.parse(bytes) { return uuid }
+        if let uuid = UUID(text: bytes) { return uuid }
         let text = String(decoding: bytes, as: UTF8.self)
         guard let uuid = UUID(uuidString: text) else { throw PostgresDecodingFailure("'\(text)' is not a UUID") }
         return uuid
@@ -49,7 +49,7 @@ extension Data: PostgresArrayElement {
         let decoded = [UInt8](unsafeUninitializedCapacity: (bytes.count - 2) / 2) { buffer, count in
             var index = bytes.startIndex + 2
             while index < bytes.endIndex {
-                guard let high = hexValue(bytes[index]), let low = hexValue(bytes[index + 1]) else {
+                guard let high = HexDigit.value(of: bytes[index]), let low = HexDigit.value(of: bytes[index + 1]) else {
                     valid = false
                     return
                 }
@@ -60,15 +60,6 @@ extension Data: PostgresArrayElement {
         }
         guard valid else { throw PostgresDecodingFailure("bytea value has a non-hex digit") }
         return Data(decoded)
-    }
-}
-
-private func hexValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-    default: nil
     }
 }
 
@@ -103,28 +94,5 @@ public struct PostgresJSON<Value: Codable & Sendable>: Sendable, PostgresArrayEl
         } catch {
             throw PostgresDecodingFailure("JSON does not decode as \(Value.self): \(error)")
         }
-    }
-}
-
-/// UUIDs from their 36-character text without Foundation's `UUID(uuidString:)`, which goes through `sscanf`
-/// on Linux: a batch of events reads thousands of ids (the other way, `UUID.lowercasedText` of the domain).
-enum UUIDText {
-    /// The UUID in PostgreSQL's output form (`8-4-4-4-12` hex digits, either case); `nil` for anything else.
-    static func parse(_ text: ArraySlice<UInt8>) -> UUID? {
-        guard text.count == 36 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: 16)
-        var index = text.startIndex, count = 0
-        while count < 16 {
-            if count == 4 || count == 6 || count == 8 || count == 10 {
-                guard text[index] == UInt8(ascii: "-") else { return nil }
-                index += 1
-            }
-            guard let high = hexValue(text[index]), let low = hexValue(text[index + 1]) else { return nil }
-            bytes[count] = high << 4 | low
-            index += 2
-            count += 1
-        }
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
 }
