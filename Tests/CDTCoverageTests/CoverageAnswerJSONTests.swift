@@ -1,6 +1,7 @@
 import CDTDomain
 import CDTModuleKit
 import Foundation
+import NIOCore
 import Testing
 @testable import CDTCoverage
 
@@ -70,5 +71,33 @@ import Testing
         var digits = JSONText()
         digits.number(-0.0); digits.number(0); digits.number(-12); digits.number(1e21); digits.number(0.5)
         #expect(String(decoding: digits.bytes, as: UTF8.self) == "-0,0,-12,1e+21,0.5")
+    }
+
+    /// A province of 168 communes is sent in parts of at least 48 KiB, which together are the whole text.
+    @Test func aLargeAnswerIsSentInPartsThatMakeTheWholeText() throws {
+        var now = UnitValues()
+        now["households"] = 1_234
+        now["householdsVisited"] = 411
+        let province = UUID()
+        let unit = CoverageUnit(id: province, name: "Thành phố Hồ Chí Minh", level: "province", path: "/\(province)/", provinceId: province, parentId: nil)
+        let children = (0..<168).map { index in
+            let id = UUID()
+            let commune = CoverageUnit(id: id, name: "Phường \(index)", level: "commune", path: "/\(province)/\(id)/", provinceId: province, parentId: province)
+            return UnitCoverage(unit: commune, values: FigureValues(now: now, before: now, formulas: MetricFormula.all, labelled: false))
+        }
+        let answer = CoverageAnswer(unit: unit, ancestors: [.nation], at: CalendarDate(year: 2026, month: 12, day: 7)!, from: CalendarDate(year: 2026, month: 12, day: 1)!,
+                                    hierarchy: .current, own: UnitCoverage(unit: unit, values: FigureValues(now: now, before: now, formulas: MetricFormula.all, labelled: true)),
+                                    children: children)
+        var whole = JSONText()
+        answer.write(to: &whole)
+        let parts = answer.bodyParts()
+        #expect(parts.count > 10)
+        #expect(parts.dropLast().allSatisfy { $0.readableBytes >= CoverageAnswer.partSize })
+        #expect(parts.flatMap { Array($0.readableBytesView) } == whole.bytes)
+        #expect(try JSONSerialization.jsonObject(with: Data(whole.bytes)) is NSDictionary)
+        // Small answers are one part.
+        var small = answer
+        small.children = Array(children.prefix(3))
+        #expect(small.bodyParts().count == 1)
     }
 }

@@ -7,19 +7,32 @@ import Hummingbird
 /// is what the app's encoder writes (keys sorted, optional values left out when absent, whole numbers
 /// without a fraction); `CoverageAnswerJSONTests` compares the two.
 extension CoverageAnswer: ResponseGenerator {
+    /// Written in parts of about 48 KiB, each copied into a buffer of its own: the answer of a province of
+    /// 168 communes is 750 KiB, and as one buffer (and its copy) it was mapped fresh from the system for every
+    /// request, glibc mapping blocks from 256 KiB on their own (`MallocTuning`): its pages' first writes were
+    /// an eighth of the server's CPU in that drill-down (docs/benchmarks.md, "Nineteenth round").
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        var json = JSONText(capacity: estimatedSize)
-        write(to: &json)
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: json.bytes)))
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(contentsOf: bodyParts()))
     }
 
-    /// About the answer's size in bytes, a little over (a figure takes 70-110, a unit 300-400), so its text
-    /// is written into one allocation, not grown and copied as it goes.
-    var estimatedSize: Int {
-        1024 + (children.count + ancestors.count + 2) * 512 + (children.count + 1) * own.figureCount * 112
+    /// The answer's JSON in parts of at least ``partSize`` bytes (the last one shorter).
+    func bodyParts() -> [ByteBuffer] {
+        var parts: [ByteBuffer] = []
+        var json = JSONText(capacity: Self.partSize + 16 * 1024)
+        write(to: &json) { json in
+            guard json.bytes.count >= Self.partSize else { return }
+            parts.append(ByteBuffer(bytes: json.bytes))
+            json.removeWrittenBytes()
+        }
+        parts.append(ByteBuffer(bytes: json.bytes))
+        return parts
     }
 
-    func write(to json: inout JSONText) {
+    /// The size from which the text written so far goes into a part of its own (a child's figures are 4-5 KiB).
+    static let partSize = 48 * 1024
+
+    /// The answer's JSON; `afterEachChild` is called between children (to hand the text on in parts).
+    func write(to json: inout JSONText, afterEachChild: (inout JSONText) -> Void = { _ in }) {
         json.object { json in
             json.key("ancestors")
             json.array(ancestors) { json, unit in unit.write(to: &json) }
@@ -30,6 +43,7 @@ extension CoverageAnswer: ResponseGenerator {
                     json.key("figures"); child.writeFigures(to: &json)
                     json.key("unit"); child.unit.write(to: &json)
                 }
+                afterEachChild(&json)
             }
             json.key("figures"); own.writeFigures(to: &json)
             if let from { json.key("from"); json.string(from.description) }
@@ -61,26 +75,44 @@ extension MetricFigure {
 extension FigureValues {
     /// The figures as a JSON array, written from the values without a `MetricFigure` each: what stays the
     /// same for a metric (its names, `isShare` and key) is copied from ``FigureText``, so a figure is a few
-    /// copies and its numbers. A province's answer holds 42 figures for each of its 50 to 70 children.
+    /// copies and its numbers. A province's answer holds 42 figures for each of its 50 to 170 children.
     func write(to json: inout JSONText) {
         let middles = labelled ? FigureText.labelled : FigureText.unlabelled
-        json.array(count: formulas.count) { json, position in
-            // The formula's fields read one by one: a copy of it would retain and release its metric's names.
-            let numerator = formulas[position].numerator, denominator = formulas[position].denominator
-            let value = MetricFormula.value(numerator: numerator, denominator: denominator, in: now)
-            json.figure(apportioned: now.apportioned & formulas[position].apportionedMask != 0,
-                        change: change(numerator: numerator, denominator: denominator, to: value),
-                        middle: middles[formulas[position].index], value: value)
+        FigureText.bytes.withUnsafeBufferPointer { fragments in
+            json.array(count: formulas.count) { json, position in
+                // The formula's fields read one by one: a copy of it would retain and release its metric's names.
+                let numerator = formulas[position].numerator, denominator = formulas[position].denominator
+                let value = MetricFormula.value(numerator: numerator, denominator: denominator, in: now)
+                json.figure(apportioned: now.apportioned & formulas[position].apportionedMask != 0,
+                            change: change(numerator: numerator, denominator: denominator, to: value),
+                            middle: UnsafeBufferPointer(rebasing: fragments[middles[formulas[position].index]]), value: value)
+            }
         }
     }
 }
 
 /// The part of each metric's figure that does not depend on the unit, written once: from the comma after
 /// `apportioned`'s value (and `change`'s) to the comma before `value`, in the encoder's key order:
-/// `,"isShare":false,"metric":"teams"`, with `"label":{…}` between them when labelled.
+/// `,"isShare":false,"metric":"teams"`, with `"label":{…}` between them when labelled. Every metric's two
+/// parts lie in one buffer (`bytes`), found by their ranges, so a figure copies its part without an array
+/// of its own to retain and release.
 enum FigureText {
-    static let unlabelled: [[UInt8]] = MetricFormula.all.map { middle(of: $0.metric, labelled: false) }
-    static let labelled: [[UInt8]] = MetricFormula.all.map { middle(of: $0.metric, labelled: true) }
+    static let bytes: [UInt8] = parts.bytes
+    /// Each metric's part without its names, by ``MetricFormula/index``; its part with them.
+    static let unlabelled: [Range<Int>] = parts.unlabelled, labelled: [Range<Int>] = parts.labelled
+
+    private static let parts: (bytes: [UInt8], unlabelled: [Range<Int>], labelled: [Range<Int>]) = {
+        var bytes: [UInt8] = [], unlabelled: [Range<Int>] = [], labelled: [Range<Int>] = []
+        for formula in MetricFormula.all {
+            for isLabelled in [false, true] {
+                let part = middle(of: formula.metric, labelled: isLabelled)
+                let range = bytes.count..<(bytes.count + part.count)
+                bytes += part
+                if isLabelled { labelled.append(range) } else { unlabelled.append(range) }
+            }
+        }
+        return (bytes, unlabelled, labelled)
+    }()
 
     private static func middle(of metric: Metric, labelled: Bool) -> [UInt8] {
         var json = JSONText(capacity: 256)
@@ -120,21 +152,18 @@ extension JSONText {
     }
 
     /// One figure from its metric's ``FigureText`` and its numbers, the keys copied with their punctuation.
-    mutating func figure(apportioned: Bool, change: Double?, middle: [UInt8], value: Double?) {
+    mutating func figure(apportioned: Bool, change: Double?, middle: UnsafeBufferPointer<UInt8>, value: Double?) {
         separate()
-        raw(apportioned ? Self.apportionedFigure : Self.figure)
+        if apportioned { raw(#"{"apportioned":true"#) } else { raw(#"{"apportioned":false"#) }
         if let change {
-            raw(Self.changeKey, thenValue: true)
+            raw(#","change":"#, thenValue: true)
             number(change)
         }
         raw(middle)
         if let value {
-            raw(Self.valueKey, thenValue: true)
+            raw(#","value":"#, thenValue: true)
             number(value)
         }
-        raw(Self.closingBrace)
+        raw("}")
     }
-
-    private static let figure = Array(#"{"apportioned":false"#.utf8), apportionedFigure = Array(#"{"apportioned":true"#.utf8)
-    private static let changeKey = Array(#","change":"#.utf8), valueKey = Array(#","value":"#.utf8), closingBrace = Array("}".utf8)
 }

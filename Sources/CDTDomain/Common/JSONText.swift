@@ -125,15 +125,22 @@ public struct JSONText {
         needsComma = true
     }
 
+    /// The digits written from the last into a buffer on the stack, then appended in one copy: appended
+    /// one by one and reversed, each paid the array's checks (a province's drill-down writes 14,000 numbers).
     private mutating func integer(_ value: Int64) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        let start = bytes.count
-        var magnitude = value.magnitude
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        bytes[start...].reverse()
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count, magnitude = value.magnitude
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 {
+                start -= 1
+                digits[start] = UInt8(ascii: "-")
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
     }
 
     /// Bytes that are already JSON, in their place: the one who writes them places the commas (a comma
@@ -141,6 +148,34 @@ public struct JSONText {
     public mutating func raw(_ text: [UInt8], thenValue: Bool = false) {
         bytes.append(contentsOf: text)
         needsComma = !thenValue
+    }
+
+    /// ``raw(_:thenValue:)`` from a buffer the writer holds (a slice of a table of fragments read once
+    /// for many values): no array is retained and released for each fragment.
+    public mutating func raw(_ text: UnsafeBufferPointer<UInt8>, thenValue: Bool = false) {
+        bytes.append(contentsOf: text)
+        needsComma = !thenValue
+    }
+
+    /// ``raw(_:thenValue:)`` from a constant in the code.
+    public mutating func raw(_ text: StaticString, thenValue: Bool = false) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        needsComma = !thenValue
+    }
+
+    /// Drops the bytes written so far, keeping the buffer's capacity and the writer's place (whether the
+    /// next value needs a comma): for a writer that hands its text on in parts, as it goes.
+    ///
+    /// ```swift
+    /// var json = JSONText(capacity: 64 * 1024)
+    /// json.array(count: rows.count) { json, index in
+    ///     rows[index].write(to: &json)
+    ///     if json.bytes.count > 48 * 1024 { send(json.bytes); json.removeWrittenBytes() }
+    /// }
+    /// send(json.bytes)
+    /// ```
+    public mutating func removeWrittenBytes() {
+        bytes.removeAll(keepingCapacity: true)
     }
 
     public mutating func bool(_ value: Bool) {
