@@ -9,8 +9,9 @@ import Hummingbird
 extension CoverageAnswer: ResponseGenerator {
     /// Written in parts of about 48 KiB, each copied into a buffer of its own: the answer of a province of
     /// 168 communes is 750 KiB, and as one buffer (and its copy) it was mapped fresh from the system for every
-    /// request, glibc mapping blocks from 256 KiB on their own (`MallocTuning`): its pages' first writes were
-    /// an eighth of the server's CPU in that drill-down (docs/benchmarks.md, "Nineteenth round").
+    /// request, as `cdt serve` has glibc map every block from 256 KiB on its own (docs/configuration.md): the
+    /// first writes to its pages were an eighth of the server's CPU in that drill-down (docs/benchmarks.md,
+    /// "Nineteenth round"). Parts this size are taken from memory freed by the requests before.
     func response(from request: Request, context: some RequestContext) throws -> Response {
         Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(contentsOf: bodyParts()))
     }
