@@ -1,9 +1,10 @@
 public import Foundation
 
 /// A UUID's lower-case text, the form every answer, log line and SQL setting of the platform uses, written
-/// digit by digit, and read back from its bytes in either case. Foundation's `uuidString` goes through `snprintf` on Linux: sorting a national reader's
-/// 34 provinces by it, and writing a province's 57 units in a drill-down's answer, were a quarter of the
-/// server's CPU in a drill-down (`perf`, docs/benchmarks.md "Eighteenth round").
+/// digit by digit, and read back from its bytes in either case. Foundation's `uuidString` goes through
+/// `snprintf` on Linux: sorting a national reader's 34 provinces by it, and writing a province's 57 units in
+/// a drill-down's answer, were a quarter of the server's CPU in a drill-down (`perf`, docs/benchmarks.md
+/// "Eighteenth round").
 ///
 /// ```swift
 /// let id = UUID(uuidString: "5F0C2D6E-8A47-4B8E-9D7E-1C2A3B4C5D6E")!
