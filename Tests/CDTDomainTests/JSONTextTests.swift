@@ -24,7 +24,7 @@ import Testing
             json.raw(#""a":"#, thenValue: true)
             json.integer(1)
             table.withUnsafeBufferPointer { json.raw(UnsafeBufferPointer(rebasing: $0[0..<6])) }
-            json.raw(Array(#","c":"#.utf8), thenValue: true)
+            json.raw(#","c":"#, thenValue: true)
             json.integer(3)
             json.key("d"); json.bool(true)
         }

@@ -51,14 +51,6 @@ struct UnitCoverage: Encodable, Sendable {
         }
     }
 
-    /// How many figures ``writeFigures(to:)`` writes.
-    var figureCount: Int {
-        switch source {
-        case .figures(let figures): figures.count
-        case .values(let values): values.formulas.count
-        }
-    }
-
     /// The figures as a JSON array.
     func writeFigures(to json: inout JSONText) {
         switch source {

@@ -145,13 +145,8 @@ public struct JSONText {
 
     /// Bytes that are already JSON, in their place: the one who writes them places the commas (a comma
     /// before them is not added). `thenValue`: they end with a key, and the value written next needs no comma.
-    public mutating func raw(_ text: [UInt8], thenValue: Bool = false) {
-        bytes.append(contentsOf: text)
-        needsComma = !thenValue
-    }
-
-    /// ``raw(_:thenValue:)`` from a buffer the writer holds (a slice of a table of fragments read once
-    /// for many values): no array is retained and released for each fragment.
+    /// From a buffer the writer holds (a slice of a table of fragments read once for many values), so no
+    /// array is retained and released for each fragment.
     public mutating func raw(_ text: UnsafeBufferPointer<UInt8>, thenValue: Bool = false) {
         bytes.append(contentsOf: text)
         needsComma = !thenValue
@@ -159,8 +154,7 @@ public struct JSONText {
 
     /// ``raw(_:thenValue:)`` from a constant in the code.
     public mutating func raw(_ text: StaticString, thenValue: Bool = false) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        needsComma = !thenValue
+        text.withUTF8Buffer { raw($0, thenValue: thenValue) }
     }
 
     /// Drops the bytes written so far, keeping the buffer's capacity and the writer's place (whether the
