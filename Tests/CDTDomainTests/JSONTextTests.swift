@@ -17,6 +17,18 @@ import Testing
         #expect(String(decoding: json.bytes, as: UTF8.self) == String(decoding: try JSONEncoder().encode(values), as: UTF8.self))
     }
 
+    /// Shares and other fractions in their shortest text, whole numbers without ".0", the very large and the
+    /// very small with an exponent: as the encoder writes them.
+    @Test func numbersAreWrittenAsTheEncoderWritesThem() throws {
+        var values: [Double] = [0, 1, -1, 0.5, 1.0 / 3, 2.0 / 3, -0.25, 1e-5, 1.5e-7, 123_456.789, 1e15, 1e16, 1e21, 1e300,
+                                -1e300, 9_007_199_254_740_992, 9_007_199_254_740_993, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 0.1 + 0.2]
+        values += (1...400).map { Double($0 % 97) / Double(1 + $0 % 89) }
+        values += (0..<300).map { _ in Double(bitPattern: UInt64.random(in: 0...UInt64.max)) }.filter(\.isFinite)
+        var json = JSONText()
+        json.array(values) { json, value in json.number(value) }
+        #expect(String(decoding: json.bytes, as: UTF8.self) == String(decoding: try JSONEncoder().encode(values), as: UTF8.self))
+    }
+
     @Test func fragmentsFromAnyOfTheirSourcesAreCopiedAsTheyAre() {
         let table = Array(#","b":2,"c":3"#.utf8)
         var json = JSONText()

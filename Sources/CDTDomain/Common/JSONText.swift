@@ -112,10 +112,29 @@ public struct JSONText {
             needsComma = true
             return
         }
-        var text = value.isFinite ? value.description : "0"
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        bytes.append(contentsOf: text.utf8)
+        guard value.isFinite else {
+            bytes.append(UInt8(ascii: "0"))
+            needsComma = true
+            return
+        }
+        // `value.description`'s digits, without the `String`: the standard library writes a number's
+        // shortest text to a stream through `_writeASCII` (a province's shares went through a `String` each,
+        // 8% of the server's CPU in its drill-down).
+        var stream = ASCIIStream()
+        swap(&stream.bytes, &bytes)
+        value.write(to: &stream)
+        swap(&stream.bytes, &bytes)
+        let count = bytes.count
+        if count >= 2, bytes[count - 2] == UInt8(ascii: "."), bytes[count - 1] == UInt8(ascii: "0") { bytes.removeLast(2) }
         needsComma = true
+    }
+
+    /// The stream a number writes its text to: its bytes appended as they come, from `_writeASCII` (what
+    /// the standard library's numbers call) or as a `String`'s UTF-8 (whatever else writes to it).
+    private struct ASCIIStream: TextOutputStream {
+        var bytes: [UInt8] = []
+        mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
+        mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
     }
 
     /// An integer, digit by digit.
