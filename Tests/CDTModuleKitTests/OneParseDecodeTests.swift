@@ -77,10 +77,23 @@ import Testing
         #expect(JSONScan.onlyArray("events", in: Data(#" {"events":[]} "#.utf8))?.elements.isEmpty == true)
     }
 
-    @Test func theScansRefusalsAreNamedUnderTheirElement() throws {
-        let scanned = try #require(JSONScan.onlyArray("events", in: Data(#"{"events": [1, {"a": 1, "a": 2}, "x\u0000"]}"#.utf8)))
-        #expect(scanned.elements.count == 3)
-        #expect(scanned.problems.map(\.field) == ["events[1].a", "events[2]"])
+    /// The body's scan follows only its structure; what the scan refuses inside an element (a key given
+    /// twice, NUL) is refused by the element's decoding, named under its place in the array.
+    @Test func theScansRefusalsAreNamedUnderTheirElementByItsDecoding() throws {
+        let data = Data(#"{"events": [{"household": "A", "residents": []}, {"household": "B", "household": "C", "residents": []}, {"household": "x\u0000", "residents": []}]}"#.utf8)
+        let ranges = try #require(JSONScan.onlyArray("events", in: data)).elements
+        #expect(ranges.count == 3)
+        func refusals(_ index: Int) -> [String] {
+            do {
+                _ = try JSONInput.decode(OneParseDecodeTests.Visit.self, fromJSON: data.subdata(in: ranges[index]), prefix: "events[\(index)]")
+                return []
+            } catch {
+                return error.violations.map { "\($0.field): \($0.rule)" }
+            }
+        }
+        #expect(refusals(0).isEmpty)
+        #expect(refusals(1) == ["events[1].household: must be given once (the key appears more than once)"])
+        #expect(refusals(2).count == 1 && refusals(2)[0].hasPrefix("events[2].household: "))
     }
 
     @Test func anyOtherShapeOrBrokenGrammarAroundTheElementsIsLeftToAWholeParse() {

@@ -30,28 +30,32 @@ public enum JSONScan {
     }
 
     /// A body holding one array under one key, `{"events": [ … ]}`, read in one pass: where each element
-    /// lies, so each can be decoded from its own bytes, and what the scan refuses in each (paths under
-    /// `events[3]`).
+    /// lies, so each can be decoded from its own bytes.
     public struct ArrayBody: Sendable {
         /// Each element's bytes in the body, in order.
         public let elements: [Range<Int>]
-        /// What the scan refuses (a key given twice, NUL), paths under the key.
-        public let problems: [Violation]
     }
 
     /// Reads `data` as exactly `{"<key>": [e0, e1, …]}` (whitespace allowed, the key written plainly), in one
-    /// pass and without parsing the elements: the caller decodes each from its bytes, which checks that
-    /// each is well-formed. Nil when the body has any other shape or breaks JSON's grammar around the
-    /// elements, or nests too deep: the caller then parses the whole body to say what is wrong.
+    /// pass and without parsing the elements or reading their keys: the caller decodes each from its bytes
+    /// with ``JSONInput/decode(_:fromJSON:prefix:)``, which checks that each is well-formed and refuses what
+    /// this scan refuses in it (a key given twice, NUL) under the element's path. Nil when the body has any
+    /// other shape or breaks JSON's grammar around the elements, or nests too deep: the caller then parses
+    /// the whole body to say what is wrong.
+    ///
+    /// The elements' keys are not read here: a batch's thousand events were each read twice, once here
+    /// (a `String` and a set entry per key) and once by their decoder, which refuses the same.
     ///
     /// ```swift
     /// guard let body = JSONScan.onlyArray("events", in: data) else { /* parse it all, refuse it */ }
-    /// for range in body.elements { _ = try JSONInput.decode(Event.self, fromJSON: data.subdata(in: range)) }
+    /// for (index, range) in body.elements.enumerated() {
+    ///     _ = try JSONInput.decode(Event.self, fromJSON: data.subdata(in: range), prefix: "events[\(index)]")
+    /// }
     /// ```
     public static func onlyArray(_ key: String, in data: Data) -> ArrayBody? {
-        var scanner = Scanner(bytes: [UInt8](data), recordsShape: false)
-        guard scanner.arrayBody(key: key), !scanner.problems.contains(where: { $0.rule.hasPrefix("must not nest") }) else { return nil }
-        return ArrayBody(elements: scanner.ranges, problems: scanner.problems)
+        var scanner = Scanner(bytes: [UInt8](data), recordsShape: false, readsKeys: false)
+        guard scanner.arrayBody(key: key), scanner.problems.isEmpty else { return nil }
+        return ArrayBody(elements: scanner.ranges)
     }
 
     /// The paths of the fields `data` gives a value other than null, with their kinds.
@@ -74,6 +78,9 @@ public enum JSONScan {
         var index = 0
         var problems: [Violation] = []
         let recordsShape: Bool
+        /// Whether keys are read (for a key given twice, NUL in a key or a string, and paths); when not,
+        /// only the structure is followed and nesting too deep is the one problem found.
+        let readsKeys: Bool
         var shape: [Field: Kind] = [:]
         /// The byte ranges of the elements of ``arrayBody(key:)``'s array.
         var ranges: [Range<Int>] = []
@@ -85,9 +92,10 @@ public enum JSONScan {
             case position(Int)
         }
 
-        init(bytes: [UInt8], recordsShape: Bool) {
+        init(bytes: [UInt8], recordsShape: Bool, readsKeys: Bool = true) {
             self.bytes = bytes
             self.recordsShape = recordsShape
+            self.readsKeys = readsKeys
         }
 
         /// The path of the first `count` steps: `a.b[3].c`, `[0]` for an element of a top-level array.
@@ -140,7 +148,7 @@ public enum JSONScan {
                 }
             case UInt8(ascii: "\""):
                 record(.scalar)
-                if skipString().hasNUL { report(Validator.nulRule) }
+                if skipString().hasNUL, readsKeys { report(Validator.nulRule) }
             default:
                 if current != UInt8(ascii: "n") { record(.scalar) }
                 // A number, true, false or null: up to the next delimiter.
@@ -161,6 +169,14 @@ public enum JSONScan {
                 if current == UInt8(ascii: "}") { index += 1; return }
                 if current == UInt8(ascii: ",") { index += 1; continue }
                 guard current == UInt8(ascii: "\"") else { index = bytes.count; return }
+                guard readsKeys else {
+                    _ = skipString()
+                    skipSpace()
+                    if !atEnd, current == UInt8(ascii: ":") { index += 1 }
+                    skipSpace()
+                    value(depth: depth)
+                    continue
+                }
                 let key = string()
                 steps.append(.key(key.text))
                 defer { steps.removeLast() }

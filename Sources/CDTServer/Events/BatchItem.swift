@@ -2,18 +2,20 @@ import CDTDomain
 import CDTModuleKit
 import Foundation
 
-/// One event of a batch body before it is decoded: its own bytes (the body scanned once) or its parsed
-/// value (a body that had to be parsed whole), with what ``JSONScan`` refused in it.
+/// One event of a batch body before it is decoded: its own bytes (the body scanned once; decoding them
+/// refuses what ``JSONScan`` refuses in them) or its parsed value (a body that had to be parsed whole), with
+/// what ``JSONScan`` refused in it.
 struct BatchItem {
     private let bytes: Data?
     private let parsed: Any?
-    /// A key given twice or a NUL character in this event: it is refused, the rest of the batch is not.
+    /// A key given twice or a NUL character in a parsed event: it is refused, the rest of the batch is not.
     let problems: [Violation]
 
-    init(bytes: Data, problems: [Violation]) {
+    /// An event of a body scanned once: its decoding refuses what ``JSONScan`` refuses in it.
+    init(bytes: Data) {
         self.bytes = bytes
         self.parsed = nil
-        self.problems = problems
+        self.problems = []
     }
 
     init(parsed: Any, problems: [Violation]) {
@@ -35,12 +37,6 @@ struct BatchItem {
     /// Whether these bytes failed to decode because they are not JSON at all (which refuses the batch).
     static func isMalformed(_ failure: ValidationFailure) -> Bool {
         failure.violations.contains { $0.rule == JSONInput.malformedRule }
-    }
-
-    /// Whether the event's bytes parse as JSON (asked only of an event the scan refused, which is not decoded).
-    var isWellFormed: Bool {
-        guard let bytes else { return true }
-        return (try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed])) != nil
     }
 
     /// The event's `id` as sent, for the answer of an event that is refused.

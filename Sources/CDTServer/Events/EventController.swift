@@ -202,14 +202,8 @@ struct EventController: Sendable {
     private func batchItems(_ body: Data) throws -> [BatchItem] {
         if let scanned = JSONScan.onlyArray("events", in: body) {
             try Self.requireBatchSize(scanned.elements.count)
-            let (problems, outside) = Self.byEvent(scanned.problems, count: scanned.elements.count)
-            guard outside.isEmpty else { return try parsedBatchItems(body) }
-            let items = scanned.elements.enumerated().map { index, range in
-                BatchItem(bytes: body.subdata(in: range), problems: problems[index] ?? [])
-            }
-            // Events the decoder will not read (the scan refused them) must still be well-formed JSON.
-            guard items.allSatisfy({ $0.problems.isEmpty || $0.isWellFormed }) else { return try parsedBatchItems(body) }
-            return items
+            // Each event's own refusals (a key given twice, NUL) and its being JSON at all are its decoding's.
+            return scanned.elements.map { BatchItem(bytes: body.subdata(in: $0)) }
         }
         return try parsedBatchItems(body)
     }
