@@ -171,10 +171,7 @@ public enum JSONScan {
                 guard current == UInt8(ascii: "\"") else { index = bytes.count; return }
                 guard readsKeys else {
                     _ = skipString()
-                    skipSpace()
-                    if !atEnd, current == UInt8(ascii: ":") { index += 1 }
-                    skipSpace()
-                    value(depth: depth)
+                    memberValue(depth: depth)
                     continue
                 }
                 let key = string()
@@ -182,11 +179,16 @@ public enum JSONScan {
                 defer { steps.removeLast() }
                 if key.hasNUL { report(Validator.nulRule) }
                 if !seen.insert(key.text).inserted { report("must be given once (the key appears more than once)") }
-                skipSpace()
-                if !atEnd, current == UInt8(ascii: ":") { index += 1 }
-                skipSpace()
-                value(depth: depth)
+                memberValue(depth: depth)
             }
+        }
+
+        /// The colon after a member's key, and its value.
+        mutating func memberValue(depth: Int) {
+            skipSpace()
+            if !atEnd, current == UInt8(ascii: ":") { index += 1 }
+            skipSpace()
+            value(depth: depth)
         }
 
         mutating func array(depth: Int) {
