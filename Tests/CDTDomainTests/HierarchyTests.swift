@@ -18,6 +18,13 @@ private func unit(_ code: String, _ name: String, _ level: UnitLevel, _ type: St
             try UnitKind(level: .commune, type: "Huyện")
         }
         #expect(throws: HierarchyError.emptyName(code: "01")) { try unit("01", "  ", .province, "Tỉnh", after) }
+        #expect(throws: HierarchyError.emptyName(code: "01")) { try unit("01", "", .province, "Tỉnh", after) }
+        #expect(throws: HierarchyError.emptyName(code: "01")) { try unit("01", "\u{3000}\n", .province, "Tỉnh", after) }
+        // White space at either end goes (an ideographic space, a tab, a newline); inside, it stays.
+        #expect(try unit("01", " Tỉnh Cao  Bằng\t\n", .province, "Tỉnh", after).name == "Tỉnh Cao  Bằng")
+        #expect(try unit("01", "\u{3000}Tỉnh Cao Bằng", .province, "Tỉnh", after).name == "Tỉnh Cao Bằng")
+        #expect(try unit("01", "Tỉnh Cao Bằng\u{00A0}", .province, "Tỉnh", after).name == "Tỉnh Cao Bằng")
+        #expect(try unit("01", "Tỉnh Cao Bằng", .province, "Tỉnh", after).name == "Tỉnh Cao Bằng")
         #expect(throws: HierarchyError.emptyValidity(from: reform, until: reform)) { try ValidityPeriod(from: reform, until: reform) }
         #expect(HierarchyError.malformedCode("1", level: .province, digits: 2).field == "code")
     }

@@ -73,6 +73,56 @@ import Testing
         #expect(claimed == 0)
     }
 
+    /// An id another transaction claims after the run's facts were read (so the checks let the event through):
+    /// the run's claim waits for that transaction, finds the id taken when it commits, and the event gets the
+    /// outcome of the one stored then (here the same event: a duplicate) without a second log row or an audit
+    /// line; the rest of the run is stored. (The write returns only the ids it could not claim.)
+    @Test func anIdClaimedWhileTheRunIsCheckedGetsTheOutcomeOfTheEventStoredThen() async throws {
+        let fixture = try await WorkFixture.make()
+        let make = EventFactory()
+        let owner = fixture.database.makeClient()
+        let log = PostgresEventLog(client: owner, now: { WorkFixture.now })
+        let team = ID<Team>(), lan = ID<Member>(), household = ID<Household>()
+        let visit = make.visit(household, in: fixture.villageA1, by: [lan], on: "2025-08-09")
+        let fresh = make.visit(household, in: fixture.villageA1, by: [lan], on: "2025-08-10")
+        guard case .householdVisited(let body) = visit.payload else { Issue.record("not a visit"); return }
+        let holder = fixture.database.makeClient(maximumConnections: 1), watcher = fixture.database.makeClient(maximumConnections: 1)
+        let recorder = AuditEntry(accountID: nil, clientAddress: "192.0.2.8", action: "event.recorded")
+        let outcomes = try await RowScope.$current.withValue(.everyProvince) {
+            let setUp = try await log.append([make.establish(team, in: fixture.villageA1, issuer: fixture.communeA),
+                                              make.join(lan, team, in: fixture.villageA1, as: .head), make.register(household, in: fixture.villageA1)])
+            #expect(setUp.map(\.label) == ["accepted", "accepted", "accepted"])
+            var appending: Task<[AppendOutcome], any Error>?
+            try await holder.withTransaction { tx in
+                try await tx.execute("INSERT INTO event_ids (id, province_id) VALUES (\(visit.id), \(fixture.provinceA))")
+                try await tx.execute("""
+                    INSERT INTO events (id, province_id, unit_id, type, version, author_id, occurred_at, recorded_at, payload)
+                    VALUES (\(visit.id), \(fixture.provinceA), \(visit.unitID), 'household.visited', 1, \(visit.authorID), \(visit.occurredAt),
+                            now(), \(EventJSONWriter.json(body))::jsonb)
+                    """)
+                appending = Task { try await log.append([fresh, visit], recordedBy: recorder) }
+                var waiting = false
+                for _ in 0..<400 where !waiting {
+                    waiting = try await watcher.query("""
+                        SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO event_ids%'
+                        """).decode(Int.self)[0] > 0
+                    if !waiting { try await Task.sleep(for: .milliseconds(25)) }
+                }
+                #expect(waiting, "the run's claim waits for the transaction holding the id")
+            }
+            return try await appending!.value
+        }
+        let (rows, audited) = try await RowScope.$current.withValue(.everyProvince) {
+            (try await owner.query("SELECT count(*) FROM events WHERE id = ANY(\([visit.id, fresh.id]))").decode(Int.self)[0],
+             try await owner.query("SELECT target FROM audit_log WHERE client_address = '192.0.2.8'").decode(String.self))
+        }
+        await holder.close()
+        await watcher.close()
+        await owner.close()
+        #expect(outcomes.map(\.label) == ["accepted", "duplicate"], "\(outcomes)")
+        #expect(rows == 2 && audited == [fresh.id.description])
+    }
+
     /// The facts' read is planned once for a connection, whatever ids each run names: PostgreSQL would plan it
     /// anew for every short run (a shared commit of a few single visits), which took longer than the read.
     @Test func theFactsOfEveryRunAreReadWithOnePlan() async throws {

@@ -21,7 +21,7 @@ public struct AdministrativeUnit: Hashable, Codable, Sendable {
         id: ID<AdministrativeUnit>, code: String, name: String, kind: UnitKind,
         parentID: ID<AdministrativeUnit>?, validity: ValidityPeriod
     ) throws(HierarchyError) {
-        let trimmedName = Self.withTypeWord(name.trimmingCharacters(in: .whitespacesAndNewlines), kind: kind)
+        let trimmedName = Self.withTypeWord(Self.trimmed(name), kind: kind)
         guard !trimmedName.isEmpty else { throw .emptyName(code: code) }
         if let digits = Self.codeDigits[kind.level] {
             guard code.count == digits, code.allSatisfy({ $0.isASCII && $0.isNumber }) else {
@@ -37,6 +37,15 @@ public struct AdministrativeUnit: Hashable, Codable, Sendable {
         self.kind = kind
         self.parentID = parentID
         self.validity = validity
+    }
+
+    /// `name` without white space at either end; itself, without a copy, when it has none there (as every
+    /// stored name: units are read by the thousand, and Foundation's trimming went through `NSString`).
+    static func trimmed(_ name: String) -> String {
+        let spaces = CharacterSet.whitespacesAndNewlines
+        guard let first = name.unicodeScalars.first, let last = name.unicodeScalars.last,
+              spaces.contains(first) || spaces.contains(last) else { return name }
+        return name.trimmingCharacters(in: spaces)
     }
 
     /// How many digits an official code has at each level.

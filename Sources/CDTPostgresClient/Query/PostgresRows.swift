@@ -39,11 +39,13 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
     public subscript(position: Int) -> PostgresRow { PostgresRow(rows: self, index: position) }
 
     /// Decodes the first column of every row: `try rows.decode(String.self)`.
+    @inlinable
     public func decode<Value: PostgresDecodable>(_ type: Value.Type) throws -> [Value] {
         try map { try $0.decode(type, at: 0) }
     }
 
     /// Decodes every row positionally; see ``PostgresRow/decode(_:)``.
+    @inlinable
     public func decode<each Column: PostgresDecodable>(_ types: (repeat each Column).Type) throws -> [(repeat each Column)] {
         try map { try $0.decode(types) }
     }
@@ -68,37 +70,64 @@ public struct PostgresRow: Sendable {
     }
 
     /// Decodes the column at `position` (zero-based).
+    ///
+    /// Inlinable, so a caller decoding a concrete type gets a copy for that type: unspecialized, each call
+    /// looked up the generic metadata of `Value` (7% of the server while a batch's facts were read).
+    @inlinable
     public func decode<Value: PostgresDecodable>(_ type: Value.Type, at position: Int) throws -> Value {
+        let (bytes, columnType) = try cell(at: position)
+        guard let bytes else { return try null(Value.self, at: position) }
+        do {
+            return try Value.decodePostgres(bytes, type: columnType)
+        } catch let failure as PostgresDecodingFailure {
+            throw decodingError(failure, at: position)
+        }
+    }
+
+    /// The bytes of the cell at `position` (`nil` for NULL) and its column's type.
+    @usableFromInline
+    func cell(at position: Int) throws -> (bytes: ArraySlice<UInt8>?, type: PostgresDataType) {
         guard position < rows.columns.count else {
             throw PostgresError(code: .decoding, message: "the row has \(rows.columns.count) columns; no column at position \(position)")
         }
-        let column = rows.columns[position]
         let cell = index * rows.columns.count + position
         let start = rows.cellStarts[cell]
-        guard start >= 0 else {
-            guard let null = Value.postgresNull else {
-                throw PostgresError(
-                    code: .decoding, message: "NULL cannot be decoded as \(Value.self); decode as \(Value.self)?",
-                    column: column.name)
-            }
-            return null
+        return (start >= 0 ? rows.storage[start..<rows.cellEnds[cell]] : nil, rows.columns[position].type)
+    }
+
+    /// `Value`'s NULL, or the error saying it has none.
+    @usableFromInline
+    func null<Value: PostgresDecodable>(_: Value.Type, at position: Int) throws -> Value {
+        guard let null = Value.postgresNull else {
+            throw PostgresError(
+                code: .decoding, message: "NULL cannot be decoded as \(Value.self); decode as \(Value.self)?",
+                column: rows.columns[position].name)
         }
-        do {
-            return try Value.decodePostgres(rows.storage[start..<rows.cellEnds[cell]], type: column.type)
-        } catch let failure as PostgresDecodingFailure {
-            throw PostgresError(code: .decoding, message: failure.reason, column: column.name)
-        }
+        return null
+    }
+
+    @usableFromInline
+    func decodingError(_ failure: PostgresDecodingFailure, at position: Int) -> PostgresError {
+        PostgresError(code: .decoding, message: failure.reason, column: rows.columns[position].name)
     }
 
     /// Decodes the column named `name`.
+    @inlinable
     public func decode<Value: PostgresDecodable>(_ type: Value.Type, column name: String) throws -> Value {
+        try decode(type, at: position(named: name))
+    }
+
+    /// The position of the column named `name`.
+    @usableFromInline
+    func position(named name: String) throws -> Int {
         guard let position = rows.columnIndexByName[name] else {
             throw PostgresError(code: .decoding, message: "the result has no column named \"\(name)\"", column: name)
         }
-        return try decode(type, at: position)
+        return position
     }
 
     /// Decodes the first columns, in order, into a tuple: `try row.decode((UUID, String, Int?).self)`.
+    @inlinable
     public func decode<each Column: PostgresDecodable>(_ types: (repeat each Column).Type) throws -> (repeat each Column) {
         var position = 0
         func next<Value: PostgresDecodable>(_ type: Value.Type) throws -> Value {

@@ -19,7 +19,8 @@ extension PostgresDecodable {
 
     /// Throws unless `type` is one of `accepted`.
     static func require(_ type: PostgresDataType, in accepted: Set<PostgresDataType>) throws {
-        guard accepted.contains(type) else {
+        // Walked, not hashed: the sets hold a few types, and this runs for every value read.
+        guard accepted.contains(where: { $0 == type }) else {
             throw PostgresDecodingFailure("cannot decode a column of type \(type) as \(Self.self)")
         }
     }

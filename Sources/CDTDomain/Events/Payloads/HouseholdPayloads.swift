@@ -48,7 +48,7 @@ public struct HouseholdVisited: EventBody {
         check.require(!memberIds.isEmpty, "memberIds", "must name at least one member")
         check.require(memberIds.count <= 10, "memberIds", "must name at most 10 members")
         check.require(Set(memberIds).count == memberIds.count, "memberIds", "must not repeat a member")
-        check.require(!skills.outcomes.isEmpty || !services.outcomes.isEmpty, "skills", "a visit must record at least one skill or service")
+        check.require(!skills.isEmpty || !services.isEmpty, "skills", "a visit must record at least one skill or service")
         check.text(note, "note", required: false, maximumLength: 1000)
     }
 }
@@ -70,6 +70,11 @@ public struct SkillOutcomes: Hashable, Codable, Sendable {
         self.onlinePayment = onlinePayment
         self.cyberSafety = cyberSafety
         self.otherPlatforms = otherPlatforms
+    }
+
+    /// Whether no skill was addressed (`outcomes` is empty), said without building the dictionary.
+    public var isEmpty: Bool {
+        onlinePublicServices == nil && onlineShopping == nil && onlinePayment == nil && cyberSafety == nil && otherPlatforms == nil
     }
 
     /// The addressed skills and their outcomes.
@@ -99,6 +104,11 @@ public struct ServiceOutcomes: Hashable, Codable, Sendable {
         self.ePaymentAccountOpened = ePaymentAccountOpened
         self.digitalStoreOpened = digitalStoreOpened
         self.onlinePublicServiceUsed = onlinePublicServiceUsed
+    }
+
+    /// Whether no service was addressed (`outcomes` is empty), said without building the dictionary.
+    public var isEmpty: Bool {
+        vneidActivated == nil && ePaymentAccountOpened == nil && digitalStoreOpened == nil && onlinePublicServiceUsed == nil
     }
 
     /// The addressed services and their outcomes.

@@ -48,6 +48,7 @@ struct ReadOnlyEventRun {
     func append(_ tx: PostgresSession) async throws -> [AppendOutcome] {
         var firstOf: [ID<DomainEvent>: Int] = [:], distinct: [DomainEvent] = [], distinctRecorders: [AuditEntry?] = []
         var distinctAuthorities: [EventAuthority?] = []
+        firstOf.reserveCapacity(events.count)
         let positions = events.indices.map { index in
             let event = events[index]
             if let position = firstOf[event.id] { return position }
@@ -100,8 +101,8 @@ struct ReadOnlyEventRun {
         }
         let stored = candidates.filter { outcomes[$0] == nil }
         guard !stored.isEmpty else { return outcomes.map { $0 ?? .conflict } }
-        let (claimed, recordedAt) = try await insert(stored, units: facts.units, tx)
-        for index in stored where claimed.contains(events[index].id) { outcomes[index] = .accepted(recordedAt: recordedAt) }
+        let (unclaimed, recordedAt) = try await insert(stored, units: facts.units, tx)
+        for index in stored where !unclaimed.contains(events[index].id) { outcomes[index] = .accepted(recordedAt: recordedAt) }
         // An id claimed by another transaction since the facts were read (it waited for that one to end).
         try await earlierOutcomes(stored.filter { outcomes[$0] == nil }, &outcomes, tx)
         return outcomes.map { $0 ?? .conflict }
@@ -210,10 +211,12 @@ struct ReadOnlyEventRun {
     /// Claims the ids of the events at `indices` and stores those claimed, in the log and, for those someone
     /// records, with one audit line each (its unit's province and path as read with the run's facts), in one
     /// statement (INSERT: row-level security refuses COPY). Returns
-    /// the ids claimed and their `recorded_at` (the transaction's `now()`); an id not claimed is stored already,
-    /// by a transaction that committed after the facts were read (the claim waits for one still running).
+    /// the ids not claimed (usually none) and the others' `recorded_at` (the transaction's `now()`); an id not
+    /// claimed is stored already, by a transaction that committed after the facts were read (the claim waits
+    /// for one still running). Only those ids come back: every id claimed, as text, was a thousand `uuid_out`
+    /// there and a thousand ids parsed and hashed here for each batch.
     private func insert(_ indices: [Int], units: [ID<AdministrativeUnit>: StoredUnit], _ tx: PostgresSession) async throws
-        -> (claimed: Set<ID<DomainEvent>>, recordedAt: Date) {
+        -> (unclaimed: Set<ID<DomainEvent>>, recordedAt: Date) {
         let payloads = try encodedPayloads()
         let stored = indices.map { events[$0] }, storedRecorders = indices.map { recorders[$0] }
         let rows = try await tx.query("""
@@ -242,15 +245,11 @@ struct ReadOnlyEventRun {
                 WHERE x.audited
                 ORDER BY x.n
             )
-            SELECT id, now() FROM claimed
+            SELECT now(), ARRAY(SELECT x.id FROM x WHERE NOT EXISTS (SELECT FROM claimed c WHERE c.id = x.id))
             """)
-        var claimed = Set<ID<DomainEvent>>(), recordedAt = now
-        for row in rows {
-            let (id, at) = try row.decode((ID<DomainEvent>, Date).self)
-            claimed.insert(id)
-            recordedAt = at
-        }
-        return (claimed, recordedAt)
+        guard let row = rows.first else { throw PostgresError(code: .decoding, message: "the run's write returned no row") }
+        let (recordedAt, unclaimed) = try row.decode((Date, [ID<DomainEvent>]).self)
+        return (Set(unclaimed), recordedAt)
     }
 }
 

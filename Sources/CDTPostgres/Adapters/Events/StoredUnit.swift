@@ -31,13 +31,16 @@ struct StoredUnit: Sendable {
         return units
     }
 
-    /// The unit in a row whose first eight columns are ``PostgresHierarchyStore/columns``, with `province` and `path`.
+    /// The unit in a row whose first eight columns are ``PostgresHierarchyStore/columns``, then its
+    /// province and its path (read by position: ``provinceColumn``, ``pathColumn``).
     static func stored(from row: PostgresRow) throws -> StoredUnit {
         StoredUnit(
             unit: try PostgresHierarchyStore.unit(from: row),
-            provinceID: try row.decode(ID<AdministrativeUnit>.self, column: "province"),
-            path: try row.decode(String.self, column: "path"))
+            provinceID: try row.decode(ID<AdministrativeUnit>.self, at: provinceColumn),
+            path: try row.decode(String.self, at: pathColumn))
     }
+
+    static let provinceColumn = 8, pathColumn = 9
 
     /// Whether `other` is this unit or lies under it.
     func contains(_ other: StoredUnit) -> Bool {
