@@ -39,8 +39,9 @@ import Testing
             json.raw(#","c":"#, thenValue: true)
             json.integer(3)
             json.key("d"); json.bool(true)
+            json.key("e"); json.array(count: 2) { json, index in json.bool(index == 1) }
         }
-        #expect(String(decoding: json.bytes, as: UTF8.self) == #"{"a":1,"b":2,"c":3,"d":true}"#)
+        #expect(String(decoding: json.bytes, as: UTF8.self) == #"{"a":1,"b":2,"c":3,"d":true,"e":[false,true]}"#)
     }
 
     /// A writer that hands its text on in parts keeps its place: the parts joined are the text written whole.

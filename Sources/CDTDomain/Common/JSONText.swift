@@ -193,11 +193,10 @@ public struct JSONText {
 
     public mutating func bool(_ value: Bool) {
         separate()
-        bytes.append(contentsOf: value ? Self.trueText : Self.falseText)
+        let text: StaticString = value ? "true" : "false"
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
         needsComma = true
     }
-
-    private static let trueText = Array("true".utf8), falseText = Array("false".utf8)
 
     /// The comma the next value needs, if it needs one: for a writer that opens a value with ``raw(_:thenValue:)``.
     public mutating func separate() {
