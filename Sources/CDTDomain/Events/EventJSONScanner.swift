@@ -258,7 +258,7 @@ public struct EventJSONScanner {
         index = end + 1
         let text = UnsafeBufferPointer(rebasing: bytes[start..<end])
         // What a client sent may not be UTF-8 (`JSONDecoder` refuses it); PostgreSQL's text always is. ASCII
-        // is UTF-8 already, and the most of what is read (keys, ids, enumerations): it skips the generic
+        // is UTF-8 already, and is most of what is read (keys, ids, enumerations): it skips the generic
         // validating initializer, which looked up its metadata on every call (2% of the server in a batch).
         guard strict, !ascii else { return String(decoding: text, as: UTF8.self) }
         return String(validating: text, as: UTF8.self)

@@ -72,7 +72,8 @@ public struct PostgresRow: Sendable {
     /// Decodes the column at `position` (zero-based).
     ///
     /// Inlinable, so a caller decoding a concrete type gets a copy for that type: unspecialized, each call
-    /// looked up the generic metadata of `Value` (7% of the server while a batch's facts were read).
+    /// looked up the generic metadata of `Value` (2.4% of the server's time in a batch, docs/benchmarks.md,
+    /// "Twenty-first round").
     @inlinable
     public func decode<Value: PostgresDecodable>(_ type: Value.Type, at position: Int) throws -> Value {
         let (bytes, columnType) = try cell(at: position)
@@ -106,6 +107,7 @@ public struct PostgresRow: Sendable {
         return null
     }
 
+    /// The error naming the column whose value `failure` refused.
     @usableFromInline
     func decodingError(_ failure: PostgresDecodingFailure, at position: Int) -> PostgresError {
         PostgresError(code: .decoding, message: failure.reason, column: rows.columns[position].name)
