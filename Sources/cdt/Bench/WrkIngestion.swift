@@ -21,6 +21,8 @@ struct WrkIngestion {
         /// wrk's connect, read, write and timeout errors: a read error loses the answer of an event the
         /// server may have stored (the log is counted apart).
         var socketErrors = 0
+        /// Events whose answer wrk lost to such an error (each is followed by a request on a new connection).
+        var lostAnswers = 0
         /// How many of the events the log holds afterwards (set by the caller).
         var storedInLog = 0
         var p50Ms = 0.0, p99Ms = 0.0, meanMs = 0.0
@@ -61,7 +63,8 @@ struct WrkIngestion {
             if parts.count == 2, let value = Double(parts[1]) { fields[String(parts[0])] = value }
         }
         return Result(events: source.count, created: Int(fields["created"] ?? 0), otherAnswers: Int(fields["other"] ?? 0),
-                      connections: connections, seconds: wall, socketErrors: Int(fields["socketErrors"] ?? 0), p50Ms: (fields["p50"] ?? 0) / 1000, p99Ms: (fields["p99"] ?? 0) / 1000,
+                      connections: connections, seconds: wall, socketErrors: Int(fields["socketErrors"] ?? 0),
+                      lostAnswers: Int(fields["lost"] ?? 0), p50Ms: (fields["p50"] ?? 0) / 1000, p99Ms: (fields["p99"] ?? 0) / 1000,
                       meanMs: (fields["mean"] ?? 0) / 1000, otherStatuses: statuses)
     }
 
@@ -79,13 +82,24 @@ struct WrkIngestion {
               next_first = next_first + 1
               table.insert(all_threads, thread)
             end
-            first, created, other, filler, other_statuses = 1, 0, 0, 0, ""
+            first, created, other, lost, other_statuses = 1, 0, 0, 0, ""
             local step, position, quota, answered_all = \(threads), 1, 0, false
+            -- Events promised by delay() to a connection's next request() and not taken yet. wrk asks delay()
+            -- before each request a connection sends after an answer, and request() once the delay is over:
+            -- two connections could both be told to go while one event was left, and the second then sent
+            -- `GET /readyz` in its place (which the count took for a lost answer, and stopped the thread one
+            -- answer early: the runs short of an answer or a few had all their events in the log).
+            local promised = 0
             local headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer \(token)" }
             function init(args)
               position = first
               for i = first, #bodies, step do quota = quota + 1 end
               if quota == 0 then answered_all = true; io.write("\(threadDone)\\n"); io.flush() end
+            end
+            local function finish()
+              answered_all = true
+              io.write("\(threadDone)\\n"); io.flush()
+              wrk.thread:stop()
             end
             -- wrk asks the first thread for one request before it runs, to check it, and never sends it.
             local checked = false
@@ -94,45 +108,52 @@ struct WrkIngestion {
                 checked = true
                 return wrk.format("GET", "/readyz")
               end
+              if promised > 0 then
+                promised = promised - 1
+              else
+                -- Not after a delay(): a connection wrk opened again after a read or write error, whose
+                -- event's answer was lost (each such error is followed by one request of this kind).
+                lost = lost + 1
+                if not answered_all and created + other + lost >= quota then finish() end
+              end
               if position <= #bodies then
                 local body = bodies[position]
                 position = position + step
                 return wrk.format("POST", nil, headers, body)
               end
+              -- Only after a lost answer, once no event is left: its answer is not counted.
               return wrk.format("GET", "/readyz")
             end
-            -- A connection with no event left to send waits (the thread stops first) instead of sending anything else.
+            -- A connection goes on only while an event not yet promised to another is left; otherwise it
+            -- waits (the thread stops first) instead of sending anything else.
             function delay()
-              if position <= #bodies then return 0 end
+              if position + promised * step <= #bodies then
+                promised = promised + 1
+                return 0
+              end
               return 3600000
             end
             function response(status, headers, body)
               if status == 201 then created = created + 1
               elseif not string.find(body or "", '"outcome"', 1, true) then
-                -- `GET /readyz`, sent by a connection wrk opened again (after a read or write error, whose
-                -- event's answer was lost) once no event was left: it stands for that lost answer.
-                filler = filler + 1
+                return
               else
                 other = other + 1
                 local id = string.match(body or "", '"id" *: *"([%x%-]+)"')
                 other_statuses = other_statuses .. "," .. status .. (id and (":" .. id) or "")
               end
-              if not answered_all and created + other + filler >= quota then
-                answered_all = true
-                io.write("\(threadDone)\\n"); io.flush()
-                wrk.thread:stop()
-              end
+              if not answered_all and created + other + lost >= quota then finish() end
             end
             function done(summary, latency, requests)
-              local c, o, statuses = 0, 0, ""
+              local c, o, l, statuses = 0, 0, 0, ""
               local e = summary.errors
               local socket_errors = e.connect + e.read + e.write + e.timeout
               for _, thread in ipairs(all_threads) do
-                c = c + thread:get("created"); o = o + thread:get("other"); statuses = statuses .. thread:get("other_statuses")
+                c = c + thread:get("created"); o = o + thread:get("other"); l = l + thread:get("lost"); statuses = statuses .. thread:get("other_statuses")
               end
               if statuses == "" then statuses = "," end
-              io.write(string.format("\(summaryPrefix)created=%d other=%d socketErrors=%d p50=%d p99=%d mean=%.0f statuses=%s\\n",
-                c, o, socket_errors, latency:percentile(50), latency:percentile(99), latency.mean, string.sub(statuses, 2)))
+              io.write(string.format("\(summaryPrefix)created=%d other=%d lost=%d socketErrors=%d p50=%d p99=%d mean=%.0f statuses=%s\\n",
+                c, o, l, socket_errors, latency:percentile(50), latency:percentile(99), latency.mean, string.sub(statuses, 2)))
             end
 
             """
