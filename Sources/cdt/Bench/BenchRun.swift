@@ -118,7 +118,8 @@ struct BenchRun: AsyncParsableCommand {
         let loadSource = Array(made[(batchCount + singleCount + wrkCount)...])
 
         print("batch ingestion: COPY of the same \(batchCount) rows (rolled back), then \(batchClients) clients × \(batchSize)-event batches…")
-        let copySeconds = try await PostgresBaselines.copySeconds(batchSource, db)
+        let (copySeconds, vacuumSeconds) = try await PostgresBaselines.copySeconds(batchSource, db)
+        print("COPY took \(String(format: "%.2f", copySeconds)) s; VACUUM of its rolled-back rows \(String(format: "%.2f", vacuumSeconds)) s")
         let batch = try await BatchIngestion(base: http.base, token: token, batchSize: batchSize, clients: batchClients)
             .run(batchSource, resendFraction: 0.1, seed: dataSet.seed)
         let batchChecks = try await exactCounts(batch, batchSource, db)
