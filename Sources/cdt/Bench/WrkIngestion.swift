@@ -96,7 +96,9 @@ struct WrkIngestion {
               for i = first, #bodies, step do quota = quota + 1 end
               if quota == 0 then answered_all = true; io.write("\(threadDone)\\n"); io.flush() end
             end
-            local function finish()
+            -- Stops the thread once each of its events is answered or lost.
+            local function finish_when_settled()
+              if answered_all or created + other + lost < quota then return end
               answered_all = true
               io.write("\(threadDone)\\n"); io.flush()
               wrk.thread:stop()
@@ -114,7 +116,7 @@ struct WrkIngestion {
                 -- Not after a delay(): a connection wrk opened again after a read or write error, whose
                 -- event's answer was lost (each such error is followed by one request of this kind).
                 lost = lost + 1
-                if not answered_all and created + other + lost >= quota then finish() end
+                finish_when_settled()
               end
               if position <= #bodies then
                 local body = bodies[position]
@@ -142,7 +144,7 @@ struct WrkIngestion {
                 local id = string.match(body or "", '"id" *: *"([%x%-]+)"')
                 other_statuses = other_statuses .. "," .. status .. (id and (":" .. id) or "")
               end
-              if not answered_all and created + other + lost >= quota then finish() end
+              finish_when_settled()
             end
             function done(summary, latency, requests)
               local c, o, l, statuses = 0, 0, 0, ""
