@@ -44,15 +44,15 @@ public struct HeadlessBrowser: Sendable {
         let fixed = arguments
         return try await portal.test(.live) { client in
             guard let port = client.port else { throw TestHarnessError("the sign-in page has no port") }
-            return try run(fixed + ["http://127.0.0.1:\(port)/sign-in.html"])
+            return try await run(fixed + ["http://127.0.0.1:\(port)/sign-in.html"])
         }
     }
 
     /// The DOM of `url`, opened without signing in.
-    public func open(_ url: String) throws -> String {
+    public func open(_ url: String) async throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cdt-browser-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        return try run(Self.flags(profile: folder) + ["--dump-dom", url])
+        return try await run(Self.flags(profile: folder) + ["--dump-dom", url])
     }
 
     /// Headless, with a profile of its own, given 15 s of page time to follow redirects and load.
@@ -61,18 +61,11 @@ public struct HeadlessBrowser: Sendable {
          "--user-data-dir=\(profile.path)", "--virtual-time-budget=15000"]
     }
 
-    private func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        _ = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestHarnessError("chromium exited with \(process.terminationStatus)") }
-        return String(decoding: data, as: UTF8.self)
+    /// Runs Chromium to its end on a thread of its own (see ``ChildProcess``: the page it loads comes from
+    /// this process's server, whose handlers need the cooperative pool this task would otherwise block).
+    private func run(_ arguments: [String]) async throws -> String {
+        let result = try await ChildProcess.run(executable.path, arguments, timeLimit: .seconds(90))
+        guard result.status == 0 else { throw TestHarnessError("chromium exited with \(result.status)") }
+        return result.output
     }
 }

@@ -17,7 +17,7 @@ import Testing
             let origin = "http://127.0.0.1:\(officer.port!)"
             let page = "/api/v1/modules/coverage/dashboard?unit=\(units.communeA)"
             // Without a session the browser lands on the sign-in form.
-            let anonymous = try browser.open(origin + page)
+            let anonymous = try await browser.open(origin + page)
             #expect(anonymous.contains("<form method=\"post\" action=\"/api/v1/auth/signin\">"))
             #expect(!anonymous.contains("data-metric"))
 

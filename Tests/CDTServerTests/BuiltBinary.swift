@@ -1,3 +1,4 @@
+import CDTTesting
 import Foundation
 
 /// The `cdt` binary SwiftPM builds beside the test bundle (every product is built before `swift test`
@@ -21,23 +22,9 @@ enum BuiltBinary {
 
     /// Runs `binary` (the built one by default) with `arguments` in `folder`, `input` on its standard input
     /// when given, and returns its exit status and everything it printed, standard output and error together.
-    static func run(_ arguments: [String], binary: URL? = nil, in folder: URL? = nil, input: String? = nil) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = try binary ?? url()
-        process.arguments = arguments
-        if let folder { process.currentDirectoryURL = folder }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        let inputPipe = input.map { _ in Pipe() }
-        if let inputPipe { process.standardInput = inputPipe }
-        try process.run()
-        if let input, let inputPipe {
-            inputPipe.fileHandleForWriting.write(Data(input.utf8))
-            try inputPipe.fileHandleForWriting.close()
-        }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    /// It is waited for on a thread of its own (``ChildProcess``), so the tests' cooperative threads stay free.
+    static func run(_ arguments: [String], binary: URL? = nil, in folder: URL? = nil, input: String? = nil) async throws -> (status: Int32, output: String) {
+        let result = try await ChildProcess.run(try (binary ?? url()).path, arguments, in: folder, input: input, includeErrors: true)
+        return (result.status, result.output)
     }
 }

@@ -11,8 +11,8 @@ import Glibc
 @Suite struct BuiltBinaryTests {
     private func builtBinary() throws -> URL { try BuiltBinary.url() }
 
-    private func run(_ binary: URL, _ arguments: [String], in folder: URL) throws -> (status: Int32, output: String) {
-        try BuiltBinary.run(arguments, binary: binary, in: folder)
+    private func run(_ binary: URL, _ arguments: [String], in folder: URL) async throws -> (status: Int32, output: String) {
+        try await BuiltBinary.run(arguments, binary: binary, in: folder)
     }
 
     @Test func aCopiedBinaryMigratesWithoutTheSourceTree() async throws {
@@ -23,23 +23,23 @@ import Glibc
         let copy = folder.appendingPathComponent("cdt")
         try FileManager.default.copyItem(at: try builtBinary(), to: copy)
 
-        let first = try run(copy, ["migrate", "--database-url", database.conninfo, "--log-level", "error"], in: folder)
+        let first = try await run(copy, ["migrate", "--database-url", database.conninfo, "--log-level", "error"], in: folder)
         #expect(first.status == 0)
         #expect(first.output.contains("applied sql/core/0001_extensions.sql"))
-        let second = try run(copy, ["migrate", "--database-url", database.conninfo, "--log-level", "error"], in: folder)
+        let second = try await run(copy, ["migrate", "--database-url", database.conninfo, "--log-level", "error"], in: folder)
         #expect(second.status == 0)
         #expect(second.output.contains("nothing to apply"))
     }
 
     /// A second `cdt serve` on a port another server holds stops at once with one line and a non-zero
     /// status, before it starts a cluster, migrates, or delivers anything to modules.
-    @Test func aSecondServerOnATakenPortStopsAtOnceWithOneLine() throws {
+    @Test func aSecondServerOnATakenPortStopsAtOnceWithOneLine() async throws {
         let (holder, port) = try Self.listeningSocket()
         defer { close(holder) }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cdt-port-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try run(try builtBinary(), ["serve", "--port", "\(port)", "--data-dir", folder.path, "--log-level", "error"], in: folder)
+        let result = try await run(try builtBinary(), ["serve", "--port", "\(port)", "--data-dir", folder.path, "--log-level", "error"], in: folder)
         #expect(result.status != 0)
         #expect(result.output.contains("cannot listen on 127.0.0.1:\(port)"), "\(result.output)")
         #expect(result.output.split(separator: "\n").count == 1, "\(result.output)")
@@ -61,12 +61,12 @@ import Glibc
         return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
     }
 
-    @Test func badInputIsAOneLineErrorAndANonZeroExit() throws {
+    @Test func badInputIsAOneLineErrorAndANonZeroExit() async throws {
         let folder = FileManager.default.temporaryDirectory
-        let result = try run(try builtBinary(), ["serve", "--port", "eighty"], in: folder)
+        let result = try await run(try builtBinary(), ["serve", "--port", "eighty"], in: folder)
         #expect(result.status != 0)
         #expect(result.output.contains("eighty"))
-        let unreachable = try run(try builtBinary(), ["migrate", "--database-url", "postgresql://cdt@127.0.0.1:1/cdt?connect_timeout=2"], in: folder)
+        let unreachable = try await run(try builtBinary(), ["migrate", "--database-url", "postgresql://cdt@127.0.0.1:1/cdt?connect_timeout=2"], in: folder)
         #expect(unreachable.status != 0)
         #expect(unreachable.output.contains("no PostgreSQL server answers"))
     }
@@ -80,13 +80,13 @@ import Glibc
         let db = fixture.database.makeClient()
         do {
             let admin = try await WorkFixture.makeAccount([RoleAssignment(role: .provinceAdministrator, unitID: fixture.provinceA)], db)
-            func run(_ arguments: [String]) throws -> (status: Int32, output: String) { try BuiltBinary.run(arguments) }
-            let reset = try run(["users", "reset-2fa", admin.name, "--database-url", fixture.database.conninfo, "--log-level", "error"])
+            func run(_ arguments: [String]) async throws -> (status: Int32, output: String) { try await BuiltBinary.run(arguments) }
+            let reset = try await run(["users", "reset-2fa", admin.name, "--database-url", fixture.database.conninfo, "--log-level", "error"])
             #expect(reset.status == 0, "\(reset.output)")
             let state = try await db.query("SELECT totp_enabled_at IS NULL AND totp_secret IS NULL FROM accounts WHERE username = \(admin.name)").decode(Bool.self)
             #expect(state == [true])
             #expect(try await db.query("SELECT count(*)::int FROM audit_log WHERE action = 'two-factor.reset'").decode(Int.self)[0] == 1)
-            let unknown = try run(["users", "reset-2fa", "nobody-at-all", "--database-url", fixture.database.conninfo, "--log-level", "error"])
+            let unknown = try await run(["users", "reset-2fa", "nobody-at-all", "--database-url", fixture.database.conninfo, "--log-level", "error"])
             #expect(unknown.status != 0)
             #expect(unknown.output.contains("names no account") && unknown.output.split(separator: "\n").count == 1, "\(unknown.output)")
         } catch {

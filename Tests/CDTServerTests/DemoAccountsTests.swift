@@ -24,7 +24,7 @@ import Testing
             _ = try await DemoLoader(store: PostgresHierarchyStore(client: db), dataFolder: folder, seed: 1).load { _ in }
             let arguments = ["demo-accounts", "--province", "01", "--database-url", database.conninfo, "--log-level", "error"]
 
-            let first = try BuiltBinary.run(arguments, input: "mật khẩu thử nghiệm 1\n")
+            let first = try await BuiltBinary.run(arguments, input: "mật khẩu thử nghiệm 1\n")
             #expect(first.status == 0, "\(first.output)")
             for login in ["thanhvien", "totruong", "canbo"] { #expect(first.output.contains(login), "\(first.output)") }
             let accounts = try await db.query("SELECT id, username FROM accounts ORDER BY username").decode((UUID, String).self)
@@ -60,7 +60,7 @@ import Testing
                 #expect(!households.items.isEmpty, "\(households.text)")
 
                 // Again: the passwords change, nothing else does.
-                let second = try BuiltBinary.run(arguments, input: "mật khẩu thử nghiệm 2\n")
+                let second = try await BuiltBinary.run(arguments, input: "mật khẩu thử nghiệm 2\n")
                 #expect(second.status == 0, "\(second.output)")
                 #expect(second.output == first.output)
                 #expect(try await db.query("SELECT id, username FROM accounts ORDER BY username").decode((UUID, String).self).map(\.0) == accounts.map(\.0))
@@ -70,7 +70,7 @@ import Testing
                 #expect(roles(again) == roles(member))
             }
             // Without a password on standard input, nothing is made.
-            let empty = try BuiltBinary.run(arguments, input: "")
+            let empty = try await BuiltBinary.run(arguments, input: "")
             #expect(empty.status != 0)
         } catch {
             await db.close()
