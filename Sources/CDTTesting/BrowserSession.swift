@@ -15,7 +15,7 @@ public import Foundation
 /// await browser.close()
 /// ```
 public final class BrowserSession: @unchecked Sendable {
-    private let driver: Process
+    private let driver: ChildProcess.Running
     private let base: URL
     private var session: String
     private let profile: URL
@@ -27,7 +27,7 @@ public final class BrowserSession: @unchecked Sendable {
     /// The viewport's size in CSS pixels.
     public let width: Int, height: Int
 
-    private init(driver: Process, base: URL, session: String, profile: URL, capabilities: [String: Any], width: Int, height: Int) {
+    private init(driver: ChildProcess.Running, base: URL, session: String, profile: URL, capabilities: [String: Any], width: Int, height: Int) {
         self.width = width
         self.height = height
         self.driver = driver
@@ -49,14 +49,9 @@ public final class BrowserSession: @unchecked Sendable {
         try FileManager.default.createDirectory(at: profile, withIntermediateDirectories: true)
         for _ in 0..<5 {
             let port = Int.random(in: 20_000...60_000)
-            let driver = Process()
-            driver.executableURL = URL(fileURLWithPath: driverPath)
-            driver.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
-            driver.standardOutput = FileHandle.nullDevice
-            driver.standardError = FileHandle.nullDevice
-            try driver.run()
+            let driver = try ChildProcess.start(driverPath, ["--port=\(port)", "--allowed-ips=127.0.0.1"])
             let base = URL(string: "http://127.0.0.1:\(port)")!
-            guard await waitUntilReady(base, driver) else { stop(driver); continue }
+            guard await waitUntilReady(base, driver) else { driver.stop(); continue }
             let capabilities: [String: Any] = ["capabilities": ["alwaysMatch": [
                 "browserName": "chrome",
                 "goog:chromeOptions": [
@@ -74,7 +69,7 @@ public final class BrowserSession: @unchecked Sendable {
                 try await browser.emulateViewport()
                 return browser
             } catch {
-                stop(driver)
+                driver.stop()
                 throw error
             }
         }
@@ -184,16 +179,16 @@ public final class BrowserSession: @unchecked Sendable {
         ]])
     }
 
-    /// A session a failing test never closed still ends its driver (its browser goes with the driver's
-    /// session only on ``close()``).
+    /// A session a failing test never closed still ends its driver and the browser it started (they share
+    /// a process group, killed at once: ChromeDriver does not stop on SIGTERM while it serves).
     deinit {
-        Self.stop(driver)
+        driver.stop()
     }
 
     /// Quits the browser and the driver and removes the profile.
     public func close() async {
         _ = try? await command("DELETE", "", nil)
-        Self.stop(driver)
+        driver.stop()
         try? FileManager.default.removeItem(at: profile)
     }
 
@@ -268,15 +263,7 @@ public final class BrowserSession: @unchecked Sendable {
         return answer
     }
 
-    /// Ends ChromeDriver: it does not stop on SIGTERM while it serves, so SIGKILL (its browser is gone
-    /// once the session was deleted).
-    private static func stop(_ driver: Process) {
-        guard driver.isRunning else { return }
-        kill(driver.processIdentifier, SIGKILL)
-        driver.waitUntilExit()
-    }
-
-    private static func waitUntilReady(_ base: URL, _ driver: Process) async -> Bool {
+    private static func waitUntilReady(_ base: URL, _ driver: ChildProcess.Running) async -> Bool {
         for _ in 0..<100 {
             guard driver.isRunning else { return false }
             if let answer = try? await request(base, "GET", "/status", nil), let value = answer["value"] as? [String: Any], value["ready"] as? Bool == true {

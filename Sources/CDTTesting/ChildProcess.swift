@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -47,37 +48,52 @@ public enum ChildProcess {
         }
     }
 
+    /// Starts `executable` and leaves it running (a driver the test talks to), its output discarded, in a
+    /// process group of its own; ``Running/stop()`` ends it and whatever it started.
+    public static func start(_ executable: String, _ arguments: [String]) throws -> Running {
+        Running(pid: try spawn(executable, arguments, in: nil, input: "/dev/null", output: nil, errors: nil))
+    }
+
+    /// A command started with ``start(_:_:)``.
+    public final class Running: Sendable {
+        private let pid: pid_t
+        private let exited = Mutex(false)
+
+        init(pid: pid_t) { self.pid = pid }
+
+        /// Whether it has not exited yet.
+        public var isRunning: Bool {
+            exited.withLock { exited in
+                if !exited {
+                    var status: Int32 = 0
+                    exited = waitpid(pid, &status, WNOHANG) == pid
+                }
+                return !exited
+            }
+        }
+
+        /// Kills it and its process group (a browser it started goes with it) and waits for it to exit.
+        public func stop() {
+            kill(-pid, SIGKILL)
+            exited.withLock { exited in
+                guard !exited else { return }
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+                exited = true
+            }
+        }
+
+        deinit { stop() }
+    }
+
     private static func runBlocking(_ executable: String, _ arguments: [String], in folder: URL?, input: String?,
                                     includeErrors: Bool, timeLimit: Duration) throws -> Result {
         let output = try TemporaryFile(contents: nil)
         defer { output.remove() }
         let inputFile = try input.map { try TemporaryFile(contents: $0) }
         defer { inputFile?.remove() }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, inputFile?.path ?? "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, output.descriptor, 1)
-        if includeErrors {
-            posix_spawn_file_actions_adddup2(&actions, output.descriptor, 2)
-        } else {
-            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        }
-        if let folder {
-            guard addChangeOfFolder(&actions, folder.path) else { throw TestHarnessError("cannot run \(executable) in \(folder.path)") }
-        }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
-        posix_spawnattr_setpgroup(&attributes, 0)
-        markDescriptorsCloseOnExec()
-
-        let argv = ([executable] + arguments).map { strdup($0) }
-        defer { argv.forEach { free($0) } }
-        var pid = pid_t()
-        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv + [nil], environ)
-        guard spawned == 0 else { throw TestHarnessError("cannot run \(executable): \(String(cString: strerror(spawned)))") }
+        let pid = try spawn(executable, arguments, in: folder, input: inputFile?.path ?? "/dev/null",
+                            output: output.descriptor, errors: includeErrors ? output.descriptor : nil)
         // Whatever the command left in its group (a browser's helpers) goes with it.
         defer { kill(-pid, SIGKILL) }
 
@@ -99,6 +115,39 @@ public enum ChildProcess {
         let exitStatus: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
         let printed = (try? Data(contentsOf: URL(fileURLWithPath: output.path))) ?? Data()
         return Result(status: exitStatus, output: String(decoding: printed, as: UTF8.self))
+    }
+
+    /// Starts `executable` in a process group of its own, standard input from `input`, standard output to
+    /// `output` and standard error to `errors` (descriptors; `/dev/null` when `nil`).
+    private static func spawn(_ executable: String, _ arguments: [String], in folder: URL?, input: String,
+                              output: Int32?, errors: Int32?) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, input, O_RDONLY, 0)
+        for (descriptor, target) in [(output, Int32(1)), (errors, Int32(2))] {
+            if let descriptor {
+                posix_spawn_file_actions_adddup2(&actions, descriptor, target)
+            } else {
+                posix_spawn_file_actions_addopen(&actions, target, "/dev/null", O_WRONLY, 0)
+            }
+        }
+        if let folder {
+            guard addChangeOfFolder(&actions, folder.path) else { throw TestHarnessError("cannot run \(executable) in \(folder.path)") }
+        }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        markDescriptorsCloseOnExec()
+
+        let argv = ([executable] + arguments).map { strdup($0) }
+        defer { argv.forEach { free($0) } }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv + [nil], environ)
+        guard spawned == 0 else { throw TestHarnessError("cannot run \(executable): \(String(cString: strerror(spawned)))") }
+        return pid
     }
 
     /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29 and later), which Swift's Glibc module does not

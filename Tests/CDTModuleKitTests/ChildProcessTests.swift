@@ -65,6 +65,18 @@ import Testing
         #expect(try await eventually { !Self.isRunning(containing: marker) })
     }
 
+    /// A driver left running stops with what it started (a browser): a failing test's session never
+    /// leaves them behind.
+    @Test func aCommandLeftRunningStopsWithWhatItStarted() async throws {
+        let marker = "cdt-child-\(UUID().uuidString)"
+        let running = try ChildProcess.start("/bin/sh", ["-c", "sh -c 'sleep 300; : \(marker)' & sleep 301"])
+        #expect(running.isRunning)
+        #expect(try await eventually { Self.isRunning(containing: marker) }, "what the command started never ran")
+        running.stop()
+        #expect(!running.isRunning)
+        #expect(try await eventually { !Self.isRunning(containing: marker) })
+    }
+
     /// Whether a process's command line contains `text`.
     private static func isRunning(containing text: String) -> Bool {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []

@@ -63,11 +63,20 @@ enum ProcessRunner {
         return ProcessOutput(exitCode: exitCode, output: output.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    /// Starts a command and does not wait for it (it is reaped by init once this process is gone).
+    /// glibc's `POSIX_SPAWN_SETSID` (2.26 and later), which Swift's Glibc module does not import.
+    private static let startNewSession: Int16 = 0x80
+
+    /// Starts a command and does not wait for it (it is reaped by init once this process is gone), in a
+    /// session of its own: a signal sent to this process's group (Ctrl-C in a terminal, a `timeout`) does
+    /// not reach it, so a watchdog started here outlives this process as it is meant to.
     static func spawnDetached(_ executable: String, _ arguments: [String]) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, startNewSession)
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
@@ -75,7 +84,7 @@ enum ProcessRunner {
         let argv = ([executable] + arguments).map { strdup($0) }
         defer { argv.forEach { free($0) } }
         var pid = pid_t()
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv + [nil], environ)
+        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv + [nil], environ)
         guard spawned == 0 else { throw EmbeddedClusterError("cannot run \(executable): \(String(cString: strerror(spawned)))") }
     }
 
