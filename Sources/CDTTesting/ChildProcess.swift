@@ -61,24 +61,24 @@ public enum ChildProcess {
 
         init(pid: pid_t) { self.pid = pid }
 
-        /// Whether it has not exited yet.
+        /// Whether it has not exited yet. Once it has, what it left in its group is killed and it is reaped.
         public var isRunning: Bool {
             exited.withLock { exited in
-                if !exited {
-                    var status: Int32 = 0
-                    exited = waitpid(pid, &status, WNOHANG) == pid
+                guard !exited else { return false }
+                switch ChildProcess.state(of: pid) {
+                case .running: break
+                case .exited: _ = ChildProcess.killGroupAndReap(pid); exited = true
+                case .gone: exited = true
                 }
                 return !exited
             }
         }
 
-        /// Kills it and its process group (a browser it started goes with it) and waits for it to exit.
+        /// Kills it and its process group (a browser it started goes with it) and reaps it.
         public func stop() {
-            kill(-pid, SIGKILL)
             exited.withLock { exited in
                 guard !exited else { return }
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+                if ChildProcess.state(of: pid) != .gone { _ = ChildProcess.killGroupAndReap(pid) }
                 exited = true
             }
         }
@@ -94,27 +94,51 @@ public enum ChildProcess {
         defer { inputFile?.remove() }
         let pid = try spawn(executable, arguments, in: folder, input: inputFile?.path ?? "/dev/null",
                             output: output.descriptor, errors: includeErrors ? output.descriptor : nil)
-        // Whatever the command left in its group (a browser's helpers) goes with it.
-        defer { kill(-pid, SIGKILL) }
-
         let deadline = ContinuousClock.now + timeLimit
-        var status: Int32 = 0
         while true {
-            let waited = waitpid(pid, &status, WNOHANG)
-            if waited == pid { break }
-            if waited < 0, errno != EINTR {
-                throw TestHarnessError("lost track of \(executable): \(String(cString: strerror(errno)))")
+            switch state(of: pid) {
+            case .running: break
+            case .exited: return finished(pid, output: output)
+            case .gone: throw TestHarnessError("lost track of \(executable): it is no longer this process's child")
             }
             if ContinuousClock.now >= deadline {
-                kill(-pid, SIGKILL)
-                while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+                _ = killGroupAndReap(pid)
                 throw TestHarnessError("\(executable) \(arguments.joined(separator: " ")) was still running after \(timeLimit): killed")
             }
             usleep(20_000)
         }
-        let exitStatus: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+    }
+
+    /// The result of `pid`, which has exited: whatever it left in its group (a browser's helpers) goes with it.
+    private static func finished(_ pid: pid_t, output: TemporaryFile) -> Result {
+        let exitStatus = killGroupAndReap(pid)
         let printed = (try? Data(contentsOf: URL(fileURLWithPath: output.path))) ?? Data()
         return Result(status: exitStatus, output: String(decoding: printed, as: UTF8.self))
+    }
+
+    /// Where a child of this process is.
+    fileprivate enum ChildState { case running, exited, gone }
+
+    /// Whether `pid`, a child of this process, runs or has exited. One that has is left unreaped, so its id, which
+    /// is also its process group's, cannot be given to another process yet (ids wrap around at 32,768 on
+    /// some machines). `gone` when it is not this process's child to wait for (reaped elsewhere).
+    fileprivate static func state(of pid: pid_t) -> ChildState {
+        var info = siginfo_t()
+        while true {
+            if waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 {
+                return info._sifields._sigchld.si_pid == pid ? .exited : .running
+            }
+            guard errno == EINTR else { return .gone }
+        }
+    }
+
+    /// Kills what is left in `pid`'s process group, then reaps `pid`: its exit status, or 128 plus the
+    /// signal's number when a signal ended it.
+    fileprivate static func killGroupAndReap(_ pid: pid_t) -> Int32 {
+        kill(-pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     }
 
     /// Starts `executable` in a process group of its own, standard input from `input`, standard output to
