@@ -164,7 +164,7 @@ public enum ChildProcess {
         defer { posix_spawnattr_destroy(&attributes) }
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
         posix_spawnattr_setpgroup(&attributes, 0)
-        markDescriptorsCloseOnExec()
+        if !addClosingOfOtherDescriptors(&actions) { markDescriptorsCloseOnExec() }
 
         let argv = ([executable] + arguments).map { strdup($0) }
         defer { argv.forEach { free($0) } }
@@ -182,8 +182,17 @@ public enum ChildProcess {
         return unsafeBitCast(symbol, to: AddChdir.self)(&actions, path) == 0
     }
 
-    /// Sets close-on-exec on every open descriptor above standard error, so the command (and whatever it
-    /// leaves running) inherits none of this process's sockets and pipes.
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), looked up by name as above: the
+    /// command (and whatever it leaves running) inherits none of this process's sockets, pipes and files,
+    /// even one another thread opens while it starts (a pipe it inherited would keep that thread waiting).
+    private static func addClosingOfOtherDescriptors(_ actions: inout posix_spawn_file_actions_t) -> Bool {
+        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return false }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, 3) == 0
+    }
+
+    /// Without `addclosefrom`: sets close-on-exec on every open descriptor above standard error, so the
+    /// command (and whatever it leaves running) inherits none of those open now.
     private static func markDescriptorsCloseOnExec() {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
         for descriptor in entries.compactMap({ Int32($0) }) where descriptor > 2 {

@@ -17,6 +17,16 @@ import Testing
         #expect(withErrors.output == folder.path + "\nlỗi\n")
     }
 
+    /// A command inherits standard input, output and error and nothing else of the test process (its
+    /// sockets and pipes, or a pipe another thread was waiting on would wait for the command too).
+    @Test func aCommandInheritsOnlyTheStandardThree() async throws {
+        var pipeEnds: [Int32] = [0, 0]
+        #expect(pipe(&pipeEnds) == 0)
+        defer { pipeEnds.forEach { close($0) } }
+        let result = try await ChildProcess.run("/bin/sh", ["-c", "ls /proc/$$/fd"])
+        #expect(result.output == "0\n1\n2\n", "the command had more open than its standard three: \(result.output)")
+    }
+
     /// Twice as many commands as the cooperative pool has threads wait together, each until a task on
     /// that pool lets it go: waiting in the test's task would block every thread and never end.
     @Test func waitingLeavesTheCooperativePoolFree() async throws {
