@@ -222,40 +222,19 @@ public final class BrowserSession: @unchecked Sendable {
     }
 
     /// One WebDriver command, sent with `curl` (Foundation's URLSession fails on this platform's
-    /// loopback with "Failed writing header"), waited for on a thread of its own so the tests' and the
-    /// server's tasks keep every thread of the cooperative pool.
+    /// loopback with "Failed writing header"), run through ``ChildProcess`` so the tests' and the server's
+    /// tasks keep every thread of the cooperative pool.
     private static func request(_ base: URL, _ method: String, _ path: String, _ body: [String: Any]?) async throws -> [String: Any] {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") else {
             throw TestHarnessError("curl is not installed: run `sudo apt-get install -y curl` (scripts/ensure-dependencies --for-tests does it)")
         }
         var arguments = ["--silent", "--show-error", "--max-time", "60", "--request", method, base.absoluteString + path]
         if body != nil { arguments += ["--header", "Content-Type: application/json", "--data-binary", "@-"] }
-        let payload = try body.map { try JSONSerialization.data(withJSONObject: $0) }
-        let data: Data = try await withCheckedThrowingContinuation { continuation in
-            let fixedArguments = arguments
-            Thread.detachNewThread {
-                do {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-                    process.arguments = fixedArguments
-                    let input = Pipe(), output = Pipe()
-                    process.standardInput = input
-                    process.standardOutput = output
-                    process.standardError = FileHandle.nullDevice
-                    try process.run()
-                    if let payload { input.fileHandleForWriting.write(payload) }
-                    try input.fileHandleForWriting.close()
-                    let data = output.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    guard process.terminationStatus == 0 else {
-                        throw TestHarnessError("WebDriver \(method) \(path): curl exited with \(process.terminationStatus)")
-                    }
-                    continuation.resume(returning: data)
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        let payload = try body.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
+        // Past curl's own 60 s, so curl's error is the one reported.
+        let result = try await ChildProcess.run("/usr/bin/curl", arguments, input: payload, timeLimit: .seconds(90))
+        guard result.status == 0 else { throw TestHarnessError("WebDriver \(method) \(path): curl exited with \(result.status)") }
+        let data = Data(result.output.utf8)
         let answer = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         if let value = answer["value"] as? [String: Any], let error = value["error"] as? String {
             throw TestHarnessError("WebDriver \(method) \(path): \(error): \(value["message"] as? String ?? "")")
